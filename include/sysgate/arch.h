@@ -1,0 +1,61 @@
+/* Architectures: syscall tables, audit-arch constants and errno names.
+ * The tables themselves are generated into arch/ by arch/gen-tables. */
+#ifndef SYSGATE_ARCH_H
+#define SYSGATE_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum sg_endian { SG_LITTLE_ENDIAN, SG_BIG_ENDIAN };
+
+struct sg_syscall {
+	const char *name;
+	uint32_t nr; /* the number the kernel sees in seccomp_data.nr (x32 bit, MIPS base included) */
+};
+
+struct sg_errno {
+	const char *name;
+	uint16_t value;
+};
+
+struct sg_arch {
+	const char *name;      /* libseccomp's short name: "x86_64", "x86", "aarch64", ... */
+	const char *scmp_name; /* "SCMP_ARCH_X86_64" */
+	const char *go_name;   /* Go's GOARCH, used by Docker's includes/excludes: "amd64" */
+	uint32_t audit_arch;   /* AUDIT_ARCH_* as seen in seccomp_data.arch */
+	unsigned bits;         /* 32 or 64: the ABI's word size for syscall arguments */
+	enum sg_endian endian;
+	uint32_t nr_base;      /* added to table numbers: 0x40000000 (x32), 4000/5000/6000 (MIPS) */
+	int64_t socketcall_nr; /* multiplexers, -1 where the arch has none */
+	int64_t ipc_nr;
+	const struct sg_syscall *by_name; /* sorted by name (strcmp) */
+	const struct sg_syscall *by_nr;   /* sorted by nr */
+	size_t nsyscalls;
+	const struct sg_errno *errnos;    /* sorted by name; aliases (EWOULDBLOCK, ...) included */
+	size_t nerrnos;
+	const char *source;    /* where the table comes from, e.g. "Linux 6.17 syscall tables" */
+};
+
+/* Every supported architecture, in a fixed order (x86_64 first). */
+const struct sg_arch *const *sg_arches(size_t *count);
+
+/* Accepts SCMP_ARCH_X86_64, x86_64, amd64 (any of the three name sets, case-insensitive
+ * for the SCMP_ form). NULL when unknown. */
+const struct sg_arch *sg_arch_lookup(const char *name);
+
+/* True for a name libseccomp knows but sysgate does not support (parisc, m68k, sh, ...). */
+int sg_arch_known_unsupported(const char *name);
+
+/* The architecture this binary runs as, or NULL. */
+const struct sg_arch *sg_arch_native(void);
+
+/* Syscall number by name on an arch: 0 and *nr set, or -1 when the arch has no such call. */
+int sg_syscall_nr(const struct sg_arch *arch, const char *name, uint32_t *nr);
+
+/* Name of a number on an arch, or NULL. */
+const char *sg_syscall_name(const struct sg_arch *arch, uint32_t nr);
+
+/* errno by name ("EPERM") on an arch: 0 and *value set, or -1. */
+int sg_errno_value(const struct sg_arch *arch, const char *name, uint16_t *value);
+
+#endif

@@ -1,0 +1,70 @@
+/* Diagnostics: every error and warning carries file:line:col and a JSON path.
+ * The library never prints or exits; it appends here and returns a status. */
+#ifndef SYSGATE_DIAG_H
+#define SYSGATE_DIAG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum sg_severity { SG_WARNING, SG_ERROR };
+
+/* Where in the input something is: 1-based line and byte column (0 when the
+ * problem is not tied to a position) and an RFC 6901 JSON pointer. */
+struct sg_loc {
+	unsigned line, col;
+	char path[96];
+};
+
+struct sg_diag {
+	enum sg_severity severity;
+	char *file;
+	struct sg_loc loc;
+	char *message;
+};
+
+struct sg_diags {
+	struct sg_diag *v;
+	size_t n, cap;
+	size_t errors, warnings;
+	int oom; /* a diagnostic could not be stored: treat as an error */
+};
+
+void sg_diags_init(struct sg_diags *d);
+void sg_diags_free(struct sg_diags *d);
+
+#if defined(__GNUC__)
+#define SG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define SG_PRINTF(a, b)
+#endif
+
+/* Appends a diagnostic; returns -1 for errors so callers can `return sg_error(...)`. */
+int sg_error(struct sg_diags *d, const char *file, const struct sg_loc *loc, const char *fmt, ...)
+	SG_PRINTF(4, 5);
+void sg_warning(struct sg_diags *d, const char *file, const struct sg_loc *loc, const char *fmt, ...)
+	SG_PRINTF(4, 5);
+
+static inline int sg_diags_failed(const struct sg_diags *d) { return d->errors > 0 || d->oom; }
+
+/* "file:line:col: path: message", warnings marked "warning:". */
+void sg_diag_print(const struct sg_diag *diag, FILE *out);
+void sg_diags_print(const struct sg_diags *d, FILE *out);
+
+/* Makes a copy of untrusted text safe to show: non-printable bytes become \xNN,
+ * and long text is cut with "...". Always NUL-terminates. */
+void sg_quote(char *out, size_t outsz, const char *s, size_t len);
+
+/* The candidate closest to word by edit distance (case-insensitive), or NULL
+ * when none is close enough to be a plausible typo. */
+const char *sg_suggest(const char *word, const char *const *cands, size_t n);
+
+/* The same, fed one candidate at a time. */
+struct sg_suggester {
+	const char *word;
+	size_t limit, best_distance;
+	const char *best;
+};
+void sg_suggest_init(struct sg_suggester *s, const char *word);
+void sg_suggest_try(struct sg_suggester *s, const char *cand);
+
+#endif

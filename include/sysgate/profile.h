@@ -1,0 +1,116 @@
+/* Parse stage: profile JSON (OCI runtime-spec seccomp object, Docker's and
+ * containers/common's additions, a Kubernetes SeccompProfile) -> rules.
+ * Nothing here depends on the target architecture; see resolve.h. */
+#ifndef SYSGATE_PROFILE_H
+#define SYSGATE_PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sysgate/arch.h"
+#include "sysgate/diag.h"
+
+#define SG_MAX_INPUT (16u << 20) /* bytes */
+#define SG_MAX_ARGS 6
+
+enum sg_action_kind {
+	SG_ACT_KILL_PROCESS,
+	SG_ACT_KILL_THREAD, /* also SCMP_ACT_KILL, as libseccomp defines it */
+	SG_ACT_TRAP,
+	SG_ACT_ERRNO,
+	SG_ACT_TRACE,
+	SG_ACT_LOG,
+	SG_ACT_ALLOW,
+	SG_ACT_NOTIFY,
+};
+
+/* An action as written: the errno may be a number (errnoRet) or a name
+ * (containers/common's "errno"), which is resolved per architecture. */
+struct sg_action {
+	enum sg_action_kind kind;
+	int has_errno_ret;
+	uint16_t errno_ret;
+	char *errno_name; /* NULL unless given */
+	struct sg_loc loc;
+	struct sg_loc errno_loc;
+};
+
+enum sg_op { SG_CMP_NE, SG_CMP_LT, SG_CMP_LE, SG_CMP_EQ, SG_CMP_GE, SG_CMP_GT, SG_CMP_MASKED_EQ };
+
+struct sg_cond {
+	unsigned index; /* 0..5 */
+	enum sg_op op;
+	uint64_t value;
+	uint64_t value_two; /* MASKED_EQ: (arg & value) == value_two */
+	struct sg_loc loc;
+};
+
+/* Docker's includes/excludes. */
+struct sg_filter {
+	char **caps;
+	size_t ncaps;
+	char **arches; /* Go architecture names as written ("amd64", "x32") */
+	size_t narches;
+	int has_min_kernel;
+	unsigned min_kernel[3]; /* major, minor, patch */
+	struct sg_loc loc;
+};
+
+struct sg_rule {
+	char **names;
+	struct sg_loc *name_locs;
+	size_t nnames;
+	struct sg_action action;
+	struct sg_cond *conds;
+	size_t nconds;
+	int has_includes, has_excludes;
+	struct sg_filter includes, excludes;
+	struct sg_loc loc;
+};
+
+struct sg_archmap_entry {
+	const struct sg_arch *arch;
+	const struct sg_arch **subs;
+	size_t nsubs;
+	struct sg_loc loc;
+};
+
+/* SECCOMP_FILTER_FLAG_* values (linux/seccomp.h). */
+#define SG_FLAG_TSYNC 1u
+#define SG_FLAG_LOG 2u
+#define SG_FLAG_SPEC_ALLOW 4u
+#define SG_FLAG_NEW_LISTENER 8u
+#define SG_FLAG_TSYNC_ESRCH 16u
+#define SG_FLAG_WAIT_KILLABLE_RECV 32u
+
+struct sg_profile {
+	char *file;
+	struct sg_action default_action;
+	int has_architectures; /* the flat OCI list */
+	const struct sg_arch **arches;
+	size_t narches;
+	int has_archmap;
+	struct sg_archmap_entry *archmap;
+	size_t narchmap;
+	int has_flags; /* runc: no "flags" key means SPEC_ALLOW, [] means none */
+	uint32_t flags;
+	char *listener_path;
+	char *listener_metadata;
+	struct sg_rule *rules;
+	size_t nrules;
+	int kubernetes; /* read from a SeccompProfile object's spec */
+};
+
+/* Reads a whole file ("-" is standard input), refusing more than SG_MAX_INPUT bytes. */
+int sg_read_file(const char *path, char **text, size_t *len, struct sg_diags *d);
+
+/* Parses a profile; NULL when there are errors (all of them are in d). The
+ * text is not referenced after the call. file names the input in messages. */
+struct sg_profile *sg_profile_parse(const char *file, const char *text, size_t len, struct sg_diags *d);
+void sg_profile_free(struct sg_profile *p);
+
+const char *sg_action_kind_name(enum sg_action_kind k); /* "SCMP_ACT_ERRNO" */
+const char *sg_op_name(enum sg_op op);                  /* "SCMP_CMP_EQ" */
+const char *sg_flag_name(uint32_t flag);                /* "SECCOMP_FILTER_FLAG_TSYNC" */
+
+#endif

@@ -1,0 +1,84 @@
+/* Resolve stage: a parsed profile -> per-architecture rules with syscall
+ * numbers and encoded actions, after Docker's includes/excludes, runc's
+ * argument splitting and dropping of rules equal to the default. */
+#ifndef SYSGATE_RESOLVE_H
+#define SYSGATE_RESOLVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sysgate/arch.h"
+#include "sysgate/diag.h"
+#include "sysgate/profile.h"
+
+/* SECCOMP_RET_* (linux/seccomp.h); an action is one of these | 16 bits of data. */
+#define SG_RET_KILL_PROCESS 0x80000000u
+#define SG_RET_KILL_THREAD 0x00000000u
+#define SG_RET_TRAP 0x00030000u
+#define SG_RET_ERRNO 0x00050000u
+#define SG_RET_USER_NOTIF 0x7fc00000u
+#define SG_RET_TRACE 0x7ff00000u
+#define SG_RET_LOG 0x7ffc0000u
+#define SG_RET_ALLOW 0x7fff0000u
+#define SG_RET_ACTION_FULL 0xffff0000u
+#define SG_RET_DATA 0x0000ffffu
+
+#define SG_MAX_ARCHES 8
+
+struct sg_resolve_opts {
+	const struct sg_arch *host; /* plays the native arch: archMap entry, includes.arches */
+	const struct sg_arch *targets[SG_MAX_ARCHES]; /* explicit targets; none: from the profile */
+	size_t ntargets;
+	uint64_t caps;        /* bit n = capability n */
+	unsigned kernel[3];   /* major, minor, patch */
+	int strict;           /* a name unknown on a target arch is an error, not a warning */
+};
+
+/* Native arch, Docker's default capabilities, the running kernel. */
+void sg_resolve_opts_init(struct sg_resolve_opts *o);
+
+/* One syscall's rule on one architecture. Rules keep profile order, which is
+ * the order in which they are tried: the first whose conditions all hold decides. */
+struct sg_arch_rule {
+	uint32_t nr;
+	uint32_t action;
+	const struct sg_cond *conds; /* into the profile; ANDed */
+	size_t nconds;
+	size_t rule; /* index in profile->rules */
+	size_t name; /* index in that rule's names */
+};
+
+struct sg_arch_policy {
+	const struct sg_arch *arch;
+	uint32_t default_action;
+	struct sg_arch_rule *rules;
+	size_t nrules;
+	size_t nunknown; /* names skipped: unknown on this arch */
+};
+
+struct sg_policy {
+	const struct sg_profile *profile; /* borrowed: must outlive the policy */
+	struct sg_arch_policy arches[SG_MAX_ARCHES];
+	size_t narches;
+	uint32_t flags;           /* effective SECCOMP_FILTER_FLAG_* (runc's default applied) */
+	size_t rules_excluded;    /* by includes/excludes */
+	size_t rules_dropped;     /* same action as the default, on the first arch */
+	unsigned char *rule_used; /* per profile rule: admitted by includes/excludes */
+};
+
+struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve_opts *o, struct sg_diags *d);
+void sg_policy_free(struct sg_policy *pol);
+
+/* Capabilities by name: "CAP_SYS_ADMIN" or "sys_admin", any case. -1 if unknown. */
+int sg_cap_lookup(const char *name);
+const char *sg_cap_name(unsigned cap);
+uint64_t sg_caps_docker_default(void);
+
+/* "SCMP_ACT_ERRNO(1)", "SCMP_ACT_ALLOW", ... */
+void sg_action_format(uint32_t action, char *buf, size_t n);
+
+/* Parses "6.1" or "6.1.12" (trailing text after the numbers is ignored, so
+ * uname's "6.1.0-18-amd64" works). 0 on success. */
+int sg_kernel_parse(const char *s, unsigned v[3]);
+
+#endif

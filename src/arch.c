@@ -1,0 +1,202 @@
+/* Architecture lookups over the tables generated into arch/ by arch/gen-tables. */
+#include <string.h>
+
+#include <sysgate/arch.h>
+
+#include "../arch/arches.h"
+
+const struct sg_arch *const *sg_arches(size_t *count)
+{
+	if (count)
+		*count = SG_NARCHES;
+	return sg_arch_table;
+}
+
+/* ASCII-only, so the result does not depend on the locale. */
+static int ascii_tolower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int ascii_casecmp(const char *a, const char *b)
+{
+	for (; *a && ascii_tolower((unsigned char)*a) == ascii_tolower((unsigned char)*b); a++, b++)
+		;
+	return ascii_tolower((unsigned char)*a) - ascii_tolower((unsigned char)*b);
+}
+
+static int is_scmp_form(const char *name)
+{
+	static const char prefix[] = "scmp_arch_";
+	size_t i;
+
+	for (i = 0; i < sizeof(prefix) - 1; i++)
+		if (ascii_tolower((unsigned char)name[i]) != prefix[i])
+			return 0;
+	return 1;
+}
+
+/* Names used for x86 besides "x86" and Go's "386". */
+static const char *const x86_extra_names[] = { "i386", "i686" };
+
+const struct sg_arch *sg_arch_lookup(const char *name)
+{
+	size_t i;
+
+	if (!name || !*name)
+		return NULL;
+	for (i = 0; i < SG_NARCHES; i++) {
+		const struct sg_arch *a = sg_arch_table[i];
+
+		if (is_scmp_form(name)) {
+			if (ascii_casecmp(name, a->scmp_name) == 0)
+				return a;
+		} else if (strcmp(name, a->name) == 0 || strcmp(name, a->go_name) == 0) {
+			return a;
+		}
+	}
+	for (i = 0; i < sizeof(x86_extra_names) / sizeof(x86_extra_names[0]); i++)
+		if (strcmp(name, x86_extra_names[i]) == 0)
+			return &sg_arch_x86;
+	return NULL;
+}
+
+/* Architectures libseccomp knows that sysgate has no tables for. */
+static const char *const unsupported[] = {
+	"parisc", "parisc64", "m68k", "sh", "sheb",
+};
+
+int sg_arch_known_unsupported(const char *name)
+{
+	static const char prefix[] = "SCMP_ARCH_";
+	size_t i;
+
+	if (!name)
+		return 0;
+	if (is_scmp_form(name))
+		name += sizeof(prefix) - 1;
+	for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
+		if (ascii_casecmp(name, unsupported[i]) == 0)
+			return 1;
+	return 0;
+}
+
+const struct sg_arch *sg_arch_native(void)
+{
+#if defined(__x86_64__) && defined(__ILP32__)
+	return &sg_arch_x32;
+#elif defined(__x86_64__)
+	return &sg_arch_x86_64;
+#elif defined(__i386__)
+	return &sg_arch_x86;
+#elif defined(__aarch64__)
+	return &sg_arch_aarch64;
+#elif defined(__arm__) && (defined(__ARM_EABI__) || defined(__thumb__))
+	return &sg_arch_arm;
+#elif defined(__riscv) && defined(__riscv_xlen) && __riscv_xlen == 64
+	return &sg_arch_riscv64;
+#elif defined(__s390x__)
+	return &sg_arch_s390x;
+#elif defined(__s390__)
+	return &sg_arch_s390;
+#elif defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)
+	return &sg_arch_ppc64le;
+#elif defined(__powerpc64__)
+	return &sg_arch_ppc64;
+#elif defined(__powerpc__)
+	return &sg_arch_ppc;
+#elif defined(__mips__) && defined(_MIPS_SIM) && defined(_ABIO32) && _MIPS_SIM == _ABIO32
+#if defined(__MIPSEL__)
+	return &sg_arch_mipsel;
+#else
+	return &sg_arch_mips;
+#endif
+#elif defined(__mips__) && defined(_MIPS_SIM) && defined(_ABI64) && _MIPS_SIM == _ABI64
+#if defined(__MIPSEL__)
+	return &sg_arch_mipsel64;
+#else
+	return &sg_arch_mips64;
+#endif
+#elif defined(__mips__) && defined(_MIPS_SIM) && defined(_ABIN32) && _MIPS_SIM == _ABIN32
+#if defined(__MIPSEL__)
+	return &sg_arch_mipsel64n32;
+#else
+	return &sg_arch_mips64n32;
+#endif
+#elif defined(__loongarch64)
+	return &sg_arch_loongarch64;
+#else
+	/* ARM OABI, 32-bit RISC-V, and everything else: no table. */
+	return NULL;
+#endif
+}
+
+int sg_syscall_nr(const struct sg_arch *arch, const char *name, uint32_t *nr)
+{
+	size_t lo = 0, hi;
+
+	if (!arch || !name)
+		return -1;
+	hi = arch->nsyscalls;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, arch->by_name[mid].name);
+
+		if (c == 0) {
+			if (nr)
+				*nr = arch->by_name[mid].nr;
+			return 0;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+const char *sg_syscall_name(const struct sg_arch *arch, uint32_t nr)
+{
+	size_t lo = 0, hi;
+
+	if (!arch)
+		return NULL;
+	/* The first entry with this number: where a number has a second name
+	 * (arm's sync_file_range2), the kernel table's name is listed first. */
+	hi = arch->nsyscalls;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (arch->by_nr[mid].nr < nr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < arch->nsyscalls && arch->by_nr[lo].nr == nr)
+		return arch->by_nr[lo].name;
+	return NULL;
+}
+
+int sg_errno_value(const struct sg_arch *arch, const char *name, uint16_t *value)
+{
+	size_t lo = 0, hi;
+
+	if (!arch || !name)
+		return -1;
+	hi = arch->nerrnos;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, arch->errnos[mid].name);
+
+		if (c == 0) {
+			if (value)
+				*value = arch->errnos[mid].value;
+			return 0;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}

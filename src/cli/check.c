@@ -1,0 +1,152 @@
+/* sysgate check: parse + resolve, then a summary a reviewer can read. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char check_help[] =
+	"usage: sysgate check [--strict] [--arch A] [--caps LIST] [--kernel X.Y] FILE|-\n"
+	"\n"
+	"Validates a seccomp profile and prints, per target architecture, how many\n"
+	"syscalls get each action. Diagnostics go to stderr as file:line:col: path: message.\n"
+	"\n"
+	"  --strict      unknown syscall names are errors; any warning gives exit status 1\n"
+	"  --arch A      resolve as on architecture A (default: this machine's)\n"
+	"  --caps LIST   capabilities for includes/excludes: CAP_X,CAP_Y | +CAP_X,-CAP_Y\n"
+	"                (relative to Docker's 14 defaults) | all | none (default: Docker's)\n"
+	"  --kernel X.Y  kernel version for minKernel (default: the running kernel)\n"
+	"\n"
+	"exit status: 0 valid, 1 warnings under --strict, 2 invalid\n";
+
+/* Per arch: each syscall's decision when its arguments are not considered:
+ * the first rule naming it decides if unconditional, else it is conditional. */
+static int cmp_rule_nr(const void *a, const void *b)
+{
+	const struct sg_arch_rule *x = *(const struct sg_arch_rule *const *)a, *y = *(const struct sg_arch_rule *const *)b;
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	return (x > y) - (x < y); /* keep profile order */
+}
+
+struct tally {
+	uint32_t action;
+	size_t count;
+};
+
+static void summarise_arch(const struct sg_arch_policy *ap)
+{
+	const struct sg_arch_rule **byn = malloc((ap->nrules + 1) * sizeof(*byn));
+	struct tally t[16];
+	size_t nt = 0, syscalls = 0, conditional = 0;
+	if (!byn)
+		return;
+	for (size_t i = 0; i < ap->nrules; i++)
+		byn[i] = &ap->rules[i];
+	qsort(byn, ap->nrules, sizeof(*byn), cmp_rule_nr);
+	for (size_t i = 0; i < ap->nrules;) {
+		size_t j = i;
+		while (j < ap->nrules && byn[j]->nr == byn[i]->nr)
+			j++;
+		syscalls++;
+		if (byn[i]->nconds) {
+			conditional++;
+		} else {
+			size_t k = 0;
+			while (k < nt && t[k].action != byn[i]->action)
+				k++;
+			if (k == nt && nt < 16)
+				t[nt++] = (struct tally){ byn[i]->action, 0 };
+			if (k < nt)
+				t[k].count++;
+		}
+		i = j;
+	}
+	char buf[48];
+	printf("  %-12s %zu syscalls:", ap->arch->name, syscalls);
+	for (size_t k = 0; k < nt; k++) {
+		sg_action_format(t[k].action, buf, sizeof(buf));
+		printf(" %s %zu,", buf, t[k].count);
+	}
+	sg_action_format(ap->default_action, buf, sizeof(buf));
+	printf(" argument-dependent %zu; all others %s\n", conditional, buf);
+	free(byn);
+}
+
+static void summarise(const struct sg_profile *p, const struct sg_policy *pol, const struct sg_resolve_opts *o)
+{
+	char buf[48];
+	sg_action_format(pol->arches[0].default_action, buf, sizeof(buf));
+	printf("profile:       %s%s\n", p->file, p->kubernetes ? " (Kubernetes SeccompProfile)" : "");
+	printf("default:       %s\n", buf);
+	printf("architectures:");
+	for (size_t i = 0; i < pol->narches; i++)
+		printf(" %s", pol->arches[i].arch->name);
+	printf("  (%s on %s)\n", p->has_archmap ? "archMap entry" : p->has_architectures ? "listed, plus native" : "native only",
+	       o->host->name);
+	printf("flags:        ");
+	for (uint32_t f = 1; f <= SG_FLAG_WAIT_KILLABLE_RECV; f <<= 1)
+		if (pol->flags & f)
+			printf(" %s", sg_flag_name(f));
+	printf("%s\n", pol->flags ? (p->has_flags ? "" : "  (runc's default: no \"flags\" key)") : " none");
+	size_t names = 0;
+	for (size_t i = 0; i < p->nrules; i++)
+		names += p->rules[i].nnames;
+	printf("rules:         %zu naming %zu syscalls; %zu excluded by includes/excludes, %zu same as the default\n",
+	       p->nrules, names, pol->rules_excluded, pol->rules_dropped);
+	if (p->listener_path)
+		printf("listener:      %s\n", p->listener_path);
+	for (size_t a = 0; a < pol->narches; a++)
+		summarise_arch(&pol->arches[a]);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "strict", no_argument, NULL, 's' }, { "arch", required_argument, NULL, 'a' },
+		{ "caps", required_argument, NULL, 'c' }, { "kernel", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
+	};
+	struct sg_resolve_opts ro;
+	sg_resolve_opts_init(&ro);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': ro.strict = 1; break;
+		case 'a': if (cli_arch(optarg, &ro.host)) return EXIT_INVALID; break;
+		case 'c': if (cli_caps(optarg, &ro.caps)) return EXIT_INVALID; break;
+		case 'k': if (cli_kernel(optarg, ro.kernel)) return EXIT_INVALID; break;
+		case 'h': fputs(check_help, stdout); return 0;
+		default: fputs(check_help, stderr); return EXIT_INVALID;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(check_help, stderr);
+		return EXIT_INVALID;
+	}
+	const char *file = argv[optind];
+	struct sg_diags d;
+	sg_diags_init(&d);
+	char *text = NULL;
+	size_t len = 0;
+	struct sg_profile *p = NULL;
+	struct sg_policy *pol = NULL;
+	if (sg_read_file(file, &text, &len, &d) == 0 && (p = sg_profile_parse(file, text, len, &d)))
+		pol = sg_resolve(p, &ro, &d);
+	free(text);
+	sg_diags_print(&d, stderr);
+	int status = EXIT_INVALID;
+	if (pol) {
+		summarise(p, pol, &ro);
+		status = ro.strict && d.warnings ? EXIT_WARNINGS : EXIT_VALID;
+		printf("result:        %s (%zu warning%s)\n", status == EXIT_VALID ? "valid" : "valid, with warnings",
+		       d.warnings, d.warnings == 1 ? "" : "s");
+	} else {
+		printf("result:        invalid (%zu error%s)\n", d.errors, d.errors == 1 ? "" : "s");
+	}
+	sg_policy_free(pol);
+	sg_profile_free(p);
+	sg_diags_free(&d);
+	return status;
+}

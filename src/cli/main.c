@@ -1,0 +1,49 @@
+/* sysgate: seccomp profiles (OCI / Docker / Kubernetes JSON) to classic BPF. */
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef SYSGATE_VERSION
+#define SYSGATE_VERSION "0.1.0"
+#endif
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *summary;
+} commands[] = {
+	{ "check", cmd_check, "validate a profile and summarise what it does per architecture" },
+	{ "syscalls", cmd_syscalls, "list an architecture's syscall table" },
+	{ "resolve", cmd_resolve, "translate a syscall name to its number, or back" },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(*commands))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: sysgate COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n`sysgate COMMAND --help` describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_INVALID;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("sysgate %s\n", SYSGATE_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "sysgate: unknown command \"%s\"\n", argv[1]);
+	usage(stderr);
+	return EXIT_INVALID;
+}

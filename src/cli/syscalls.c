@@ -1,0 +1,130 @@
+/* sysgate syscalls / sysgate resolve: the architecture tables. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char syscalls_help[] =
+	"usage: sysgate syscalls [--arch A]\n"
+	"\n"
+	"Lists an architecture's syscalls as NUMBER NAME, by number, after a header\n"
+	"naming the audit arch value and the kernel tables they come from.\n"
+	"  --arch A   SCMP_ARCH_* name, libseccomp name or Go name (default: this machine's)\n";
+
+static const char resolve_help[] =
+	"usage: sysgate resolve [--arch A|all] NAME|NUMBER\n"
+	"\n"
+	"Prints ARCH NAME NUMBER for a syscall name, or for a number (decimal or 0x hex).\n"
+	"  --arch A   one architecture (default: this machine's), or all of them\n"
+	"exit status: 0 found, 1 not found, 2 usage error\n";
+
+static int parse_arch_opt(int argc, char **argv, const char *help, const struct sg_arch **arch, int *all)
+{
+	static const struct option opts[] = {
+		{ "arch", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	optind = 1;
+	*arch = sg_arch_native();
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'a') {
+			if (all && strcmp(optarg, "all") == 0)
+				*all = 1;
+			else if (cli_arch(optarg, arch))
+				return EXIT_INVALID;
+		} else if (c == 'h') {
+			fputs(help, stdout);
+			return -1;
+		} else {
+			fputs(help, stderr);
+			return EXIT_INVALID;
+		}
+	}
+	if (!*arch && !(all && *all)) {
+		fprintf(stderr, "sysgate: unknown native architecture; use --arch\n");
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
+int cmd_syscalls(int argc, char **argv)
+{
+	const struct sg_arch *a;
+	int rc = parse_arch_opt(argc, argv, syscalls_help, &a, NULL);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (optind != argc) {
+		fputs(syscalls_help, stderr);
+		return EXIT_INVALID;
+	}
+	printf("# %s (%s, Go %s): audit arch 0x%08x, %u-bit %s-endian, %zu syscalls, from %s\n", a->name, a->scmp_name,
+	       a->go_name, a->audit_arch, a->bits, a->endian == SG_BIG_ENDIAN ? "big" : "little", a->nsyscalls,
+	       a->source);
+	if (a->socketcall_nr >= 0 || a->ipc_nr >= 0)
+		printf("# multiplexers: socketcall %lld, ipc %lld\n", (long long)a->socketcall_nr, (long long)a->ipc_nr);
+	for (size_t i = 0; i < a->nsyscalls; i++)
+		printf("%u %s\n", a->by_nr[i].nr, a->by_nr[i].name);
+	return 0;
+}
+
+static int resolve_one(const struct sg_arch *a, const char *what, int numeric, uint32_t nr)
+{
+	if (numeric) {
+		const char *name = sg_syscall_name(a, nr);
+		if (name)
+			printf("%s %s %u\n", a->name, name, nr);
+		return name != NULL;
+	}
+	if (sg_syscall_nr(a, what, &nr) == 0) {
+		printf("%s %s %u\n", a->name, what, nr);
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_resolve(int argc, char **argv)
+{
+	const struct sg_arch *a;
+	int all = 0;
+	int rc = parse_arch_opt(argc, argv, resolve_help, &a, &all);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (optind != argc - 1) {
+		fputs(resolve_help, stderr);
+		return EXIT_INVALID;
+	}
+	const char *what = argv[optind];
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(what, &end, 0);
+	int numeric = what[0] >= '0' && what[0] <= '9' && *end == '\0' && errno == 0;
+	if (numeric && v > UINT32_MAX) {
+		fprintf(stderr, "sysgate: %s is not a 32-bit syscall number\n", what);
+		return EXIT_INVALID;
+	}
+	size_t n = 1, found = 0;
+	const struct sg_arch *const *list = &a;
+	if (all)
+		list = sg_arches(&n);
+	for (size_t i = 0; i < n; i++)
+		found += (size_t)resolve_one(list[i], what, numeric, (uint32_t)v);
+	if (!found) {
+		fprintf(stderr, "sysgate: %s: no such syscall on %s", what, all ? "any architecture" : a->name);
+		if (!numeric) {
+			struct sg_suggester s;
+			sg_suggest_init(&s, what);
+			for (size_t i = 0; i < n; i++)
+				for (size_t k = 0; k < list[i]->nsyscalls; k++)
+					sg_suggest_try(&s, list[i]->by_name[k].name);
+			if (s.best)
+				fprintf(stderr, " (did you mean %s?)", s.best);
+		}
+		fputc('\n', stderr);
+		return 1;
+	}
+	return 0;
+}

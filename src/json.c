@@ -1,0 +1,484 @@
+#define JSMN_STATIC
+#define JSMN_STRICT
+#include <jsmn.h>
+
+#include "json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+/* Length of a well-formed UTF-8 sequence at s (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned lo = 0x80, hi = 0xbf;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t k = 2; k < len; k++)
+		if (s[k] < 0x80 || s[k] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* Scans a string starting at s[*i] == '"'; leaves *i past the closing quote. */
+static const char *scan_string(const char *s, size_t n, size_t *i)
+{
+	size_t k = *i + 1;
+	while (k < n) {
+		unsigned char c = (unsigned char)s[k];
+		if (c == '"') {
+			*i = k + 1;
+			return NULL;
+		}
+		if (c < 0x20) {
+			*i = k;
+			return "control character in string (must be escaped)";
+		}
+		if (c == '\\') {
+			if (k + 1 >= n)
+				break;
+			char e = s[k + 1];
+			if (e == 'u') {
+				for (size_t h = 2; h < 6; h++)
+					if (k + h >= n || !is_hex(s[k + h])) {
+						*i = k;
+						return "invalid \\u escape in string";
+					}
+				k += 6;
+			} else if (strchr("\"\\/bfnrt", e) && e) {
+				k += 2;
+			} else {
+				*i = k;
+				return "invalid escape in string";
+			}
+			continue;
+		}
+		size_t len = utf8_len((const unsigned char *)s + k, n - k);
+		if (!len) {
+			*i = k;
+			return "invalid UTF-8 in string";
+		}
+		k += len;
+	}
+	*i = n; /* parsing stops at the end of the input */
+	return "unexpected end of input inside a string";
+}
+
+static const char *scan_number(const char *s, size_t n, size_t *i)
+{
+	size_t k = *i;
+	if (s[k] == '-')
+		k++;
+	if (k >= n || !is_digit(s[k]))
+		goto bad;
+	if (s[k] == '0')
+		k++;
+	else
+		while (k < n && is_digit(s[k]))
+			k++;
+	if (k < n && s[k] == '.') {
+		k++;
+		if (k >= n || !is_digit(s[k]))
+			goto bad;
+		while (k < n && is_digit(s[k]))
+			k++;
+	}
+	if (k < n && (s[k] == 'e' || s[k] == 'E')) {
+		k++;
+		if (k < n && (s[k] == '+' || s[k] == '-'))
+			k++;
+		if (k >= n || !is_digit(s[k]))
+			goto bad;
+		while (k < n && is_digit(s[k]))
+			k++;
+	}
+	*i = k;
+	return NULL;
+bad:
+	*i = k;
+	return "malformed number";
+}
+
+static const char *scan_literal(const char *s, size_t n, size_t *i)
+{
+	static const char *const lits[] = { "true", "false", "null" };
+	for (size_t l = 0; l < 3; l++) {
+		size_t len = strlen(lits[l]);
+		if (n - *i >= len && memcmp(s + *i, lits[l], len) == 0) {
+			*i += len;
+			return NULL;
+		}
+	}
+	return "expected a JSON value";
+}
+
+/* A pushdown check of the RFC 8259 grammar with a depth limit. */
+static const char *validate(const char *s, size_t n, size_t *at)
+{
+	enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, DONE } st = VALUE;
+	char stack[SG_JSON_MAX_DEPTH];
+	size_t depth = 0, i = 0;
+	const char *err = NULL;
+
+	for (;;) {
+		while (i < n && is_ws(s[i]))
+			i++;
+		*at = i;
+		if (i == n)
+			break;
+		char c = s[i];
+		switch (st) {
+		case DONE:
+			return "unexpected text after the JSON value";
+		case VALUE_OR_CLOSE:
+			if (c == ']') {
+				depth--;
+				i++;
+				st = depth ? COMMA_OR_CLOSE : DONE;
+				continue;
+			}
+			/* fall through */
+		case VALUE:
+			if (c == '{' || c == '[') {
+				if (depth == SG_JSON_MAX_DEPTH)
+					return "nesting deeper than 64 levels";
+				stack[depth++] = c;
+				i++;
+				st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+				continue;
+			}
+			if (c == '"')
+				err = scan_string(s, n, &i);
+			else if (c == '-' || is_digit(c))
+				err = scan_number(s, n, &i);
+			else
+				err = scan_literal(s, n, &i);
+			if (err) {
+				*at = i;
+				return err;
+			}
+			st = depth ? COMMA_OR_CLOSE : DONE;
+			continue;
+		case KEY_OR_CLOSE:
+			if (c == '}') {
+				depth--;
+				i++;
+				st = depth ? COMMA_OR_CLOSE : DONE;
+				continue;
+			}
+			/* fall through */
+		case KEY:
+			if (c != '"')
+				return "expected a string key";
+			if ((err = scan_string(s, n, &i))) {
+				*at = i;
+				return err;
+			}
+			st = COLON;
+			continue;
+		case COLON:
+			if (c != ':')
+				return "expected ':' after key";
+			i++;
+			st = VALUE;
+			continue;
+		case COMMA_OR_CLOSE:
+			if (c == ',') {
+				i++;
+				st = stack[depth - 1] == '{' ? KEY : VALUE;
+				continue;
+			}
+			if (c == (stack[depth - 1] == '{' ? '}' : ']')) {
+				depth--;
+				i++;
+				st = depth ? COMMA_OR_CLOSE : DONE;
+				continue;
+			}
+			return stack[depth - 1] == '{' ? "expected ',' or '}'" : "expected ',' or ']'";
+		}
+	}
+	if (st == DONE)
+		return NULL;
+	if (depth == 0)
+		return n == 0 || st == VALUE ? "empty input: expected a JSON value" : "unexpected end of input";
+	return stack[depth - 1] == '{' ? "unexpected end of input: unclosed object"
+				       : "unexpected end of input: unclosed array";
+}
+
+static void loc_at(const struct sg_json *j, size_t off, struct sg_loc *loc, const char *path)
+{
+	size_t lo = 0, hi = j->nlines; /* last line whose start <= off */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (j->line_start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	loc->line = (unsigned)lo + 1;
+	loc->col = (unsigned)(off - j->line_start[lo]) + 1;
+	snprintf(loc->path, sizeof(loc->path), "%s", path ? path : "");
+}
+
+int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t len, struct sg_diags *d)
+{
+	memset(j, 0, sizeof(*j));
+	j->file = file;
+	j->text = text;
+	j->len = len;
+
+	size_t lines = 1;
+	for (size_t i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	j->line_start = malloc(lines * sizeof(size_t));
+	if (!j->line_start)
+		return sg_error(d, file, NULL, "out of memory");
+	j->line_start[0] = 0;
+	for (size_t i = 0, l = 1; i < len; i++)
+		if (text[i] == '\n')
+			j->line_start[l++] = i + 1;
+	j->nlines = lines;
+
+	size_t at = 0;
+	const char *err = validate(text, len, &at);
+	if (err) {
+		struct sg_loc loc;
+		loc_at(j, at, &loc, "");
+		return sg_error(d, file, &loc, "invalid JSON: %s", err);
+	}
+
+	jsmn_parser p;
+	jsmn_init(&p);
+	int count = jsmn_parse(&p, text, len, NULL, 0);
+	if (count <= 0)
+		return sg_error(d, file, NULL, "invalid JSON (tokenizer error %d)", count);
+	j->tok = calloc((size_t)count, sizeof(jsmntok_t));
+	if (!j->tok)
+		return sg_error(d, file, NULL, "out of memory for %d JSON tokens", count);
+	jsmn_init(&p);
+	j->ntok = jsmn_parse(&p, text, len, j->tok, (unsigned)count);
+	if (j->ntok != count)
+		return sg_error(d, file, NULL, "invalid JSON (tokenizer error %d)", j->ntok);
+	return 0;
+}
+
+void sg_json_free(struct sg_json *j)
+{
+	free(j->tok);
+	free(j->line_start);
+	memset(j, 0, sizeof(*j));
+}
+
+static size_t tok_begin(const struct sg_json *j, int t)
+{
+	size_t s = (size_t)j->tok[t].start;
+	return j->tok[t].type == JSMN_STRING && s > 0 ? s - 1 : s;
+}
+
+void sg_json_loc(const struct sg_json *j, int t, struct sg_loc *loc, const char *path)
+{
+	loc_at(j, tok_begin(j, t), loc, path);
+}
+
+int sg_json_next(const struct sg_json *j, int t)
+{
+	int pending = 1;
+	while (pending > 0 && t < j->ntok) {
+		pending += j->tok[t].size - 1;
+		t++;
+	}
+	return t;
+}
+
+static unsigned hex4(const char *s)
+{
+	unsigned v = 0;
+	for (int k = 0; k < 4; k++) {
+		char c = s[k];
+		v = v * 16 + (unsigned)(is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | cp >> 18);
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* Decodes a validated string body; the output is never longer than the input. */
+static size_t decode(const char *s, size_t n, char *o, int *nul)
+{
+	size_t k = 0, w = 0;
+	*nul = 0;
+	while (k < n) {
+		if (s[k] != '\\') {
+			o[w++] = s[k++];
+			continue;
+		}
+		char e = s[k + 1];
+		k += 2;
+		switch (e) {
+		case 'b': o[w++] = '\b'; break;
+		case 'f': o[w++] = '\f'; break;
+		case 'n': o[w++] = '\n'; break;
+		case 'r': o[w++] = '\r'; break;
+		case 't': o[w++] = '\t'; break;
+		case 'u': {
+			unsigned cp = hex4(s + k);
+			k += 4;
+			if (cp >= 0xd800 && cp < 0xdc00 && k + 6 <= n && s[k] == '\\' && s[k + 1] == 'u') {
+				unsigned lo = hex4(s + k + 2);
+				if (lo >= 0xdc00 && lo < 0xe000) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+					k += 6;
+				}
+			}
+			if (cp >= 0xd800 && cp < 0xe000)
+				cp = 0xfffd; /* a lone surrogate has no UTF-8 form */
+			if (cp == 0)
+				*nul = 1;
+			w += put_utf8(o + w, cp);
+			break;
+		}
+		default: o[w++] = e; break;
+		}
+	}
+	return w;
+}
+
+char *sg_json_str(const struct sg_json *j, int t, int *nul)
+{
+	const jsmntok_t *k = &j->tok[t];
+	size_t n = (size_t)(k->end - k->start);
+	char *o = malloc(n + 1);
+	*nul = 0;
+	if (!o)
+		return NULL;
+	size_t w = decode(j->text + k->start, n, o, nul);
+	o[w] = '\0';
+	if (*nul) {
+		free(o);
+		return NULL;
+	}
+	return o;
+}
+
+int sg_json_str_eq(const struct sg_json *j, int t, const char *s)
+{
+	const jsmntok_t *k = &j->tok[t];
+	size_t n = (size_t)(k->end - k->start);
+	if (k->type != JSMN_STRING)
+		return 0;
+	if (!memchr(j->text + k->start, '\\', n))
+		return strlen(s) == n && memcmp(j->text + k->start, s, n) == 0;
+	int nul;
+	char *d = sg_json_str(j, t, &nul);
+	int eq = d && strcmp(d, s) == 0;
+	free(d);
+	return eq;
+}
+
+int sg_json_is_null(const struct sg_json *j, int t)
+{
+	return j->tok[t].type == JSMN_PRIMITIVE && j->text[j->tok[t].start] == 'n';
+}
+
+int sg_json_u64(const struct sg_json *j, int t, uint64_t *out, const char **why)
+{
+	const jsmntok_t *k = &j->tok[t];
+	const char *s = j->text + k->start;
+	size_t n = (size_t)(k->end - k->start);
+	char c = s[0];
+	if (k->type != JSMN_PRIMITIVE || !(c == '-' || is_digit(c))) {
+		*why = "expected a non-negative integer";
+		return -1;
+	}
+	if (c == '-') {
+		/* "-0" is zero; anything else below zero is refused */
+		int zero = 1;
+		for (size_t i = 1; i < n && s[i] != '.' && s[i] != 'e' && s[i] != 'E'; i++)
+			zero &= s[i] == '0';
+		if (!zero || n != 2) {
+			*why = "negative values are not allowed";
+			return -1;
+		}
+		*out = 0;
+		return 0;
+	}
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_digit(s[i])) {
+			*why = "expected an integer (no fraction or exponent)";
+			return -1;
+		}
+		unsigned d = (unsigned)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10) {
+			*why = "value does not fit in 64 bits";
+			return -1;
+		}
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+void sg_json_show(const struct sg_json *j, int t, char *out, size_t outsz)
+{
+	const jsmntok_t *k = &j->tok[t];
+	sg_quote(out, outsz, j->text + k->start, (size_t)(k->end - k->start));
+}
+
+const char *sg_json_type_name(const struct sg_json *j, int t)
+{
+	switch (j->tok[t].type) {
+	case JSMN_OBJECT: return "object";
+	case JSMN_ARRAY: return "array";
+	case JSMN_STRING: return "string";
+	default: break;
+	}
+	char c = j->text[j->tok[t].start];
+	return c == 'n' ? "null" : (c == 't' || c == 'f') ? "boolean" : "number";
+}

@@ -1,0 +1,57 @@
+/* JSON layer of the parse stage: a strict RFC 8259 check (jsmn alone accepts
+ * some malformed text, e.g. missing commas), then jsmn tokens, plus helpers
+ * that map tokens back to line:col. Internal to the library. */
+#ifndef SYSGATE_SRC_JSON_H
+#define SYSGATE_SRC_JSON_H
+
+#define JSMN_HEADER
+#include <jsmn.h>
+#undef JSMN_HEADER
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sysgate/diag.h"
+
+#define SG_JSON_MAX_DEPTH 64
+
+struct sg_json {
+	const char *file;
+	const char *text;
+	size_t len;
+	jsmntok_t *tok;
+	int ntok;
+	size_t *line_start; /* byte offset of each line's first byte */
+	size_t nlines;
+};
+
+/* Checks and tokenizes text (which must outlive j). On failure an error
+ * naming where parsing stopped is added to d and -1 returned. */
+int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t len, struct sg_diags *d);
+void sg_json_free(struct sg_json *j);
+
+/* Line/column of token t's first byte (the opening quote of a string). */
+void sg_json_loc(const struct sg_json *j, int t, struct sg_loc *loc, const char *path);
+
+/* Index just past token t and everything nested in it. */
+int sg_json_next(const struct sg_json *j, int t);
+
+/* Decoded string value of a string token, malloc'd; NULL when it holds U+0000
+ * (which C strings cannot carry) or on allocation failure (*nul tells which). */
+char *sg_json_str(const struct sg_json *j, int t, int *nul);
+
+/* True when string token t decodes to exactly s. */
+int sg_json_str_eq(const struct sg_json *j, int t, const char *s);
+
+int sg_json_is_null(const struct sg_json *j, int t);
+
+/* An unsigned 64-bit integer; on failure returns -1 and *why says what is wrong. */
+int sg_json_u64(const struct sg_json *j, int t, uint64_t *out, const char **why);
+
+/* The raw source text of token t (quotes excluded for strings), made printable. */
+void sg_json_show(const struct sg_json *j, int t, char *out, size_t outsz);
+
+/* JSON type as a word for messages: "object", "array", "string", "number", ... */
+const char *sg_json_type_name(const struct sg_json *j, int t);
+
+#endif

@@ -1,0 +1,456 @@
+/* Resolve stage. The semantics follow what runc and Docker do with the same
+ * profile, so that a profile means the same thing under sysgate. */
+#include "sysgate/resolve.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/utsname.h>
+
+/* linux/capability.h numbering */
+static const char *const cap_names[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
+	"CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+	"CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
+	"CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
+	"CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
+};
+#define NCAPS (sizeof(cap_names) / sizeof(*cap_names))
+
+int sg_cap_lookup(const char *name)
+{
+	const char *bare = strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name;
+	for (size_t i = 0; i < NCAPS; i++)
+		if (strcasecmp(bare, cap_names[i] + 4) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *sg_cap_name(unsigned cap) { return cap < NCAPS ? cap_names[cap] : NULL; }
+
+uint64_t sg_caps_docker_default(void)
+{
+	/* the 14 capabilities Docker grants a container by default */
+	static const char *const dflt[] = {
+		"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+		"CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+		"CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+	};
+	uint64_t caps = 0;
+	for (size_t i = 0; i < sizeof(dflt) / sizeof(*dflt); i++)
+		caps |= 1ull << sg_cap_lookup(dflt[i]);
+	return caps;
+}
+
+int sg_kernel_parse(const char *s, unsigned v[3])
+{
+	unsigned out[3] = { 0, 0, 0 };
+	size_t parts = 0;
+	while (parts < 3) {
+		if (*s < '0' || *s > '9')
+			break;
+		unsigned long x = 0;
+		while (*s >= '0' && *s <= '9' && x < 1000000)
+			x = x * 10 + (unsigned long)(*s++ - '0');
+		out[parts++] = (unsigned)x;
+		if (*s != '.')
+			break;
+		s++;
+	}
+	if (parts < 2)
+		return -1;
+	memcpy(v, out, sizeof(out));
+	return 0;
+}
+
+void sg_resolve_opts_init(struct sg_resolve_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->host = sg_arch_native();
+	o->caps = sg_caps_docker_default();
+	struct utsname u;
+	if (uname(&u) != 0 || sg_kernel_parse(u.release, o->kernel) != 0)
+		o->kernel[0] = 0; /* unknown: every minKernel test fails */
+}
+
+void sg_action_format(uint32_t action, char *buf, size_t n)
+{
+	uint32_t data = action & SG_RET_DATA;
+	switch (action & SG_RET_ACTION_FULL) {
+	case SG_RET_KILL_PROCESS: snprintf(buf, n, "SCMP_ACT_KILL_PROCESS"); break;
+	case SG_RET_KILL_THREAD: snprintf(buf, n, "SCMP_ACT_KILL_THREAD"); break;
+	case SG_RET_TRAP: snprintf(buf, n, "SCMP_ACT_TRAP"); break;
+	case SG_RET_ERRNO: snprintf(buf, n, "SCMP_ACT_ERRNO(%u)", data); break;
+	case SG_RET_USER_NOTIF: snprintf(buf, n, "SCMP_ACT_NOTIFY"); break;
+	case SG_RET_TRACE: snprintf(buf, n, "SCMP_ACT_TRACE(%u)", data); break;
+	case SG_RET_LOG: snprintf(buf, n, "SCMP_ACT_LOG"); break;
+	case SG_RET_ALLOW: snprintf(buf, n, "SCMP_ACT_ALLOW"); break;
+	default: snprintf(buf, n, "0x%08x", action); break;
+	}
+}
+
+static int version_ge(const unsigned a[3], const unsigned b[3])
+{
+	for (int i = 0; i < 3; i++)
+		if (a[i] != b[i])
+			return a[i] > b[i];
+	return 1;
+}
+
+static int arch_in(const struct sg_filter *f, const struct sg_arch *host)
+{
+	for (size_t i = 0; i < f->narches; i++)
+		if (sg_arch_lookup(f->arches[i]) == host)
+			return 1;
+	return 0;
+}
+
+static int has_cap(const struct sg_resolve_opts *o, const char *name)
+{
+	int cap = sg_cap_lookup(name);
+	return cap >= 0 && (o->caps >> cap & 1);
+}
+
+/* Docker's rule selection: excludes drop a rule if any listed arch, any
+ * listed capability or the kernel version matches; includes keep it only if
+ * the arch is listed, every capability is held and the kernel is new enough. */
+static int rule_applies(const struct sg_rule *r, const struct sg_resolve_opts *o)
+{
+	if (r->has_excludes) {
+		const struct sg_filter *f = &r->excludes;
+		if (f->narches && arch_in(f, o->host))
+			return 0;
+		for (size_t i = 0; i < f->ncaps; i++)
+			if (has_cap(o, f->caps[i]))
+				return 0;
+		if (f->has_min_kernel && version_ge(o->kernel, f->min_kernel))
+			return 0;
+	}
+	if (r->has_includes) {
+		const struct sg_filter *f = &r->includes;
+		if (f->narches && !arch_in(f, o->host))
+			return 0;
+		for (size_t i = 0; i < f->ncaps; i++)
+			if (!has_cap(o, f->caps[i]))
+				return 0;
+		if (f->has_min_kernel && !version_ge(o->kernel, f->min_kernel))
+			return 0;
+	}
+	return 1;
+}
+
+static void warn_unknown_caps(const struct sg_profile *p, struct sg_diags *d)
+{
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct sg_rule *r = &p->rules[i];
+		const struct sg_filter *fs[2] = { r->has_includes ? &r->includes : NULL,
+						  r->has_excludes ? &r->excludes : NULL };
+		for (int k = 0; k < 2; k++)
+			for (size_t c = 0; fs[k] && c < fs[k]->ncaps; c++)
+				if (sg_cap_lookup(fs[k]->caps[c]) < 0)
+					sg_warning(d, p->file, &fs[k]->loc, "unknown capability \"%s\" is never held",
+						   fs[k]->caps[c]);
+	}
+}
+
+/* The action on one arch: errno names differ between architectures (ENOSYS is
+ * 38 on most, 89 on MIPS), so the encoding is per arch. */
+static int encode_action(const struct sg_profile *p, const struct sg_action *a, const struct sg_arch *arch,
+			 uint32_t *out, struct sg_diags *d)
+{
+	uint16_t data = 1; /* runc's default errno for ERRNO and TRACE: EPERM */
+	if (a->kind == SG_ACT_ERRNO || a->kind == SG_ACT_TRACE) {
+		uint16_t named;
+		int have_named = a->errno_name && sg_errno_value(arch, a->errno_name, &named) == 0;
+		if (a->errno_name && !have_named && !a->has_errno_ret)
+			return sg_error(d, p->file, &a->errno_loc, "errno \"%s\" does not exist on %s", a->errno_name,
+					arch->name);
+		if (a->has_errno_ret) {
+			data = a->errno_ret;
+			if (have_named && named != data)
+				sg_warning(d, p->file, &a->errno_loc,
+					   "errno \"%s\" is %u on %s but errnoRet says %u; errnoRet wins", a->errno_name,
+					   named, arch->name, data);
+		} else if (have_named) {
+			data = named;
+		}
+	}
+	static const uint32_t base[] = {
+		[SG_ACT_KILL_PROCESS] = SG_RET_KILL_PROCESS, [SG_ACT_KILL_THREAD] = SG_RET_KILL_THREAD,
+		[SG_ACT_TRAP] = SG_RET_TRAP,                 [SG_ACT_ERRNO] = SG_RET_ERRNO,
+		[SG_ACT_TRACE] = SG_RET_TRACE,               [SG_ACT_LOG] = SG_RET_LOG,
+		[SG_ACT_ALLOW] = SG_RET_ALLOW,               [SG_ACT_NOTIFY] = SG_RET_USER_NOTIF,
+	};
+	*out = base[a->kind] | (a->kind == SG_ACT_ERRNO || a->kind == SG_ACT_TRACE ? data : 0);
+	return 0;
+}
+
+static int add_target(struct sg_policy *pol, const struct sg_arch *a)
+{
+	for (size_t i = 0; i < pol->narches; i++)
+		if (pol->arches[i].arch == a)
+			return 0;
+	if (pol->narches == SG_MAX_ARCHES)
+		return -1;
+	pol->arches[pol->narches++].arch = a;
+	return 0;
+}
+
+static int choose_targets(struct sg_policy *pol, const struct sg_profile *p, const struct sg_resolve_opts *o,
+			  struct sg_diags *d)
+{
+	const struct sg_arch *host = o->host;
+	int rc = 0;
+	if (o->ntargets) {
+		for (size_t i = 0; i < o->ntargets; i++)
+			rc |= add_target(pol, o->targets[i]);
+	} else if (p->has_archmap) {
+		/* Docker: the host's entry and its sub-architectures */
+		const struct sg_archmap_entry *e = NULL;
+		for (size_t i = 0; i < p->narchmap && !e; i++)
+			if (p->archmap[i].arch == host)
+				e = &p->archmap[i];
+		rc |= add_target(pol, host);
+		if (e)
+			for (size_t i = 0; i < e->nsubs; i++)
+				rc |= add_target(pol, e->subs[i]);
+		else
+			sg_warning(d, p->file, NULL, "archMap has no entry for %s: only %s is filtered",
+				   host->scmp_name, host->name);
+	} else {
+		/* runc/libseccomp: the native arch is always in the filter */
+		rc |= add_target(pol, host);
+		for (size_t i = 0; i < p->narches; i++)
+			rc |= add_target(pol, p->arches[i]);
+	}
+	if (rc)
+		return sg_error(d, p->file, NULL, "more than %d target architectures", SG_MAX_ARCHES);
+	return 0;
+}
+
+static int push_rule(struct sg_arch_policy *ap, const struct sg_arch_rule *r)
+{
+	if (!(ap->nrules & (ap->nrules - 1))) {
+		void *v = realloc(ap->rules, (ap->nrules ? ap->nrules * 2 : 1) * sizeof(*ap->rules));
+		if (!v)
+			return -1;
+		ap->rules = v;
+	}
+	ap->rules[ap->nrules++] = *r;
+	return 0;
+}
+
+static int repeats_index(const struct sg_rule *r)
+{
+	unsigned seen = 0;
+	for (size_t i = 0; i < r->nconds; i++) {
+		if (seen >> r->conds[i].index & 1)
+			return 1;
+		seen |= 1u << r->conds[i].index;
+	}
+	return 0;
+}
+
+static int known_anywhere(const char *name)
+{
+	size_t n;
+	const struct sg_arch *const *all = sg_arches(&n);
+	uint32_t nr;
+	for (size_t i = 0; i < n; i++)
+		if (sg_syscall_nr(all[i], name, &nr) == 0)
+			return 1;
+	return 0;
+}
+
+static void report_unknown_everywhere(const struct sg_profile *p, const struct sg_policy *pol,
+				      const struct sg_resolve_opts *o, struct sg_diags *d)
+{
+	size_t n;
+	const struct sg_arch *const *all = sg_arches(&n);
+	for (size_t i = 0; i < p->nrules; i++) {
+		if (!pol->rule_used[i])
+			continue;
+		const struct sg_rule *r = &p->rules[i];
+		for (size_t k = 0; k < r->nnames; k++) {
+			if (known_anywhere(r->names[k]))
+				continue;
+			struct sg_suggester s;
+			sg_suggest_init(&s, r->names[k]);
+			for (size_t a = 0; a < n; a++)
+				for (size_t c = 0; c < all[a]->nsyscalls; c++)
+					sg_suggest_try(&s, all[a]->by_name[c].name);
+			char shown[80];
+			sg_quote(shown, sizeof(shown), r->names[k], strlen(r->names[k]));
+			char hint[96] = "";
+			if (s.best)
+				snprintf(hint, sizeof(hint), " (did you mean \"%s\"?)", s.best);
+			if (o->strict)
+				sg_error(d, p->file, &r->name_locs[k], "unknown syscall \"%s\"%s", shown, hint);
+			else
+				sg_warning(d, p->file, &r->name_locs[k], "unknown syscall \"%s\" on every architecture; skipped%s",
+					   shown, hint);
+		}
+	}
+}
+
+/* Lists, in one diagnostic per arch, the names this arch lacks (runc skips them). */
+static void report_unknown_on_arch(const struct sg_profile *p, const struct sg_policy *pol, struct sg_arch_policy *ap,
+				   const struct sg_resolve_opts *o, struct sg_diags *d)
+{
+	size_t len = 0, count = 0, cap = 256;
+	char *list = malloc(cap);
+	if (!list) {
+		d->oom = 1;
+		return;
+	}
+	list[0] = '\0';
+	for (size_t i = 0; i < p->nrules; i++) {
+		if (!pol->rule_used[i])
+			continue;
+		const struct sg_rule *r = &p->rules[i];
+		for (size_t k = 0; k < r->nnames; k++) {
+			uint32_t nr;
+			const char *name = r->names[k];
+			if (sg_syscall_nr(ap->arch, name, &nr) == 0 || !known_anywhere(name))
+				continue;
+			/* once per name, even if several rules repeat it */
+			size_t nl = strlen(name);
+			int dup = 0;
+			for (const char *q = list; *q && !dup;) {
+				const char *e = strchr(q, ' ');
+				size_t ql = e ? (size_t)(e - q) : strlen(q);
+				dup = ql == nl && memcmp(q, name, nl) == 0;
+				q += ql + (e != NULL);
+			}
+			if (dup)
+				continue;
+			if (len + nl + 2 > cap) {
+				char *nlist = realloc(list, (cap + nl) * 2);
+				if (!nlist) {
+					d->oom = 1;
+					free(list);
+					return;
+				}
+				list = nlist;
+				cap = (cap + nl) * 2;
+			}
+			if (len)
+				list[len++] = ' ';
+			memcpy(list + len, name, nl + 1);
+			len += nl;
+			count++;
+		}
+	}
+	ap->nunknown = count;
+	if (count) {
+		if (o->strict)
+			sg_error(d, p->file, NULL, "%s: %zu syscall%s not on this architecture: %s", ap->arch->name, count,
+				 count == 1 ? "" : "s", list);
+		else
+			sg_warning(d, p->file, NULL, "%s: %zu syscall%s not on this architecture, skipped: %s",
+				   ap->arch->name, count, count == 1 ? "" : "s", list);
+	}
+	free(list);
+}
+
+static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, struct sg_arch_policy *ap,
+			int first, struct sg_diags *d)
+{
+	if (encode_action(p, &p->default_action, ap->arch, &ap->default_action, d))
+		return -1;
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct sg_rule *r = &p->rules[i];
+		if (!pol->rule_used[i])
+			continue;
+		uint32_t action;
+		if (encode_action(p, &r->action, ap->arch, &action, d))
+			return -1;
+		if (action == ap->default_action) {
+			pol->rules_dropped += first; /* runc ignores such a rule */
+			continue;
+		}
+		/* runc: when one rule tests an argument twice, every condition
+		 * becomes a rule of its own, so they are ORed */
+		int split = repeats_index(r);
+		size_t groups = split ? r->nconds : 1;
+		for (size_t k = 0; k < r->nnames; k++) {
+			uint32_t nr;
+			if (sg_syscall_nr(ap->arch, r->names[k], &nr))
+				continue;
+			for (size_t g = 0; g < groups; g++) {
+				struct sg_arch_rule ar = {
+					.nr = nr,
+					.action = action,
+					.conds = split ? &r->conds[g] : r->conds,
+					.nconds = split ? 1 : r->nconds,
+					.rule = i,
+					.name = k,
+				};
+				if (push_rule(ap, &ar)) {
+					d->oom = 1;
+					return -1;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve_opts *o, struct sg_diags *d)
+{
+	size_t errors_before = d->errors;
+	if (!o->host) {
+		sg_error(d, p->file, NULL, "unknown native architecture: name one with --arch");
+		return NULL;
+	}
+	struct sg_policy *pol = calloc(1, sizeof(*pol));
+	if (!pol || !(pol->rule_used = calloc(p->nrules + 1, 1))) {
+		free(pol);
+		sg_error(d, p->file, NULL, "out of memory");
+		return NULL;
+	}
+	pol->profile = p;
+	pol->flags = p->has_flags ? p->flags : SG_FLAG_SPEC_ALLOW;
+	if (choose_targets(pol, p, o, d))
+		goto fail;
+	warn_unknown_caps(p, d);
+	int notify = 0;
+	for (size_t i = 0; i < p->nrules; i++) {
+		pol->rule_used[i] = (unsigned char)rule_applies(&p->rules[i], o);
+		pol->rules_excluded += !pol->rule_used[i];
+		notify |= pol->rule_used[i] && p->rules[i].action.kind == SG_ACT_NOTIFY;
+	}
+	if (notify)
+		pol->flags |= SG_FLAG_NEW_LISTENER;
+	if ((pol->flags & SG_FLAG_TSYNC) && notify)
+		pol->flags |= SG_FLAG_TSYNC_ESRCH; /* the kernel refuses TSYNC with a listener otherwise */
+	if (notify && !p->listener_path)
+		sg_warning(d, p->file, NULL, "SCMP_ACT_NOTIFY is used but there is no listenerPath: "
+					     "`sysgate exec` will refuse to run it");
+	report_unknown_everywhere(p, pol, o, d);
+	for (size_t a = 0; a < pol->narches; a++) {
+		report_unknown_on_arch(p, pol, &pol->arches[a], o, d);
+		if (resolve_arch(p, pol, &pol->arches[a], a == 0, d))
+			goto fail;
+	}
+	if (d->errors > errors_before || d->oom)
+		goto fail;
+	return pol;
+fail:
+	sg_policy_free(pol);
+	return NULL;
+}
+
+void sg_policy_free(struct sg_policy *pol)
+{
+	if (!pol)
+		return;
+	for (size_t i = 0; i < pol->narches; i++)
+		free(pol->arches[i].rules);
+	free(pol->rule_used);
+	free(pol);
+}

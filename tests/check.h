@@ -1,0 +1,28 @@
+/* A minimal test harness: CHECK records a result, check_summary prints
+ * "N passed, N failed" and gives the exit status. */
+#ifndef SYSGATE_TESTS_CHECK_H
+#define SYSGATE_TESTS_CHECK_H
+
+#include <stdio.h>
+
+static unsigned check_passed, check_failed;
+
+#define CHECK(cond, ...)                                                        \
+	do {                                                                    \
+		if (cond) {                                                     \
+			check_passed++;                                         \
+		} else {                                                        \
+			check_failed++;                                         \
+			fprintf(stderr, "%s:%d: FAIL: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__);                           \
+			fputc('\n', stderr);                                    \
+		}                                                               \
+	} while (0)
+
+static inline int check_summary(const char *suite)
+{
+	printf("%s: %u passed, %u failed\n", suite, check_passed, check_failed);
+	return check_failed ? 1 : 0;
+}
+
+#endif

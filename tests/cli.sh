@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# CLI tests for sysgate check / syscalls / resolve: the shipped and real-world
+# profiles pass, and a table of malformed inputs each fail with exit status 2
+# and a message naming where. SYSGATE may carry a wrapper (valgrind ...).
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SYSGATE=${SYSGATE:-$ROOT/build/sysgate}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SHARED=${SHARED:-$ROOT/../shared}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0 fail=0 skip=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# run ARGS...: sets $status, $out, $err
+run() {
+	$SYSGATE "$@" >"$TMP/out" 2>"$TMP/err"
+	status=$?
+	out=$(cat "$TMP/out")
+	err=$(cat "$TMP/err")
+}
+
+# neg NAME EXPECTED [ARGS]: stdin is the profile; check must exit 2 and
+# stderr must contain "t.json:EXPECTED" (the location and message).
+neg() {
+	local name=$1 expect=$2
+	shift 2
+	cat >"$TMP/t.json"
+	(cd "$TMP" && $SYSGATE check "$@" t.json >out 2>err)
+	status=$?
+	err=$(cat "$TMP/err")
+	if [ "$status" -ne 2 ]; then
+		bad "neg $name: exit $status, want 2; stderr: $err"
+	elif ! grep -qF -- "t.json:$expect" "$TMP/err"; then
+		bad "neg $name: stderr lacks 't.json:$expect'; got: $err"
+	else
+		ok
+	fi
+}
+
+# ---- the shipped profiles and the real-world corpus pass ---------------------
+for f in "$ROOT"/profiles/*.json; do
+	run check "$f"
+	if [ "$status" -eq 0 ] && grep -q '^result: *valid' "$TMP/out"; then ok; else bad "check $f: exit $status: $err"; fi
+done
+
+if [ -d "$SHARED/corpus" ]; then
+	for f in "$SHARED"/corpus/*.json; do
+		run check "$f"
+		case $f in
+		*libcontainer*)
+			if [ "$status" -eq 2 ] && grep -q '/default_action' "$TMP/err"; then ok
+			else bad "libcontainer file: exit $status: $err"; fi ;;
+		*)
+			if [ "$status" -eq 0 ]; then ok; else bad "check $f: exit $status: $err"; fi ;;
+		esac
+	done
+	# Docker's default on x86_64 with default caps: the x86 family, clone3 -> ENOSYS
+	run check --arch x86_64 "$SHARED/corpus/moby-default-current.json"
+	if grep -q 'x86_64 x86 x32' "$TMP/out"; then ok; else bad "moby archMap: $out"; fi
+	# CAP_SYS_ADMIN removes the clone3 ENOSYS rule (an exclude on caps)
+	run check --arch x86_64 --caps +CAP_SYS_ADMIN "$SHARED/corpus/moby-default-current.json"
+	a=$(grep -c . "$TMP/out"); [ "$status" -eq 0 ] && ok || bad "moby with CAP_SYS_ADMIN: $err"
+	# containers/common: string errno names resolved per arch
+	run check --arch mips "$SHARED/corpus/containers-common-seccomp.json"
+	if [ "$status" -eq 0 ]; then ok; else bad "containers-common on mips: $err"; fi
+else
+	echo "cli: SKIP corpus tests: $SHARED/corpus not found (../shared is absent)"
+	skip=$((skip + 1))
+fi
+
+# ---- semantics visible in the summary ------------------------------------------
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getpid"],"action":"SCMP_ACT_ALLOW"},{"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]}' >"$TMP/drop.json"
+run check --arch x86_64 "$TMP/drop.json"
+if grep -q '1 same as the default' "$TMP/out" && grep -q 'SCMP_ACT_ERRNO(1) 1' "$TMP/out"; then ok; else bad "drop-same-as-default / ERRNO defaults to EPERM: $out"; fi
+
+printf '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrno":"ENOSYS","syscalls":[{"names":["getpid"],"action":"SCMP_ACT_ALLOW"}]}' >"$TMP/errno.json"
+run check --arch mips "$TMP/errno.json"
+if grep -q 'default: *SCMP_ACT_ERRNO(89)' "$TMP/out"; then ok; else bad "ENOSYS on mips should be 89: $out"; fi
+run check --arch x86_64 "$TMP/errno.json"
+if grep -q 'default: *SCMP_ACT_ERRNO(38)' "$TMP/out"; then ok; else bad "ENOSYS on x86_64 should be 38: $out"; fi
+
+printf '{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_AARCH64"],"syscalls":[{"names":["getpid","open"],"action":"SCMP_ACT_ALLOW"}]}' >"$TMP/flat.json"
+run check --arch x86_64 "$TMP/flat.json"
+if grep -q 'architectures: x86_64 aarch64' "$TMP/out" && grep -q 'aarch64: 1 syscall not on this architecture, skipped: open' "$TMP/err"; then ok
+else bad "flat list adds native; unknown-on-arch warning: $out $err"; fi
+run check --strict --arch x86_64 "$TMP/flat.json"
+[ "$status" -eq 2 ] && ok || bad "--strict: a name missing on a target arch is an error (exit $status)"
+
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrce"],"action":"SCMP_ACT_ERRNO"}]}' >"$TMP/typo.json"
+run check "$TMP/typo.json"
+if [ "$status" -eq 0 ] && grep -q 'did you mean "ptrace"' "$TMP/err"; then ok; else bad "did-you-mean: $err"; fi
+
+printf '{"defaultAction":"SCMP_ACT_ALLOW","foo":1,"syscalls":[]}' >"$TMP/unknown.json"
+run check "$TMP/unknown.json"
+if [ "$status" -eq 0 ] && grep -q 'unknown.json:1:35: warning: /foo: unknown field "foo" ignored' "$TMP/err"; then ok; else bad "unknown field warning: $err"; fi
+run check --strict "$TMP/unknown.json"
+[ "$status" -eq 1 ] && ok || bad "--strict with a warning: exit $status, want 1"
+
+printf '{"kind":"SeccompProfile","apiVersion":"security-profiles-operator.x-k8s.io/v1beta1","metadata":{"name":"x"},"spec":{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}}' >"$TMP/spo.json"
+run check "$TMP/spo.json"
+if [ "$status" -eq 0 ] && grep -q 'Kubernetes SeccompProfile' "$TMP/out"; then ok; else bad "SPO object: $out $err"; fi
+
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","includes":{"minKernel":"5.10","caps":["CAP_SYS_ADMIN"]}}]}' >"$TMP/inc.json"
+run check --kernel 5.4 --caps all "$TMP/inc.json"
+grep -q '1 excluded by includes' "$TMP/out" && ok || bad "minKernel 5.10 on 5.4 excludes: $out"
+run check --kernel 5.10 --caps all "$TMP/inc.json"
+grep -q '0 excluded by includes' "$TMP/out" && ok || bad "minKernel 5.10 on 5.10 includes: $out"
+run check --kernel 6.1 --caps none "$TMP/inc.json"
+grep -q '1 excluded by includes' "$TMP/out" && ok || bad "includes.caps without the cap excludes: $out"
+
+cat "$TMP/drop.json" | { $SYSGATE check - >/dev/null 2>&1; } && ok || bad "check - reads stdin"
+
+# ---- malformed inputs: exit 2 and the location -------------------------------
+neg empty '1:1: invalid JSON: empty input' </dev/null
+neg whitespace-only '2:1: invalid JSON: empty input' <<<' '
+neg truncated '1:31: invalid JSON: unexpected end of input inside a string' < <(printf '{"defaultAction":"SCMP_ACT_ALL')
+neg truncated-array '1:49: invalid JSON: unexpected end of input: unclosed array' < <(printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{}')
+neg not-object '1:1: a seccomp profile is a JSON object, found array' <<<'[]'
+neg trailing-text '1:36: invalid JSON: unexpected text after the JSON value' <<<'{"defaultAction":"SCMP_ACT_ALLOW"} x'
+neg missing-comma '1:35: invalid JSON: expected '"','"' or '"'}'"'' <<<'{"defaultAction":"SCMP_ACT_ALLOW" "syscalls":[]}'
+neg trailing-comma "1:35: invalid JSON: expected a string key" <<<'{"defaultAction":"SCMP_ACT_ALLOW",}'
+neg single-quotes "1:2: invalid JSON: expected a string key" <<<"{'defaultAction':'SCMP_ACT_ALLOW'}"
+neg comment "1:1: invalid JSON: expected a JSON value" <<<'// comment
+{"defaultAction":"SCMP_ACT_ALLOW"}'
+neg binary-garbage "1:1: invalid JSON" < <(printf '\x7fELF\x02\x01\x01\x00\x00')
+neg bad-utf8 "1:19: invalid JSON: invalid UTF-8 in string" < <(printf '{"defaultAction":"\xff"}')
+neg control-char "1:19: invalid JSON: control character in string" < <(printf '{"defaultAction":"\x01"}')
+neg bad-escape "1:19: invalid JSON: invalid escape in string" <<<'{"defaultAction":"\q"}'
+neg deep-nesting "1:65: invalid JSON: nesting deeper than 64 levels" < <(printf '%.0s[' {1..70}; printf '%.0s]' {1..70})
+neg missing-default '1:1: profile without "defaultAction"' <<<'{"syscalls":[]}'
+neg default-wrong-type '1:18: /defaultAction: expected a string, found number' <<<'{"defaultAction":1}'
+neg unknown-action '1:18: /defaultAction: unknown action "SCMP_ACT_ALOW" (did you mean SCMP_ACT_ALLOW?)' <<<'{"defaultAction":"SCMP_ACT_ALOW"}'
+neg notify-default '1:18: /defaultAction: SCMP_ACT_NOTIFY cannot be the default action' <<<'{"defaultAction":"SCMP_ACT_NOTIFY"}'
+neg duplicate-key '1:35: /defaultAction: duplicate key "defaultAction"' <<<'{"defaultAction":"SCMP_ACT_ALLOW","defaultAction":"SCMP_ACT_ERRNO"}'
+neg duplicate-key-escaped '1:35: /defaultAction: duplicate key "defaultAction"' <<<'{"defaultAction":"SCMP_ACT_ALLOW","\u0064efaultAction":"SCMP_ACT_ERRNO"}'
+neg libcontainer '1:19: /default_action: "default_action" is libcontainer' <<<'{"default_action":4,"syscalls":[]}'
+neg unknown-arch '1:52: /architectures/0: unknown architecture "SCMP_ARCH_X86_46" (did you mean SCMP_ARCH_X86_64?)' <<<'{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_46"]}'
+neg arch-not-array '1:51: /architectures: expected an array, found string' <<<'{"defaultAction":"SCMP_ACT_ALLOW","architectures":"SCMP_ARCH_X86_64"}'
+neg arches-and-archmap '1:1: a profile takes "architectures" or "archMap", not both' <<<'{"defaultAction":"SCMP_ACT_ALLOW","architectures":[],"archMap":[]}'
+neg archmap-no-arch '1:46: /archMap/0: archMap entry without "architecture"' <<<'{"defaultAction":"SCMP_ACT_ALLOW","archMap":[{"subArchitectures":[]}]}'
+neg archmap-bad-sub '1:101: /archMap/0/subArchitectures/0: unknown architecture "SCMP_ARCH_FOO"' <<<'{"defaultAction":"SCMP_ACT_ALLOW","archMap":[{"architecture":"SCMP_ARCH_X86_64","subArchitectures":["SCMP_ARCH_FOO"]}]}'
+neg syscalls-not-array '1:46: /syscalls: expected an array, found object' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":{}}'
+neg rule-not-object '1:47: /syscalls/0: expected an object, found string' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":["read"]}'
+neg rule-no-action '1:47: /syscalls/0: rule without "action"' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"]}]}'
+neg rule-no-names '1:47: /syscalls/0: rule without "names"' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"action":"SCMP_ACT_ERRNO"}]}'
+neg name-and-names '1:98: /syscalls/0/name: a rule takes "names" or the older "name", not both' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","name":"write"}]}'
+neg names-wrong-type '1:57: /syscalls/0/names/0: expected a string, found number' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":[1],"action":"SCMP_ACT_ERRNO"}]}'
+neg empty-name '1:57: /syscalls/0/names/0: empty syscall name' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":[""],"action":"SCMP_ACT_ERRNO"}]}'
+neg nul-in-name '1:57: /syscalls/0/names/0: string contains a NUL character' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read\u0000x"],"action":"SCMP_ACT_ERRNO"}]}'
+neg unknown-op '3:11: /syscalls/0/args/0/op: unknown operator "SCMP_CMP_FOO"' <<'JSON'
+{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO",
+  "args":[{"index":0,"value":1,
+    "op": "SCMP_CMP_FOO"}]}]}
+JSON
+neg index-6 '2:21: /syscalls/0/args/0/index: argument index 6 is out of range' <<'JSON'
+{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO",
+  "args":[{"index": 6,"value":1,"op":"SCMP_CMP_EQ"}]}]}
+JSON
+neg value-2pow64 '2:30: /syscalls/0/args/0/value: value does not fit in 64 bits: 18446744073709551616' <<'JSON'
+{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO",
+  "args":[{"index":0,"value":18446744073709551616,"op":"SCMP_CMP_EQ"}]}]}
+JSON
+neg value-negative '1:125: /syscalls/0/args/0/value: negative values are not allowed: -1' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":-1,"op":"SCMP_CMP_EQ"}]}]}'
+neg value-fraction '1:125: /syscalls/0/args/0/value: expected an integer (no fraction or exponent): 1.5' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1.5,"op":"SCMP_CMP_EQ"}]}]}'
+neg value-exponent '1:125: /syscalls/0/args/0/value: expected an integer (no fraction or exponent): 1e3' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1e3,"op":"SCMP_CMP_EQ"}]}]}'
+neg value-string '1:125: /syscalls/0/args/0/value: expected a non-negative integer, found string' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":"1","op":"SCMP_CMP_EQ"}]}]}'
+neg value-bool '1:125: /syscalls/0/args/0/value: expected a non-negative integer, found boolean' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":true,"op":"SCMP_CMP_EQ"}]}]}'
+neg arg-no-op '1:106: /syscalls/0/args/0: argument condition without "op"' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1}]}]}'
+neg arg-no-value '1:106: /syscalls/0/args/0: argument condition without "value"' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"op":"SCMP_CMP_EQ"}]}]}'
+neg args-not-array '1:105: /syscalls/0/args: expected an array, found object' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","args":{}}]}'
+neg errnoret-with-allow '1:100: /syscalls/0/errnoRet: an errno is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not SCMP_ACT_LOG' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_LOG","errnoRet":1}]}'
+neg errnoret-too-big '1:102: /syscalls/0/errnoRet: 65536 is out of range (at most 65535)' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","errnoRet":65536}]}'
+neg default-errnoret-negative '1:53: /defaultErrnoRet: negative values are not allowed: -1' <<<'{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":-1}'
+neg default-errnoret-with-allow '1:53: /defaultErrnoRet: an errno is only valid with SCMP_ACT_ERRNO' <<<'{"defaultAction":"SCMP_ACT_ALLOW","defaultErrnoRet":1}'
+neg unknown-errno-name '1:99: /syscalls/0/errno: unknown errno name "EPERMS"' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","errno":"EPERMS"}]}'
+neg unknown-flag '1:44: /flags/0: unknown seccomp flag "SECCOMP_FILTER_FLAG_TSYN" (did you mean SECCOMP_FILTER_FLAG_TSYNC?)' <<<'{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_TSYN"]}'
+neg runtime-flag '1:44: /flags/0: SECCOMP_FILTER_FLAG_NEW_LISTENER is set by the runtime' <<<'{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_NEW_LISTENER"]}'
+neg bad-minkernel '1:115: /syscalls/0/includes/minKernel: minKernel "four" is not a kernel version' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","includes":{"minKernel":"four"}}]}'
+neg includes-not-object '1:102: /syscalls/0/includes: expected an object, found array' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","includes":[]}]}'
+neg listener-not-string '1:50: /listenerPath: expected a string, found number' <<<'{"defaultAction":"SCMP_ACT_ALLOW","listenerPath":7}'
+neg spo-no-spec '1:1: SeccompProfile without "spec"' <<<'{"kind":"SeccompProfile","metadata":{}}'
+neg spo-bad-spec '1:50: /spec/defaultAction: unknown action "ALLOW"' <<<'{"kind":"SeccompProfile","spec":{"defaultAction":"ALLOW"}}'
+neg strict-unknown-name '1:57: /syscalls/0/names/0: unknown syscall "nosuchcall"' --strict <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["nosuchcall"],"action":"SCMP_ACT_ERRNO"}]}'
+neg unknown-default-errno '1:50: /defaultErrno: unknown errno name "EDEADLOCK_X"' --arch mips <<<'{"defaultAction":"SCMP_ACT_ERRNO","defaultErrno":"EDEADLOCK_X"}'
+
+# ---- limits ---------------------------------------------------------------------
+head -c $((16 * 1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$TMP/big.json"
+run check "$TMP/big.json"
+if [ "$status" -eq 2 ] && grep -q 'larger than 16 MiB' "$TMP/err"; then ok; else bad "16 MiB limit: exit $status $err"; fi
+run check "$TMP/does-not-exist.json"
+if [ "$status" -eq 2 ] && grep -q 'cannot open' "$TMP/err"; then ok; else bad "missing file: exit $status"; fi
+
+# ---- syscalls / resolve ------------------------------------------------------------
+run syscalls --arch aarch64
+if [ "$status" -eq 0 ] && grep -qx '56 openat' "$TMP/out" && grep -q 'Linux' "$TMP/out"; then ok; else bad "syscalls --arch aarch64: $err"; fi
+run resolve --arch s390x openat
+[ "$out" = "s390x openat 288" ] && ok || bad "resolve s390x openat: $out"
+run resolve --arch x32 0x40000101
+[ "$out" = "x32 openat 1073742081" ] && ok || bad "resolve x32 number: $out"
+run resolve --arch all mmap2
+[ "$status" -eq 0 ] && echo "$out" | grep -q '^arm mmap2 192$' && ok || bad "resolve --arch all mmap2: $out"
+run resolve --arch x86_64 opnat
+[ "$status" -eq 1 ] && echo "$err" | grep -q 'did you mean openat' && ok || bad "resolve typo: $status $err"
+
+for sub in check syscalls resolve; do
+	run $sub --help
+	if [ "$status" -eq 0 ] && grep -q "usage: sysgate $sub" "$TMP/out"; then ok; else bad "$sub --help"; fi
+done
+run --help
+[ "$status" -eq 0 ] && ok || bad "sysgate --help"
+run nosuchcommand
+[ "$status" -eq 2 ] && ok || bad "unknown command exit $status"
+
+echo "cli: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,283 @@
+/* Unit tests of the parse and resolve stages through the library API. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "sysgate/profile.h"
+#include "sysgate/resolve.h"
+
+static struct sg_profile *parse(const char *json, struct sg_diags *d)
+{
+	sg_diags_init(d);
+	return sg_profile_parse("t.json", json, strlen(json), d);
+}
+
+static int has_message(const struct sg_diags *d, const char *needle)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (strstr(d->v[i].message, needle))
+			return 1;
+	return 0;
+}
+
+static struct sg_policy *resolve_on(const struct sg_profile *p, const char *host, struct sg_diags *d)
+{
+	struct sg_resolve_opts o;
+	sg_resolve_opts_init(&o);
+	o.host = sg_arch_lookup(host);
+	o.kernel[0] = 6, o.kernel[1] = 1, o.kernel[2] = 0;
+	return sg_resolve(p, &o, d);
+}
+
+static void test_full_object(void)
+{
+	struct sg_diags d;
+	struct sg_profile *p = parse(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\n"
+		" \"architectures\":[\"SCMP_ARCH_X86_64\",\"x86\",\"amd64\"],\n"
+		" \"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"],\"listenerPath\":\"/run/a.sock\",\"listenerMetadata\":\"m\",\n"
+		" \"syscalls\":[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\",\"comment\":\"io\"},\n"
+		"  {\"name\":\"personality\",\"action\":\"SCMP_ACT_KILL\",\n"
+		"   \"args\":[{\"index\":0,\"value\":18446744073709551615,\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}",
+		&d);
+	CHECK(p != NULL, "full object parses");
+	if (!p)
+		return;
+	CHECK(p->default_action.kind == SG_ACT_ERRNO && p->default_action.has_errno_ret &&
+		      p->default_action.errno_ret == 38, "default ERRNO(38)");
+	CHECK(p->narches == 2, "amd64 repeats x86_64: %zu arches", p->narches);
+	CHECK(has_message(&d, "listed twice"), "duplicate arch warned");
+	CHECK(p->has_flags && p->flags == SG_FLAG_LOG, "flags");
+	CHECK(p->listener_path && strcmp(p->listener_path, "/run/a.sock") == 0, "listenerPath");
+	CHECK(p->nrules == 2 && p->rules[0].nnames == 2 && strcmp(p->rules[0].names[1], "write") == 0, "names");
+	CHECK(p->rules[1].action.kind == SG_ACT_KILL_THREAD, "SCMP_ACT_KILL is KILL_THREAD");
+	CHECK(p->rules[1].nconds == 1 && p->rules[1].conds[0].value == UINT64_MAX &&
+		      p->rules[1].conds[0].op == SG_CMP_MASKED_EQ, "u64 max value");
+	CHECK(p->rules[1].loc.line == 5 && strcmp(p->rules[1].loc.path, "/syscalls/1") == 0,
+	      "rule location %u %s", p->rules[1].loc.line, p->rules[1].loc.path);
+	CHECK(p->rules[1].name_locs[0].line == 5 && p->rules[1].name_locs[0].col == 11, "name location %u:%u",
+	      p->rules[1].name_locs[0].line, p->rules[1].name_locs[0].col);
+	CHECK(d.errors == 0, "no errors");
+	sg_profile_free(p);
+	sg_diags_free(&d);
+}
+
+static void test_escapes(void)
+{
+	struct sg_diags d;
+	struct sg_profile *p = parse("{\"defaultAction\":\"SCMP_ACT_\\u0041LLOW\",\"syscalls\":[{\"names\":[\"re\\u0061d\"],"
+				     "\"action\":\"SCMP_ACT_ERRNO\"}],\"x\\/y\":\"\\ud83d\\ude00\"}",
+				     &d);
+	CHECK(p && p->default_action.kind == SG_ACT_ALLOW, "escaped action name decodes");
+	CHECK(p && strcmp(p->rules[0].names[0], "read") == 0, "escaped syscall name decodes");
+	CHECK(has_message(&d, "unknown field \"x/y\""), "unknown field shown decoded");
+	CHECK(d.n && strcmp(d.v[d.n - 1].loc.path, "/x~1y") == 0, "JSON pointer escapes '/': %s",
+	      d.n ? d.v[d.n - 1].loc.path : "");
+	sg_profile_free(p);
+	sg_diags_free(&d);
+}
+
+static void test_numbers(void)
+{
+	static const struct {
+		const char *value;
+		int ok;
+		uint64_t want;
+	} cases[] = {
+		{ "0", 1, 0 },
+		{ "-0", 1, 0 },
+		{ "4294967296", 1, 4294967296ull },
+		{ "18446744073709551615", 1, UINT64_MAX },
+		{ "18446744073709551616", 0, 0 },
+		{ "99999999999999999999999", 0, 0 },
+		{ "-1", 0, 0 },
+		{ "1.0", 0, 0 },
+		{ "1E2", 0, 0 },
+		{ "null", 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char json[256];
+		snprintf(json, sizeof(json),
+			 "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],"
+			 "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":1,\"op\":\"SCMP_CMP_EQ\",\"value\":%s}]}]}",
+			 cases[i].value);
+		struct sg_diags d;
+		struct sg_profile *p = parse(json, &d);
+		CHECK((p != NULL) == cases[i].ok, "value %s: parse %s", cases[i].value, p ? "ok" : "failed");
+		if (p && cases[i].ok)
+			CHECK(p->rules[0].conds[0].value == cases[i].want, "value %s", cases[i].value);
+		if (!cases[i].ok)
+			CHECK(d.errors == 1 && strcmp(d.v[0].loc.path, "/syscalls/0/args/0/value") == 0,
+			      "value %s: one error at the value, got %zu", cases[i].value, d.errors);
+		sg_profile_free(p);
+		sg_diags_free(&d);
+	}
+}
+
+/* Every error is reported, not just the first. */
+static void test_all_errors(void)
+{
+	struct sg_diags d;
+	struct sg_profile *p = parse("{\"defaultAction\":\"X\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"Y\"},"
+				     "{\"names\":[\"write\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":9}]}]}",
+				     &d);
+	CHECK(p == NULL, "invalid");
+	CHECK(d.errors == 3, "three errors, got %zu", d.errors);
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+}
+
+static const struct sg_arch_policy *arch_of(const struct sg_policy *pol, const char *name)
+{
+	for (size_t i = 0; i < pol->narches; i++)
+		if (strcmp(pol->arches[i].arch->name, name) == 0)
+			return &pol->arches[i];
+	return NULL;
+}
+
+static void test_resolve_semantics(void)
+{
+	struct sg_diags d;
+	/* runc: repeated index -> one rule per condition; same-as-default dropped;
+	 * a name unknown on one arch skipped there */
+	struct sg_profile *p = parse(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86\"],\"syscalls\":["
+		"{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
+		"  {\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"},{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]},"
+		"{\"names\":[\"mmap\",\"arch_prctl\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
+		"  {\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"},{\"index\":1,\"value\":8,\"op\":\"SCMP_CMP_GE\"}]},"
+		"{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ERRNO\"},"
+		"{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1},"
+		"{\"names\":[\"gettid\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":2}]}",
+		&d);
+	CHECK(p != NULL, "parses");
+	if (!p)
+		return;
+	struct sg_policy *pol = resolve_on(p, "x86_64", &d);
+	CHECK(pol != NULL, "resolves");
+	if (!pol)
+		goto out;
+	CHECK(pol->narches == 2 && pol->arches[0].arch == sg_arch_lookup("x86_64"), "native first, then x86");
+	CHECK(pol->flags == SG_FLAG_SPEC_ALLOW, "no flags key: runc's SPEC_ALLOW");
+	const struct sg_arch_policy *x64 = arch_of(pol, "x86_64"), *x86 = arch_of(pol, "x86");
+	CHECK(x64 && x64->default_action == (SG_RET_ERRNO | 1), "default ERRNO(EPERM)");
+	/* personality x2 (split), mmap (2 conds ANDed), arch_prctl, gettid; getpid, getppid dropped */
+	CHECK(x64 && x64->nrules == 5, "x86_64 rules: %zu", x64 ? x64->nrules : 0);
+	if (x64 && x64->nrules == 5) {
+		CHECK(x64->rules[0].nr == 135 && x64->rules[0].nconds == 1 && x64->rules[0].conds[0].value == 0 &&
+			      x64->rules[1].conds[0].value == 8, "personality split into ORed rules");
+		CHECK(x64->rules[2].nr == 9 && x64->rules[2].nconds == 2, "mmap keeps ANDed conditions");
+		CHECK(x64->rules[3].nr == 158, "arch_prctl on x86_64");
+		CHECK(x64->rules[4].nr == 186 && x64->rules[4].action == (SG_RET_ERRNO | 2), "gettid ERRNO(2)");
+	}
+	CHECK(pol->rules_dropped == 2, "two rules equal the default: %zu", pol->rules_dropped);
+	/* on i386 mmap is 90 (old_mmap) and arch_prctl is 384 */
+	CHECK(x86 && x86->nrules == 5, "x86 rules: %zu", x86 ? x86->nrules : 0);
+	sg_policy_free(pol);
+out:
+	sg_profile_free(p);
+	sg_diags_free(&d);
+}
+
+static void test_archmap_and_filters(void)
+{
+	struct sg_diags d;
+	struct sg_profile *p = parse(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"archMap\":["
+		"{\"architecture\":\"SCMP_ARCH_X86_64\",\"subArchitectures\":[\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"]},"
+		"{\"architecture\":\"SCMP_ARCH_AARCH64\",\"subArchitectures\":[\"SCMP_ARCH_ARM\"]},"
+		"{\"architecture\":\"SCMP_ARCH_PARISC\",\"subArchitectures\":null}],"
+		"\"syscalls\":["
+		"{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+		"{\"names\":[\"arch_prctl\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"arches\":[\"amd64\"]}},"
+		"{\"names\":[\"reboot\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":[\"CAP_SYS_BOOT\"]}},"
+		"{\"names\":[\"clone3\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38,\"excludes\":{\"caps\":[\"CAP_SYS_ADMIN\"]}},"
+		"{\"names\":[\"bpf\"],\"action\":\"SCMP_ACT_ALLOW\",\"excludes\":{\"minKernel\":\"5.8\"}}]}",
+		&d);
+	CHECK(p != NULL, "parses");
+	CHECK(has_message(&d, "SCMP_ARCH_PARISC\" is not supported"), "unsupported arch warned, not fatal");
+	if (!p)
+		return;
+	struct sg_policy *pol = resolve_on(p, "x86_64", &d);
+	CHECK(pol && pol->narches == 3 && arch_of(pol, "x32") && arch_of(pol, "x86"), "archMap entry for x86_64");
+	/* kernel 6.1, Docker caps: read, arch_prctl, clone3 apply; reboot (no CAP_SYS_BOOT), bpf (5.8 <= 6.1) not */
+	CHECK(pol && pol->rules_excluded == 2, "two excluded: %zu", pol ? pol->rules_excluded : 0);
+	/* the includes arch is the host's, as in Docker: x86 gets arch_prctl too */
+	const struct sg_arch_policy *x86 = pol ? arch_of(pol, "x86") : NULL;
+	int found = 0;
+	for (size_t i = 0; x86 && i < x86->nrules; i++)
+		found |= x86->rules[i].nr == 384;
+	CHECK(found, "arch_prctl (384) on the x86 sub-architecture");
+	sg_policy_free(pol);
+
+	pol = resolve_on(p, "aarch64", &d);
+	CHECK(pol && pol->narches == 2 && arch_of(pol, "arm"), "archMap entry for aarch64");
+	CHECK(pol && pol->rules_excluded == 3, "arch_prctl excluded on arm64: %zu", pol ? pol->rules_excluded : 0);
+	sg_policy_free(pol);
+
+	pol = resolve_on(p, "riscv64", &d);
+	CHECK(pol && pol->narches == 1, "no entry: native only");
+	CHECK(has_message(&d, "archMap has no entry for SCMP_ARCH_RISCV64"), "warned");
+	sg_policy_free(pol);
+	sg_profile_free(p);
+	sg_diags_free(&d);
+}
+
+static void test_errno_names(void)
+{
+	struct sg_diags d;
+	struct sg_profile *p = parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"defaultErrno\":\"ENOSYS\","
+				     "\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"errno\":\"EAGAIN\"}]}",
+				     &d);
+	CHECK(p != NULL, "parses");
+	if (!p)
+		return;
+	struct sg_policy *pol = resolve_on(p, "mips", &d);
+	CHECK(pol && pol->arches[0].default_action == (SG_RET_ERRNO | 38), "errnoRet wins over the name");
+	CHECK(has_message(&d, "\"ENOSYS\" is 89 on mips but errnoRet says 38"), "disagreement warned");
+	CHECK(pol && pol->arches[0].nrules == 1 && pol->arches[0].rules[0].action == (SG_RET_ERRNO | 11),
+	      "EAGAIN is 11 on mips");
+	sg_policy_free(pol);
+	sg_profile_free(p);
+	sg_diags_free(&d);
+}
+
+static void test_kernel_object(void)
+{
+	struct sg_diags d;
+	struct sg_profile *p = parse("{\"apiVersion\":\"security-profiles-operator.x-k8s.io/v1beta1\",\"kind\":\"SeccompProfile\","
+				     "\"metadata\":{\"name\":\"a\"},\"spec\":{\"defaultAction\":\"SCMP_ACT_LOG\","
+				     "\"baseProfileName\":\"runc-v1.2.0\",\"disabled\":false}}",
+				     &d);
+	CHECK(p && p->kubernetes && p->default_action.kind == SG_ACT_LOG, "SeccompProfile spec read");
+	CHECK(has_message(&d, "baseProfileName"), "baseProfileName warned");
+	CHECK(d.warnings == 1, "nothing else warned: %zu", d.warnings);
+	sg_profile_free(p);
+	sg_diags_free(&d);
+}
+
+static void test_kernel_version(void)
+{
+	unsigned v[3];
+	CHECK(sg_kernel_parse("6.1.0-18-amd64", v) == 0 && v[0] == 6 && v[1] == 1 && v[2] == 0, "uname release");
+	CHECK(sg_kernel_parse("4.8", v) == 0 && v[0] == 4 && v[1] == 8, "X.Y");
+	CHECK(sg_kernel_parse("6", v) != 0, "major alone refused");
+	CHECK(sg_cap_lookup("sys_admin") == 21 && sg_cap_lookup("CAP_BPF") == 39 && sg_cap_lookup("CAP_NOPE") < 0,
+	      "capability names");
+	uint64_t dflt = sg_caps_docker_default();
+	CHECK(__builtin_popcountll(dflt) == 14, "Docker's 14 default capabilities");
+}
+
+int main(void)
+{
+	test_full_object();
+	test_escapes();
+	test_numbers();
+	test_all_errors();
+	test_resolve_semantics();
+	test_archmap_and_filters();
+	test_errno_names();
+	test_kernel_object();
+	test_kernel_version();
+	return check_summary("parse");
+}
