@@ -16,6 +16,7 @@ void sg_diags_free(struct sg_diags *d)
 	sg_diags_init(d);
 }
 
+static char *vformat(const char *fmt, va_list ap) SG_PRINTF(1, 0);
 static char *vformat(const char *fmt, va_list ap)
 {
 	va_list ap2;
@@ -30,6 +31,8 @@ static char *vformat(const char *fmt, va_list ap)
 	return s;
 }
 
+static void add(struct sg_diags *d, enum sg_severity sev, const char *file, const struct sg_loc *loc,
+		const char *fmt, va_list ap) SG_PRINTF(5, 0);
 static void add(struct sg_diags *d, enum sg_severity sev, const char *file, const struct sg_loc *loc,
 		const char *fmt, va_list ap)
 {
@@ -163,7 +166,8 @@ void sg_suggest_init(struct sg_suggester *s, const char *word)
 {
 	size_t len = strlen(word);
 	s->word = word;
-	s->limit = len < 4 ? 1 : len < 8 ? 2 : 3;
+	/* about one typo per five characters: closer than that is a guess */
+	s->limit = len < 10 ? 1 : len < 15 ? 2 : 3;
 	s->best_distance = s->limit + 1;
 	s->best = NULL;
 }
