@@ -268,6 +268,53 @@ static void test_kernel_version(void)
 	CHECK(__builtin_popcountll(dflt) == 14, "Docker's 14 default capabilities");
 }
 
+/* Whatever the bytes, parsing returns a profile or errors, never crashes:
+ * mutated and truncated copies of a valid profile (run under ASan/valgrind). */
+static void test_mutations(void)
+{
+	static const char base[] =
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"archMap\":[{\"architecture\":"
+		"\"SCMP_ARCH_X86_64\",\"subArchitectures\":[\"SCMP_ARCH_X86\"]}],\"syscalls\":[{\"names\":"
+		"[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":[\"CAP_SYS_ADMIN\"],"
+		"\"minKernel\":\"4.8\"}},{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":"
+		"[{\"index\":0,\"value\":131080,\"valueTwo\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}";
+	static const char alphabet[] = "{}[]:,\"\\u0009 -1eE.ntf\x00\xff\xc3";
+	char buf[sizeof(base)];
+	uint32_t seed = 12345;
+	size_t parsed = 0, rejected = 0, silent = 0;
+	for (int iter = 0; iter < 20000; iter++) {
+		memcpy(buf, base, sizeof(base));
+		size_t len = sizeof(base) - 1;
+		int edits = 1 + iter % 4;
+		for (int e = 0; e < edits; e++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t pos = (seed >> 8) % len;
+			seed = seed * 1103515245u + 12345u;
+			if (seed % 5 == 0)
+				len = pos; /* truncate */
+			else
+				buf[pos] = alphabet[(seed >> 8) % (sizeof(alphabet) - 1)];
+			if (len == 0)
+				break;
+		}
+		struct sg_diags d;
+		sg_diags_init(&d);
+		struct sg_profile *p = sg_profile_parse("m.json", buf, len, &d);
+		if (p) {
+			parsed++;
+			struct sg_policy *pol = resolve_on(p, "x86_64", &d);
+			sg_policy_free(pol);
+		} else {
+			rejected++;
+			silent += d.errors == 0;
+		}
+		sg_profile_free(p);
+		sg_diags_free(&d);
+	}
+	CHECK(parsed > 100 && rejected > 100, "mutations: %zu parsed, %zu rejected", parsed, rejected);
+	CHECK(silent == 0, "%zu inputs rejected without an error message", silent);
+}
+
 int main(void)
 {
 	test_full_object();
@@ -279,5 +326,6 @@ int main(void)
 	test_errno_names();
 	test_kernel_object();
 	test_kernel_version();
+	test_mutations();
 	return check_summary("parse");
 }
