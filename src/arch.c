@@ -162,18 +162,19 @@ const char *sg_syscall_name(const struct sg_arch *arch, uint32_t nr)
 	if (!arch)
 		return NULL;
 	/* The first entry with this number: where a number has a second name
-	 * (arm's sync_file_range2), the kernel table's name is listed first. */
+	 * (arm's sync_file_range2), the kernel table's name is listed first.
+	 * by_nr holds indices into by_name. */
 	hi = arch->nsyscalls;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (arch->by_nr[mid].nr < nr)
+		if (arch->by_name[arch->by_nr[mid]].nr < nr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < arch->nsyscalls && arch->by_nr[lo].nr == nr)
-		return arch->by_nr[lo].name;
+	if (lo < arch->nsyscalls && arch->by_name[arch->by_nr[lo]].nr == nr)
+		return arch->by_name[arch->by_nr[lo]].name;
 	return NULL;
 }
 

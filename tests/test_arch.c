@@ -127,6 +127,70 @@ static void check_header(const char *arch_name, const char *path)
 	fprintf(stderr, "test_arch: %s: %u header syscalls checked from %s\n", arch_name, found, path);
 }
 
+/* by_nr: a permutation of by_name's indices, sorted by number; on a tie
+ * (arm's sync_file_range2) sg_syscall_name returns the first, the kernel's name. */
+static void check_by_nr(const struct sg_arch *a)
+{
+	unsigned char *seen = calloc(a->nsyscalls ? a->nsyscalls : 1, 1);
+	int ok = seen != NULL;
+	size_t j;
+
+	CHECK(seen != NULL, "calloc");
+	for (j = 0; ok && j < a->nsyscalls; j++) {
+		size_t k = a->by_nr[j];
+
+		ok = k < a->nsyscalls && !seen[k];
+		CHECK(ok, "%s: by_nr[%zu] = %zu is out of range or listed twice", a->name, j, k);
+		if (ok)
+			seen[k] = 1;
+	}
+	free(seen);
+	for (j = 0; ok && j < a->nsyscalls; j++) {
+		const struct sg_syscall *s = &a->by_name[a->by_nr[j]];
+		const struct sg_syscall *prev = j ? &a->by_name[a->by_nr[j - 1]] : NULL;
+		const char *first = sg_syscall_name(a, s->nr);
+
+		if (prev)
+			CHECK(prev->nr <= s->nr, "%s by_nr order at %s", a->name, s->name);
+		if (!prev || prev->nr != s->nr)
+			CHECK(first && strcmp(first, s->name) == 0, "%s: %u is %s, by_nr starts with %s", a->name,
+			      (unsigned)s->nr, first ? first : "(null)", s->name);
+	}
+}
+
+/* Architectures whose tables are identical share one pair of arrays (arch/gen-tables
+ * compares the content); different tables are different arrays. */
+static void check_sharing(void)
+{
+	static const char *const pairs[][2] = {
+		{ "mips", "mipsel" },     { "mips64", "mipsel64" },
+		{ "mips64n32", "mipsel64n32" }, { "ppc64", "ppc64le" },
+	};
+	size_t n, i, j, k;
+	const struct sg_arch *const *all = sg_arches(&n);
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		const struct sg_arch *a = arch(pairs[i][0]), *b = arch(pairs[i][1]);
+
+		if (a && b)
+			CHECK(a->by_name == b->by_name && a->by_nr == b->by_nr && a->nsyscalls == b->nsyscalls,
+			      "%s and %s share a table", a->name, b->name);
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			const struct sg_arch *a = all[i], *b = all[j];
+			int same = a->nsyscalls == b->nsyscalls;
+
+			for (k = 0; same && k < a->nsyscalls; k++)
+				same = strcmp(a->by_name[k].name, b->by_name[k].name) == 0 &&
+				       a->by_name[k].nr == b->by_name[k].nr && a->by_nr[k] == b->by_nr[k];
+			CHECK(same == (a->by_name == b->by_name), "%s, %s: tables %s but arrays %s", a->name, b->name,
+			      same ? "identical" : "differ", a->by_name == b->by_name ? "shared" : "separate");
+			CHECK((a->by_name == b->by_name) == (a->by_nr == b->by_nr), "%s, %s: half shared", a->name,
+			      b->name);
+		}
+}
+
 /* Sortedness and consistency of every table. */
 static void check_tables(void)
 {
@@ -149,27 +213,19 @@ static void check_tables(void)
 			uint32_t nr;
 			const char *name = a->by_name[j].name;
 
-			if (j > 0) {
+			if (j > 0)
 				CHECK(strcmp(a->by_name[j - 1].name, name) < 0, "%s by_name order at %s", a->name, name);
-				CHECK(a->by_nr[j - 1].nr <= a->by_nr[j].nr, "%s by_nr order at %s", a->name,
-				      a->by_nr[j].name);
-			}
 			CHECK(sg_syscall_nr(a, name, &nr) == 0 && nr == a->by_name[j].nr, "%s: %s", a->name, name);
-			CHECK(sg_syscall_name(a, a->by_nr[j].nr) != NULL, "%s: nr %u", a->name, (unsigned)a->by_nr[j].nr);
+			CHECK(sg_syscall_name(a, a->by_name[j].nr) != NULL, "%s: nr %u", a->name, (unsigned)a->by_name[j].nr);
 			/* Table numbers carry the base (x32 bit, MIPS 4000/5000/6000). */
-			CHECK(a->by_nr[j].nr >= a->nr_base, "%s: %s below base", a->name, a->by_nr[j].name);
+			CHECK(a->by_name[j].nr >= a->nr_base, "%s: %s below base", a->name, name);
 			/* Stop at Linux 6.17: nothing between 470 and the x32 legacy block. */
-			CHECK(a->by_nr[j].nr - a->nr_base <= 469 || (a->nr_base == X32_SYSCALL_BIT && a->by_nr[j].nr - a->nr_base < 548) ||
-				      (strcmp(a->name, "arm") == 0 && a->by_nr[j].nr >= 0x0f0000),
-			      "%s: %s = %u beyond 469", a->name, a->by_nr[j].name, (unsigned)a->by_nr[j].nr);
+			CHECK(a->by_name[j].nr - a->nr_base <= 469 ||
+				      (a->nr_base == X32_SYSCALL_BIT && a->by_name[j].nr - a->nr_base < 548) ||
+				      (strcmp(a->name, "arm") == 0 && a->by_name[j].nr >= 0x0f0000),
+			      "%s: %s = %u beyond 469", a->name, name, (unsigned)a->by_name[j].nr);
 		}
-		/* by_nr holds the same entries as by_name. */
-		for (j = 0; j < a->nsyscalls; j++) {
-			uint32_t nr;
-
-			CHECK(sg_syscall_nr(a, a->by_nr[j].name, &nr) == 0 && nr == a->by_nr[j].nr, "%s: by_nr %s",
-			      a->name, a->by_nr[j].name);
-		}
+		check_by_nr(a);
 		for (j = 1; j < a->nerrnos; j++)
 			CHECK(strcmp(a->errnos[j - 1].name, a->errnos[j].name) < 0, "%s errno order at %s", a->name,
 			      a->errnos[j].name);
@@ -387,6 +443,7 @@ int main(int argc, char **argv)
 	int i;
 
 	check_tables();
+	check_sharing();
 	check_known_numbers();
 	check_attributes();
 	check_lookup();

@@ -29,8 +29,8 @@ struct sg_arch {
 	int64_t socketcall_nr; /* multiplexers, -1 where the arch has none */
 	int64_t ipc_nr;
 	const struct sg_syscall *by_name; /* sorted by name (strcmp) */
-	const struct sg_syscall *by_nr;   /* sorted by nr */
-	size_t nsyscalls;
+	const uint16_t *by_nr; /* indices into by_name, sorted by nr (ties: kernel's own name first) */
+	size_t nsyscalls;      /* entries in by_name and in by_nr; arches with identical tables share both */
 	const struct sg_errno *errnos;    /* sorted by name; aliases (EWOULDBLOCK, ...) included */
 	size_t nerrnos;
 	const char *source;    /* where the table comes from, e.g. "Linux 6.17 syscall tables" */

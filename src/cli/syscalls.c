@@ -66,8 +66,10 @@ int cmd_syscalls(int argc, char **argv)
 	       a->source);
 	if (a->socketcall_nr >= 0 || a->ipc_nr >= 0)
 		printf("# multiplexers: socketcall %lld, ipc %lld\n", (long long)a->socketcall_nr, (long long)a->ipc_nr);
-	for (size_t i = 0; i < a->nsyscalls; i++)
-		printf("%u %s\n", a->by_nr[i].nr, a->by_nr[i].name);
+	for (size_t i = 0; i < a->nsyscalls; i++) {
+		const struct sg_syscall *s = &a->by_name[a->by_nr[i]];
+		printf("%u %s\n", s->nr, s->name);
+	}
 	return 0;
 }
 
