@@ -454,3 +454,57 @@ void sg_policy_free(struct sg_policy *pol)
 	free(pol->rule_used);
 	free(pol);
 }
+
+static int cond_holds(const struct sg_cond *c, uint64_t a)
+{
+	switch (c->op) {
+	case SG_CMP_NE: return a != c->value;
+	case SG_CMP_LT: return a < c->value;
+	case SG_CMP_LE: return a <= c->value;
+	case SG_CMP_EQ: return a == c->value;
+	case SG_CMP_GE: return a >= c->value;
+	case SG_CMP_GT: return a > c->value;
+	case SG_CMP_MASKED_EQ: return (a & c->value) == c->value_two;
+	}
+	return 0;
+}
+
+uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr, const uint64_t args[6],
+			uint32_t bad_arch_action, const struct sg_arch_policy **ap_out, long *rule_out)
+{
+	const uint32_t x32_bit = 0x40000000u;
+	const struct sg_arch_policy *ap = NULL, *low = NULL;
+	*rule_out = -1;
+	*ap_out = NULL;
+	/* x86_64 and x32 share an audit arch: the x32 bit picks the ABI */
+	for (size_t i = 0; i < pol->narches; i++) {
+		const struct sg_arch_policy *a = &pol->arches[i];
+		if (a->arch->audit_arch != audit_arch)
+			continue;
+		int x32 = a->arch->nr_base == x32_bit;
+		if (!low || !x32)
+			low = a;
+		if (a->arch->audit_arch != 0xc000003eu || (nr >= x32_bit) == x32)
+			ap = a;
+	}
+	if (nr == 0xffffffffu && low) { /* a tracer's "skip this call" takes the default */
+		*ap_out = low;
+		return low->default_action;
+	}
+	if (!ap)
+		return bad_arch_action;
+	*ap_out = ap;
+	for (size_t i = 0; i < ap->nrules; i++) {
+		const struct sg_arch_rule *r = &ap->rules[i];
+		if (r->nr != nr)
+			continue;
+		size_t k = 0;
+		while (k < r->nconds && cond_holds(&r->conds[k], args[r->conds[k].index]))
+			k++;
+		if (k == r->nconds) {
+			*rule_out = (long)i;
+			return r->action;
+		}
+	}
+	return ap->default_action;
+}

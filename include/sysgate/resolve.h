@@ -69,6 +69,15 @@ struct sg_policy {
 struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve_opts *o, struct sg_diags *d);
 void sg_policy_free(struct sg_policy *pol);
 
+/* The reference semantics, read straight from the rules: the action for a
+ * syscall as the audit arch and number the kernel reports, with its 64-bit
+ * arguments. The compiled filter must agree with this for every input.
+ * *ap_out is the arch whose rules applied (NULL for a foreign arch) and
+ * *rule_out the index in its rules of the rule that decided, or -1 for the
+ * default action. */
+uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr, const uint64_t args[6],
+			uint32_t bad_arch_action, const struct sg_arch_policy **ap_out, long *rule_out);
+
 /* Capabilities by name: "CAP_SYS_ADMIN" or "sys_admin", any case. -1 if unknown. */
 int sg_cap_lookup(const char *name);
 const char *sg_cap_name(unsigned cap);

@@ -2,8 +2,10 @@
 #ifndef SYSGATE_CLI_H
 #define SYSGATE_CLI_H
 
+#include <getopt.h>
 #include <stdio.h>
 
+#include "sysgate/emit.h"
 #include "sysgate/resolve.h"
 
 /* Exit statuses shared by the subcommands. */
@@ -12,6 +14,37 @@ enum { EXIT_VALID = 0, EXIT_WARNINGS = 1, EXIT_INVALID = 2 };
 int cmd_check(int argc, char **argv);
 int cmd_syscalls(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
+int cmd_compile(int argc, char **argv);
+int cmd_disasm(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+/* Options every command that reads a profile takes. */
+struct cli_profile_opts {
+	struct sg_resolve_opts resolve;
+	struct sg_compile_opts compile;
+};
+
+#define CLI_PROFILE_LONGOPTS                                                                        \
+	{ "arch", required_argument, NULL, 'a' }, { "caps", required_argument, NULL, 'c' },         \
+		{ "kernel", required_argument, NULL, 'k' }, { "strict", no_argument, NULL, 's' },   \
+		{ "bad-arch", required_argument, NULL, 'B' }
+
+#define CLI_PROFILE_HELP                                                                            \
+	"  --arch A        target architecture (repeatable; default: what the profile\n"                \
+	"                  resolves to on this machine)\n"                                               \
+	"  --caps LIST     capabilities for includes/excludes (see `sysgate check --help`)\n"          \
+	"  --kernel X.Y    kernel version for minKernel (default: the running kernel)\n"                \
+	"  --strict        syscall names unknown on a target architecture are errors\n"                 \
+	"  --bad-arch ACT  action for other architectures: SCMP_ACT_KILL_PROCESS (default),\n"         \
+	"                  SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO[:N]\n"
+
+void cli_profile_opts_init(struct cli_profile_opts *o);
+/* Handles one of CLI_PROFILE_LONGOPTS: 1 handled, 0 not ours, -1 bad value. */
+int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg);
+
+/* Reads, parses and resolves FILE, printing diagnostics to stderr. */
+int cli_load(const char *file, const struct cli_profile_opts *o, struct sg_profile **p, struct sg_policy **pol);
 
 /* Option values shared by several subcommands; each returns 0 or prints why
  * not to stderr and returns -1. */

@@ -15,6 +15,10 @@ static const struct {
 	{ "check", cmd_check, "validate a profile and summarise what it does per architecture" },
 	{ "syscalls", cmd_syscalls, "list an architecture's syscall table" },
 	{ "resolve", cmd_resolve, "translate a syscall name to its number, or back" },
+	{ "compile", cmd_compile, "compile a profile to a BPF program (raw, C or hex)" },
+	{ "disasm", cmd_disasm, "disassemble a raw BPF program" },
+	{ "explain", cmd_explain, "show which rule decides a syscall, and the instructions run" },
+	{ "stats", cmd_stats, "size, instructions executed per syscall, kernel-cacheable syscalls" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 

@@ -70,3 +70,87 @@ int cli_wants_help(int argc, char **argv)
 	}
 	return 0;
 }
+
+void cli_profile_opts_init(struct cli_profile_opts *o)
+{
+	sg_resolve_opts_init(&o->resolve);
+	sg_compile_opts_init(&o->compile);
+}
+
+/* Only actions that stop the call: a foreign arch must never run unfiltered. */
+static int parse_bad_arch(const char *arg, uint32_t *out)
+{
+	static const struct {
+		const char *name;
+		uint32_t action;
+	} acts[] = {
+		{ "SCMP_ACT_KILL_PROCESS", SG_RET_KILL_PROCESS }, { "SCMP_ACT_KILL_THREAD", SG_RET_KILL_THREAD },
+		{ "SCMP_ACT_KILL", SG_RET_KILL_THREAD },          { "SCMP_ACT_TRAP", SG_RET_TRAP },
+		{ "SCMP_ACT_ERRNO", SG_RET_ERRNO | 1 },
+	};
+	for (size_t i = 0; i < sizeof(acts) / sizeof(*acts); i++) {
+		size_t n = strlen(acts[i].name);
+		if (strncmp(arg, acts[i].name, n) != 0)
+			continue;
+		if (arg[n] == '\0') {
+			*out = acts[i].action;
+			return 0;
+		}
+		if (arg[n] == ':' && acts[i].action == (SG_RET_ERRNO | 1)) {
+			char *end;
+			unsigned long v = strtoul(arg + n + 1, &end, 10);
+			if (*end == '\0' && end != arg + n + 1 && v <= 4095) {
+				*out = SG_RET_ERRNO | (uint32_t)v;
+				return 0;
+			}
+		}
+	}
+	fprintf(stderr, "sysgate: --bad-arch takes SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP "
+			"or SCMP_ACT_ERRNO[:N], not \"%s\"\n", arg);
+	return -1;
+}
+
+int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg)
+{
+	struct sg_resolve_opts *r = &o->resolve;
+	switch (c) {
+	case 'a': {
+		const struct sg_arch *a;
+		if (cli_arch(arg, &a))
+			return -1;
+		if (r->ntargets == SG_MAX_ARCHES) {
+			fprintf(stderr, "sysgate: at most %d --arch\n", SG_MAX_ARCHES);
+			return -1;
+		}
+		if (r->ntargets == 0)
+			r->host = a; /* the first named arch plays the native one */
+		r->targets[r->ntargets++] = a;
+		return 1;
+	}
+	case 'c': return cli_caps(arg, &r->caps) ? -1 : 1;
+	case 'k': return cli_kernel(arg, r->kernel) ? -1 : 1;
+	case 's': r->strict = 1; return 1;
+	case 'B': return parse_bad_arch(arg, &o->compile.bad_arch_action) ? -1 : 1;
+	default: return 0;
+	}
+}
+
+int cli_load(const char *file, const struct cli_profile_opts *o, struct sg_profile **p, struct sg_policy **pol)
+{
+	struct sg_diags d;
+	char *text = NULL;
+	size_t len = 0;
+	sg_diags_init(&d);
+	*p = NULL;
+	*pol = NULL;
+	if (sg_read_file(file, &text, &len, &d) == 0 && (*p = sg_profile_parse(file, text, len, &d)))
+		*pol = sg_resolve(*p, &o->resolve, &d);
+	free(text);
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	if (*pol)
+		return 0;
+	sg_profile_free(*p);
+	*p = NULL;
+	return -1;
+}

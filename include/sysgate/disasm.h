@@ -1,0 +1,20 @@
+/* Disassemble stage: a seccomp BPF program as readable text. */
+#ifndef SYSGATE_DISASM_H
+#define SYSGATE_DISASM_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "sysgate/arch.h"
+#include "sysgate/bpf.h"
+
+/* Writes one line per instruction with labels for jump targets, the
+ * architecture a compared AUDIT_ARCH value names, the syscall a compared
+ * number names (on the arch the preceding arch test selected), the field a
+ * load reads (nr, arch, args[i] hi/lo) and action names for returns. */
+void sg_disasm(FILE *out, const struct sg_insn *prog, size_t len);
+
+/* One instruction, without labels, into buf. */
+void sg_disasm_insn(char *buf, size_t n, const struct sg_insn *prog, size_t len, size_t i);
+
+#endif

@@ -1,0 +1,42 @@
+/* Emulate stage: run a seccomp classic-BPF program the way the kernel does,
+ * after checking it with the kernel's rules, and predict which syscalls the
+ * kernel's action cache will allow without running the filter. */
+#ifndef SYSGATE_EMULATE_H
+#define SYSGATE_EMULATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sysgate/arch.h"
+#include "sysgate/bpf.h"
+
+/* The kernel's struct seccomp_data, as values; the emulator lays it out in
+ * the target's byte order, so big-endian filters see the high word of an
+ * argument at the lower offset, as they do on their own kernel. */
+struct sg_seccomp_data {
+	uint32_t nr;
+	uint32_t arch;
+	uint64_t ip;
+	uint64_t args[6];
+};
+
+/* The checks the kernel makes when a filter is attached (seccomp_check_filter
+ * and bpf_check_classic): 1..4096 instructions, only opcodes seccomp allows,
+ * loads of 4 bytes at aligned offsets inside seccomp_data, jumps inside the
+ * program, scratch memory written before it is read, last instruction a
+ * return. 0 if accepted, else -1 with the reason and instruction index in why. */
+int sg_bpf_check(const struct sg_insn *prog, size_t len, char *why, size_t whylen);
+
+/* Runs a checked program; returns the SECCOMP_RET_* value. If trace is not
+ * NULL, the indexes of executed instructions are written to it (at most
+ * tracecap) and *executed counts them all. */
+uint32_t sg_bpf_run(const struct sg_insn *prog, size_t len, const struct sg_seccomp_data *d, enum sg_endian e,
+		    size_t *executed, uint32_t *trace, size_t tracecap);
+
+/* A port of the kernel's seccomp_is_const_allow (kernel/seccomp.c): true when
+ * the program returns SECCOMP_RET_ALLOW for (arch, nr) whatever the arguments
+ * and instruction pointer, using only the instructions the kernel's cache
+ * emulator understands, so the kernel skips the filter for that syscall. */
+int sg_bpf_cacheable(const struct sg_insn *prog, size_t len, uint32_t arch, uint32_t nr, enum sg_endian e);
+
+#endif

@@ -1,0 +1,29 @@
+/* Exact figures for a compiled filter, from the emulator: instructions
+ * executed per syscall number and what the kernel's action cache will skip. */
+#ifndef SYSGATE_MEASURE_H
+#define SYSGATE_MEASURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sysgate/bpf.h"
+#include "sysgate/resolve.h"
+
+#define SG_SWEEP_SPAN 471 /* numbers base+0 .. base+470: every syscall to date and one more */
+
+struct sg_arch_stats {
+	size_t swept;          /* numbers run, all arguments zero */
+	double mean;           /* instructions executed, over the sweep */
+	size_t max;
+	double free_mean;      /* the same over numbers whose action needs no argument */
+	size_t free_max;
+	size_t allow_free;     /* table syscalls allowed whatever their arguments */
+	size_t cacheable;      /* of those, how many the kernel's action cache allows */
+	size_t mismatches;     /* sweep inputs where the filter and the rules disagree: must be 0 */
+};
+
+/* Figures for the policy's arch number `arch` (an index into pol->arches). */
+int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t arch, uint32_t bad_arch_action,
+	       struct sg_arch_stats *out);
+
+#endif

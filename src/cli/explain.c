@@ -1,0 +1,150 @@
+/* sysgate explain: which rule decides one syscall, and what the filter runs. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sysgate/disasm.h"
+#include "sysgate/emulate.h"
+
+static const char explain_help[] =
+	"usage: sysgate explain [OPTIONS] FILE SYSCALL [ARG...]\n"
+	"\n"
+	"Shows the action the profile gives SYSCALL (a name or number) with arguments ARG\n"
+	"(numbers; missing ones are 0) on the first target architecture, the rule that\n"
+	"decides it with its JSON path, and the instructions the compiled filter executes.\n"
+	"The rules read directly and the compiled filter must agree; if they do not,\n"
+	"explain says so and exits 3.\n"
+	"\n" CLI_PROFILE_HELP;
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 0);
+	if (errno || *end || end == s || s[0] == '-')
+		return -1;
+	*v = x;
+	return 0;
+}
+
+static void print_cond(const struct sg_cond *c)
+{
+	static const char *const sym[] = { "!=", "<", "<=", "==", ">=", ">", "&" };
+	if (c->op == SG_CMP_MASKED_EQ)
+		printf("(args[%u] & 0x%llx) == 0x%llx", c->index, (unsigned long long)c->value,
+		       (unsigned long long)c->value_two);
+	else
+		printf("args[%u] %s 0x%llx", c->index, sym[c->op], (unsigned long long)c->value);
+}
+
+static int explain(const struct sg_profile *p, const struct sg_policy *pol, const struct sg_compile_opts *co,
+		   const struct sg_prog *prog, const char *what, const uint64_t args[6])
+{
+	const struct sg_arch *arch = pol->arches[0].arch;
+	uint32_t nr;
+	uint64_t v;
+	if (parse_u64(what, &v) == 0 && v <= UINT32_MAX)
+		nr = (uint32_t)v;
+	else if (sg_syscall_nr(arch, what, &nr)) {
+		fprintf(stderr, "sysgate: no syscall \"%s\" on %s\n", what, arch->name);
+		return EXIT_INVALID;
+	}
+	const char *name = sg_syscall_name(arch, nr);
+	const struct sg_arch_policy *ap;
+	long rule;
+	uint32_t want = sg_policy_eval(pol, arch->audit_arch, nr, args, co->bad_arch_action, &ap, &rule);
+
+	struct sg_seccomp_data sd = { .nr = nr, .arch = arch->audit_arch };
+	memcpy(sd.args, args, sizeof(sd.args));
+	uint32_t trace[SG_BPF_MAXINSNS];
+	size_t executed = 0;
+	uint32_t got = sg_bpf_run(prog->insns, prog->len, &sd, arch->endian, &executed, trace, SG_BPF_MAXINSNS);
+
+	char act[48];
+	sg_action_format(got, act, sizeof(act));
+	printf("%s %s(", arch->name, name ? name : "?");
+	for (int i = 0; i < 6; i++)
+		printf("%s0x%llx", i ? ", " : "", (unsigned long long)args[i]);
+	printf(") [nr %u] -> %s\n", nr, act);
+	if (rule >= 0) {
+		const struct sg_arch_rule *r = &ap->rules[rule];
+		const struct sg_rule *src = &p->rules[r->rule];
+		printf("decided by %s:%u:%u %s (\"%s\")", p->file, src->loc.line, src->loc.col, src->loc.path,
+		       src->names[r->name]);
+		for (size_t k = 0; k < r->nconds; k++) {
+			printf(k ? " && " : ": ");
+			print_cond(&r->conds[k]);
+		}
+		printf("\n");
+	} else if (ap) {
+		printf("decided by the default action (no rule for this syscall matches)\n");
+	} else {
+		printf("decided by the bad-arch action (the profile does not target this architecture)\n");
+	}
+	printf("executed %zu instructions:\n", executed);
+	for (size_t i = 0; i < executed && i < SG_BPF_MAXINSNS; i++) {
+		char line[160];
+		sg_disasm_insn(line, sizeof(line), prog->insns, prog->len, trace[i]);
+		printf("  %04u: %s\n", trace[i], line);
+	}
+	if (got != want) {
+		char w[48];
+		sg_action_format(want, w, sizeof(w));
+		printf("MISMATCH: the rules give %s but the filter returns %s\n", w, act);
+		return 3;
+	}
+	return 0;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_PROFILE_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_profile_opts po;
+	int c;
+	cli_profile_opts_init(&po);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		int r = cli_profile_option(&po, c, optarg);
+		if (r < 0)
+			return EXIT_INVALID;
+		if (r > 0)
+			continue;
+		if (c == 'h') {
+			fputs(explain_help, stdout);
+			return 0;
+		}
+		fputs(explain_help, stderr);
+		return EXIT_INVALID;
+	}
+	if (argc - optind < 2 || argc - optind > 8) {
+		fputs(explain_help, stderr);
+		return EXIT_INVALID;
+	}
+	uint64_t args[6] = { 0 };
+	for (int i = optind + 2; i < argc; i++)
+		if (parse_u64(argv[i], &args[i - optind - 2])) {
+			fprintf(stderr, "sysgate: argument \"%s\" is not an unsigned 64-bit number\n", argv[i]);
+			return EXIT_INVALID;
+		}
+	struct sg_profile *p;
+	struct sg_policy *pol;
+	if (cli_load(argv[optind], &po, &p, &pol))
+		return EXIT_INVALID;
+	struct sg_diags d;
+	struct sg_prog prog = { 0 };
+	sg_diags_init(&d);
+	int status = EXIT_INVALID;
+	if (sg_compile(pol, &po.compile, &prog, &d) == 0)
+		status = explain(p, pol, &po.compile, &prog, argv[optind + 1], args);
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	sg_prog_free(&prog);
+	sg_policy_free(pol);
+	sg_profile_free(p);
+	return status;
+}

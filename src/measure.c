@@ -1,0 +1,55 @@
+#include "sysgate/measure.h"
+
+#include "sysgate/emulate.h"
+
+/* True when nr's action does not depend on arguments: no conditional rule
+ * comes before its first unconditional one (or it has no rule at all). */
+static int argument_free(const struct sg_arch_policy *ap, uint32_t nr)
+{
+	for (size_t i = 0; i < ap->nrules; i++)
+		if (ap->rules[i].nr == nr)
+			return ap->rules[i].nconds == 0;
+	return 1;
+}
+
+int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t arch, uint32_t bad_arch_action,
+	       struct sg_arch_stats *out)
+{
+	const struct sg_arch_policy *ap = &pol->arches[arch];
+	const struct sg_arch *a = ap->arch;
+	static const uint64_t zero[6];
+	size_t total = 0, free_total = 0, free_n = 0;
+	*out = (struct sg_arch_stats){ 0 };
+	for (uint32_t off = 0; off < SG_SWEEP_SPAN; off++) {
+		struct sg_seccomp_data d = { .nr = a->nr_base + off, .arch = a->audit_arch };
+		size_t executed = 0;
+		uint32_t got = sg_bpf_run(prog->insns, prog->len, &d, a->endian, &executed, NULL, 0);
+		const struct sg_arch_policy *which;
+		long rule;
+		if (got != sg_policy_eval(pol, a->audit_arch, d.nr, zero, bad_arch_action, &which, &rule))
+			out->mismatches++;
+		total += executed;
+		if (executed > out->max)
+			out->max = executed;
+		if (argument_free(ap, d.nr)) {
+			free_total += executed;
+			free_n++;
+			if (executed > out->free_max)
+				out->free_max = executed;
+		}
+	}
+	out->swept = SG_SWEEP_SPAN;
+	out->mean = (double)total / SG_SWEEP_SPAN;
+	out->free_mean = free_n ? (double)free_total / (double)free_n : 0;
+	for (size_t i = 0; i < a->nsyscalls; i++) {
+		uint32_t nr = a->by_name[i].nr;
+		const struct sg_arch_policy *which;
+		long rule;
+		if (!argument_free(ap, nr) ||
+		    sg_policy_eval(pol, a->audit_arch, nr, zero, bad_arch_action, &which, &rule) != SG_RET_ALLOW)
+			continue;
+		out->allow_free++;
+		out->cacheable += (size_t)sg_bpf_cacheable(prog->insns, prog->len, a->audit_arch, nr, a->endian);
+	}
+	return 0;
+}

@@ -1,0 +1,575 @@
+/* Plan stage: see include/sysgate/plan.h for the shape of the result. */
+#include "sysgate/plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sysgate/bpf.h"
+
+#define WORD 0xffffffffu
+#define X32_BIT 0x40000000u
+#define NR_SKIP 0xffffffffu /* -1: a tracer cancelled the call */
+#define SG_SPAN_HOT 471   /* numbers base+0..470: every syscall to date */
+
+void sg_compile_opts_init(struct sg_compile_opts *o) { o->bad_arch_action = SG_RET_KILL_PROCESS; }
+
+/* ---- hash-consed nodes ---------------------------------------------------- */
+
+struct ctx {
+	struct sg_plan *pl;
+	int oom;
+};
+
+static uint32_t hash_node(const struct sg_node *n)
+{
+	uint32_t v[] = { n->kind, n->ret, n->off, n->op, n->mask, n->k, n->jt, n->jf };
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		h ^= v[i];
+		h *= 16777619u;
+		h ^= h >> 15;
+	}
+	return h;
+}
+
+static int same_node(const struct sg_node *a, const struct sg_node *b)
+{
+	return a->kind == b->kind && a->ret == b->ret && a->off == b->off && a->op == b->op && a->mask == b->mask &&
+	       a->k == b->k && a->jt == b->jt && a->jf == b->jf;
+}
+
+static int rehash(struct sg_plan *pl)
+{
+	size_t n = pl->nslots ? pl->nslots * 2 : 256;
+	uint32_t *slots = calloc(n, sizeof(*slots));
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < pl->nnodes; i++) {
+		size_t s = hash_node(&pl->nodes[i]) & (n - 1);
+		while (slots[s])
+			s = (s + 1) & (n - 1);
+		slots[s] = (uint32_t)i + 1;
+	}
+	free(pl->slots);
+	pl->slots = slots;
+	pl->nslots = n;
+	return 0;
+}
+
+static uint32_t intern(struct ctx *c, const struct sg_node *n)
+{
+	struct sg_plan *pl = c->pl;
+	if (c->oom)
+		return 0;
+	if ((pl->nnodes + 1) * 2 > pl->nslots && rehash(pl)) {
+		c->oom = 1;
+		return 0;
+	}
+	size_t s = hash_node(n) & (pl->nslots - 1);
+	for (; pl->slots[s]; s = (s + 1) & (pl->nslots - 1))
+		if (same_node(&pl->nodes[pl->slots[s] - 1], n))
+			return pl->slots[s] - 1;
+	if (pl->nnodes == pl->cap) {
+		size_t cap = pl->cap ? pl->cap * 2 : 64;
+		struct sg_node *v = realloc(pl->nodes, cap * sizeof(*v));
+		if (!v) {
+			c->oom = 1;
+			return 0;
+		}
+		pl->nodes = v;
+		pl->cap = cap;
+	}
+	pl->nodes[pl->nnodes] = *n;
+	pl->slots[s] = (uint32_t)pl->nnodes + 1;
+	return (uint32_t)pl->nnodes++;
+}
+
+static uint32_t ret_node(struct ctx *c, uint32_t action)
+{
+	struct sg_node n = { .kind = SG_NODE_RET, .ret = action };
+	return intern(c, &n);
+}
+
+/* "if ((word(off) & mask) op k) jt else jf", folded when both ways agree. */
+static uint32_t test_node(struct ctx *c, unsigned off, uint32_t mask, unsigned op, uint32_t k, uint32_t jt,
+			  uint32_t jf)
+{
+	if (jt == jf)
+		return jt;
+	struct sg_node n = { .kind = SG_NODE_TEST, .off = (uint8_t)off, .op = (uint8_t)op, .mask = mask, .k = k,
+			     .jt = jt, .jf = jf };
+	return intern(c, &n);
+}
+
+/* ---- 32-bit word tests, with the ones that cannot fail dropped ------------ */
+
+/* (word & mask) == value */
+static uint32_t word_eq(struct ctx *c, unsigned off, uint32_t mask, uint32_t value, uint32_t t, uint32_t f)
+{
+	if (value & ~mask)
+		return f;
+	if (mask == 0)
+		return t;
+	if (value == 0) /* no bit of the mask set: JSET, and A keeps the word */
+		return test_node(c, off, WORD, SG_BPF_JSET, mask, f, t);
+	if (mask == WORD)
+		return test_node(c, off, WORD, SG_BPF_JEQ, value, t, f);
+	if (value == mask && (mask & (mask - 1)) == 0)
+		return test_node(c, off, WORD, SG_BPF_JSET, mask, t, f);
+	return test_node(c, off, mask, SG_BPF_JEQ, value, t, f);
+}
+
+static uint32_t word_gt(struct ctx *c, unsigned off, uint32_t k, uint32_t t, uint32_t f)
+{
+	return k == WORD ? f : test_node(c, off, WORD, SG_BPF_JGT, k, t, f);
+}
+
+static uint32_t word_ge(struct ctx *c, unsigned off, uint32_t k, uint32_t t, uint32_t f)
+{
+	return k == 0 ? t : test_node(c, off, WORD, SG_BPF_JGE, k, t, f);
+}
+
+/* Unsigned 64-bit a > v (or >= when ge): the high word decides unless equal. */
+static uint32_t gt64(struct ctx *c, unsigned hi, unsigned lo, uint64_t v, int ge, uint32_t t, uint32_t f)
+{
+	uint32_t vh = (uint32_t)(v >> 32), vl = (uint32_t)v;
+	uint32_t low = ge ? word_ge(c, lo, vl, t, f) : word_gt(c, lo, vl, t, f);
+	if (low == t)
+		return word_ge(c, hi, vh, t, f);
+	if (low == f)
+		return word_gt(c, hi, vh, t, f);
+	return word_gt(c, hi, vh, t, word_eq(c, hi, WORD, vh, low, f));
+}
+
+static uint32_t cond_node(struct ctx *c, const struct sg_arch *arch, const struct sg_cond *cd, uint32_t t,
+			  uint32_t f)
+{
+	/* args are u64 in the target's byte order inside seccomp_data */
+	unsigned base = SG_OFF_ARGS + 8 * cd->index;
+	unsigned lo = base + (arch->endian == SG_BIG_ENDIAN ? 4 : 0);
+	unsigned hi = base + (arch->endian == SG_BIG_ENDIAN ? 0 : 4);
+	uint64_t v = cd->value;
+	switch (cd->op) {
+	case SG_CMP_EQ:
+		/* the low word first: it tells values apart sooner */
+		return word_eq(c, lo, WORD, (uint32_t)v, word_eq(c, hi, WORD, (uint32_t)(v >> 32), t, f), f);
+	case SG_CMP_NE:
+		return word_eq(c, lo, WORD, (uint32_t)v, word_eq(c, hi, WORD, (uint32_t)(v >> 32), f, t), t);
+	case SG_CMP_GT: return gt64(c, hi, lo, v, 0, t, f);
+	case SG_CMP_GE: return gt64(c, hi, lo, v, 1, t, f);
+	case SG_CMP_LE: return gt64(c, hi, lo, v, 0, f, t);
+	case SG_CMP_LT: return gt64(c, hi, lo, v, 1, f, t);
+	case SG_CMP_MASKED_EQ: {
+		uint64_t m = cd->value, d = cd->value_two;
+		uint32_t high = word_eq(c, hi, (uint32_t)(m >> 32), (uint32_t)(d >> 32), t, f);
+		return word_eq(c, lo, (uint32_t)m, (uint32_t)d, high, f);
+	}
+	}
+	return f;
+}
+
+/* ---- one syscall's block ---------------------------------------------------- */
+
+/* Rules are tried in profile order and the first whose conditions all hold
+ * decides; built back to front so each rule's "no" leads to the next. */
+static uint32_t syscall_block(struct ctx *c, const struct sg_arch_policy *ap, const struct sg_arch_rule *const *rules,
+			      size_t n)
+{
+	uint32_t next = ret_node(c, ap->default_action);
+	for (size_t i = n; i-- > 0;) {
+		const struct sg_arch_rule *r = rules[i];
+		uint32_t yes = ret_node(c, r->action);
+		if (r->nconds == 0) {
+			next = yes; /* unconditional: later rules are unreachable */
+			continue;
+		}
+		uint32_t all = yes;
+		for (size_t k = r->nconds; k-- > 0;)
+			all = cond_node(c, ap->arch, &r->conds[k], all, next);
+		next = all;
+	}
+	return next;
+}
+
+/* ---- number runs and the search tree ---------------------------------------- */
+
+struct run {
+	uint32_t lo;
+	uint32_t node;
+	uint64_t weight;
+};
+
+struct runs {
+	struct run *v;
+	size_t n, cap;
+};
+
+static int add_run(struct runs *rs, uint32_t lo, uint32_t node)
+{
+	if (rs->n && rs->v[rs->n - 1].lo == lo) { /* a syscall's block where the default began */
+		rs->n--;
+		if (!rs->n || rs->v[rs->n - 1].node != node)
+			rs->v[rs->n++].node = node;
+		return 0;
+	}
+	if (rs->n && rs->v[rs->n - 1].node == node)
+		return 0; /* same decision: the run grows */
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 64;
+		struct run *v = realloc(rs->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		rs->v = v;
+		rs->cap = cap;
+	}
+	rs->v[rs->n++] = (struct run){ .lo = lo, .node = node };
+	return 0;
+}
+
+static int cmp_rule_ptr(const void *a, const void *b)
+{
+	const struct sg_arch_rule *x = *(const struct sg_arch_rule *const *)a;
+	const struct sg_arch_rule *y = *(const struct sg_arch_rule *const *)b;
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	return (x > y) - (x < y); /* profile order within a syscall */
+}
+
+/* Adds the runs of [lo, hi] for one arch: its rules' blocks, the default between them. */
+static int arch_runs(struct ctx *c, struct runs *rs, const struct sg_arch_policy *ap, uint32_t lo, uint32_t hi)
+{
+	const struct sg_arch_rule **byn = malloc((ap->nrules + 1) * sizeof(*byn));
+	if (!byn)
+		return -1;
+	for (size_t i = 0; i < ap->nrules; i++)
+		byn[i] = &ap->rules[i];
+	qsort(byn, ap->nrules, sizeof(*byn), cmp_rule_ptr);
+	uint32_t dflt = ret_node(c, ap->default_action);
+	int rc = add_run(rs, lo, dflt);
+	for (size_t i = 0; i < ap->nrules && !rc;) {
+		size_t j = i;
+		uint32_t nr = byn[i]->nr;
+		while (j < ap->nrules && byn[j]->nr == nr)
+			j++;
+		if (nr >= lo && nr <= hi) {
+			rc = add_run(rs, nr, syscall_block(c, ap, byn + i, j - i));
+			if (!rc && nr < hi)
+				rc = add_run(rs, nr + 1, dflt);
+		}
+		i = j;
+	}
+	free(byn);
+	return rc;
+}
+
+/* Numbers a program is likely to use weigh more, so the search reaches them
+ * in fewer steps: each arch's table span, the first (native) arch most.
+ * Returns how many runs touch the span. */
+static size_t weigh(struct run *v, size_t n, uint32_t hot_lo, uint32_t hot_hi, uint64_t factor, unsigned char *hot)
+{
+	size_t touched = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t a = v[i].lo, b = (i + 1 < n ? v[i + 1].lo : (uint64_t)NR_SKIP + 1) - 1;
+		uint64_t x = a > hot_lo ? a : hot_lo, y = b < hot_hi ? b : hot_hi;
+		if (x <= y) {
+			v[i].weight += (y - x + 1) * factor;
+			touched += !hot[i];
+			hot[i] = 1;
+		}
+	}
+	return touched;
+}
+
+/* A search tree over runs [i, j) with at most `depth` tests on any path:
+ * each split balances the weight on both sides as far as the depth allows.
+ * Used when there are too many runs for the exact method below. */
+static uint32_t balanced_tree(struct ctx *c, const struct run *v, const uint64_t *prefix, size_t i, size_t j,
+			      unsigned depth)
+{
+	if (j - i == 1)
+		return v[i].node;
+	size_t half = (size_t)1 << (depth - 1); /* most runs one side may hold */
+	size_t kmin = j - i > half ? j - half : i + 1, kmax = i + half < j - 1 ? i + half : j - 1;
+	size_t best = kmin;
+	uint64_t total = prefix[j] - prefix[i], bestd = UINT64_MAX;
+	for (size_t k = kmin; k <= kmax; k++) {
+		uint64_t left = prefix[k] - prefix[i], right = total - left;
+		uint64_t diff = left > right ? left - right : right - left;
+		if (diff < bestd) {
+			bestd = diff;
+			best = k;
+		}
+	}
+	uint32_t left = balanced_tree(c, v, prefix, i, best, depth - 1);
+	uint32_t right = balanced_tree(c, v, prefix, best, j, depth - 1);
+	return test_node(c, SG_OFF_NR, WORD, SG_BPF_JGE, v[best].lo, right, left);
+}
+
+/* The exact method: the search tree of least expected depth (by weight)
+ * among those that keep every hot run within `hot_depth` tests and every
+ * other within `cold_depth`, by dynamic programming over run intervals. */
+#define EXACT_MAX_RUNS 128
+#define INF UINT64_MAX
+
+struct dp {
+	size_t n;
+	unsigned levels;
+	uint64_t *cost;  /* [i][j][depth] for runs i..j (inclusive) under a node at that depth */
+	uint16_t *split; /* first run of the right side */
+};
+
+static size_t dp_at(const struct dp *t, size_t i, size_t j, unsigned depth)
+{
+	return (i * t->n + j) * t->levels + depth;
+}
+
+static int dp_solve(struct dp *t, const struct run *v, const uint64_t *prefix, const unsigned char *hot,
+		    unsigned hot_depth, unsigned cold_depth)
+{
+	size_t n = t->n;
+	for (size_t len = 1; len <= n; len++)
+		for (size_t i = 0; i + len <= n; i++) {
+			size_t j = i + len - 1;
+			for (unsigned dep = 0; dep < t->levels; dep++) {
+				uint64_t best = INF;
+				uint16_t at = 0;
+				if (len == 1) {
+					best = dep <= (hot[i] ? hot_depth : cold_depth) ? 0 : INF;
+				} else if (dep + 1 < t->levels) {
+					for (size_t k = i + 1; k <= j; k++) {
+						uint64_t l = t->cost[dp_at(t, i, k - 1, dep + 1)];
+						uint64_t r = t->cost[dp_at(t, k, j, dep + 1)];
+						if (l != INF && r != INF && l + r < best)
+							best = l + r, at = (uint16_t)k;
+					}
+					if (best != INF)
+						best += prefix[j + 1] - prefix[i];
+				}
+				t->cost[dp_at(t, i, j, dep)] = best;
+				t->split[dp_at(t, i, j, dep)] = at;
+			}
+		}
+	(void)v;
+	return t->cost[dp_at(t, 0, n - 1, 0)] == INF ? -1 : 0;
+}
+
+static uint32_t dp_build(struct ctx *c, const struct dp *t, const struct run *v, size_t i, size_t j, unsigned dep)
+{
+	if (i == j)
+		return v[i].node;
+	size_t k = t->split[dp_at(t, i, j, dep)];
+	uint32_t left = dp_build(c, t, v, i, k - 1, dep + 1);
+	uint32_t right = dp_build(c, t, v, k, j, dep + 1);
+	return test_node(c, SG_OFF_NR, WORD, SG_BPF_JGE, v[k].lo, right, left);
+}
+
+static unsigned ceil_log2(size_t n);
+
+/* The least hot depth that can be met, then the best tree under it. */
+static int exact_tree(struct ctx *c, const struct run *v, size_t n, const uint64_t *prefix, const unsigned char *hot,
+		      size_t nhot, uint32_t *root)
+{
+	struct dp t = { .n = n };
+	unsigned hot_depth = ceil_log2(nhot ? nhot : 1);
+	unsigned cold_depth = ceil_log2(n) + 6;
+	t.levels = cold_depth + 1;
+	t.cost = malloc(n * n * t.levels * sizeof(*t.cost));
+	t.split = malloc(n * n * t.levels * sizeof(*t.split));
+	int rc = -1;
+	if (t.cost && t.split) {
+		while (hot_depth <= cold_depth && dp_solve(&t, v, prefix, hot, hot_depth, cold_depth))
+			hot_depth++;
+		if (hot_depth <= cold_depth) {
+			*root = dp_build(c, &t, v, 0, n - 1, 0);
+			rc = 0;
+		}
+	}
+	free(t.cost);
+	free(t.split);
+	return rc;
+}
+
+static unsigned ceil_log2(size_t n)
+{
+	unsigned d = 0;
+	while (((size_t)1 << d) < n)
+		d++;
+	return d;
+}
+
+/* The arch of a group that comes first among the targets: its numbers get
+ * the shortest paths. */
+static const struct sg_arch_policy *group_first(const struct sg_policy *pol, uint32_t audit)
+{
+	for (size_t i = 0; i < pol->narches; i++)
+		if (pol->arches[i].arch->audit_arch == audit)
+			return &pol->arches[i];
+	return NULL;
+}
+
+/* Runs outside the hot spans are folded, a stretch at a time, into one leaf
+ * of the exact search (a balanced subtree of their own), which keeps the
+ * exact method small: one arch's hot span holds some tens of runs. */
+static uint32_t search_tree(struct ctx *c, const struct run *v, size_t n, const uint64_t *prefix,
+			    const unsigned char *hot, size_t nhot)
+{
+	struct run *items = malloc(n * sizeof(*items));
+	uint64_t *ipre = malloc((n + 1) * sizeof(*ipre));
+	unsigned char *ihot = malloc(n);
+	uint32_t root = 0;
+	size_t ni = 0;
+	if (!items || !ipre || !ihot) {
+		c->oom = 1;
+		goto out;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		if (!hot[i])
+			while (j < n && !hot[j])
+				j++;
+		items[ni].lo = v[i].lo;
+		items[ni].weight = prefix[j] - prefix[i];
+		items[ni].node = j - i == 1 ? v[i].node : balanced_tree(c, v, prefix, i, j, ceil_log2(j - i) + 1);
+		ihot[ni++] = hot[i];
+		i = j;
+	}
+	ipre[0] = 0;
+	for (size_t i = 0; i < ni; i++)
+		ipre[i + 1] = ipre[i] + items[i].weight;
+	if (ni > EXACT_MAX_RUNS || exact_tree(c, items, ni, ipre, ihot, nhot, &root))
+		root = balanced_tree(c, items, ipre, 0, ni, ceil_log2(ni) + 1);
+out:
+	free(items);
+	free(ipre);
+	free(ihot);
+	return root;
+}
+
+struct member {
+	const struct sg_arch_policy *ap;
+	uint32_t lo, hi;
+};
+
+/* The tree for one audit arch: its members' number ranges (x86_64 below the
+ * x32 bit, x32 above it; a half no target claims is a foreign arch), then -1. */
+static uint32_t audit_arch_tree(struct ctx *c, const struct sg_policy *pol, uint32_t audit,
+				const struct sg_compile_opts *o, int *rc)
+{
+	struct member m[2];
+	size_t nm = 0;
+	for (size_t i = 0; i < pol->narches; i++) {
+		const struct sg_arch_policy *ap = &pol->arches[i];
+		if (ap->arch->audit_arch != audit)
+			continue;
+		int x32 = ap->arch->nr_base == X32_BIT;
+		int shares = ap->arch->audit_arch == 0xc000003eu; /* x86_64 and x32 */
+		m[nm].ap = ap;
+		m[nm].lo = shares && x32 ? X32_BIT : 0;
+		m[nm].hi = shares && !x32 ? X32_BIT - 1 : NR_SKIP - 1;
+		nm++;
+	}
+	if (nm == 2 && m[0].lo > m[1].lo) {
+		struct member t = m[0];
+		m[0] = m[1];
+		m[1] = t;
+	}
+	struct runs rs = { 0 };
+	uint32_t bad = ret_node(c, o->bad_arch_action);
+	uint32_t next = 0; /* first number not yet covered */
+	*rc = 0;
+	for (size_t i = 0; i < nm && !*rc; i++) {
+		if (m[i].lo > next)
+			*rc = add_run(&rs, next, bad);
+		if (!*rc)
+			*rc = arch_runs(c, &rs, m[i].ap, m[i].lo, m[i].hi);
+		next = m[i].hi + 1;
+	}
+	if (!*rc && next < NR_SKIP)
+		*rc = add_run(&rs, next, bad);
+	if (!*rc)
+		*rc = add_run(&rs, NR_SKIP, ret_node(c, m[0].ap->default_action));
+	uint64_t *prefix = NULL;
+	unsigned char *hot = NULL, *cool = NULL;
+	uint32_t root = 0;
+	if (!*rc && !c->oom && (prefix = malloc((rs.n + 1) * sizeof(*prefix))) && (hot = calloc(rs.n, 1)) &&
+	    (cool = calloc(rs.n, 1))) {
+		size_t nhot = 0;
+		for (size_t i = 0; i < rs.n; i++)
+			rs.v[i].weight = 1;
+		/* the group's first arch (the native one, if in this group) is hot;
+		 * the other member's table span counts for the mean only */
+		for (size_t i = 0; i < nm; i++) {
+			const struct sg_arch *a = m[i].ap->arch;
+			int first = m[i].ap == group_first(pol, audit);
+			size_t touched = weigh(rs.v, rs.n, a->nr_base, a->nr_base + SG_SPAN_HOT - 1, first ? 64 : 4,
+					       first ? hot : cool);
+			nhot += first ? touched : 0;
+		}
+		prefix[0] = 0;
+		for (size_t i = 0; i < rs.n; i++)
+			prefix[i + 1] = prefix[i] + rs.v[i].weight;
+		root = search_tree(c, rs.v, rs.n, prefix, hot, nhot);
+		c->pl->runs += rs.n;
+	} else {
+		*rc = -1;
+	}
+	free(prefix);
+	free(hot);
+	free(cool);
+	free(rs.v);
+	return root;
+}
+
+struct sg_plan *sg_plan_build(const struct sg_policy *pol, const struct sg_compile_opts *o, struct sg_diags *d)
+{
+	const char *file = pol->profile->file;
+	if (pol->narches == 0) {
+		sg_error(d, file, NULL, "no target architecture");
+		return NULL;
+	}
+	for (size_t i = 1; i < pol->narches; i++)
+		if (pol->arches[i].arch->endian != pol->arches[0].arch->endian) {
+			sg_error(d, file, NULL, "%s and %s differ in byte order: no kernel runs both under one filter",
+				 pol->arches[0].arch->name, pol->arches[i].arch->name);
+			return NULL;
+		}
+	struct ctx c = { .pl = calloc(1, sizeof(struct sg_plan)) };
+	if (!c.pl) {
+		sg_error(d, file, NULL, "out of memory");
+		return NULL;
+	}
+	/* audit arches in target order (native first: it is tested first) */
+	uint32_t audits[SG_MAX_ARCHES], trees[SG_MAX_ARCHES];
+	size_t na = 0;
+	int rc = 0;
+	for (size_t i = 0; i < pol->narches && !rc; i++) {
+		uint32_t a = pol->arches[i].arch->audit_arch;
+		size_t k = 0;
+		while (k < na && audits[k] != a)
+			k++;
+		if (k < na)
+			continue;
+		audits[na] = a;
+		trees[na] = audit_arch_tree(&c, pol, a, o, &rc);
+		na++;
+	}
+	uint32_t node = ret_node(&c, o->bad_arch_action);
+	for (size_t k = na; k-- > 0 && !rc;)
+		node = test_node(&c, SG_OFF_ARCH, WORD, SG_BPF_JEQ, audits[k], trees[k], node);
+	c.pl->root = node;
+	if (rc || c.oom) {
+		sg_error(d, file, NULL, "out of memory while planning the filter");
+		sg_plan_free(c.pl);
+		return NULL;
+	}
+	return c.pl;
+}
+
+void sg_plan_free(struct sg_plan *plan)
+{
+	if (!plan)
+		return;
+	free(plan->nodes);
+	free(plan->slots);
+	free(plan);
+}
