@@ -19,7 +19,8 @@ LIB_SRC := $(sort $(wildcard src/*.c) $(wildcard arch/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
-TEST_BINS := $(BUILD)/tests/test_arch $(BUILD)/tests/test_parse
+TEST_BINS := $(BUILD)/tests/test_arch $(BUILD)/tests/test_parse $(BUILD)/tests/test_emulate \
+	$(BUILD)/tests/test_compile
 
 .PHONY: all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static install clean
 
@@ -86,13 +87,15 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	$(WRAP) $(BUILD)/tests/test_arch x86_64=$(BUILD)/tests/unistd_64.txt \
 		x86=$(BUILD)/tests/unistd_32.txt x32=$(BUILD)/tests/unistd_x32.txt
 	$(WRAP) $(BUILD)/tests/test_parse
+	$(WRAP) $(BUILD)/tests/test_emulate
+	$(WRAP) $(BUILD)/tests/test_compile
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/cli.sh
 
 test: test-deps
 	$(MAKE) --no-print-directory clang-check
 	$(MAKE) --no-print-directory check-build
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 check-build
-	$(MAKE) --no-print-directory check-build \
+	SYSGATE_QUICK=1 $(MAKE) --no-print-directory check-build \
 		WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 	$(MAKE) --no-print-directory static
 	@echo "all test suites passed"

@@ -205,6 +205,56 @@ run resolve --arch all mmap2
 run resolve --arch x86_64 opnat
 [ "$status" -eq 1 ] && echo "$err" | grep -q 'did you mean openat' && ok || bad "resolve typo: $status $err"
 
+# ---- compile / disasm / explain / stats ---------------------------------------------
+run compile --arch x86_64 "$ROOT/profiles/block-chmod.json" -o "$TMP/a.bpf"
+run compile --arch x86_64 "$ROOT/profiles/block-chmod.json" -o "$TMP/b.bpf"
+size=$(stat -c %s "$TMP/a.bpf")
+if [ "$status" -eq 0 ] && [ "$size" -gt 0 ] && [ $((size % 8)) -eq 0 ] && cmp -s "$TMP/a.bpf" "$TMP/b.bpf"; then ok
+else bad "compile raw: exit $status size $size, or not bit-identical: $err"; fi
+run disasm "$TMP/a.bpf"
+if [ "$status" -eq 0 ] && grep -q 'ld  *\[arch\]' "$TMP/out" && grep -q 'chmod' "$TMP/out" && grep -q 'ERRNO(1)' "$TMP/out"; then ok
+else bad "disasm: $status $out $err"; fi
+run compile --arch x86_64 --format c "$ROOT/profiles/block-chmod.json" -o -
+if [ "$status" -eq 0 ] && grep -q 'struct sock_filter' "$TMP/out"; then ok; else bad "compile --format c"; fi
+run compile --arch x86_64 --format hex "$ROOT/profiles/block-chmod.json" -o -
+[ "$(grep -c . "$TMP/out")" -eq $((size / 8)) ] && ok || bad "compile --format hex: one line per instruction"
+run compile --bad-arch SCMP_ACT_ALLOW "$ROOT/profiles/block-chmod.json" -o "$TMP/c.bpf"
+[ "$status" -eq 2 ] && [ ! -e "$TMP/c.bpf" ] && ok || bad "--bad-arch ALLOW must be refused"
+printf '{"defaultAction":"SCMP_ACT_ALLOW","archMap":[{"architecture":"SCMP_ARCH_X86_64"}]}' >"$TMP/mixed.json"
+run compile --arch x86_64 --arch s390x "$TMP/mixed.json" -o "$TMP/d.bpf"
+if [ "$status" -eq 2 ] && grep -q 'byte order' "$TMP/err"; then ok; else bad "mixed byte order: $status $err"; fi
+printf 'xyz' >"$TMP/bad.bpf"
+run disasm "$TMP/bad.bpf"
+[ "$status" -eq 2 ] && ok || bad "disasm of 3 bytes: exit $status"
+
+run explain --arch x86_64 "$ROOT/profiles/block-chmod.json" chmod
+if [ "$status" -eq 0 ] && grep -q -- '-> SCMP_ACT_ERRNO(1)' "$TMP/out" && grep -q 'decided by .*/syscalls/0 ("chmod")' "$TMP/out"; then ok
+else bad "explain chmod: $out"; fi
+run explain --arch x86_64 "$ROOT/profiles/block-chmod.json" getpid
+if [ "$status" -eq 0 ] && grep -q -- '-> SCMP_ACT_ALLOW' "$TMP/out" && grep -q 'default action' "$TMP/out"; then ok
+else bad "explain getpid: $out"; fi
+
+if [ -d "$SHARED/corpus" ]; then
+	moby="$SHARED/corpus/moby-default-current.json"
+	run explain --arch x86_64 "$moby" personality 0xffffffff
+	grep -q -- '-> SCMP_ACT_ALLOW' "$TMP/out" && grep -q 'args\[0\] == 0xffffffff' "$TMP/out" && ok || bad "explain personality: $out"
+	run explain --arch x86_64 "$moby" personality 0x400000
+	grep -q -- '-> SCMP_ACT_ERRNO(1)' "$TMP/out" && ok || bad "explain personality READ_IMPLIES_EXEC: $out"
+	# Docker's default, x86 family, default caps: the figures README.md records
+	run stats --arch x86_64 --arch x86 --arch x32 "$moby"
+	insns=$(sed -n 's/^program: \([0-9]*\) instructions.*/\1/p' "$TMP/out")
+	read -r _ _ mean max fmean fmax cache _ < <(grep '^x86_64 ' "$TMP/out")
+	echo "cli: Docker default x86 family: $insns instructions; x86_64 mean $mean max $max, argument-free max $fmax, cacheable $cache"
+	if [ "$status" -eq 0 ] && [ "$insns" -le 450 ] && awk "BEGIN{exit !($mean <= 10 && $max <= 16)}" &&
+		grep -q '^x86_64 .*(100%)' "$TMP/out" && grep -q '^x86 .*(100%)' "$TMP/out"; then ok
+	else bad "stats targets: $out"; fi
+fi
+
+for sub in compile disasm explain stats; do
+	run $sub --help
+	if [ "$status" -eq 0 ] && grep -q "usage: sysgate $sub" "$TMP/out"; then ok; else bad "$sub --help"; fi
+done
+
 for sub in check syscalls resolve; do
 	run $sub --help
 	if [ "$status" -eq 0 ] && grep -q "usage: sysgate $sub" "$TMP/out"; then ok; else bad "$sub --help"; fi

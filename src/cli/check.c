@@ -111,7 +111,7 @@ int cmd_check(int argc, char **argv)
 	sg_resolve_opts_init(&ro);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': ro.strict = 1; break;
 		case 'a': if (cli_arch(optarg, &ro.host)) return EXIT_INVALID; break;

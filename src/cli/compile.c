@@ -62,7 +62,7 @@ int cmd_compile(int argc, char **argv)
 	int c;
 	cli_profile_opts_init(&po);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+ho:f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:f:", opts, NULL)) != -1) {
 		int r = cli_profile_option(&po, c, optarg);
 		if (r < 0)
 			return EXIT_INVALID;

@@ -23,7 +23,7 @@ int cmd_disasm(int argc, char **argv)
 	const struct sg_arch *arch = sg_arch_native();
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'a' && cli_arch(optarg, &arch) == 0)
 			continue;
 		if (c == 'h') {

@@ -108,7 +108,7 @@ int cmd_explain(int argc, char **argv)
 	int c;
 	cli_profile_opts_init(&po);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		int r = cli_profile_option(&po, c, optarg);
 		if (r < 0)
 			return EXIT_INVALID;

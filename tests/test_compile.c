@@ -1,0 +1,387 @@
+/* The code generator against the reference semantics: random profiles, the
+ * compiled filter run by the emulator vs sg_policy_eval reading the rules
+ * directly; plus the edges: x32 numbers, -1, far jumps, the size limit,
+ * 32-bit arches and values above 2^32, determinism. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "sysgate/emit.h"
+#include "sysgate/emulate.h"
+#include "sysgate/profile.h"
+#include "sysgate/resolve.h"
+
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t next(struct rng *r)
+{
+	/* splitmix64: reproducible from the seed printed on failure */
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t below(struct rng *r, uint64_t n) { return next(r) % n; }
+
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void put(struct buf *b, const char *fmt, ...) SG_PRINTF(2, 3);
+static void put(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (b->len + (size_t)n + 1 > b->cap) {
+		b->cap = (b->len + (size_t)n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+		if (!b->s)
+			abort(); /* test harness: out of memory is fatal */
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+struct compiled {
+	struct sg_profile *p;
+	struct sg_policy *pol;
+	struct sg_prog prog;
+	struct sg_compile_opts co;
+};
+
+static int build(const char *json, const char *const *arches, size_t narches, struct compiled *c,
+		 struct sg_diags *d)
+{
+	memset(c, 0, sizeof(*c));
+	sg_diags_init(d);
+	c->p = sg_profile_parse("gen.json", json, strlen(json), d);
+	if (!c->p)
+		return -1;
+	struct sg_resolve_opts o;
+	sg_resolve_opts_init(&o);
+	o.kernel[0] = 6, o.kernel[1] = 1, o.kernel[2] = 0;
+	for (size_t i = 0; i < narches; i++)
+		o.targets[o.ntargets++] = sg_arch_lookup(arches[i]);
+	o.host = o.targets[0];
+	c->pol = sg_resolve(c->p, &o, d);
+	if (!c->pol)
+		return -1;
+	sg_compile_opts_init(&c->co);
+	return sg_compile(c->pol, &c->co, &c->prog, d);
+}
+
+static void release(struct compiled *c, struct sg_diags *d)
+{
+	sg_prog_free(&c->prog);
+	sg_policy_free(c->pol);
+	sg_profile_free(c->p);
+	sg_diags_free(d);
+}
+
+/* ---- random profiles ------------------------------------------------------ */
+
+static const char *const ops[] = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
+				   "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ" };
+
+static uint64_t interesting(struct rng *r)
+{
+	static const uint64_t v[] = { 0, 1, 2, 8, 40, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull,
+				      0x100000001ull, 0xffffffff00000000ull, 0x8000000000000000ull, UINT64_MAX };
+	switch (below(r, 4)) {
+	case 0: return v[below(r, sizeof(v) / sizeof(*v))];
+	case 1: return below(r, 64);
+	case 2: return next(r) & 0xffffffff;
+	default: return next(r);
+	}
+}
+
+static void random_action(struct rng *r, struct buf *b)
+{
+	static const char *const acts[] = { "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL_PROCESS",
+					    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_LOG",
+					    "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO" };
+	const char *a = acts[below(r, sizeof(acts) / sizeof(*acts))];
+	put(b, "\"action\":\"%s\"", a);
+	if ((strcmp(a, "SCMP_ACT_ERRNO") == 0 || strcmp(a, "SCMP_ACT_TRACE") == 0) && below(r, 2))
+		put(b, ",\"errnoRet\":%u", (unsigned)below(r, 4));
+}
+
+static char *random_profile(struct rng *r, const struct sg_arch *arch)
+{
+	struct buf b = { 0 };
+	static const char *const dflt[] = { "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL_PROCESS",
+					    "SCMP_ACT_LOG", "SCMP_ACT_TRAP" };
+	size_t which = below(r, 5);
+	put(&b, "{\"defaultAction\":\"%s\",", dflt[which]);
+	if (which == 1 && below(r, 2))
+		put(&b, "\"defaultErrnoRet\":%u,", (unsigned)below(r, 4));
+	put(&b, "\"syscalls\":[");
+	size_t nrules = 1 + below(r, 30);
+	/* a small pool of syscalls, so rules often share one and must keep order */
+	uint32_t pool[8];
+	for (size_t i = 0; i < 8; i++)
+		pool[i] = (uint32_t)below(r, arch->nsyscalls);
+	for (size_t i = 0; i < nrules; i++) {
+		put(&b, "%s{\"names\":[", i ? "," : "");
+		size_t nn = 1 + below(r, 3);
+		for (size_t k = 0; k < nn; k++) {
+			uint32_t idx = below(r, 3) ? pool[below(r, 8)] : (uint32_t)below(r, arch->nsyscalls);
+			put(&b, "%s\"%s\"", k ? "," : "", arch->by_name[idx].name);
+		}
+		put(&b, "],");
+		random_action(r, &b);
+		size_t nc = below(r, 4);
+		if (nc) {
+			put(&b, ",\"args\":[");
+			for (size_t k = 0; k < nc; k++) {
+				unsigned op = (unsigned)below(r, 7);
+				uint64_t v = interesting(r), v2 = op == 6 ? interesting(r) & v : 0;
+				if (op == 6 && below(r, 4) == 0)
+					v2 = interesting(r); /* bits outside the mask: never matches */
+				put(&b, "%s{\"index\":%u,\"value\":%llu,\"valueTwo\":%llu,\"op\":\"%s\"}", k ? "," : "",
+				    (unsigned)below(r, 3), (unsigned long long)v, (unsigned long long)v2, ops[op]);
+			}
+			put(&b, "]");
+		}
+		put(&b, "}");
+	}
+	put(&b, "]}");
+	return b.s;
+}
+
+/* Values a filter distinguishes: its constants and their neighbours. */
+static uint64_t pick_arg(struct rng *r, const struct sg_policy *pol, unsigned bits)
+{
+	uint64_t v;
+	size_t total = 0;
+	for (size_t a = 0; a < pol->narches; a++)
+		total += pol->arches[a].nrules;
+	if (total && below(r, 4)) {
+		const struct sg_arch_policy *ap = &pol->arches[below(r, pol->narches)];
+		if (!ap->nrules)
+			return 0;
+		const struct sg_arch_rule *ru = &ap->rules[below(r, ap->nrules)];
+		if (!ru->nconds)
+			return 0;
+		const struct sg_cond *c = &ru->conds[below(r, ru->nconds)];
+		uint64_t base = below(r, 3) ? c->value : c->value_two;
+		v = base + (uint64_t)((int64_t)below(r, 3) - 1);
+		if (below(r, 5) == 0)
+			v = base ^ (1ull << below(r, 64));
+	} else {
+		v = interesting(r);
+	}
+	/* 32-bit ABIs: the kernel zero-extends arguments into seccomp_data */
+	return bits == 32 ? (v & 0xffffffff) : v;
+}
+
+static size_t compare_inputs(struct rng *r, const struct compiled *c, size_t count, const char *what)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct sg_arch_policy *ap = &c->pol->arches[below(r, c->pol->narches)];
+		struct sg_seccomp_data d = { .arch = ap->arch->audit_arch };
+		switch (below(r, 8)) {
+		case 0: d.nr = ap->arch->nr_base + (uint32_t)below(r, 600); break;
+		case 1: d.nr = (uint32_t)next(r); break;
+		case 2: d.nr = 0xffffffffu; break;
+		case 3: d.arch = (uint32_t)next(r) | 1; break; /* (almost surely) foreign */
+		default:
+			d.nr = ap->nrules ? ap->rules[below(r, ap->nrules)].nr : 0;
+			d.nr += (uint32_t)((int32_t)below(r, 5) - 2) * (below(r, 3) == 0);
+		}
+		for (int k = 0; k < 6; k++)
+			d.args[k] = pick_arg(r, c->pol, ap->arch->bits);
+		size_t executed;
+		uint32_t got = sg_bpf_run(c->prog.insns, c->prog.len, &d, ap->arch->endian, &executed, NULL, 0);
+		const struct sg_arch_policy *which;
+		long rule;
+		uint32_t want = sg_policy_eval(c->pol, d.arch, d.nr, d.args, c->co.bad_arch_action, &which, &rule);
+		if (got != want && bad++ < 3)
+			fprintf(stderr, "%s: arch 0x%x nr %u args %llx %llx %llx: filter 0x%08x, rules 0x%08x\n", what,
+				d.arch, d.nr, (unsigned long long)d.args[0], (unsigned long long)d.args[1],
+				(unsigned long long)d.args[2], got, want);
+	}
+	return bad;
+}
+
+static void test_random_profiles(size_t profiles, size_t inputs)
+{
+	static const char *const sets[][3] = {
+		{ "x86_64", "x86", "x32" }, { "aarch64", NULL, NULL }, { "s390x", "s390", NULL },
+		{ "arm", NULL, NULL },      { "mips64n32", "mips", NULL }, { "ppc64", NULL, NULL },
+		{ "riscv64", NULL, NULL },  { "x32", NULL, NULL },       { "x86_64", NULL, NULL },
+	};
+	size_t nsets = sizeof(sets) / sizeof(*sets), mismatches = 0, failed = 0, compared = 0;
+	struct rng r = { 0x5ea7 };
+	for (size_t i = 0; i < profiles; i++) {
+		const char *const *set = sets[i % nsets];
+		size_t n = 0;
+		while (n < 3 && set[n])
+			n++;
+		char *json = random_profile(&r, sg_arch_lookup(set[0]));
+		struct compiled c;
+		struct sg_diags d;
+		if (build(json, set, n, &c, &d)) {
+			failed++;
+			sg_diags_print(&d, stderr);
+		} else {
+			char why[128];
+			CHECK(sg_bpf_check(c.prog.insns, c.prog.len, why, sizeof(why)) == 0, "profile %zu: %s", i, why);
+			size_t bad = compare_inputs(&r, &c, inputs, set[0]);
+			if (bad)
+				fprintf(stderr, "profile %zu (%s): %zu mismatches:\n%s\n", i, set[0], bad, json);
+			mismatches += bad;
+			compared += inputs;
+		}
+		release(&c, &d);
+		free(json);
+	}
+	printf("random: %zu profiles, %zu inputs compared, %zu mismatches\n", profiles, compared, mismatches);
+	CHECK(failed == 0, "%zu random profiles failed to compile", failed);
+	CHECK(mismatches == 0, "%zu mismatches between the filter and the rules", mismatches);
+}
+
+/* ---- edges ------------------------------------------------------------------ */
+
+static uint32_t run1(const struct compiled *c, const char *arch, uint32_t nr, uint64_t a0)
+{
+	const struct sg_arch *a = sg_arch_lookup(arch);
+	struct sg_seccomp_data d = { .nr = nr, .arch = a->audit_arch, .args = { a0 } };
+	size_t executed;
+	return sg_bpf_run(c->prog.insns, c->prog.len, &d, a->endian, &executed, NULL, 0);
+}
+
+static void test_x32_and_minus_one(void)
+{
+	static const char *const x86_64[] = { "x86_64" };
+	struct compiled c;
+	struct sg_diags d;
+	const char *json = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"getpid\"],"
+			   "\"action\":\"SCMP_ACT_ALLOW\"}]}";
+	CHECK(build(json, x86_64, 1, &c, &d) == 0, "x86_64-only profile compiles");
+	CHECK(run1(&c, "x86_64", 39, 0) == SG_RET_ALLOW, "getpid allowed");
+	CHECK(run1(&c, "x86_64", 0x40000000u | 39, 0) == SG_RET_KILL_PROCESS,
+	      "an x32 number never reaches an x86_64 rule: bad arch");
+	CHECK(run1(&c, "x86_64", 0x40000000u | 40, 0) == SG_RET_KILL_PROCESS, "any x32 number: bad arch");
+	CHECK(run1(&c, "x86_64", 0xffffffffu, 0) == (SG_RET_ERRNO | 1), "-1 takes the default action");
+	CHECK(run1(&c, "x86", 20, 0) == SG_RET_KILL_PROCESS, "i386 is a foreign arch");
+	release(&c, &d);
+
+	static const char *const x32[] = { "x32" };
+	CHECK(build(json, x32, 1, &c, &d) == 0, "x32-only profile compiles");
+	CHECK(run1(&c, "x32", 0x40000000u | 39, 0) == SG_RET_ALLOW, "x32 getpid allowed");
+	CHECK(run1(&c, "x32", 39, 0) == SG_RET_KILL_PROCESS, "an x86_64 number under an x32-only filter: bad arch");
+	CHECK(run1(&c, "x32", 0xffffffffu, 0) == (SG_RET_ERRNO | 1), "-1 takes the default action (x32)");
+	release(&c, &d);
+}
+
+/* 32-bit ABIs: the kernel zero-extends arguments, and sysgate compares the
+ * full 64-bit value it sees, so a value above 2^32 can never equal one. */
+static void test_32bit_values(void)
+{
+	static const char *const x86[] = { "x86" };
+	struct compiled c;
+	struct sg_diags d;
+	const char *json = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+			   "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,"
+			   "\"value\":4294967297,\"op\":\"SCMP_CMP_EQ\"}]},"
+			   "{\"names\":[\"umask\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,"
+			   "\"value\":4294967296,\"op\":\"SCMP_CMP_LT\"}]}]}";
+	CHECK(build(json, x86, 1, &c, &d) == 0, "x86 profile compiles");
+	CHECK(run1(&c, "x86", 136, 1) == SG_RET_ALLOW, "EQ 2^32+1 does not match 1 on x86");
+	CHECK(run1(&c, "x86", 60, 0xffffffff) == (SG_RET_ERRNO | 1), "LT 2^32 holds for every 32-bit value");
+	release(&c, &d);
+}
+
+static void test_big_programs(void)
+{
+	static const char *const x86_64[] = { "x86_64" };
+	const struct sg_arch *a = sg_arch_lookup("x86_64");
+	struct buf b = { 0 };
+	/* many syscalls with distinct argument blocks: far jumps everywhere */
+	put(&b, "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[");
+	for (size_t i = 0; i < 200; i++)
+		put(&b, "%s{\"names\":[\"%s\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":%zu,\"value\":%zu,"
+			"\"op\":\"SCMP_CMP_EQ\"}]}",
+		    i ? "," : "", a->by_name[i].name, i % 6, i * 7919);
+	put(&b, "]}");
+	struct compiled c;
+	struct sg_diags d;
+	CHECK(build(b.s, x86_64, 1, &c, &d) == 0, "200 argument blocks compile");
+	size_t far = 0;
+	for (size_t i = 0; i < c.prog.len; i++)
+		far += c.prog.insns[i].code == (SG_BPF_JMP | SG_BPF_JA);
+	CHECK(c.prog.len > 600, "a long program: %zu", c.prog.len);
+	struct rng r = { 7 };
+	CHECK(compare_inputs(&r, &c, 20000, "big") == 0, "far jumps keep their meaning (%zu JA, %zu insns)", far,
+	      c.prog.len);
+	char why[128];
+	CHECK(sg_bpf_check(c.prog.insns, c.prog.len, why, sizeof(why)) == 0, "kernel checks: %s", why);
+
+	/* the same twice: bit-identical */
+	struct compiled c2;
+	struct sg_diags d2;
+	CHECK(build(b.s, x86_64, 1, &c2, &d2) == 0, "again");
+	CHECK(c.prog.len == c2.prog.len && memcmp(c.prog.insns, c2.prog.insns, c.prog.len * sizeof(struct sg_insn)) == 0,
+	      "same profile, same bytes");
+	release(&c2, &d2);
+	release(&c, &d);
+	free(b.s);
+
+	/* over 4096 instructions: refused with the size */
+	b = (struct buf){ 0 };
+	put(&b, "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[");
+	for (size_t i = 0; i < 3000; i++)
+		put(&b, "%s{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":1,\"value\":%zu,"
+			"\"op\":\"SCMP_CMP_EQ\"}, {\"index\":2,\"value\":%zu,\"op\":\"SCMP_CMP_GT\"}]}",
+		    i ? "," : "", i * 3 + 1, i * 5 + 100000);
+	put(&b, "]}");
+	int rc = build(b.s, x86_64, 1, &c, &d);
+	int named = 0;
+	for (size_t i = 0; i < d.n; i++)
+		named |= strstr(d.v[i].message, "4096") != NULL && strstr(d.v[i].message, "instructions") != NULL;
+	CHECK(rc != 0 && named, "a filter over 4096 instructions is refused, naming its size");
+	release(&c, &d);
+	free(b.s);
+}
+
+/* Every argument-free ALLOW path must be one the kernel's cache understands. */
+static void test_cacheable(void)
+{
+	static const char *const x86_64[] = { "x86_64", "x86", "x32" };
+	struct compiled c;
+	struct sg_diags d;
+	const char *json = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\",\"write\","
+			   "\"getpid\",\"mmap\"],\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":[\"personality\"],"
+			   "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}";
+	CHECK(build(json, x86_64, 3, &c, &d) == 0, "compiles");
+	const struct sg_arch *a = sg_arch_lookup("x86_64");
+	CHECK(sg_bpf_cacheable(c.prog.insns, c.prog.len, a->audit_arch, 0, a->endian), "read cacheable");
+	CHECK(sg_bpf_cacheable(c.prog.insns, c.prog.len, a->audit_arch, 39, a->endian), "getpid cacheable");
+	CHECK(!sg_bpf_cacheable(c.prog.insns, c.prog.len, a->audit_arch, 135, a->endian),
+	      "personality (argument test) not cacheable");
+	CHECK(!sg_bpf_cacheable(c.prog.insns, c.prog.len, a->audit_arch, 2, a->endian), "open (ERRNO) not cacheable");
+	release(&c, &d);
+}
+
+int main(void)
+{
+	const char *quick = getenv("SYSGATE_QUICK");
+	int q = quick && *quick == '1';
+	test_x32_and_minus_one();
+	test_32bit_values();
+	test_cacheable();
+	test_big_programs();
+	test_random_profiles(q ? 100 : 1000, q ? 300 : 3000);
+	return check_summary("compile");
+}
