@@ -205,6 +205,13 @@ run resolve --arch all mmap2
 run resolve --arch x86_64 opnat
 [ "$status" -eq 1 ] && echo "$err" | grep -q 'did you mean openat' && ok || bad "resolve typo: $status $err"
 
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["socket"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":40,"op":"SCMP_CMP_EQ"}]},\n{"names":["socket"],"action":"SCMP_ACT_KILL","args":[{"index":0,"value":16,"op":"SCMP_CMP_GE"}]},\n{"names":["read"],"action":"SCMP_ACT_ERRNO"},{"names":["read"],"action":"SCMP_ACT_LOG"},\n{"names":["write"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]},{"names":["write"],"action":"SCMP_ACT_LOG","args":[{"index":0,"value":2,"op":"SCMP_CMP_EQ"}]}]}' >"$TMP/overlap.json"
+run check --arch x86_64 "$TMP/overlap.json"
+if grep -q 'overlap.json:2:11: warning: /syscalls/1/names/0: "socket" overlaps /syscalls/0: both match args (0x28' "$TMP/err" &&
+	grep -q '"read" never reaches this rule (SCMP_ACT_LOG): /syscalls/2 already decides it' "$TMP/err" &&
+	! grep -q '"write"' "$TMP/err"; then ok
+else bad "overlap warnings: $err"; fi
+
 # ---- compile / disasm / explain / stats ---------------------------------------------
 run compile --arch x86_64 "$ROOT/profiles/block-chmod.json" -o "$TMP/a.bpf"
 run compile --arch x86_64 "$ROOT/profiles/block-chmod.json" -o "$TMP/b.bpf"

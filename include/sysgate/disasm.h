@@ -14,7 +14,9 @@
  * load reads (nr, arch, args[i] hi/lo) and action names for returns. */
 void sg_disasm(FILE *out, const struct sg_insn *prog, size_t len);
 
-/* One instruction, without labels, into buf. */
+/* One instruction into buf, without context (for traces): the same text as
+ * its sg_disasm line minus the index, but no architecture or syscall names,
+ * and argument halves named as on a little-endian arch. "" if i >= len. */
 void sg_disasm_insn(char *buf, size_t n, const struct sg_insn *prog, size_t len, size_t i);
 
 #endif

@@ -29,7 +29,9 @@ int sg_bpf_check(const struct sg_insn *prog, size_t len, char *why, size_t whyle
 
 /* Runs a checked program; returns the SECCOMP_RET_* value. If trace is not
  * NULL, the indexes of executed instructions are written to it (at most
- * tracecap) and *executed counts them all. */
+ * tracecap); *executed (if not NULL) counts them all. An unchecked program
+ * never reads out of bounds: whatever the checker would refuse returns
+ * SECCOMP_RET_KILL_PROCESS. */
 uint32_t sg_bpf_run(const struct sg_insn *prog, size_t len, const struct sg_seccomp_data *d, enum sg_endian e,
 		    size_t *executed, uint32_t *trace, size_t tracecap);
 

@@ -78,6 +78,11 @@ void sg_policy_free(struct sg_policy *pol);
 uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr, const uint64_t args[6],
 			uint32_t bad_arch_action, const struct sg_arch_policy **ap_out, long *rule_out);
 
+/* Warns, once per pair, where two rules for one syscall can both match the
+ * same call with different actions (the first in profile order decides),
+ * naming a witness argument list. Returns the number of warnings. */
+size_t sg_policy_warn_overlaps(const struct sg_policy *pol, struct sg_diags *d);
+
 /* Capabilities by name: "CAP_SYS_ADMIN" or "sys_admin", any case. -1 if unknown. */
 int sg_cap_lookup(const char *name);
 const char *sg_cap_name(unsigned cap);

@@ -134,6 +134,8 @@ int cmd_check(int argc, char **argv)
 	struct sg_policy *pol = NULL;
 	if (sg_read_file(file, &text, &len, &d) == 0 && (p = sg_profile_parse(file, text, len, &d)))
 		pol = sg_resolve(p, &ro, &d);
+	if (pol)
+		sg_policy_warn_overlaps(pol, &d);
 	free(text);
 	sg_diags_print(&d, stderr);
 	int status = EXIT_INVALID;
