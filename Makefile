@@ -21,6 +21,9 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BINS := $(BUILD)/tests/test_arch $(BUILD)/tests/test_parse $(BUILD)/tests/test_emulate \
 	$(BUILD)/tests/test_compile
+TEST_BINS += $(BUILD)/tests/test_libseccomp
+
+TEST_BINS += $(BUILD)/tests/test_kernel
 
 .PHONY: all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static install clean
 
@@ -48,11 +51,15 @@ test-deps: deps
 	$(call need,/usr/bin/valgrind,valgrind)
 	$(call need,/usr/bin/clang,clang)
 	$(call need,/usr/bin/musl-gcc,musl-tools)
+	$(call need,/usr/include/seccomp.h,libseccomp-dev)
 
 # ---- build -------------------------------------------------------------------
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# the embedded default profile is assembled in with .incbin
+$(BUILD)/obj/src/cli/default.o: profiles/runtime-default.json
 
 $(BUILD)/libsysgate.a: $(LIB_OBJ)
 	@rm -f $@
@@ -63,7 +70,10 @@ $(BUILD)/sysgate: $(CLI_OBJ) $(BUILD)/libsysgate.a
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libsysgate.a tests/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsysgate.a
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsysgate.a $(LDLIBS)
+
+# libseccomp is only an oracle in this test, never a dependency of sysgate
+$(BUILD)/tests/test_libseccomp: LDLIBS += -lseccomp
 
 # The static binary for minimal images (musl, no libc needed at run time).
 static: deps
@@ -89,6 +99,8 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	$(WRAP) $(BUILD)/tests/test_parse
 	$(WRAP) $(BUILD)/tests/test_emulate
 	$(WRAP) $(BUILD)/tests/test_compile
+	$(WRAP) $(BUILD)/tests/test_libseccomp ../shared
+	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_kernel ../shared
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/cli.sh
 
 test: test-deps

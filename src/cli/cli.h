@@ -18,11 +18,17 @@ int cmd_compile(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_default(int argc, char **argv);
+
+/* profiles/runtime-default.json, built into the binary */
+const char *cli_default_profile(size_t *len);
 
 /* Options every command that reads a profile takes. */
 struct cli_profile_opts {
 	struct sg_resolve_opts resolve;
 	struct sg_compile_opts compile;
+	int quiet; /* print warnings only under --strict (exec's default) */
 };
 
 #define CLI_PROFILE_LONGOPTS                                                                        \
@@ -45,6 +51,9 @@ int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg);
 
 /* Reads, parses and resolves FILE, printing diagnostics to stderr. */
 int cli_load(const char *file, const struct cli_profile_opts *o, struct sg_profile **p, struct sg_policy **pol);
+/* The same for text already in memory; name is what messages call it. */
+int cli_load_text(const char *name, const char *text, size_t len, const struct cli_profile_opts *o,
+		  struct sg_profile **p, struct sg_policy **pol);
 
 /* Option values shared by several subcommands; each returns 0 or prints why
  * not to stderr and returns -1. */

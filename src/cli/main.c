@@ -12,6 +12,7 @@ static const struct {
 	int (*fn)(int, char **);
 	const char *summary;
 } commands[] = {
+	{ "exec", cmd_exec, "run a command under a seccomp filter (default: the embedded profile)" },
 	{ "check", cmd_check, "validate a profile and summarise what it does per architecture" },
 	{ "syscalls", cmd_syscalls, "list an architecture's syscall table" },
 	{ "resolve", cmd_resolve, "translate a syscall name to its number, or back" },
@@ -19,6 +20,7 @@ static const struct {
 	{ "disasm", cmd_disasm, "disassemble a raw BPF program" },
 	{ "explain", cmd_explain, "show which rule decides a syscall, and the instructions run" },
 	{ "stats", cmd_stats, "size, instructions executed per syscall, kernel-cacheable syscalls" },
+	{ "default", cmd_default, "print the embedded default profile" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 

@@ -135,6 +135,31 @@ int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg)
 	}
 }
 
+static int load(const char *file, const char *text, size_t len, const struct cli_profile_opts *o,
+		struct sg_profile **p, struct sg_policy **pol, struct sg_diags *d)
+{
+	if ((*p = sg_profile_parse(file, text, len, d)))
+		*pol = sg_resolve(*p, &o->resolve, d);
+	if (!o->quiet || o->resolve.strict || !*pol)
+		sg_diags_print(d, stderr);
+	sg_diags_free(d);
+	if (*pol)
+		return 0;
+	sg_profile_free(*p);
+	*p = NULL;
+	return -1;
+}
+
+int cli_load_text(const char *name, const char *text, size_t len, const struct cli_profile_opts *o,
+		  struct sg_profile **p, struct sg_policy **pol)
+{
+	struct sg_diags d;
+	sg_diags_init(&d);
+	*p = NULL;
+	*pol = NULL;
+	return load(name, text, len, o, p, pol, &d);
+}
+
 int cli_load(const char *file, const struct cli_profile_opts *o, struct sg_profile **p, struct sg_policy **pol)
 {
 	struct sg_diags d;
@@ -143,14 +168,12 @@ int cli_load(const char *file, const struct cli_profile_opts *o, struct sg_profi
 	sg_diags_init(&d);
 	*p = NULL;
 	*pol = NULL;
-	if (sg_read_file(file, &text, &len, &d) == 0 && (*p = sg_profile_parse(file, text, len, &d)))
-		*pol = sg_resolve(*p, &o->resolve, &d);
+	if (sg_read_file(file, &text, &len, &d)) {
+		sg_diags_print(&d, stderr);
+		sg_diags_free(&d);
+		return -1;
+	}
+	int rc = load(file, text, len, o, p, pol, &d);
 	free(text);
-	sg_diags_print(&d, stderr);
-	sg_diags_free(&d);
-	if (*pol)
-		return 0;
-	sg_profile_free(*p);
-	*p = NULL;
-	return -1;
+	return rc;
 }
