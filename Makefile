@@ -7,6 +7,7 @@ LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 BUILD   ?= build
 SAN     ?=
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null)
 
 STD_FLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 CPPFLAGS  += -D_GNU_SOURCE -Iinclude
@@ -25,9 +26,17 @@ TEST_BINS += $(BUILD)/tests/test_libseccomp
 
 TEST_BINS += $(BUILD)/tests/test_kernel
 
-.PHONY: all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static install clean
+.PHONY: run all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static install clean
 
 all: deps $(BUILD)/sysgate $(BUILD)/libsysgate.a
+
+# The main job: a program run under the embedded default profile.
+run: all $(BUILD)/demo
+	@echo '$$ $(BUILD)/sysgate exec -- $(BUILD)/demo    # the embedded default: Docker'"'"'s rules'
+	@$(BUILD)/sysgate exec -- $(BUILD)/demo
+
+$(BUILD)/demo: tests/demo.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $<
 
 # ---- dependencies: installed when root on Debian, named otherwise ----------
 # $(call need,FILE,PACKAGE)
@@ -78,11 +87,14 @@ $(BUILD)/tests/test_libseccomp: LDLIBS += -lseccomp
 # The static binary for minimal images (musl, no libc needed at run time).
 static: deps
 	$(call need,/usr/bin/musl-gcc,musl-tools)
-	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc \
-		CPPFLAGS="-D_GNU_SOURCE -Iinclude -idirafter /usr/include" LDFLAGS=-static $(BUILD)/musl/sysgate
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc CFLAGS="-Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables" \
+		CPPFLAGS="-D_GNU_SOURCE -Iinclude -idirafter /usr/include -idirafter /usr/include/$(MULTIARCH)" \
+		LDFLAGS="-static -flto -Os -Wl,--gc-sections" \
+		$(BUILD)/musl/sysgate
 	cp $(BUILD)/musl/sysgate $(BUILD)/sysgate-static
 	strip $(BUILD)/sysgate-static
 	@echo "built $(BUILD)/sysgate-static ($$(stat -c %s $(BUILD)/sysgate-static) bytes)"
+	musl-gcc -static -Os -D_GNU_SOURCE -std=c11 -Wall -Wextra -Werror -o $(BUILD)/demo-static tests/demo.c
 
 # ---- tests -------------------------------------------------------------------
 # The host's own x86 syscall headers, for cross-checking the generated tables.
@@ -110,6 +122,7 @@ test: test-deps
 	SYSGATE_QUICK=1 $(MAKE) --no-print-directory check-build \
 		WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 	$(MAKE) --no-print-directory static
+	BUILD=$(BUILD) bash tests/scratch.sh
 	@echo "all test suites passed"
 
 # clang must accept everything warning-free too.
