@@ -25,6 +25,7 @@ TEST_BINS := $(BUILD)/tests/test_arch $(BUILD)/tests/test_parse $(BUILD)/tests/t
 TEST_BINS += $(BUILD)/tests/test_libseccomp
 
 TEST_BINS += $(BUILD)/tests/test_kernel
+TEST_BINS += $(BUILD)/tests/test_default
 
 .PHONY: run all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static install clean
 
@@ -111,6 +112,7 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	$(WRAP) $(BUILD)/tests/test_parse
 	$(WRAP) $(BUILD)/tests/test_emulate
 	$(WRAP) $(BUILD)/tests/test_compile
+	$(WRAP) $(BUILD)/tests/test_default ../shared
 	$(WRAP) $(BUILD)/tests/test_libseccomp ../shared
 	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_kernel ../shared
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/cli.sh

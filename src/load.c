@@ -24,6 +24,9 @@ static int flag_supported(uint32_t flag)
 	if (pid == 0) {
 		struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 		struct sock_fprog fp = { .len = 1, .filter = &allow };
+		/* some flags are only valid beside a listener */
+		if (flag == SG_FLAG_WAIT_KILLABLE_RECV || flag == SG_FLAG_TSYNC_ESRCH)
+			flag |= SG_FLAG_NEW_LISTENER;
 		long rc = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ? -1 : sys_seccomp(SECCOMP_SET_MODE_FILTER, flag, &fp);
 		_exit(rc < 0 ? 1 : 0);
 	}

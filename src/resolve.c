@@ -426,6 +426,11 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 	}
 	if (notify)
 		pol->flags |= SG_FLAG_NEW_LISTENER;
+	else if (pol->flags & SG_FLAG_WAIT_KILLABLE_RECV) {
+		/* the kernel refuses it without a listener; libseccomp drops it too */
+		pol->flags &= ~SG_FLAG_WAIT_KILLABLE_RECV;
+		sg_warning(d, p->file, NULL, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV only applies with SCMP_ACT_NOTIFY; dropped");
+	}
 	if ((pol->flags & SG_FLAG_TSYNC) && notify)
 		pol->flags |= SG_FLAG_TSYNC_ESRCH; /* the kernel refuses TSYNC with a listener otherwise */
 	if (notify && !p->listener_path)
