@@ -4,6 +4,8 @@
 
 #include <sysgate/arch.h>
 
+#define SG_NAME_POOL_SIZE 6510
+
 #define SG_NERRNOS_GENERIC 134
 extern const struct sg_errno sg_errnos_generic[SG_NERRNOS_GENERIC];
 #define SG_NERRNOS_MIPS 136
@@ -14,59 +16,45 @@ extern const struct sg_errno sg_errnos_powerpc[SG_NERRNOS_POWERPC];
 /* x86_64 */
 #define SG_NSYSCALLS_X86_64 382
 extern const struct sg_syscall sg_table_x86_64[SG_NSYSCALLS_X86_64];
-extern const uint16_t sg_table_x86_64_by_nr[SG_NSYSCALLS_X86_64];
 /* x86 */
 #define SG_NSYSCALLS_I386 459
 extern const struct sg_syscall sg_table_i386[SG_NSYSCALLS_I386];
-extern const uint16_t sg_table_i386_by_nr[SG_NSYSCALLS_I386];
 /* x32 */
 #define SG_NSYSCALLS_X32 371
 extern const struct sg_syscall sg_table_x32[SG_NSYSCALLS_X32];
-extern const uint16_t sg_table_x32_by_nr[SG_NSYSCALLS_X32];
 /* aarch64 */
 #define SG_NSYSCALLS_AARCH64 325
 extern const struct sg_syscall sg_table_aarch64[SG_NSYSCALLS_AARCH64];
-extern const uint16_t sg_table_aarch64_by_nr[SG_NSYSCALLS_AARCH64];
 /* arm */
 #define SG_NSYSCALLS_ARM 429
 extern const struct sg_syscall sg_table_arm[SG_NSYSCALLS_ARM];
-extern const uint16_t sg_table_arm_by_nr[SG_NSYSCALLS_ARM];
 /* riscv64 */
 #define SG_NSYSCALLS_RISCV64 326
 extern const struct sg_syscall sg_table_riscv64[SG_NSYSCALLS_RISCV64];
-extern const uint16_t sg_table_riscv64_by_nr[SG_NSYSCALLS_RISCV64];
 /* s390x */
 #define SG_NSYSCALLS_S390X 388
 extern const struct sg_syscall sg_table_s390x[SG_NSYSCALLS_S390X];
-extern const uint16_t sg_table_s390x_by_nr[SG_NSYSCALLS_S390X];
 /* s390 */
 #define SG_NSYSCALLS_S390 440
 extern const struct sg_syscall sg_table_s390[SG_NSYSCALLS_S390];
-extern const uint16_t sg_table_s390_by_nr[SG_NSYSCALLS_S390];
 /* ppc64le, ppc64 */
 #define SG_NSYSCALLS_PPC64LE 422
 extern const struct sg_syscall sg_table_ppc64le[SG_NSYSCALLS_PPC64LE];
-extern const uint16_t sg_table_ppc64le_by_nr[SG_NSYSCALLS_PPC64LE];
 /* ppc */
 #define SG_NSYSCALLS_PPC 450
 extern const struct sg_syscall sg_table_ppc[SG_NSYSCALLS_PPC];
-extern const uint16_t sg_table_ppc_by_nr[SG_NSYSCALLS_PPC];
 /* mips, mipsel */
 #define SG_NSYSCALLS_MIPS_O32 443
 extern const struct sg_syscall sg_table_mips_o32[SG_NSYSCALLS_MIPS_O32];
-extern const uint16_t sg_table_mips_o32_by_nr[SG_NSYSCALLS_MIPS_O32];
 /* mips64, mipsel64 */
 #define SG_NSYSCALLS_MIPS_N64 373
 extern const struct sg_syscall sg_table_mips_n64[SG_NSYSCALLS_MIPS_N64];
-extern const uint16_t sg_table_mips_n64_by_nr[SG_NSYSCALLS_MIPS_N64];
 /* mips64n32, mipsel64n32 */
 #define SG_NSYSCALLS_MIPS_N32 397
 extern const struct sg_syscall sg_table_mips_n32[SG_NSYSCALLS_MIPS_N32];
-extern const uint16_t sg_table_mips_n32_by_nr[SG_NSYSCALLS_MIPS_N32];
 /* loongarch64 */
 #define SG_NSYSCALLS_LOONGARCH64 321
 extern const struct sg_syscall sg_table_loongarch64[SG_NSYSCALLS_LOONGARCH64];
-extern const uint16_t sg_table_loongarch64_by_nr[SG_NSYSCALLS_LOONGARCH64];
 
 extern const struct sg_arch sg_arch_x86_64;
 extern const struct sg_arch sg_arch_x86;

@@ -12,7 +12,6 @@ const struct sg_arch sg_arch_arm = {
 	.socketcall_nr = -1,
 	.ipc_nr = -1,
 	.by_name = sg_table_arm,
-	.by_nr = sg_table_arm_by_nr,
 	.nsyscalls = SG_NSYSCALLS_ARM,
 	.errnos = sg_errnos_generic,
 	.nerrnos = SG_NERRNOS_GENERIC,

@@ -2,140 +2,140 @@
 #include "arches.h"
 
 const struct sg_errno sg_errnos_mips[SG_NERRNOS_MIPS] = {
-	{ "E2BIG", 7 },
-	{ "EACCES", 13 },
-	{ "EADDRINUSE", 125 },
-	{ "EADDRNOTAVAIL", 126 },
-	{ "EADV", 68 },
-	{ "EAFNOSUPPORT", 124 },
-	{ "EAGAIN", 11 },
-	{ "EALREADY", 149 },
-	{ "EBADE", 50 },
-	{ "EBADF", 9 },
-	{ "EBADFD", 81 },
-	{ "EBADMSG", 77 },
-	{ "EBADR", 51 },
-	{ "EBADRQC", 54 },
-	{ "EBADSLT", 55 },
-	{ "EBFONT", 59 },
-	{ "EBUSY", 16 },
-	{ "ECANCELED", 158 },
-	{ "ECHILD", 10 },
-	{ "ECHRNG", 37 },
-	{ "ECOMM", 70 },
-	{ "ECONNABORTED", 130 },
-	{ "ECONNREFUSED", 146 },
-	{ "ECONNRESET", 131 },
-	{ "EDEADLK", 45 },
-	{ "EDEADLOCK", 56 },
-	{ "EDESTADDRREQ", 96 },
-	{ "EDOM", 33 },
-	{ "EDOTDOT", 73 },
-	{ "EDQUOT", 1133 },
-	{ "EEXIST", 17 },
-	{ "EFAULT", 14 },
-	{ "EFBIG", 27 },
-	{ "EHOSTDOWN", 147 },
-	{ "EHOSTUNREACH", 148 },
-	{ "EHWPOISON", 168 },
-	{ "EIDRM", 36 },
-	{ "EILSEQ", 88 },
-	{ "EINIT", 141 },
-	{ "EINPROGRESS", 150 },
-	{ "EINTR", 4 },
-	{ "EINVAL", 22 },
-	{ "EIO", 5 },
-	{ "EISCONN", 133 },
-	{ "EISDIR", 21 },
-	{ "EISNAM", 139 },
-	{ "EKEYEXPIRED", 162 },
-	{ "EKEYREJECTED", 164 },
-	{ "EKEYREVOKED", 163 },
-	{ "EL2HLT", 44 },
-	{ "EL2NSYNC", 38 },
-	{ "EL3HLT", 39 },
-	{ "EL3RST", 40 },
-	{ "ELIBACC", 83 },
-	{ "ELIBBAD", 84 },
-	{ "ELIBEXEC", 87 },
-	{ "ELIBMAX", 86 },
-	{ "ELIBSCN", 85 },
-	{ "ELNRNG", 41 },
-	{ "ELOOP", 90 },
-	{ "EMEDIUMTYPE", 160 },
-	{ "EMFILE", 24 },
-	{ "EMLINK", 31 },
-	{ "EMSGSIZE", 97 },
-	{ "EMULTIHOP", 74 },
-	{ "ENAMETOOLONG", 78 },
-	{ "ENAVAIL", 138 },
-	{ "ENETDOWN", 127 },
-	{ "ENETRESET", 129 },
-	{ "ENETUNREACH", 128 },
-	{ "ENFILE", 23 },
-	{ "ENOANO", 53 },
-	{ "ENOBUFS", 132 },
-	{ "ENOCSI", 43 },
-	{ "ENODATA", 61 },
-	{ "ENODEV", 19 },
-	{ "ENOENT", 2 },
-	{ "ENOEXEC", 8 },
-	{ "ENOKEY", 161 },
-	{ "ENOLCK", 46 },
-	{ "ENOLINK", 67 },
-	{ "ENOMEDIUM", 159 },
-	{ "ENOMEM", 12 },
-	{ "ENOMSG", 35 },
-	{ "ENONET", 64 },
-	{ "ENOPKG", 65 },
-	{ "ENOPROTOOPT", 99 },
-	{ "ENOSPC", 28 },
-	{ "ENOSR", 63 },
-	{ "ENOSTR", 60 },
-	{ "ENOSYS", 89 },
-	{ "ENOTBLK", 15 },
-	{ "ENOTCONN", 134 },
-	{ "ENOTDIR", 20 },
-	{ "ENOTEMPTY", 93 },
-	{ "ENOTNAM", 137 },
-	{ "ENOTRECOVERABLE", 166 },
-	{ "ENOTSOCK", 95 },
-	{ "ENOTSUP", 122 },
-	{ "ENOTTY", 25 },
-	{ "ENOTUNIQ", 80 },
-	{ "ENXIO", 6 },
-	{ "EOPNOTSUPP", 122 },
-	{ "EOVERFLOW", 79 },
-	{ "EOWNERDEAD", 165 },
-	{ "EPERM", 1 },
-	{ "EPFNOSUPPORT", 123 },
-	{ "EPIPE", 32 },
-	{ "EPROTO", 71 },
-	{ "EPROTONOSUPPORT", 120 },
-	{ "EPROTOTYPE", 98 },
-	{ "ERANGE", 34 },
-	{ "EREMCHG", 82 },
-	{ "EREMDEV", 142 },
-	{ "EREMOTE", 66 },
-	{ "EREMOTEIO", 140 },
-	{ "ERESTART", 91 },
-	{ "ERFKILL", 167 },
-	{ "EROFS", 30 },
-	{ "ESHUTDOWN", 143 },
-	{ "ESOCKTNOSUPPORT", 121 },
-	{ "ESPIPE", 29 },
-	{ "ESRCH", 3 },
-	{ "ESRMNT", 69 },
-	{ "ESTALE", 151 },
-	{ "ESTRPIPE", 92 },
-	{ "ETIME", 62 },
-	{ "ETIMEDOUT", 145 },
-	{ "ETOOMANYREFS", 144 },
-	{ "ETXTBSY", 26 },
-	{ "EUCLEAN", 135 },
-	{ "EUNATCH", 42 },
-	{ "EUSERS", 94 },
-	{ "EWOULDBLOCK", 11 },
-	{ "EXDEV", 18 },
-	{ "EXFULL", 52 },
+	{ 0, 7 }, /* E2BIG */
+	{ 6, 13 }, /* EACCES */
+	{ 13, 125 }, /* EADDRINUSE */
+	{ 24, 126 }, /* EADDRNOTAVAIL */
+	{ 38, 68 }, /* EADV */
+	{ 43, 124 }, /* EAFNOSUPPORT */
+	{ 56, 11 }, /* EAGAIN */
+	{ 63, 149 }, /* EALREADY */
+	{ 72, 50 }, /* EBADE */
+	{ 78, 9 }, /* EBADF */
+	{ 84, 81 }, /* EBADFD */
+	{ 91, 77 }, /* EBADMSG */
+	{ 99, 51 }, /* EBADR */
+	{ 105, 54 }, /* EBADRQC */
+	{ 113, 55 }, /* EBADSLT */
+	{ 121, 59 }, /* EBFONT */
+	{ 128, 16 }, /* EBUSY */
+	{ 134, 158 }, /* ECANCELED */
+	{ 144, 10 }, /* ECHILD */
+	{ 151, 37 }, /* ECHRNG */
+	{ 158, 70 }, /* ECOMM */
+	{ 164, 130 }, /* ECONNABORTED */
+	{ 177, 146 }, /* ECONNREFUSED */
+	{ 190, 131 }, /* ECONNRESET */
+	{ 201, 45 }, /* EDEADLK */
+	{ 209, 56 }, /* EDEADLOCK */
+	{ 219, 96 }, /* EDESTADDRREQ */
+	{ 232, 33 }, /* EDOM */
+	{ 237, 73 }, /* EDOTDOT */
+	{ 245, 1133 }, /* EDQUOT */
+	{ 252, 17 }, /* EEXIST */
+	{ 259, 14 }, /* EFAULT */
+	{ 266, 27 }, /* EFBIG */
+	{ 272, 147 }, /* EHOSTDOWN */
+	{ 282, 148 }, /* EHOSTUNREACH */
+	{ 295, 168 }, /* EHWPOISON */
+	{ 305, 36 }, /* EIDRM */
+	{ 311, 88 }, /* EILSEQ */
+	{ 318, 141 }, /* EINIT */
+	{ 324, 150 }, /* EINPROGRESS */
+	{ 336, 4 }, /* EINTR */
+	{ 342, 22 }, /* EINVAL */
+	{ 349, 5 }, /* EIO */
+	{ 353, 133 }, /* EISCONN */
+	{ 361, 21 }, /* EISDIR */
+	{ 368, 139 }, /* EISNAM */
+	{ 375, 162 }, /* EKEYEXPIRED */
+	{ 387, 164 }, /* EKEYREJECTED */
+	{ 400, 163 }, /* EKEYREVOKED */
+	{ 412, 44 }, /* EL2HLT */
+	{ 419, 38 }, /* EL2NSYNC */
+	{ 428, 39 }, /* EL3HLT */
+	{ 435, 40 }, /* EL3RST */
+	{ 442, 83 }, /* ELIBACC */
+	{ 450, 84 }, /* ELIBBAD */
+	{ 458, 87 }, /* ELIBEXEC */
+	{ 467, 86 }, /* ELIBMAX */
+	{ 475, 85 }, /* ELIBSCN */
+	{ 483, 41 }, /* ELNRNG */
+	{ 490, 90 }, /* ELOOP */
+	{ 496, 160 }, /* EMEDIUMTYPE */
+	{ 508, 24 }, /* EMFILE */
+	{ 515, 31 }, /* EMLINK */
+	{ 522, 97 }, /* EMSGSIZE */
+	{ 531, 74 }, /* EMULTIHOP */
+	{ 541, 78 }, /* ENAMETOOLONG */
+	{ 554, 138 }, /* ENAVAIL */
+	{ 562, 127 }, /* ENETDOWN */
+	{ 571, 129 }, /* ENETRESET */
+	{ 581, 128 }, /* ENETUNREACH */
+	{ 593, 23 }, /* ENFILE */
+	{ 600, 53 }, /* ENOANO */
+	{ 607, 132 }, /* ENOBUFS */
+	{ 615, 43 }, /* ENOCSI */
+	{ 622, 61 }, /* ENODATA */
+	{ 630, 19 }, /* ENODEV */
+	{ 637, 2 }, /* ENOENT */
+	{ 644, 8 }, /* ENOEXEC */
+	{ 652, 161 }, /* ENOKEY */
+	{ 659, 46 }, /* ENOLCK */
+	{ 666, 67 }, /* ENOLINK */
+	{ 674, 159 }, /* ENOMEDIUM */
+	{ 684, 12 }, /* ENOMEM */
+	{ 691, 35 }, /* ENOMSG */
+	{ 698, 64 }, /* ENONET */
+	{ 705, 65 }, /* ENOPKG */
+	{ 712, 99 }, /* ENOPROTOOPT */
+	{ 724, 28 }, /* ENOSPC */
+	{ 731, 63 }, /* ENOSR */
+	{ 737, 60 }, /* ENOSTR */
+	{ 744, 89 }, /* ENOSYS */
+	{ 751, 15 }, /* ENOTBLK */
+	{ 759, 134 }, /* ENOTCONN */
+	{ 768, 20 }, /* ENOTDIR */
+	{ 776, 93 }, /* ENOTEMPTY */
+	{ 786, 137 }, /* ENOTNAM */
+	{ 794, 166 }, /* ENOTRECOVERABLE */
+	{ 810, 95 }, /* ENOTSOCK */
+	{ 819, 122 }, /* ENOTSUP */
+	{ 827, 25 }, /* ENOTTY */
+	{ 834, 80 }, /* ENOTUNIQ */
+	{ 843, 6 }, /* ENXIO */
+	{ 849, 122 }, /* EOPNOTSUPP */
+	{ 860, 79 }, /* EOVERFLOW */
+	{ 870, 165 }, /* EOWNERDEAD */
+	{ 881, 1 }, /* EPERM */
+	{ 887, 123 }, /* EPFNOSUPPORT */
+	{ 900, 32 }, /* EPIPE */
+	{ 906, 71 }, /* EPROTO */
+	{ 913, 120 }, /* EPROTONOSUPPORT */
+	{ 929, 98 }, /* EPROTOTYPE */
+	{ 940, 34 }, /* ERANGE */
+	{ 947, 82 }, /* EREMCHG */
+	{ 955, 142 }, /* EREMDEV */
+	{ 963, 66 }, /* EREMOTE */
+	{ 971, 140 }, /* EREMOTEIO */
+	{ 981, 91 }, /* ERESTART */
+	{ 990, 167 }, /* ERFKILL */
+	{ 998, 30 }, /* EROFS */
+	{ 1004, 143 }, /* ESHUTDOWN */
+	{ 1014, 121 }, /* ESOCKTNOSUPPORT */
+	{ 1030, 29 }, /* ESPIPE */
+	{ 1037, 3 }, /* ESRCH */
+	{ 1043, 69 }, /* ESRMNT */
+	{ 1050, 151 }, /* ESTALE */
+	{ 1057, 92 }, /* ESTRPIPE */
+	{ 1066, 62 }, /* ETIME */
+	{ 1072, 145 }, /* ETIMEDOUT */
+	{ 1082, 144 }, /* ETOOMANYREFS */
+	{ 1095, 26 }, /* ETXTBSY */
+	{ 1103, 135 }, /* EUCLEAN */
+	{ 1111, 42 }, /* EUNATCH */
+	{ 1119, 94 }, /* EUSERS */
+	{ 1126, 11 }, /* EWOULDBLOCK */
+	{ 1138, 18 }, /* EXDEV */
+	{ 1144, 52 }, /* EXFULL */
 };

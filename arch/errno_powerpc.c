@@ -2,138 +2,138 @@
 #include "arches.h"
 
 const struct sg_errno sg_errnos_powerpc[SG_NERRNOS_POWERPC] = {
-	{ "E2BIG", 7 },
-	{ "EACCES", 13 },
-	{ "EADDRINUSE", 98 },
-	{ "EADDRNOTAVAIL", 99 },
-	{ "EADV", 68 },
-	{ "EAFNOSUPPORT", 97 },
-	{ "EAGAIN", 11 },
-	{ "EALREADY", 114 },
-	{ "EBADE", 52 },
-	{ "EBADF", 9 },
-	{ "EBADFD", 77 },
-	{ "EBADMSG", 74 },
-	{ "EBADR", 53 },
-	{ "EBADRQC", 56 },
-	{ "EBADSLT", 57 },
-	{ "EBFONT", 59 },
-	{ "EBUSY", 16 },
-	{ "ECANCELED", 125 },
-	{ "ECHILD", 10 },
-	{ "ECHRNG", 44 },
-	{ "ECOMM", 70 },
-	{ "ECONNABORTED", 103 },
-	{ "ECONNREFUSED", 111 },
-	{ "ECONNRESET", 104 },
-	{ "EDEADLK", 35 },
-	{ "EDEADLOCK", 58 },
-	{ "EDESTADDRREQ", 89 },
-	{ "EDOM", 33 },
-	{ "EDOTDOT", 73 },
-	{ "EDQUOT", 122 },
-	{ "EEXIST", 17 },
-	{ "EFAULT", 14 },
-	{ "EFBIG", 27 },
-	{ "EHOSTDOWN", 112 },
-	{ "EHOSTUNREACH", 113 },
-	{ "EHWPOISON", 133 },
-	{ "EIDRM", 43 },
-	{ "EILSEQ", 84 },
-	{ "EINPROGRESS", 115 },
-	{ "EINTR", 4 },
-	{ "EINVAL", 22 },
-	{ "EIO", 5 },
-	{ "EISCONN", 106 },
-	{ "EISDIR", 21 },
-	{ "EISNAM", 120 },
-	{ "EKEYEXPIRED", 127 },
-	{ "EKEYREJECTED", 129 },
-	{ "EKEYREVOKED", 128 },
-	{ "EL2HLT", 51 },
-	{ "EL2NSYNC", 45 },
-	{ "EL3HLT", 46 },
-	{ "EL3RST", 47 },
-	{ "ELIBACC", 79 },
-	{ "ELIBBAD", 80 },
-	{ "ELIBEXEC", 83 },
-	{ "ELIBMAX", 82 },
-	{ "ELIBSCN", 81 },
-	{ "ELNRNG", 48 },
-	{ "ELOOP", 40 },
-	{ "EMEDIUMTYPE", 124 },
-	{ "EMFILE", 24 },
-	{ "EMLINK", 31 },
-	{ "EMSGSIZE", 90 },
-	{ "EMULTIHOP", 72 },
-	{ "ENAMETOOLONG", 36 },
-	{ "ENAVAIL", 119 },
-	{ "ENETDOWN", 100 },
-	{ "ENETRESET", 102 },
-	{ "ENETUNREACH", 101 },
-	{ "ENFILE", 23 },
-	{ "ENOANO", 55 },
-	{ "ENOBUFS", 105 },
-	{ "ENOCSI", 50 },
-	{ "ENODATA", 61 },
-	{ "ENODEV", 19 },
-	{ "ENOENT", 2 },
-	{ "ENOEXEC", 8 },
-	{ "ENOKEY", 126 },
-	{ "ENOLCK", 37 },
-	{ "ENOLINK", 67 },
-	{ "ENOMEDIUM", 123 },
-	{ "ENOMEM", 12 },
-	{ "ENOMSG", 42 },
-	{ "ENONET", 64 },
-	{ "ENOPKG", 65 },
-	{ "ENOPROTOOPT", 92 },
-	{ "ENOSPC", 28 },
-	{ "ENOSR", 63 },
-	{ "ENOSTR", 60 },
-	{ "ENOSYS", 38 },
-	{ "ENOTBLK", 15 },
-	{ "ENOTCONN", 107 },
-	{ "ENOTDIR", 20 },
-	{ "ENOTEMPTY", 39 },
-	{ "ENOTNAM", 118 },
-	{ "ENOTRECOVERABLE", 131 },
-	{ "ENOTSOCK", 88 },
-	{ "ENOTSUP", 95 },
-	{ "ENOTTY", 25 },
-	{ "ENOTUNIQ", 76 },
-	{ "ENXIO", 6 },
-	{ "EOPNOTSUPP", 95 },
-	{ "EOVERFLOW", 75 },
-	{ "EOWNERDEAD", 130 },
-	{ "EPERM", 1 },
-	{ "EPFNOSUPPORT", 96 },
-	{ "EPIPE", 32 },
-	{ "EPROTO", 71 },
-	{ "EPROTONOSUPPORT", 93 },
-	{ "EPROTOTYPE", 91 },
-	{ "ERANGE", 34 },
-	{ "EREMCHG", 78 },
-	{ "EREMOTE", 66 },
-	{ "EREMOTEIO", 121 },
-	{ "ERESTART", 85 },
-	{ "ERFKILL", 132 },
-	{ "EROFS", 30 },
-	{ "ESHUTDOWN", 108 },
-	{ "ESOCKTNOSUPPORT", 94 },
-	{ "ESPIPE", 29 },
-	{ "ESRCH", 3 },
-	{ "ESRMNT", 69 },
-	{ "ESTALE", 116 },
-	{ "ESTRPIPE", 86 },
-	{ "ETIME", 62 },
-	{ "ETIMEDOUT", 110 },
-	{ "ETOOMANYREFS", 109 },
-	{ "ETXTBSY", 26 },
-	{ "EUCLEAN", 117 },
-	{ "EUNATCH", 49 },
-	{ "EUSERS", 87 },
-	{ "EWOULDBLOCK", 11 },
-	{ "EXDEV", 18 },
-	{ "EXFULL", 54 },
+	{ 0, 7 }, /* E2BIG */
+	{ 6, 13 }, /* EACCES */
+	{ 13, 98 }, /* EADDRINUSE */
+	{ 24, 99 }, /* EADDRNOTAVAIL */
+	{ 38, 68 }, /* EADV */
+	{ 43, 97 }, /* EAFNOSUPPORT */
+	{ 56, 11 }, /* EAGAIN */
+	{ 63, 114 }, /* EALREADY */
+	{ 72, 52 }, /* EBADE */
+	{ 78, 9 }, /* EBADF */
+	{ 84, 77 }, /* EBADFD */
+	{ 91, 74 }, /* EBADMSG */
+	{ 99, 53 }, /* EBADR */
+	{ 105, 56 }, /* EBADRQC */
+	{ 113, 57 }, /* EBADSLT */
+	{ 121, 59 }, /* EBFONT */
+	{ 128, 16 }, /* EBUSY */
+	{ 134, 125 }, /* ECANCELED */
+	{ 144, 10 }, /* ECHILD */
+	{ 151, 44 }, /* ECHRNG */
+	{ 158, 70 }, /* ECOMM */
+	{ 164, 103 }, /* ECONNABORTED */
+	{ 177, 111 }, /* ECONNREFUSED */
+	{ 190, 104 }, /* ECONNRESET */
+	{ 201, 35 }, /* EDEADLK */
+	{ 209, 58 }, /* EDEADLOCK */
+	{ 219, 89 }, /* EDESTADDRREQ */
+	{ 232, 33 }, /* EDOM */
+	{ 237, 73 }, /* EDOTDOT */
+	{ 245, 122 }, /* EDQUOT */
+	{ 252, 17 }, /* EEXIST */
+	{ 259, 14 }, /* EFAULT */
+	{ 266, 27 }, /* EFBIG */
+	{ 272, 112 }, /* EHOSTDOWN */
+	{ 282, 113 }, /* EHOSTUNREACH */
+	{ 295, 133 }, /* EHWPOISON */
+	{ 305, 43 }, /* EIDRM */
+	{ 311, 84 }, /* EILSEQ */
+	{ 324, 115 }, /* EINPROGRESS */
+	{ 336, 4 }, /* EINTR */
+	{ 342, 22 }, /* EINVAL */
+	{ 349, 5 }, /* EIO */
+	{ 353, 106 }, /* EISCONN */
+	{ 361, 21 }, /* EISDIR */
+	{ 368, 120 }, /* EISNAM */
+	{ 375, 127 }, /* EKEYEXPIRED */
+	{ 387, 129 }, /* EKEYREJECTED */
+	{ 400, 128 }, /* EKEYREVOKED */
+	{ 412, 51 }, /* EL2HLT */
+	{ 419, 45 }, /* EL2NSYNC */
+	{ 428, 46 }, /* EL3HLT */
+	{ 435, 47 }, /* EL3RST */
+	{ 442, 79 }, /* ELIBACC */
+	{ 450, 80 }, /* ELIBBAD */
+	{ 458, 83 }, /* ELIBEXEC */
+	{ 467, 82 }, /* ELIBMAX */
+	{ 475, 81 }, /* ELIBSCN */
+	{ 483, 48 }, /* ELNRNG */
+	{ 490, 40 }, /* ELOOP */
+	{ 496, 124 }, /* EMEDIUMTYPE */
+	{ 508, 24 }, /* EMFILE */
+	{ 515, 31 }, /* EMLINK */
+	{ 522, 90 }, /* EMSGSIZE */
+	{ 531, 72 }, /* EMULTIHOP */
+	{ 541, 36 }, /* ENAMETOOLONG */
+	{ 554, 119 }, /* ENAVAIL */
+	{ 562, 100 }, /* ENETDOWN */
+	{ 571, 102 }, /* ENETRESET */
+	{ 581, 101 }, /* ENETUNREACH */
+	{ 593, 23 }, /* ENFILE */
+	{ 600, 55 }, /* ENOANO */
+	{ 607, 105 }, /* ENOBUFS */
+	{ 615, 50 }, /* ENOCSI */
+	{ 622, 61 }, /* ENODATA */
+	{ 630, 19 }, /* ENODEV */
+	{ 637, 2 }, /* ENOENT */
+	{ 644, 8 }, /* ENOEXEC */
+	{ 652, 126 }, /* ENOKEY */
+	{ 659, 37 }, /* ENOLCK */
+	{ 666, 67 }, /* ENOLINK */
+	{ 674, 123 }, /* ENOMEDIUM */
+	{ 684, 12 }, /* ENOMEM */
+	{ 691, 42 }, /* ENOMSG */
+	{ 698, 64 }, /* ENONET */
+	{ 705, 65 }, /* ENOPKG */
+	{ 712, 92 }, /* ENOPROTOOPT */
+	{ 724, 28 }, /* ENOSPC */
+	{ 731, 63 }, /* ENOSR */
+	{ 737, 60 }, /* ENOSTR */
+	{ 744, 38 }, /* ENOSYS */
+	{ 751, 15 }, /* ENOTBLK */
+	{ 759, 107 }, /* ENOTCONN */
+	{ 768, 20 }, /* ENOTDIR */
+	{ 776, 39 }, /* ENOTEMPTY */
+	{ 786, 118 }, /* ENOTNAM */
+	{ 794, 131 }, /* ENOTRECOVERABLE */
+	{ 810, 88 }, /* ENOTSOCK */
+	{ 819, 95 }, /* ENOTSUP */
+	{ 827, 25 }, /* ENOTTY */
+	{ 834, 76 }, /* ENOTUNIQ */
+	{ 843, 6 }, /* ENXIO */
+	{ 849, 95 }, /* EOPNOTSUPP */
+	{ 860, 75 }, /* EOVERFLOW */
+	{ 870, 130 }, /* EOWNERDEAD */
+	{ 881, 1 }, /* EPERM */
+	{ 887, 96 }, /* EPFNOSUPPORT */
+	{ 900, 32 }, /* EPIPE */
+	{ 906, 71 }, /* EPROTO */
+	{ 913, 93 }, /* EPROTONOSUPPORT */
+	{ 929, 91 }, /* EPROTOTYPE */
+	{ 940, 34 }, /* ERANGE */
+	{ 947, 78 }, /* EREMCHG */
+	{ 963, 66 }, /* EREMOTE */
+	{ 971, 121 }, /* EREMOTEIO */
+	{ 981, 85 }, /* ERESTART */
+	{ 990, 132 }, /* ERFKILL */
+	{ 998, 30 }, /* EROFS */
+	{ 1004, 108 }, /* ESHUTDOWN */
+	{ 1014, 94 }, /* ESOCKTNOSUPPORT */
+	{ 1030, 29 }, /* ESPIPE */
+	{ 1037, 3 }, /* ESRCH */
+	{ 1043, 69 }, /* ESRMNT */
+	{ 1050, 116 }, /* ESTALE */
+	{ 1057, 86 }, /* ESTRPIPE */
+	{ 1066, 62 }, /* ETIME */
+	{ 1072, 110 }, /* ETIMEDOUT */
+	{ 1082, 109 }, /* ETOOMANYREFS */
+	{ 1095, 26 }, /* ETXTBSY */
+	{ 1103, 117 }, /* EUCLEAN */
+	{ 1111, 49 }, /* EUNATCH */
+	{ 1119, 87 }, /* EUSERS */
+	{ 1126, 11 }, /* EWOULDBLOCK */
+	{ 1138, 18 }, /* EXDEV */
+	{ 1144, 54 }, /* EXFULL */
 };

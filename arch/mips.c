@@ -12,7 +12,6 @@ const struct sg_arch sg_arch_mips = {
 	.socketcall_nr = 4102,
 	.ipc_nr = 4117,
 	.by_name = sg_table_mips_o32,
-	.by_nr = sg_table_mips_o32_by_nr,
 	.nsyscalls = SG_NSYSCALLS_MIPS_O32,
 	.errnos = sg_errnos_mips,
 	.nerrnos = SG_NERRNOS_MIPS,

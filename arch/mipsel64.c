@@ -12,7 +12,6 @@ const struct sg_arch sg_arch_mipsel64 = {
 	.socketcall_nr = -1,
 	.ipc_nr = -1,
 	.by_name = sg_table_mips_n64,
-	.by_nr = sg_table_mips_n64_by_nr,
 	.nsyscalls = SG_NSYSCALLS_MIPS_N64,
 	.errnos = sg_errnos_mips,
 	.nerrnos = SG_NERRNOS_MIPS,

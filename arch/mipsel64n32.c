@@ -12,7 +12,6 @@ const struct sg_arch sg_arch_mipsel64n32 = {
 	.socketcall_nr = -1,
 	.ipc_nr = -1,
 	.by_name = sg_table_mips_n32,
-	.by_nr = sg_table_mips_n32_by_nr,
 	.nsyscalls = SG_NSYSCALLS_MIPS_N32,
 	.errnos = sg_errnos_mips,
 	.nerrnos = SG_NERRNOS_MIPS,

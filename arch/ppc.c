@@ -12,7 +12,6 @@ const struct sg_arch sg_arch_ppc = {
 	.socketcall_nr = 102,
 	.ipc_nr = 117,
 	.by_name = sg_table_ppc,
-	.by_nr = sg_table_ppc_by_nr,
 	.nsyscalls = SG_NSYSCALLS_PPC,
 	.errnos = sg_errnos_powerpc,
 	.nerrnos = SG_NERRNOS_POWERPC,

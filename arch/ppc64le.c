@@ -12,7 +12,6 @@ const struct sg_arch sg_arch_ppc64le = {
 	.socketcall_nr = 102,
 	.ipc_nr = 117,
 	.by_name = sg_table_ppc64le,
-	.by_nr = sg_table_ppc64le_by_nr,
 	.nsyscalls = SG_NSYSCALLS_PPC64LE,
 	.errnos = sg_errnos_powerpc,
 	.nerrnos = SG_NERRNOS_POWERPC,

@@ -12,7 +12,6 @@ const struct sg_arch sg_arch_riscv64 = {
 	.socketcall_nr = -1,
 	.ipc_nr = -1,
 	.by_name = sg_table_riscv64,
-	.by_nr = sg_table_riscv64_by_nr,
 	.nsyscalls = SG_NSYSCALLS_RISCV64,
 	.errnos = sg_errnos_generic,
 	.nerrnos = SG_NERRNOS_GENERIC,

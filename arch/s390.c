@@ -12,7 +12,6 @@ const struct sg_arch sg_arch_s390 = {
 	.socketcall_nr = 102,
 	.ipc_nr = 117,
 	.by_name = sg_table_s390,
-	.by_nr = sg_table_s390_by_nr,
 	.nsyscalls = SG_NSYSCALLS_S390,
 	.errnos = sg_errnos_generic,
 	.nerrnos = SG_NERRNOS_GENERIC,

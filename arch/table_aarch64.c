@@ -3,658 +3,329 @@
 
 /* The syscall table of aarch64. */
 const struct sg_syscall sg_table_aarch64[SG_NSYSCALLS_AARCH64] = {
-	{ "accept", 202 },
-	{ "accept4", 242 },
-	{ "acct", 89 },
-	{ "add_key", 217 },
-	{ "adjtimex", 171 },
-	{ "bind", 200 },
-	{ "bpf", 280 },
-	{ "brk", 214 },
-	{ "cachestat", 451 },
-	{ "capget", 90 },
-	{ "capset", 91 },
-	{ "chdir", 49 },
-	{ "chroot", 51 },
-	{ "clock_adjtime", 266 },
-	{ "clock_getres", 114 },
-	{ "clock_gettime", 113 },
-	{ "clock_nanosleep", 115 },
-	{ "clock_settime", 112 },
-	{ "clone", 220 },
-	{ "clone3", 435 },
-	{ "close", 57 },
-	{ "close_range", 436 },
-	{ "connect", 203 },
-	{ "copy_file_range", 285 },
-	{ "delete_module", 106 },
-	{ "dup", 23 },
-	{ "dup3", 24 },
-	{ "epoll_create1", 20 },
-	{ "epoll_ctl", 21 },
-	{ "epoll_pwait", 22 },
-	{ "epoll_pwait2", 441 },
-	{ "eventfd2", 19 },
-	{ "execve", 221 },
-	{ "execveat", 281 },
-	{ "exit", 93 },
-	{ "exit_group", 94 },
-	{ "faccessat", 48 },
-	{ "faccessat2", 439 },
-	{ "fadvise64", 223 },
-	{ "fallocate", 47 },
-	{ "fanotify_init", 262 },
-	{ "fanotify_mark", 263 },
-	{ "fchdir", 50 },
-	{ "fchmod", 52 },
-	{ "fchmodat", 53 },
-	{ "fchmodat2", 452 },
-	{ "fchown", 55 },
-	{ "fchownat", 54 },
-	{ "fcntl", 25 },
-	{ "fdatasync", 83 },
-	{ "fgetxattr", 10 },
-	{ "file_getattr", 468 },
-	{ "file_setattr", 469 },
-	{ "finit_module", 273 },
-	{ "flistxattr", 13 },
-	{ "flock", 32 },
-	{ "fremovexattr", 16 },
-	{ "fsconfig", 431 },
-	{ "fsetxattr", 7 },
-	{ "fsmount", 432 },
-	{ "fsopen", 430 },
-	{ "fspick", 433 },
-	{ "fstat", 80 },
-	{ "fstatfs", 44 },
-	{ "fsync", 82 },
-	{ "ftruncate", 46 },
-	{ "futex", 98 },
-	{ "futex_requeue", 456 },
-	{ "futex_wait", 455 },
-	{ "futex_waitv", 449 },
-	{ "futex_wake", 454 },
-	{ "get_mempolicy", 236 },
-	{ "get_robust_list", 100 },
-	{ "getcpu", 168 },
-	{ "getcwd", 17 },
-	{ "getdents64", 61 },
-	{ "getegid", 177 },
-	{ "geteuid", 175 },
-	{ "getgid", 176 },
-	{ "getgroups", 158 },
-	{ "getitimer", 102 },
-	{ "getpeername", 205 },
-	{ "getpgid", 155 },
-	{ "getpid", 172 },
-	{ "getppid", 173 },
-	{ "getpriority", 141 },
-	{ "getrandom", 278 },
-	{ "getresgid", 150 },
-	{ "getresuid", 148 },
-	{ "getrlimit", 163 },
-	{ "getrusage", 165 },
-	{ "getsid", 156 },
-	{ "getsockname", 204 },
-	{ "getsockopt", 209 },
-	{ "gettid", 178 },
-	{ "gettimeofday", 169 },
-	{ "getuid", 174 },
-	{ "getxattr", 8 },
-	{ "getxattrat", 464 },
-	{ "init_module", 105 },
-	{ "inotify_add_watch", 27 },
-	{ "inotify_init1", 26 },
-	{ "inotify_rm_watch", 28 },
-	{ "io_cancel", 3 },
-	{ "io_destroy", 1 },
-	{ "io_getevents", 4 },
-	{ "io_pgetevents", 292 },
-	{ "io_setup", 0 },
-	{ "io_submit", 2 },
-	{ "io_uring_enter", 426 },
-	{ "io_uring_register", 427 },
-	{ "io_uring_setup", 425 },
-	{ "ioctl", 29 },
-	{ "ioprio_get", 31 },
-	{ "ioprio_set", 30 },
-	{ "kcmp", 272 },
-	{ "kexec_file_load", 294 },
-	{ "kexec_load", 104 },
-	{ "keyctl", 219 },
-	{ "kill", 129 },
-	{ "landlock_add_rule", 445 },
-	{ "landlock_create_ruleset", 444 },
-	{ "landlock_restrict_self", 446 },
-	{ "lgetxattr", 9 },
-	{ "linkat", 37 },
-	{ "listen", 201 },
-	{ "listmount", 458 },
-	{ "listxattr", 11 },
-	{ "listxattrat", 465 },
-	{ "llistxattr", 12 },
-	{ "lookup_dcookie", 18 },
-	{ "lremovexattr", 15 },
-	{ "lseek", 62 },
-	{ "lsetxattr", 6 },
-	{ "lsm_get_self_attr", 459 },
-	{ "lsm_list_modules", 461 },
-	{ "lsm_set_self_attr", 460 },
-	{ "madvise", 233 },
-	{ "map_shadow_stack", 453 },
-	{ "mbind", 235 },
-	{ "membarrier", 283 },
-	{ "memfd_create", 279 },
-	{ "memfd_secret", 447 },
-	{ "migrate_pages", 238 },
-	{ "mincore", 232 },
-	{ "mkdirat", 34 },
-	{ "mknodat", 33 },
-	{ "mlock", 228 },
-	{ "mlock2", 284 },
-	{ "mlockall", 230 },
-	{ "mmap", 222 },
-	{ "mount", 40 },
-	{ "mount_setattr", 442 },
-	{ "move_mount", 429 },
-	{ "move_pages", 239 },
-	{ "mprotect", 226 },
-	{ "mq_getsetattr", 185 },
-	{ "mq_notify", 184 },
-	{ "mq_open", 180 },
-	{ "mq_timedreceive", 183 },
-	{ "mq_timedsend", 182 },
-	{ "mq_unlink", 181 },
-	{ "mremap", 216 },
-	{ "mseal", 462 },
-	{ "msgctl", 187 },
-	{ "msgget", 186 },
-	{ "msgrcv", 188 },
-	{ "msgsnd", 189 },
-	{ "msync", 227 },
-	{ "munlock", 229 },
-	{ "munlockall", 231 },
-	{ "munmap", 215 },
-	{ "name_to_handle_at", 264 },
-	{ "nanosleep", 101 },
-	{ "newfstatat", 79 },
-	{ "nfsservctl", 42 },
-	{ "open_by_handle_at", 265 },
-	{ "open_tree", 428 },
-	{ "open_tree_attr", 467 },
-	{ "openat", 56 },
-	{ "openat2", 437 },
-	{ "perf_event_open", 241 },
-	{ "personality", 92 },
-	{ "pidfd_getfd", 438 },
-	{ "pidfd_open", 434 },
-	{ "pidfd_send_signal", 424 },
-	{ "pipe2", 59 },
-	{ "pivot_root", 41 },
-	{ "pkey_alloc", 289 },
-	{ "pkey_free", 290 },
-	{ "pkey_mprotect", 288 },
-	{ "ppoll", 73 },
-	{ "prctl", 167 },
-	{ "pread64", 67 },
-	{ "preadv", 69 },
-	{ "preadv2", 286 },
-	{ "prlimit64", 261 },
-	{ "process_madvise", 440 },
-	{ "process_mrelease", 448 },
-	{ "process_vm_readv", 270 },
-	{ "process_vm_writev", 271 },
-	{ "pselect6", 72 },
-	{ "ptrace", 117 },
-	{ "pwrite64", 68 },
-	{ "pwritev", 70 },
-	{ "pwritev2", 287 },
-	{ "quotactl", 60 },
-	{ "quotactl_fd", 443 },
-	{ "read", 63 },
-	{ "readahead", 213 },
-	{ "readlinkat", 78 },
-	{ "readv", 65 },
-	{ "reboot", 142 },
-	{ "recvfrom", 207 },
-	{ "recvmmsg", 243 },
-	{ "recvmsg", 212 },
-	{ "remap_file_pages", 234 },
-	{ "removexattr", 14 },
-	{ "removexattrat", 466 },
-	{ "renameat", 38 },
-	{ "renameat2", 276 },
-	{ "request_key", 218 },
-	{ "restart_syscall", 128 },
-	{ "rseq", 293 },
-	{ "rt_sigaction", 134 },
-	{ "rt_sigpending", 136 },
-	{ "rt_sigprocmask", 135 },
-	{ "rt_sigqueueinfo", 138 },
-	{ "rt_sigreturn", 139 },
-	{ "rt_sigsuspend", 133 },
-	{ "rt_sigtimedwait", 137 },
-	{ "rt_tgsigqueueinfo", 240 },
-	{ "sched_get_priority_max", 125 },
-	{ "sched_get_priority_min", 126 },
-	{ "sched_getaffinity", 123 },
-	{ "sched_getattr", 275 },
-	{ "sched_getparam", 121 },
-	{ "sched_getscheduler", 120 },
-	{ "sched_rr_get_interval", 127 },
-	{ "sched_setaffinity", 122 },
-	{ "sched_setattr", 274 },
-	{ "sched_setparam", 118 },
-	{ "sched_setscheduler", 119 },
-	{ "sched_yield", 124 },
-	{ "seccomp", 277 },
-	{ "semctl", 191 },
-	{ "semget", 190 },
-	{ "semop", 193 },
-	{ "semtimedop", 192 },
-	{ "sendfile", 71 },
-	{ "sendmmsg", 269 },
-	{ "sendmsg", 211 },
-	{ "sendto", 206 },
-	{ "set_mempolicy", 237 },
-	{ "set_mempolicy_home_node", 450 },
-	{ "set_robust_list", 99 },
-	{ "set_tid_address", 96 },
-	{ "setdomainname", 162 },
-	{ "setfsgid", 152 },
-	{ "setfsuid", 151 },
-	{ "setgid", 144 },
-	{ "setgroups", 159 },
-	{ "sethostname", 161 },
-	{ "setitimer", 103 },
-	{ "setns", 268 },
-	{ "setpgid", 154 },
-	{ "setpriority", 140 },
-	{ "setregid", 143 },
-	{ "setresgid", 149 },
-	{ "setresuid", 147 },
-	{ "setreuid", 145 },
-	{ "setrlimit", 164 },
-	{ "setsid", 157 },
-	{ "setsockopt", 208 },
-	{ "settimeofday", 170 },
-	{ "setuid", 146 },
-	{ "setxattr", 5 },
-	{ "setxattrat", 463 },
-	{ "shmat", 196 },
-	{ "shmctl", 195 },
-	{ "shmdt", 197 },
-	{ "shmget", 194 },
-	{ "shutdown", 210 },
-	{ "sigaltstack", 132 },
-	{ "signalfd4", 74 },
-	{ "socket", 198 },
-	{ "socketpair", 199 },
-	{ "splice", 76 },
-	{ "statfs", 43 },
-	{ "statmount", 457 },
-	{ "statx", 291 },
-	{ "swapoff", 225 },
-	{ "swapon", 224 },
-	{ "symlinkat", 36 },
-	{ "sync", 81 },
-	{ "sync_file_range", 84 },
-	{ "syncfs", 267 },
-	{ "sysinfo", 179 },
-	{ "syslog", 116 },
-	{ "tee", 77 },
-	{ "tgkill", 131 },
-	{ "timer_create", 107 },
-	{ "timer_delete", 111 },
-	{ "timer_getoverrun", 109 },
-	{ "timer_gettime", 108 },
-	{ "timer_settime", 110 },
-	{ "timerfd_create", 85 },
-	{ "timerfd_gettime", 87 },
-	{ "timerfd_settime", 86 },
-	{ "times", 153 },
-	{ "tkill", 130 },
-	{ "truncate", 45 },
-	{ "umask", 166 },
-	{ "umount2", 39 },
-	{ "uname", 160 },
-	{ "unlinkat", 35 },
-	{ "unshare", 97 },
-	{ "userfaultfd", 282 },
-	{ "utimensat", 88 },
-	{ "vhangup", 58 },
-	{ "vmsplice", 75 },
-	{ "wait4", 260 },
-	{ "waitid", 95 },
-	{ "write", 64 },
-	{ "writev", 66 },
-};
-
-/* Indices into sg_table_aarch64, by number. */
-const uint16_t sg_table_aarch64_by_nr[SG_NSYSCALLS_AARCH64] = {
-	107, /* 0 io_setup */
-	104, /* 1 io_destroy */
-	108, /* 2 io_submit */
-	103, /* 3 io_cancel */
-	105, /* 4 io_getevents */
-	276, /* 5 setxattr */
-	133, /* 6 lsetxattr */
-	58, /* 7 fsetxattr */
-	97, /* 8 getxattr */
-	123, /* 9 lgetxattr */
-	50, /* 10 fgetxattr */
-	127, /* 11 listxattr */
-	129, /* 12 llistxattr */
-	54, /* 13 flistxattr */
-	217, /* 14 removexattr */
-	131, /* 15 lremovexattr */
-	56, /* 16 fremovexattr */
-	74, /* 17 getcwd */
-	130, /* 18 lookup_dcookie */
-	31, /* 19 eventfd2 */
-	27, /* 20 epoll_create1 */
-	28, /* 21 epoll_ctl */
-	29, /* 22 epoll_pwait */
-	25, /* 23 dup */
-	26, /* 24 dup3 */
-	48, /* 25 fcntl */
-	101, /* 26 inotify_init1 */
-	100, /* 27 inotify_add_watch */
-	102, /* 28 inotify_rm_watch */
-	112, /* 29 ioctl */
-	114, /* 30 ioprio_set */
-	113, /* 31 ioprio_get */
-	55, /* 32 flock */
-	146, /* 33 mknodat */
-	145, /* 34 mkdirat */
-	315, /* 35 unlinkat */
-	293, /* 36 symlinkat */
-	124, /* 37 linkat */
-	219, /* 38 renameat */
-	313, /* 39 umount2 */
-	151, /* 40 mount */
-	187, /* 41 pivot_root */
-	175, /* 42 nfsservctl */
-	288, /* 43 statfs */
-	63, /* 44 fstatfs */
-	311, /* 45 truncate */
-	65, /* 46 ftruncate */
-	39, /* 47 fallocate */
-	36, /* 48 faccessat */
-	11, /* 49 chdir */
-	42, /* 50 fchdir */
-	12, /* 51 chroot */
-	43, /* 52 fchmod */
-	44, /* 53 fchmodat */
-	47, /* 54 fchownat */
-	46, /* 55 fchown */
-	179, /* 56 openat */
-	20, /* 57 close */
-	319, /* 58 vhangup */
-	186, /* 59 pipe2 */
-	206, /* 60 quotactl */
-	75, /* 61 getdents64 */
-	132, /* 62 lseek */
-	208, /* 63 read */
-	323, /* 64 write */
-	211, /* 65 readv */
-	324, /* 66 writev */
-	193, /* 67 pread64 */
-	203, /* 68 pwrite64 */
-	194, /* 69 preadv */
-	204, /* 70 pwritev */
-	249, /* 71 sendfile */
-	201, /* 72 pselect6 */
-	191, /* 73 ppoll */
-	284, /* 74 signalfd4 */
-	320, /* 75 vmsplice */
-	287, /* 76 splice */
-	299, /* 77 tee */
-	210, /* 78 readlinkat */
-	174, /* 79 newfstatat */
-	62, /* 80 fstat */
-	294, /* 81 sync */
-	64, /* 82 fsync */
-	49, /* 83 fdatasync */
-	295, /* 84 sync_file_range */
-	306, /* 85 timerfd_create */
-	308, /* 86 timerfd_settime */
-	307, /* 87 timerfd_gettime */
-	318, /* 88 utimensat */
-	2, /* 89 acct */
-	9, /* 90 capget */
-	10, /* 91 capset */
-	182, /* 92 personality */
-	34, /* 93 exit */
-	35, /* 94 exit_group */
-	322, /* 95 waitid */
-	256, /* 96 set_tid_address */
-	316, /* 97 unshare */
-	66, /* 98 futex */
-	255, /* 99 set_robust_list */
-	72, /* 100 get_robust_list */
-	173, /* 101 nanosleep */
-	80, /* 102 getitimer */
-	263, /* 103 setitimer */
-	117, /* 104 kexec_load */
-	99, /* 105 init_module */
-	24, /* 106 delete_module */
-	301, /* 107 timer_create */
-	304, /* 108 timer_gettime */
-	303, /* 109 timer_getoverrun */
-	305, /* 110 timer_settime */
-	302, /* 111 timer_delete */
-	17, /* 112 clock_settime */
-	15, /* 113 clock_gettime */
-	14, /* 114 clock_getres */
-	16, /* 115 clock_nanosleep */
-	298, /* 116 syslog */
-	202, /* 117 ptrace */
-	241, /* 118 sched_setparam */
-	242, /* 119 sched_setscheduler */
-	237, /* 120 sched_getscheduler */
-	236, /* 121 sched_getparam */
-	239, /* 122 sched_setaffinity */
-	234, /* 123 sched_getaffinity */
-	243, /* 124 sched_yield */
-	232, /* 125 sched_get_priority_max */
-	233, /* 126 sched_get_priority_min */
-	238, /* 127 sched_rr_get_interval */
-	222, /* 128 restart_syscall */
-	119, /* 129 kill */
-	310, /* 130 tkill */
-	300, /* 131 tgkill */
-	283, /* 132 sigaltstack */
-	229, /* 133 rt_sigsuspend */
-	224, /* 134 rt_sigaction */
-	226, /* 135 rt_sigprocmask */
-	225, /* 136 rt_sigpending */
-	230, /* 137 rt_sigtimedwait */
-	227, /* 138 rt_sigqueueinfo */
-	228, /* 139 rt_sigreturn */
-	266, /* 140 setpriority */
-	85, /* 141 getpriority */
-	212, /* 142 reboot */
-	267, /* 143 setregid */
-	260, /* 144 setgid */
-	270, /* 145 setreuid */
-	275, /* 146 setuid */
-	269, /* 147 setresuid */
-	88, /* 148 getresuid */
-	268, /* 149 setresgid */
-	87, /* 150 getresgid */
-	259, /* 151 setfsuid */
-	258, /* 152 setfsgid */
-	309, /* 153 times */
-	265, /* 154 setpgid */
-	82, /* 155 getpgid */
-	91, /* 156 getsid */
-	272, /* 157 setsid */
-	79, /* 158 getgroups */
-	261, /* 159 setgroups */
-	314, /* 160 uname */
-	262, /* 161 sethostname */
-	257, /* 162 setdomainname */
-	89, /* 163 getrlimit */
-	271, /* 164 setrlimit */
-	90, /* 165 getrusage */
-	312, /* 166 umask */
-	192, /* 167 prctl */
-	73, /* 168 getcpu */
-	95, /* 169 gettimeofday */
-	274, /* 170 settimeofday */
-	4, /* 171 adjtimex */
-	83, /* 172 getpid */
-	84, /* 173 getppid */
-	96, /* 174 getuid */
-	77, /* 175 geteuid */
-	78, /* 176 getgid */
-	76, /* 177 getegid */
-	94, /* 178 gettid */
-	297, /* 179 sysinfo */
-	158, /* 180 mq_open */
-	161, /* 181 mq_unlink */
-	160, /* 182 mq_timedsend */
-	159, /* 183 mq_timedreceive */
-	157, /* 184 mq_notify */
-	156, /* 185 mq_getsetattr */
-	165, /* 186 msgget */
-	164, /* 187 msgctl */
-	166, /* 188 msgrcv */
-	167, /* 189 msgsnd */
-	246, /* 190 semget */
-	245, /* 191 semctl */
-	248, /* 192 semtimedop */
-	247, /* 193 semop */
-	281, /* 194 shmget */
-	279, /* 195 shmctl */
-	278, /* 196 shmat */
-	280, /* 197 shmdt */
-	285, /* 198 socket */
-	286, /* 199 socketpair */
-	5, /* 200 bind */
-	125, /* 201 listen */
-	0, /* 202 accept */
-	22, /* 203 connect */
-	92, /* 204 getsockname */
-	81, /* 205 getpeername */
-	252, /* 206 sendto */
-	213, /* 207 recvfrom */
-	273, /* 208 setsockopt */
-	93, /* 209 getsockopt */
-	282, /* 210 shutdown */
-	251, /* 211 sendmsg */
-	215, /* 212 recvmsg */
-	209, /* 213 readahead */
-	7, /* 214 brk */
-	171, /* 215 munmap */
-	162, /* 216 mremap */
-	3, /* 217 add_key */
-	221, /* 218 request_key */
-	118, /* 219 keyctl */
-	18, /* 220 clone */
-	32, /* 221 execve */
-	150, /* 222 mmap */
-	38, /* 223 fadvise64 */
-	292, /* 224 swapon */
-	291, /* 225 swapoff */
-	155, /* 226 mprotect */
-	168, /* 227 msync */
-	147, /* 228 mlock */
-	169, /* 229 munlock */
-	149, /* 230 mlockall */
-	170, /* 231 munlockall */
-	144, /* 232 mincore */
-	137, /* 233 madvise */
-	216, /* 234 remap_file_pages */
-	139, /* 235 mbind */
-	71, /* 236 get_mempolicy */
-	253, /* 237 set_mempolicy */
-	143, /* 238 migrate_pages */
-	154, /* 239 move_pages */
-	231, /* 240 rt_tgsigqueueinfo */
-	181, /* 241 perf_event_open */
-	1, /* 242 accept4 */
-	214, /* 243 recvmmsg */
-	321, /* 260 wait4 */
-	196, /* 261 prlimit64 */
-	40, /* 262 fanotify_init */
-	41, /* 263 fanotify_mark */
-	172, /* 264 name_to_handle_at */
-	176, /* 265 open_by_handle_at */
-	13, /* 266 clock_adjtime */
-	296, /* 267 syncfs */
-	264, /* 268 setns */
-	250, /* 269 sendmmsg */
-	199, /* 270 process_vm_readv */
-	200, /* 271 process_vm_writev */
-	115, /* 272 kcmp */
-	53, /* 273 finit_module */
-	240, /* 274 sched_setattr */
-	235, /* 275 sched_getattr */
-	220, /* 276 renameat2 */
-	244, /* 277 seccomp */
-	86, /* 278 getrandom */
-	141, /* 279 memfd_create */
-	6, /* 280 bpf */
-	33, /* 281 execveat */
-	317, /* 282 userfaultfd */
-	140, /* 283 membarrier */
-	148, /* 284 mlock2 */
-	23, /* 285 copy_file_range */
-	195, /* 286 preadv2 */
-	205, /* 287 pwritev2 */
-	190, /* 288 pkey_mprotect */
-	188, /* 289 pkey_alloc */
-	189, /* 290 pkey_free */
-	290, /* 291 statx */
-	106, /* 292 io_pgetevents */
-	223, /* 293 rseq */
-	116, /* 294 kexec_file_load */
-	185, /* 424 pidfd_send_signal */
-	111, /* 425 io_uring_setup */
-	109, /* 426 io_uring_enter */
-	110, /* 427 io_uring_register */
-	177, /* 428 open_tree */
-	153, /* 429 move_mount */
-	60, /* 430 fsopen */
-	57, /* 431 fsconfig */
-	59, /* 432 fsmount */
-	61, /* 433 fspick */
-	184, /* 434 pidfd_open */
-	19, /* 435 clone3 */
-	21, /* 436 close_range */
-	180, /* 437 openat2 */
-	183, /* 438 pidfd_getfd */
-	37, /* 439 faccessat2 */
-	197, /* 440 process_madvise */
-	30, /* 441 epoll_pwait2 */
-	152, /* 442 mount_setattr */
-	207, /* 443 quotactl_fd */
-	121, /* 444 landlock_create_ruleset */
-	120, /* 445 landlock_add_rule */
-	122, /* 446 landlock_restrict_self */
-	142, /* 447 memfd_secret */
-	198, /* 448 process_mrelease */
-	69, /* 449 futex_waitv */
-	254, /* 450 set_mempolicy_home_node */
-	8, /* 451 cachestat */
-	45, /* 452 fchmodat2 */
-	138, /* 453 map_shadow_stack */
-	70, /* 454 futex_wake */
-	68, /* 455 futex_wait */
-	67, /* 456 futex_requeue */
-	289, /* 457 statmount */
-	126, /* 458 listmount */
-	134, /* 459 lsm_get_self_attr */
-	136, /* 460 lsm_set_self_attr */
-	135, /* 461 lsm_list_modules */
-	163, /* 462 mseal */
-	277, /* 463 setxattrat */
-	98, /* 464 getxattrat */
-	128, /* 465 listxattrat */
-	218, /* 466 removexattrat */
-	178, /* 467 open_tree_attr */
-	51, /* 468 file_getattr */
-	52, /* 469 file_setattr */
+	{ 1178, 202 }, /* accept */
+	{ 1185, 242 }, /* accept4 */
+	{ 1200, 89 }, /* acct */
+	{ 1205, 217 }, /* add_key */
+	{ 1213, 171 }, /* adjtimex */
+	{ 1296, 200 }, /* bind */
+	{ 1301, 280 }, /* bpf */
+	{ 1322, 214 }, /* brk */
+	{ 1346, 451 }, /* cachestat */
+	{ 1356, 90 }, /* capget */
+	{ 1363, 91 }, /* capset */
+	{ 1370, 49 }, /* chdir */
+	{ 1396, 51 }, /* chroot */
+	{ 1403, 266 }, /* clock_adjtime */
+	{ 1433, 114 }, /* clock_getres */
+	{ 1466, 113 }, /* clock_gettime */
+	{ 1496, 115 }, /* clock_nanosleep */
+	{ 1535, 112 }, /* clock_settime */
+	{ 1565, 220 }, /* clone */
+	{ 1571, 435 }, /* clone3 */
+	{ 1578, 57 }, /* close */
+	{ 1584, 436 }, /* close_range */
+	{ 1596, 203 }, /* connect */
+	{ 1604, 285 }, /* copy_file_range */
+	{ 1640, 106 }, /* delete_module */
+	{ 1654, 23 }, /* dup */
+	{ 1663, 24 }, /* dup3 */
+	{ 1681, 20 }, /* epoll_create1 */
+	{ 1695, 21 }, /* epoll_ctl */
+	{ 1719, 22 }, /* epoll_pwait */
+	{ 1731, 441 }, /* epoll_pwait2 */
+	{ 1778, 19 }, /* eventfd2 */
+	{ 1787, 221 }, /* execve */
+	{ 1794, 281 }, /* execveat */
+	{ 1803, 93 }, /* exit */
+	{ 1808, 94 }, /* exit_group */
+	{ 1819, 48 }, /* faccessat */
+	{ 1829, 439 }, /* faccessat2 */
+	{ 1840, 223 }, /* fadvise64 */
+	{ 1863, 47 }, /* fallocate */
+	{ 1873, 262 }, /* fanotify_init */
+	{ 1887, 263 }, /* fanotify_mark */
+	{ 1901, 50 }, /* fchdir */
+	{ 1908, 52 }, /* fchmod */
+	{ 1915, 53 }, /* fchmodat */
+	{ 1924, 452 }, /* fchmodat2 */
+	{ 1934, 55 }, /* fchown */
+	{ 1950, 54 }, /* fchownat */
+	{ 1959, 25 }, /* fcntl */
+	{ 1973, 83 }, /* fdatasync */
+	{ 1983, 10 }, /* fgetxattr */
+	{ 1993, 468 }, /* file_getattr */
+	{ 2006, 469 }, /* file_setattr */
+	{ 2019, 273 }, /* finit_module */
+	{ 2032, 13 }, /* flistxattr */
+	{ 2043, 32 }, /* flock */
+	{ 2054, 16 }, /* fremovexattr */
+	{ 2067, 431 }, /* fsconfig */
+	{ 2076, 7 }, /* fsetxattr */
+	{ 2086, 432 }, /* fsmount */
+	{ 2094, 430 }, /* fsopen */
+	{ 2101, 433 }, /* fspick */
+	{ 2108, 80 }, /* fstat */
+	{ 2132, 44 }, /* fstatfs */
+	{ 2150, 82 }, /* fsync */
+	{ 2162, 46 }, /* ftruncate */
+	{ 2184, 98 }, /* futex */
+	{ 2190, 456 }, /* futex_requeue */
+	{ 2217, 455 }, /* futex_wait */
+	{ 2228, 449 }, /* futex_waitv */
+	{ 2240, 454 }, /* futex_wake */
+	{ 2277, 236 }, /* get_mempolicy */
+	{ 2291, 100 }, /* get_robust_list */
+	{ 2331, 168 }, /* getcpu */
+	{ 2338, 17 }, /* getcwd */
+	{ 2354, 61 }, /* getdents64 */
+	{ 2365, 177 }, /* getegid */
+	{ 2383, 175 }, /* geteuid */
+	{ 2401, 176 }, /* getgid */
+	{ 2417, 158 }, /* getgroups */
+	{ 2439, 102 }, /* getitimer */
+	{ 2449, 205 }, /* getpeername */
+	{ 2461, 155 }, /* getpgid */
+	{ 2477, 172 }, /* getpid */
+	{ 2492, 173 }, /* getppid */
+	{ 2500, 141 }, /* getpriority */
+	{ 2512, 278 }, /* getrandom */
+	{ 2522, 150 }, /* getresgid */
+	{ 2544, 148 }, /* getresuid */
+	{ 2566, 163 }, /* getrlimit */
+	{ 2576, 165 }, /* getrusage */
+	{ 2586, 156 }, /* getsid */
+	{ 2593, 204 }, /* getsockname */
+	{ 2605, 209 }, /* getsockopt */
+	{ 2616, 178 }, /* gettid */
+	{ 2623, 169 }, /* gettimeofday */
+	{ 2636, 174 }, /* getuid */
+	{ 2652, 8 }, /* getxattr */
+	{ 2661, 464 }, /* getxattrat */
+	{ 2682, 105 }, /* init_module */
+	{ 2694, 27 }, /* inotify_add_watch */
+	{ 2725, 26 }, /* inotify_init1 */
+	{ 2739, 28 }, /* inotify_rm_watch */
+	{ 2756, 3 }, /* io_cancel */
+	{ 2766, 1 }, /* io_destroy */
+	{ 2777, 4 }, /* io_getevents */
+	{ 2790, 292 }, /* io_pgetevents */
+	{ 2825, 0 }, /* io_setup */
+	{ 2834, 2 }, /* io_submit */
+	{ 2844, 426 }, /* io_uring_enter */
+	{ 2859, 427 }, /* io_uring_register */
+	{ 2877, 425 }, /* io_uring_setup */
+	{ 2892, 29 }, /* ioctl */
+	{ 2910, 31 }, /* ioprio_get */
+	{ 2921, 30 }, /* ioprio_set */
+	{ 2936, 272 }, /* kcmp */
+	{ 2941, 294 }, /* kexec_file_load */
+	{ 2957, 104 }, /* kexec_load */
+	{ 2968, 219 }, /* keyctl */
+	{ 2975, 129 }, /* kill */
+	{ 2980, 445 }, /* landlock_add_rule */
+	{ 2998, 444 }, /* landlock_create_ruleset */
+	{ 3022, 446 }, /* landlock_restrict_self */
+	{ 3061, 9 }, /* lgetxattr */
+	{ 3076, 37 }, /* linkat */
+	{ 3083, 201 }, /* listen */
+	{ 3090, 458 }, /* listmount */
+	{ 3100, 11 }, /* listxattr */
+	{ 3110, 465 }, /* listxattrat */
+	{ 3122, 12 }, /* llistxattr */
+	{ 3138, 18 }, /* lookup_dcookie */
+	{ 3153, 15 }, /* lremovexattr */
+	{ 3166, 62 }, /* lseek */
+	{ 3172, 6 }, /* lsetxattr */
+	{ 3182, 459 }, /* lsm_get_self_attr */
+	{ 3200, 461 }, /* lsm_list_modules */
+	{ 3217, 460 }, /* lsm_set_self_attr */
+	{ 3249, 233 }, /* madvise */
+	{ 3257, 453 }, /* map_shadow_stack */
+	{ 3274, 235 }, /* mbind */
+	{ 3280, 283 }, /* membarrier */
+	{ 3291, 279 }, /* memfd_create */
+	{ 3304, 447 }, /* memfd_secret */
+	{ 3317, 238 }, /* migrate_pages */
+	{ 3331, 232 }, /* mincore */
+	{ 3345, 34 }, /* mkdirat */
+	{ 3359, 33 }, /* mknodat */
+	{ 3367, 228 }, /* mlock */
+	{ 3373, 284 }, /* mlock2 */
+	{ 3380, 230 }, /* mlockall */
+	{ 3389, 222 }, /* mmap */
+	{ 3411, 40 }, /* mount */
+	{ 3417, 442 }, /* mount_setattr */
+	{ 3431, 429 }, /* move_mount */
+	{ 3442, 239 }, /* move_pages */
+	{ 3453, 226 }, /* mprotect */
+	{ 3466, 185 }, /* mq_getsetattr */
+	{ 3480, 184 }, /* mq_notify */
+	{ 3490, 180 }, /* mq_open */
+	{ 3498, 183 }, /* mq_timedreceive */
+	{ 3537, 182 }, /* mq_timedsend */
+	{ 3570, 181 }, /* mq_unlink */
+	{ 3580, 216 }, /* mremap */
+	{ 3587, 462 }, /* mseal */
+	{ 3593, 187 }, /* msgctl */
+	{ 3600, 186 }, /* msgget */
+	{ 3607, 188 }, /* msgrcv */
+	{ 3614, 189 }, /* msgsnd */
+	{ 3621, 227 }, /* msync */
+	{ 3639, 229 }, /* munlock */
+	{ 3647, 231 }, /* munlockall */
+	{ 3658, 215 }, /* munmap */
+	{ 3665, 264 }, /* name_to_handle_at */
+	{ 3683, 101 }, /* nanosleep */
+	{ 3693, 79 }, /* newfstatat */
+	{ 3704, 42 }, /* nfsservctl */
+	{ 3772, 265 }, /* open_by_handle_at */
+	{ 3790, 428 }, /* open_tree */
+	{ 3800, 467 }, /* open_tree_attr */
+	{ 3815, 56 }, /* openat */
+	{ 3822, 437 }, /* openat2 */
+	{ 3884, 241 }, /* perf_event_open */
+	{ 3900, 92 }, /* personality */
+	{ 3912, 438 }, /* pidfd_getfd */
+	{ 3924, 434 }, /* pidfd_open */
+	{ 3935, 424 }, /* pidfd_send_signal */
+	{ 3958, 59 }, /* pipe2 */
+	{ 3964, 41 }, /* pivot_root */
+	{ 3975, 289 }, /* pkey_alloc */
+	{ 3986, 290 }, /* pkey_free */
+	{ 3996, 288 }, /* pkey_mprotect */
+	{ 4015, 73 }, /* ppoll */
+	{ 4034, 167 }, /* prctl */
+	{ 4040, 67 }, /* pread64 */
+	{ 4048, 69 }, /* preadv */
+	{ 4055, 286 }, /* preadv2 */
+	{ 4063, 261 }, /* prlimit64 */
+	{ 4073, 440 }, /* process_madvise */
+	{ 4089, 448 }, /* process_mrelease */
+	{ 4106, 270 }, /* process_vm_readv */
+	{ 4123, 271 }, /* process_vm_writev */
+	{ 4153, 72 }, /* pselect6 */
+	{ 4178, 117 }, /* ptrace */
+	{ 4193, 68 }, /* pwrite64 */
+	{ 4202, 70 }, /* pwritev */
+	{ 4210, 287 }, /* pwritev2 */
+	{ 4232, 60 }, /* quotactl */
+	{ 4241, 443 }, /* quotactl_fd */
+	{ 4253, 63 }, /* read */
+	{ 4258, 213 }, /* readahead */
+	{ 4285, 78 }, /* readlinkat */
+	{ 4296, 65 }, /* readv */
+	{ 4302, 142 }, /* reboot */
+	{ 4314, 207 }, /* recvfrom */
+	{ 4323, 243 }, /* recvmmsg */
+	{ 4348, 212 }, /* recvmsg */
+	{ 4356, 234 }, /* remap_file_pages */
+	{ 4373, 14 }, /* removexattr */
+	{ 4385, 466 }, /* removexattrat */
+	{ 4406, 38 }, /* renameat */
+	{ 4415, 276 }, /* renameat2 */
+	{ 4425, 218 }, /* request_key */
+	{ 4484, 128 }, /* restart_syscall */
+	{ 4539, 293 }, /* rseq */
+	{ 4544, 134 }, /* rt_sigaction */
+	{ 4557, 136 }, /* rt_sigpending */
+	{ 4571, 135 }, /* rt_sigprocmask */
+	{ 4586, 138 }, /* rt_sigqueueinfo */
+	{ 4602, 139 }, /* rt_sigreturn */
+	{ 4615, 133 }, /* rt_sigsuspend */
+	{ 4629, 137 }, /* rt_sigtimedwait */
+	{ 4668, 240 }, /* rt_tgsigqueueinfo */
+	{ 4781, 125 }, /* sched_get_priority_max */
+	{ 4804, 126 }, /* sched_get_priority_min */
+	{ 4827, 123 }, /* sched_getaffinity */
+	{ 4845, 275 }, /* sched_getattr */
+	{ 4859, 121 }, /* sched_getparam */
+	{ 4874, 120 }, /* sched_getscheduler */
+	{ 4893, 127 }, /* sched_rr_get_interval */
+	{ 4944, 122 }, /* sched_setaffinity */
+	{ 4962, 274 }, /* sched_setattr */
+	{ 4976, 118 }, /* sched_setparam */
+	{ 4991, 119 }, /* sched_setscheduler */
+	{ 5010, 124 }, /* sched_yield */
+	{ 5022, 277 }, /* seccomp */
+	{ 5046, 191 }, /* semctl */
+	{ 5053, 190 }, /* semget */
+	{ 5060, 193 }, /* semop */
+	{ 5066, 192 }, /* semtimedop */
+	{ 5100, 71 }, /* sendfile */
+	{ 5120, 269 }, /* sendmmsg */
+	{ 5129, 211 }, /* sendmsg */
+	{ 5137, 206 }, /* sendto */
+	{ 5144, 237 }, /* set_mempolicy */
+	{ 5158, 450 }, /* set_mempolicy_home_node */
+	{ 5182, 99 }, /* set_robust_list */
+	{ 5214, 96 }, /* set_tid_address */
+	{ 5238, 162 }, /* setdomainname */
+	{ 5252, 152 }, /* setfsgid */
+	{ 5272, 151 }, /* setfsuid */
+	{ 5292, 144 }, /* setgid */
+	{ 5308, 159 }, /* setgroups */
+	{ 5330, 161 }, /* sethostname */
+	{ 5342, 103 }, /* setitimer */
+	{ 5352, 268 }, /* setns */
+	{ 5358, 154 }, /* setpgid */
+	{ 5366, 140 }, /* setpriority */
+	{ 5378, 143 }, /* setregid */
+	{ 5398, 149 }, /* setresgid */
+	{ 5420, 147 }, /* setresuid */
+	{ 5442, 145 }, /* setreuid */
+	{ 5462, 164 }, /* setrlimit */
+	{ 5472, 157 }, /* setsid */
+	{ 5479, 208 }, /* setsockopt */
+	{ 5490, 170 }, /* settimeofday */
+	{ 5503, 146 }, /* setuid */
+	{ 5519, 5 }, /* setxattr */
+	{ 5528, 463 }, /* setxattrat */
+	{ 5548, 196 }, /* shmat */
+	{ 5554, 195 }, /* shmctl */
+	{ 5561, 197 }, /* shmdt */
+	{ 5567, 194 }, /* shmget */
+	{ 5574, 210 }, /* shutdown */
+	{ 5593, 132 }, /* sigaltstack */
+	{ 5621, 74 }, /* signalfd4 */
+	{ 5675, 198 }, /* socket */
+	{ 5693, 199 }, /* socketpair */
+	{ 5704, 76 }, /* splice */
+	{ 5751, 43 }, /* statfs */
+	{ 5767, 457 }, /* statmount */
+	{ 5777, 291 }, /* statx */
+	{ 5819, 225 }, /* swapoff */
+	{ 5827, 224 }, /* swapon */
+	{ 5856, 36 }, /* symlinkat */
+	{ 5866, 81 }, /* sync */
+	{ 5871, 84 }, /* sync_file_range */
+	{ 5904, 267 }, /* syncfs */
+	{ 5946, 179 }, /* sysinfo */
+	{ 5954, 116 }, /* syslog */
+	{ 5969, 77 }, /* tee */
+	{ 5973, 131 }, /* tgkill */
+	{ 5985, 107 }, /* timer_create */
+	{ 5998, 111 }, /* timer_delete */
+	{ 6011, 109 }, /* timer_getoverrun */
+	{ 6028, 108 }, /* timer_gettime */
+	{ 6058, 110 }, /* timer_settime */
+	{ 6096, 85 }, /* timerfd_create */
+	{ 6111, 87 }, /* timerfd_gettime */
+	{ 6145, 86 }, /* timerfd_settime */
+	{ 6179, 153 }, /* times */
+	{ 6185, 130 }, /* tkill */
+	{ 6191, 45 }, /* truncate */
+	{ 6237, 166 }, /* umask */
+	{ 6250, 39 }, /* umount2 */
+	{ 6258, 160 }, /* uname */
+	{ 6271, 35 }, /* unlinkat */
+	{ 6280, 97 }, /* unshare */
+	{ 6361, 282 }, /* userfaultfd */
+	{ 6397, 88 }, /* utimensat */
+	{ 6437, 58 }, /* vhangup */
+	{ 6458, 75 }, /* vmsplice */
+	{ 6475, 260 }, /* wait4 */
+	{ 6481, 95 }, /* waitid */
+	{ 6496, 64 }, /* write */
+	{ 6502, 66 }, /* writev */
 };

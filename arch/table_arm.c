@@ -3,866 +3,433 @@
 
 /* The syscall table of arm. */
 const struct sg_syscall sg_table_arm[SG_NSYSCALLS_ARM] = {
-	{ "_llseek", 140 },
-	{ "_newselect", 142 },
-	{ "_sysctl", 149 },
-	{ "accept", 285 },
-	{ "accept4", 366 },
-	{ "access", 33 },
-	{ "acct", 51 },
-	{ "add_key", 309 },
-	{ "adjtimex", 124 },
-	{ "arm_fadvise64_64", 270 },
-	{ "arm_sync_file_range", 341 },
-	{ "bdflush", 134 },
-	{ "bind", 282 },
-	{ "bpf", 386 },
-	{ "breakpoint", 0x000f0001 },
-	{ "brk", 45 },
-	{ "cacheflush", 0x000f0002 },
-	{ "cachestat", 451 },
-	{ "capget", 184 },
-	{ "capset", 185 },
-	{ "chdir", 12 },
-	{ "chmod", 15 },
-	{ "chown", 182 },
-	{ "chown32", 212 },
-	{ "chroot", 61 },
-	{ "clock_adjtime", 372 },
-	{ "clock_adjtime64", 405 },
-	{ "clock_getres", 264 },
-	{ "clock_getres_time64", 406 },
-	{ "clock_gettime", 263 },
-	{ "clock_gettime64", 403 },
-	{ "clock_nanosleep", 265 },
-	{ "clock_nanosleep_time64", 407 },
-	{ "clock_settime", 262 },
-	{ "clock_settime64", 404 },
-	{ "clone", 120 },
-	{ "clone3", 435 },
-	{ "close", 6 },
-	{ "close_range", 436 },
-	{ "connect", 283 },
-	{ "copy_file_range", 391 },
-	{ "creat", 8 },
-	{ "delete_module", 129 },
-	{ "dup", 41 },
-	{ "dup2", 63 },
-	{ "dup3", 358 },
-	{ "epoll_create", 250 },
-	{ "epoll_create1", 357 },
-	{ "epoll_ctl", 251 },
-	{ "epoll_pwait", 346 },
-	{ "epoll_pwait2", 441 },
-	{ "epoll_wait", 252 },
-	{ "eventfd", 351 },
-	{ "eventfd2", 356 },
-	{ "execve", 11 },
-	{ "execveat", 387 },
-	{ "exit", 1 },
-	{ "exit_group", 248 },
-	{ "faccessat", 334 },
-	{ "faccessat2", 439 },
-	{ "fallocate", 352 },
-	{ "fanotify_init", 367 },
-	{ "fanotify_mark", 368 },
-	{ "fchdir", 133 },
-	{ "fchmod", 94 },
-	{ "fchmodat", 333 },
-	{ "fchmodat2", 452 },
-	{ "fchown", 95 },
-	{ "fchown32", 207 },
-	{ "fchownat", 325 },
-	{ "fcntl", 55 },
-	{ "fcntl64", 221 },
-	{ "fdatasync", 148 },
-	{ "fgetxattr", 231 },
-	{ "file_getattr", 468 },
-	{ "file_setattr", 469 },
-	{ "finit_module", 379 },
-	{ "flistxattr", 234 },
-	{ "flock", 143 },
-	{ "fork", 2 },
-	{ "fremovexattr", 237 },
-	{ "fsconfig", 431 },
-	{ "fsetxattr", 228 },
-	{ "fsmount", 432 },
-	{ "fsopen", 430 },
-	{ "fspick", 433 },
-	{ "fstat", 108 },
-	{ "fstat64", 197 },
-	{ "fstatat64", 327 },
-	{ "fstatfs", 100 },
-	{ "fstatfs64", 267 },
-	{ "fsync", 118 },
-	{ "ftruncate", 93 },
-	{ "ftruncate64", 194 },
-	{ "futex", 240 },
-	{ "futex_requeue", 456 },
-	{ "futex_time64", 422 },
-	{ "futex_wait", 455 },
-	{ "futex_waitv", 449 },
-	{ "futex_wake", 454 },
-	{ "futimesat", 326 },
-	{ "get_mempolicy", 320 },
-	{ "get_robust_list", 339 },
-	{ "get_tls", 0x000f0006 },
-	{ "getcpu", 345 },
-	{ "getcwd", 183 },
-	{ "getdents", 141 },
-	{ "getdents64", 217 },
-	{ "getegid", 50 },
-	{ "getegid32", 202 },
-	{ "geteuid", 49 },
-	{ "geteuid32", 201 },
-	{ "getgid", 47 },
-	{ "getgid32", 200 },
-	{ "getgroups", 80 },
-	{ "getgroups32", 205 },
-	{ "getitimer", 105 },
-	{ "getpeername", 287 },
-	{ "getpgid", 132 },
-	{ "getpgrp", 65 },
-	{ "getpid", 20 },
-	{ "getppid", 64 },
-	{ "getpriority", 96 },
-	{ "getrandom", 384 },
-	{ "getresgid", 171 },
-	{ "getresgid32", 211 },
-	{ "getresuid", 165 },
-	{ "getresuid32", 209 },
-	{ "getrusage", 77 },
-	{ "getsid", 147 },
-	{ "getsockname", 286 },
-	{ "getsockopt", 295 },
-	{ "gettid", 224 },
-	{ "gettimeofday", 78 },
-	{ "getuid", 24 },
-	{ "getuid32", 199 },
-	{ "getxattr", 229 },
-	{ "getxattrat", 464 },
-	{ "init_module", 128 },
-	{ "inotify_add_watch", 317 },
-	{ "inotify_init", 316 },
-	{ "inotify_init1", 360 },
-	{ "inotify_rm_watch", 318 },
-	{ "io_cancel", 247 },
-	{ "io_destroy", 244 },
-	{ "io_getevents", 245 },
-	{ "io_pgetevents", 399 },
-	{ "io_pgetevents_time64", 416 },
-	{ "io_setup", 243 },
-	{ "io_submit", 246 },
-	{ "io_uring_enter", 426 },
-	{ "io_uring_register", 427 },
-	{ "io_uring_setup", 425 },
-	{ "ioctl", 54 },
-	{ "ioprio_get", 315 },
-	{ "ioprio_set", 314 },
-	{ "kcmp", 378 },
-	{ "kexec_file_load", 401 },
-	{ "kexec_load", 347 },
-	{ "keyctl", 311 },
-	{ "kill", 37 },
-	{ "landlock_add_rule", 445 },
-	{ "landlock_create_ruleset", 444 },
-	{ "landlock_restrict_self", 446 },
-	{ "lchown", 16 },
-	{ "lchown32", 198 },
-	{ "lgetxattr", 230 },
-	{ "link", 9 },
-	{ "linkat", 330 },
-	{ "listen", 284 },
-	{ "listmount", 458 },
-	{ "listxattr", 232 },
-	{ "listxattrat", 465 },
-	{ "llistxattr", 233 },
-	{ "lookup_dcookie", 249 },
-	{ "lremovexattr", 236 },
-	{ "lseek", 19 },
-	{ "lsetxattr", 227 },
-	{ "lsm_get_self_attr", 459 },
-	{ "lsm_list_modules", 461 },
-	{ "lsm_set_self_attr", 460 },
-	{ "lstat", 107 },
-	{ "lstat64", 196 },
-	{ "madvise", 220 },
-	{ "map_shadow_stack", 453 },
-	{ "mbind", 319 },
-	{ "membarrier", 389 },
-	{ "memfd_create", 385 },
-	{ "migrate_pages", 400 },
-	{ "mincore", 219 },
-	{ "mkdir", 39 },
-	{ "mkdirat", 323 },
-	{ "mknod", 14 },
-	{ "mknodat", 324 },
-	{ "mlock", 150 },
-	{ "mlock2", 390 },
-	{ "mlockall", 152 },
-	{ "mmap2", 192 },
-	{ "mount", 21 },
-	{ "mount_setattr", 442 },
-	{ "move_mount", 429 },
-	{ "move_pages", 344 },
-	{ "mprotect", 125 },
-	{ "mq_getsetattr", 279 },
-	{ "mq_notify", 278 },
-	{ "mq_open", 274 },
-	{ "mq_timedreceive", 277 },
-	{ "mq_timedreceive_time64", 419 },
-	{ "mq_timedsend", 276 },
-	{ "mq_timedsend_time64", 418 },
-	{ "mq_unlink", 275 },
-	{ "mremap", 163 },
-	{ "mseal", 462 },
-	{ "msgctl", 304 },
-	{ "msgget", 303 },
-	{ "msgrcv", 302 },
-	{ "msgsnd", 301 },
-	{ "msync", 144 },
-	{ "munlock", 151 },
-	{ "munlockall", 153 },
-	{ "munmap", 91 },
-	{ "name_to_handle_at", 370 },
-	{ "nanosleep", 162 },
-	{ "nfsservctl", 169 },
-	{ "nice", 34 },
-	{ "open", 5 },
-	{ "open_by_handle_at", 371 },
-	{ "open_tree", 428 },
-	{ "open_tree_attr", 467 },
-	{ "openat", 322 },
-	{ "openat2", 437 },
-	{ "pause", 29 },
-	{ "pciconfig_iobase", 271 },
-	{ "pciconfig_read", 272 },
-	{ "pciconfig_write", 273 },
-	{ "perf_event_open", 364 },
-	{ "personality", 136 },
-	{ "pidfd_getfd", 438 },
-	{ "pidfd_open", 434 },
-	{ "pidfd_send_signal", 424 },
-	{ "pipe", 42 },
-	{ "pipe2", 359 },
-	{ "pivot_root", 218 },
-	{ "pkey_alloc", 395 },
-	{ "pkey_free", 396 },
-	{ "pkey_mprotect", 394 },
-	{ "poll", 168 },
-	{ "ppoll", 336 },
-	{ "ppoll_time64", 414 },
-	{ "prctl", 172 },
-	{ "pread64", 180 },
-	{ "preadv", 361 },
-	{ "preadv2", 392 },
-	{ "prlimit64", 369 },
-	{ "process_madvise", 440 },
-	{ "process_mrelease", 448 },
-	{ "process_vm_readv", 376 },
-	{ "process_vm_writev", 377 },
-	{ "pselect6", 335 },
-	{ "pselect6_time64", 413 },
-	{ "ptrace", 26 },
-	{ "pwrite64", 181 },
-	{ "pwritev", 362 },
-	{ "pwritev2", 393 },
-	{ "quotactl", 131 },
-	{ "quotactl_fd", 443 },
-	{ "read", 3 },
-	{ "readahead", 225 },
-	{ "readlink", 85 },
-	{ "readlinkat", 332 },
-	{ "readv", 145 },
-	{ "reboot", 88 },
-	{ "recv", 291 },
-	{ "recvfrom", 292 },
-	{ "recvmmsg", 365 },
-	{ "recvmmsg_time64", 417 },
-	{ "recvmsg", 297 },
-	{ "remap_file_pages", 253 },
-	{ "removexattr", 235 },
-	{ "removexattrat", 466 },
-	{ "rename", 38 },
-	{ "renameat", 329 },
-	{ "renameat2", 382 },
-	{ "request_key", 310 },
-	{ "restart_syscall", 0 },
-	{ "rmdir", 40 },
-	{ "rseq", 398 },
-	{ "rt_sigaction", 174 },
-	{ "rt_sigpending", 176 },
-	{ "rt_sigprocmask", 175 },
-	{ "rt_sigqueueinfo", 178 },
-	{ "rt_sigreturn", 173 },
-	{ "rt_sigsuspend", 179 },
-	{ "rt_sigtimedwait", 177 },
-	{ "rt_sigtimedwait_time64", 421 },
-	{ "rt_tgsigqueueinfo", 363 },
-	{ "sched_get_priority_max", 159 },
-	{ "sched_get_priority_min", 160 },
-	{ "sched_getaffinity", 242 },
-	{ "sched_getattr", 381 },
-	{ "sched_getparam", 155 },
-	{ "sched_getscheduler", 157 },
-	{ "sched_rr_get_interval", 161 },
-	{ "sched_rr_get_interval_time64", 423 },
-	{ "sched_setaffinity", 241 },
-	{ "sched_setattr", 380 },
-	{ "sched_setparam", 154 },
-	{ "sched_setscheduler", 156 },
-	{ "sched_yield", 158 },
-	{ "seccomp", 383 },
-	{ "semctl", 300 },
-	{ "semget", 299 },
-	{ "semop", 298 },
-	{ "semtimedop", 312 },
-	{ "semtimedop_time64", 420 },
-	{ "send", 289 },
-	{ "sendfile", 187 },
-	{ "sendfile64", 239 },
-	{ "sendmmsg", 374 },
-	{ "sendmsg", 296 },
-	{ "sendto", 290 },
-	{ "set_mempolicy", 321 },
-	{ "set_mempolicy_home_node", 450 },
-	{ "set_robust_list", 338 },
-	{ "set_tid_address", 256 },
-	{ "set_tls", 0x000f0005 },
-	{ "setdomainname", 121 },
-	{ "setfsgid", 139 },
-	{ "setfsgid32", 216 },
-	{ "setfsuid", 138 },
-	{ "setfsuid32", 215 },
-	{ "setgid", 46 },
-	{ "setgid32", 214 },
-	{ "setgroups", 81 },
-	{ "setgroups32", 206 },
-	{ "sethostname", 74 },
-	{ "setitimer", 104 },
-	{ "setns", 375 },
-	{ "setpgid", 57 },
-	{ "setpriority", 97 },
-	{ "setregid", 71 },
-	{ "setregid32", 204 },
-	{ "setresgid", 170 },
-	{ "setresgid32", 210 },
-	{ "setresuid", 164 },
-	{ "setresuid32", 208 },
-	{ "setreuid", 70 },
-	{ "setreuid32", 203 },
-	{ "setrlimit", 75 },
-	{ "setsid", 66 },
-	{ "setsockopt", 294 },
-	{ "settimeofday", 79 },
-	{ "setuid", 23 },
-	{ "setuid32", 213 },
-	{ "setxattr", 226 },
-	{ "setxattrat", 463 },
-	{ "shmat", 305 },
-	{ "shmctl", 308 },
-	{ "shmdt", 306 },
-	{ "shmget", 307 },
-	{ "shutdown", 293 },
-	{ "sigaction", 67 },
-	{ "sigaltstack", 186 },
-	{ "signalfd", 349 },
-	{ "signalfd4", 355 },
-	{ "sigpending", 73 },
-	{ "sigprocmask", 126 },
-	{ "sigreturn", 119 },
-	{ "sigsuspend", 72 },
-	{ "socket", 281 },
-	{ "socketpair", 288 },
-	{ "splice", 340 },
-	{ "stat", 106 },
-	{ "stat64", 195 },
-	{ "statfs", 99 },
-	{ "statfs64", 266 },
-	{ "statmount", 457 },
-	{ "statx", 397 },
-	{ "swapoff", 115 },
-	{ "swapon", 87 },
-	{ "symlink", 83 },
-	{ "symlinkat", 331 },
-	{ "sync", 36 },
-	{ "sync_file_range2", 341 },
-	{ "syncfs", 373 },
-	{ "sysfs", 135 },
-	{ "sysinfo", 116 },
-	{ "syslog", 103 },
-	{ "tee", 342 },
-	{ "tgkill", 268 },
-	{ "timer_create", 257 },
-	{ "timer_delete", 261 },
-	{ "timer_getoverrun", 260 },
-	{ "timer_gettime", 259 },
-	{ "timer_gettime64", 408 },
-	{ "timer_settime", 258 },
-	{ "timer_settime64", 409 },
-	{ "timerfd_create", 350 },
-	{ "timerfd_gettime", 354 },
-	{ "timerfd_gettime64", 410 },
-	{ "timerfd_settime", 353 },
-	{ "timerfd_settime64", 411 },
-	{ "times", 43 },
-	{ "tkill", 238 },
-	{ "truncate", 92 },
-	{ "truncate64", 193 },
-	{ "ugetrlimit", 191 },
-	{ "umask", 60 },
-	{ "umount2", 52 },
-	{ "uname", 122 },
-	{ "unlink", 10 },
-	{ "unlinkat", 328 },
-	{ "unshare", 337 },
-	{ "uselib", 86 },
-	{ "userfaultfd", 388 },
-	{ "usr26", 0x000f0003 },
-	{ "usr32", 0x000f0004 },
-	{ "ustat", 62 },
-	{ "utimensat", 348 },
-	{ "utimensat_time64", 412 },
-	{ "utimes", 269 },
-	{ "vfork", 190 },
-	{ "vhangup", 111 },
-	{ "vmsplice", 343 },
-	{ "vserver", 313 },
-	{ "wait4", 114 },
-	{ "waitid", 280 },
-	{ "write", 4 },
-	{ "writev", 146 },
-};
-
-/* Indices into sg_table_arm, by number. */
-const uint16_t sg_table_arm_by_nr[SG_NSYSCALLS_ARM] = {
-	284, /* 0 restart_syscall */
-	56, /* 1 exit */
-	79, /* 2 fork */
-	266, /* 3 read */
-	427, /* 4 write */
-	225, /* 5 open */
-	37, /* 6 close */
-	41, /* 8 creat */
-	167, /* 9 link */
-	410, /* 10 unlink */
-	54, /* 11 execve */
-	20, /* 12 chdir */
-	192, /* 14 mknod */
-	21, /* 15 chmod */
-	164, /* 16 lchown */
-	176, /* 19 lseek */
-	120, /* 20 getpid */
-	198, /* 21 mount */
-	352, /* 23 setuid */
-	134, /* 24 getuid */
-	260, /* 26 ptrace */
-	231, /* 29 pause */
-	5, /* 33 access */
-	224, /* 34 nice */
-	382, /* 36 sync */
-	160, /* 37 kill */
-	280, /* 38 rename */
-	190, /* 39 mkdir */
-	285, /* 40 rmdir */
-	43, /* 41 dup */
-	240, /* 42 pipe */
-	402, /* 43 times */
-	15, /* 45 brk */
-	331, /* 46 setgid */
-	112, /* 47 getgid */
-	110, /* 49 geteuid */
-	108, /* 50 getegid */
-	6, /* 51 acct */
-	408, /* 52 umount2 */
-	153, /* 54 ioctl */
-	70, /* 55 fcntl */
-	338, /* 57 setpgid */
-	407, /* 60 umask */
-	24, /* 61 chroot */
-	417, /* 62 ustat */
-	44, /* 63 dup2 */
-	121, /* 64 getppid */
-	119, /* 65 getpgrp */
-	349, /* 66 setsid */
-	361, /* 67 sigaction */
-	346, /* 70 setreuid */
-	340, /* 71 setregid */
-	368, /* 72 sigsuspend */
-	365, /* 73 sigpending */
-	335, /* 74 sethostname */
-	348, /* 75 setrlimit */
-	128, /* 77 getrusage */
-	133, /* 78 gettimeofday */
-	351, /* 79 settimeofday */
-	114, /* 80 getgroups */
-	333, /* 81 setgroups */
-	380, /* 83 symlink */
-	268, /* 85 readlink */
-	413, /* 86 uselib */
-	379, /* 87 swapon */
-	271, /* 88 reboot */
-	220, /* 91 munmap */
-	404, /* 92 truncate */
-	92, /* 93 ftruncate */
-	64, /* 94 fchmod */
-	67, /* 95 fchown */
-	122, /* 96 getpriority */
-	339, /* 97 setpriority */
-	374, /* 99 statfs */
-	89, /* 100 fstatfs */
-	387, /* 103 syslog */
-	336, /* 104 setitimer */
-	116, /* 105 getitimer */
-	372, /* 106 stat */
-	181, /* 107 lstat */
-	86, /* 108 fstat */
-	422, /* 111 vhangup */
-	425, /* 114 wait4 */
-	378, /* 115 swapoff */
-	386, /* 116 sysinfo */
-	91, /* 118 fsync */
-	367, /* 119 sigreturn */
-	35, /* 120 clone */
-	326, /* 121 setdomainname */
-	409, /* 122 uname */
-	8, /* 124 adjtimex */
-	202, /* 125 mprotect */
-	366, /* 126 sigprocmask */
-	138, /* 128 init_module */
-	42, /* 129 delete_module */
-	264, /* 131 quotactl */
-	118, /* 132 getpgid */
-	63, /* 133 fchdir */
-	11, /* 134 bdflush */
-	385, /* 135 sysfs */
-	236, /* 136 personality */
-	329, /* 138 setfsuid */
-	327, /* 139 setfsgid */
-	0, /* 140 _llseek */
-	106, /* 141 getdents */
-	1, /* 142 _newselect */
-	78, /* 143 flock */
-	217, /* 144 msync */
-	270, /* 145 readv */
-	428, /* 146 writev */
-	129, /* 147 getsid */
-	72, /* 148 fdatasync */
-	2, /* 149 _sysctl */
-	194, /* 150 mlock */
-	218, /* 151 munlock */
-	196, /* 152 mlockall */
-	219, /* 153 munlockall */
-	306, /* 154 sched_setparam */
-	300, /* 155 sched_getparam */
-	307, /* 156 sched_setscheduler */
-	301, /* 157 sched_getscheduler */
-	308, /* 158 sched_yield */
-	296, /* 159 sched_get_priority_max */
-	297, /* 160 sched_get_priority_min */
-	302, /* 161 sched_rr_get_interval */
-	222, /* 162 nanosleep */
-	211, /* 163 mremap */
-	344, /* 164 setresuid */
-	126, /* 165 getresuid */
-	246, /* 168 poll */
-	223, /* 169 nfsservctl */
-	342, /* 170 setresgid */
-	124, /* 171 getresgid */
-	249, /* 172 prctl */
-	291, /* 173 rt_sigreturn */
-	287, /* 174 rt_sigaction */
-	289, /* 175 rt_sigprocmask */
-	288, /* 176 rt_sigpending */
-	293, /* 177 rt_sigtimedwait */
-	290, /* 178 rt_sigqueueinfo */
-	292, /* 179 rt_sigsuspend */
-	250, /* 180 pread64 */
-	261, /* 181 pwrite64 */
-	22, /* 182 chown */
-	105, /* 183 getcwd */
-	18, /* 184 capget */
-	19, /* 185 capset */
-	362, /* 186 sigaltstack */
-	316, /* 187 sendfile */
-	421, /* 190 vfork */
-	406, /* 191 ugetrlimit */
-	197, /* 192 mmap2 */
-	405, /* 193 truncate64 */
-	93, /* 194 ftruncate64 */
-	373, /* 195 stat64 */
-	182, /* 196 lstat64 */
-	87, /* 197 fstat64 */
-	165, /* 198 lchown32 */
-	135, /* 199 getuid32 */
-	113, /* 200 getgid32 */
-	111, /* 201 geteuid32 */
-	109, /* 202 getegid32 */
-	347, /* 203 setreuid32 */
-	341, /* 204 setregid32 */
-	115, /* 205 getgroups32 */
-	334, /* 206 setgroups32 */
-	68, /* 207 fchown32 */
-	345, /* 208 setresuid32 */
-	127, /* 209 getresuid32 */
-	343, /* 210 setresgid32 */
-	125, /* 211 getresgid32 */
-	23, /* 212 chown32 */
-	353, /* 213 setuid32 */
-	332, /* 214 setgid32 */
-	330, /* 215 setfsuid32 */
-	328, /* 216 setfsgid32 */
-	107, /* 217 getdents64 */
-	242, /* 218 pivot_root */
-	189, /* 219 mincore */
-	183, /* 220 madvise */
-	71, /* 221 fcntl64 */
-	132, /* 224 gettid */
-	267, /* 225 readahead */
-	354, /* 226 setxattr */
-	177, /* 227 lsetxattr */
-	82, /* 228 fsetxattr */
-	136, /* 229 getxattr */
-	166, /* 230 lgetxattr */
-	73, /* 231 fgetxattr */
-	171, /* 232 listxattr */
-	173, /* 233 llistxattr */
-	77, /* 234 flistxattr */
-	278, /* 235 removexattr */
-	175, /* 236 lremovexattr */
-	80, /* 237 fremovexattr */
-	403, /* 238 tkill */
-	317, /* 239 sendfile64 */
-	94, /* 240 futex */
-	304, /* 241 sched_setaffinity */
-	298, /* 242 sched_getaffinity */
-	148, /* 243 io_setup */
-	144, /* 244 io_destroy */
-	145, /* 245 io_getevents */
-	149, /* 246 io_submit */
-	143, /* 247 io_cancel */
-	57, /* 248 exit_group */
-	174, /* 249 lookup_dcookie */
-	46, /* 250 epoll_create */
-	48, /* 251 epoll_ctl */
-	51, /* 252 epoll_wait */
-	277, /* 253 remap_file_pages */
-	324, /* 256 set_tid_address */
-	390, /* 257 timer_create */
-	395, /* 258 timer_settime */
-	393, /* 259 timer_gettime */
-	392, /* 260 timer_getoverrun */
-	391, /* 261 timer_delete */
-	33, /* 262 clock_settime */
-	29, /* 263 clock_gettime */
-	27, /* 264 clock_getres */
-	31, /* 265 clock_nanosleep */
-	375, /* 266 statfs64 */
-	90, /* 267 fstatfs64 */
-	389, /* 268 tgkill */
-	420, /* 269 utimes */
-	9, /* 270 arm_fadvise64_64 */
-	232, /* 271 pciconfig_iobase */
-	233, /* 272 pciconfig_read */
-	234, /* 273 pciconfig_write */
-	205, /* 274 mq_open */
-	210, /* 275 mq_unlink */
-	208, /* 276 mq_timedsend */
-	206, /* 277 mq_timedreceive */
-	204, /* 278 mq_notify */
-	203, /* 279 mq_getsetattr */
-	426, /* 280 waitid */
-	369, /* 281 socket */
-	12, /* 282 bind */
-	39, /* 283 connect */
-	169, /* 284 listen */
-	3, /* 285 accept */
-	130, /* 286 getsockname */
-	117, /* 287 getpeername */
-	370, /* 288 socketpair */
-	315, /* 289 send */
-	320, /* 290 sendto */
-	272, /* 291 recv */
-	273, /* 292 recvfrom */
-	360, /* 293 shutdown */
-	350, /* 294 setsockopt */
-	131, /* 295 getsockopt */
-	319, /* 296 sendmsg */
-	276, /* 297 recvmsg */
-	312, /* 298 semop */
-	311, /* 299 semget */
-	310, /* 300 semctl */
-	216, /* 301 msgsnd */
-	215, /* 302 msgrcv */
-	214, /* 303 msgget */
-	213, /* 304 msgctl */
-	356, /* 305 shmat */
-	358, /* 306 shmdt */
-	359, /* 307 shmget */
-	357, /* 308 shmctl */
-	7, /* 309 add_key */
-	283, /* 310 request_key */
-	159, /* 311 keyctl */
-	313, /* 312 semtimedop */
-	424, /* 313 vserver */
-	155, /* 314 ioprio_set */
-	154, /* 315 ioprio_get */
-	140, /* 316 inotify_init */
-	139, /* 317 inotify_add_watch */
-	142, /* 318 inotify_rm_watch */
-	185, /* 319 mbind */
-	101, /* 320 get_mempolicy */
-	321, /* 321 set_mempolicy */
-	229, /* 322 openat */
-	191, /* 323 mkdirat */
-	193, /* 324 mknodat */
-	69, /* 325 fchownat */
-	100, /* 326 futimesat */
-	88, /* 327 fstatat64 */
-	411, /* 328 unlinkat */
-	281, /* 329 renameat */
-	168, /* 330 linkat */
-	381, /* 331 symlinkat */
-	269, /* 332 readlinkat */
-	65, /* 333 fchmodat */
-	58, /* 334 faccessat */
-	258, /* 335 pselect6 */
-	247, /* 336 ppoll */
-	412, /* 337 unshare */
-	323, /* 338 set_robust_list */
-	102, /* 339 get_robust_list */
-	371, /* 340 splice */
-	10, /* 341 arm_sync_file_range */
-	383, /* 341 sync_file_range2 */
-	388, /* 342 tee */
-	423, /* 343 vmsplice */
-	201, /* 344 move_pages */
-	104, /* 345 getcpu */
-	49, /* 346 epoll_pwait */
-	158, /* 347 kexec_load */
-	418, /* 348 utimensat */
-	363, /* 349 signalfd */
-	397, /* 350 timerfd_create */
-	52, /* 351 eventfd */
-	60, /* 352 fallocate */
-	400, /* 353 timerfd_settime */
-	398, /* 354 timerfd_gettime */
-	364, /* 355 signalfd4 */
-	53, /* 356 eventfd2 */
-	47, /* 357 epoll_create1 */
-	45, /* 358 dup3 */
-	241, /* 359 pipe2 */
-	141, /* 360 inotify_init1 */
-	251, /* 361 preadv */
-	262, /* 362 pwritev */
-	295, /* 363 rt_tgsigqueueinfo */
-	235, /* 364 perf_event_open */
-	274, /* 365 recvmmsg */
-	4, /* 366 accept4 */
-	61, /* 367 fanotify_init */
-	62, /* 368 fanotify_mark */
-	253, /* 369 prlimit64 */
-	221, /* 370 name_to_handle_at */
-	226, /* 371 open_by_handle_at */
-	25, /* 372 clock_adjtime */
-	384, /* 373 syncfs */
-	318, /* 374 sendmmsg */
-	337, /* 375 setns */
-	256, /* 376 process_vm_readv */
-	257, /* 377 process_vm_writev */
-	156, /* 378 kcmp */
-	76, /* 379 finit_module */
-	305, /* 380 sched_setattr */
-	299, /* 381 sched_getattr */
-	282, /* 382 renameat2 */
-	309, /* 383 seccomp */
-	123, /* 384 getrandom */
-	187, /* 385 memfd_create */
-	13, /* 386 bpf */
-	55, /* 387 execveat */
-	414, /* 388 userfaultfd */
-	186, /* 389 membarrier */
-	195, /* 390 mlock2 */
-	40, /* 391 copy_file_range */
-	252, /* 392 preadv2 */
-	263, /* 393 pwritev2 */
-	245, /* 394 pkey_mprotect */
-	243, /* 395 pkey_alloc */
-	244, /* 396 pkey_free */
-	377, /* 397 statx */
-	286, /* 398 rseq */
-	146, /* 399 io_pgetevents */
-	188, /* 400 migrate_pages */
-	157, /* 401 kexec_file_load */
-	30, /* 403 clock_gettime64 */
-	34, /* 404 clock_settime64 */
-	26, /* 405 clock_adjtime64 */
-	28, /* 406 clock_getres_time64 */
-	32, /* 407 clock_nanosleep_time64 */
-	394, /* 408 timer_gettime64 */
-	396, /* 409 timer_settime64 */
-	399, /* 410 timerfd_gettime64 */
-	401, /* 411 timerfd_settime64 */
-	419, /* 412 utimensat_time64 */
-	259, /* 413 pselect6_time64 */
-	248, /* 414 ppoll_time64 */
-	147, /* 416 io_pgetevents_time64 */
-	275, /* 417 recvmmsg_time64 */
-	209, /* 418 mq_timedsend_time64 */
-	207, /* 419 mq_timedreceive_time64 */
-	314, /* 420 semtimedop_time64 */
-	294, /* 421 rt_sigtimedwait_time64 */
-	96, /* 422 futex_time64 */
-	303, /* 423 sched_rr_get_interval_time64 */
-	239, /* 424 pidfd_send_signal */
-	152, /* 425 io_uring_setup */
-	150, /* 426 io_uring_enter */
-	151, /* 427 io_uring_register */
-	227, /* 428 open_tree */
-	200, /* 429 move_mount */
-	84, /* 430 fsopen */
-	81, /* 431 fsconfig */
-	83, /* 432 fsmount */
-	85, /* 433 fspick */
-	238, /* 434 pidfd_open */
-	36, /* 435 clone3 */
-	38, /* 436 close_range */
-	230, /* 437 openat2 */
-	237, /* 438 pidfd_getfd */
-	59, /* 439 faccessat2 */
-	254, /* 440 process_madvise */
-	50, /* 441 epoll_pwait2 */
-	199, /* 442 mount_setattr */
-	265, /* 443 quotactl_fd */
-	162, /* 444 landlock_create_ruleset */
-	161, /* 445 landlock_add_rule */
-	163, /* 446 landlock_restrict_self */
-	255, /* 448 process_mrelease */
-	98, /* 449 futex_waitv */
-	322, /* 450 set_mempolicy_home_node */
-	17, /* 451 cachestat */
-	66, /* 452 fchmodat2 */
-	184, /* 453 map_shadow_stack */
-	99, /* 454 futex_wake */
-	97, /* 455 futex_wait */
-	95, /* 456 futex_requeue */
-	376, /* 457 statmount */
-	170, /* 458 listmount */
-	178, /* 459 lsm_get_self_attr */
-	180, /* 460 lsm_set_self_attr */
-	179, /* 461 lsm_list_modules */
-	212, /* 462 mseal */
-	355, /* 463 setxattrat */
-	137, /* 464 getxattrat */
-	172, /* 465 listxattrat */
-	279, /* 466 removexattrat */
-	228, /* 467 open_tree_attr */
-	74, /* 468 file_getattr */
-	75, /* 469 file_setattr */
-	14, /* 0x000f0001 breakpoint */
-	16, /* 0x000f0002 cacheflush */
-	415, /* 0x000f0003 usr26 */
-	416, /* 0x000f0004 usr32 */
-	325, /* 0x000f0005 set_tls */
-	103, /* 0x000f0006 get_tls */
+	{ 1151, 140 }, /* _llseek */
+	{ 1159, 142 }, /* _newselect */
+	{ 1170, 149 }, /* _sysctl */
+	{ 1178, 285 }, /* accept */
+	{ 1185, 366 }, /* accept4 */
+	{ 1193, 33 }, /* access */
+	{ 1200, 51 }, /* acct */
+	{ 1205, 309 }, /* add_key */
+	{ 1213, 124 }, /* adjtimex */
+	{ 1251, 270 }, /* arm_fadvise64_64 */
+	{ 1268, 341 }, /* arm_sync_file_range */
+	{ 1288, 134 }, /* bdflush */
+	{ 1296, 282 }, /* bind */
+	{ 1301, 386 }, /* bpf */
+	{ 1311, 0x000f0001 }, /* breakpoint */
+	{ 1322, 45 }, /* brk */
+	{ 1335, 0x000f0002 }, /* cacheflush */
+	{ 1346, 451 }, /* cachestat */
+	{ 1356, 184 }, /* capget */
+	{ 1363, 185 }, /* capset */
+	{ 1370, 12 }, /* chdir */
+	{ 1376, 15 }, /* chmod */
+	{ 1382, 182 }, /* chown */
+	{ 1388, 212 }, /* chown32 */
+	{ 1396, 61 }, /* chroot */
+	{ 1403, 372 }, /* clock_adjtime */
+	{ 1417, 405 }, /* clock_adjtime64 */
+	{ 1433, 264 }, /* clock_getres */
+	{ 1446, 406 }, /* clock_getres_time64 */
+	{ 1466, 263 }, /* clock_gettime */
+	{ 1480, 403 }, /* clock_gettime64 */
+	{ 1496, 265 }, /* clock_nanosleep */
+	{ 1512, 407 }, /* clock_nanosleep_time64 */
+	{ 1535, 262 }, /* clock_settime */
+	{ 1549, 404 }, /* clock_settime64 */
+	{ 1565, 120 }, /* clone */
+	{ 1571, 435 }, /* clone3 */
+	{ 1578, 6 }, /* close */
+	{ 1584, 436 }, /* close_range */
+	{ 1596, 283 }, /* connect */
+	{ 1604, 391 }, /* copy_file_range */
+	{ 1620, 8 }, /* creat */
+	{ 1640, 129 }, /* delete_module */
+	{ 1654, 41 }, /* dup */
+	{ 1658, 63 }, /* dup2 */
+	{ 1663, 358 }, /* dup3 */
+	{ 1668, 250 }, /* epoll_create */
+	{ 1681, 357 }, /* epoll_create1 */
+	{ 1695, 251 }, /* epoll_ctl */
+	{ 1719, 346 }, /* epoll_pwait */
+	{ 1731, 441 }, /* epoll_pwait2 */
+	{ 1744, 252 }, /* epoll_wait */
+	{ 1770, 351 }, /* eventfd */
+	{ 1778, 356 }, /* eventfd2 */
+	{ 1787, 11 }, /* execve */
+	{ 1794, 387 }, /* execveat */
+	{ 1803, 1 }, /* exit */
+	{ 1808, 248 }, /* exit_group */
+	{ 1819, 334 }, /* faccessat */
+	{ 1829, 439 }, /* faccessat2 */
+	{ 1863, 352 }, /* fallocate */
+	{ 1873, 367 }, /* fanotify_init */
+	{ 1887, 368 }, /* fanotify_mark */
+	{ 1901, 133 }, /* fchdir */
+	{ 1908, 94 }, /* fchmod */
+	{ 1915, 333 }, /* fchmodat */
+	{ 1924, 452 }, /* fchmodat2 */
+	{ 1934, 95 }, /* fchown */
+	{ 1941, 207 }, /* fchown32 */
+	{ 1950, 325 }, /* fchownat */
+	{ 1959, 55 }, /* fcntl */
+	{ 1965, 221 }, /* fcntl64 */
+	{ 1973, 148 }, /* fdatasync */
+	{ 1983, 231 }, /* fgetxattr */
+	{ 1993, 468 }, /* file_getattr */
+	{ 2006, 469 }, /* file_setattr */
+	{ 2019, 379 }, /* finit_module */
+	{ 2032, 234 }, /* flistxattr */
+	{ 2043, 143 }, /* flock */
+	{ 2049, 2 }, /* fork */
+	{ 2054, 237 }, /* fremovexattr */
+	{ 2067, 431 }, /* fsconfig */
+	{ 2076, 228 }, /* fsetxattr */
+	{ 2086, 432 }, /* fsmount */
+	{ 2094, 430 }, /* fsopen */
+	{ 2101, 433 }, /* fspick */
+	{ 2108, 108 }, /* fstat */
+	{ 2114, 197 }, /* fstat64 */
+	{ 2122, 327 }, /* fstatat64 */
+	{ 2132, 100 }, /* fstatfs */
+	{ 2140, 267 }, /* fstatfs64 */
+	{ 2150, 118 }, /* fsync */
+	{ 2162, 93 }, /* ftruncate */
+	{ 2172, 194 }, /* ftruncate64 */
+	{ 2184, 240 }, /* futex */
+	{ 2190, 456 }, /* futex_requeue */
+	{ 2204, 422 }, /* futex_time64 */
+	{ 2217, 455 }, /* futex_wait */
+	{ 2228, 449 }, /* futex_waitv */
+	{ 2240, 454 }, /* futex_wake */
+	{ 2251, 326 }, /* futimesat */
+	{ 2277, 320 }, /* get_mempolicy */
+	{ 2291, 339 }, /* get_robust_list */
+	{ 2323, 0x000f0006 }, /* get_tls */
+	{ 2331, 345 }, /* getcpu */
+	{ 2338, 183 }, /* getcwd */
+	{ 2345, 141 }, /* getdents */
+	{ 2354, 217 }, /* getdents64 */
+	{ 2365, 50 }, /* getegid */
+	{ 2373, 202 }, /* getegid32 */
+	{ 2383, 49 }, /* geteuid */
+	{ 2391, 201 }, /* geteuid32 */
+	{ 2401, 47 }, /* getgid */
+	{ 2408, 200 }, /* getgid32 */
+	{ 2417, 80 }, /* getgroups */
+	{ 2427, 205 }, /* getgroups32 */
+	{ 2439, 105 }, /* getitimer */
+	{ 2449, 287 }, /* getpeername */
+	{ 2461, 132 }, /* getpgid */
+	{ 2469, 65 }, /* getpgrp */
+	{ 2477, 20 }, /* getpid */
+	{ 2492, 64 }, /* getppid */
+	{ 2500, 96 }, /* getpriority */
+	{ 2512, 384 }, /* getrandom */
+	{ 2522, 171 }, /* getresgid */
+	{ 2532, 211 }, /* getresgid32 */
+	{ 2544, 165 }, /* getresuid */
+	{ 2554, 209 }, /* getresuid32 */
+	{ 2576, 77 }, /* getrusage */
+	{ 2586, 147 }, /* getsid */
+	{ 2593, 286 }, /* getsockname */
+	{ 2605, 295 }, /* getsockopt */
+	{ 2616, 224 }, /* gettid */
+	{ 2623, 78 }, /* gettimeofday */
+	{ 2636, 24 }, /* getuid */
+	{ 2643, 199 }, /* getuid32 */
+	{ 2652, 229 }, /* getxattr */
+	{ 2661, 464 }, /* getxattrat */
+	{ 2682, 128 }, /* init_module */
+	{ 2694, 317 }, /* inotify_add_watch */
+	{ 2712, 316 }, /* inotify_init */
+	{ 2725, 360 }, /* inotify_init1 */
+	{ 2739, 318 }, /* inotify_rm_watch */
+	{ 2756, 247 }, /* io_cancel */
+	{ 2766, 244 }, /* io_destroy */
+	{ 2777, 245 }, /* io_getevents */
+	{ 2790, 399 }, /* io_pgetevents */
+	{ 2804, 416 }, /* io_pgetevents_time64 */
+	{ 2825, 243 }, /* io_setup */
+	{ 2834, 246 }, /* io_submit */
+	{ 2844, 426 }, /* io_uring_enter */
+	{ 2859, 427 }, /* io_uring_register */
+	{ 2877, 425 }, /* io_uring_setup */
+	{ 2892, 54 }, /* ioctl */
+	{ 2910, 315 }, /* ioprio_get */
+	{ 2921, 314 }, /* ioprio_set */
+	{ 2936, 378 }, /* kcmp */
+	{ 2941, 401 }, /* kexec_file_load */
+	{ 2957, 347 }, /* kexec_load */
+	{ 2968, 311 }, /* keyctl */
+	{ 2975, 37 }, /* kill */
+	{ 2980, 445 }, /* landlock_add_rule */
+	{ 2998, 444 }, /* landlock_create_ruleset */
+	{ 3022, 446 }, /* landlock_restrict_self */
+	{ 3045, 16 }, /* lchown */
+	{ 3052, 198 }, /* lchown32 */
+	{ 3061, 230 }, /* lgetxattr */
+	{ 3071, 9 }, /* link */
+	{ 3076, 330 }, /* linkat */
+	{ 3083, 284 }, /* listen */
+	{ 3090, 458 }, /* listmount */
+	{ 3100, 232 }, /* listxattr */
+	{ 3110, 465 }, /* listxattrat */
+	{ 3122, 233 }, /* llistxattr */
+	{ 3138, 249 }, /* lookup_dcookie */
+	{ 3153, 236 }, /* lremovexattr */
+	{ 3166, 19 }, /* lseek */
+	{ 3172, 227 }, /* lsetxattr */
+	{ 3182, 459 }, /* lsm_get_self_attr */
+	{ 3200, 461 }, /* lsm_list_modules */
+	{ 3217, 460 }, /* lsm_set_self_attr */
+	{ 3235, 107 }, /* lstat */
+	{ 3241, 196 }, /* lstat64 */
+	{ 3249, 220 }, /* madvise */
+	{ 3257, 453 }, /* map_shadow_stack */
+	{ 3274, 319 }, /* mbind */
+	{ 3280, 389 }, /* membarrier */
+	{ 3291, 385 }, /* memfd_create */
+	{ 3317, 400 }, /* migrate_pages */
+	{ 3331, 219 }, /* mincore */
+	{ 3339, 39 }, /* mkdir */
+	{ 3345, 323 }, /* mkdirat */
+	{ 3353, 14 }, /* mknod */
+	{ 3359, 324 }, /* mknodat */
+	{ 3367, 150 }, /* mlock */
+	{ 3373, 390 }, /* mlock2 */
+	{ 3380, 152 }, /* mlockall */
+	{ 3394, 192 }, /* mmap2 */
+	{ 3411, 21 }, /* mount */
+	{ 3417, 442 }, /* mount_setattr */
+	{ 3431, 429 }, /* move_mount */
+	{ 3442, 344 }, /* move_pages */
+	{ 3453, 125 }, /* mprotect */
+	{ 3466, 279 }, /* mq_getsetattr */
+	{ 3480, 278 }, /* mq_notify */
+	{ 3490, 274 }, /* mq_open */
+	{ 3498, 277 }, /* mq_timedreceive */
+	{ 3514, 419 }, /* mq_timedreceive_time64 */
+	{ 3537, 276 }, /* mq_timedsend */
+	{ 3550, 418 }, /* mq_timedsend_time64 */
+	{ 3570, 275 }, /* mq_unlink */
+	{ 3580, 163 }, /* mremap */
+	{ 3587, 462 }, /* mseal */
+	{ 3593, 304 }, /* msgctl */
+	{ 3600, 303 }, /* msgget */
+	{ 3607, 302 }, /* msgrcv */
+	{ 3614, 301 }, /* msgsnd */
+	{ 3621, 144 }, /* msync */
+	{ 3639, 151 }, /* munlock */
+	{ 3647, 153 }, /* munlockall */
+	{ 3658, 91 }, /* munmap */
+	{ 3665, 370 }, /* name_to_handle_at */
+	{ 3683, 162 }, /* nanosleep */
+	{ 3704, 169 }, /* nfsservctl */
+	{ 3715, 34 }, /* nice */
+	{ 3767, 5 }, /* open */
+	{ 3772, 371 }, /* open_by_handle_at */
+	{ 3790, 428 }, /* open_tree */
+	{ 3800, 467 }, /* open_tree_attr */
+	{ 3815, 322 }, /* openat */
+	{ 3822, 437 }, /* openat2 */
+	{ 3830, 29 }, /* pause */
+	{ 3836, 271 }, /* pciconfig_iobase */
+	{ 3853, 272 }, /* pciconfig_read */
+	{ 3868, 273 }, /* pciconfig_write */
+	{ 3884, 364 }, /* perf_event_open */
+	{ 3900, 136 }, /* personality */
+	{ 3912, 438 }, /* pidfd_getfd */
+	{ 3924, 434 }, /* pidfd_open */
+	{ 3935, 424 }, /* pidfd_send_signal */
+	{ 3953, 42 }, /* pipe */
+	{ 3958, 359 }, /* pipe2 */
+	{ 3964, 218 }, /* pivot_root */
+	{ 3975, 395 }, /* pkey_alloc */
+	{ 3986, 396 }, /* pkey_free */
+	{ 3996, 394 }, /* pkey_mprotect */
+	{ 4010, 168 }, /* poll */
+	{ 4015, 336 }, /* ppoll */
+	{ 4021, 414 }, /* ppoll_time64 */
+	{ 4034, 172 }, /* prctl */
+	{ 4040, 180 }, /* pread64 */
+	{ 4048, 361 }, /* preadv */
+	{ 4055, 392 }, /* preadv2 */
+	{ 4063, 369 }, /* prlimit64 */
+	{ 4073, 440 }, /* process_madvise */
+	{ 4089, 448 }, /* process_mrelease */
+	{ 4106, 376 }, /* process_vm_readv */
+	{ 4123, 377 }, /* process_vm_writev */
+	{ 4153, 335 }, /* pselect6 */
+	{ 4162, 413 }, /* pselect6_time64 */
+	{ 4178, 26 }, /* ptrace */
+	{ 4193, 181 }, /* pwrite64 */
+	{ 4202, 362 }, /* pwritev */
+	{ 4210, 393 }, /* pwritev2 */
+	{ 4232, 131 }, /* quotactl */
+	{ 4241, 443 }, /* quotactl_fd */
+	{ 4253, 3 }, /* read */
+	{ 4258, 225 }, /* readahead */
+	{ 4276, 85 }, /* readlink */
+	{ 4285, 332 }, /* readlinkat */
+	{ 4296, 145 }, /* readv */
+	{ 4302, 88 }, /* reboot */
+	{ 4309, 291 }, /* recv */
+	{ 4314, 292 }, /* recvfrom */
+	{ 4323, 365 }, /* recvmmsg */
+	{ 4332, 417 }, /* recvmmsg_time64 */
+	{ 4348, 297 }, /* recvmsg */
+	{ 4356, 253 }, /* remap_file_pages */
+	{ 4373, 235 }, /* removexattr */
+	{ 4385, 466 }, /* removexattrat */
+	{ 4399, 38 }, /* rename */
+	{ 4406, 329 }, /* renameat */
+	{ 4415, 382 }, /* renameat2 */
+	{ 4425, 310 }, /* request_key */
+	{ 4484, 0 }, /* restart_syscall */
+	{ 4533, 40 }, /* rmdir */
+	{ 4539, 398 }, /* rseq */
+	{ 4544, 174 }, /* rt_sigaction */
+	{ 4557, 176 }, /* rt_sigpending */
+	{ 4571, 175 }, /* rt_sigprocmask */
+	{ 4586, 178 }, /* rt_sigqueueinfo */
+	{ 4602, 173 }, /* rt_sigreturn */
+	{ 4615, 179 }, /* rt_sigsuspend */
+	{ 4629, 177 }, /* rt_sigtimedwait */
+	{ 4645, 421 }, /* rt_sigtimedwait_time64 */
+	{ 4668, 363 }, /* rt_tgsigqueueinfo */
+	{ 4781, 159 }, /* sched_get_priority_max */
+	{ 4804, 160 }, /* sched_get_priority_min */
+	{ 4827, 242 }, /* sched_getaffinity */
+	{ 4845, 381 }, /* sched_getattr */
+	{ 4859, 155 }, /* sched_getparam */
+	{ 4874, 157 }, /* sched_getscheduler */
+	{ 4893, 161 }, /* sched_rr_get_interval */
+	{ 4915, 423 }, /* sched_rr_get_interval_time64 */
+	{ 4944, 241 }, /* sched_setaffinity */
+	{ 4962, 380 }, /* sched_setattr */
+	{ 4976, 154 }, /* sched_setparam */
+	{ 4991, 156 }, /* sched_setscheduler */
+	{ 5010, 158 }, /* sched_yield */
+	{ 5022, 383 }, /* seccomp */
+	{ 5046, 300 }, /* semctl */
+	{ 5053, 299 }, /* semget */
+	{ 5060, 298 }, /* semop */
+	{ 5066, 312 }, /* semtimedop */
+	{ 5077, 420 }, /* semtimedop_time64 */
+	{ 5095, 289 }, /* send */
+	{ 5100, 187 }, /* sendfile */
+	{ 5109, 239 }, /* sendfile64 */
+	{ 5120, 374 }, /* sendmmsg */
+	{ 5129, 296 }, /* sendmsg */
+	{ 5137, 290 }, /* sendto */
+	{ 5144, 321 }, /* set_mempolicy */
+	{ 5158, 450 }, /* set_mempolicy_home_node */
+	{ 5182, 338 }, /* set_robust_list */
+	{ 5214, 256 }, /* set_tid_address */
+	{ 5230, 0x000f0005 }, /* set_tls */
+	{ 5238, 121 }, /* setdomainname */
+	{ 5252, 139 }, /* setfsgid */
+	{ 5261, 216 }, /* setfsgid32 */
+	{ 5272, 138 }, /* setfsuid */
+	{ 5281, 215 }, /* setfsuid32 */
+	{ 5292, 46 }, /* setgid */
+	{ 5299, 214 }, /* setgid32 */
+	{ 5308, 81 }, /* setgroups */
+	{ 5318, 206 }, /* setgroups32 */
+	{ 5330, 74 }, /* sethostname */
+	{ 5342, 104 }, /* setitimer */
+	{ 5352, 375 }, /* setns */
+	{ 5358, 57 }, /* setpgid */
+	{ 5366, 97 }, /* setpriority */
+	{ 5378, 71 }, /* setregid */
+	{ 5387, 204 }, /* setregid32 */
+	{ 5398, 170 }, /* setresgid */
+	{ 5408, 210 }, /* setresgid32 */
+	{ 5420, 164 }, /* setresuid */
+	{ 5430, 208 }, /* setresuid32 */
+	{ 5442, 70 }, /* setreuid */
+	{ 5451, 203 }, /* setreuid32 */
+	{ 5462, 75 }, /* setrlimit */
+	{ 5472, 66 }, /* setsid */
+	{ 5479, 294 }, /* setsockopt */
+	{ 5490, 79 }, /* settimeofday */
+	{ 5503, 23 }, /* setuid */
+	{ 5510, 213 }, /* setuid32 */
+	{ 5519, 226 }, /* setxattr */
+	{ 5528, 463 }, /* setxattrat */
+	{ 5548, 305 }, /* shmat */
+	{ 5554, 308 }, /* shmctl */
+	{ 5561, 306 }, /* shmdt */
+	{ 5567, 307 }, /* shmget */
+	{ 5574, 293 }, /* shutdown */
+	{ 5583, 67 }, /* sigaction */
+	{ 5593, 186 }, /* sigaltstack */
+	{ 5612, 349 }, /* signalfd */
+	{ 5621, 355 }, /* signalfd4 */
+	{ 5631, 73 }, /* sigpending */
+	{ 5642, 126 }, /* sigprocmask */
+	{ 5654, 119 }, /* sigreturn */
+	{ 5664, 72 }, /* sigsuspend */
+	{ 5675, 281 }, /* socket */
+	{ 5693, 288 }, /* socketpair */
+	{ 5704, 340 }, /* splice */
+	{ 5739, 106 }, /* stat */
+	{ 5744, 195 }, /* stat64 */
+	{ 5751, 99 }, /* statfs */
+	{ 5758, 266 }, /* statfs64 */
+	{ 5767, 457 }, /* statmount */
+	{ 5777, 397 }, /* statx */
+	{ 5819, 115 }, /* swapoff */
+	{ 5827, 87 }, /* swapon */
+	{ 5848, 83 }, /* symlink */
+	{ 5856, 331 }, /* symlinkat */
+	{ 5866, 36 }, /* sync */
+	{ 5887, 341 }, /* sync_file_range2 */
+	{ 5904, 373 }, /* syncfs */
+	{ 5940, 135 }, /* sysfs */
+	{ 5946, 116 }, /* sysinfo */
+	{ 5954, 103 }, /* syslog */
+	{ 5969, 342 }, /* tee */
+	{ 5973, 268 }, /* tgkill */
+	{ 5985, 257 }, /* timer_create */
+	{ 5998, 261 }, /* timer_delete */
+	{ 6011, 260 }, /* timer_getoverrun */
+	{ 6028, 259 }, /* timer_gettime */
+	{ 6042, 408 }, /* timer_gettime64 */
+	{ 6058, 258 }, /* timer_settime */
+	{ 6072, 409 }, /* timer_settime64 */
+	{ 6096, 350 }, /* timerfd_create */
+	{ 6111, 354 }, /* timerfd_gettime */
+	{ 6127, 410 }, /* timerfd_gettime64 */
+	{ 6145, 353 }, /* timerfd_settime */
+	{ 6161, 411 }, /* timerfd_settime64 */
+	{ 6179, 43 }, /* times */
+	{ 6185, 238 }, /* tkill */
+	{ 6191, 92 }, /* truncate */
+	{ 6200, 193 }, /* truncate64 */
+	{ 6219, 191 }, /* ugetrlimit */
+	{ 6237, 60 }, /* umask */
+	{ 6250, 52 }, /* umount2 */
+	{ 6258, 122 }, /* uname */
+	{ 6264, 10 }, /* unlink */
+	{ 6271, 328 }, /* unlinkat */
+	{ 6280, 337 }, /* unshare */
+	{ 6354, 86 }, /* uselib */
+	{ 6361, 388 }, /* userfaultfd */
+	{ 6373, 0x000f0003 }, /* usr26 */
+	{ 6379, 0x000f0004 }, /* usr32 */
+	{ 6385, 62 }, /* ustat */
+	{ 6397, 348 }, /* utimensat */
+	{ 6407, 412 }, /* utimensat_time64 */
+	{ 6424, 269 }, /* utimes */
+	{ 6431, 190 }, /* vfork */
+	{ 6437, 111 }, /* vhangup */
+	{ 6458, 343 }, /* vmsplice */
+	{ 6467, 313 }, /* vserver */
+	{ 6475, 114 }, /* wait4 */
+	{ 6481, 280 }, /* waitid */
+	{ 6496, 4 }, /* write */
+	{ 6502, 146 }, /* writev */
 };

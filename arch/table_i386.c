@@ -3,926 +3,463 @@
 
 /* The syscall table of x86. */
 const struct sg_syscall sg_table_i386[SG_NSYSCALLS_I386] = {
-	{ "_llseek", 140 },
-	{ "_newselect", 142 },
-	{ "_sysctl", 149 },
-	{ "accept4", 364 },
-	{ "access", 33 },
-	{ "acct", 51 },
-	{ "add_key", 286 },
-	{ "adjtimex", 124 },
-	{ "afs_syscall", 137 },
-	{ "alarm", 27 },
-	{ "arch_prctl", 384 },
-	{ "bdflush", 134 },
-	{ "bind", 361 },
-	{ "bpf", 357 },
-	{ "break", 17 },
-	{ "brk", 45 },
-	{ "cachestat", 451 },
-	{ "capget", 184 },
-	{ "capset", 185 },
-	{ "chdir", 12 },
-	{ "chmod", 15 },
-	{ "chown", 182 },
-	{ "chown32", 212 },
-	{ "chroot", 61 },
-	{ "clock_adjtime", 343 },
-	{ "clock_adjtime64", 405 },
-	{ "clock_getres", 266 },
-	{ "clock_getres_time64", 406 },
-	{ "clock_gettime", 265 },
-	{ "clock_gettime64", 403 },
-	{ "clock_nanosleep", 267 },
-	{ "clock_nanosleep_time64", 407 },
-	{ "clock_settime", 264 },
-	{ "clock_settime64", 404 },
-	{ "clone", 120 },
-	{ "clone3", 435 },
-	{ "close", 6 },
-	{ "close_range", 436 },
-	{ "connect", 362 },
-	{ "copy_file_range", 377 },
-	{ "creat", 8 },
-	{ "create_module", 127 },
-	{ "delete_module", 129 },
-	{ "dup", 41 },
-	{ "dup2", 63 },
-	{ "dup3", 330 },
-	{ "epoll_create", 254 },
-	{ "epoll_create1", 329 },
-	{ "epoll_ctl", 255 },
-	{ "epoll_pwait", 319 },
-	{ "epoll_pwait2", 441 },
-	{ "epoll_wait", 256 },
-	{ "eventfd", 323 },
-	{ "eventfd2", 328 },
-	{ "execve", 11 },
-	{ "execveat", 358 },
-	{ "exit", 1 },
-	{ "exit_group", 252 },
-	{ "faccessat", 307 },
-	{ "faccessat2", 439 },
-	{ "fadvise64", 250 },
-	{ "fadvise64_64", 272 },
-	{ "fallocate", 324 },
-	{ "fanotify_init", 338 },
-	{ "fanotify_mark", 339 },
-	{ "fchdir", 133 },
-	{ "fchmod", 94 },
-	{ "fchmodat", 306 },
-	{ "fchmodat2", 452 },
-	{ "fchown", 95 },
-	{ "fchown32", 207 },
-	{ "fchownat", 298 },
-	{ "fcntl", 55 },
-	{ "fcntl64", 221 },
-	{ "fdatasync", 148 },
-	{ "fgetxattr", 231 },
-	{ "file_getattr", 468 },
-	{ "file_setattr", 469 },
-	{ "finit_module", 350 },
-	{ "flistxattr", 234 },
-	{ "flock", 143 },
-	{ "fork", 2 },
-	{ "fremovexattr", 237 },
-	{ "fsconfig", 431 },
-	{ "fsetxattr", 228 },
-	{ "fsmount", 432 },
-	{ "fsopen", 430 },
-	{ "fspick", 433 },
-	{ "fstat", 108 },
-	{ "fstat64", 197 },
-	{ "fstatat64", 300 },
-	{ "fstatfs", 100 },
-	{ "fstatfs64", 269 },
-	{ "fsync", 118 },
-	{ "ftime", 35 },
-	{ "ftruncate", 93 },
-	{ "ftruncate64", 194 },
-	{ "futex", 240 },
-	{ "futex_requeue", 456 },
-	{ "futex_time64", 422 },
-	{ "futex_wait", 455 },
-	{ "futex_waitv", 449 },
-	{ "futex_wake", 454 },
-	{ "futimesat", 299 },
-	{ "get_kernel_syms", 130 },
-	{ "get_mempolicy", 275 },
-	{ "get_robust_list", 312 },
-	{ "get_thread_area", 244 },
-	{ "getcpu", 318 },
-	{ "getcwd", 183 },
-	{ "getdents", 141 },
-	{ "getdents64", 220 },
-	{ "getegid", 50 },
-	{ "getegid32", 202 },
-	{ "geteuid", 49 },
-	{ "geteuid32", 201 },
-	{ "getgid", 47 },
-	{ "getgid32", 200 },
-	{ "getgroups", 80 },
-	{ "getgroups32", 205 },
-	{ "getitimer", 105 },
-	{ "getpeername", 368 },
-	{ "getpgid", 132 },
-	{ "getpgrp", 65 },
-	{ "getpid", 20 },
-	{ "getpmsg", 188 },
-	{ "getppid", 64 },
-	{ "getpriority", 96 },
-	{ "getrandom", 355 },
-	{ "getresgid", 171 },
-	{ "getresgid32", 211 },
-	{ "getresuid", 165 },
-	{ "getresuid32", 209 },
-	{ "getrlimit", 76 },
-	{ "getrusage", 77 },
-	{ "getsid", 147 },
-	{ "getsockname", 367 },
-	{ "getsockopt", 365 },
-	{ "gettid", 224 },
-	{ "gettimeofday", 78 },
-	{ "getuid", 24 },
-	{ "getuid32", 199 },
-	{ "getxattr", 229 },
-	{ "getxattrat", 464 },
-	{ "gtty", 32 },
-	{ "idle", 112 },
-	{ "init_module", 128 },
-	{ "inotify_add_watch", 292 },
-	{ "inotify_init", 291 },
-	{ "inotify_init1", 332 },
-	{ "inotify_rm_watch", 293 },
-	{ "io_cancel", 249 },
-	{ "io_destroy", 246 },
-	{ "io_getevents", 247 },
-	{ "io_pgetevents", 385 },
-	{ "io_pgetevents_time64", 416 },
-	{ "io_setup", 245 },
-	{ "io_submit", 248 },
-	{ "io_uring_enter", 426 },
-	{ "io_uring_register", 427 },
-	{ "io_uring_setup", 425 },
-	{ "ioctl", 54 },
-	{ "ioperm", 101 },
-	{ "iopl", 110 },
-	{ "ioprio_get", 290 },
-	{ "ioprio_set", 289 },
-	{ "ipc", 117 },
-	{ "kcmp", 349 },
-	{ "kexec_load", 283 },
-	{ "keyctl", 288 },
-	{ "kill", 37 },
-	{ "landlock_add_rule", 445 },
-	{ "landlock_create_ruleset", 444 },
-	{ "landlock_restrict_self", 446 },
-	{ "lchown", 16 },
-	{ "lchown32", 198 },
-	{ "lgetxattr", 230 },
-	{ "link", 9 },
-	{ "linkat", 303 },
-	{ "listen", 363 },
-	{ "listmount", 458 },
-	{ "listxattr", 232 },
-	{ "listxattrat", 465 },
-	{ "llistxattr", 233 },
-	{ "lock", 53 },
-	{ "lookup_dcookie", 253 },
-	{ "lremovexattr", 236 },
-	{ "lseek", 19 },
-	{ "lsetxattr", 227 },
-	{ "lsm_get_self_attr", 459 },
-	{ "lsm_list_modules", 461 },
-	{ "lsm_set_self_attr", 460 },
-	{ "lstat", 107 },
-	{ "lstat64", 196 },
-	{ "madvise", 219 },
-	{ "map_shadow_stack", 453 },
-	{ "mbind", 274 },
-	{ "membarrier", 375 },
-	{ "memfd_create", 356 },
-	{ "memfd_secret", 447 },
-	{ "migrate_pages", 294 },
-	{ "mincore", 218 },
-	{ "mkdir", 39 },
-	{ "mkdirat", 296 },
-	{ "mknod", 14 },
-	{ "mknodat", 297 },
-	{ "mlock", 150 },
-	{ "mlock2", 376 },
-	{ "mlockall", 152 },
-	{ "mmap", 90 },
-	{ "mmap2", 192 },
-	{ "modify_ldt", 123 },
-	{ "mount", 21 },
-	{ "mount_setattr", 442 },
-	{ "move_mount", 429 },
-	{ "move_pages", 317 },
-	{ "mprotect", 125 },
-	{ "mpx", 56 },
-	{ "mq_getsetattr", 282 },
-	{ "mq_notify", 281 },
-	{ "mq_open", 277 },
-	{ "mq_timedreceive", 280 },
-	{ "mq_timedreceive_time64", 419 },
-	{ "mq_timedsend", 279 },
-	{ "mq_timedsend_time64", 418 },
-	{ "mq_unlink", 278 },
-	{ "mremap", 163 },
-	{ "mseal", 462 },
-	{ "msgctl", 402 },
-	{ "msgget", 399 },
-	{ "msgrcv", 401 },
-	{ "msgsnd", 400 },
-	{ "msync", 144 },
-	{ "munlock", 151 },
-	{ "munlockall", 153 },
-	{ "munmap", 91 },
-	{ "name_to_handle_at", 341 },
-	{ "nanosleep", 162 },
-	{ "nfsservctl", 169 },
-	{ "nice", 34 },
-	{ "oldfstat", 28 },
-	{ "oldlstat", 84 },
-	{ "oldolduname", 59 },
-	{ "oldstat", 18 },
-	{ "olduname", 109 },
-	{ "open", 5 },
-	{ "open_by_handle_at", 342 },
-	{ "open_tree", 428 },
-	{ "open_tree_attr", 467 },
-	{ "openat", 295 },
-	{ "openat2", 437 },
-	{ "pause", 29 },
-	{ "perf_event_open", 336 },
-	{ "personality", 136 },
-	{ "pidfd_getfd", 438 },
-	{ "pidfd_open", 434 },
-	{ "pidfd_send_signal", 424 },
-	{ "pipe", 42 },
-	{ "pipe2", 331 },
-	{ "pivot_root", 217 },
-	{ "pkey_alloc", 381 },
-	{ "pkey_free", 382 },
-	{ "pkey_mprotect", 380 },
-	{ "poll", 168 },
-	{ "ppoll", 309 },
-	{ "ppoll_time64", 414 },
-	{ "prctl", 172 },
-	{ "pread64", 180 },
-	{ "preadv", 333 },
-	{ "preadv2", 378 },
-	{ "prlimit64", 340 },
-	{ "process_madvise", 440 },
-	{ "process_mrelease", 448 },
-	{ "process_vm_readv", 347 },
-	{ "process_vm_writev", 348 },
-	{ "prof", 44 },
-	{ "profil", 98 },
-	{ "pselect6", 308 },
-	{ "pselect6_time64", 413 },
-	{ "ptrace", 26 },
-	{ "putpmsg", 189 },
-	{ "pwrite64", 181 },
-	{ "pwritev", 334 },
-	{ "pwritev2", 379 },
-	{ "query_module", 167 },
-	{ "quotactl", 131 },
-	{ "quotactl_fd", 443 },
-	{ "read", 3 },
-	{ "readahead", 225 },
-	{ "readdir", 89 },
-	{ "readlink", 85 },
-	{ "readlinkat", 305 },
-	{ "readv", 145 },
-	{ "reboot", 88 },
-	{ "recvfrom", 371 },
-	{ "recvmmsg", 337 },
-	{ "recvmmsg_time64", 417 },
-	{ "recvmsg", 372 },
-	{ "remap_file_pages", 257 },
-	{ "removexattr", 235 },
-	{ "removexattrat", 466 },
-	{ "rename", 38 },
-	{ "renameat", 302 },
-	{ "renameat2", 353 },
-	{ "request_key", 287 },
-	{ "restart_syscall", 0 },
-	{ "rmdir", 40 },
-	{ "rseq", 386 },
-	{ "rt_sigaction", 174 },
-	{ "rt_sigpending", 176 },
-	{ "rt_sigprocmask", 175 },
-	{ "rt_sigqueueinfo", 178 },
-	{ "rt_sigreturn", 173 },
-	{ "rt_sigsuspend", 179 },
-	{ "rt_sigtimedwait", 177 },
-	{ "rt_sigtimedwait_time64", 421 },
-	{ "rt_tgsigqueueinfo", 335 },
-	{ "sched_get_priority_max", 159 },
-	{ "sched_get_priority_min", 160 },
-	{ "sched_getaffinity", 242 },
-	{ "sched_getattr", 352 },
-	{ "sched_getparam", 155 },
-	{ "sched_getscheduler", 157 },
-	{ "sched_rr_get_interval", 161 },
-	{ "sched_rr_get_interval_time64", 423 },
-	{ "sched_setaffinity", 241 },
-	{ "sched_setattr", 351 },
-	{ "sched_setparam", 154 },
-	{ "sched_setscheduler", 156 },
-	{ "sched_yield", 158 },
-	{ "seccomp", 354 },
-	{ "select", 82 },
-	{ "semctl", 394 },
-	{ "semget", 393 },
-	{ "semtimedop_time64", 420 },
-	{ "sendfile", 187 },
-	{ "sendfile64", 239 },
-	{ "sendmmsg", 345 },
-	{ "sendmsg", 370 },
-	{ "sendto", 369 },
-	{ "set_mempolicy", 276 },
-	{ "set_mempolicy_home_node", 450 },
-	{ "set_robust_list", 311 },
-	{ "set_thread_area", 243 },
-	{ "set_tid_address", 258 },
-	{ "setdomainname", 121 },
-	{ "setfsgid", 139 },
-	{ "setfsgid32", 216 },
-	{ "setfsuid", 138 },
-	{ "setfsuid32", 215 },
-	{ "setgid", 46 },
-	{ "setgid32", 214 },
-	{ "setgroups", 81 },
-	{ "setgroups32", 206 },
-	{ "sethostname", 74 },
-	{ "setitimer", 104 },
-	{ "setns", 346 },
-	{ "setpgid", 57 },
-	{ "setpriority", 97 },
-	{ "setregid", 71 },
-	{ "setregid32", 204 },
-	{ "setresgid", 170 },
-	{ "setresgid32", 210 },
-	{ "setresuid", 164 },
-	{ "setresuid32", 208 },
-	{ "setreuid", 70 },
-	{ "setreuid32", 203 },
-	{ "setrlimit", 75 },
-	{ "setsid", 66 },
-	{ "setsockopt", 366 },
-	{ "settimeofday", 79 },
-	{ "setuid", 23 },
-	{ "setuid32", 213 },
-	{ "setxattr", 226 },
-	{ "setxattrat", 463 },
-	{ "sgetmask", 68 },
-	{ "shmat", 397 },
-	{ "shmctl", 396 },
-	{ "shmdt", 398 },
-	{ "shmget", 395 },
-	{ "shutdown", 373 },
-	{ "sigaction", 67 },
-	{ "sigaltstack", 186 },
-	{ "signal", 48 },
-	{ "signalfd", 321 },
-	{ "signalfd4", 327 },
-	{ "sigpending", 73 },
-	{ "sigprocmask", 126 },
-	{ "sigreturn", 119 },
-	{ "sigsuspend", 72 },
-	{ "socket", 359 },
-	{ "socketcall", 102 },
-	{ "socketpair", 360 },
-	{ "splice", 313 },
-	{ "ssetmask", 69 },
-	{ "stat", 106 },
-	{ "stat64", 195 },
-	{ "statfs", 99 },
-	{ "statfs64", 268 },
-	{ "statmount", 457 },
-	{ "statx", 383 },
-	{ "stime", 25 },
-	{ "stty", 31 },
-	{ "swapoff", 115 },
-	{ "swapon", 87 },
-	{ "symlink", 83 },
-	{ "symlinkat", 304 },
-	{ "sync", 36 },
-	{ "sync_file_range", 314 },
-	{ "syncfs", 344 },
-	{ "sysfs", 135 },
-	{ "sysinfo", 116 },
-	{ "syslog", 103 },
-	{ "tee", 315 },
-	{ "tgkill", 270 },
-	{ "time", 13 },
-	{ "timer_create", 259 },
-	{ "timer_delete", 263 },
-	{ "timer_getoverrun", 262 },
-	{ "timer_gettime", 261 },
-	{ "timer_gettime64", 408 },
-	{ "timer_settime", 260 },
-	{ "timer_settime64", 409 },
-	{ "timerfd_create", 322 },
-	{ "timerfd_gettime", 326 },
-	{ "timerfd_gettime64", 410 },
-	{ "timerfd_settime", 325 },
-	{ "timerfd_settime64", 411 },
-	{ "times", 43 },
-	{ "tkill", 238 },
-	{ "truncate", 92 },
-	{ "truncate64", 193 },
-	{ "ugetrlimit", 191 },
-	{ "ulimit", 58 },
-	{ "umask", 60 },
-	{ "umount", 22 },
-	{ "umount2", 52 },
-	{ "uname", 122 },
-	{ "unlink", 10 },
-	{ "unlinkat", 301 },
-	{ "unshare", 310 },
-	{ "uselib", 86 },
-	{ "userfaultfd", 374 },
-	{ "ustat", 62 },
-	{ "utime", 30 },
-	{ "utimensat", 320 },
-	{ "utimensat_time64", 412 },
-	{ "utimes", 271 },
-	{ "vfork", 190 },
-	{ "vhangup", 111 },
-	{ "vm86", 166 },
-	{ "vm86old", 113 },
-	{ "vmsplice", 316 },
-	{ "vserver", 273 },
-	{ "wait4", 114 },
-	{ "waitid", 284 },
-	{ "waitpid", 7 },
-	{ "write", 4 },
-	{ "writev", 146 },
-};
-
-/* Indices into sg_table_i386, by number. */
-const uint16_t sg_table_i386_by_nr[SG_NSYSCALLS_I386] = {
-	305, /* 0 restart_syscall */
-	56, /* 1 exit */
-	81, /* 2 fork */
-	287, /* 3 read */
-	457, /* 4 write */
-	245, /* 5 open */
-	36, /* 6 close */
-	456, /* 7 waitpid */
-	40, /* 8 creat */
-	177, /* 9 link */
-	438, /* 10 unlink */
-	54, /* 11 execve */
-	19, /* 12 chdir */
-	415, /* 13 time */
-	204, /* 14 mknod */
-	20, /* 15 chmod */
-	174, /* 16 lchown */
-	14, /* 17 break */
-	243, /* 18 oldstat */
-	187, /* 19 lseek */
-	124, /* 20 getpid */
-	212, /* 21 mount */
-	435, /* 22 umount */
-	371, /* 23 setuid */
-	140, /* 24 getuid */
-	401, /* 25 stime */
-	279, /* 26 ptrace */
-	9, /* 27 alarm */
-	240, /* 28 oldfstat */
-	251, /* 29 pause */
-	444, /* 30 utime */
-	402, /* 31 stty */
-	144, /* 32 gtty */
-	4, /* 33 access */
-	239, /* 34 nice */
-	94, /* 35 ftime */
-	407, /* 36 sync */
-	170, /* 37 kill */
-	301, /* 38 rename */
-	202, /* 39 mkdir */
-	306, /* 40 rmdir */
-	43, /* 41 dup */
-	257, /* 42 pipe */
-	428, /* 43 times */
-	275, /* 44 prof */
-	15, /* 45 brk */
-	350, /* 46 setgid */
-	116, /* 47 getgid */
-	383, /* 48 signal */
-	114, /* 49 geteuid */
-	112, /* 50 getegid */
-	5, /* 51 acct */
-	436, /* 52 umount2 */
-	184, /* 53 lock */
-	161, /* 54 ioctl */
-	72, /* 55 fcntl */
-	217, /* 56 mpx */
-	357, /* 57 setpgid */
-	433, /* 58 ulimit */
-	242, /* 59 oldolduname */
-	434, /* 60 umask */
-	23, /* 61 chroot */
-	443, /* 62 ustat */
-	44, /* 63 dup2 */
-	126, /* 64 getppid */
-	123, /* 65 getpgrp */
-	368, /* 66 setsid */
-	381, /* 67 sigaction */
-	375, /* 68 sgetmask */
-	394, /* 69 ssetmask */
-	365, /* 70 setreuid */
-	359, /* 71 setregid */
-	389, /* 72 sigsuspend */
-	386, /* 73 sigpending */
-	354, /* 74 sethostname */
-	367, /* 75 setrlimit */
-	133, /* 76 getrlimit */
-	134, /* 77 getrusage */
-	139, /* 78 gettimeofday */
-	370, /* 79 settimeofday */
-	118, /* 80 getgroups */
-	352, /* 81 setgroups */
-	331, /* 82 select */
-	405, /* 83 symlink */
-	241, /* 84 oldlstat */
-	290, /* 85 readlink */
-	441, /* 86 uselib */
-	404, /* 87 swapon */
-	293, /* 88 reboot */
-	289, /* 89 readdir */
-	209, /* 90 mmap */
-	235, /* 91 munmap */
-	430, /* 92 truncate */
-	95, /* 93 ftruncate */
-	66, /* 94 fchmod */
-	69, /* 95 fchown */
-	127, /* 96 getpriority */
-	358, /* 97 setpriority */
-	276, /* 98 profil */
-	397, /* 99 statfs */
-	91, /* 100 fstatfs */
-	162, /* 101 ioperm */
-	391, /* 102 socketcall */
-	412, /* 103 syslog */
-	355, /* 104 setitimer */
-	120, /* 105 getitimer */
-	395, /* 106 stat */
-	192, /* 107 lstat */
-	88, /* 108 fstat */
-	244, /* 109 olduname */
-	163, /* 110 iopl */
-	449, /* 111 vhangup */
-	145, /* 112 idle */
-	451, /* 113 vm86old */
-	454, /* 114 wait4 */
-	403, /* 115 swapoff */
-	411, /* 116 sysinfo */
-	166, /* 117 ipc */
-	93, /* 118 fsync */
-	388, /* 119 sigreturn */
-	34, /* 120 clone */
-	345, /* 121 setdomainname */
-	437, /* 122 uname */
-	211, /* 123 modify_ldt */
-	7, /* 124 adjtimex */
-	216, /* 125 mprotect */
-	387, /* 126 sigprocmask */
-	41, /* 127 create_module */
-	146, /* 128 init_module */
-	42, /* 129 delete_module */
-	104, /* 130 get_kernel_syms */
-	285, /* 131 quotactl */
-	122, /* 132 getpgid */
-	65, /* 133 fchdir */
-	11, /* 134 bdflush */
-	410, /* 135 sysfs */
-	253, /* 136 personality */
-	8, /* 137 afs_syscall */
-	348, /* 138 setfsuid */
-	346, /* 139 setfsgid */
-	0, /* 140 _llseek */
-	110, /* 141 getdents */
-	1, /* 142 _newselect */
-	80, /* 143 flock */
-	232, /* 144 msync */
-	292, /* 145 readv */
-	458, /* 146 writev */
-	135, /* 147 getsid */
-	74, /* 148 fdatasync */
-	2, /* 149 _sysctl */
-	206, /* 150 mlock */
-	233, /* 151 munlock */
-	208, /* 152 mlockall */
-	234, /* 153 munlockall */
-	327, /* 154 sched_setparam */
-	321, /* 155 sched_getparam */
-	328, /* 156 sched_setscheduler */
-	322, /* 157 sched_getscheduler */
-	329, /* 158 sched_yield */
-	317, /* 159 sched_get_priority_max */
-	318, /* 160 sched_get_priority_min */
-	323, /* 161 sched_rr_get_interval */
-	237, /* 162 nanosleep */
-	226, /* 163 mremap */
-	363, /* 164 setresuid */
-	131, /* 165 getresuid */
-	450, /* 166 vm86 */
-	284, /* 167 query_module */
-	263, /* 168 poll */
-	238, /* 169 nfsservctl */
-	361, /* 170 setresgid */
-	129, /* 171 getresgid */
-	266, /* 172 prctl */
-	312, /* 173 rt_sigreturn */
-	308, /* 174 rt_sigaction */
-	310, /* 175 rt_sigprocmask */
-	309, /* 176 rt_sigpending */
-	314, /* 177 rt_sigtimedwait */
-	311, /* 178 rt_sigqueueinfo */
-	313, /* 179 rt_sigsuspend */
-	267, /* 180 pread64 */
-	281, /* 181 pwrite64 */
-	21, /* 182 chown */
-	109, /* 183 getcwd */
-	17, /* 184 capget */
-	18, /* 185 capset */
-	382, /* 186 sigaltstack */
-	335, /* 187 sendfile */
-	125, /* 188 getpmsg */
-	280, /* 189 putpmsg */
-	448, /* 190 vfork */
-	432, /* 191 ugetrlimit */
-	210, /* 192 mmap2 */
-	431, /* 193 truncate64 */
-	96, /* 194 ftruncate64 */
-	396, /* 195 stat64 */
-	193, /* 196 lstat64 */
-	89, /* 197 fstat64 */
-	175, /* 198 lchown32 */
-	141, /* 199 getuid32 */
-	117, /* 200 getgid32 */
-	115, /* 201 geteuid32 */
-	113, /* 202 getegid32 */
-	366, /* 203 setreuid32 */
-	360, /* 204 setregid32 */
-	119, /* 205 getgroups32 */
-	353, /* 206 setgroups32 */
-	70, /* 207 fchown32 */
-	364, /* 208 setresuid32 */
-	132, /* 209 getresuid32 */
-	362, /* 210 setresgid32 */
-	130, /* 211 getresgid32 */
-	22, /* 212 chown32 */
-	372, /* 213 setuid32 */
-	351, /* 214 setgid32 */
-	349, /* 215 setfsuid32 */
-	347, /* 216 setfsgid32 */
-	259, /* 217 pivot_root */
-	201, /* 218 mincore */
-	194, /* 219 madvise */
-	111, /* 220 getdents64 */
-	73, /* 221 fcntl64 */
-	138, /* 224 gettid */
-	288, /* 225 readahead */
-	373, /* 226 setxattr */
-	188, /* 227 lsetxattr */
-	84, /* 228 fsetxattr */
-	142, /* 229 getxattr */
-	176, /* 230 lgetxattr */
-	75, /* 231 fgetxattr */
-	181, /* 232 listxattr */
-	183, /* 233 llistxattr */
-	79, /* 234 flistxattr */
-	299, /* 235 removexattr */
-	186, /* 236 lremovexattr */
-	82, /* 237 fremovexattr */
-	429, /* 238 tkill */
-	336, /* 239 sendfile64 */
-	97, /* 240 futex */
-	325, /* 241 sched_setaffinity */
-	319, /* 242 sched_getaffinity */
-	343, /* 243 set_thread_area */
-	107, /* 244 get_thread_area */
-	156, /* 245 io_setup */
-	152, /* 246 io_destroy */
-	153, /* 247 io_getevents */
-	157, /* 248 io_submit */
-	151, /* 249 io_cancel */
-	60, /* 250 fadvise64 */
-	57, /* 252 exit_group */
-	185, /* 253 lookup_dcookie */
-	46, /* 254 epoll_create */
-	48, /* 255 epoll_ctl */
-	51, /* 256 epoll_wait */
-	298, /* 257 remap_file_pages */
-	344, /* 258 set_tid_address */
-	416, /* 259 timer_create */
-	421, /* 260 timer_settime */
-	419, /* 261 timer_gettime */
-	418, /* 262 timer_getoverrun */
-	417, /* 263 timer_delete */
-	32, /* 264 clock_settime */
-	28, /* 265 clock_gettime */
-	26, /* 266 clock_getres */
-	30, /* 267 clock_nanosleep */
-	398, /* 268 statfs64 */
-	92, /* 269 fstatfs64 */
-	414, /* 270 tgkill */
-	447, /* 271 utimes */
-	61, /* 272 fadvise64_64 */
-	453, /* 273 vserver */
-	196, /* 274 mbind */
-	105, /* 275 get_mempolicy */
-	340, /* 276 set_mempolicy */
-	220, /* 277 mq_open */
-	225, /* 278 mq_unlink */
-	223, /* 279 mq_timedsend */
-	221, /* 280 mq_timedreceive */
-	219, /* 281 mq_notify */
-	218, /* 282 mq_getsetattr */
-	168, /* 283 kexec_load */
-	455, /* 284 waitid */
-	6, /* 286 add_key */
-	304, /* 287 request_key */
-	169, /* 288 keyctl */
-	165, /* 289 ioprio_set */
-	164, /* 290 ioprio_get */
-	148, /* 291 inotify_init */
-	147, /* 292 inotify_add_watch */
-	150, /* 293 inotify_rm_watch */
-	200, /* 294 migrate_pages */
-	249, /* 295 openat */
-	203, /* 296 mkdirat */
-	205, /* 297 mknodat */
-	71, /* 298 fchownat */
-	103, /* 299 futimesat */
-	90, /* 300 fstatat64 */
-	439, /* 301 unlinkat */
-	302, /* 302 renameat */
-	178, /* 303 linkat */
-	406, /* 304 symlinkat */
-	291, /* 305 readlinkat */
-	67, /* 306 fchmodat */
-	58, /* 307 faccessat */
-	277, /* 308 pselect6 */
-	264, /* 309 ppoll */
-	440, /* 310 unshare */
-	342, /* 311 set_robust_list */
-	106, /* 312 get_robust_list */
-	393, /* 313 splice */
-	408, /* 314 sync_file_range */
-	413, /* 315 tee */
-	452, /* 316 vmsplice */
-	215, /* 317 move_pages */
-	108, /* 318 getcpu */
-	49, /* 319 epoll_pwait */
-	445, /* 320 utimensat */
-	384, /* 321 signalfd */
-	423, /* 322 timerfd_create */
-	52, /* 323 eventfd */
-	62, /* 324 fallocate */
-	426, /* 325 timerfd_settime */
-	424, /* 326 timerfd_gettime */
-	385, /* 327 signalfd4 */
-	53, /* 328 eventfd2 */
-	47, /* 329 epoll_create1 */
-	45, /* 330 dup3 */
-	258, /* 331 pipe2 */
-	149, /* 332 inotify_init1 */
-	268, /* 333 preadv */
-	282, /* 334 pwritev */
-	316, /* 335 rt_tgsigqueueinfo */
-	252, /* 336 perf_event_open */
-	295, /* 337 recvmmsg */
-	63, /* 338 fanotify_init */
-	64, /* 339 fanotify_mark */
-	270, /* 340 prlimit64 */
-	236, /* 341 name_to_handle_at */
-	246, /* 342 open_by_handle_at */
-	24, /* 343 clock_adjtime */
-	409, /* 344 syncfs */
-	337, /* 345 sendmmsg */
-	356, /* 346 setns */
-	273, /* 347 process_vm_readv */
-	274, /* 348 process_vm_writev */
-	167, /* 349 kcmp */
-	78, /* 350 finit_module */
-	326, /* 351 sched_setattr */
-	320, /* 352 sched_getattr */
-	303, /* 353 renameat2 */
-	330, /* 354 seccomp */
-	128, /* 355 getrandom */
-	198, /* 356 memfd_create */
-	13, /* 357 bpf */
-	55, /* 358 execveat */
-	390, /* 359 socket */
-	392, /* 360 socketpair */
-	12, /* 361 bind */
-	38, /* 362 connect */
-	179, /* 363 listen */
-	3, /* 364 accept4 */
-	137, /* 365 getsockopt */
-	369, /* 366 setsockopt */
-	136, /* 367 getsockname */
-	121, /* 368 getpeername */
-	339, /* 369 sendto */
-	338, /* 370 sendmsg */
-	294, /* 371 recvfrom */
-	297, /* 372 recvmsg */
-	380, /* 373 shutdown */
-	442, /* 374 userfaultfd */
-	197, /* 375 membarrier */
-	207, /* 376 mlock2 */
-	39, /* 377 copy_file_range */
-	269, /* 378 preadv2 */
-	283, /* 379 pwritev2 */
-	262, /* 380 pkey_mprotect */
-	260, /* 381 pkey_alloc */
-	261, /* 382 pkey_free */
-	400, /* 383 statx */
-	10, /* 384 arch_prctl */
-	154, /* 385 io_pgetevents */
-	307, /* 386 rseq */
-	333, /* 393 semget */
-	332, /* 394 semctl */
-	379, /* 395 shmget */
-	377, /* 396 shmctl */
-	376, /* 397 shmat */
-	378, /* 398 shmdt */
-	229, /* 399 msgget */
-	231, /* 400 msgsnd */
-	230, /* 401 msgrcv */
-	228, /* 402 msgctl */
-	29, /* 403 clock_gettime64 */
-	33, /* 404 clock_settime64 */
-	25, /* 405 clock_adjtime64 */
-	27, /* 406 clock_getres_time64 */
-	31, /* 407 clock_nanosleep_time64 */
-	420, /* 408 timer_gettime64 */
-	422, /* 409 timer_settime64 */
-	425, /* 410 timerfd_gettime64 */
-	427, /* 411 timerfd_settime64 */
-	446, /* 412 utimensat_time64 */
-	278, /* 413 pselect6_time64 */
-	265, /* 414 ppoll_time64 */
-	155, /* 416 io_pgetevents_time64 */
-	296, /* 417 recvmmsg_time64 */
-	224, /* 418 mq_timedsend_time64 */
-	222, /* 419 mq_timedreceive_time64 */
-	334, /* 420 semtimedop_time64 */
-	315, /* 421 rt_sigtimedwait_time64 */
-	99, /* 422 futex_time64 */
-	324, /* 423 sched_rr_get_interval_time64 */
-	256, /* 424 pidfd_send_signal */
-	160, /* 425 io_uring_setup */
-	158, /* 426 io_uring_enter */
-	159, /* 427 io_uring_register */
-	247, /* 428 open_tree */
-	214, /* 429 move_mount */
-	86, /* 430 fsopen */
-	83, /* 431 fsconfig */
-	85, /* 432 fsmount */
-	87, /* 433 fspick */
-	255, /* 434 pidfd_open */
-	35, /* 435 clone3 */
-	37, /* 436 close_range */
-	250, /* 437 openat2 */
-	254, /* 438 pidfd_getfd */
-	59, /* 439 faccessat2 */
-	271, /* 440 process_madvise */
-	50, /* 441 epoll_pwait2 */
-	213, /* 442 mount_setattr */
-	286, /* 443 quotactl_fd */
-	172, /* 444 landlock_create_ruleset */
-	171, /* 445 landlock_add_rule */
-	173, /* 446 landlock_restrict_self */
-	199, /* 447 memfd_secret */
-	272, /* 448 process_mrelease */
-	101, /* 449 futex_waitv */
-	341, /* 450 set_mempolicy_home_node */
-	16, /* 451 cachestat */
-	68, /* 452 fchmodat2 */
-	195, /* 453 map_shadow_stack */
-	102, /* 454 futex_wake */
-	100, /* 455 futex_wait */
-	98, /* 456 futex_requeue */
-	399, /* 457 statmount */
-	180, /* 458 listmount */
-	189, /* 459 lsm_get_self_attr */
-	191, /* 460 lsm_set_self_attr */
-	190, /* 461 lsm_list_modules */
-	227, /* 462 mseal */
-	374, /* 463 setxattrat */
-	143, /* 464 getxattrat */
-	182, /* 465 listxattrat */
-	300, /* 466 removexattrat */
-	248, /* 467 open_tree_attr */
-	76, /* 468 file_getattr */
-	77, /* 469 file_setattr */
+	{ 1151, 140 }, /* _llseek */
+	{ 1159, 142 }, /* _newselect */
+	{ 1170, 149 }, /* _sysctl */
+	{ 1185, 364 }, /* accept4 */
+	{ 1193, 33 }, /* access */
+	{ 1200, 51 }, /* acct */
+	{ 1205, 286 }, /* add_key */
+	{ 1213, 124 }, /* adjtimex */
+	{ 1222, 137 }, /* afs_syscall */
+	{ 1234, 27 }, /* alarm */
+	{ 1240, 384 }, /* arch_prctl */
+	{ 1288, 134 }, /* bdflush */
+	{ 1296, 361 }, /* bind */
+	{ 1301, 357 }, /* bpf */
+	{ 1305, 17 }, /* break */
+	{ 1322, 45 }, /* brk */
+	{ 1346, 451 }, /* cachestat */
+	{ 1356, 184 }, /* capget */
+	{ 1363, 185 }, /* capset */
+	{ 1370, 12 }, /* chdir */
+	{ 1376, 15 }, /* chmod */
+	{ 1382, 182 }, /* chown */
+	{ 1388, 212 }, /* chown32 */
+	{ 1396, 61 }, /* chroot */
+	{ 1403, 343 }, /* clock_adjtime */
+	{ 1417, 405 }, /* clock_adjtime64 */
+	{ 1433, 266 }, /* clock_getres */
+	{ 1446, 406 }, /* clock_getres_time64 */
+	{ 1466, 265 }, /* clock_gettime */
+	{ 1480, 403 }, /* clock_gettime64 */
+	{ 1496, 267 }, /* clock_nanosleep */
+	{ 1512, 407 }, /* clock_nanosleep_time64 */
+	{ 1535, 264 }, /* clock_settime */
+	{ 1549, 404 }, /* clock_settime64 */
+	{ 1565, 120 }, /* clone */
+	{ 1571, 435 }, /* clone3 */
+	{ 1578, 6 }, /* close */
+	{ 1584, 436 }, /* close_range */
+	{ 1596, 362 }, /* connect */
+	{ 1604, 377 }, /* copy_file_range */
+	{ 1620, 8 }, /* creat */
+	{ 1626, 127 }, /* create_module */
+	{ 1640, 129 }, /* delete_module */
+	{ 1654, 41 }, /* dup */
+	{ 1658, 63 }, /* dup2 */
+	{ 1663, 330 }, /* dup3 */
+	{ 1668, 254 }, /* epoll_create */
+	{ 1681, 329 }, /* epoll_create1 */
+	{ 1695, 255 }, /* epoll_ctl */
+	{ 1719, 319 }, /* epoll_pwait */
+	{ 1731, 441 }, /* epoll_pwait2 */
+	{ 1744, 256 }, /* epoll_wait */
+	{ 1770, 323 }, /* eventfd */
+	{ 1778, 328 }, /* eventfd2 */
+	{ 1787, 11 }, /* execve */
+	{ 1794, 358 }, /* execveat */
+	{ 1803, 1 }, /* exit */
+	{ 1808, 252 }, /* exit_group */
+	{ 1819, 307 }, /* faccessat */
+	{ 1829, 439 }, /* faccessat2 */
+	{ 1840, 250 }, /* fadvise64 */
+	{ 1850, 272 }, /* fadvise64_64 */
+	{ 1863, 324 }, /* fallocate */
+	{ 1873, 338 }, /* fanotify_init */
+	{ 1887, 339 }, /* fanotify_mark */
+	{ 1901, 133 }, /* fchdir */
+	{ 1908, 94 }, /* fchmod */
+	{ 1915, 306 }, /* fchmodat */
+	{ 1924, 452 }, /* fchmodat2 */
+	{ 1934, 95 }, /* fchown */
+	{ 1941, 207 }, /* fchown32 */
+	{ 1950, 298 }, /* fchownat */
+	{ 1959, 55 }, /* fcntl */
+	{ 1965, 221 }, /* fcntl64 */
+	{ 1973, 148 }, /* fdatasync */
+	{ 1983, 231 }, /* fgetxattr */
+	{ 1993, 468 }, /* file_getattr */
+	{ 2006, 469 }, /* file_setattr */
+	{ 2019, 350 }, /* finit_module */
+	{ 2032, 234 }, /* flistxattr */
+	{ 2043, 143 }, /* flock */
+	{ 2049, 2 }, /* fork */
+	{ 2054, 237 }, /* fremovexattr */
+	{ 2067, 431 }, /* fsconfig */
+	{ 2076, 228 }, /* fsetxattr */
+	{ 2086, 432 }, /* fsmount */
+	{ 2094, 430 }, /* fsopen */
+	{ 2101, 433 }, /* fspick */
+	{ 2108, 108 }, /* fstat */
+	{ 2114, 197 }, /* fstat64 */
+	{ 2122, 300 }, /* fstatat64 */
+	{ 2132, 100 }, /* fstatfs */
+	{ 2140, 269 }, /* fstatfs64 */
+	{ 2150, 118 }, /* fsync */
+	{ 2156, 35 }, /* ftime */
+	{ 2162, 93 }, /* ftruncate */
+	{ 2172, 194 }, /* ftruncate64 */
+	{ 2184, 240 }, /* futex */
+	{ 2190, 456 }, /* futex_requeue */
+	{ 2204, 422 }, /* futex_time64 */
+	{ 2217, 455 }, /* futex_wait */
+	{ 2228, 449 }, /* futex_waitv */
+	{ 2240, 454 }, /* futex_wake */
+	{ 2251, 299 }, /* futimesat */
+	{ 2261, 130 }, /* get_kernel_syms */
+	{ 2277, 275 }, /* get_mempolicy */
+	{ 2291, 312 }, /* get_robust_list */
+	{ 2307, 244 }, /* get_thread_area */
+	{ 2331, 318 }, /* getcpu */
+	{ 2338, 183 }, /* getcwd */
+	{ 2345, 141 }, /* getdents */
+	{ 2354, 220 }, /* getdents64 */
+	{ 2365, 50 }, /* getegid */
+	{ 2373, 202 }, /* getegid32 */
+	{ 2383, 49 }, /* geteuid */
+	{ 2391, 201 }, /* geteuid32 */
+	{ 2401, 47 }, /* getgid */
+	{ 2408, 200 }, /* getgid32 */
+	{ 2417, 80 }, /* getgroups */
+	{ 2427, 205 }, /* getgroups32 */
+	{ 2439, 105 }, /* getitimer */
+	{ 2449, 368 }, /* getpeername */
+	{ 2461, 132 }, /* getpgid */
+	{ 2469, 65 }, /* getpgrp */
+	{ 2477, 20 }, /* getpid */
+	{ 2484, 188 }, /* getpmsg */
+	{ 2492, 64 }, /* getppid */
+	{ 2500, 96 }, /* getpriority */
+	{ 2512, 355 }, /* getrandom */
+	{ 2522, 171 }, /* getresgid */
+	{ 2532, 211 }, /* getresgid32 */
+	{ 2544, 165 }, /* getresuid */
+	{ 2554, 209 }, /* getresuid32 */
+	{ 2566, 76 }, /* getrlimit */
+	{ 2576, 77 }, /* getrusage */
+	{ 2586, 147 }, /* getsid */
+	{ 2593, 367 }, /* getsockname */
+	{ 2605, 365 }, /* getsockopt */
+	{ 2616, 224 }, /* gettid */
+	{ 2623, 78 }, /* gettimeofday */
+	{ 2636, 24 }, /* getuid */
+	{ 2643, 199 }, /* getuid32 */
+	{ 2652, 229 }, /* getxattr */
+	{ 2661, 464 }, /* getxattrat */
+	{ 2672, 32 }, /* gtty */
+	{ 2677, 112 }, /* idle */
+	{ 2682, 128 }, /* init_module */
+	{ 2694, 292 }, /* inotify_add_watch */
+	{ 2712, 291 }, /* inotify_init */
+	{ 2725, 332 }, /* inotify_init1 */
+	{ 2739, 293 }, /* inotify_rm_watch */
+	{ 2756, 249 }, /* io_cancel */
+	{ 2766, 246 }, /* io_destroy */
+	{ 2777, 247 }, /* io_getevents */
+	{ 2790, 385 }, /* io_pgetevents */
+	{ 2804, 416 }, /* io_pgetevents_time64 */
+	{ 2825, 245 }, /* io_setup */
+	{ 2834, 248 }, /* io_submit */
+	{ 2844, 426 }, /* io_uring_enter */
+	{ 2859, 427 }, /* io_uring_register */
+	{ 2877, 425 }, /* io_uring_setup */
+	{ 2892, 54 }, /* ioctl */
+	{ 2898, 101 }, /* ioperm */
+	{ 2905, 110 }, /* iopl */
+	{ 2910, 290 }, /* ioprio_get */
+	{ 2921, 289 }, /* ioprio_set */
+	{ 2932, 117 }, /* ipc */
+	{ 2936, 349 }, /* kcmp */
+	{ 2957, 283 }, /* kexec_load */
+	{ 2968, 288 }, /* keyctl */
+	{ 2975, 37 }, /* kill */
+	{ 2980, 445 }, /* landlock_add_rule */
+	{ 2998, 444 }, /* landlock_create_ruleset */
+	{ 3022, 446 }, /* landlock_restrict_self */
+	{ 3045, 16 }, /* lchown */
+	{ 3052, 198 }, /* lchown32 */
+	{ 3061, 230 }, /* lgetxattr */
+	{ 3071, 9 }, /* link */
+	{ 3076, 303 }, /* linkat */
+	{ 3083, 363 }, /* listen */
+	{ 3090, 458 }, /* listmount */
+	{ 3100, 232 }, /* listxattr */
+	{ 3110, 465 }, /* listxattrat */
+	{ 3122, 233 }, /* llistxattr */
+	{ 3133, 53 }, /* lock */
+	{ 3138, 253 }, /* lookup_dcookie */
+	{ 3153, 236 }, /* lremovexattr */
+	{ 3166, 19 }, /* lseek */
+	{ 3172, 227 }, /* lsetxattr */
+	{ 3182, 459 }, /* lsm_get_self_attr */
+	{ 3200, 461 }, /* lsm_list_modules */
+	{ 3217, 460 }, /* lsm_set_self_attr */
+	{ 3235, 107 }, /* lstat */
+	{ 3241, 196 }, /* lstat64 */
+	{ 3249, 219 }, /* madvise */
+	{ 3257, 453 }, /* map_shadow_stack */
+	{ 3274, 274 }, /* mbind */
+	{ 3280, 375 }, /* membarrier */
+	{ 3291, 356 }, /* memfd_create */
+	{ 3304, 447 }, /* memfd_secret */
+	{ 3317, 294 }, /* migrate_pages */
+	{ 3331, 218 }, /* mincore */
+	{ 3339, 39 }, /* mkdir */
+	{ 3345, 296 }, /* mkdirat */
+	{ 3353, 14 }, /* mknod */
+	{ 3359, 297 }, /* mknodat */
+	{ 3367, 150 }, /* mlock */
+	{ 3373, 376 }, /* mlock2 */
+	{ 3380, 152 }, /* mlockall */
+	{ 3389, 90 }, /* mmap */
+	{ 3394, 192 }, /* mmap2 */
+	{ 3400, 123 }, /* modify_ldt */
+	{ 3411, 21 }, /* mount */
+	{ 3417, 442 }, /* mount_setattr */
+	{ 3431, 429 }, /* move_mount */
+	{ 3442, 317 }, /* move_pages */
+	{ 3453, 125 }, /* mprotect */
+	{ 3462, 56 }, /* mpx */
+	{ 3466, 282 }, /* mq_getsetattr */
+	{ 3480, 281 }, /* mq_notify */
+	{ 3490, 277 }, /* mq_open */
+	{ 3498, 280 }, /* mq_timedreceive */
+	{ 3514, 419 }, /* mq_timedreceive_time64 */
+	{ 3537, 279 }, /* mq_timedsend */
+	{ 3550, 418 }, /* mq_timedsend_time64 */
+	{ 3570, 278 }, /* mq_unlink */
+	{ 3580, 163 }, /* mremap */
+	{ 3587, 462 }, /* mseal */
+	{ 3593, 402 }, /* msgctl */
+	{ 3600, 399 }, /* msgget */
+	{ 3607, 401 }, /* msgrcv */
+	{ 3614, 400 }, /* msgsnd */
+	{ 3621, 144 }, /* msync */
+	{ 3639, 151 }, /* munlock */
+	{ 3647, 153 }, /* munlockall */
+	{ 3658, 91 }, /* munmap */
+	{ 3665, 341 }, /* name_to_handle_at */
+	{ 3683, 162 }, /* nanosleep */
+	{ 3704, 169 }, /* nfsservctl */
+	{ 3715, 34 }, /* nice */
+	{ 3720, 28 }, /* oldfstat */
+	{ 3729, 84 }, /* oldlstat */
+	{ 3738, 59 }, /* oldolduname */
+	{ 3750, 18 }, /* oldstat */
+	{ 3758, 109 }, /* olduname */
+	{ 3767, 5 }, /* open */
+	{ 3772, 342 }, /* open_by_handle_at */
+	{ 3790, 428 }, /* open_tree */
+	{ 3800, 467 }, /* open_tree_attr */
+	{ 3815, 295 }, /* openat */
+	{ 3822, 437 }, /* openat2 */
+	{ 3830, 29 }, /* pause */
+	{ 3884, 336 }, /* perf_event_open */
+	{ 3900, 136 }, /* personality */
+	{ 3912, 438 }, /* pidfd_getfd */
+	{ 3924, 434 }, /* pidfd_open */
+	{ 3935, 424 }, /* pidfd_send_signal */
+	{ 3953, 42 }, /* pipe */
+	{ 3958, 331 }, /* pipe2 */
+	{ 3964, 217 }, /* pivot_root */
+	{ 3975, 381 }, /* pkey_alloc */
+	{ 3986, 382 }, /* pkey_free */
+	{ 3996, 380 }, /* pkey_mprotect */
+	{ 4010, 168 }, /* poll */
+	{ 4015, 309 }, /* ppoll */
+	{ 4021, 414 }, /* ppoll_time64 */
+	{ 4034, 172 }, /* prctl */
+	{ 4040, 180 }, /* pread64 */
+	{ 4048, 333 }, /* preadv */
+	{ 4055, 378 }, /* preadv2 */
+	{ 4063, 340 }, /* prlimit64 */
+	{ 4073, 440 }, /* process_madvise */
+	{ 4089, 448 }, /* process_mrelease */
+	{ 4106, 347 }, /* process_vm_readv */
+	{ 4123, 348 }, /* process_vm_writev */
+	{ 4141, 44 }, /* prof */
+	{ 4146, 98 }, /* profil */
+	{ 4153, 308 }, /* pselect6 */
+	{ 4162, 413 }, /* pselect6_time64 */
+	{ 4178, 26 }, /* ptrace */
+	{ 4185, 189 }, /* putpmsg */
+	{ 4193, 181 }, /* pwrite64 */
+	{ 4202, 334 }, /* pwritev */
+	{ 4210, 379 }, /* pwritev2 */
+	{ 4219, 167 }, /* query_module */
+	{ 4232, 131 }, /* quotactl */
+	{ 4241, 443 }, /* quotactl_fd */
+	{ 4253, 3 }, /* read */
+	{ 4258, 225 }, /* readahead */
+	{ 4268, 89 }, /* readdir */
+	{ 4276, 85 }, /* readlink */
+	{ 4285, 305 }, /* readlinkat */
+	{ 4296, 145 }, /* readv */
+	{ 4302, 88 }, /* reboot */
+	{ 4314, 371 }, /* recvfrom */
+	{ 4323, 337 }, /* recvmmsg */
+	{ 4332, 417 }, /* recvmmsg_time64 */
+	{ 4348, 372 }, /* recvmsg */
+	{ 4356, 257 }, /* remap_file_pages */
+	{ 4373, 235 }, /* removexattr */
+	{ 4385, 466 }, /* removexattrat */
+	{ 4399, 38 }, /* rename */
+	{ 4406, 302 }, /* renameat */
+	{ 4415, 353 }, /* renameat2 */
+	{ 4425, 287 }, /* request_key */
+	{ 4484, 0 }, /* restart_syscall */
+	{ 4533, 40 }, /* rmdir */
+	{ 4539, 386 }, /* rseq */
+	{ 4544, 174 }, /* rt_sigaction */
+	{ 4557, 176 }, /* rt_sigpending */
+	{ 4571, 175 }, /* rt_sigprocmask */
+	{ 4586, 178 }, /* rt_sigqueueinfo */
+	{ 4602, 173 }, /* rt_sigreturn */
+	{ 4615, 179 }, /* rt_sigsuspend */
+	{ 4629, 177 }, /* rt_sigtimedwait */
+	{ 4645, 421 }, /* rt_sigtimedwait_time64 */
+	{ 4668, 335 }, /* rt_tgsigqueueinfo */
+	{ 4781, 159 }, /* sched_get_priority_max */
+	{ 4804, 160 }, /* sched_get_priority_min */
+	{ 4827, 242 }, /* sched_getaffinity */
+	{ 4845, 352 }, /* sched_getattr */
+	{ 4859, 155 }, /* sched_getparam */
+	{ 4874, 157 }, /* sched_getscheduler */
+	{ 4893, 161 }, /* sched_rr_get_interval */
+	{ 4915, 423 }, /* sched_rr_get_interval_time64 */
+	{ 4944, 241 }, /* sched_setaffinity */
+	{ 4962, 351 }, /* sched_setattr */
+	{ 4976, 154 }, /* sched_setparam */
+	{ 4991, 156 }, /* sched_setscheduler */
+	{ 5010, 158 }, /* sched_yield */
+	{ 5022, 354 }, /* seccomp */
+	{ 5039, 82 }, /* select */
+	{ 5046, 394 }, /* semctl */
+	{ 5053, 393 }, /* semget */
+	{ 5077, 420 }, /* semtimedop_time64 */
+	{ 5100, 187 }, /* sendfile */
+	{ 5109, 239 }, /* sendfile64 */
+	{ 5120, 345 }, /* sendmmsg */
+	{ 5129, 370 }, /* sendmsg */
+	{ 5137, 369 }, /* sendto */
+	{ 5144, 276 }, /* set_mempolicy */
+	{ 5158, 450 }, /* set_mempolicy_home_node */
+	{ 5182, 311 }, /* set_robust_list */
+	{ 5198, 243 }, /* set_thread_area */
+	{ 5214, 258 }, /* set_tid_address */
+	{ 5238, 121 }, /* setdomainname */
+	{ 5252, 139 }, /* setfsgid */
+	{ 5261, 216 }, /* setfsgid32 */
+	{ 5272, 138 }, /* setfsuid */
+	{ 5281, 215 }, /* setfsuid32 */
+	{ 5292, 46 }, /* setgid */
+	{ 5299, 214 }, /* setgid32 */
+	{ 5308, 81 }, /* setgroups */
+	{ 5318, 206 }, /* setgroups32 */
+	{ 5330, 74 }, /* sethostname */
+	{ 5342, 104 }, /* setitimer */
+	{ 5352, 346 }, /* setns */
+	{ 5358, 57 }, /* setpgid */
+	{ 5366, 97 }, /* setpriority */
+	{ 5378, 71 }, /* setregid */
+	{ 5387, 204 }, /* setregid32 */
+	{ 5398, 170 }, /* setresgid */
+	{ 5408, 210 }, /* setresgid32 */
+	{ 5420, 164 }, /* setresuid */
+	{ 5430, 208 }, /* setresuid32 */
+	{ 5442, 70 }, /* setreuid */
+	{ 5451, 203 }, /* setreuid32 */
+	{ 5462, 75 }, /* setrlimit */
+	{ 5472, 66 }, /* setsid */
+	{ 5479, 366 }, /* setsockopt */
+	{ 5490, 79 }, /* settimeofday */
+	{ 5503, 23 }, /* setuid */
+	{ 5510, 213 }, /* setuid32 */
+	{ 5519, 226 }, /* setxattr */
+	{ 5528, 463 }, /* setxattrat */
+	{ 5539, 68 }, /* sgetmask */
+	{ 5548, 397 }, /* shmat */
+	{ 5554, 396 }, /* shmctl */
+	{ 5561, 398 }, /* shmdt */
+	{ 5567, 395 }, /* shmget */
+	{ 5574, 373 }, /* shutdown */
+	{ 5583, 67 }, /* sigaction */
+	{ 5593, 186 }, /* sigaltstack */
+	{ 5605, 48 }, /* signal */
+	{ 5612, 321 }, /* signalfd */
+	{ 5621, 327 }, /* signalfd4 */
+	{ 5631, 73 }, /* sigpending */
+	{ 5642, 126 }, /* sigprocmask */
+	{ 5654, 119 }, /* sigreturn */
+	{ 5664, 72 }, /* sigsuspend */
+	{ 5675, 359 }, /* socket */
+	{ 5682, 102 }, /* socketcall */
+	{ 5693, 360 }, /* socketpair */
+	{ 5704, 313 }, /* splice */
+	{ 5730, 69 }, /* ssetmask */
+	{ 5739, 106 }, /* stat */
+	{ 5744, 195 }, /* stat64 */
+	{ 5751, 99 }, /* statfs */
+	{ 5758, 268 }, /* statfs64 */
+	{ 5767, 457 }, /* statmount */
+	{ 5777, 383 }, /* statx */
+	{ 5783, 25 }, /* stime */
+	{ 5789, 31 }, /* stty */
+	{ 5819, 115 }, /* swapoff */
+	{ 5827, 87 }, /* swapon */
+	{ 5848, 83 }, /* symlink */
+	{ 5856, 304 }, /* symlinkat */
+	{ 5866, 36 }, /* sync */
+	{ 5871, 314 }, /* sync_file_range */
+	{ 5904, 344 }, /* syncfs */
+	{ 5940, 135 }, /* sysfs */
+	{ 5946, 116 }, /* sysinfo */
+	{ 5954, 103 }, /* syslog */
+	{ 5969, 315 }, /* tee */
+	{ 5973, 270 }, /* tgkill */
+	{ 5980, 13 }, /* time */
+	{ 5985, 259 }, /* timer_create */
+	{ 5998, 263 }, /* timer_delete */
+	{ 6011, 262 }, /* timer_getoverrun */
+	{ 6028, 261 }, /* timer_gettime */
+	{ 6042, 408 }, /* timer_gettime64 */
+	{ 6058, 260 }, /* timer_settime */
+	{ 6072, 409 }, /* timer_settime64 */
+	{ 6096, 322 }, /* timerfd_create */
+	{ 6111, 326 }, /* timerfd_gettime */
+	{ 6127, 410 }, /* timerfd_gettime64 */
+	{ 6145, 325 }, /* timerfd_settime */
+	{ 6161, 411 }, /* timerfd_settime64 */
+	{ 6179, 43 }, /* times */
+	{ 6185, 238 }, /* tkill */
+	{ 6191, 92 }, /* truncate */
+	{ 6200, 193 }, /* truncate64 */
+	{ 6219, 191 }, /* ugetrlimit */
+	{ 6230, 58 }, /* ulimit */
+	{ 6237, 60 }, /* umask */
+	{ 6243, 22 }, /* umount */
+	{ 6250, 52 }, /* umount2 */
+	{ 6258, 122 }, /* uname */
+	{ 6264, 10 }, /* unlink */
+	{ 6271, 301 }, /* unlinkat */
+	{ 6280, 310 }, /* unshare */
+	{ 6354, 86 }, /* uselib */
+	{ 6361, 374 }, /* userfaultfd */
+	{ 6385, 62 }, /* ustat */
+	{ 6391, 30 }, /* utime */
+	{ 6397, 320 }, /* utimensat */
+	{ 6407, 412 }, /* utimensat_time64 */
+	{ 6424, 271 }, /* utimes */
+	{ 6431, 190 }, /* vfork */
+	{ 6437, 111 }, /* vhangup */
+	{ 6445, 166 }, /* vm86 */
+	{ 6450, 113 }, /* vm86old */
+	{ 6458, 316 }, /* vmsplice */
+	{ 6467, 273 }, /* vserver */
+	{ 6475, 114 }, /* wait4 */
+	{ 6481, 284 }, /* waitid */
+	{ 6488, 7 }, /* waitpid */
+	{ 6496, 4 }, /* write */
+	{ 6502, 146 }, /* writev */
 };

@@ -3,802 +3,401 @@
 
 /* The syscall table of mips64n32, mipsel64n32. */
 const struct sg_syscall sg_table_mips_n32[SG_NSYSCALLS_MIPS_N32] = {
-	{ "_newselect", 6022 },
-	{ "_sysctl", 6152 },
-	{ "accept", 6042 },
-	{ "accept4", 6297 },
-	{ "access", 6020 },
-	{ "acct", 6158 },
-	{ "add_key", 6243 },
-	{ "adjtimex", 6154 },
-	{ "afs_syscall", 6176 },
-	{ "alarm", 6037 },
-	{ "bind", 6048 },
-	{ "bpf", 6319 },
-	{ "brk", 6012 },
-	{ "cachectl", 6198 },
-	{ "cacheflush", 6197 },
-	{ "cachestat", 6451 },
-	{ "capget", 6123 },
-	{ "capset", 6124 },
-	{ "chdir", 6078 },
-	{ "chmod", 6088 },
-	{ "chown", 6090 },
-	{ "chroot", 6156 },
-	{ "clock_adjtime", 6305 },
-	{ "clock_adjtime64", 6405 },
-	{ "clock_getres", 6227 },
-	{ "clock_getres_time64", 6406 },
-	{ "clock_gettime", 6226 },
-	{ "clock_gettime64", 6403 },
-	{ "clock_nanosleep", 6228 },
-	{ "clock_nanosleep_time64", 6407 },
-	{ "clock_settime", 6225 },
-	{ "clock_settime64", 6404 },
-	{ "clone", 6055 },
-	{ "clone3", 6435 },
-	{ "close", 6003 },
-	{ "close_range", 6436 },
-	{ "connect", 6041 },
-	{ "copy_file_range", 6324 },
-	{ "creat", 6083 },
-	{ "create_module", 6167 },
-	{ "delete_module", 6169 },
-	{ "dup", 6031 },
-	{ "dup2", 6032 },
-	{ "dup3", 6290 },
-	{ "epoll_create", 6207 },
-	{ "epoll_create1", 6289 },
-	{ "epoll_ctl", 6208 },
-	{ "epoll_pwait", 6276 },
-	{ "epoll_pwait2", 6441 },
-	{ "epoll_wait", 6209 },
-	{ "eventfd", 6282 },
-	{ "eventfd2", 6288 },
-	{ "execve", 6057 },
-	{ "execveat", 6320 },
-	{ "exit", 6058 },
-	{ "exit_group", 6205 },
-	{ "faccessat", 6263 },
-	{ "faccessat2", 6439 },
-	{ "fadvise64", 6216 },
-	{ "fallocate", 6283 },
-	{ "fanotify_init", 6300 },
-	{ "fanotify_mark", 6301 },
-	{ "fchdir", 6079 },
-	{ "fchmod", 6089 },
-	{ "fchmodat", 6262 },
-	{ "fchmodat2", 6452 },
-	{ "fchown", 6091 },
-	{ "fchownat", 6254 },
-	{ "fcntl", 6070 },
-	{ "fcntl64", 6212 },
-	{ "fdatasync", 6073 },
-	{ "fgetxattr", 6185 },
-	{ "file_getattr", 6468 },
-	{ "file_setattr", 6469 },
-	{ "finit_module", 6312 },
-	{ "flistxattr", 6188 },
-	{ "flock", 6071 },
-	{ "fork", 6056 },
-	{ "fremovexattr", 6191 },
-	{ "fsconfig", 6431 },
-	{ "fsetxattr", 6182 },
-	{ "fsmount", 6432 },
-	{ "fsopen", 6430 },
-	{ "fspick", 6433 },
-	{ "fstat", 6005 },
-	{ "fstatfs", 6135 },
-	{ "fstatfs64", 6218 },
-	{ "fsync", 6072 },
-	{ "ftruncate", 6075 },
-	{ "futex", 6194 },
-	{ "futex_requeue", 6456 },
-	{ "futex_time64", 6422 },
-	{ "futex_wait", 6455 },
-	{ "futex_waitv", 6449 },
-	{ "futex_wake", 6454 },
-	{ "futimesat", 6255 },
-	{ "get_kernel_syms", 6170 },
-	{ "get_mempolicy", 6232 },
-	{ "get_robust_list", 6273 },
-	{ "getcpu", 6275 },
-	{ "getcwd", 6077 },
-	{ "getdents", 6076 },
-	{ "getdents64", 6299 },
-	{ "getegid", 6106 },
-	{ "geteuid", 6105 },
-	{ "getgid", 6102 },
-	{ "getgroups", 6113 },
-	{ "getitimer", 6035 },
-	{ "getpeername", 6051 },
-	{ "getpgid", 6119 },
-	{ "getpgrp", 6109 },
-	{ "getpid", 6038 },
-	{ "getpmsg", 6174 },
-	{ "getppid", 6108 },
-	{ "getpriority", 6137 },
-	{ "getrandom", 6317 },
-	{ "getresgid", 6118 },
-	{ "getresuid", 6116 },
-	{ "getrlimit", 6095 },
-	{ "getrusage", 6096 },
-	{ "getsid", 6122 },
-	{ "getsockname", 6050 },
-	{ "getsockopt", 6054 },
-	{ "gettid", 6178 },
-	{ "gettimeofday", 6094 },
-	{ "getuid", 6100 },
-	{ "getxattr", 6183 },
-	{ "getxattrat", 6464 },
-	{ "init_module", 6168 },
-	{ "inotify_add_watch", 6248 },
-	{ "inotify_init", 6247 },
-	{ "inotify_init1", 6292 },
-	{ "inotify_rm_watch", 6249 },
-	{ "io_cancel", 6204 },
-	{ "io_destroy", 6201 },
-	{ "io_getevents", 6202 },
-	{ "io_pgetevents", 6332 },
-	{ "io_pgetevents_time64", 6416 },
-	{ "io_setup", 6200 },
-	{ "io_submit", 6203 },
-	{ "io_uring_enter", 6426 },
-	{ "io_uring_register", 6427 },
-	{ "io_uring_setup", 6425 },
-	{ "ioctl", 6015 },
-	{ "ioprio_get", 6278 },
-	{ "ioprio_set", 6277 },
-	{ "kcmp", 6311 },
-	{ "kexec_load", 6274 },
-	{ "keyctl", 6245 },
-	{ "kill", 6060 },
-	{ "landlock_add_rule", 6445 },
-	{ "landlock_create_ruleset", 6444 },
-	{ "landlock_restrict_self", 6446 },
-	{ "lchown", 6092 },
-	{ "lgetxattr", 6184 },
-	{ "link", 6084 },
-	{ "linkat", 6259 },
-	{ "listen", 6049 },
-	{ "listmount", 6458 },
-	{ "listxattr", 6186 },
-	{ "listxattrat", 6465 },
-	{ "llistxattr", 6187 },
-	{ "lookup_dcookie", 6206 },
-	{ "lremovexattr", 6190 },
-	{ "lseek", 6008 },
-	{ "lsetxattr", 6181 },
-	{ "lsm_get_self_attr", 6459 },
-	{ "lsm_list_modules", 6461 },
-	{ "lsm_set_self_attr", 6460 },
-	{ "lstat", 6006 },
-	{ "madvise", 6027 },
-	{ "map_shadow_stack", 6453 },
-	{ "mbind", 6231 },
-	{ "membarrier", 6322 },
-	{ "memfd_create", 6318 },
-	{ "migrate_pages", 6250 },
-	{ "mincore", 6026 },
-	{ "mkdir", 6081 },
-	{ "mkdirat", 6252 },
-	{ "mknod", 6131 },
-	{ "mknodat", 6253 },
-	{ "mlock", 6146 },
-	{ "mlock2", 6323 },
-	{ "mlockall", 6148 },
-	{ "mmap", 6009 },
-	{ "mount", 6160 },
-	{ "mount_setattr", 6442 },
-	{ "move_mount", 6429 },
-	{ "move_pages", 6271 },
-	{ "mprotect", 6010 },
-	{ "mq_getsetattr", 6239 },
-	{ "mq_notify", 6238 },
-	{ "mq_open", 6234 },
-	{ "mq_timedreceive", 6237 },
-	{ "mq_timedreceive_time64", 6419 },
-	{ "mq_timedsend", 6236 },
-	{ "mq_timedsend_time64", 6418 },
-	{ "mq_unlink", 6235 },
-	{ "mremap", 6024 },
-	{ "mseal", 6462 },
-	{ "msgctl", 6069 },
-	{ "msgget", 6066 },
-	{ "msgrcv", 6068 },
-	{ "msgsnd", 6067 },
-	{ "msync", 6025 },
-	{ "munlock", 6147 },
-	{ "munlockall", 6149 },
-	{ "munmap", 6011 },
-	{ "name_to_handle_at", 6303 },
-	{ "nanosleep", 6034 },
-	{ "newfstatat", 6256 },
-	{ "nfsservctl", 6173 },
-	{ "open", 6002 },
-	{ "open_by_handle_at", 6304 },
-	{ "open_tree", 6428 },
-	{ "open_tree_attr", 6467 },
-	{ "openat", 6251 },
-	{ "openat2", 6437 },
-	{ "pause", 6033 },
-	{ "perf_event_open", 6296 },
-	{ "personality", 6132 },
-	{ "pidfd_getfd", 6438 },
-	{ "pidfd_open", 6434 },
-	{ "pidfd_send_signal", 6424 },
-	{ "pipe", 6021 },
-	{ "pipe2", 6291 },
-	{ "pivot_root", 6151 },
-	{ "pkey_alloc", 6328 },
-	{ "pkey_free", 6329 },
-	{ "pkey_mprotect", 6327 },
-	{ "poll", 6007 },
-	{ "ppoll", 6265 },
-	{ "ppoll_time64", 6414 },
-	{ "prctl", 6153 },
-	{ "pread64", 6016 },
-	{ "preadv", 6293 },
-	{ "preadv2", 6325 },
-	{ "prlimit64", 6302 },
-	{ "process_madvise", 6440 },
-	{ "process_mrelease", 6448 },
-	{ "process_vm_readv", 6309 },
-	{ "process_vm_writev", 6310 },
-	{ "pselect6", 6264 },
-	{ "pselect6_time64", 6413 },
-	{ "ptrace", 6099 },
-	{ "putpmsg", 6175 },
-	{ "pwrite64", 6017 },
-	{ "pwritev", 6294 },
-	{ "pwritev2", 6326 },
-	{ "query_module", 6171 },
-	{ "quotactl", 6172 },
-	{ "quotactl_fd", 6443 },
-	{ "read", 6000 },
-	{ "readahead", 6179 },
-	{ "readlink", 6087 },
-	{ "readlinkat", 6261 },
-	{ "readv", 6018 },
-	{ "reboot", 6164 },
-	{ "recvfrom", 6044 },
-	{ "recvmmsg", 6298 },
-	{ "recvmmsg_time64", 6417 },
-	{ "recvmsg", 6046 },
-	{ "remap_file_pages", 6210 },
-	{ "removexattr", 6189 },
-	{ "removexattrat", 6466 },
-	{ "rename", 6080 },
-	{ "renameat", 6258 },
-	{ "renameat2", 6315 },
-	{ "request_key", 6244 },
-	{ "reserved177", 6177 },
-	{ "reserved193", 6193 },
-	{ "restart_syscall", 6214 },
-	{ "rmdir", 6082 },
-	{ "rseq", 6331 },
-	{ "rt_sigaction", 6013 },
-	{ "rt_sigpending", 6125 },
-	{ "rt_sigprocmask", 6014 },
-	{ "rt_sigqueueinfo", 6127 },
-	{ "rt_sigreturn", 6211 },
-	{ "rt_sigsuspend", 6128 },
-	{ "rt_sigtimedwait", 6126 },
-	{ "rt_sigtimedwait_time64", 6421 },
-	{ "rt_tgsigqueueinfo", 6295 },
-	{ "sched_get_priority_max", 6143 },
-	{ "sched_get_priority_min", 6144 },
-	{ "sched_getaffinity", 6196 },
-	{ "sched_getattr", 6314 },
-	{ "sched_getparam", 6140 },
-	{ "sched_getscheduler", 6142 },
-	{ "sched_rr_get_interval", 6145 },
-	{ "sched_rr_get_interval_time64", 6423 },
-	{ "sched_setaffinity", 6195 },
-	{ "sched_setattr", 6313 },
-	{ "sched_setparam", 6139 },
-	{ "sched_setscheduler", 6141 },
-	{ "sched_yield", 6023 },
-	{ "seccomp", 6316 },
-	{ "semctl", 6064 },
-	{ "semget", 6062 },
-	{ "semop", 6063 },
-	{ "semtimedop", 6215 },
-	{ "semtimedop_time64", 6420 },
-	{ "sendfile", 6039 },
-	{ "sendfile64", 6219 },
-	{ "sendmmsg", 6307 },
-	{ "sendmsg", 6045 },
-	{ "sendto", 6043 },
-	{ "set_mempolicy", 6233 },
-	{ "set_mempolicy_home_node", 6450 },
-	{ "set_robust_list", 6272 },
-	{ "set_thread_area", 6246 },
-	{ "set_tid_address", 6213 },
-	{ "setdomainname", 6166 },
-	{ "setfsgid", 6121 },
-	{ "setfsuid", 6120 },
-	{ "setgid", 6104 },
-	{ "setgroups", 6114 },
-	{ "sethostname", 6165 },
-	{ "setitimer", 6036 },
-	{ "setns", 6308 },
-	{ "setpgid", 6107 },
-	{ "setpriority", 6138 },
-	{ "setregid", 6112 },
-	{ "setresgid", 6117 },
-	{ "setresuid", 6115 },
-	{ "setreuid", 6111 },
-	{ "setrlimit", 6155 },
-	{ "setsid", 6110 },
-	{ "setsockopt", 6053 },
-	{ "settimeofday", 6159 },
-	{ "setuid", 6103 },
-	{ "setxattr", 6180 },
-	{ "setxattrat", 6463 },
-	{ "shmat", 6029 },
-	{ "shmctl", 6030 },
-	{ "shmdt", 6065 },
-	{ "shmget", 6028 },
-	{ "shutdown", 6047 },
-	{ "sigaltstack", 6129 },
-	{ "signalfd", 6280 },
-	{ "signalfd4", 6287 },
-	{ "socket", 6040 },
-	{ "socketpair", 6052 },
-	{ "splice", 6267 },
-	{ "stat", 6004 },
-	{ "statfs", 6134 },
-	{ "statfs64", 6217 },
-	{ "statmount", 6457 },
-	{ "statx", 6330 },
-	{ "swapoff", 6163 },
-	{ "swapon", 6162 },
-	{ "symlink", 6086 },
-	{ "symlinkat", 6260 },
-	{ "sync", 6157 },
-	{ "sync_file_range", 6268 },
-	{ "syncfs", 6306 },
-	{ "sysfs", 6136 },
-	{ "sysinfo", 6097 },
-	{ "syslog", 6101 },
-	{ "sysmips", 6199 },
-	{ "tee", 6269 },
-	{ "tgkill", 6229 },
-	{ "timer_create", 6220 },
-	{ "timer_delete", 6224 },
-	{ "timer_getoverrun", 6223 },
-	{ "timer_gettime", 6222 },
-	{ "timer_gettime64", 6408 },
-	{ "timer_settime", 6221 },
-	{ "timer_settime64", 6409 },
-	{ "timerfd", 6281 },
-	{ "timerfd_create", 6284 },
-	{ "timerfd_gettime", 6285 },
-	{ "timerfd_gettime64", 6410 },
-	{ "timerfd_settime", 6286 },
-	{ "timerfd_settime64", 6411 },
-	{ "times", 6098 },
-	{ "tkill", 6192 },
-	{ "truncate", 6074 },
-	{ "umask", 6093 },
-	{ "umount2", 6161 },
-	{ "uname", 6061 },
-	{ "unlink", 6085 },
-	{ "unlinkat", 6257 },
-	{ "unshare", 6266 },
-	{ "userfaultfd", 6321 },
-	{ "ustat", 6133 },
-	{ "utime", 6130 },
-	{ "utimensat", 6279 },
-	{ "utimensat_time64", 6412 },
-	{ "utimes", 6230 },
-	{ "vhangup", 6150 },
-	{ "vmsplice", 6270 },
-	{ "vserver", 6240 },
-	{ "wait4", 6059 },
-	{ "waitid", 6241 },
-	{ "write", 6001 },
-	{ "writev", 6019 },
-};
-
-/* Indices into sg_table_mips_n32, by number. */
-const uint16_t sg_table_mips_n32_by_nr[SG_NSYSCALLS_MIPS_N32] = {
-	252, /* 6000 read */
-	395, /* 6001 write */
-	212, /* 6002 open */
-	34, /* 6003 close */
-	344, /* 6004 stat */
-	84, /* 6005 fstat */
-	169, /* 6006 lstat */
-	230, /* 6007 poll */
-	164, /* 6008 lseek */
-	184, /* 6009 mmap */
-	189, /* 6010 mprotect */
-	207, /* 6011 munmap */
-	12, /* 6012 brk */
-	274, /* 6013 rt_sigaction */
-	276, /* 6014 rt_sigprocmask */
-	143, /* 6015 ioctl */
-	234, /* 6016 pread64 */
-	246, /* 6017 pwrite64 */
-	256, /* 6018 readv */
-	396, /* 6019 writev */
-	4, /* 6020 access */
-	224, /* 6021 pipe */
-	0, /* 6022 _newselect */
-	295, /* 6023 sched_yield */
-	198, /* 6024 mremap */
-	204, /* 6025 msync */
-	176, /* 6026 mincore */
-	170, /* 6027 madvise */
-	336, /* 6028 shmget */
-	333, /* 6029 shmat */
-	334, /* 6030 shmctl */
-	41, /* 6031 dup */
-	42, /* 6032 dup2 */
-	218, /* 6033 pause */
-	209, /* 6034 nanosleep */
-	107, /* 6035 getitimer */
-	318, /* 6036 setitimer */
-	9, /* 6037 alarm */
-	111, /* 6038 getpid */
-	302, /* 6039 sendfile */
-	341, /* 6040 socket */
-	36, /* 6041 connect */
-	2, /* 6042 accept */
-	306, /* 6043 sendto */
-	258, /* 6044 recvfrom */
-	305, /* 6045 sendmsg */
-	261, /* 6046 recvmsg */
-	337, /* 6047 shutdown */
-	10, /* 6048 bind */
-	157, /* 6049 listen */
-	121, /* 6050 getsockname */
-	108, /* 6051 getpeername */
-	342, /* 6052 socketpair */
-	328, /* 6053 setsockopt */
-	122, /* 6054 getsockopt */
-	32, /* 6055 clone */
-	77, /* 6056 fork */
-	52, /* 6057 execve */
-	54, /* 6058 exit */
-	393, /* 6059 wait4 */
-	149, /* 6060 kill */
-	380, /* 6061 uname */
-	298, /* 6062 semget */
-	299, /* 6063 semop */
-	297, /* 6064 semctl */
-	335, /* 6065 shmdt */
-	201, /* 6066 msgget */
-	203, /* 6067 msgsnd */
-	202, /* 6068 msgrcv */
-	200, /* 6069 msgctl */
-	68, /* 6070 fcntl */
-	76, /* 6071 flock */
-	87, /* 6072 fsync */
-	70, /* 6073 fdatasync */
-	377, /* 6074 truncate */
-	88, /* 6075 ftruncate */
-	101, /* 6076 getdents */
-	100, /* 6077 getcwd */
-	18, /* 6078 chdir */
-	62, /* 6079 fchdir */
-	265, /* 6080 rename */
-	177, /* 6081 mkdir */
-	272, /* 6082 rmdir */
-	38, /* 6083 creat */
-	155, /* 6084 link */
-	381, /* 6085 unlink */
-	351, /* 6086 symlink */
-	254, /* 6087 readlink */
-	19, /* 6088 chmod */
-	63, /* 6089 fchmod */
-	20, /* 6090 chown */
-	66, /* 6091 fchown */
-	153, /* 6092 lchown */
-	378, /* 6093 umask */
-	124, /* 6094 gettimeofday */
-	118, /* 6095 getrlimit */
-	119, /* 6096 getrusage */
-	357, /* 6097 sysinfo */
-	375, /* 6098 times */
-	244, /* 6099 ptrace */
-	125, /* 6100 getuid */
-	358, /* 6101 syslog */
-	105, /* 6102 getgid */
-	330, /* 6103 setuid */
-	315, /* 6104 setgid */
-	104, /* 6105 geteuid */
-	103, /* 6106 getegid */
-	320, /* 6107 setpgid */
-	113, /* 6108 getppid */
-	110, /* 6109 getpgrp */
-	327, /* 6110 setsid */
-	325, /* 6111 setreuid */
-	322, /* 6112 setregid */
-	106, /* 6113 getgroups */
-	316, /* 6114 setgroups */
-	324, /* 6115 setresuid */
-	117, /* 6116 getresuid */
-	323, /* 6117 setresgid */
-	116, /* 6118 getresgid */
-	109, /* 6119 getpgid */
-	314, /* 6120 setfsuid */
-	313, /* 6121 setfsgid */
-	120, /* 6122 getsid */
-	16, /* 6123 capget */
-	17, /* 6124 capset */
-	275, /* 6125 rt_sigpending */
-	280, /* 6126 rt_sigtimedwait */
-	277, /* 6127 rt_sigqueueinfo */
-	279, /* 6128 rt_sigsuspend */
-	338, /* 6129 sigaltstack */
-	386, /* 6130 utime */
-	179, /* 6131 mknod */
-	220, /* 6132 personality */
-	385, /* 6133 ustat */
-	345, /* 6134 statfs */
-	85, /* 6135 fstatfs */
-	356, /* 6136 sysfs */
-	114, /* 6137 getpriority */
-	321, /* 6138 setpriority */
-	293, /* 6139 sched_setparam */
-	287, /* 6140 sched_getparam */
-	294, /* 6141 sched_setscheduler */
-	288, /* 6142 sched_getscheduler */
-	283, /* 6143 sched_get_priority_max */
-	284, /* 6144 sched_get_priority_min */
-	289, /* 6145 sched_rr_get_interval */
-	181, /* 6146 mlock */
-	205, /* 6147 munlock */
-	183, /* 6148 mlockall */
-	206, /* 6149 munlockall */
-	390, /* 6150 vhangup */
-	226, /* 6151 pivot_root */
-	1, /* 6152 _sysctl */
-	233, /* 6153 prctl */
-	7, /* 6154 adjtimex */
-	326, /* 6155 setrlimit */
-	21, /* 6156 chroot */
-	353, /* 6157 sync */
-	5, /* 6158 acct */
-	329, /* 6159 settimeofday */
-	185, /* 6160 mount */
-	379, /* 6161 umount2 */
-	350, /* 6162 swapon */
-	349, /* 6163 swapoff */
-	257, /* 6164 reboot */
-	317, /* 6165 sethostname */
-	312, /* 6166 setdomainname */
-	39, /* 6167 create_module */
-	128, /* 6168 init_module */
-	40, /* 6169 delete_module */
-	96, /* 6170 get_kernel_syms */
-	249, /* 6171 query_module */
-	250, /* 6172 quotactl */
-	211, /* 6173 nfsservctl */
-	112, /* 6174 getpmsg */
-	245, /* 6175 putpmsg */
-	8, /* 6176 afs_syscall */
-	269, /* 6177 reserved177 */
-	123, /* 6178 gettid */
-	253, /* 6179 readahead */
-	331, /* 6180 setxattr */
-	165, /* 6181 lsetxattr */
-	80, /* 6182 fsetxattr */
-	126, /* 6183 getxattr */
-	154, /* 6184 lgetxattr */
-	71, /* 6185 fgetxattr */
-	159, /* 6186 listxattr */
-	161, /* 6187 llistxattr */
-	75, /* 6188 flistxattr */
-	263, /* 6189 removexattr */
-	163, /* 6190 lremovexattr */
-	78, /* 6191 fremovexattr */
-	376, /* 6192 tkill */
-	270, /* 6193 reserved193 */
-	89, /* 6194 futex */
-	291, /* 6195 sched_setaffinity */
-	285, /* 6196 sched_getaffinity */
-	14, /* 6197 cacheflush */
-	13, /* 6198 cachectl */
-	359, /* 6199 sysmips */
-	138, /* 6200 io_setup */
-	134, /* 6201 io_destroy */
-	135, /* 6202 io_getevents */
-	139, /* 6203 io_submit */
-	133, /* 6204 io_cancel */
-	55, /* 6205 exit_group */
-	162, /* 6206 lookup_dcookie */
-	44, /* 6207 epoll_create */
-	46, /* 6208 epoll_ctl */
-	49, /* 6209 epoll_wait */
-	262, /* 6210 remap_file_pages */
-	278, /* 6211 rt_sigreturn */
-	69, /* 6212 fcntl64 */
-	311, /* 6213 set_tid_address */
-	271, /* 6214 restart_syscall */
-	300, /* 6215 semtimedop */
-	58, /* 6216 fadvise64 */
-	346, /* 6217 statfs64 */
-	86, /* 6218 fstatfs64 */
-	303, /* 6219 sendfile64 */
-	362, /* 6220 timer_create */
-	367, /* 6221 timer_settime */
-	365, /* 6222 timer_gettime */
-	364, /* 6223 timer_getoverrun */
-	363, /* 6224 timer_delete */
-	30, /* 6225 clock_settime */
-	26, /* 6226 clock_gettime */
-	24, /* 6227 clock_getres */
-	28, /* 6228 clock_nanosleep */
-	361, /* 6229 tgkill */
-	389, /* 6230 utimes */
-	172, /* 6231 mbind */
-	97, /* 6232 get_mempolicy */
-	307, /* 6233 set_mempolicy */
-	192, /* 6234 mq_open */
-	197, /* 6235 mq_unlink */
-	195, /* 6236 mq_timedsend */
-	193, /* 6237 mq_timedreceive */
-	191, /* 6238 mq_notify */
-	190, /* 6239 mq_getsetattr */
-	392, /* 6240 vserver */
-	394, /* 6241 waitid */
-	6, /* 6243 add_key */
-	268, /* 6244 request_key */
-	148, /* 6245 keyctl */
-	310, /* 6246 set_thread_area */
-	130, /* 6247 inotify_init */
-	129, /* 6248 inotify_add_watch */
-	132, /* 6249 inotify_rm_watch */
-	175, /* 6250 migrate_pages */
-	216, /* 6251 openat */
-	178, /* 6252 mkdirat */
-	180, /* 6253 mknodat */
-	67, /* 6254 fchownat */
-	95, /* 6255 futimesat */
-	210, /* 6256 newfstatat */
-	382, /* 6257 unlinkat */
-	266, /* 6258 renameat */
-	156, /* 6259 linkat */
-	352, /* 6260 symlinkat */
-	255, /* 6261 readlinkat */
-	64, /* 6262 fchmodat */
-	56, /* 6263 faccessat */
-	242, /* 6264 pselect6 */
-	231, /* 6265 ppoll */
-	383, /* 6266 unshare */
-	343, /* 6267 splice */
-	354, /* 6268 sync_file_range */
-	360, /* 6269 tee */
-	391, /* 6270 vmsplice */
-	188, /* 6271 move_pages */
-	309, /* 6272 set_robust_list */
-	98, /* 6273 get_robust_list */
-	147, /* 6274 kexec_load */
-	99, /* 6275 getcpu */
-	47, /* 6276 epoll_pwait */
-	145, /* 6277 ioprio_set */
-	144, /* 6278 ioprio_get */
-	387, /* 6279 utimensat */
-	339, /* 6280 signalfd */
-	369, /* 6281 timerfd */
-	50, /* 6282 eventfd */
-	59, /* 6283 fallocate */
-	370, /* 6284 timerfd_create */
-	371, /* 6285 timerfd_gettime */
-	373, /* 6286 timerfd_settime */
-	340, /* 6287 signalfd4 */
-	51, /* 6288 eventfd2 */
-	45, /* 6289 epoll_create1 */
-	43, /* 6290 dup3 */
-	225, /* 6291 pipe2 */
-	131, /* 6292 inotify_init1 */
-	235, /* 6293 preadv */
-	247, /* 6294 pwritev */
-	282, /* 6295 rt_tgsigqueueinfo */
-	219, /* 6296 perf_event_open */
-	3, /* 6297 accept4 */
-	259, /* 6298 recvmmsg */
-	102, /* 6299 getdents64 */
-	60, /* 6300 fanotify_init */
-	61, /* 6301 fanotify_mark */
-	237, /* 6302 prlimit64 */
-	208, /* 6303 name_to_handle_at */
-	213, /* 6304 open_by_handle_at */
-	22, /* 6305 clock_adjtime */
-	355, /* 6306 syncfs */
-	304, /* 6307 sendmmsg */
-	319, /* 6308 setns */
-	240, /* 6309 process_vm_readv */
-	241, /* 6310 process_vm_writev */
-	146, /* 6311 kcmp */
-	74, /* 6312 finit_module */
-	292, /* 6313 sched_setattr */
-	286, /* 6314 sched_getattr */
-	267, /* 6315 renameat2 */
-	296, /* 6316 seccomp */
-	115, /* 6317 getrandom */
-	174, /* 6318 memfd_create */
-	11, /* 6319 bpf */
-	53, /* 6320 execveat */
-	384, /* 6321 userfaultfd */
-	173, /* 6322 membarrier */
-	182, /* 6323 mlock2 */
-	37, /* 6324 copy_file_range */
-	236, /* 6325 preadv2 */
-	248, /* 6326 pwritev2 */
-	229, /* 6327 pkey_mprotect */
-	227, /* 6328 pkey_alloc */
-	228, /* 6329 pkey_free */
-	348, /* 6330 statx */
-	273, /* 6331 rseq */
-	136, /* 6332 io_pgetevents */
-	27, /* 6403 clock_gettime64 */
-	31, /* 6404 clock_settime64 */
-	23, /* 6405 clock_adjtime64 */
-	25, /* 6406 clock_getres_time64 */
-	29, /* 6407 clock_nanosleep_time64 */
-	366, /* 6408 timer_gettime64 */
-	368, /* 6409 timer_settime64 */
-	372, /* 6410 timerfd_gettime64 */
-	374, /* 6411 timerfd_settime64 */
-	388, /* 6412 utimensat_time64 */
-	243, /* 6413 pselect6_time64 */
-	232, /* 6414 ppoll_time64 */
-	137, /* 6416 io_pgetevents_time64 */
-	260, /* 6417 recvmmsg_time64 */
-	196, /* 6418 mq_timedsend_time64 */
-	194, /* 6419 mq_timedreceive_time64 */
-	301, /* 6420 semtimedop_time64 */
-	281, /* 6421 rt_sigtimedwait_time64 */
-	91, /* 6422 futex_time64 */
-	290, /* 6423 sched_rr_get_interval_time64 */
-	223, /* 6424 pidfd_send_signal */
-	142, /* 6425 io_uring_setup */
-	140, /* 6426 io_uring_enter */
-	141, /* 6427 io_uring_register */
-	214, /* 6428 open_tree */
-	187, /* 6429 move_mount */
-	82, /* 6430 fsopen */
-	79, /* 6431 fsconfig */
-	81, /* 6432 fsmount */
-	83, /* 6433 fspick */
-	222, /* 6434 pidfd_open */
-	33, /* 6435 clone3 */
-	35, /* 6436 close_range */
-	217, /* 6437 openat2 */
-	221, /* 6438 pidfd_getfd */
-	57, /* 6439 faccessat2 */
-	238, /* 6440 process_madvise */
-	48, /* 6441 epoll_pwait2 */
-	186, /* 6442 mount_setattr */
-	251, /* 6443 quotactl_fd */
-	151, /* 6444 landlock_create_ruleset */
-	150, /* 6445 landlock_add_rule */
-	152, /* 6446 landlock_restrict_self */
-	239, /* 6448 process_mrelease */
-	93, /* 6449 futex_waitv */
-	308, /* 6450 set_mempolicy_home_node */
-	15, /* 6451 cachestat */
-	65, /* 6452 fchmodat2 */
-	171, /* 6453 map_shadow_stack */
-	94, /* 6454 futex_wake */
-	92, /* 6455 futex_wait */
-	90, /* 6456 futex_requeue */
-	347, /* 6457 statmount */
-	158, /* 6458 listmount */
-	166, /* 6459 lsm_get_self_attr */
-	168, /* 6460 lsm_set_self_attr */
-	167, /* 6461 lsm_list_modules */
-	199, /* 6462 mseal */
-	332, /* 6463 setxattrat */
-	127, /* 6464 getxattrat */
-	160, /* 6465 listxattrat */
-	264, /* 6466 removexattrat */
-	215, /* 6467 open_tree_attr */
-	72, /* 6468 file_getattr */
-	73, /* 6469 file_setattr */
+	{ 1159, 6022 }, /* _newselect */
+	{ 1170, 6152 }, /* _sysctl */
+	{ 1178, 6042 }, /* accept */
+	{ 1185, 6297 }, /* accept4 */
+	{ 1193, 6020 }, /* access */
+	{ 1200, 6158 }, /* acct */
+	{ 1205, 6243 }, /* add_key */
+	{ 1213, 6154 }, /* adjtimex */
+	{ 1222, 6176 }, /* afs_syscall */
+	{ 1234, 6037 }, /* alarm */
+	{ 1296, 6048 }, /* bind */
+	{ 1301, 6319 }, /* bpf */
+	{ 1322, 6012 }, /* brk */
+	{ 1326, 6198 }, /* cachectl */
+	{ 1335, 6197 }, /* cacheflush */
+	{ 1346, 6451 }, /* cachestat */
+	{ 1356, 6123 }, /* capget */
+	{ 1363, 6124 }, /* capset */
+	{ 1370, 6078 }, /* chdir */
+	{ 1376, 6088 }, /* chmod */
+	{ 1382, 6090 }, /* chown */
+	{ 1396, 6156 }, /* chroot */
+	{ 1403, 6305 }, /* clock_adjtime */
+	{ 1417, 6405 }, /* clock_adjtime64 */
+	{ 1433, 6227 }, /* clock_getres */
+	{ 1446, 6406 }, /* clock_getres_time64 */
+	{ 1466, 6226 }, /* clock_gettime */
+	{ 1480, 6403 }, /* clock_gettime64 */
+	{ 1496, 6228 }, /* clock_nanosleep */
+	{ 1512, 6407 }, /* clock_nanosleep_time64 */
+	{ 1535, 6225 }, /* clock_settime */
+	{ 1549, 6404 }, /* clock_settime64 */
+	{ 1565, 6055 }, /* clone */
+	{ 1571, 6435 }, /* clone3 */
+	{ 1578, 6003 }, /* close */
+	{ 1584, 6436 }, /* close_range */
+	{ 1596, 6041 }, /* connect */
+	{ 1604, 6324 }, /* copy_file_range */
+	{ 1620, 6083 }, /* creat */
+	{ 1626, 6167 }, /* create_module */
+	{ 1640, 6169 }, /* delete_module */
+	{ 1654, 6031 }, /* dup */
+	{ 1658, 6032 }, /* dup2 */
+	{ 1663, 6290 }, /* dup3 */
+	{ 1668, 6207 }, /* epoll_create */
+	{ 1681, 6289 }, /* epoll_create1 */
+	{ 1695, 6208 }, /* epoll_ctl */
+	{ 1719, 6276 }, /* epoll_pwait */
+	{ 1731, 6441 }, /* epoll_pwait2 */
+	{ 1744, 6209 }, /* epoll_wait */
+	{ 1770, 6282 }, /* eventfd */
+	{ 1778, 6288 }, /* eventfd2 */
+	{ 1787, 6057 }, /* execve */
+	{ 1794, 6320 }, /* execveat */
+	{ 1803, 6058 }, /* exit */
+	{ 1808, 6205 }, /* exit_group */
+	{ 1819, 6263 }, /* faccessat */
+	{ 1829, 6439 }, /* faccessat2 */
+	{ 1840, 6216 }, /* fadvise64 */
+	{ 1863, 6283 }, /* fallocate */
+	{ 1873, 6300 }, /* fanotify_init */
+	{ 1887, 6301 }, /* fanotify_mark */
+	{ 1901, 6079 }, /* fchdir */
+	{ 1908, 6089 }, /* fchmod */
+	{ 1915, 6262 }, /* fchmodat */
+	{ 1924, 6452 }, /* fchmodat2 */
+	{ 1934, 6091 }, /* fchown */
+	{ 1950, 6254 }, /* fchownat */
+	{ 1959, 6070 }, /* fcntl */
+	{ 1965, 6212 }, /* fcntl64 */
+	{ 1973, 6073 }, /* fdatasync */
+	{ 1983, 6185 }, /* fgetxattr */
+	{ 1993, 6468 }, /* file_getattr */
+	{ 2006, 6469 }, /* file_setattr */
+	{ 2019, 6312 }, /* finit_module */
+	{ 2032, 6188 }, /* flistxattr */
+	{ 2043, 6071 }, /* flock */
+	{ 2049, 6056 }, /* fork */
+	{ 2054, 6191 }, /* fremovexattr */
+	{ 2067, 6431 }, /* fsconfig */
+	{ 2076, 6182 }, /* fsetxattr */
+	{ 2086, 6432 }, /* fsmount */
+	{ 2094, 6430 }, /* fsopen */
+	{ 2101, 6433 }, /* fspick */
+	{ 2108, 6005 }, /* fstat */
+	{ 2132, 6135 }, /* fstatfs */
+	{ 2140, 6218 }, /* fstatfs64 */
+	{ 2150, 6072 }, /* fsync */
+	{ 2162, 6075 }, /* ftruncate */
+	{ 2184, 6194 }, /* futex */
+	{ 2190, 6456 }, /* futex_requeue */
+	{ 2204, 6422 }, /* futex_time64 */
+	{ 2217, 6455 }, /* futex_wait */
+	{ 2228, 6449 }, /* futex_waitv */
+	{ 2240, 6454 }, /* futex_wake */
+	{ 2251, 6255 }, /* futimesat */
+	{ 2261, 6170 }, /* get_kernel_syms */
+	{ 2277, 6232 }, /* get_mempolicy */
+	{ 2291, 6273 }, /* get_robust_list */
+	{ 2331, 6275 }, /* getcpu */
+	{ 2338, 6077 }, /* getcwd */
+	{ 2345, 6076 }, /* getdents */
+	{ 2354, 6299 }, /* getdents64 */
+	{ 2365, 6106 }, /* getegid */
+	{ 2383, 6105 }, /* geteuid */
+	{ 2401, 6102 }, /* getgid */
+	{ 2417, 6113 }, /* getgroups */
+	{ 2439, 6035 }, /* getitimer */
+	{ 2449, 6051 }, /* getpeername */
+	{ 2461, 6119 }, /* getpgid */
+	{ 2469, 6109 }, /* getpgrp */
+	{ 2477, 6038 }, /* getpid */
+	{ 2484, 6174 }, /* getpmsg */
+	{ 2492, 6108 }, /* getppid */
+	{ 2500, 6137 }, /* getpriority */
+	{ 2512, 6317 }, /* getrandom */
+	{ 2522, 6118 }, /* getresgid */
+	{ 2544, 6116 }, /* getresuid */
+	{ 2566, 6095 }, /* getrlimit */
+	{ 2576, 6096 }, /* getrusage */
+	{ 2586, 6122 }, /* getsid */
+	{ 2593, 6050 }, /* getsockname */
+	{ 2605, 6054 }, /* getsockopt */
+	{ 2616, 6178 }, /* gettid */
+	{ 2623, 6094 }, /* gettimeofday */
+	{ 2636, 6100 }, /* getuid */
+	{ 2652, 6183 }, /* getxattr */
+	{ 2661, 6464 }, /* getxattrat */
+	{ 2682, 6168 }, /* init_module */
+	{ 2694, 6248 }, /* inotify_add_watch */
+	{ 2712, 6247 }, /* inotify_init */
+	{ 2725, 6292 }, /* inotify_init1 */
+	{ 2739, 6249 }, /* inotify_rm_watch */
+	{ 2756, 6204 }, /* io_cancel */
+	{ 2766, 6201 }, /* io_destroy */
+	{ 2777, 6202 }, /* io_getevents */
+	{ 2790, 6332 }, /* io_pgetevents */
+	{ 2804, 6416 }, /* io_pgetevents_time64 */
+	{ 2825, 6200 }, /* io_setup */
+	{ 2834, 6203 }, /* io_submit */
+	{ 2844, 6426 }, /* io_uring_enter */
+	{ 2859, 6427 }, /* io_uring_register */
+	{ 2877, 6425 }, /* io_uring_setup */
+	{ 2892, 6015 }, /* ioctl */
+	{ 2910, 6278 }, /* ioprio_get */
+	{ 2921, 6277 }, /* ioprio_set */
+	{ 2936, 6311 }, /* kcmp */
+	{ 2957, 6274 }, /* kexec_load */
+	{ 2968, 6245 }, /* keyctl */
+	{ 2975, 6060 }, /* kill */
+	{ 2980, 6445 }, /* landlock_add_rule */
+	{ 2998, 6444 }, /* landlock_create_ruleset */
+	{ 3022, 6446 }, /* landlock_restrict_self */
+	{ 3045, 6092 }, /* lchown */
+	{ 3061, 6184 }, /* lgetxattr */
+	{ 3071, 6084 }, /* link */
+	{ 3076, 6259 }, /* linkat */
+	{ 3083, 6049 }, /* listen */
+	{ 3090, 6458 }, /* listmount */
+	{ 3100, 6186 }, /* listxattr */
+	{ 3110, 6465 }, /* listxattrat */
+	{ 3122, 6187 }, /* llistxattr */
+	{ 3138, 6206 }, /* lookup_dcookie */
+	{ 3153, 6190 }, /* lremovexattr */
+	{ 3166, 6008 }, /* lseek */
+	{ 3172, 6181 }, /* lsetxattr */
+	{ 3182, 6459 }, /* lsm_get_self_attr */
+	{ 3200, 6461 }, /* lsm_list_modules */
+	{ 3217, 6460 }, /* lsm_set_self_attr */
+	{ 3235, 6006 }, /* lstat */
+	{ 3249, 6027 }, /* madvise */
+	{ 3257, 6453 }, /* map_shadow_stack */
+	{ 3274, 6231 }, /* mbind */
+	{ 3280, 6322 }, /* membarrier */
+	{ 3291, 6318 }, /* memfd_create */
+	{ 3317, 6250 }, /* migrate_pages */
+	{ 3331, 6026 }, /* mincore */
+	{ 3339, 6081 }, /* mkdir */
+	{ 3345, 6252 }, /* mkdirat */
+	{ 3353, 6131 }, /* mknod */
+	{ 3359, 6253 }, /* mknodat */
+	{ 3367, 6146 }, /* mlock */
+	{ 3373, 6323 }, /* mlock2 */
+	{ 3380, 6148 }, /* mlockall */
+	{ 3389, 6009 }, /* mmap */
+	{ 3411, 6160 }, /* mount */
+	{ 3417, 6442 }, /* mount_setattr */
+	{ 3431, 6429 }, /* move_mount */
+	{ 3442, 6271 }, /* move_pages */
+	{ 3453, 6010 }, /* mprotect */
+	{ 3466, 6239 }, /* mq_getsetattr */
+	{ 3480, 6238 }, /* mq_notify */
+	{ 3490, 6234 }, /* mq_open */
+	{ 3498, 6237 }, /* mq_timedreceive */
+	{ 3514, 6419 }, /* mq_timedreceive_time64 */
+	{ 3537, 6236 }, /* mq_timedsend */
+	{ 3550, 6418 }, /* mq_timedsend_time64 */
+	{ 3570, 6235 }, /* mq_unlink */
+	{ 3580, 6024 }, /* mremap */
+	{ 3587, 6462 }, /* mseal */
+	{ 3593, 6069 }, /* msgctl */
+	{ 3600, 6066 }, /* msgget */
+	{ 3607, 6068 }, /* msgrcv */
+	{ 3614, 6067 }, /* msgsnd */
+	{ 3621, 6025 }, /* msync */
+	{ 3639, 6147 }, /* munlock */
+	{ 3647, 6149 }, /* munlockall */
+	{ 3658, 6011 }, /* munmap */
+	{ 3665, 6303 }, /* name_to_handle_at */
+	{ 3683, 6034 }, /* nanosleep */
+	{ 3693, 6256 }, /* newfstatat */
+	{ 3704, 6173 }, /* nfsservctl */
+	{ 3767, 6002 }, /* open */
+	{ 3772, 6304 }, /* open_by_handle_at */
+	{ 3790, 6428 }, /* open_tree */
+	{ 3800, 6467 }, /* open_tree_attr */
+	{ 3815, 6251 }, /* openat */
+	{ 3822, 6437 }, /* openat2 */
+	{ 3830, 6033 }, /* pause */
+	{ 3884, 6296 }, /* perf_event_open */
+	{ 3900, 6132 }, /* personality */
+	{ 3912, 6438 }, /* pidfd_getfd */
+	{ 3924, 6434 }, /* pidfd_open */
+	{ 3935, 6424 }, /* pidfd_send_signal */
+	{ 3953, 6021 }, /* pipe */
+	{ 3958, 6291 }, /* pipe2 */
+	{ 3964, 6151 }, /* pivot_root */
+	{ 3975, 6328 }, /* pkey_alloc */
+	{ 3986, 6329 }, /* pkey_free */
+	{ 3996, 6327 }, /* pkey_mprotect */
+	{ 4010, 6007 }, /* poll */
+	{ 4015, 6265 }, /* ppoll */
+	{ 4021, 6414 }, /* ppoll_time64 */
+	{ 4034, 6153 }, /* prctl */
+	{ 4040, 6016 }, /* pread64 */
+	{ 4048, 6293 }, /* preadv */
+	{ 4055, 6325 }, /* preadv2 */
+	{ 4063, 6302 }, /* prlimit64 */
+	{ 4073, 6440 }, /* process_madvise */
+	{ 4089, 6448 }, /* process_mrelease */
+	{ 4106, 6309 }, /* process_vm_readv */
+	{ 4123, 6310 }, /* process_vm_writev */
+	{ 4153, 6264 }, /* pselect6 */
+	{ 4162, 6413 }, /* pselect6_time64 */
+	{ 4178, 6099 }, /* ptrace */
+	{ 4185, 6175 }, /* putpmsg */
+	{ 4193, 6017 }, /* pwrite64 */
+	{ 4202, 6294 }, /* pwritev */
+	{ 4210, 6326 }, /* pwritev2 */
+	{ 4219, 6171 }, /* query_module */
+	{ 4232, 6172 }, /* quotactl */
+	{ 4241, 6443 }, /* quotactl_fd */
+	{ 4253, 6000 }, /* read */
+	{ 4258, 6179 }, /* readahead */
+	{ 4276, 6087 }, /* readlink */
+	{ 4285, 6261 }, /* readlinkat */
+	{ 4296, 6018 }, /* readv */
+	{ 4302, 6164 }, /* reboot */
+	{ 4314, 6044 }, /* recvfrom */
+	{ 4323, 6298 }, /* recvmmsg */
+	{ 4332, 6417 }, /* recvmmsg_time64 */
+	{ 4348, 6046 }, /* recvmsg */
+	{ 4356, 6210 }, /* remap_file_pages */
+	{ 4373, 6189 }, /* removexattr */
+	{ 4385, 6466 }, /* removexattrat */
+	{ 4399, 6080 }, /* rename */
+	{ 4406, 6258 }, /* renameat */
+	{ 4415, 6315 }, /* renameat2 */
+	{ 4425, 6244 }, /* request_key */
+	{ 4437, 6177 }, /* reserved177 */
+	{ 4449, 6193 }, /* reserved193 */
+	{ 4484, 6214 }, /* restart_syscall */
+	{ 4533, 6082 }, /* rmdir */
+	{ 4539, 6331 }, /* rseq */
+	{ 4544, 6013 }, /* rt_sigaction */
+	{ 4557, 6125 }, /* rt_sigpending */
+	{ 4571, 6014 }, /* rt_sigprocmask */
+	{ 4586, 6127 }, /* rt_sigqueueinfo */
+	{ 4602, 6211 }, /* rt_sigreturn */
+	{ 4615, 6128 }, /* rt_sigsuspend */
+	{ 4629, 6126 }, /* rt_sigtimedwait */
+	{ 4645, 6421 }, /* rt_sigtimedwait_time64 */
+	{ 4668, 6295 }, /* rt_tgsigqueueinfo */
+	{ 4781, 6143 }, /* sched_get_priority_max */
+	{ 4804, 6144 }, /* sched_get_priority_min */
+	{ 4827, 6196 }, /* sched_getaffinity */
+	{ 4845, 6314 }, /* sched_getattr */
+	{ 4859, 6140 }, /* sched_getparam */
+	{ 4874, 6142 }, /* sched_getscheduler */
+	{ 4893, 6145 }, /* sched_rr_get_interval */
+	{ 4915, 6423 }, /* sched_rr_get_interval_time64 */
+	{ 4944, 6195 }, /* sched_setaffinity */
+	{ 4962, 6313 }, /* sched_setattr */
+	{ 4976, 6139 }, /* sched_setparam */
+	{ 4991, 6141 }, /* sched_setscheduler */
+	{ 5010, 6023 }, /* sched_yield */
+	{ 5022, 6316 }, /* seccomp */
+	{ 5046, 6064 }, /* semctl */
+	{ 5053, 6062 }, /* semget */
+	{ 5060, 6063 }, /* semop */
+	{ 5066, 6215 }, /* semtimedop */
+	{ 5077, 6420 }, /* semtimedop_time64 */
+	{ 5100, 6039 }, /* sendfile */
+	{ 5109, 6219 }, /* sendfile64 */
+	{ 5120, 6307 }, /* sendmmsg */
+	{ 5129, 6045 }, /* sendmsg */
+	{ 5137, 6043 }, /* sendto */
+	{ 5144, 6233 }, /* set_mempolicy */
+	{ 5158, 6450 }, /* set_mempolicy_home_node */
+	{ 5182, 6272 }, /* set_robust_list */
+	{ 5198, 6246 }, /* set_thread_area */
+	{ 5214, 6213 }, /* set_tid_address */
+	{ 5238, 6166 }, /* setdomainname */
+	{ 5252, 6121 }, /* setfsgid */
+	{ 5272, 6120 }, /* setfsuid */
+	{ 5292, 6104 }, /* setgid */
+	{ 5308, 6114 }, /* setgroups */
+	{ 5330, 6165 }, /* sethostname */
+	{ 5342, 6036 }, /* setitimer */
+	{ 5352, 6308 }, /* setns */
+	{ 5358, 6107 }, /* setpgid */
+	{ 5366, 6138 }, /* setpriority */
+	{ 5378, 6112 }, /* setregid */
+	{ 5398, 6117 }, /* setresgid */
+	{ 5420, 6115 }, /* setresuid */
+	{ 5442, 6111 }, /* setreuid */
+	{ 5462, 6155 }, /* setrlimit */
+	{ 5472, 6110 }, /* setsid */
+	{ 5479, 6053 }, /* setsockopt */
+	{ 5490, 6159 }, /* settimeofday */
+	{ 5503, 6103 }, /* setuid */
+	{ 5519, 6180 }, /* setxattr */
+	{ 5528, 6463 }, /* setxattrat */
+	{ 5548, 6029 }, /* shmat */
+	{ 5554, 6030 }, /* shmctl */
+	{ 5561, 6065 }, /* shmdt */
+	{ 5567, 6028 }, /* shmget */
+	{ 5574, 6047 }, /* shutdown */
+	{ 5593, 6129 }, /* sigaltstack */
+	{ 5612, 6280 }, /* signalfd */
+	{ 5621, 6287 }, /* signalfd4 */
+	{ 5675, 6040 }, /* socket */
+	{ 5693, 6052 }, /* socketpair */
+	{ 5704, 6267 }, /* splice */
+	{ 5739, 6004 }, /* stat */
+	{ 5751, 6134 }, /* statfs */
+	{ 5758, 6217 }, /* statfs64 */
+	{ 5767, 6457 }, /* statmount */
+	{ 5777, 6330 }, /* statx */
+	{ 5819, 6163 }, /* swapoff */
+	{ 5827, 6162 }, /* swapon */
+	{ 5848, 6086 }, /* symlink */
+	{ 5856, 6260 }, /* symlinkat */
+	{ 5866, 6157 }, /* sync */
+	{ 5871, 6268 }, /* sync_file_range */
+	{ 5904, 6306 }, /* syncfs */
+	{ 5940, 6136 }, /* sysfs */
+	{ 5946, 6097 }, /* sysinfo */
+	{ 5954, 6101 }, /* syslog */
+	{ 5961, 6199 }, /* sysmips */
+	{ 5969, 6269 }, /* tee */
+	{ 5973, 6229 }, /* tgkill */
+	{ 5985, 6220 }, /* timer_create */
+	{ 5998, 6224 }, /* timer_delete */
+	{ 6011, 6223 }, /* timer_getoverrun */
+	{ 6028, 6222 }, /* timer_gettime */
+	{ 6042, 6408 }, /* timer_gettime64 */
+	{ 6058, 6221 }, /* timer_settime */
+	{ 6072, 6409 }, /* timer_settime64 */
+	{ 6088, 6281 }, /* timerfd */
+	{ 6096, 6284 }, /* timerfd_create */
+	{ 6111, 6285 }, /* timerfd_gettime */
+	{ 6127, 6410 }, /* timerfd_gettime64 */
+	{ 6145, 6286 }, /* timerfd_settime */
+	{ 6161, 6411 }, /* timerfd_settime64 */
+	{ 6179, 6098 }, /* times */
+	{ 6185, 6192 }, /* tkill */
+	{ 6191, 6074 }, /* truncate */
+	{ 6237, 6093 }, /* umask */
+	{ 6250, 6161 }, /* umount2 */
+	{ 6258, 6061 }, /* uname */
+	{ 6264, 6085 }, /* unlink */
+	{ 6271, 6257 }, /* unlinkat */
+	{ 6280, 6266 }, /* unshare */
+	{ 6361, 6321 }, /* userfaultfd */
+	{ 6385, 6133 }, /* ustat */
+	{ 6391, 6130 }, /* utime */
+	{ 6397, 6279 }, /* utimensat */
+	{ 6407, 6412 }, /* utimensat_time64 */
+	{ 6424, 6230 }, /* utimes */
+	{ 6437, 6150 }, /* vhangup */
+	{ 6458, 6270 }, /* vmsplice */
+	{ 6467, 6240 }, /* vserver */
+	{ 6475, 6059 }, /* wait4 */
+	{ 6481, 6241 }, /* waitid */
+	{ 6496, 6001 }, /* write */
+	{ 6502, 6019 }, /* writev */
 };

@@ -3,754 +3,377 @@
 
 /* The syscall table of mips64, mipsel64. */
 const struct sg_syscall sg_table_mips_n64[SG_NSYSCALLS_MIPS_N64] = {
-	{ "_newselect", 5022 },
-	{ "_sysctl", 5152 },
-	{ "accept", 5042 },
-	{ "accept4", 5293 },
-	{ "access", 5020 },
-	{ "acct", 5158 },
-	{ "add_key", 5239 },
-	{ "adjtimex", 5154 },
-	{ "afs_syscall", 5176 },
-	{ "alarm", 5037 },
-	{ "bind", 5048 },
-	{ "bpf", 5315 },
-	{ "brk", 5012 },
-	{ "cachectl", 5198 },
-	{ "cacheflush", 5197 },
-	{ "cachestat", 5451 },
-	{ "capget", 5123 },
-	{ "capset", 5124 },
-	{ "chdir", 5078 },
-	{ "chmod", 5088 },
-	{ "chown", 5090 },
-	{ "chroot", 5156 },
-	{ "clock_adjtime", 5300 },
-	{ "clock_getres", 5223 },
-	{ "clock_gettime", 5222 },
-	{ "clock_nanosleep", 5224 },
-	{ "clock_settime", 5221 },
-	{ "clone", 5055 },
-	{ "clone3", 5435 },
-	{ "close", 5003 },
-	{ "close_range", 5436 },
-	{ "connect", 5041 },
-	{ "copy_file_range", 5320 },
-	{ "creat", 5083 },
-	{ "create_module", 5167 },
-	{ "delete_module", 5169 },
-	{ "dup", 5031 },
-	{ "dup2", 5032 },
-	{ "dup3", 5286 },
-	{ "epoll_create", 5207 },
-	{ "epoll_create1", 5285 },
-	{ "epoll_ctl", 5208 },
-	{ "epoll_pwait", 5272 },
-	{ "epoll_pwait2", 5441 },
-	{ "epoll_wait", 5209 },
-	{ "eventfd", 5278 },
-	{ "eventfd2", 5284 },
-	{ "execve", 5057 },
-	{ "execveat", 5316 },
-	{ "exit", 5058 },
-	{ "exit_group", 5205 },
-	{ "faccessat", 5259 },
-	{ "faccessat2", 5439 },
-	{ "fadvise64", 5215 },
-	{ "fallocate", 5279 },
-	{ "fanotify_init", 5295 },
-	{ "fanotify_mark", 5296 },
-	{ "fchdir", 5079 },
-	{ "fchmod", 5089 },
-	{ "fchmodat", 5258 },
-	{ "fchmodat2", 5452 },
-	{ "fchown", 5091 },
-	{ "fchownat", 5250 },
-	{ "fcntl", 5070 },
-	{ "fdatasync", 5073 },
-	{ "fgetxattr", 5185 },
-	{ "file_getattr", 5468 },
-	{ "file_setattr", 5469 },
-	{ "finit_module", 5307 },
-	{ "flistxattr", 5188 },
-	{ "flock", 5071 },
-	{ "fork", 5056 },
-	{ "fremovexattr", 5191 },
-	{ "fsconfig", 5431 },
-	{ "fsetxattr", 5182 },
-	{ "fsmount", 5432 },
-	{ "fsopen", 5430 },
-	{ "fspick", 5433 },
-	{ "fstat", 5005 },
-	{ "fstatfs", 5135 },
-	{ "fsync", 5072 },
-	{ "ftruncate", 5075 },
-	{ "futex", 5194 },
-	{ "futex_requeue", 5456 },
-	{ "futex_wait", 5455 },
-	{ "futex_waitv", 5449 },
-	{ "futex_wake", 5454 },
-	{ "futimesat", 5251 },
-	{ "get_kernel_syms", 5170 },
-	{ "get_mempolicy", 5228 },
-	{ "get_robust_list", 5269 },
-	{ "getcpu", 5271 },
-	{ "getcwd", 5077 },
-	{ "getdents", 5076 },
-	{ "getdents64", 5308 },
-	{ "getegid", 5106 },
-	{ "geteuid", 5105 },
-	{ "getgid", 5102 },
-	{ "getgroups", 5113 },
-	{ "getitimer", 5035 },
-	{ "getpeername", 5051 },
-	{ "getpgid", 5119 },
-	{ "getpgrp", 5109 },
-	{ "getpid", 5038 },
-	{ "getpmsg", 5174 },
-	{ "getppid", 5108 },
-	{ "getpriority", 5137 },
-	{ "getrandom", 5313 },
-	{ "getresgid", 5118 },
-	{ "getresuid", 5116 },
-	{ "getrlimit", 5095 },
-	{ "getrusage", 5096 },
-	{ "getsid", 5122 },
-	{ "getsockname", 5050 },
-	{ "getsockopt", 5054 },
-	{ "gettid", 5178 },
-	{ "gettimeofday", 5094 },
-	{ "getuid", 5100 },
-	{ "getxattr", 5183 },
-	{ "getxattrat", 5464 },
-	{ "init_module", 5168 },
-	{ "inotify_add_watch", 5244 },
-	{ "inotify_init", 5243 },
-	{ "inotify_init1", 5288 },
-	{ "inotify_rm_watch", 5245 },
-	{ "io_cancel", 5204 },
-	{ "io_destroy", 5201 },
-	{ "io_getevents", 5202 },
-	{ "io_pgetevents", 5328 },
-	{ "io_setup", 5200 },
-	{ "io_submit", 5203 },
-	{ "io_uring_enter", 5426 },
-	{ "io_uring_register", 5427 },
-	{ "io_uring_setup", 5425 },
-	{ "ioctl", 5015 },
-	{ "ioprio_get", 5274 },
-	{ "ioprio_set", 5273 },
-	{ "kcmp", 5306 },
-	{ "kexec_load", 5270 },
-	{ "keyctl", 5241 },
-	{ "kill", 5060 },
-	{ "landlock_add_rule", 5445 },
-	{ "landlock_create_ruleset", 5444 },
-	{ "landlock_restrict_self", 5446 },
-	{ "lchown", 5092 },
-	{ "lgetxattr", 5184 },
-	{ "link", 5084 },
-	{ "linkat", 5255 },
-	{ "listen", 5049 },
-	{ "listmount", 5458 },
-	{ "listxattr", 5186 },
-	{ "listxattrat", 5465 },
-	{ "llistxattr", 5187 },
-	{ "lookup_dcookie", 5206 },
-	{ "lremovexattr", 5190 },
-	{ "lseek", 5008 },
-	{ "lsetxattr", 5181 },
-	{ "lsm_get_self_attr", 5459 },
-	{ "lsm_list_modules", 5461 },
-	{ "lsm_set_self_attr", 5460 },
-	{ "lstat", 5006 },
-	{ "madvise", 5027 },
-	{ "map_shadow_stack", 5453 },
-	{ "mbind", 5227 },
-	{ "membarrier", 5318 },
-	{ "memfd_create", 5314 },
-	{ "migrate_pages", 5246 },
-	{ "mincore", 5026 },
-	{ "mkdir", 5081 },
-	{ "mkdirat", 5248 },
-	{ "mknod", 5131 },
-	{ "mknodat", 5249 },
-	{ "mlock", 5146 },
-	{ "mlock2", 5319 },
-	{ "mlockall", 5148 },
-	{ "mmap", 5009 },
-	{ "mount", 5160 },
-	{ "mount_setattr", 5442 },
-	{ "move_mount", 5429 },
-	{ "move_pages", 5267 },
-	{ "mprotect", 5010 },
-	{ "mq_getsetattr", 5235 },
-	{ "mq_notify", 5234 },
-	{ "mq_open", 5230 },
-	{ "mq_timedreceive", 5233 },
-	{ "mq_timedsend", 5232 },
-	{ "mq_unlink", 5231 },
-	{ "mremap", 5024 },
-	{ "mseal", 5462 },
-	{ "msgctl", 5069 },
-	{ "msgget", 5066 },
-	{ "msgrcv", 5068 },
-	{ "msgsnd", 5067 },
-	{ "msync", 5025 },
-	{ "munlock", 5147 },
-	{ "munlockall", 5149 },
-	{ "munmap", 5011 },
-	{ "name_to_handle_at", 5298 },
-	{ "nanosleep", 5034 },
-	{ "newfstatat", 5252 },
-	{ "nfsservctl", 5173 },
-	{ "open", 5002 },
-	{ "open_by_handle_at", 5299 },
-	{ "open_tree", 5428 },
-	{ "open_tree_attr", 5467 },
-	{ "openat", 5247 },
-	{ "openat2", 5437 },
-	{ "pause", 5033 },
-	{ "perf_event_open", 5292 },
-	{ "personality", 5132 },
-	{ "pidfd_getfd", 5438 },
-	{ "pidfd_open", 5434 },
-	{ "pidfd_send_signal", 5424 },
-	{ "pipe", 5021 },
-	{ "pipe2", 5287 },
-	{ "pivot_root", 5151 },
-	{ "pkey_alloc", 5324 },
-	{ "pkey_free", 5325 },
-	{ "pkey_mprotect", 5323 },
-	{ "poll", 5007 },
-	{ "ppoll", 5261 },
-	{ "prctl", 5153 },
-	{ "pread64", 5016 },
-	{ "preadv", 5289 },
-	{ "preadv2", 5321 },
-	{ "prlimit64", 5297 },
-	{ "process_madvise", 5440 },
-	{ "process_mrelease", 5448 },
-	{ "process_vm_readv", 5304 },
-	{ "process_vm_writev", 5305 },
-	{ "pselect6", 5260 },
-	{ "ptrace", 5099 },
-	{ "putpmsg", 5175 },
-	{ "pwrite64", 5017 },
-	{ "pwritev", 5290 },
-	{ "pwritev2", 5322 },
-	{ "query_module", 5171 },
-	{ "quotactl", 5172 },
-	{ "quotactl_fd", 5443 },
-	{ "read", 5000 },
-	{ "readahead", 5179 },
-	{ "readlink", 5087 },
-	{ "readlinkat", 5257 },
-	{ "readv", 5018 },
-	{ "reboot", 5164 },
-	{ "recvfrom", 5044 },
-	{ "recvmmsg", 5294 },
-	{ "recvmsg", 5046 },
-	{ "remap_file_pages", 5210 },
-	{ "removexattr", 5189 },
-	{ "removexattrat", 5466 },
-	{ "rename", 5080 },
-	{ "renameat", 5254 },
-	{ "renameat2", 5311 },
-	{ "request_key", 5240 },
-	{ "reserved177", 5177 },
-	{ "reserved193", 5193 },
-	{ "restart_syscall", 5213 },
-	{ "rmdir", 5082 },
-	{ "rseq", 5327 },
-	{ "rt_sigaction", 5013 },
-	{ "rt_sigpending", 5125 },
-	{ "rt_sigprocmask", 5014 },
-	{ "rt_sigqueueinfo", 5127 },
-	{ "rt_sigreturn", 5211 },
-	{ "rt_sigsuspend", 5128 },
-	{ "rt_sigtimedwait", 5126 },
-	{ "rt_tgsigqueueinfo", 5291 },
-	{ "sched_get_priority_max", 5143 },
-	{ "sched_get_priority_min", 5144 },
-	{ "sched_getaffinity", 5196 },
-	{ "sched_getattr", 5310 },
-	{ "sched_getparam", 5140 },
-	{ "sched_getscheduler", 5142 },
-	{ "sched_rr_get_interval", 5145 },
-	{ "sched_setaffinity", 5195 },
-	{ "sched_setattr", 5309 },
-	{ "sched_setparam", 5139 },
-	{ "sched_setscheduler", 5141 },
-	{ "sched_yield", 5023 },
-	{ "seccomp", 5312 },
-	{ "semctl", 5064 },
-	{ "semget", 5062 },
-	{ "semop", 5063 },
-	{ "semtimedop", 5214 },
-	{ "sendfile", 5039 },
-	{ "sendmmsg", 5302 },
-	{ "sendmsg", 5045 },
-	{ "sendto", 5043 },
-	{ "set_mempolicy", 5229 },
-	{ "set_mempolicy_home_node", 5450 },
-	{ "set_robust_list", 5268 },
-	{ "set_thread_area", 5242 },
-	{ "set_tid_address", 5212 },
-	{ "setdomainname", 5166 },
-	{ "setfsgid", 5121 },
-	{ "setfsuid", 5120 },
-	{ "setgid", 5104 },
-	{ "setgroups", 5114 },
-	{ "sethostname", 5165 },
-	{ "setitimer", 5036 },
-	{ "setns", 5303 },
-	{ "setpgid", 5107 },
-	{ "setpriority", 5138 },
-	{ "setregid", 5112 },
-	{ "setresgid", 5117 },
-	{ "setresuid", 5115 },
-	{ "setreuid", 5111 },
-	{ "setrlimit", 5155 },
-	{ "setsid", 5110 },
-	{ "setsockopt", 5053 },
-	{ "settimeofday", 5159 },
-	{ "setuid", 5103 },
-	{ "setxattr", 5180 },
-	{ "setxattrat", 5463 },
-	{ "shmat", 5029 },
-	{ "shmctl", 5030 },
-	{ "shmdt", 5065 },
-	{ "shmget", 5028 },
-	{ "shutdown", 5047 },
-	{ "sigaltstack", 5129 },
-	{ "signalfd", 5276 },
-	{ "signalfd4", 5283 },
-	{ "socket", 5040 },
-	{ "socketpair", 5052 },
-	{ "splice", 5263 },
-	{ "stat", 5004 },
-	{ "statfs", 5134 },
-	{ "statmount", 5457 },
-	{ "statx", 5326 },
-	{ "swapoff", 5163 },
-	{ "swapon", 5162 },
-	{ "symlink", 5086 },
-	{ "symlinkat", 5256 },
-	{ "sync", 5157 },
-	{ "sync_file_range", 5264 },
-	{ "syncfs", 5301 },
-	{ "sysfs", 5136 },
-	{ "sysinfo", 5097 },
-	{ "syslog", 5101 },
-	{ "sysmips", 5199 },
-	{ "tee", 5265 },
-	{ "tgkill", 5225 },
-	{ "timer_create", 5216 },
-	{ "timer_delete", 5220 },
-	{ "timer_getoverrun", 5219 },
-	{ "timer_gettime", 5218 },
-	{ "timer_settime", 5217 },
-	{ "timerfd", 5277 },
-	{ "timerfd_create", 5280 },
-	{ "timerfd_gettime", 5281 },
-	{ "timerfd_settime", 5282 },
-	{ "times", 5098 },
-	{ "tkill", 5192 },
-	{ "truncate", 5074 },
-	{ "umask", 5093 },
-	{ "umount2", 5161 },
-	{ "uname", 5061 },
-	{ "unlink", 5085 },
-	{ "unlinkat", 5253 },
-	{ "unshare", 5262 },
-	{ "userfaultfd", 5317 },
-	{ "ustat", 5133 },
-	{ "utime", 5130 },
-	{ "utimensat", 5275 },
-	{ "utimes", 5226 },
-	{ "vhangup", 5150 },
-	{ "vmsplice", 5266 },
-	{ "vserver", 5236 },
-	{ "wait4", 5059 },
-	{ "waitid", 5237 },
-	{ "write", 5001 },
-	{ "writev", 5019 },
-};
-
-/* Indices into sg_table_mips_n64, by number. */
-const uint16_t sg_table_mips_n64_by_nr[SG_NSYSCALLS_MIPS_N64] = {
-	239, /* 5000 read */
-	371, /* 5001 write */
-	201, /* 5002 open */
-	29, /* 5003 close */
-	326, /* 5004 stat */
-	78, /* 5005 fstat */
-	160, /* 5006 lstat */
-	219, /* 5007 poll */
-	155, /* 5008 lseek */
-	175, /* 5009 mmap */
-	180, /* 5010 mprotect */
-	196, /* 5011 munmap */
-	12, /* 5012 brk */
-	260, /* 5013 rt_sigaction */
-	262, /* 5014 rt_sigprocmask */
-	134, /* 5015 ioctl */
-	222, /* 5016 pread64 */
-	233, /* 5017 pwrite64 */
-	243, /* 5018 readv */
-	372, /* 5019 writev */
-	4, /* 5020 access */
-	213, /* 5021 pipe */
-	0, /* 5022 _newselect */
-	279, /* 5023 sched_yield */
-	187, /* 5024 mremap */
-	193, /* 5025 msync */
-	167, /* 5026 mincore */
-	161, /* 5027 madvise */
-	318, /* 5028 shmget */
-	315, /* 5029 shmat */
-	316, /* 5030 shmctl */
-	36, /* 5031 dup */
-	37, /* 5032 dup2 */
-	207, /* 5033 pause */
-	198, /* 5034 nanosleep */
-	99, /* 5035 getitimer */
-	300, /* 5036 setitimer */
-	9, /* 5037 alarm */
-	103, /* 5038 getpid */
-	285, /* 5039 sendfile */
-	323, /* 5040 socket */
-	31, /* 5041 connect */
-	2, /* 5042 accept */
-	288, /* 5043 sendto */
-	245, /* 5044 recvfrom */
-	287, /* 5045 sendmsg */
-	247, /* 5046 recvmsg */
-	319, /* 5047 shutdown */
-	10, /* 5048 bind */
-	148, /* 5049 listen */
-	113, /* 5050 getsockname */
-	100, /* 5051 getpeername */
-	324, /* 5052 socketpair */
-	310, /* 5053 setsockopt */
-	114, /* 5054 getsockopt */
-	27, /* 5055 clone */
-	71, /* 5056 fork */
-	47, /* 5057 execve */
-	49, /* 5058 exit */
-	369, /* 5059 wait4 */
-	140, /* 5060 kill */
-	357, /* 5061 uname */
-	282, /* 5062 semget */
-	283, /* 5063 semop */
-	281, /* 5064 semctl */
-	317, /* 5065 shmdt */
-	190, /* 5066 msgget */
-	192, /* 5067 msgsnd */
-	191, /* 5068 msgrcv */
-	189, /* 5069 msgctl */
-	63, /* 5070 fcntl */
-	70, /* 5071 flock */
-	80, /* 5072 fsync */
-	64, /* 5073 fdatasync */
-	354, /* 5074 truncate */
-	81, /* 5075 ftruncate */
-	93, /* 5076 getdents */
-	92, /* 5077 getcwd */
-	18, /* 5078 chdir */
-	57, /* 5079 fchdir */
-	251, /* 5080 rename */
-	168, /* 5081 mkdir */
-	258, /* 5082 rmdir */
-	33, /* 5083 creat */
-	146, /* 5084 link */
-	358, /* 5085 unlink */
-	332, /* 5086 symlink */
-	241, /* 5087 readlink */
-	19, /* 5088 chmod */
-	58, /* 5089 fchmod */
-	20, /* 5090 chown */
-	61, /* 5091 fchown */
-	144, /* 5092 lchown */
-	355, /* 5093 umask */
-	116, /* 5094 gettimeofday */
-	110, /* 5095 getrlimit */
-	111, /* 5096 getrusage */
-	338, /* 5097 sysinfo */
-	352, /* 5098 times */
-	231, /* 5099 ptrace */
-	117, /* 5100 getuid */
-	339, /* 5101 syslog */
-	97, /* 5102 getgid */
-	312, /* 5103 setuid */
-	297, /* 5104 setgid */
-	96, /* 5105 geteuid */
-	95, /* 5106 getegid */
-	302, /* 5107 setpgid */
-	105, /* 5108 getppid */
-	102, /* 5109 getpgrp */
-	309, /* 5110 setsid */
-	307, /* 5111 setreuid */
-	304, /* 5112 setregid */
-	98, /* 5113 getgroups */
-	298, /* 5114 setgroups */
-	306, /* 5115 setresuid */
-	109, /* 5116 getresuid */
-	305, /* 5117 setresgid */
-	108, /* 5118 getresgid */
-	101, /* 5119 getpgid */
-	296, /* 5120 setfsuid */
-	295, /* 5121 setfsgid */
-	112, /* 5122 getsid */
-	16, /* 5123 capget */
-	17, /* 5124 capset */
-	261, /* 5125 rt_sigpending */
-	266, /* 5126 rt_sigtimedwait */
-	263, /* 5127 rt_sigqueueinfo */
-	265, /* 5128 rt_sigsuspend */
-	320, /* 5129 sigaltstack */
-	363, /* 5130 utime */
-	170, /* 5131 mknod */
-	209, /* 5132 personality */
-	362, /* 5133 ustat */
-	327, /* 5134 statfs */
-	79, /* 5135 fstatfs */
-	337, /* 5136 sysfs */
-	106, /* 5137 getpriority */
-	303, /* 5138 setpriority */
-	277, /* 5139 sched_setparam */
-	272, /* 5140 sched_getparam */
-	278, /* 5141 sched_setscheduler */
-	273, /* 5142 sched_getscheduler */
-	268, /* 5143 sched_get_priority_max */
-	269, /* 5144 sched_get_priority_min */
-	274, /* 5145 sched_rr_get_interval */
-	172, /* 5146 mlock */
-	194, /* 5147 munlock */
-	174, /* 5148 mlockall */
-	195, /* 5149 munlockall */
-	366, /* 5150 vhangup */
-	215, /* 5151 pivot_root */
-	1, /* 5152 _sysctl */
-	221, /* 5153 prctl */
-	7, /* 5154 adjtimex */
-	308, /* 5155 setrlimit */
-	21, /* 5156 chroot */
-	334, /* 5157 sync */
-	5, /* 5158 acct */
-	311, /* 5159 settimeofday */
-	176, /* 5160 mount */
-	356, /* 5161 umount2 */
-	331, /* 5162 swapon */
-	330, /* 5163 swapoff */
-	244, /* 5164 reboot */
-	299, /* 5165 sethostname */
-	294, /* 5166 setdomainname */
-	34, /* 5167 create_module */
-	120, /* 5168 init_module */
-	35, /* 5169 delete_module */
-	88, /* 5170 get_kernel_syms */
-	236, /* 5171 query_module */
-	237, /* 5172 quotactl */
-	200, /* 5173 nfsservctl */
-	104, /* 5174 getpmsg */
-	232, /* 5175 putpmsg */
-	8, /* 5176 afs_syscall */
-	255, /* 5177 reserved177 */
-	115, /* 5178 gettid */
-	240, /* 5179 readahead */
-	313, /* 5180 setxattr */
-	156, /* 5181 lsetxattr */
-	74, /* 5182 fsetxattr */
-	118, /* 5183 getxattr */
-	145, /* 5184 lgetxattr */
-	65, /* 5185 fgetxattr */
-	150, /* 5186 listxattr */
-	152, /* 5187 llistxattr */
-	69, /* 5188 flistxattr */
-	249, /* 5189 removexattr */
-	154, /* 5190 lremovexattr */
-	72, /* 5191 fremovexattr */
-	353, /* 5192 tkill */
-	256, /* 5193 reserved193 */
-	82, /* 5194 futex */
-	275, /* 5195 sched_setaffinity */
-	270, /* 5196 sched_getaffinity */
-	14, /* 5197 cacheflush */
-	13, /* 5198 cachectl */
-	340, /* 5199 sysmips */
-	129, /* 5200 io_setup */
-	126, /* 5201 io_destroy */
-	127, /* 5202 io_getevents */
-	130, /* 5203 io_submit */
-	125, /* 5204 io_cancel */
-	50, /* 5205 exit_group */
-	153, /* 5206 lookup_dcookie */
-	39, /* 5207 epoll_create */
-	41, /* 5208 epoll_ctl */
-	44, /* 5209 epoll_wait */
-	248, /* 5210 remap_file_pages */
-	264, /* 5211 rt_sigreturn */
-	293, /* 5212 set_tid_address */
-	257, /* 5213 restart_syscall */
-	284, /* 5214 semtimedop */
-	53, /* 5215 fadvise64 */
-	343, /* 5216 timer_create */
-	347, /* 5217 timer_settime */
-	346, /* 5218 timer_gettime */
-	345, /* 5219 timer_getoverrun */
-	344, /* 5220 timer_delete */
-	26, /* 5221 clock_settime */
-	24, /* 5222 clock_gettime */
-	23, /* 5223 clock_getres */
-	25, /* 5224 clock_nanosleep */
-	342, /* 5225 tgkill */
-	365, /* 5226 utimes */
-	163, /* 5227 mbind */
-	89, /* 5228 get_mempolicy */
-	289, /* 5229 set_mempolicy */
-	183, /* 5230 mq_open */
-	186, /* 5231 mq_unlink */
-	185, /* 5232 mq_timedsend */
-	184, /* 5233 mq_timedreceive */
-	182, /* 5234 mq_notify */
-	181, /* 5235 mq_getsetattr */
-	368, /* 5236 vserver */
-	370, /* 5237 waitid */
-	6, /* 5239 add_key */
-	254, /* 5240 request_key */
-	139, /* 5241 keyctl */
-	292, /* 5242 set_thread_area */
-	122, /* 5243 inotify_init */
-	121, /* 5244 inotify_add_watch */
-	124, /* 5245 inotify_rm_watch */
-	166, /* 5246 migrate_pages */
-	205, /* 5247 openat */
-	169, /* 5248 mkdirat */
-	171, /* 5249 mknodat */
-	62, /* 5250 fchownat */
-	87, /* 5251 futimesat */
-	199, /* 5252 newfstatat */
-	359, /* 5253 unlinkat */
-	252, /* 5254 renameat */
-	147, /* 5255 linkat */
-	333, /* 5256 symlinkat */
-	242, /* 5257 readlinkat */
-	59, /* 5258 fchmodat */
-	51, /* 5259 faccessat */
-	230, /* 5260 pselect6 */
-	220, /* 5261 ppoll */
-	360, /* 5262 unshare */
-	325, /* 5263 splice */
-	335, /* 5264 sync_file_range */
-	341, /* 5265 tee */
-	367, /* 5266 vmsplice */
-	179, /* 5267 move_pages */
-	291, /* 5268 set_robust_list */
-	90, /* 5269 get_robust_list */
-	138, /* 5270 kexec_load */
-	91, /* 5271 getcpu */
-	42, /* 5272 epoll_pwait */
-	136, /* 5273 ioprio_set */
-	135, /* 5274 ioprio_get */
-	364, /* 5275 utimensat */
-	321, /* 5276 signalfd */
-	348, /* 5277 timerfd */
-	45, /* 5278 eventfd */
-	54, /* 5279 fallocate */
-	349, /* 5280 timerfd_create */
-	350, /* 5281 timerfd_gettime */
-	351, /* 5282 timerfd_settime */
-	322, /* 5283 signalfd4 */
-	46, /* 5284 eventfd2 */
-	40, /* 5285 epoll_create1 */
-	38, /* 5286 dup3 */
-	214, /* 5287 pipe2 */
-	123, /* 5288 inotify_init1 */
-	223, /* 5289 preadv */
-	234, /* 5290 pwritev */
-	267, /* 5291 rt_tgsigqueueinfo */
-	208, /* 5292 perf_event_open */
-	3, /* 5293 accept4 */
-	246, /* 5294 recvmmsg */
-	55, /* 5295 fanotify_init */
-	56, /* 5296 fanotify_mark */
-	225, /* 5297 prlimit64 */
-	197, /* 5298 name_to_handle_at */
-	202, /* 5299 open_by_handle_at */
-	22, /* 5300 clock_adjtime */
-	336, /* 5301 syncfs */
-	286, /* 5302 sendmmsg */
-	301, /* 5303 setns */
-	228, /* 5304 process_vm_readv */
-	229, /* 5305 process_vm_writev */
-	137, /* 5306 kcmp */
-	68, /* 5307 finit_module */
-	94, /* 5308 getdents64 */
-	276, /* 5309 sched_setattr */
-	271, /* 5310 sched_getattr */
-	253, /* 5311 renameat2 */
-	280, /* 5312 seccomp */
-	107, /* 5313 getrandom */
-	165, /* 5314 memfd_create */
-	11, /* 5315 bpf */
-	48, /* 5316 execveat */
-	361, /* 5317 userfaultfd */
-	164, /* 5318 membarrier */
-	173, /* 5319 mlock2 */
-	32, /* 5320 copy_file_range */
-	224, /* 5321 preadv2 */
-	235, /* 5322 pwritev2 */
-	218, /* 5323 pkey_mprotect */
-	216, /* 5324 pkey_alloc */
-	217, /* 5325 pkey_free */
-	329, /* 5326 statx */
-	259, /* 5327 rseq */
-	128, /* 5328 io_pgetevents */
-	212, /* 5424 pidfd_send_signal */
-	133, /* 5425 io_uring_setup */
-	131, /* 5426 io_uring_enter */
-	132, /* 5427 io_uring_register */
-	203, /* 5428 open_tree */
-	178, /* 5429 move_mount */
-	76, /* 5430 fsopen */
-	73, /* 5431 fsconfig */
-	75, /* 5432 fsmount */
-	77, /* 5433 fspick */
-	211, /* 5434 pidfd_open */
-	28, /* 5435 clone3 */
-	30, /* 5436 close_range */
-	206, /* 5437 openat2 */
-	210, /* 5438 pidfd_getfd */
-	52, /* 5439 faccessat2 */
-	226, /* 5440 process_madvise */
-	43, /* 5441 epoll_pwait2 */
-	177, /* 5442 mount_setattr */
-	238, /* 5443 quotactl_fd */
-	142, /* 5444 landlock_create_ruleset */
-	141, /* 5445 landlock_add_rule */
-	143, /* 5446 landlock_restrict_self */
-	227, /* 5448 process_mrelease */
-	85, /* 5449 futex_waitv */
-	290, /* 5450 set_mempolicy_home_node */
-	15, /* 5451 cachestat */
-	60, /* 5452 fchmodat2 */
-	162, /* 5453 map_shadow_stack */
-	86, /* 5454 futex_wake */
-	84, /* 5455 futex_wait */
-	83, /* 5456 futex_requeue */
-	328, /* 5457 statmount */
-	149, /* 5458 listmount */
-	157, /* 5459 lsm_get_self_attr */
-	159, /* 5460 lsm_set_self_attr */
-	158, /* 5461 lsm_list_modules */
-	188, /* 5462 mseal */
-	314, /* 5463 setxattrat */
-	119, /* 5464 getxattrat */
-	151, /* 5465 listxattrat */
-	250, /* 5466 removexattrat */
-	204, /* 5467 open_tree_attr */
-	66, /* 5468 file_getattr */
-	67, /* 5469 file_setattr */
+	{ 1159, 5022 }, /* _newselect */
+	{ 1170, 5152 }, /* _sysctl */
+	{ 1178, 5042 }, /* accept */
+	{ 1185, 5293 }, /* accept4 */
+	{ 1193, 5020 }, /* access */
+	{ 1200, 5158 }, /* acct */
+	{ 1205, 5239 }, /* add_key */
+	{ 1213, 5154 }, /* adjtimex */
+	{ 1222, 5176 }, /* afs_syscall */
+	{ 1234, 5037 }, /* alarm */
+	{ 1296, 5048 }, /* bind */
+	{ 1301, 5315 }, /* bpf */
+	{ 1322, 5012 }, /* brk */
+	{ 1326, 5198 }, /* cachectl */
+	{ 1335, 5197 }, /* cacheflush */
+	{ 1346, 5451 }, /* cachestat */
+	{ 1356, 5123 }, /* capget */
+	{ 1363, 5124 }, /* capset */
+	{ 1370, 5078 }, /* chdir */
+	{ 1376, 5088 }, /* chmod */
+	{ 1382, 5090 }, /* chown */
+	{ 1396, 5156 }, /* chroot */
+	{ 1403, 5300 }, /* clock_adjtime */
+	{ 1433, 5223 }, /* clock_getres */
+	{ 1466, 5222 }, /* clock_gettime */
+	{ 1496, 5224 }, /* clock_nanosleep */
+	{ 1535, 5221 }, /* clock_settime */
+	{ 1565, 5055 }, /* clone */
+	{ 1571, 5435 }, /* clone3 */
+	{ 1578, 5003 }, /* close */
+	{ 1584, 5436 }, /* close_range */
+	{ 1596, 5041 }, /* connect */
+	{ 1604, 5320 }, /* copy_file_range */
+	{ 1620, 5083 }, /* creat */
+	{ 1626, 5167 }, /* create_module */
+	{ 1640, 5169 }, /* delete_module */
+	{ 1654, 5031 }, /* dup */
+	{ 1658, 5032 }, /* dup2 */
+	{ 1663, 5286 }, /* dup3 */
+	{ 1668, 5207 }, /* epoll_create */
+	{ 1681, 5285 }, /* epoll_create1 */
+	{ 1695, 5208 }, /* epoll_ctl */
+	{ 1719, 5272 }, /* epoll_pwait */
+	{ 1731, 5441 }, /* epoll_pwait2 */
+	{ 1744, 5209 }, /* epoll_wait */
+	{ 1770, 5278 }, /* eventfd */
+	{ 1778, 5284 }, /* eventfd2 */
+	{ 1787, 5057 }, /* execve */
+	{ 1794, 5316 }, /* execveat */
+	{ 1803, 5058 }, /* exit */
+	{ 1808, 5205 }, /* exit_group */
+	{ 1819, 5259 }, /* faccessat */
+	{ 1829, 5439 }, /* faccessat2 */
+	{ 1840, 5215 }, /* fadvise64 */
+	{ 1863, 5279 }, /* fallocate */
+	{ 1873, 5295 }, /* fanotify_init */
+	{ 1887, 5296 }, /* fanotify_mark */
+	{ 1901, 5079 }, /* fchdir */
+	{ 1908, 5089 }, /* fchmod */
+	{ 1915, 5258 }, /* fchmodat */
+	{ 1924, 5452 }, /* fchmodat2 */
+	{ 1934, 5091 }, /* fchown */
+	{ 1950, 5250 }, /* fchownat */
+	{ 1959, 5070 }, /* fcntl */
+	{ 1973, 5073 }, /* fdatasync */
+	{ 1983, 5185 }, /* fgetxattr */
+	{ 1993, 5468 }, /* file_getattr */
+	{ 2006, 5469 }, /* file_setattr */
+	{ 2019, 5307 }, /* finit_module */
+	{ 2032, 5188 }, /* flistxattr */
+	{ 2043, 5071 }, /* flock */
+	{ 2049, 5056 }, /* fork */
+	{ 2054, 5191 }, /* fremovexattr */
+	{ 2067, 5431 }, /* fsconfig */
+	{ 2076, 5182 }, /* fsetxattr */
+	{ 2086, 5432 }, /* fsmount */
+	{ 2094, 5430 }, /* fsopen */
+	{ 2101, 5433 }, /* fspick */
+	{ 2108, 5005 }, /* fstat */
+	{ 2132, 5135 }, /* fstatfs */
+	{ 2150, 5072 }, /* fsync */
+	{ 2162, 5075 }, /* ftruncate */
+	{ 2184, 5194 }, /* futex */
+	{ 2190, 5456 }, /* futex_requeue */
+	{ 2217, 5455 }, /* futex_wait */
+	{ 2228, 5449 }, /* futex_waitv */
+	{ 2240, 5454 }, /* futex_wake */
+	{ 2251, 5251 }, /* futimesat */
+	{ 2261, 5170 }, /* get_kernel_syms */
+	{ 2277, 5228 }, /* get_mempolicy */
+	{ 2291, 5269 }, /* get_robust_list */
+	{ 2331, 5271 }, /* getcpu */
+	{ 2338, 5077 }, /* getcwd */
+	{ 2345, 5076 }, /* getdents */
+	{ 2354, 5308 }, /* getdents64 */
+	{ 2365, 5106 }, /* getegid */
+	{ 2383, 5105 }, /* geteuid */
+	{ 2401, 5102 }, /* getgid */
+	{ 2417, 5113 }, /* getgroups */
+	{ 2439, 5035 }, /* getitimer */
+	{ 2449, 5051 }, /* getpeername */
+	{ 2461, 5119 }, /* getpgid */
+	{ 2469, 5109 }, /* getpgrp */
+	{ 2477, 5038 }, /* getpid */
+	{ 2484, 5174 }, /* getpmsg */
+	{ 2492, 5108 }, /* getppid */
+	{ 2500, 5137 }, /* getpriority */
+	{ 2512, 5313 }, /* getrandom */
+	{ 2522, 5118 }, /* getresgid */
+	{ 2544, 5116 }, /* getresuid */
+	{ 2566, 5095 }, /* getrlimit */
+	{ 2576, 5096 }, /* getrusage */
+	{ 2586, 5122 }, /* getsid */
+	{ 2593, 5050 }, /* getsockname */
+	{ 2605, 5054 }, /* getsockopt */
+	{ 2616, 5178 }, /* gettid */
+	{ 2623, 5094 }, /* gettimeofday */
+	{ 2636, 5100 }, /* getuid */
+	{ 2652, 5183 }, /* getxattr */
+	{ 2661, 5464 }, /* getxattrat */
+	{ 2682, 5168 }, /* init_module */
+	{ 2694, 5244 }, /* inotify_add_watch */
+	{ 2712, 5243 }, /* inotify_init */
+	{ 2725, 5288 }, /* inotify_init1 */
+	{ 2739, 5245 }, /* inotify_rm_watch */
+	{ 2756, 5204 }, /* io_cancel */
+	{ 2766, 5201 }, /* io_destroy */
+	{ 2777, 5202 }, /* io_getevents */
+	{ 2790, 5328 }, /* io_pgetevents */
+	{ 2825, 5200 }, /* io_setup */
+	{ 2834, 5203 }, /* io_submit */
+	{ 2844, 5426 }, /* io_uring_enter */
+	{ 2859, 5427 }, /* io_uring_register */
+	{ 2877, 5425 }, /* io_uring_setup */
+	{ 2892, 5015 }, /* ioctl */
+	{ 2910, 5274 }, /* ioprio_get */
+	{ 2921, 5273 }, /* ioprio_set */
+	{ 2936, 5306 }, /* kcmp */
+	{ 2957, 5270 }, /* kexec_load */
+	{ 2968, 5241 }, /* keyctl */
+	{ 2975, 5060 }, /* kill */
+	{ 2980, 5445 }, /* landlock_add_rule */
+	{ 2998, 5444 }, /* landlock_create_ruleset */
+	{ 3022, 5446 }, /* landlock_restrict_self */
+	{ 3045, 5092 }, /* lchown */
+	{ 3061, 5184 }, /* lgetxattr */
+	{ 3071, 5084 }, /* link */
+	{ 3076, 5255 }, /* linkat */
+	{ 3083, 5049 }, /* listen */
+	{ 3090, 5458 }, /* listmount */
+	{ 3100, 5186 }, /* listxattr */
+	{ 3110, 5465 }, /* listxattrat */
+	{ 3122, 5187 }, /* llistxattr */
+	{ 3138, 5206 }, /* lookup_dcookie */
+	{ 3153, 5190 }, /* lremovexattr */
+	{ 3166, 5008 }, /* lseek */
+	{ 3172, 5181 }, /* lsetxattr */
+	{ 3182, 5459 }, /* lsm_get_self_attr */
+	{ 3200, 5461 }, /* lsm_list_modules */
+	{ 3217, 5460 }, /* lsm_set_self_attr */
+	{ 3235, 5006 }, /* lstat */
+	{ 3249, 5027 }, /* madvise */
+	{ 3257, 5453 }, /* map_shadow_stack */
+	{ 3274, 5227 }, /* mbind */
+	{ 3280, 5318 }, /* membarrier */
+	{ 3291, 5314 }, /* memfd_create */
+	{ 3317, 5246 }, /* migrate_pages */
+	{ 3331, 5026 }, /* mincore */
+	{ 3339, 5081 }, /* mkdir */
+	{ 3345, 5248 }, /* mkdirat */
+	{ 3353, 5131 }, /* mknod */
+	{ 3359, 5249 }, /* mknodat */
+	{ 3367, 5146 }, /* mlock */
+	{ 3373, 5319 }, /* mlock2 */
+	{ 3380, 5148 }, /* mlockall */
+	{ 3389, 5009 }, /* mmap */
+	{ 3411, 5160 }, /* mount */
+	{ 3417, 5442 }, /* mount_setattr */
+	{ 3431, 5429 }, /* move_mount */
+	{ 3442, 5267 }, /* move_pages */
+	{ 3453, 5010 }, /* mprotect */
+	{ 3466, 5235 }, /* mq_getsetattr */
+	{ 3480, 5234 }, /* mq_notify */
+	{ 3490, 5230 }, /* mq_open */
+	{ 3498, 5233 }, /* mq_timedreceive */
+	{ 3537, 5232 }, /* mq_timedsend */
+	{ 3570, 5231 }, /* mq_unlink */
+	{ 3580, 5024 }, /* mremap */
+	{ 3587, 5462 }, /* mseal */
+	{ 3593, 5069 }, /* msgctl */
+	{ 3600, 5066 }, /* msgget */
+	{ 3607, 5068 }, /* msgrcv */
+	{ 3614, 5067 }, /* msgsnd */
+	{ 3621, 5025 }, /* msync */
+	{ 3639, 5147 }, /* munlock */
+	{ 3647, 5149 }, /* munlockall */
+	{ 3658, 5011 }, /* munmap */
+	{ 3665, 5298 }, /* name_to_handle_at */
+	{ 3683, 5034 }, /* nanosleep */
+	{ 3693, 5252 }, /* newfstatat */
+	{ 3704, 5173 }, /* nfsservctl */
+	{ 3767, 5002 }, /* open */
+	{ 3772, 5299 }, /* open_by_handle_at */
+	{ 3790, 5428 }, /* open_tree */
+	{ 3800, 5467 }, /* open_tree_attr */
+	{ 3815, 5247 }, /* openat */
+	{ 3822, 5437 }, /* openat2 */
+	{ 3830, 5033 }, /* pause */
+	{ 3884, 5292 }, /* perf_event_open */
+	{ 3900, 5132 }, /* personality */
+	{ 3912, 5438 }, /* pidfd_getfd */
+	{ 3924, 5434 }, /* pidfd_open */
+	{ 3935, 5424 }, /* pidfd_send_signal */
+	{ 3953, 5021 }, /* pipe */
+	{ 3958, 5287 }, /* pipe2 */
+	{ 3964, 5151 }, /* pivot_root */
+	{ 3975, 5324 }, /* pkey_alloc */
+	{ 3986, 5325 }, /* pkey_free */
+	{ 3996, 5323 }, /* pkey_mprotect */
+	{ 4010, 5007 }, /* poll */
+	{ 4015, 5261 }, /* ppoll */
+	{ 4034, 5153 }, /* prctl */
+	{ 4040, 5016 }, /* pread64 */
+	{ 4048, 5289 }, /* preadv */
+	{ 4055, 5321 }, /* preadv2 */
+	{ 4063, 5297 }, /* prlimit64 */
+	{ 4073, 5440 }, /* process_madvise */
+	{ 4089, 5448 }, /* process_mrelease */
+	{ 4106, 5304 }, /* process_vm_readv */
+	{ 4123, 5305 }, /* process_vm_writev */
+	{ 4153, 5260 }, /* pselect6 */
+	{ 4178, 5099 }, /* ptrace */
+	{ 4185, 5175 }, /* putpmsg */
+	{ 4193, 5017 }, /* pwrite64 */
+	{ 4202, 5290 }, /* pwritev */
+	{ 4210, 5322 }, /* pwritev2 */
+	{ 4219, 5171 }, /* query_module */
+	{ 4232, 5172 }, /* quotactl */
+	{ 4241, 5443 }, /* quotactl_fd */
+	{ 4253, 5000 }, /* read */
+	{ 4258, 5179 }, /* readahead */
+	{ 4276, 5087 }, /* readlink */
+	{ 4285, 5257 }, /* readlinkat */
+	{ 4296, 5018 }, /* readv */
+	{ 4302, 5164 }, /* reboot */
+	{ 4314, 5044 }, /* recvfrom */
+	{ 4323, 5294 }, /* recvmmsg */
+	{ 4348, 5046 }, /* recvmsg */
+	{ 4356, 5210 }, /* remap_file_pages */
+	{ 4373, 5189 }, /* removexattr */
+	{ 4385, 5466 }, /* removexattrat */
+	{ 4399, 5080 }, /* rename */
+	{ 4406, 5254 }, /* renameat */
+	{ 4415, 5311 }, /* renameat2 */
+	{ 4425, 5240 }, /* request_key */
+	{ 4437, 5177 }, /* reserved177 */
+	{ 4449, 5193 }, /* reserved193 */
+	{ 4484, 5213 }, /* restart_syscall */
+	{ 4533, 5082 }, /* rmdir */
+	{ 4539, 5327 }, /* rseq */
+	{ 4544, 5013 }, /* rt_sigaction */
+	{ 4557, 5125 }, /* rt_sigpending */
+	{ 4571, 5014 }, /* rt_sigprocmask */
+	{ 4586, 5127 }, /* rt_sigqueueinfo */
+	{ 4602, 5211 }, /* rt_sigreturn */
+	{ 4615, 5128 }, /* rt_sigsuspend */
+	{ 4629, 5126 }, /* rt_sigtimedwait */
+	{ 4668, 5291 }, /* rt_tgsigqueueinfo */
+	{ 4781, 5143 }, /* sched_get_priority_max */
+	{ 4804, 5144 }, /* sched_get_priority_min */
+	{ 4827, 5196 }, /* sched_getaffinity */
+	{ 4845, 5310 }, /* sched_getattr */
+	{ 4859, 5140 }, /* sched_getparam */
+	{ 4874, 5142 }, /* sched_getscheduler */
+	{ 4893, 5145 }, /* sched_rr_get_interval */
+	{ 4944, 5195 }, /* sched_setaffinity */
+	{ 4962, 5309 }, /* sched_setattr */
+	{ 4976, 5139 }, /* sched_setparam */
+	{ 4991, 5141 }, /* sched_setscheduler */
+	{ 5010, 5023 }, /* sched_yield */
+	{ 5022, 5312 }, /* seccomp */
+	{ 5046, 5064 }, /* semctl */
+	{ 5053, 5062 }, /* semget */
+	{ 5060, 5063 }, /* semop */
+	{ 5066, 5214 }, /* semtimedop */
+	{ 5100, 5039 }, /* sendfile */
+	{ 5120, 5302 }, /* sendmmsg */
+	{ 5129, 5045 }, /* sendmsg */
+	{ 5137, 5043 }, /* sendto */
+	{ 5144, 5229 }, /* set_mempolicy */
+	{ 5158, 5450 }, /* set_mempolicy_home_node */
+	{ 5182, 5268 }, /* set_robust_list */
+	{ 5198, 5242 }, /* set_thread_area */
+	{ 5214, 5212 }, /* set_tid_address */
+	{ 5238, 5166 }, /* setdomainname */
+	{ 5252, 5121 }, /* setfsgid */
+	{ 5272, 5120 }, /* setfsuid */
+	{ 5292, 5104 }, /* setgid */
+	{ 5308, 5114 }, /* setgroups */
+	{ 5330, 5165 }, /* sethostname */
+	{ 5342, 5036 }, /* setitimer */
+	{ 5352, 5303 }, /* setns */
+	{ 5358, 5107 }, /* setpgid */
+	{ 5366, 5138 }, /* setpriority */
+	{ 5378, 5112 }, /* setregid */
+	{ 5398, 5117 }, /* setresgid */
+	{ 5420, 5115 }, /* setresuid */
+	{ 5442, 5111 }, /* setreuid */
+	{ 5462, 5155 }, /* setrlimit */
+	{ 5472, 5110 }, /* setsid */
+	{ 5479, 5053 }, /* setsockopt */
+	{ 5490, 5159 }, /* settimeofday */
+	{ 5503, 5103 }, /* setuid */
+	{ 5519, 5180 }, /* setxattr */
+	{ 5528, 5463 }, /* setxattrat */
+	{ 5548, 5029 }, /* shmat */
+	{ 5554, 5030 }, /* shmctl */
+	{ 5561, 5065 }, /* shmdt */
+	{ 5567, 5028 }, /* shmget */
+	{ 5574, 5047 }, /* shutdown */
+	{ 5593, 5129 }, /* sigaltstack */
+	{ 5612, 5276 }, /* signalfd */
+	{ 5621, 5283 }, /* signalfd4 */
+	{ 5675, 5040 }, /* socket */
+	{ 5693, 5052 }, /* socketpair */
+	{ 5704, 5263 }, /* splice */
+	{ 5739, 5004 }, /* stat */
+	{ 5751, 5134 }, /* statfs */
+	{ 5767, 5457 }, /* statmount */
+	{ 5777, 5326 }, /* statx */
+	{ 5819, 5163 }, /* swapoff */
+	{ 5827, 5162 }, /* swapon */
+	{ 5848, 5086 }, /* symlink */
+	{ 5856, 5256 }, /* symlinkat */
+	{ 5866, 5157 }, /* sync */
+	{ 5871, 5264 }, /* sync_file_range */
+	{ 5904, 5301 }, /* syncfs */
+	{ 5940, 5136 }, /* sysfs */
+	{ 5946, 5097 }, /* sysinfo */
+	{ 5954, 5101 }, /* syslog */
+	{ 5961, 5199 }, /* sysmips */
+	{ 5969, 5265 }, /* tee */
+	{ 5973, 5225 }, /* tgkill */
+	{ 5985, 5216 }, /* timer_create */
+	{ 5998, 5220 }, /* timer_delete */
+	{ 6011, 5219 }, /* timer_getoverrun */
+	{ 6028, 5218 }, /* timer_gettime */
+	{ 6058, 5217 }, /* timer_settime */
+	{ 6088, 5277 }, /* timerfd */
+	{ 6096, 5280 }, /* timerfd_create */
+	{ 6111, 5281 }, /* timerfd_gettime */
+	{ 6145, 5282 }, /* timerfd_settime */
+	{ 6179, 5098 }, /* times */
+	{ 6185, 5192 }, /* tkill */
+	{ 6191, 5074 }, /* truncate */
+	{ 6237, 5093 }, /* umask */
+	{ 6250, 5161 }, /* umount2 */
+	{ 6258, 5061 }, /* uname */
+	{ 6264, 5085 }, /* unlink */
+	{ 6271, 5253 }, /* unlinkat */
+	{ 6280, 5262 }, /* unshare */
+	{ 6361, 5317 }, /* userfaultfd */
+	{ 6385, 5133 }, /* ustat */
+	{ 6391, 5130 }, /* utime */
+	{ 6397, 5275 }, /* utimensat */
+	{ 6424, 5226 }, /* utimes */
+	{ 6437, 5150 }, /* vhangup */
+	{ 6458, 5266 }, /* vmsplice */
+	{ 6467, 5236 }, /* vserver */
+	{ 6475, 5059 }, /* wait4 */
+	{ 6481, 5237 }, /* waitid */
+	{ 6496, 5001 }, /* write */
+	{ 6502, 5019 }, /* writev */
 };

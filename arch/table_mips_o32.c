@@ -3,894 +3,447 @@
 
 /* The syscall table of mips, mipsel. */
 const struct sg_syscall sg_table_mips_o32[SG_NSYSCALLS_MIPS_O32] = {
-	{ "_llseek", 4140 },
-	{ "_newselect", 4142 },
-	{ "_sysctl", 4153 },
-	{ "accept", 4168 },
-	{ "accept4", 4334 },
-	{ "access", 4033 },
-	{ "acct", 4051 },
-	{ "add_key", 4280 },
-	{ "adjtimex", 4124 },
-	{ "afs_syscall", 4137 },
-	{ "alarm", 4027 },
-	{ "bdflush", 4134 },
-	{ "bind", 4169 },
-	{ "bpf", 4355 },
-	{ "break", 4017 },
-	{ "brk", 4045 },
-	{ "cachectl", 4148 },
-	{ "cacheflush", 4147 },
-	{ "cachestat", 4451 },
-	{ "capget", 4204 },
-	{ "capset", 4205 },
-	{ "chdir", 4012 },
-	{ "chmod", 4015 },
-	{ "chown", 4202 },
-	{ "chroot", 4061 },
-	{ "clock_adjtime", 4341 },
-	{ "clock_adjtime64", 4405 },
-	{ "clock_getres", 4264 },
-	{ "clock_getres_time64", 4406 },
-	{ "clock_gettime", 4263 },
-	{ "clock_gettime64", 4403 },
-	{ "clock_nanosleep", 4265 },
-	{ "clock_nanosleep_time64", 4407 },
-	{ "clock_settime", 4262 },
-	{ "clock_settime64", 4404 },
-	{ "clone", 4120 },
-	{ "clone3", 4435 },
-	{ "close", 4006 },
-	{ "close_range", 4436 },
-	{ "connect", 4170 },
-	{ "copy_file_range", 4360 },
-	{ "creat", 4008 },
-	{ "create_module", 4127 },
-	{ "delete_module", 4129 },
-	{ "dup", 4041 },
-	{ "dup2", 4063 },
-	{ "dup3", 4327 },
-	{ "epoll_create", 4248 },
-	{ "epoll_create1", 4326 },
-	{ "epoll_ctl", 4249 },
-	{ "epoll_pwait", 4313 },
-	{ "epoll_pwait2", 4441 },
-	{ "epoll_wait", 4250 },
-	{ "eventfd", 4319 },
-	{ "eventfd2", 4325 },
-	{ "execve", 4011 },
-	{ "execveat", 4356 },
-	{ "exit", 4001 },
-	{ "exit_group", 4246 },
-	{ "faccessat", 4300 },
-	{ "faccessat2", 4439 },
-	{ "fadvise64", 4254 },
-	{ "fallocate", 4320 },
-	{ "fanotify_init", 4336 },
-	{ "fanotify_mark", 4337 },
-	{ "fchdir", 4133 },
-	{ "fchmod", 4094 },
-	{ "fchmodat", 4299 },
-	{ "fchmodat2", 4452 },
-	{ "fchown", 4095 },
-	{ "fchownat", 4291 },
-	{ "fcntl", 4055 },
-	{ "fcntl64", 4220 },
-	{ "fdatasync", 4152 },
-	{ "fgetxattr", 4229 },
-	{ "file_getattr", 4468 },
-	{ "file_setattr", 4469 },
-	{ "finit_module", 4348 },
-	{ "flistxattr", 4232 },
-	{ "flock", 4143 },
-	{ "fork", 4002 },
-	{ "fremovexattr", 4235 },
-	{ "fsconfig", 4431 },
-	{ "fsetxattr", 4226 },
-	{ "fsmount", 4432 },
-	{ "fsopen", 4430 },
-	{ "fspick", 4433 },
-	{ "fstat", 4108 },
-	{ "fstat64", 4215 },
-	{ "fstatat64", 4293 },
-	{ "fstatfs", 4100 },
-	{ "fstatfs64", 4256 },
-	{ "fsync", 4118 },
-	{ "ftime", 4035 },
-	{ "ftruncate", 4093 },
-	{ "ftruncate64", 4212 },
-	{ "futex", 4238 },
-	{ "futex_requeue", 4456 },
-	{ "futex_time64", 4422 },
-	{ "futex_wait", 4455 },
-	{ "futex_waitv", 4449 },
-	{ "futex_wake", 4454 },
-	{ "futimesat", 4292 },
-	{ "get_kernel_syms", 4130 },
-	{ "get_mempolicy", 4269 },
-	{ "get_robust_list", 4310 },
-	{ "getcpu", 4312 },
-	{ "getcwd", 4203 },
-	{ "getdents", 4141 },
-	{ "getdents64", 4219 },
-	{ "getegid", 4050 },
-	{ "geteuid", 4049 },
-	{ "getgid", 4047 },
-	{ "getgroups", 4080 },
-	{ "getitimer", 4105 },
-	{ "getpeername", 4171 },
-	{ "getpgid", 4132 },
-	{ "getpgrp", 4065 },
-	{ "getpid", 4020 },
-	{ "getpmsg", 4208 },
-	{ "getppid", 4064 },
-	{ "getpriority", 4096 },
-	{ "getrandom", 4353 },
-	{ "getresgid", 4191 },
-	{ "getresuid", 4186 },
-	{ "getrlimit", 4076 },
-	{ "getrusage", 4077 },
-	{ "getsid", 4151 },
-	{ "getsockname", 4172 },
-	{ "getsockopt", 4173 },
-	{ "gettid", 4222 },
-	{ "gettimeofday", 4078 },
-	{ "getuid", 4024 },
-	{ "getxattr", 4227 },
-	{ "getxattrat", 4464 },
-	{ "gtty", 4032 },
-	{ "idle", 4112 },
-	{ "init_module", 4128 },
-	{ "inotify_add_watch", 4285 },
-	{ "inotify_init", 4284 },
-	{ "inotify_init1", 4329 },
-	{ "inotify_rm_watch", 4286 },
-	{ "io_cancel", 4245 },
-	{ "io_destroy", 4242 },
-	{ "io_getevents", 4243 },
-	{ "io_pgetevents", 4368 },
-	{ "io_pgetevents_time64", 4416 },
-	{ "io_setup", 4241 },
-	{ "io_submit", 4244 },
-	{ "io_uring_enter", 4426 },
-	{ "io_uring_register", 4427 },
-	{ "io_uring_setup", 4425 },
-	{ "ioctl", 4054 },
-	{ "ioperm", 4101 },
-	{ "iopl", 4110 },
-	{ "ioprio_get", 4315 },
-	{ "ioprio_set", 4314 },
-	{ "ipc", 4117 },
-	{ "kcmp", 4347 },
-	{ "kexec_load", 4311 },
-	{ "keyctl", 4282 },
-	{ "kill", 4037 },
-	{ "landlock_add_rule", 4445 },
-	{ "landlock_create_ruleset", 4444 },
-	{ "landlock_restrict_self", 4446 },
-	{ "lchown", 4016 },
-	{ "lgetxattr", 4228 },
-	{ "link", 4009 },
-	{ "linkat", 4296 },
-	{ "listen", 4174 },
-	{ "listmount", 4458 },
-	{ "listxattr", 4230 },
-	{ "listxattrat", 4465 },
-	{ "llistxattr", 4231 },
-	{ "lock", 4053 },
-	{ "lookup_dcookie", 4247 },
-	{ "lremovexattr", 4234 },
-	{ "lseek", 4019 },
-	{ "lsetxattr", 4225 },
-	{ "lsm_get_self_attr", 4459 },
-	{ "lsm_list_modules", 4461 },
-	{ "lsm_set_self_attr", 4460 },
-	{ "lstat", 4107 },
-	{ "lstat64", 4214 },
-	{ "madvise", 4218 },
-	{ "map_shadow_stack", 4453 },
-	{ "mbind", 4268 },
-	{ "membarrier", 4358 },
-	{ "memfd_create", 4354 },
-	{ "migrate_pages", 4287 },
-	{ "mincore", 4217 },
-	{ "mkdir", 4039 },
-	{ "mkdirat", 4289 },
-	{ "mknod", 4014 },
-	{ "mknodat", 4290 },
-	{ "mlock", 4154 },
-	{ "mlock2", 4359 },
-	{ "mlockall", 4156 },
-	{ "mmap", 4090 },
-	{ "mmap2", 4210 },
-	{ "modify_ldt", 4123 },
-	{ "mount", 4021 },
-	{ "mount_setattr", 4442 },
-	{ "move_mount", 4429 },
-	{ "move_pages", 4308 },
-	{ "mprotect", 4125 },
-	{ "mpx", 4056 },
-	{ "mq_getsetattr", 4276 },
-	{ "mq_notify", 4275 },
-	{ "mq_open", 4271 },
-	{ "mq_timedreceive", 4274 },
-	{ "mq_timedreceive_time64", 4419 },
-	{ "mq_timedsend", 4273 },
-	{ "mq_timedsend_time64", 4418 },
-	{ "mq_unlink", 4272 },
-	{ "mremap", 4167 },
-	{ "mseal", 4462 },
-	{ "msgctl", 4402 },
-	{ "msgget", 4399 },
-	{ "msgrcv", 4401 },
-	{ "msgsnd", 4400 },
-	{ "msync", 4144 },
-	{ "munlock", 4155 },
-	{ "munlockall", 4157 },
-	{ "munmap", 4091 },
-	{ "name_to_handle_at", 4339 },
-	{ "nanosleep", 4166 },
-	{ "nfsservctl", 4189 },
-	{ "nice", 4034 },
-	{ "open", 4005 },
-	{ "open_by_handle_at", 4340 },
-	{ "open_tree", 4428 },
-	{ "open_tree_attr", 4467 },
-	{ "openat", 4288 },
-	{ "openat2", 4437 },
-	{ "pause", 4029 },
-	{ "perf_event_open", 4333 },
-	{ "personality", 4136 },
-	{ "pidfd_getfd", 4438 },
-	{ "pidfd_open", 4434 },
-	{ "pidfd_send_signal", 4424 },
-	{ "pipe", 4042 },
-	{ "pipe2", 4328 },
-	{ "pivot_root", 4216 },
-	{ "pkey_alloc", 4364 },
-	{ "pkey_free", 4365 },
-	{ "pkey_mprotect", 4363 },
-	{ "poll", 4188 },
-	{ "ppoll", 4302 },
-	{ "ppoll_time64", 4414 },
-	{ "prctl", 4192 },
-	{ "pread64", 4200 },
-	{ "preadv", 4330 },
-	{ "preadv2", 4361 },
-	{ "prlimit64", 4338 },
-	{ "process_madvise", 4440 },
-	{ "process_mrelease", 4448 },
-	{ "process_vm_readv", 4345 },
-	{ "process_vm_writev", 4346 },
-	{ "prof", 4044 },
-	{ "profil", 4098 },
-	{ "pselect6", 4301 },
-	{ "pselect6_time64", 4413 },
-	{ "ptrace", 4026 },
-	{ "putpmsg", 4209 },
-	{ "pwrite64", 4201 },
-	{ "pwritev", 4331 },
-	{ "pwritev2", 4362 },
-	{ "query_module", 4187 },
-	{ "quotactl", 4131 },
-	{ "quotactl_fd", 4443 },
-	{ "read", 4003 },
-	{ "readahead", 4223 },
-	{ "readdir", 4089 },
-	{ "readlink", 4085 },
-	{ "readlinkat", 4298 },
-	{ "readv", 4145 },
-	{ "reboot", 4088 },
-	{ "recv", 4175 },
-	{ "recvfrom", 4176 },
-	{ "recvmmsg", 4335 },
-	{ "recvmmsg_time64", 4417 },
-	{ "recvmsg", 4177 },
-	{ "remap_file_pages", 4251 },
-	{ "removexattr", 4233 },
-	{ "removexattrat", 4466 },
-	{ "rename", 4038 },
-	{ "renameat", 4295 },
-	{ "renameat2", 4351 },
-	{ "request_key", 4281 },
-	{ "reserved221", 4221 },
-	{ "reserved82", 4082 },
-	{ "restart_syscall", 4253 },
-	{ "rmdir", 4040 },
-	{ "rseq", 4367 },
-	{ "rt_sigaction", 4194 },
-	{ "rt_sigpending", 4196 },
-	{ "rt_sigprocmask", 4195 },
-	{ "rt_sigqueueinfo", 4198 },
-	{ "rt_sigreturn", 4193 },
-	{ "rt_sigsuspend", 4199 },
-	{ "rt_sigtimedwait", 4197 },
-	{ "rt_sigtimedwait_time64", 4421 },
-	{ "rt_tgsigqueueinfo", 4332 },
-	{ "sched_get_priority_max", 4163 },
-	{ "sched_get_priority_min", 4164 },
-	{ "sched_getaffinity", 4240 },
-	{ "sched_getattr", 4350 },
-	{ "sched_getparam", 4159 },
-	{ "sched_getscheduler", 4161 },
-	{ "sched_rr_get_interval", 4165 },
-	{ "sched_rr_get_interval_time64", 4423 },
-	{ "sched_setaffinity", 4239 },
-	{ "sched_setattr", 4349 },
-	{ "sched_setparam", 4158 },
-	{ "sched_setscheduler", 4160 },
-	{ "sched_yield", 4162 },
-	{ "seccomp", 4352 },
-	{ "semctl", 4394 },
-	{ "semget", 4393 },
-	{ "semtimedop_time64", 4420 },
-	{ "send", 4178 },
-	{ "sendfile", 4207 },
-	{ "sendfile64", 4237 },
-	{ "sendmmsg", 4343 },
-	{ "sendmsg", 4179 },
-	{ "sendto", 4180 },
-	{ "set_mempolicy", 4270 },
-	{ "set_mempolicy_home_node", 4450 },
-	{ "set_robust_list", 4309 },
-	{ "set_thread_area", 4283 },
-	{ "set_tid_address", 4252 },
-	{ "setdomainname", 4121 },
-	{ "setfsgid", 4139 },
-	{ "setfsuid", 4138 },
-	{ "setgid", 4046 },
-	{ "setgroups", 4081 },
-	{ "sethostname", 4074 },
-	{ "setitimer", 4104 },
-	{ "setns", 4344 },
-	{ "setpgid", 4057 },
-	{ "setpriority", 4097 },
-	{ "setregid", 4071 },
-	{ "setresgid", 4190 },
-	{ "setresuid", 4185 },
-	{ "setreuid", 4070 },
-	{ "setrlimit", 4075 },
-	{ "setsid", 4066 },
-	{ "setsockopt", 4181 },
-	{ "settimeofday", 4079 },
-	{ "setuid", 4023 },
-	{ "setxattr", 4224 },
-	{ "setxattrat", 4463 },
-	{ "sgetmask", 4068 },
-	{ "shmat", 4397 },
-	{ "shmctl", 4396 },
-	{ "shmdt", 4398 },
-	{ "shmget", 4395 },
-	{ "shutdown", 4182 },
-	{ "sigaction", 4067 },
-	{ "sigaltstack", 4206 },
-	{ "signal", 4048 },
-	{ "signalfd", 4317 },
-	{ "signalfd4", 4324 },
-	{ "sigpending", 4073 },
-	{ "sigprocmask", 4126 },
-	{ "sigreturn", 4119 },
-	{ "sigsuspend", 4072 },
-	{ "socket", 4183 },
-	{ "socketcall", 4102 },
-	{ "socketpair", 4184 },
-	{ "splice", 4304 },
-	{ "ssetmask", 4069 },
-	{ "stat", 4106 },
-	{ "stat64", 4213 },
-	{ "statfs", 4099 },
-	{ "statfs64", 4255 },
-	{ "statmount", 4457 },
-	{ "statx", 4366 },
-	{ "stime", 4025 },
-	{ "stty", 4031 },
-	{ "swapoff", 4115 },
-	{ "swapon", 4087 },
-	{ "symlink", 4083 },
-	{ "symlinkat", 4297 },
-	{ "sync", 4036 },
-	{ "sync_file_range", 4305 },
-	{ "syncfs", 4342 },
-	{ "syscall", 4000 },
-	{ "sysfs", 4135 },
-	{ "sysinfo", 4116 },
-	{ "syslog", 4103 },
-	{ "sysmips", 4149 },
-	{ "tee", 4306 },
-	{ "tgkill", 4266 },
-	{ "time", 4013 },
-	{ "timer_create", 4257 },
-	{ "timer_delete", 4261 },
-	{ "timer_getoverrun", 4260 },
-	{ "timer_gettime", 4259 },
-	{ "timer_gettime64", 4408 },
-	{ "timer_settime", 4258 },
-	{ "timer_settime64", 4409 },
-	{ "timerfd", 4318 },
-	{ "timerfd_create", 4321 },
-	{ "timerfd_gettime", 4322 },
-	{ "timerfd_gettime64", 4410 },
-	{ "timerfd_settime", 4323 },
-	{ "timerfd_settime64", 4411 },
-	{ "times", 4043 },
-	{ "tkill", 4236 },
-	{ "truncate", 4092 },
-	{ "truncate64", 4211 },
-	{ "ulimit", 4058 },
-	{ "umask", 4060 },
-	{ "umount", 4022 },
-	{ "umount2", 4052 },
-	{ "uname", 4122 },
-	{ "unlink", 4010 },
-	{ "unlinkat", 4294 },
-	{ "unshare", 4303 },
-	{ "unused109", 4109 },
-	{ "unused150", 4150 },
-	{ "unused18", 4018 },
-	{ "unused28", 4028 },
-	{ "unused59", 4059 },
-	{ "unused84", 4084 },
-	{ "uselib", 4086 },
-	{ "userfaultfd", 4357 },
-	{ "ustat", 4062 },
-	{ "utime", 4030 },
-	{ "utimensat", 4316 },
-	{ "utimensat_time64", 4412 },
-	{ "utimes", 4267 },
-	{ "vhangup", 4111 },
-	{ "vm86", 4113 },
-	{ "vmsplice", 4307 },
-	{ "vserver", 4277 },
-	{ "wait4", 4114 },
-	{ "waitid", 4278 },
-	{ "waitpid", 4007 },
-	{ "write", 4004 },
-	{ "writev", 4146 },
-};
-
-/* Indices into sg_table_mips_o32, by number. */
-const uint16_t sg_table_mips_o32_by_nr[SG_NSYSCALLS_MIPS_O32] = {
-	388, /* 4000 syscall */
-	57, /* 4001 exit */
-	80, /* 4002 fork */
-	271, /* 4003 read */
-	441, /* 4004 write */
-	229, /* 4005 open */
-	37, /* 4006 close */
-	440, /* 4007 waitpid */
-	41, /* 4008 creat */
-	167, /* 4009 link */
-	418, /* 4010 unlink */
-	55, /* 4011 execve */
-	21, /* 4012 chdir */
-	395, /* 4013 time */
-	193, /* 4014 mknod */
-	22, /* 4015 chmod */
-	165, /* 4016 lchown */
-	14, /* 4017 break */
-	423, /* 4018 unused18 */
-	177, /* 4019 lseek */
-	118, /* 4020 getpid */
-	201, /* 4021 mount */
-	415, /* 4022 umount */
-	350, /* 4023 setuid */
-	132, /* 4024 getuid */
-	379, /* 4025 stime */
-	263, /* 4026 ptrace */
-	10, /* 4027 alarm */
-	424, /* 4028 unused28 */
-	235, /* 4029 pause */
-	430, /* 4030 utime */
-	380, /* 4031 stty */
-	135, /* 4032 gtty */
-	5, /* 4033 access */
-	228, /* 4034 nice */
-	93, /* 4035 ftime */
-	385, /* 4036 sync */
-	161, /* 4037 kill */
-	286, /* 4038 rename */
-	191, /* 4039 mkdir */
-	293, /* 4040 rmdir */
-	44, /* 4041 dup */
-	241, /* 4042 pipe */
-	409, /* 4043 times */
-	259, /* 4044 prof */
-	15, /* 4045 brk */
-	335, /* 4046 setgid */
-	112, /* 4047 getgid */
-	361, /* 4048 signal */
-	111, /* 4049 geteuid */
-	110, /* 4050 getegid */
-	6, /* 4051 acct */
-	416, /* 4052 umount2 */
-	174, /* 4053 lock */
-	152, /* 4054 ioctl */
-	71, /* 4055 fcntl */
-	206, /* 4056 mpx */
-	340, /* 4057 setpgid */
-	413, /* 4058 ulimit */
-	425, /* 4059 unused59 */
-	414, /* 4060 umask */
-	24, /* 4061 chroot */
-	429, /* 4062 ustat */
-	45, /* 4063 dup2 */
-	120, /* 4064 getppid */
-	117, /* 4065 getpgrp */
-	347, /* 4066 setsid */
-	359, /* 4067 sigaction */
-	353, /* 4068 sgetmask */
-	372, /* 4069 ssetmask */
-	345, /* 4070 setreuid */
-	342, /* 4071 setregid */
-	367, /* 4072 sigsuspend */
-	364, /* 4073 sigpending */
-	337, /* 4074 sethostname */
-	346, /* 4075 setrlimit */
-	125, /* 4076 getrlimit */
-	126, /* 4077 getrusage */
-	131, /* 4078 gettimeofday */
-	349, /* 4079 settimeofday */
-	113, /* 4080 getgroups */
-	336, /* 4081 setgroups */
-	291, /* 4082 reserved82 */
-	383, /* 4083 symlink */
-	426, /* 4084 unused84 */
-	274, /* 4085 readlink */
-	427, /* 4086 uselib */
-	382, /* 4087 swapon */
-	277, /* 4088 reboot */
-	273, /* 4089 readdir */
-	198, /* 4090 mmap */
-	224, /* 4091 munmap */
-	411, /* 4092 truncate */
-	94, /* 4093 ftruncate */
-	66, /* 4094 fchmod */
-	69, /* 4095 fchown */
-	121, /* 4096 getpriority */
-	341, /* 4097 setpriority */
-	260, /* 4098 profil */
-	375, /* 4099 statfs */
-	90, /* 4100 fstatfs */
-	153, /* 4101 ioperm */
-	369, /* 4102 socketcall */
-	391, /* 4103 syslog */
-	338, /* 4104 setitimer */
-	114, /* 4105 getitimer */
-	373, /* 4106 stat */
-	182, /* 4107 lstat */
-	87, /* 4108 fstat */
-	421, /* 4109 unused109 */
-	154, /* 4110 iopl */
-	434, /* 4111 vhangup */
-	136, /* 4112 idle */
-	435, /* 4113 vm86 */
-	438, /* 4114 wait4 */
-	381, /* 4115 swapoff */
-	390, /* 4116 sysinfo */
-	157, /* 4117 ipc */
-	92, /* 4118 fsync */
-	366, /* 4119 sigreturn */
-	35, /* 4120 clone */
-	332, /* 4121 setdomainname */
-	417, /* 4122 uname */
-	200, /* 4123 modify_ldt */
-	8, /* 4124 adjtimex */
-	205, /* 4125 mprotect */
-	365, /* 4126 sigprocmask */
-	42, /* 4127 create_module */
-	137, /* 4128 init_module */
-	43, /* 4129 delete_module */
-	103, /* 4130 get_kernel_syms */
-	269, /* 4131 quotactl */
-	116, /* 4132 getpgid */
-	65, /* 4133 fchdir */
-	11, /* 4134 bdflush */
-	389, /* 4135 sysfs */
-	237, /* 4136 personality */
-	9, /* 4137 afs_syscall */
-	334, /* 4138 setfsuid */
-	333, /* 4139 setfsgid */
-	0, /* 4140 _llseek */
-	108, /* 4141 getdents */
-	1, /* 4142 _newselect */
-	79, /* 4143 flock */
-	221, /* 4144 msync */
-	276, /* 4145 readv */
-	442, /* 4146 writev */
-	17, /* 4147 cacheflush */
-	16, /* 4148 cachectl */
-	392, /* 4149 sysmips */
-	422, /* 4150 unused150 */
-	127, /* 4151 getsid */
-	73, /* 4152 fdatasync */
-	2, /* 4153 _sysctl */
-	195, /* 4154 mlock */
-	222, /* 4155 munlock */
-	197, /* 4156 mlockall */
-	223, /* 4157 munlockall */
-	314, /* 4158 sched_setparam */
-	308, /* 4159 sched_getparam */
-	315, /* 4160 sched_setscheduler */
-	309, /* 4161 sched_getscheduler */
-	316, /* 4162 sched_yield */
-	304, /* 4163 sched_get_priority_max */
-	305, /* 4164 sched_get_priority_min */
-	310, /* 4165 sched_rr_get_interval */
-	226, /* 4166 nanosleep */
-	215, /* 4167 mremap */
-	3, /* 4168 accept */
-	12, /* 4169 bind */
-	39, /* 4170 connect */
-	115, /* 4171 getpeername */
-	128, /* 4172 getsockname */
-	129, /* 4173 getsockopt */
-	169, /* 4174 listen */
-	278, /* 4175 recv */
-	279, /* 4176 recvfrom */
-	282, /* 4177 recvmsg */
-	321, /* 4178 send */
-	325, /* 4179 sendmsg */
-	326, /* 4180 sendto */
-	348, /* 4181 setsockopt */
-	358, /* 4182 shutdown */
-	368, /* 4183 socket */
-	370, /* 4184 socketpair */
-	344, /* 4185 setresuid */
-	124, /* 4186 getresuid */
-	268, /* 4187 query_module */
-	247, /* 4188 poll */
-	227, /* 4189 nfsservctl */
-	343, /* 4190 setresgid */
-	123, /* 4191 getresgid */
-	250, /* 4192 prctl */
-	299, /* 4193 rt_sigreturn */
-	295, /* 4194 rt_sigaction */
-	297, /* 4195 rt_sigprocmask */
-	296, /* 4196 rt_sigpending */
-	301, /* 4197 rt_sigtimedwait */
-	298, /* 4198 rt_sigqueueinfo */
-	300, /* 4199 rt_sigsuspend */
-	251, /* 4200 pread64 */
-	265, /* 4201 pwrite64 */
-	23, /* 4202 chown */
-	107, /* 4203 getcwd */
-	19, /* 4204 capget */
-	20, /* 4205 capset */
-	360, /* 4206 sigaltstack */
-	322, /* 4207 sendfile */
-	119, /* 4208 getpmsg */
-	264, /* 4209 putpmsg */
-	199, /* 4210 mmap2 */
-	412, /* 4211 truncate64 */
-	95, /* 4212 ftruncate64 */
-	374, /* 4213 stat64 */
-	183, /* 4214 lstat64 */
-	88, /* 4215 fstat64 */
-	243, /* 4216 pivot_root */
-	190, /* 4217 mincore */
-	184, /* 4218 madvise */
-	109, /* 4219 getdents64 */
-	72, /* 4220 fcntl64 */
-	290, /* 4221 reserved221 */
-	130, /* 4222 gettid */
-	272, /* 4223 readahead */
-	351, /* 4224 setxattr */
-	178, /* 4225 lsetxattr */
-	83, /* 4226 fsetxattr */
-	133, /* 4227 getxattr */
-	166, /* 4228 lgetxattr */
-	74, /* 4229 fgetxattr */
-	171, /* 4230 listxattr */
-	173, /* 4231 llistxattr */
-	78, /* 4232 flistxattr */
-	284, /* 4233 removexattr */
-	176, /* 4234 lremovexattr */
-	81, /* 4235 fremovexattr */
-	410, /* 4236 tkill */
-	323, /* 4237 sendfile64 */
-	96, /* 4238 futex */
-	312, /* 4239 sched_setaffinity */
-	306, /* 4240 sched_getaffinity */
-	147, /* 4241 io_setup */
-	143, /* 4242 io_destroy */
-	144, /* 4243 io_getevents */
-	148, /* 4244 io_submit */
-	142, /* 4245 io_cancel */
-	58, /* 4246 exit_group */
-	175, /* 4247 lookup_dcookie */
-	47, /* 4248 epoll_create */
-	49, /* 4249 epoll_ctl */
-	52, /* 4250 epoll_wait */
-	283, /* 4251 remap_file_pages */
-	331, /* 4252 set_tid_address */
-	292, /* 4253 restart_syscall */
-	61, /* 4254 fadvise64 */
-	376, /* 4255 statfs64 */
-	91, /* 4256 fstatfs64 */
-	396, /* 4257 timer_create */
-	401, /* 4258 timer_settime */
-	399, /* 4259 timer_gettime */
-	398, /* 4260 timer_getoverrun */
-	397, /* 4261 timer_delete */
-	33, /* 4262 clock_settime */
-	29, /* 4263 clock_gettime */
-	27, /* 4264 clock_getres */
-	31, /* 4265 clock_nanosleep */
-	394, /* 4266 tgkill */
-	433, /* 4267 utimes */
-	186, /* 4268 mbind */
-	104, /* 4269 get_mempolicy */
-	327, /* 4270 set_mempolicy */
-	209, /* 4271 mq_open */
-	214, /* 4272 mq_unlink */
-	212, /* 4273 mq_timedsend */
-	210, /* 4274 mq_timedreceive */
-	208, /* 4275 mq_notify */
-	207, /* 4276 mq_getsetattr */
-	437, /* 4277 vserver */
-	439, /* 4278 waitid */
-	7, /* 4280 add_key */
-	289, /* 4281 request_key */
-	160, /* 4282 keyctl */
-	330, /* 4283 set_thread_area */
-	139, /* 4284 inotify_init */
-	138, /* 4285 inotify_add_watch */
-	141, /* 4286 inotify_rm_watch */
-	189, /* 4287 migrate_pages */
-	233, /* 4288 openat */
-	192, /* 4289 mkdirat */
-	194, /* 4290 mknodat */
-	70, /* 4291 fchownat */
-	102, /* 4292 futimesat */
-	89, /* 4293 fstatat64 */
-	419, /* 4294 unlinkat */
-	287, /* 4295 renameat */
-	168, /* 4296 linkat */
-	384, /* 4297 symlinkat */
-	275, /* 4298 readlinkat */
-	67, /* 4299 fchmodat */
-	59, /* 4300 faccessat */
-	261, /* 4301 pselect6 */
-	248, /* 4302 ppoll */
-	420, /* 4303 unshare */
-	371, /* 4304 splice */
-	386, /* 4305 sync_file_range */
-	393, /* 4306 tee */
-	436, /* 4307 vmsplice */
-	204, /* 4308 move_pages */
-	329, /* 4309 set_robust_list */
-	105, /* 4310 get_robust_list */
-	159, /* 4311 kexec_load */
-	106, /* 4312 getcpu */
-	50, /* 4313 epoll_pwait */
-	156, /* 4314 ioprio_set */
-	155, /* 4315 ioprio_get */
-	431, /* 4316 utimensat */
-	362, /* 4317 signalfd */
-	403, /* 4318 timerfd */
-	53, /* 4319 eventfd */
-	62, /* 4320 fallocate */
-	404, /* 4321 timerfd_create */
-	405, /* 4322 timerfd_gettime */
-	407, /* 4323 timerfd_settime */
-	363, /* 4324 signalfd4 */
-	54, /* 4325 eventfd2 */
-	48, /* 4326 epoll_create1 */
-	46, /* 4327 dup3 */
-	242, /* 4328 pipe2 */
-	140, /* 4329 inotify_init1 */
-	252, /* 4330 preadv */
-	266, /* 4331 pwritev */
-	303, /* 4332 rt_tgsigqueueinfo */
-	236, /* 4333 perf_event_open */
-	4, /* 4334 accept4 */
-	280, /* 4335 recvmmsg */
-	63, /* 4336 fanotify_init */
-	64, /* 4337 fanotify_mark */
-	254, /* 4338 prlimit64 */
-	225, /* 4339 name_to_handle_at */
-	230, /* 4340 open_by_handle_at */
-	25, /* 4341 clock_adjtime */
-	387, /* 4342 syncfs */
-	324, /* 4343 sendmmsg */
-	339, /* 4344 setns */
-	257, /* 4345 process_vm_readv */
-	258, /* 4346 process_vm_writev */
-	158, /* 4347 kcmp */
-	77, /* 4348 finit_module */
-	313, /* 4349 sched_setattr */
-	307, /* 4350 sched_getattr */
-	288, /* 4351 renameat2 */
-	317, /* 4352 seccomp */
-	122, /* 4353 getrandom */
-	188, /* 4354 memfd_create */
-	13, /* 4355 bpf */
-	56, /* 4356 execveat */
-	428, /* 4357 userfaultfd */
-	187, /* 4358 membarrier */
-	196, /* 4359 mlock2 */
-	40, /* 4360 copy_file_range */
-	253, /* 4361 preadv2 */
-	267, /* 4362 pwritev2 */
-	246, /* 4363 pkey_mprotect */
-	244, /* 4364 pkey_alloc */
-	245, /* 4365 pkey_free */
-	378, /* 4366 statx */
-	294, /* 4367 rseq */
-	145, /* 4368 io_pgetevents */
-	319, /* 4393 semget */
-	318, /* 4394 semctl */
-	357, /* 4395 shmget */
-	355, /* 4396 shmctl */
-	354, /* 4397 shmat */
-	356, /* 4398 shmdt */
-	218, /* 4399 msgget */
-	220, /* 4400 msgsnd */
-	219, /* 4401 msgrcv */
-	217, /* 4402 msgctl */
-	30, /* 4403 clock_gettime64 */
-	34, /* 4404 clock_settime64 */
-	26, /* 4405 clock_adjtime64 */
-	28, /* 4406 clock_getres_time64 */
-	32, /* 4407 clock_nanosleep_time64 */
-	400, /* 4408 timer_gettime64 */
-	402, /* 4409 timer_settime64 */
-	406, /* 4410 timerfd_gettime64 */
-	408, /* 4411 timerfd_settime64 */
-	432, /* 4412 utimensat_time64 */
-	262, /* 4413 pselect6_time64 */
-	249, /* 4414 ppoll_time64 */
-	146, /* 4416 io_pgetevents_time64 */
-	281, /* 4417 recvmmsg_time64 */
-	213, /* 4418 mq_timedsend_time64 */
-	211, /* 4419 mq_timedreceive_time64 */
-	320, /* 4420 semtimedop_time64 */
-	302, /* 4421 rt_sigtimedwait_time64 */
-	98, /* 4422 futex_time64 */
-	311, /* 4423 sched_rr_get_interval_time64 */
-	240, /* 4424 pidfd_send_signal */
-	151, /* 4425 io_uring_setup */
-	149, /* 4426 io_uring_enter */
-	150, /* 4427 io_uring_register */
-	231, /* 4428 open_tree */
-	203, /* 4429 move_mount */
-	85, /* 4430 fsopen */
-	82, /* 4431 fsconfig */
-	84, /* 4432 fsmount */
-	86, /* 4433 fspick */
-	239, /* 4434 pidfd_open */
-	36, /* 4435 clone3 */
-	38, /* 4436 close_range */
-	234, /* 4437 openat2 */
-	238, /* 4438 pidfd_getfd */
-	60, /* 4439 faccessat2 */
-	255, /* 4440 process_madvise */
-	51, /* 4441 epoll_pwait2 */
-	202, /* 4442 mount_setattr */
-	270, /* 4443 quotactl_fd */
-	163, /* 4444 landlock_create_ruleset */
-	162, /* 4445 landlock_add_rule */
-	164, /* 4446 landlock_restrict_self */
-	256, /* 4448 process_mrelease */
-	100, /* 4449 futex_waitv */
-	328, /* 4450 set_mempolicy_home_node */
-	18, /* 4451 cachestat */
-	68, /* 4452 fchmodat2 */
-	185, /* 4453 map_shadow_stack */
-	101, /* 4454 futex_wake */
-	99, /* 4455 futex_wait */
-	97, /* 4456 futex_requeue */
-	377, /* 4457 statmount */
-	170, /* 4458 listmount */
-	179, /* 4459 lsm_get_self_attr */
-	181, /* 4460 lsm_set_self_attr */
-	180, /* 4461 lsm_list_modules */
-	216, /* 4462 mseal */
-	352, /* 4463 setxattrat */
-	134, /* 4464 getxattrat */
-	172, /* 4465 listxattrat */
-	285, /* 4466 removexattrat */
-	232, /* 4467 open_tree_attr */
-	75, /* 4468 file_getattr */
-	76, /* 4469 file_setattr */
+	{ 1151, 4140 }, /* _llseek */
+	{ 1159, 4142 }, /* _newselect */
+	{ 1170, 4153 }, /* _sysctl */
+	{ 1178, 4168 }, /* accept */
+	{ 1185, 4334 }, /* accept4 */
+	{ 1193, 4033 }, /* access */
+	{ 1200, 4051 }, /* acct */
+	{ 1205, 4280 }, /* add_key */
+	{ 1213, 4124 }, /* adjtimex */
+	{ 1222, 4137 }, /* afs_syscall */
+	{ 1234, 4027 }, /* alarm */
+	{ 1288, 4134 }, /* bdflush */
+	{ 1296, 4169 }, /* bind */
+	{ 1301, 4355 }, /* bpf */
+	{ 1305, 4017 }, /* break */
+	{ 1322, 4045 }, /* brk */
+	{ 1326, 4148 }, /* cachectl */
+	{ 1335, 4147 }, /* cacheflush */
+	{ 1346, 4451 }, /* cachestat */
+	{ 1356, 4204 }, /* capget */
+	{ 1363, 4205 }, /* capset */
+	{ 1370, 4012 }, /* chdir */
+	{ 1376, 4015 }, /* chmod */
+	{ 1382, 4202 }, /* chown */
+	{ 1396, 4061 }, /* chroot */
+	{ 1403, 4341 }, /* clock_adjtime */
+	{ 1417, 4405 }, /* clock_adjtime64 */
+	{ 1433, 4264 }, /* clock_getres */
+	{ 1446, 4406 }, /* clock_getres_time64 */
+	{ 1466, 4263 }, /* clock_gettime */
+	{ 1480, 4403 }, /* clock_gettime64 */
+	{ 1496, 4265 }, /* clock_nanosleep */
+	{ 1512, 4407 }, /* clock_nanosleep_time64 */
+	{ 1535, 4262 }, /* clock_settime */
+	{ 1549, 4404 }, /* clock_settime64 */
+	{ 1565, 4120 }, /* clone */
+	{ 1571, 4435 }, /* clone3 */
+	{ 1578, 4006 }, /* close */
+	{ 1584, 4436 }, /* close_range */
+	{ 1596, 4170 }, /* connect */
+	{ 1604, 4360 }, /* copy_file_range */
+	{ 1620, 4008 }, /* creat */
+	{ 1626, 4127 }, /* create_module */
+	{ 1640, 4129 }, /* delete_module */
+	{ 1654, 4041 }, /* dup */
+	{ 1658, 4063 }, /* dup2 */
+	{ 1663, 4327 }, /* dup3 */
+	{ 1668, 4248 }, /* epoll_create */
+	{ 1681, 4326 }, /* epoll_create1 */
+	{ 1695, 4249 }, /* epoll_ctl */
+	{ 1719, 4313 }, /* epoll_pwait */
+	{ 1731, 4441 }, /* epoll_pwait2 */
+	{ 1744, 4250 }, /* epoll_wait */
+	{ 1770, 4319 }, /* eventfd */
+	{ 1778, 4325 }, /* eventfd2 */
+	{ 1787, 4011 }, /* execve */
+	{ 1794, 4356 }, /* execveat */
+	{ 1803, 4001 }, /* exit */
+	{ 1808, 4246 }, /* exit_group */
+	{ 1819, 4300 }, /* faccessat */
+	{ 1829, 4439 }, /* faccessat2 */
+	{ 1840, 4254 }, /* fadvise64 */
+	{ 1863, 4320 }, /* fallocate */
+	{ 1873, 4336 }, /* fanotify_init */
+	{ 1887, 4337 }, /* fanotify_mark */
+	{ 1901, 4133 }, /* fchdir */
+	{ 1908, 4094 }, /* fchmod */
+	{ 1915, 4299 }, /* fchmodat */
+	{ 1924, 4452 }, /* fchmodat2 */
+	{ 1934, 4095 }, /* fchown */
+	{ 1950, 4291 }, /* fchownat */
+	{ 1959, 4055 }, /* fcntl */
+	{ 1965, 4220 }, /* fcntl64 */
+	{ 1973, 4152 }, /* fdatasync */
+	{ 1983, 4229 }, /* fgetxattr */
+	{ 1993, 4468 }, /* file_getattr */
+	{ 2006, 4469 }, /* file_setattr */
+	{ 2019, 4348 }, /* finit_module */
+	{ 2032, 4232 }, /* flistxattr */
+	{ 2043, 4143 }, /* flock */
+	{ 2049, 4002 }, /* fork */
+	{ 2054, 4235 }, /* fremovexattr */
+	{ 2067, 4431 }, /* fsconfig */
+	{ 2076, 4226 }, /* fsetxattr */
+	{ 2086, 4432 }, /* fsmount */
+	{ 2094, 4430 }, /* fsopen */
+	{ 2101, 4433 }, /* fspick */
+	{ 2108, 4108 }, /* fstat */
+	{ 2114, 4215 }, /* fstat64 */
+	{ 2122, 4293 }, /* fstatat64 */
+	{ 2132, 4100 }, /* fstatfs */
+	{ 2140, 4256 }, /* fstatfs64 */
+	{ 2150, 4118 }, /* fsync */
+	{ 2156, 4035 }, /* ftime */
+	{ 2162, 4093 }, /* ftruncate */
+	{ 2172, 4212 }, /* ftruncate64 */
+	{ 2184, 4238 }, /* futex */
+	{ 2190, 4456 }, /* futex_requeue */
+	{ 2204, 4422 }, /* futex_time64 */
+	{ 2217, 4455 }, /* futex_wait */
+	{ 2228, 4449 }, /* futex_waitv */
+	{ 2240, 4454 }, /* futex_wake */
+	{ 2251, 4292 }, /* futimesat */
+	{ 2261, 4130 }, /* get_kernel_syms */
+	{ 2277, 4269 }, /* get_mempolicy */
+	{ 2291, 4310 }, /* get_robust_list */
+	{ 2331, 4312 }, /* getcpu */
+	{ 2338, 4203 }, /* getcwd */
+	{ 2345, 4141 }, /* getdents */
+	{ 2354, 4219 }, /* getdents64 */
+	{ 2365, 4050 }, /* getegid */
+	{ 2383, 4049 }, /* geteuid */
+	{ 2401, 4047 }, /* getgid */
+	{ 2417, 4080 }, /* getgroups */
+	{ 2439, 4105 }, /* getitimer */
+	{ 2449, 4171 }, /* getpeername */
+	{ 2461, 4132 }, /* getpgid */
+	{ 2469, 4065 }, /* getpgrp */
+	{ 2477, 4020 }, /* getpid */
+	{ 2484, 4208 }, /* getpmsg */
+	{ 2492, 4064 }, /* getppid */
+	{ 2500, 4096 }, /* getpriority */
+	{ 2512, 4353 }, /* getrandom */
+	{ 2522, 4191 }, /* getresgid */
+	{ 2544, 4186 }, /* getresuid */
+	{ 2566, 4076 }, /* getrlimit */
+	{ 2576, 4077 }, /* getrusage */
+	{ 2586, 4151 }, /* getsid */
+	{ 2593, 4172 }, /* getsockname */
+	{ 2605, 4173 }, /* getsockopt */
+	{ 2616, 4222 }, /* gettid */
+	{ 2623, 4078 }, /* gettimeofday */
+	{ 2636, 4024 }, /* getuid */
+	{ 2652, 4227 }, /* getxattr */
+	{ 2661, 4464 }, /* getxattrat */
+	{ 2672, 4032 }, /* gtty */
+	{ 2677, 4112 }, /* idle */
+	{ 2682, 4128 }, /* init_module */
+	{ 2694, 4285 }, /* inotify_add_watch */
+	{ 2712, 4284 }, /* inotify_init */
+	{ 2725, 4329 }, /* inotify_init1 */
+	{ 2739, 4286 }, /* inotify_rm_watch */
+	{ 2756, 4245 }, /* io_cancel */
+	{ 2766, 4242 }, /* io_destroy */
+	{ 2777, 4243 }, /* io_getevents */
+	{ 2790, 4368 }, /* io_pgetevents */
+	{ 2804, 4416 }, /* io_pgetevents_time64 */
+	{ 2825, 4241 }, /* io_setup */
+	{ 2834, 4244 }, /* io_submit */
+	{ 2844, 4426 }, /* io_uring_enter */
+	{ 2859, 4427 }, /* io_uring_register */
+	{ 2877, 4425 }, /* io_uring_setup */
+	{ 2892, 4054 }, /* ioctl */
+	{ 2898, 4101 }, /* ioperm */
+	{ 2905, 4110 }, /* iopl */
+	{ 2910, 4315 }, /* ioprio_get */
+	{ 2921, 4314 }, /* ioprio_set */
+	{ 2932, 4117 }, /* ipc */
+	{ 2936, 4347 }, /* kcmp */
+	{ 2957, 4311 }, /* kexec_load */
+	{ 2968, 4282 }, /* keyctl */
+	{ 2975, 4037 }, /* kill */
+	{ 2980, 4445 }, /* landlock_add_rule */
+	{ 2998, 4444 }, /* landlock_create_ruleset */
+	{ 3022, 4446 }, /* landlock_restrict_self */
+	{ 3045, 4016 }, /* lchown */
+	{ 3061, 4228 }, /* lgetxattr */
+	{ 3071, 4009 }, /* link */
+	{ 3076, 4296 }, /* linkat */
+	{ 3083, 4174 }, /* listen */
+	{ 3090, 4458 }, /* listmount */
+	{ 3100, 4230 }, /* listxattr */
+	{ 3110, 4465 }, /* listxattrat */
+	{ 3122, 4231 }, /* llistxattr */
+	{ 3133, 4053 }, /* lock */
+	{ 3138, 4247 }, /* lookup_dcookie */
+	{ 3153, 4234 }, /* lremovexattr */
+	{ 3166, 4019 }, /* lseek */
+	{ 3172, 4225 }, /* lsetxattr */
+	{ 3182, 4459 }, /* lsm_get_self_attr */
+	{ 3200, 4461 }, /* lsm_list_modules */
+	{ 3217, 4460 }, /* lsm_set_self_attr */
+	{ 3235, 4107 }, /* lstat */
+	{ 3241, 4214 }, /* lstat64 */
+	{ 3249, 4218 }, /* madvise */
+	{ 3257, 4453 }, /* map_shadow_stack */
+	{ 3274, 4268 }, /* mbind */
+	{ 3280, 4358 }, /* membarrier */
+	{ 3291, 4354 }, /* memfd_create */
+	{ 3317, 4287 }, /* migrate_pages */
+	{ 3331, 4217 }, /* mincore */
+	{ 3339, 4039 }, /* mkdir */
+	{ 3345, 4289 }, /* mkdirat */
+	{ 3353, 4014 }, /* mknod */
+	{ 3359, 4290 }, /* mknodat */
+	{ 3367, 4154 }, /* mlock */
+	{ 3373, 4359 }, /* mlock2 */
+	{ 3380, 4156 }, /* mlockall */
+	{ 3389, 4090 }, /* mmap */
+	{ 3394, 4210 }, /* mmap2 */
+	{ 3400, 4123 }, /* modify_ldt */
+	{ 3411, 4021 }, /* mount */
+	{ 3417, 4442 }, /* mount_setattr */
+	{ 3431, 4429 }, /* move_mount */
+	{ 3442, 4308 }, /* move_pages */
+	{ 3453, 4125 }, /* mprotect */
+	{ 3462, 4056 }, /* mpx */
+	{ 3466, 4276 }, /* mq_getsetattr */
+	{ 3480, 4275 }, /* mq_notify */
+	{ 3490, 4271 }, /* mq_open */
+	{ 3498, 4274 }, /* mq_timedreceive */
+	{ 3514, 4419 }, /* mq_timedreceive_time64 */
+	{ 3537, 4273 }, /* mq_timedsend */
+	{ 3550, 4418 }, /* mq_timedsend_time64 */
+	{ 3570, 4272 }, /* mq_unlink */
+	{ 3580, 4167 }, /* mremap */
+	{ 3587, 4462 }, /* mseal */
+	{ 3593, 4402 }, /* msgctl */
+	{ 3600, 4399 }, /* msgget */
+	{ 3607, 4401 }, /* msgrcv */
+	{ 3614, 4400 }, /* msgsnd */
+	{ 3621, 4144 }, /* msync */
+	{ 3639, 4155 }, /* munlock */
+	{ 3647, 4157 }, /* munlockall */
+	{ 3658, 4091 }, /* munmap */
+	{ 3665, 4339 }, /* name_to_handle_at */
+	{ 3683, 4166 }, /* nanosleep */
+	{ 3704, 4189 }, /* nfsservctl */
+	{ 3715, 4034 }, /* nice */
+	{ 3767, 4005 }, /* open */
+	{ 3772, 4340 }, /* open_by_handle_at */
+	{ 3790, 4428 }, /* open_tree */
+	{ 3800, 4467 }, /* open_tree_attr */
+	{ 3815, 4288 }, /* openat */
+	{ 3822, 4437 }, /* openat2 */
+	{ 3830, 4029 }, /* pause */
+	{ 3884, 4333 }, /* perf_event_open */
+	{ 3900, 4136 }, /* personality */
+	{ 3912, 4438 }, /* pidfd_getfd */
+	{ 3924, 4434 }, /* pidfd_open */
+	{ 3935, 4424 }, /* pidfd_send_signal */
+	{ 3953, 4042 }, /* pipe */
+	{ 3958, 4328 }, /* pipe2 */
+	{ 3964, 4216 }, /* pivot_root */
+	{ 3975, 4364 }, /* pkey_alloc */
+	{ 3986, 4365 }, /* pkey_free */
+	{ 3996, 4363 }, /* pkey_mprotect */
+	{ 4010, 4188 }, /* poll */
+	{ 4015, 4302 }, /* ppoll */
+	{ 4021, 4414 }, /* ppoll_time64 */
+	{ 4034, 4192 }, /* prctl */
+	{ 4040, 4200 }, /* pread64 */
+	{ 4048, 4330 }, /* preadv */
+	{ 4055, 4361 }, /* preadv2 */
+	{ 4063, 4338 }, /* prlimit64 */
+	{ 4073, 4440 }, /* process_madvise */
+	{ 4089, 4448 }, /* process_mrelease */
+	{ 4106, 4345 }, /* process_vm_readv */
+	{ 4123, 4346 }, /* process_vm_writev */
+	{ 4141, 4044 }, /* prof */
+	{ 4146, 4098 }, /* profil */
+	{ 4153, 4301 }, /* pselect6 */
+	{ 4162, 4413 }, /* pselect6_time64 */
+	{ 4178, 4026 }, /* ptrace */
+	{ 4185, 4209 }, /* putpmsg */
+	{ 4193, 4201 }, /* pwrite64 */
+	{ 4202, 4331 }, /* pwritev */
+	{ 4210, 4362 }, /* pwritev2 */
+	{ 4219, 4187 }, /* query_module */
+	{ 4232, 4131 }, /* quotactl */
+	{ 4241, 4443 }, /* quotactl_fd */
+	{ 4253, 4003 }, /* read */
+	{ 4258, 4223 }, /* readahead */
+	{ 4268, 4089 }, /* readdir */
+	{ 4276, 4085 }, /* readlink */
+	{ 4285, 4298 }, /* readlinkat */
+	{ 4296, 4145 }, /* readv */
+	{ 4302, 4088 }, /* reboot */
+	{ 4309, 4175 }, /* recv */
+	{ 4314, 4176 }, /* recvfrom */
+	{ 4323, 4335 }, /* recvmmsg */
+	{ 4332, 4417 }, /* recvmmsg_time64 */
+	{ 4348, 4177 }, /* recvmsg */
+	{ 4356, 4251 }, /* remap_file_pages */
+	{ 4373, 4233 }, /* removexattr */
+	{ 4385, 4466 }, /* removexattrat */
+	{ 4399, 4038 }, /* rename */
+	{ 4406, 4295 }, /* renameat */
+	{ 4415, 4351 }, /* renameat2 */
+	{ 4425, 4281 }, /* request_key */
+	{ 4461, 4221 }, /* reserved221 */
+	{ 4473, 4082 }, /* reserved82 */
+	{ 4484, 4253 }, /* restart_syscall */
+	{ 4533, 4040 }, /* rmdir */
+	{ 4539, 4367 }, /* rseq */
+	{ 4544, 4194 }, /* rt_sigaction */
+	{ 4557, 4196 }, /* rt_sigpending */
+	{ 4571, 4195 }, /* rt_sigprocmask */
+	{ 4586, 4198 }, /* rt_sigqueueinfo */
+	{ 4602, 4193 }, /* rt_sigreturn */
+	{ 4615, 4199 }, /* rt_sigsuspend */
+	{ 4629, 4197 }, /* rt_sigtimedwait */
+	{ 4645, 4421 }, /* rt_sigtimedwait_time64 */
+	{ 4668, 4332 }, /* rt_tgsigqueueinfo */
+	{ 4781, 4163 }, /* sched_get_priority_max */
+	{ 4804, 4164 }, /* sched_get_priority_min */
+	{ 4827, 4240 }, /* sched_getaffinity */
+	{ 4845, 4350 }, /* sched_getattr */
+	{ 4859, 4159 }, /* sched_getparam */
+	{ 4874, 4161 }, /* sched_getscheduler */
+	{ 4893, 4165 }, /* sched_rr_get_interval */
+	{ 4915, 4423 }, /* sched_rr_get_interval_time64 */
+	{ 4944, 4239 }, /* sched_setaffinity */
+	{ 4962, 4349 }, /* sched_setattr */
+	{ 4976, 4158 }, /* sched_setparam */
+	{ 4991, 4160 }, /* sched_setscheduler */
+	{ 5010, 4162 }, /* sched_yield */
+	{ 5022, 4352 }, /* seccomp */
+	{ 5046, 4394 }, /* semctl */
+	{ 5053, 4393 }, /* semget */
+	{ 5077, 4420 }, /* semtimedop_time64 */
+	{ 5095, 4178 }, /* send */
+	{ 5100, 4207 }, /* sendfile */
+	{ 5109, 4237 }, /* sendfile64 */
+	{ 5120, 4343 }, /* sendmmsg */
+	{ 5129, 4179 }, /* sendmsg */
+	{ 5137, 4180 }, /* sendto */
+	{ 5144, 4270 }, /* set_mempolicy */
+	{ 5158, 4450 }, /* set_mempolicy_home_node */
+	{ 5182, 4309 }, /* set_robust_list */
+	{ 5198, 4283 }, /* set_thread_area */
+	{ 5214, 4252 }, /* set_tid_address */
+	{ 5238, 4121 }, /* setdomainname */
+	{ 5252, 4139 }, /* setfsgid */
+	{ 5272, 4138 }, /* setfsuid */
+	{ 5292, 4046 }, /* setgid */
+	{ 5308, 4081 }, /* setgroups */
+	{ 5330, 4074 }, /* sethostname */
+	{ 5342, 4104 }, /* setitimer */
+	{ 5352, 4344 }, /* setns */
+	{ 5358, 4057 }, /* setpgid */
+	{ 5366, 4097 }, /* setpriority */
+	{ 5378, 4071 }, /* setregid */
+	{ 5398, 4190 }, /* setresgid */
+	{ 5420, 4185 }, /* setresuid */
+	{ 5442, 4070 }, /* setreuid */
+	{ 5462, 4075 }, /* setrlimit */
+	{ 5472, 4066 }, /* setsid */
+	{ 5479, 4181 }, /* setsockopt */
+	{ 5490, 4079 }, /* settimeofday */
+	{ 5503, 4023 }, /* setuid */
+	{ 5519, 4224 }, /* setxattr */
+	{ 5528, 4463 }, /* setxattrat */
+	{ 5539, 4068 }, /* sgetmask */
+	{ 5548, 4397 }, /* shmat */
+	{ 5554, 4396 }, /* shmctl */
+	{ 5561, 4398 }, /* shmdt */
+	{ 5567, 4395 }, /* shmget */
+	{ 5574, 4182 }, /* shutdown */
+	{ 5583, 4067 }, /* sigaction */
+	{ 5593, 4206 }, /* sigaltstack */
+	{ 5605, 4048 }, /* signal */
+	{ 5612, 4317 }, /* signalfd */
+	{ 5621, 4324 }, /* signalfd4 */
+	{ 5631, 4073 }, /* sigpending */
+	{ 5642, 4126 }, /* sigprocmask */
+	{ 5654, 4119 }, /* sigreturn */
+	{ 5664, 4072 }, /* sigsuspend */
+	{ 5675, 4183 }, /* socket */
+	{ 5682, 4102 }, /* socketcall */
+	{ 5693, 4184 }, /* socketpair */
+	{ 5704, 4304 }, /* splice */
+	{ 5730, 4069 }, /* ssetmask */
+	{ 5739, 4106 }, /* stat */
+	{ 5744, 4213 }, /* stat64 */
+	{ 5751, 4099 }, /* statfs */
+	{ 5758, 4255 }, /* statfs64 */
+	{ 5767, 4457 }, /* statmount */
+	{ 5777, 4366 }, /* statx */
+	{ 5783, 4025 }, /* stime */
+	{ 5789, 4031 }, /* stty */
+	{ 5819, 4115 }, /* swapoff */
+	{ 5827, 4087 }, /* swapon */
+	{ 5848, 4083 }, /* symlink */
+	{ 5856, 4297 }, /* symlinkat */
+	{ 5866, 4036 }, /* sync */
+	{ 5871, 4305 }, /* sync_file_range */
+	{ 5904, 4342 }, /* syncfs */
+	{ 5932, 4000 }, /* syscall */
+	{ 5940, 4135 }, /* sysfs */
+	{ 5946, 4116 }, /* sysinfo */
+	{ 5954, 4103 }, /* syslog */
+	{ 5961, 4149 }, /* sysmips */
+	{ 5969, 4306 }, /* tee */
+	{ 5973, 4266 }, /* tgkill */
+	{ 5980, 4013 }, /* time */
+	{ 5985, 4257 }, /* timer_create */
+	{ 5998, 4261 }, /* timer_delete */
+	{ 6011, 4260 }, /* timer_getoverrun */
+	{ 6028, 4259 }, /* timer_gettime */
+	{ 6042, 4408 }, /* timer_gettime64 */
+	{ 6058, 4258 }, /* timer_settime */
+	{ 6072, 4409 }, /* timer_settime64 */
+	{ 6088, 4318 }, /* timerfd */
+	{ 6096, 4321 }, /* timerfd_create */
+	{ 6111, 4322 }, /* timerfd_gettime */
+	{ 6127, 4410 }, /* timerfd_gettime64 */
+	{ 6145, 4323 }, /* timerfd_settime */
+	{ 6161, 4411 }, /* timerfd_settime64 */
+	{ 6179, 4043 }, /* times */
+	{ 6185, 4236 }, /* tkill */
+	{ 6191, 4092 }, /* truncate */
+	{ 6200, 4211 }, /* truncate64 */
+	{ 6230, 4058 }, /* ulimit */
+	{ 6237, 4060 }, /* umask */
+	{ 6243, 4022 }, /* umount */
+	{ 6250, 4052 }, /* umount2 */
+	{ 6258, 4122 }, /* uname */
+	{ 6264, 4010 }, /* unlink */
+	{ 6271, 4294 }, /* unlinkat */
+	{ 6280, 4303 }, /* unshare */
+	{ 6288, 4109 }, /* unused109 */
+	{ 6298, 4150 }, /* unused150 */
+	{ 6308, 4018 }, /* unused18 */
+	{ 6317, 4028 }, /* unused28 */
+	{ 6326, 4059 }, /* unused59 */
+	{ 6335, 4084 }, /* unused84 */
+	{ 6354, 4086 }, /* uselib */
+	{ 6361, 4357 }, /* userfaultfd */
+	{ 6385, 4062 }, /* ustat */
+	{ 6391, 4030 }, /* utime */
+	{ 6397, 4316 }, /* utimensat */
+	{ 6407, 4412 }, /* utimensat_time64 */
+	{ 6424, 4267 }, /* utimes */
+	{ 6437, 4111 }, /* vhangup */
+	{ 6445, 4113 }, /* vm86 */
+	{ 6458, 4307 }, /* vmsplice */
+	{ 6467, 4277 }, /* vserver */
+	{ 6475, 4114 }, /* wait4 */
+	{ 6481, 4278 }, /* waitid */
+	{ 6488, 4007 }, /* waitpid */
+	{ 6496, 4004 }, /* write */
+	{ 6502, 4146 }, /* writev */
 };

@@ -3,908 +3,454 @@
 
 /* The syscall table of ppc. */
 const struct sg_syscall sg_table_ppc[SG_NSYSCALLS_PPC] = {
-	{ "_llseek", 140 },
-	{ "_newselect", 142 },
-	{ "_sysctl", 149 },
-	{ "accept", 330 },
-	{ "accept4", 344 },
-	{ "access", 33 },
-	{ "acct", 51 },
-	{ "add_key", 269 },
-	{ "adjtimex", 124 },
-	{ "afs_syscall", 137 },
-	{ "alarm", 27 },
-	{ "bdflush", 134 },
-	{ "bind", 327 },
-	{ "bpf", 361 },
-	{ "break", 17 },
-	{ "brk", 45 },
-	{ "cachestat", 451 },
-	{ "capget", 183 },
-	{ "capset", 184 },
-	{ "chdir", 12 },
-	{ "chmod", 15 },
-	{ "chown", 181 },
-	{ "chroot", 61 },
-	{ "clock_adjtime", 347 },
-	{ "clock_adjtime64", 405 },
-	{ "clock_getres", 247 },
-	{ "clock_getres_time64", 406 },
-	{ "clock_gettime", 246 },
-	{ "clock_gettime64", 403 },
-	{ "clock_nanosleep", 248 },
-	{ "clock_nanosleep_time64", 407 },
-	{ "clock_settime", 245 },
-	{ "clock_settime64", 404 },
-	{ "clone", 120 },
-	{ "clone3", 435 },
-	{ "close", 6 },
-	{ "close_range", 436 },
-	{ "connect", 328 },
-	{ "copy_file_range", 379 },
-	{ "creat", 8 },
-	{ "create_module", 127 },
-	{ "delete_module", 129 },
-	{ "dup", 41 },
-	{ "dup2", 63 },
-	{ "dup3", 316 },
-	{ "epoll_create", 236 },
-	{ "epoll_create1", 315 },
-	{ "epoll_ctl", 237 },
-	{ "epoll_pwait", 303 },
-	{ "epoll_pwait2", 441 },
-	{ "epoll_wait", 238 },
-	{ "eventfd", 307 },
-	{ "eventfd2", 314 },
-	{ "execve", 11 },
-	{ "execveat", 362 },
-	{ "exit", 1 },
-	{ "exit_group", 234 },
-	{ "faccessat", 298 },
-	{ "faccessat2", 439 },
-	{ "fadvise64", 233 },
-	{ "fadvise64_64", 254 },
-	{ "fallocate", 309 },
-	{ "fanotify_init", 323 },
-	{ "fanotify_mark", 324 },
-	{ "fchdir", 133 },
-	{ "fchmod", 94 },
-	{ "fchmodat", 297 },
-	{ "fchmodat2", 452 },
-	{ "fchown", 95 },
-	{ "fchownat", 289 },
-	{ "fcntl", 55 },
-	{ "fcntl64", 204 },
-	{ "fdatasync", 148 },
-	{ "fgetxattr", 214 },
-	{ "file_getattr", 468 },
-	{ "file_setattr", 469 },
-	{ "finit_module", 353 },
-	{ "flistxattr", 217 },
-	{ "flock", 143 },
-	{ "fork", 2 },
-	{ "fremovexattr", 220 },
-	{ "fsconfig", 431 },
-	{ "fsetxattr", 211 },
-	{ "fsmount", 432 },
-	{ "fsopen", 430 },
-	{ "fspick", 433 },
-	{ "fstat", 108 },
-	{ "fstat64", 197 },
-	{ "fstatat64", 291 },
-	{ "fstatfs", 100 },
-	{ "fstatfs64", 253 },
-	{ "fsync", 118 },
-	{ "ftime", 35 },
-	{ "ftruncate", 93 },
-	{ "ftruncate64", 194 },
-	{ "futex", 221 },
-	{ "futex_requeue", 456 },
-	{ "futex_time64", 422 },
-	{ "futex_wait", 455 },
-	{ "futex_waitv", 449 },
-	{ "futex_wake", 454 },
-	{ "futimesat", 290 },
-	{ "get_kernel_syms", 130 },
-	{ "get_mempolicy", 260 },
-	{ "get_robust_list", 299 },
-	{ "getcpu", 302 },
-	{ "getcwd", 182 },
-	{ "getdents", 141 },
-	{ "getdents64", 202 },
-	{ "getegid", 50 },
-	{ "geteuid", 49 },
-	{ "getgid", 47 },
-	{ "getgroups", 80 },
-	{ "getitimer", 105 },
-	{ "getpeername", 332 },
-	{ "getpgid", 132 },
-	{ "getpgrp", 65 },
-	{ "getpid", 20 },
-	{ "getpmsg", 187 },
-	{ "getppid", 64 },
-	{ "getpriority", 96 },
-	{ "getrandom", 359 },
-	{ "getresgid", 170 },
-	{ "getresuid", 165 },
-	{ "getrlimit", 76 },
-	{ "getrusage", 77 },
-	{ "getsid", 147 },
-	{ "getsockname", 331 },
-	{ "getsockopt", 340 },
-	{ "gettid", 207 },
-	{ "gettimeofday", 78 },
-	{ "getuid", 24 },
-	{ "getxattr", 212 },
-	{ "getxattrat", 464 },
-	{ "gtty", 32 },
-	{ "idle", 112 },
-	{ "init_module", 128 },
-	{ "inotify_add_watch", 276 },
-	{ "inotify_init", 275 },
-	{ "inotify_init1", 318 },
-	{ "inotify_rm_watch", 277 },
-	{ "io_cancel", 231 },
-	{ "io_destroy", 228 },
-	{ "io_getevents", 229 },
-	{ "io_pgetevents", 388 },
-	{ "io_pgetevents_time64", 416 },
-	{ "io_setup", 227 },
-	{ "io_submit", 230 },
-	{ "io_uring_enter", 426 },
-	{ "io_uring_register", 427 },
-	{ "io_uring_setup", 425 },
-	{ "ioctl", 54 },
-	{ "ioperm", 101 },
-	{ "iopl", 110 },
-	{ "ioprio_get", 274 },
-	{ "ioprio_set", 273 },
-	{ "ipc", 117 },
-	{ "kcmp", 354 },
-	{ "kexec_file_load", 382 },
-	{ "kexec_load", 268 },
-	{ "keyctl", 271 },
-	{ "kill", 37 },
-	{ "landlock_add_rule", 445 },
-	{ "landlock_create_ruleset", 444 },
-	{ "landlock_restrict_self", 446 },
-	{ "lchown", 16 },
-	{ "lgetxattr", 213 },
-	{ "link", 9 },
-	{ "linkat", 294 },
-	{ "listen", 329 },
-	{ "listmount", 458 },
-	{ "listxattr", 215 },
-	{ "listxattrat", 465 },
-	{ "llistxattr", 216 },
-	{ "lock", 53 },
-	{ "lookup_dcookie", 235 },
-	{ "lremovexattr", 219 },
-	{ "lseek", 19 },
-	{ "lsetxattr", 210 },
-	{ "lsm_get_self_attr", 459 },
-	{ "lsm_list_modules", 461 },
-	{ "lsm_set_self_attr", 460 },
-	{ "lstat", 107 },
-	{ "lstat64", 196 },
-	{ "madvise", 205 },
-	{ "map_shadow_stack", 453 },
-	{ "mbind", 259 },
-	{ "membarrier", 365 },
-	{ "memfd_create", 360 },
-	{ "migrate_pages", 258 },
-	{ "mincore", 206 },
-	{ "mkdir", 39 },
-	{ "mkdirat", 287 },
-	{ "mknod", 14 },
-	{ "mknodat", 288 },
-	{ "mlock", 150 },
-	{ "mlock2", 378 },
-	{ "mlockall", 152 },
-	{ "mmap", 90 },
-	{ "mmap2", 192 },
-	{ "modify_ldt", 123 },
-	{ "mount", 21 },
-	{ "mount_setattr", 442 },
-	{ "move_mount", 429 },
-	{ "move_pages", 301 },
-	{ "mprotect", 125 },
-	{ "mpx", 56 },
-	{ "mq_getsetattr", 267 },
-	{ "mq_notify", 266 },
-	{ "mq_open", 262 },
-	{ "mq_timedreceive", 265 },
-	{ "mq_timedreceive_time64", 419 },
-	{ "mq_timedsend", 264 },
-	{ "mq_timedsend_time64", 418 },
-	{ "mq_unlink", 263 },
-	{ "mremap", 163 },
-	{ "mseal", 462 },
-	{ "msgctl", 402 },
-	{ "msgget", 399 },
-	{ "msgrcv", 401 },
-	{ "msgsnd", 400 },
-	{ "msync", 144 },
-	{ "multiplexer", 201 },
-	{ "munlock", 151 },
-	{ "munlockall", 153 },
-	{ "munmap", 91 },
-	{ "name_to_handle_at", 345 },
-	{ "nanosleep", 162 },
-	{ "nfsservctl", 168 },
-	{ "nice", 34 },
-	{ "oldfstat", 28 },
-	{ "oldlstat", 84 },
-	{ "oldolduname", 59 },
-	{ "oldstat", 18 },
-	{ "olduname", 109 },
-	{ "open", 5 },
-	{ "open_by_handle_at", 346 },
-	{ "open_tree", 428 },
-	{ "open_tree_attr", 467 },
-	{ "openat", 286 },
-	{ "openat2", 437 },
-	{ "pause", 29 },
-	{ "pciconfig_iobase", 200 },
-	{ "pciconfig_read", 198 },
-	{ "pciconfig_write", 199 },
-	{ "perf_event_open", 319 },
-	{ "personality", 136 },
-	{ "pidfd_getfd", 438 },
-	{ "pidfd_open", 434 },
-	{ "pidfd_send_signal", 424 },
-	{ "pipe", 42 },
-	{ "pipe2", 317 },
-	{ "pivot_root", 203 },
-	{ "pkey_alloc", 384 },
-	{ "pkey_free", 385 },
-	{ "pkey_mprotect", 386 },
-	{ "poll", 167 },
-	{ "ppoll", 281 },
-	{ "ppoll_time64", 414 },
-	{ "prctl", 171 },
-	{ "pread64", 179 },
-	{ "preadv", 320 },
-	{ "preadv2", 380 },
-	{ "prlimit64", 325 },
-	{ "process_madvise", 440 },
-	{ "process_mrelease", 448 },
-	{ "process_vm_readv", 351 },
-	{ "process_vm_writev", 352 },
-	{ "prof", 44 },
-	{ "profil", 98 },
-	{ "pselect6", 280 },
-	{ "pselect6_time64", 413 },
-	{ "ptrace", 26 },
-	{ "putpmsg", 188 },
-	{ "pwrite64", 180 },
-	{ "pwritev", 321 },
-	{ "pwritev2", 381 },
-	{ "query_module", 166 },
-	{ "quotactl", 131 },
-	{ "quotactl_fd", 443 },
-	{ "read", 3 },
-	{ "readahead", 191 },
-	{ "readdir", 89 },
-	{ "readlink", 85 },
-	{ "readlinkat", 296 },
-	{ "readv", 145 },
-	{ "reboot", 88 },
-	{ "recv", 336 },
-	{ "recvfrom", 337 },
-	{ "recvmmsg", 343 },
-	{ "recvmmsg_time64", 417 },
-	{ "recvmsg", 342 },
-	{ "remap_file_pages", 239 },
-	{ "removexattr", 218 },
-	{ "removexattrat", 466 },
-	{ "rename", 38 },
-	{ "renameat", 293 },
-	{ "renameat2", 357 },
-	{ "request_key", 270 },
-	{ "restart_syscall", 0 },
-	{ "rmdir", 40 },
-	{ "rseq", 387 },
-	{ "rt_sigaction", 173 },
-	{ "rt_sigpending", 175 },
-	{ "rt_sigprocmask", 174 },
-	{ "rt_sigqueueinfo", 177 },
-	{ "rt_sigreturn", 172 },
-	{ "rt_sigsuspend", 178 },
-	{ "rt_sigtimedwait", 176 },
-	{ "rt_sigtimedwait_time64", 421 },
-	{ "rt_tgsigqueueinfo", 322 },
-	{ "rtas", 255 },
-	{ "sched_get_priority_max", 159 },
-	{ "sched_get_priority_min", 160 },
-	{ "sched_getaffinity", 223 },
-	{ "sched_getattr", 356 },
-	{ "sched_getparam", 155 },
-	{ "sched_getscheduler", 157 },
-	{ "sched_rr_get_interval", 161 },
-	{ "sched_rr_get_interval_time64", 423 },
-	{ "sched_setaffinity", 222 },
-	{ "sched_setattr", 355 },
-	{ "sched_setparam", 154 },
-	{ "sched_setscheduler", 156 },
-	{ "sched_yield", 158 },
-	{ "seccomp", 358 },
-	{ "select", 82 },
-	{ "semctl", 394 },
-	{ "semget", 393 },
-	{ "semtimedop_time64", 420 },
-	{ "send", 334 },
-	{ "sendfile", 186 },
-	{ "sendfile64", 226 },
-	{ "sendmmsg", 349 },
-	{ "sendmsg", 341 },
-	{ "sendto", 335 },
-	{ "set_mempolicy", 261 },
-	{ "set_mempolicy_home_node", 450 },
-	{ "set_robust_list", 300 },
-	{ "set_tid_address", 232 },
-	{ "setdomainname", 121 },
-	{ "setfsgid", 139 },
-	{ "setfsuid", 138 },
-	{ "setgid", 46 },
-	{ "setgroups", 81 },
-	{ "sethostname", 74 },
-	{ "setitimer", 104 },
-	{ "setns", 350 },
-	{ "setpgid", 57 },
-	{ "setpriority", 97 },
-	{ "setregid", 71 },
-	{ "setresgid", 169 },
-	{ "setresuid", 164 },
-	{ "setreuid", 70 },
-	{ "setrlimit", 75 },
-	{ "setsid", 66 },
-	{ "setsockopt", 339 },
-	{ "settimeofday", 79 },
-	{ "setuid", 23 },
-	{ "setxattr", 209 },
-	{ "setxattrat", 463 },
-	{ "sgetmask", 68 },
-	{ "shmat", 397 },
-	{ "shmctl", 396 },
-	{ "shmdt", 398 },
-	{ "shmget", 395 },
-	{ "shutdown", 338 },
-	{ "sigaction", 67 },
-	{ "sigaltstack", 185 },
-	{ "signal", 48 },
-	{ "signalfd", 305 },
-	{ "signalfd4", 313 },
-	{ "sigpending", 73 },
-	{ "sigprocmask", 126 },
-	{ "sigreturn", 119 },
-	{ "sigsuspend", 72 },
-	{ "socket", 326 },
-	{ "socketcall", 102 },
-	{ "socketpair", 333 },
-	{ "splice", 283 },
-	{ "spu_create", 279 },
-	{ "spu_run", 278 },
-	{ "ssetmask", 69 },
-	{ "stat", 106 },
-	{ "stat64", 195 },
-	{ "statfs", 99 },
-	{ "statfs64", 252 },
-	{ "statmount", 457 },
-	{ "statx", 383 },
-	{ "stime", 25 },
-	{ "stty", 31 },
-	{ "subpage_prot", 310 },
-	{ "swapcontext", 249 },
-	{ "swapoff", 115 },
-	{ "swapon", 87 },
-	{ "switch_endian", 363 },
-	{ "symlink", 83 },
-	{ "symlinkat", 295 },
-	{ "sync", 36 },
-	{ "sync_file_range2", 308 },
-	{ "syncfs", 348 },
-	{ "sys_debug_setcontext", 256 },
-	{ "sysfs", 135 },
-	{ "sysinfo", 116 },
-	{ "syslog", 103 },
-	{ "tee", 284 },
-	{ "tgkill", 250 },
-	{ "time", 13 },
-	{ "timer_create", 240 },
-	{ "timer_delete", 244 },
-	{ "timer_getoverrun", 243 },
-	{ "timer_gettime", 242 },
-	{ "timer_gettime64", 408 },
-	{ "timer_settime", 241 },
-	{ "timer_settime64", 409 },
-	{ "timerfd_create", 306 },
-	{ "timerfd_gettime", 312 },
-	{ "timerfd_gettime64", 410 },
-	{ "timerfd_settime", 311 },
-	{ "timerfd_settime64", 411 },
-	{ "times", 43 },
-	{ "tkill", 208 },
-	{ "truncate", 92 },
-	{ "truncate64", 193 },
-	{ "tuxcall", 225 },
-	{ "ugetrlimit", 190 },
-	{ "ulimit", 58 },
-	{ "umask", 60 },
-	{ "umount", 22 },
-	{ "umount2", 52 },
-	{ "uname", 122 },
-	{ "unlink", 10 },
-	{ "unlinkat", 292 },
-	{ "unshare", 282 },
-	{ "uselib", 86 },
-	{ "userfaultfd", 364 },
-	{ "ustat", 62 },
-	{ "utime", 30 },
-	{ "utimensat", 304 },
-	{ "utimensat_time64", 412 },
-	{ "utimes", 251 },
-	{ "vfork", 189 },
-	{ "vhangup", 111 },
-	{ "vm86", 113 },
-	{ "vmsplice", 285 },
-	{ "wait4", 114 },
-	{ "waitid", 272 },
-	{ "waitpid", 7 },
-	{ "write", 4 },
-	{ "writev", 146 },
-};
-
-/* Indices into sg_table_ppc, by number. */
-const uint16_t sg_table_ppc_by_nr[SG_NSYSCALLS_PPC] = {
-	299, /* 0 restart_syscall */
-	55, /* 1 exit */
-	79, /* 2 fork */
-	280, /* 3 read */
-	448, /* 4 write */
-	235, /* 5 open */
-	35, /* 6 close */
-	447, /* 7 waitpid */
-	39, /* 8 creat */
-	167, /* 9 link */
-	431, /* 10 unlink */
-	53, /* 11 execve */
-	19, /* 12 chdir */
-	407, /* 13 time */
-	193, /* 14 mknod */
-	20, /* 15 chmod */
-	165, /* 16 lchown */
-	14, /* 17 break */
-	233, /* 18 oldstat */
-	177, /* 19 lseek */
-	117, /* 20 getpid */
-	201, /* 21 mount */
-	428, /* 22 umount */
-	358, /* 23 setuid */
-	131, /* 24 getuid */
-	389, /* 25 stime */
-	272, /* 26 ptrace */
-	10, /* 27 alarm */
-	230, /* 28 oldfstat */
-	241, /* 29 pause */
-	437, /* 30 utime */
-	390, /* 31 stty */
-	134, /* 32 gtty */
-	5, /* 33 access */
-	229, /* 34 nice */
-	92, /* 35 ftime */
-	398, /* 36 sync */
-	161, /* 37 kill */
-	295, /* 38 rename */
-	191, /* 39 mkdir */
-	300, /* 40 rmdir */
-	42, /* 41 dup */
-	250, /* 42 pipe */
-	420, /* 43 times */
-	268, /* 44 prof */
-	15, /* 45 brk */
-	343, /* 46 setgid */
-	111, /* 47 getgid */
-	369, /* 48 signal */
-	110, /* 49 geteuid */
-	109, /* 50 getegid */
-	6, /* 51 acct */
-	429, /* 52 umount2 */
-	174, /* 53 lock */
-	151, /* 54 ioctl */
-	70, /* 55 fcntl */
-	206, /* 56 mpx */
-	348, /* 57 setpgid */
-	426, /* 58 ulimit */
-	232, /* 59 oldolduname */
-	427, /* 60 umask */
-	22, /* 61 chroot */
-	436, /* 62 ustat */
-	43, /* 63 dup2 */
-	119, /* 64 getppid */
-	116, /* 65 getpgrp */
-	355, /* 66 setsid */
-	367, /* 67 sigaction */
-	361, /* 68 sgetmask */
-	382, /* 69 ssetmask */
-	353, /* 70 setreuid */
-	350, /* 71 setregid */
-	375, /* 72 sigsuspend */
-	372, /* 73 sigpending */
-	345, /* 74 sethostname */
-	354, /* 75 setrlimit */
-	124, /* 76 getrlimit */
-	125, /* 77 getrusage */
-	130, /* 78 gettimeofday */
-	357, /* 79 settimeofday */
-	112, /* 80 getgroups */
-	344, /* 81 setgroups */
-	326, /* 82 select */
-	396, /* 83 symlink */
-	231, /* 84 oldlstat */
-	283, /* 85 readlink */
-	434, /* 86 uselib */
-	394, /* 87 swapon */
-	286, /* 88 reboot */
-	282, /* 89 readdir */
-	198, /* 90 mmap */
-	225, /* 91 munmap */
-	422, /* 92 truncate */
-	93, /* 93 ftruncate */
-	65, /* 94 fchmod */
-	68, /* 95 fchown */
-	120, /* 96 getpriority */
-	349, /* 97 setpriority */
-	269, /* 98 profil */
-	385, /* 99 statfs */
-	89, /* 100 fstatfs */
-	152, /* 101 ioperm */
-	377, /* 102 socketcall */
-	404, /* 103 syslog */
-	346, /* 104 setitimer */
-	113, /* 105 getitimer */
-	383, /* 106 stat */
-	182, /* 107 lstat */
-	86, /* 108 fstat */
-	234, /* 109 olduname */
-	153, /* 110 iopl */
-	442, /* 111 vhangup */
-	135, /* 112 idle */
-	443, /* 113 vm86 */
-	445, /* 114 wait4 */
-	393, /* 115 swapoff */
-	403, /* 116 sysinfo */
-	156, /* 117 ipc */
-	91, /* 118 fsync */
-	374, /* 119 sigreturn */
-	33, /* 120 clone */
-	340, /* 121 setdomainname */
-	430, /* 122 uname */
-	200, /* 123 modify_ldt */
-	8, /* 124 adjtimex */
-	205, /* 125 mprotect */
-	373, /* 126 sigprocmask */
-	40, /* 127 create_module */
-	136, /* 128 init_module */
-	41, /* 129 delete_module */
-	102, /* 130 get_kernel_syms */
-	278, /* 131 quotactl */
-	115, /* 132 getpgid */
-	64, /* 133 fchdir */
-	11, /* 134 bdflush */
-	402, /* 135 sysfs */
-	246, /* 136 personality */
-	9, /* 137 afs_syscall */
-	342, /* 138 setfsuid */
-	341, /* 139 setfsgid */
-	0, /* 140 _llseek */
-	107, /* 141 getdents */
-	1, /* 142 _newselect */
-	78, /* 143 flock */
-	221, /* 144 msync */
-	285, /* 145 readv */
-	449, /* 146 writev */
-	126, /* 147 getsid */
-	72, /* 148 fdatasync */
-	2, /* 149 _sysctl */
-	195, /* 150 mlock */
-	223, /* 151 munlock */
-	197, /* 152 mlockall */
-	224, /* 153 munlockall */
-	322, /* 154 sched_setparam */
-	316, /* 155 sched_getparam */
-	323, /* 156 sched_setscheduler */
-	317, /* 157 sched_getscheduler */
-	324, /* 158 sched_yield */
-	312, /* 159 sched_get_priority_max */
-	313, /* 160 sched_get_priority_min */
-	318, /* 161 sched_rr_get_interval */
-	227, /* 162 nanosleep */
-	215, /* 163 mremap */
-	352, /* 164 setresuid */
-	123, /* 165 getresuid */
-	277, /* 166 query_module */
-	256, /* 167 poll */
-	228, /* 168 nfsservctl */
-	351, /* 169 setresgid */
-	122, /* 170 getresgid */
-	259, /* 171 prctl */
-	306, /* 172 rt_sigreturn */
-	302, /* 173 rt_sigaction */
-	304, /* 174 rt_sigprocmask */
-	303, /* 175 rt_sigpending */
-	308, /* 176 rt_sigtimedwait */
-	305, /* 177 rt_sigqueueinfo */
-	307, /* 178 rt_sigsuspend */
-	260, /* 179 pread64 */
-	274, /* 180 pwrite64 */
-	21, /* 181 chown */
-	106, /* 182 getcwd */
-	17, /* 183 capget */
-	18, /* 184 capset */
-	368, /* 185 sigaltstack */
-	331, /* 186 sendfile */
-	118, /* 187 getpmsg */
-	273, /* 188 putpmsg */
-	441, /* 189 vfork */
-	425, /* 190 ugetrlimit */
-	281, /* 191 readahead */
-	199, /* 192 mmap2 */
-	423, /* 193 truncate64 */
-	94, /* 194 ftruncate64 */
-	384, /* 195 stat64 */
-	183, /* 196 lstat64 */
-	87, /* 197 fstat64 */
-	243, /* 198 pciconfig_read */
-	244, /* 199 pciconfig_write */
-	242, /* 200 pciconfig_iobase */
-	222, /* 201 multiplexer */
-	108, /* 202 getdents64 */
-	252, /* 203 pivot_root */
-	71, /* 204 fcntl64 */
-	184, /* 205 madvise */
-	190, /* 206 mincore */
-	129, /* 207 gettid */
-	421, /* 208 tkill */
-	359, /* 209 setxattr */
-	178, /* 210 lsetxattr */
-	82, /* 211 fsetxattr */
-	132, /* 212 getxattr */
-	166, /* 213 lgetxattr */
-	73, /* 214 fgetxattr */
-	171, /* 215 listxattr */
-	173, /* 216 llistxattr */
-	77, /* 217 flistxattr */
-	293, /* 218 removexattr */
-	176, /* 219 lremovexattr */
-	80, /* 220 fremovexattr */
-	95, /* 221 futex */
-	320, /* 222 sched_setaffinity */
-	314, /* 223 sched_getaffinity */
-	424, /* 225 tuxcall */
-	332, /* 226 sendfile64 */
-	146, /* 227 io_setup */
-	142, /* 228 io_destroy */
-	143, /* 229 io_getevents */
-	147, /* 230 io_submit */
-	141, /* 231 io_cancel */
-	339, /* 232 set_tid_address */
-	59, /* 233 fadvise64 */
-	56, /* 234 exit_group */
-	175, /* 235 lookup_dcookie */
-	45, /* 236 epoll_create */
-	47, /* 237 epoll_ctl */
-	50, /* 238 epoll_wait */
-	292, /* 239 remap_file_pages */
-	408, /* 240 timer_create */
-	413, /* 241 timer_settime */
-	411, /* 242 timer_gettime */
-	410, /* 243 timer_getoverrun */
-	409, /* 244 timer_delete */
-	31, /* 245 clock_settime */
-	27, /* 246 clock_gettime */
-	25, /* 247 clock_getres */
-	29, /* 248 clock_nanosleep */
-	392, /* 249 swapcontext */
-	406, /* 250 tgkill */
-	440, /* 251 utimes */
-	386, /* 252 statfs64 */
-	90, /* 253 fstatfs64 */
-	60, /* 254 fadvise64_64 */
-	311, /* 255 rtas */
-	401, /* 256 sys_debug_setcontext */
-	189, /* 258 migrate_pages */
-	186, /* 259 mbind */
-	103, /* 260 get_mempolicy */
-	336, /* 261 set_mempolicy */
-	209, /* 262 mq_open */
-	214, /* 263 mq_unlink */
-	212, /* 264 mq_timedsend */
-	210, /* 265 mq_timedreceive */
-	208, /* 266 mq_notify */
-	207, /* 267 mq_getsetattr */
-	159, /* 268 kexec_load */
-	7, /* 269 add_key */
-	298, /* 270 request_key */
-	160, /* 271 keyctl */
-	446, /* 272 waitid */
-	155, /* 273 ioprio_set */
-	154, /* 274 ioprio_get */
-	138, /* 275 inotify_init */
-	137, /* 276 inotify_add_watch */
-	140, /* 277 inotify_rm_watch */
-	381, /* 278 spu_run */
-	380, /* 279 spu_create */
-	270, /* 280 pselect6 */
-	257, /* 281 ppoll */
-	433, /* 282 unshare */
-	379, /* 283 splice */
-	405, /* 284 tee */
-	444, /* 285 vmsplice */
-	239, /* 286 openat */
-	192, /* 287 mkdirat */
-	194, /* 288 mknodat */
-	69, /* 289 fchownat */
-	101, /* 290 futimesat */
-	88, /* 291 fstatat64 */
-	432, /* 292 unlinkat */
-	296, /* 293 renameat */
-	168, /* 294 linkat */
-	397, /* 295 symlinkat */
-	284, /* 296 readlinkat */
-	66, /* 297 fchmodat */
-	57, /* 298 faccessat */
-	104, /* 299 get_robust_list */
-	338, /* 300 set_robust_list */
-	204, /* 301 move_pages */
-	105, /* 302 getcpu */
-	48, /* 303 epoll_pwait */
-	438, /* 304 utimensat */
-	370, /* 305 signalfd */
-	415, /* 306 timerfd_create */
-	51, /* 307 eventfd */
-	399, /* 308 sync_file_range2 */
-	61, /* 309 fallocate */
-	391, /* 310 subpage_prot */
-	418, /* 311 timerfd_settime */
-	416, /* 312 timerfd_gettime */
-	371, /* 313 signalfd4 */
-	52, /* 314 eventfd2 */
-	46, /* 315 epoll_create1 */
-	44, /* 316 dup3 */
-	251, /* 317 pipe2 */
-	139, /* 318 inotify_init1 */
-	245, /* 319 perf_event_open */
-	261, /* 320 preadv */
-	275, /* 321 pwritev */
-	310, /* 322 rt_tgsigqueueinfo */
-	62, /* 323 fanotify_init */
-	63, /* 324 fanotify_mark */
-	263, /* 325 prlimit64 */
-	376, /* 326 socket */
-	12, /* 327 bind */
-	37, /* 328 connect */
-	169, /* 329 listen */
-	3, /* 330 accept */
-	127, /* 331 getsockname */
-	114, /* 332 getpeername */
-	378, /* 333 socketpair */
-	330, /* 334 send */
-	335, /* 335 sendto */
-	287, /* 336 recv */
-	288, /* 337 recvfrom */
-	366, /* 338 shutdown */
-	356, /* 339 setsockopt */
-	128, /* 340 getsockopt */
-	334, /* 341 sendmsg */
-	291, /* 342 recvmsg */
-	289, /* 343 recvmmsg */
-	4, /* 344 accept4 */
-	226, /* 345 name_to_handle_at */
-	236, /* 346 open_by_handle_at */
-	23, /* 347 clock_adjtime */
-	400, /* 348 syncfs */
-	333, /* 349 sendmmsg */
-	347, /* 350 setns */
-	266, /* 351 process_vm_readv */
-	267, /* 352 process_vm_writev */
-	76, /* 353 finit_module */
-	157, /* 354 kcmp */
-	321, /* 355 sched_setattr */
-	315, /* 356 sched_getattr */
-	297, /* 357 renameat2 */
-	325, /* 358 seccomp */
-	121, /* 359 getrandom */
-	188, /* 360 memfd_create */
-	13, /* 361 bpf */
-	54, /* 362 execveat */
-	395, /* 363 switch_endian */
-	435, /* 364 userfaultfd */
-	187, /* 365 membarrier */
-	196, /* 378 mlock2 */
-	38, /* 379 copy_file_range */
-	262, /* 380 preadv2 */
-	276, /* 381 pwritev2 */
-	158, /* 382 kexec_file_load */
-	388, /* 383 statx */
-	253, /* 384 pkey_alloc */
-	254, /* 385 pkey_free */
-	255, /* 386 pkey_mprotect */
-	301, /* 387 rseq */
-	144, /* 388 io_pgetevents */
-	328, /* 393 semget */
-	327, /* 394 semctl */
-	365, /* 395 shmget */
-	363, /* 396 shmctl */
-	362, /* 397 shmat */
-	364, /* 398 shmdt */
-	218, /* 399 msgget */
-	220, /* 400 msgsnd */
-	219, /* 401 msgrcv */
-	217, /* 402 msgctl */
-	28, /* 403 clock_gettime64 */
-	32, /* 404 clock_settime64 */
-	24, /* 405 clock_adjtime64 */
-	26, /* 406 clock_getres_time64 */
-	30, /* 407 clock_nanosleep_time64 */
-	412, /* 408 timer_gettime64 */
-	414, /* 409 timer_settime64 */
-	417, /* 410 timerfd_gettime64 */
-	419, /* 411 timerfd_settime64 */
-	439, /* 412 utimensat_time64 */
-	271, /* 413 pselect6_time64 */
-	258, /* 414 ppoll_time64 */
-	145, /* 416 io_pgetevents_time64 */
-	290, /* 417 recvmmsg_time64 */
-	213, /* 418 mq_timedsend_time64 */
-	211, /* 419 mq_timedreceive_time64 */
-	329, /* 420 semtimedop_time64 */
-	309, /* 421 rt_sigtimedwait_time64 */
-	97, /* 422 futex_time64 */
-	319, /* 423 sched_rr_get_interval_time64 */
-	249, /* 424 pidfd_send_signal */
-	150, /* 425 io_uring_setup */
-	148, /* 426 io_uring_enter */
-	149, /* 427 io_uring_register */
-	237, /* 428 open_tree */
-	203, /* 429 move_mount */
-	84, /* 430 fsopen */
-	81, /* 431 fsconfig */
-	83, /* 432 fsmount */
-	85, /* 433 fspick */
-	248, /* 434 pidfd_open */
-	34, /* 435 clone3 */
-	36, /* 436 close_range */
-	240, /* 437 openat2 */
-	247, /* 438 pidfd_getfd */
-	58, /* 439 faccessat2 */
-	264, /* 440 process_madvise */
-	49, /* 441 epoll_pwait2 */
-	202, /* 442 mount_setattr */
-	279, /* 443 quotactl_fd */
-	163, /* 444 landlock_create_ruleset */
-	162, /* 445 landlock_add_rule */
-	164, /* 446 landlock_restrict_self */
-	265, /* 448 process_mrelease */
-	99, /* 449 futex_waitv */
-	337, /* 450 set_mempolicy_home_node */
-	16, /* 451 cachestat */
-	67, /* 452 fchmodat2 */
-	185, /* 453 map_shadow_stack */
-	100, /* 454 futex_wake */
-	98, /* 455 futex_wait */
-	96, /* 456 futex_requeue */
-	387, /* 457 statmount */
-	170, /* 458 listmount */
-	179, /* 459 lsm_get_self_attr */
-	181, /* 460 lsm_set_self_attr */
-	180, /* 461 lsm_list_modules */
-	216, /* 462 mseal */
-	360, /* 463 setxattrat */
-	133, /* 464 getxattrat */
-	172, /* 465 listxattrat */
-	294, /* 466 removexattrat */
-	238, /* 467 open_tree_attr */
-	74, /* 468 file_getattr */
-	75, /* 469 file_setattr */
+	{ 1151, 140 }, /* _llseek */
+	{ 1159, 142 }, /* _newselect */
+	{ 1170, 149 }, /* _sysctl */
+	{ 1178, 330 }, /* accept */
+	{ 1185, 344 }, /* accept4 */
+	{ 1193, 33 }, /* access */
+	{ 1200, 51 }, /* acct */
+	{ 1205, 269 }, /* add_key */
+	{ 1213, 124 }, /* adjtimex */
+	{ 1222, 137 }, /* afs_syscall */
+	{ 1234, 27 }, /* alarm */
+	{ 1288, 134 }, /* bdflush */
+	{ 1296, 327 }, /* bind */
+	{ 1301, 361 }, /* bpf */
+	{ 1305, 17 }, /* break */
+	{ 1322, 45 }, /* brk */
+	{ 1346, 451 }, /* cachestat */
+	{ 1356, 183 }, /* capget */
+	{ 1363, 184 }, /* capset */
+	{ 1370, 12 }, /* chdir */
+	{ 1376, 15 }, /* chmod */
+	{ 1382, 181 }, /* chown */
+	{ 1396, 61 }, /* chroot */
+	{ 1403, 347 }, /* clock_adjtime */
+	{ 1417, 405 }, /* clock_adjtime64 */
+	{ 1433, 247 }, /* clock_getres */
+	{ 1446, 406 }, /* clock_getres_time64 */
+	{ 1466, 246 }, /* clock_gettime */
+	{ 1480, 403 }, /* clock_gettime64 */
+	{ 1496, 248 }, /* clock_nanosleep */
+	{ 1512, 407 }, /* clock_nanosleep_time64 */
+	{ 1535, 245 }, /* clock_settime */
+	{ 1549, 404 }, /* clock_settime64 */
+	{ 1565, 120 }, /* clone */
+	{ 1571, 435 }, /* clone3 */
+	{ 1578, 6 }, /* close */
+	{ 1584, 436 }, /* close_range */
+	{ 1596, 328 }, /* connect */
+	{ 1604, 379 }, /* copy_file_range */
+	{ 1620, 8 }, /* creat */
+	{ 1626, 127 }, /* create_module */
+	{ 1640, 129 }, /* delete_module */
+	{ 1654, 41 }, /* dup */
+	{ 1658, 63 }, /* dup2 */
+	{ 1663, 316 }, /* dup3 */
+	{ 1668, 236 }, /* epoll_create */
+	{ 1681, 315 }, /* epoll_create1 */
+	{ 1695, 237 }, /* epoll_ctl */
+	{ 1719, 303 }, /* epoll_pwait */
+	{ 1731, 441 }, /* epoll_pwait2 */
+	{ 1744, 238 }, /* epoll_wait */
+	{ 1770, 307 }, /* eventfd */
+	{ 1778, 314 }, /* eventfd2 */
+	{ 1787, 11 }, /* execve */
+	{ 1794, 362 }, /* execveat */
+	{ 1803, 1 }, /* exit */
+	{ 1808, 234 }, /* exit_group */
+	{ 1819, 298 }, /* faccessat */
+	{ 1829, 439 }, /* faccessat2 */
+	{ 1840, 233 }, /* fadvise64 */
+	{ 1850, 254 }, /* fadvise64_64 */
+	{ 1863, 309 }, /* fallocate */
+	{ 1873, 323 }, /* fanotify_init */
+	{ 1887, 324 }, /* fanotify_mark */
+	{ 1901, 133 }, /* fchdir */
+	{ 1908, 94 }, /* fchmod */
+	{ 1915, 297 }, /* fchmodat */
+	{ 1924, 452 }, /* fchmodat2 */
+	{ 1934, 95 }, /* fchown */
+	{ 1950, 289 }, /* fchownat */
+	{ 1959, 55 }, /* fcntl */
+	{ 1965, 204 }, /* fcntl64 */
+	{ 1973, 148 }, /* fdatasync */
+	{ 1983, 214 }, /* fgetxattr */
+	{ 1993, 468 }, /* file_getattr */
+	{ 2006, 469 }, /* file_setattr */
+	{ 2019, 353 }, /* finit_module */
+	{ 2032, 217 }, /* flistxattr */
+	{ 2043, 143 }, /* flock */
+	{ 2049, 2 }, /* fork */
+	{ 2054, 220 }, /* fremovexattr */
+	{ 2067, 431 }, /* fsconfig */
+	{ 2076, 211 }, /* fsetxattr */
+	{ 2086, 432 }, /* fsmount */
+	{ 2094, 430 }, /* fsopen */
+	{ 2101, 433 }, /* fspick */
+	{ 2108, 108 }, /* fstat */
+	{ 2114, 197 }, /* fstat64 */
+	{ 2122, 291 }, /* fstatat64 */
+	{ 2132, 100 }, /* fstatfs */
+	{ 2140, 253 }, /* fstatfs64 */
+	{ 2150, 118 }, /* fsync */
+	{ 2156, 35 }, /* ftime */
+	{ 2162, 93 }, /* ftruncate */
+	{ 2172, 194 }, /* ftruncate64 */
+	{ 2184, 221 }, /* futex */
+	{ 2190, 456 }, /* futex_requeue */
+	{ 2204, 422 }, /* futex_time64 */
+	{ 2217, 455 }, /* futex_wait */
+	{ 2228, 449 }, /* futex_waitv */
+	{ 2240, 454 }, /* futex_wake */
+	{ 2251, 290 }, /* futimesat */
+	{ 2261, 130 }, /* get_kernel_syms */
+	{ 2277, 260 }, /* get_mempolicy */
+	{ 2291, 299 }, /* get_robust_list */
+	{ 2331, 302 }, /* getcpu */
+	{ 2338, 182 }, /* getcwd */
+	{ 2345, 141 }, /* getdents */
+	{ 2354, 202 }, /* getdents64 */
+	{ 2365, 50 }, /* getegid */
+	{ 2383, 49 }, /* geteuid */
+	{ 2401, 47 }, /* getgid */
+	{ 2417, 80 }, /* getgroups */
+	{ 2439, 105 }, /* getitimer */
+	{ 2449, 332 }, /* getpeername */
+	{ 2461, 132 }, /* getpgid */
+	{ 2469, 65 }, /* getpgrp */
+	{ 2477, 20 }, /* getpid */
+	{ 2484, 187 }, /* getpmsg */
+	{ 2492, 64 }, /* getppid */
+	{ 2500, 96 }, /* getpriority */
+	{ 2512, 359 }, /* getrandom */
+	{ 2522, 170 }, /* getresgid */
+	{ 2544, 165 }, /* getresuid */
+	{ 2566, 76 }, /* getrlimit */
+	{ 2576, 77 }, /* getrusage */
+	{ 2586, 147 }, /* getsid */
+	{ 2593, 331 }, /* getsockname */
+	{ 2605, 340 }, /* getsockopt */
+	{ 2616, 207 }, /* gettid */
+	{ 2623, 78 }, /* gettimeofday */
+	{ 2636, 24 }, /* getuid */
+	{ 2652, 212 }, /* getxattr */
+	{ 2661, 464 }, /* getxattrat */
+	{ 2672, 32 }, /* gtty */
+	{ 2677, 112 }, /* idle */
+	{ 2682, 128 }, /* init_module */
+	{ 2694, 276 }, /* inotify_add_watch */
+	{ 2712, 275 }, /* inotify_init */
+	{ 2725, 318 }, /* inotify_init1 */
+	{ 2739, 277 }, /* inotify_rm_watch */
+	{ 2756, 231 }, /* io_cancel */
+	{ 2766, 228 }, /* io_destroy */
+	{ 2777, 229 }, /* io_getevents */
+	{ 2790, 388 }, /* io_pgetevents */
+	{ 2804, 416 }, /* io_pgetevents_time64 */
+	{ 2825, 227 }, /* io_setup */
+	{ 2834, 230 }, /* io_submit */
+	{ 2844, 426 }, /* io_uring_enter */
+	{ 2859, 427 }, /* io_uring_register */
+	{ 2877, 425 }, /* io_uring_setup */
+	{ 2892, 54 }, /* ioctl */
+	{ 2898, 101 }, /* ioperm */
+	{ 2905, 110 }, /* iopl */
+	{ 2910, 274 }, /* ioprio_get */
+	{ 2921, 273 }, /* ioprio_set */
+	{ 2932, 117 }, /* ipc */
+	{ 2936, 354 }, /* kcmp */
+	{ 2941, 382 }, /* kexec_file_load */
+	{ 2957, 268 }, /* kexec_load */
+	{ 2968, 271 }, /* keyctl */
+	{ 2975, 37 }, /* kill */
+	{ 2980, 445 }, /* landlock_add_rule */
+	{ 2998, 444 }, /* landlock_create_ruleset */
+	{ 3022, 446 }, /* landlock_restrict_self */
+	{ 3045, 16 }, /* lchown */
+	{ 3061, 213 }, /* lgetxattr */
+	{ 3071, 9 }, /* link */
+	{ 3076, 294 }, /* linkat */
+	{ 3083, 329 }, /* listen */
+	{ 3090, 458 }, /* listmount */
+	{ 3100, 215 }, /* listxattr */
+	{ 3110, 465 }, /* listxattrat */
+	{ 3122, 216 }, /* llistxattr */
+	{ 3133, 53 }, /* lock */
+	{ 3138, 235 }, /* lookup_dcookie */
+	{ 3153, 219 }, /* lremovexattr */
+	{ 3166, 19 }, /* lseek */
+	{ 3172, 210 }, /* lsetxattr */
+	{ 3182, 459 }, /* lsm_get_self_attr */
+	{ 3200, 461 }, /* lsm_list_modules */
+	{ 3217, 460 }, /* lsm_set_self_attr */
+	{ 3235, 107 }, /* lstat */
+	{ 3241, 196 }, /* lstat64 */
+	{ 3249, 205 }, /* madvise */
+	{ 3257, 453 }, /* map_shadow_stack */
+	{ 3274, 259 }, /* mbind */
+	{ 3280, 365 }, /* membarrier */
+	{ 3291, 360 }, /* memfd_create */
+	{ 3317, 258 }, /* migrate_pages */
+	{ 3331, 206 }, /* mincore */
+	{ 3339, 39 }, /* mkdir */
+	{ 3345, 287 }, /* mkdirat */
+	{ 3353, 14 }, /* mknod */
+	{ 3359, 288 }, /* mknodat */
+	{ 3367, 150 }, /* mlock */
+	{ 3373, 378 }, /* mlock2 */
+	{ 3380, 152 }, /* mlockall */
+	{ 3389, 90 }, /* mmap */
+	{ 3394, 192 }, /* mmap2 */
+	{ 3400, 123 }, /* modify_ldt */
+	{ 3411, 21 }, /* mount */
+	{ 3417, 442 }, /* mount_setattr */
+	{ 3431, 429 }, /* move_mount */
+	{ 3442, 301 }, /* move_pages */
+	{ 3453, 125 }, /* mprotect */
+	{ 3462, 56 }, /* mpx */
+	{ 3466, 267 }, /* mq_getsetattr */
+	{ 3480, 266 }, /* mq_notify */
+	{ 3490, 262 }, /* mq_open */
+	{ 3498, 265 }, /* mq_timedreceive */
+	{ 3514, 419 }, /* mq_timedreceive_time64 */
+	{ 3537, 264 }, /* mq_timedsend */
+	{ 3550, 418 }, /* mq_timedsend_time64 */
+	{ 3570, 263 }, /* mq_unlink */
+	{ 3580, 163 }, /* mremap */
+	{ 3587, 462 }, /* mseal */
+	{ 3593, 402 }, /* msgctl */
+	{ 3600, 399 }, /* msgget */
+	{ 3607, 401 }, /* msgrcv */
+	{ 3614, 400 }, /* msgsnd */
+	{ 3621, 144 }, /* msync */
+	{ 3627, 201 }, /* multiplexer */
+	{ 3639, 151 }, /* munlock */
+	{ 3647, 153 }, /* munlockall */
+	{ 3658, 91 }, /* munmap */
+	{ 3665, 345 }, /* name_to_handle_at */
+	{ 3683, 162 }, /* nanosleep */
+	{ 3704, 168 }, /* nfsservctl */
+	{ 3715, 34 }, /* nice */
+	{ 3720, 28 }, /* oldfstat */
+	{ 3729, 84 }, /* oldlstat */
+	{ 3738, 59 }, /* oldolduname */
+	{ 3750, 18 }, /* oldstat */
+	{ 3758, 109 }, /* olduname */
+	{ 3767, 5 }, /* open */
+	{ 3772, 346 }, /* open_by_handle_at */
+	{ 3790, 428 }, /* open_tree */
+	{ 3800, 467 }, /* open_tree_attr */
+	{ 3815, 286 }, /* openat */
+	{ 3822, 437 }, /* openat2 */
+	{ 3830, 29 }, /* pause */
+	{ 3836, 200 }, /* pciconfig_iobase */
+	{ 3853, 198 }, /* pciconfig_read */
+	{ 3868, 199 }, /* pciconfig_write */
+	{ 3884, 319 }, /* perf_event_open */
+	{ 3900, 136 }, /* personality */
+	{ 3912, 438 }, /* pidfd_getfd */
+	{ 3924, 434 }, /* pidfd_open */
+	{ 3935, 424 }, /* pidfd_send_signal */
+	{ 3953, 42 }, /* pipe */
+	{ 3958, 317 }, /* pipe2 */
+	{ 3964, 203 }, /* pivot_root */
+	{ 3975, 384 }, /* pkey_alloc */
+	{ 3986, 385 }, /* pkey_free */
+	{ 3996, 386 }, /* pkey_mprotect */
+	{ 4010, 167 }, /* poll */
+	{ 4015, 281 }, /* ppoll */
+	{ 4021, 414 }, /* ppoll_time64 */
+	{ 4034, 171 }, /* prctl */
+	{ 4040, 179 }, /* pread64 */
+	{ 4048, 320 }, /* preadv */
+	{ 4055, 380 }, /* preadv2 */
+	{ 4063, 325 }, /* prlimit64 */
+	{ 4073, 440 }, /* process_madvise */
+	{ 4089, 448 }, /* process_mrelease */
+	{ 4106, 351 }, /* process_vm_readv */
+	{ 4123, 352 }, /* process_vm_writev */
+	{ 4141, 44 }, /* prof */
+	{ 4146, 98 }, /* profil */
+	{ 4153, 280 }, /* pselect6 */
+	{ 4162, 413 }, /* pselect6_time64 */
+	{ 4178, 26 }, /* ptrace */
+	{ 4185, 188 }, /* putpmsg */
+	{ 4193, 180 }, /* pwrite64 */
+	{ 4202, 321 }, /* pwritev */
+	{ 4210, 381 }, /* pwritev2 */
+	{ 4219, 166 }, /* query_module */
+	{ 4232, 131 }, /* quotactl */
+	{ 4241, 443 }, /* quotactl_fd */
+	{ 4253, 3 }, /* read */
+	{ 4258, 191 }, /* readahead */
+	{ 4268, 89 }, /* readdir */
+	{ 4276, 85 }, /* readlink */
+	{ 4285, 296 }, /* readlinkat */
+	{ 4296, 145 }, /* readv */
+	{ 4302, 88 }, /* reboot */
+	{ 4309, 336 }, /* recv */
+	{ 4314, 337 }, /* recvfrom */
+	{ 4323, 343 }, /* recvmmsg */
+	{ 4332, 417 }, /* recvmmsg_time64 */
+	{ 4348, 342 }, /* recvmsg */
+	{ 4356, 239 }, /* remap_file_pages */
+	{ 4373, 218 }, /* removexattr */
+	{ 4385, 466 }, /* removexattrat */
+	{ 4399, 38 }, /* rename */
+	{ 4406, 293 }, /* renameat */
+	{ 4415, 357 }, /* renameat2 */
+	{ 4425, 270 }, /* request_key */
+	{ 4484, 0 }, /* restart_syscall */
+	{ 4533, 40 }, /* rmdir */
+	{ 4539, 387 }, /* rseq */
+	{ 4544, 173 }, /* rt_sigaction */
+	{ 4557, 175 }, /* rt_sigpending */
+	{ 4571, 174 }, /* rt_sigprocmask */
+	{ 4586, 177 }, /* rt_sigqueueinfo */
+	{ 4602, 172 }, /* rt_sigreturn */
+	{ 4615, 178 }, /* rt_sigsuspend */
+	{ 4629, 176 }, /* rt_sigtimedwait */
+	{ 4645, 421 }, /* rt_sigtimedwait_time64 */
+	{ 4668, 322 }, /* rt_tgsigqueueinfo */
+	{ 4686, 255 }, /* rtas */
+	{ 4781, 159 }, /* sched_get_priority_max */
+	{ 4804, 160 }, /* sched_get_priority_min */
+	{ 4827, 223 }, /* sched_getaffinity */
+	{ 4845, 356 }, /* sched_getattr */
+	{ 4859, 155 }, /* sched_getparam */
+	{ 4874, 157 }, /* sched_getscheduler */
+	{ 4893, 161 }, /* sched_rr_get_interval */
+	{ 4915, 423 }, /* sched_rr_get_interval_time64 */
+	{ 4944, 222 }, /* sched_setaffinity */
+	{ 4962, 355 }, /* sched_setattr */
+	{ 4976, 154 }, /* sched_setparam */
+	{ 4991, 156 }, /* sched_setscheduler */
+	{ 5010, 158 }, /* sched_yield */
+	{ 5022, 358 }, /* seccomp */
+	{ 5039, 82 }, /* select */
+	{ 5046, 394 }, /* semctl */
+	{ 5053, 393 }, /* semget */
+	{ 5077, 420 }, /* semtimedop_time64 */
+	{ 5095, 334 }, /* send */
+	{ 5100, 186 }, /* sendfile */
+	{ 5109, 226 }, /* sendfile64 */
+	{ 5120, 349 }, /* sendmmsg */
+	{ 5129, 341 }, /* sendmsg */
+	{ 5137, 335 }, /* sendto */
+	{ 5144, 261 }, /* set_mempolicy */
+	{ 5158, 450 }, /* set_mempolicy_home_node */
+	{ 5182, 300 }, /* set_robust_list */
+	{ 5214, 232 }, /* set_tid_address */
+	{ 5238, 121 }, /* setdomainname */
+	{ 5252, 139 }, /* setfsgid */
+	{ 5272, 138 }, /* setfsuid */
+	{ 5292, 46 }, /* setgid */
+	{ 5308, 81 }, /* setgroups */
+	{ 5330, 74 }, /* sethostname */
+	{ 5342, 104 }, /* setitimer */
+	{ 5352, 350 }, /* setns */
+	{ 5358, 57 }, /* setpgid */
+	{ 5366, 97 }, /* setpriority */
+	{ 5378, 71 }, /* setregid */
+	{ 5398, 169 }, /* setresgid */
+	{ 5420, 164 }, /* setresuid */
+	{ 5442, 70 }, /* setreuid */
+	{ 5462, 75 }, /* setrlimit */
+	{ 5472, 66 }, /* setsid */
+	{ 5479, 339 }, /* setsockopt */
+	{ 5490, 79 }, /* settimeofday */
+	{ 5503, 23 }, /* setuid */
+	{ 5519, 209 }, /* setxattr */
+	{ 5528, 463 }, /* setxattrat */
+	{ 5539, 68 }, /* sgetmask */
+	{ 5548, 397 }, /* shmat */
+	{ 5554, 396 }, /* shmctl */
+	{ 5561, 398 }, /* shmdt */
+	{ 5567, 395 }, /* shmget */
+	{ 5574, 338 }, /* shutdown */
+	{ 5583, 67 }, /* sigaction */
+	{ 5593, 185 }, /* sigaltstack */
+	{ 5605, 48 }, /* signal */
+	{ 5612, 305 }, /* signalfd */
+	{ 5621, 313 }, /* signalfd4 */
+	{ 5631, 73 }, /* sigpending */
+	{ 5642, 126 }, /* sigprocmask */
+	{ 5654, 119 }, /* sigreturn */
+	{ 5664, 72 }, /* sigsuspend */
+	{ 5675, 326 }, /* socket */
+	{ 5682, 102 }, /* socketcall */
+	{ 5693, 333 }, /* socketpair */
+	{ 5704, 283 }, /* splice */
+	{ 5711, 279 }, /* spu_create */
+	{ 5722, 278 }, /* spu_run */
+	{ 5730, 69 }, /* ssetmask */
+	{ 5739, 106 }, /* stat */
+	{ 5744, 195 }, /* stat64 */
+	{ 5751, 99 }, /* statfs */
+	{ 5758, 252 }, /* statfs64 */
+	{ 5767, 457 }, /* statmount */
+	{ 5777, 383 }, /* statx */
+	{ 5783, 25 }, /* stime */
+	{ 5789, 31 }, /* stty */
+	{ 5794, 310 }, /* subpage_prot */
+	{ 5807, 249 }, /* swapcontext */
+	{ 5819, 115 }, /* swapoff */
+	{ 5827, 87 }, /* swapon */
+	{ 5834, 363 }, /* switch_endian */
+	{ 5848, 83 }, /* symlink */
+	{ 5856, 295 }, /* symlinkat */
+	{ 5866, 36 }, /* sync */
+	{ 5887, 308 }, /* sync_file_range2 */
+	{ 5904, 348 }, /* syncfs */
+	{ 5911, 256 }, /* sys_debug_setcontext */
+	{ 5940, 135 }, /* sysfs */
+	{ 5946, 116 }, /* sysinfo */
+	{ 5954, 103 }, /* syslog */
+	{ 5969, 284 }, /* tee */
+	{ 5973, 250 }, /* tgkill */
+	{ 5980, 13 }, /* time */
+	{ 5985, 240 }, /* timer_create */
+	{ 5998, 244 }, /* timer_delete */
+	{ 6011, 243 }, /* timer_getoverrun */
+	{ 6028, 242 }, /* timer_gettime */
+	{ 6042, 408 }, /* timer_gettime64 */
+	{ 6058, 241 }, /* timer_settime */
+	{ 6072, 409 }, /* timer_settime64 */
+	{ 6096, 306 }, /* timerfd_create */
+	{ 6111, 312 }, /* timerfd_gettime */
+	{ 6127, 410 }, /* timerfd_gettime64 */
+	{ 6145, 311 }, /* timerfd_settime */
+	{ 6161, 411 }, /* timerfd_settime64 */
+	{ 6179, 43 }, /* times */
+	{ 6185, 208 }, /* tkill */
+	{ 6191, 92 }, /* truncate */
+	{ 6200, 193 }, /* truncate64 */
+	{ 6211, 225 }, /* tuxcall */
+	{ 6219, 190 }, /* ugetrlimit */
+	{ 6230, 58 }, /* ulimit */
+	{ 6237, 60 }, /* umask */
+	{ 6243, 22 }, /* umount */
+	{ 6250, 52 }, /* umount2 */
+	{ 6258, 122 }, /* uname */
+	{ 6264, 10 }, /* unlink */
+	{ 6271, 292 }, /* unlinkat */
+	{ 6280, 282 }, /* unshare */
+	{ 6354, 86 }, /* uselib */
+	{ 6361, 364 }, /* userfaultfd */
+	{ 6385, 62 }, /* ustat */
+	{ 6391, 30 }, /* utime */
+	{ 6397, 304 }, /* utimensat */
+	{ 6407, 412 }, /* utimensat_time64 */
+	{ 6424, 251 }, /* utimes */
+	{ 6431, 189 }, /* vfork */
+	{ 6437, 111 }, /* vhangup */
+	{ 6445, 113 }, /* vm86 */
+	{ 6458, 285 }, /* vmsplice */
+	{ 6475, 114 }, /* wait4 */
+	{ 6481, 272 }, /* waitid */
+	{ 6488, 7 }, /* waitpid */
+	{ 6496, 4 }, /* write */
+	{ 6502, 146 }, /* writev */
 };

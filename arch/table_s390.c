@@ -3,888 +3,444 @@
 
 /* The syscall table of s390. */
 const struct sg_syscall sg_table_s390[SG_NSYSCALLS_S390] = {
-	{ "_llseek", 140 },
-	{ "_newselect", 142 },
-	{ "_sysctl", 149 },
-	{ "accept4", 364 },
-	{ "access", 33 },
-	{ "acct", 51 },
-	{ "add_key", 278 },
-	{ "adjtimex", 124 },
-	{ "afs_syscall", 137 },
-	{ "alarm", 27 },
-	{ "bdflush", 134 },
-	{ "bind", 361 },
-	{ "bpf", 351 },
-	{ "brk", 45 },
-	{ "cachestat", 451 },
-	{ "capget", 184 },
-	{ "capset", 185 },
-	{ "chdir", 12 },
-	{ "chmod", 15 },
-	{ "chown", 182 },
-	{ "chown32", 212 },
-	{ "chroot", 61 },
-	{ "clock_adjtime", 337 },
-	{ "clock_adjtime64", 405 },
-	{ "clock_getres", 261 },
-	{ "clock_getres_time64", 406 },
-	{ "clock_gettime", 260 },
-	{ "clock_gettime64", 403 },
-	{ "clock_nanosleep", 262 },
-	{ "clock_nanosleep_time64", 407 },
-	{ "clock_settime", 259 },
-	{ "clock_settime64", 404 },
-	{ "clone", 120 },
-	{ "clone3", 435 },
-	{ "close", 6 },
-	{ "close_range", 436 },
-	{ "connect", 362 },
-	{ "copy_file_range", 375 },
-	{ "creat", 8 },
-	{ "create_module", 127 },
-	{ "delete_module", 129 },
-	{ "dup", 41 },
-	{ "dup2", 63 },
-	{ "dup3", 326 },
-	{ "epoll_create", 249 },
-	{ "epoll_create1", 327 },
-	{ "epoll_ctl", 250 },
-	{ "epoll_pwait", 312 },
-	{ "epoll_pwait2", 441 },
-	{ "epoll_wait", 251 },
-	{ "eventfd", 318 },
-	{ "eventfd2", 323 },
-	{ "execve", 11 },
-	{ "execveat", 354 },
-	{ "exit", 1 },
-	{ "exit_group", 248 },
-	{ "faccessat", 300 },
-	{ "faccessat2", 439 },
-	{ "fadvise64", 253 },
-	{ "fadvise64_64", 264 },
-	{ "fallocate", 314 },
-	{ "fanotify_init", 332 },
-	{ "fanotify_mark", 333 },
-	{ "fchdir", 133 },
-	{ "fchmod", 94 },
-	{ "fchmodat", 299 },
-	{ "fchmodat2", 452 },
-	{ "fchown", 95 },
-	{ "fchown32", 207 },
-	{ "fchownat", 291 },
-	{ "fcntl", 55 },
-	{ "fcntl64", 221 },
-	{ "fdatasync", 148 },
-	{ "fgetxattr", 229 },
-	{ "file_getattr", 468 },
-	{ "file_setattr", 469 },
-	{ "finit_module", 344 },
-	{ "flistxattr", 232 },
-	{ "flock", 143 },
-	{ "fork", 2 },
-	{ "fremovexattr", 235 },
-	{ "fsconfig", 431 },
-	{ "fsetxattr", 226 },
-	{ "fsmount", 432 },
-	{ "fsopen", 430 },
-	{ "fspick", 433 },
-	{ "fstat", 108 },
-	{ "fstat64", 197 },
-	{ "fstatat64", 293 },
-	{ "fstatfs", 100 },
-	{ "fstatfs64", 266 },
-	{ "fsync", 118 },
-	{ "ftruncate", 93 },
-	{ "ftruncate64", 194 },
-	{ "futex", 238 },
-	{ "futex_requeue", 456 },
-	{ "futex_time64", 422 },
-	{ "futex_wait", 455 },
-	{ "futex_waitv", 449 },
-	{ "futex_wake", 454 },
-	{ "futimesat", 292 },
-	{ "get_kernel_syms", 130 },
-	{ "get_mempolicy", 269 },
-	{ "get_robust_list", 305 },
-	{ "getcpu", 311 },
-	{ "getcwd", 183 },
-	{ "getdents", 141 },
-	{ "getdents64", 220 },
-	{ "getegid", 50 },
-	{ "getegid32", 202 },
-	{ "geteuid", 49 },
-	{ "geteuid32", 201 },
-	{ "getgid", 47 },
-	{ "getgid32", 200 },
-	{ "getgroups", 80 },
-	{ "getgroups32", 205 },
-	{ "getitimer", 105 },
-	{ "getpeername", 368 },
-	{ "getpgid", 132 },
-	{ "getpgrp", 65 },
-	{ "getpid", 20 },
-	{ "getpmsg", 188 },
-	{ "getppid", 64 },
-	{ "getpriority", 96 },
-	{ "getrandom", 349 },
-	{ "getresgid", 171 },
-	{ "getresgid32", 211 },
-	{ "getresuid", 165 },
-	{ "getresuid32", 209 },
-	{ "getrlimit", 76 },
-	{ "getrusage", 77 },
-	{ "getsid", 147 },
-	{ "getsockname", 367 },
-	{ "getsockopt", 365 },
-	{ "gettid", 236 },
-	{ "gettimeofday", 78 },
-	{ "getuid", 24 },
-	{ "getuid32", 199 },
-	{ "getxattr", 227 },
-	{ "getxattrat", 464 },
-	{ "idle", 112 },
-	{ "init_module", 128 },
-	{ "inotify_add_watch", 285 },
-	{ "inotify_init", 284 },
-	{ "inotify_init1", 324 },
-	{ "inotify_rm_watch", 286 },
-	{ "io_cancel", 247 },
-	{ "io_destroy", 244 },
-	{ "io_getevents", 245 },
-	{ "io_pgetevents", 382 },
-	{ "io_pgetevents_time64", 416 },
-	{ "io_setup", 243 },
-	{ "io_submit", 246 },
-	{ "io_uring_enter", 426 },
-	{ "io_uring_register", 427 },
-	{ "io_uring_setup", 425 },
-	{ "ioctl", 54 },
-	{ "ioperm", 101 },
-	{ "ioprio_get", 283 },
-	{ "ioprio_set", 282 },
-	{ "ipc", 117 },
-	{ "kcmp", 343 },
-	{ "kexec_file_load", 381 },
-	{ "kexec_load", 277 },
-	{ "keyctl", 280 },
-	{ "kill", 37 },
-	{ "landlock_add_rule", 445 },
-	{ "landlock_create_ruleset", 444 },
-	{ "landlock_restrict_self", 446 },
-	{ "lchown", 16 },
-	{ "lchown32", 198 },
-	{ "lgetxattr", 228 },
-	{ "link", 9 },
-	{ "linkat", 296 },
-	{ "listen", 363 },
-	{ "listmount", 458 },
-	{ "listxattr", 230 },
-	{ "listxattrat", 465 },
-	{ "llistxattr", 231 },
-	{ "lookup_dcookie", 110 },
-	{ "lremovexattr", 234 },
-	{ "lseek", 19 },
-	{ "lsetxattr", 225 },
-	{ "lsm_get_self_attr", 459 },
-	{ "lsm_list_modules", 461 },
-	{ "lsm_set_self_attr", 460 },
-	{ "lstat", 107 },
-	{ "lstat64", 196 },
-	{ "madvise", 219 },
-	{ "map_shadow_stack", 453 },
-	{ "mbind", 268 },
-	{ "membarrier", 356 },
-	{ "memfd_create", 350 },
-	{ "memfd_secret", 447 },
-	{ "migrate_pages", 287 },
-	{ "mincore", 218 },
-	{ "mkdir", 39 },
-	{ "mkdirat", 289 },
-	{ "mknod", 14 },
-	{ "mknodat", 290 },
-	{ "mlock", 150 },
-	{ "mlock2", 374 },
-	{ "mlockall", 152 },
-	{ "mmap", 90 },
-	{ "mmap2", 192 },
-	{ "mount", 21 },
-	{ "mount_setattr", 442 },
-	{ "move_mount", 429 },
-	{ "move_pages", 310 },
-	{ "mprotect", 125 },
-	{ "mq_getsetattr", 276 },
-	{ "mq_notify", 275 },
-	{ "mq_open", 271 },
-	{ "mq_timedreceive", 274 },
-	{ "mq_timedreceive_time64", 419 },
-	{ "mq_timedsend", 273 },
-	{ "mq_timedsend_time64", 418 },
-	{ "mq_unlink", 272 },
-	{ "mremap", 163 },
-	{ "mseal", 462 },
-	{ "msgctl", 402 },
-	{ "msgget", 399 },
-	{ "msgrcv", 401 },
-	{ "msgsnd", 400 },
-	{ "msync", 144 },
-	{ "munlock", 151 },
-	{ "munlockall", 153 },
-	{ "munmap", 91 },
-	{ "name_to_handle_at", 335 },
-	{ "nanosleep", 162 },
-	{ "nfsservctl", 169 },
-	{ "nice", 34 },
-	{ "open", 5 },
-	{ "open_by_handle_at", 336 },
-	{ "open_tree", 428 },
-	{ "open_tree_attr", 467 },
-	{ "openat", 288 },
-	{ "openat2", 437 },
-	{ "pause", 29 },
-	{ "perf_event_open", 331 },
-	{ "personality", 136 },
-	{ "pidfd_getfd", 438 },
-	{ "pidfd_open", 434 },
-	{ "pidfd_send_signal", 424 },
-	{ "pipe", 42 },
-	{ "pipe2", 325 },
-	{ "pivot_root", 217 },
-	{ "pkey_alloc", 385 },
-	{ "pkey_free", 386 },
-	{ "pkey_mprotect", 384 },
-	{ "poll", 168 },
-	{ "ppoll", 302 },
-	{ "ppoll_time64", 414 },
-	{ "prctl", 172 },
-	{ "pread64", 180 },
-	{ "preadv", 328 },
-	{ "preadv2", 376 },
-	{ "prlimit64", 334 },
-	{ "process_madvise", 440 },
-	{ "process_mrelease", 448 },
-	{ "process_vm_readv", 340 },
-	{ "process_vm_writev", 341 },
-	{ "pselect6", 301 },
-	{ "pselect6_time64", 413 },
-	{ "ptrace", 26 },
-	{ "putpmsg", 189 },
-	{ "pwrite64", 181 },
-	{ "pwritev", 329 },
-	{ "pwritev2", 377 },
-	{ "query_module", 167 },
-	{ "quotactl", 131 },
-	{ "quotactl_fd", 443 },
-	{ "read", 3 },
-	{ "readahead", 222 },
-	{ "readdir", 89 },
-	{ "readlink", 85 },
-	{ "readlinkat", 298 },
-	{ "readv", 145 },
-	{ "reboot", 88 },
-	{ "recvfrom", 371 },
-	{ "recvmmsg", 357 },
-	{ "recvmmsg_time64", 417 },
-	{ "recvmsg", 372 },
-	{ "remap_file_pages", 267 },
-	{ "removexattr", 233 },
-	{ "removexattrat", 466 },
-	{ "rename", 38 },
-	{ "renameat", 295 },
-	{ "renameat2", 347 },
-	{ "request_key", 279 },
-	{ "restart_syscall", 7 },
-	{ "rmdir", 40 },
-	{ "rseq", 383 },
-	{ "rt_sigaction", 174 },
-	{ "rt_sigpending", 176 },
-	{ "rt_sigprocmask", 175 },
-	{ "rt_sigqueueinfo", 178 },
-	{ "rt_sigreturn", 173 },
-	{ "rt_sigsuspend", 179 },
-	{ "rt_sigtimedwait", 177 },
-	{ "rt_sigtimedwait_time64", 421 },
-	{ "rt_tgsigqueueinfo", 330 },
-	{ "s390_guarded_storage", 378 },
-	{ "s390_pci_mmio_read", 353 },
-	{ "s390_pci_mmio_write", 352 },
-	{ "s390_runtime_instr", 342 },
-	{ "s390_sthyi", 380 },
-	{ "sched_get_priority_max", 159 },
-	{ "sched_get_priority_min", 160 },
-	{ "sched_getaffinity", 240 },
-	{ "sched_getattr", 346 },
-	{ "sched_getparam", 155 },
-	{ "sched_getscheduler", 157 },
-	{ "sched_rr_get_interval", 161 },
-	{ "sched_rr_get_interval_time64", 423 },
-	{ "sched_setaffinity", 239 },
-	{ "sched_setattr", 345 },
-	{ "sched_setparam", 154 },
-	{ "sched_setscheduler", 156 },
-	{ "sched_yield", 158 },
-	{ "seccomp", 348 },
-	{ "semctl", 394 },
-	{ "semget", 393 },
-	{ "semtimedop_time64", 420 },
-	{ "sendfile", 187 },
-	{ "sendfile64", 223 },
-	{ "sendmmsg", 358 },
-	{ "sendmsg", 370 },
-	{ "sendto", 369 },
-	{ "set_mempolicy", 270 },
-	{ "set_mempolicy_home_node", 450 },
-	{ "set_robust_list", 304 },
-	{ "set_tid_address", 252 },
-	{ "setdomainname", 121 },
-	{ "setfsgid", 139 },
-	{ "setfsgid32", 216 },
-	{ "setfsuid", 138 },
-	{ "setfsuid32", 215 },
-	{ "setgid", 46 },
-	{ "setgid32", 214 },
-	{ "setgroups", 81 },
-	{ "setgroups32", 206 },
-	{ "sethostname", 74 },
-	{ "setitimer", 104 },
-	{ "setns", 339 },
-	{ "setpgid", 57 },
-	{ "setpriority", 97 },
-	{ "setregid", 71 },
-	{ "setregid32", 204 },
-	{ "setresgid", 170 },
-	{ "setresgid32", 210 },
-	{ "setresuid", 164 },
-	{ "setresuid32", 208 },
-	{ "setreuid", 70 },
-	{ "setreuid32", 203 },
-	{ "setrlimit", 75 },
-	{ "setsid", 66 },
-	{ "setsockopt", 366 },
-	{ "settimeofday", 79 },
-	{ "setuid", 23 },
-	{ "setuid32", 213 },
-	{ "setxattr", 224 },
-	{ "setxattrat", 463 },
-	{ "shmat", 397 },
-	{ "shmctl", 396 },
-	{ "shmdt", 398 },
-	{ "shmget", 395 },
-	{ "shutdown", 373 },
-	{ "sigaction", 67 },
-	{ "sigaltstack", 186 },
-	{ "signal", 48 },
-	{ "signalfd", 316 },
-	{ "signalfd4", 322 },
-	{ "sigpending", 73 },
-	{ "sigprocmask", 126 },
-	{ "sigreturn", 119 },
-	{ "sigsuspend", 72 },
-	{ "socket", 359 },
-	{ "socketcall", 102 },
-	{ "socketpair", 360 },
-	{ "splice", 306 },
-	{ "stat", 106 },
-	{ "stat64", 195 },
-	{ "statfs", 99 },
-	{ "statfs64", 265 },
-	{ "statmount", 457 },
-	{ "statx", 379 },
-	{ "stime", 25 },
-	{ "swapoff", 115 },
-	{ "swapon", 87 },
-	{ "symlink", 83 },
-	{ "symlinkat", 297 },
-	{ "sync", 36 },
-	{ "sync_file_range", 307 },
-	{ "syncfs", 338 },
-	{ "sysfs", 135 },
-	{ "sysinfo", 116 },
-	{ "syslog", 103 },
-	{ "tee", 308 },
-	{ "tgkill", 241 },
-	{ "time", 13 },
-	{ "timer_create", 254 },
-	{ "timer_delete", 258 },
-	{ "timer_getoverrun", 257 },
-	{ "timer_gettime", 256 },
-	{ "timer_gettime64", 408 },
-	{ "timer_settime", 255 },
-	{ "timer_settime64", 409 },
-	{ "timerfd", 317 },
-	{ "timerfd_create", 319 },
-	{ "timerfd_gettime", 321 },
-	{ "timerfd_gettime64", 410 },
-	{ "timerfd_settime", 320 },
-	{ "timerfd_settime64", 411 },
-	{ "times", 43 },
-	{ "tkill", 237 },
-	{ "truncate", 92 },
-	{ "truncate64", 193 },
-	{ "ugetrlimit", 191 },
-	{ "umask", 60 },
-	{ "umount", 22 },
-	{ "umount2", 52 },
-	{ "uname", 122 },
-	{ "unlink", 10 },
-	{ "unlinkat", 294 },
-	{ "unshare", 303 },
-	{ "uselib", 86 },
-	{ "userfaultfd", 355 },
-	{ "ustat", 62 },
-	{ "utime", 30 },
-	{ "utimensat", 315 },
-	{ "utimensat_time64", 412 },
-	{ "utimes", 313 },
-	{ "vfork", 190 },
-	{ "vhangup", 111 },
-	{ "vmsplice", 309 },
-	{ "wait4", 114 },
-	{ "waitid", 281 },
-	{ "write", 4 },
-	{ "writev", 146 },
-};
-
-/* Indices into sg_table_s390, by number. */
-const uint16_t sg_table_s390_by_nr[SG_NSYSCALLS_S390] = {
-	54, /* 1 exit */
-	79, /* 2 fork */
-	272, /* 3 read */
-	438, /* 4 write */
-	232, /* 5 open */
-	34, /* 6 close */
-	290, /* 7 restart_syscall */
-	38, /* 8 creat */
-	172, /* 9 link */
-	423, /* 10 unlink */
-	52, /* 11 execve */
-	17, /* 12 chdir */
-	400, /* 13 time */
-	198, /* 14 mknod */
-	18, /* 15 chmod */
-	169, /* 16 lchown */
-	181, /* 19 lseek */
-	120, /* 20 getpid */
-	205, /* 21 mount */
-	420, /* 22 umount */
-	359, /* 23 setuid */
-	136, /* 24 getuid */
-	387, /* 25 stime */
-	264, /* 26 ptrace */
-	9, /* 27 alarm */
-	238, /* 29 pause */
-	429, /* 30 utime */
-	4, /* 33 access */
-	231, /* 34 nice */
-	392, /* 36 sync */
-	165, /* 37 kill */
-	286, /* 38 rename */
-	196, /* 39 mkdir */
-	291, /* 40 rmdir */
-	41, /* 41 dup */
-	244, /* 42 pipe */
-	414, /* 43 times */
-	13, /* 45 brk */
-	338, /* 46 setgid */
-	112, /* 47 getgid */
-	370, /* 48 signal */
-	110, /* 49 geteuid */
-	108, /* 50 getegid */
-	5, /* 51 acct */
-	421, /* 52 umount2 */
-	156, /* 54 ioctl */
-	70, /* 55 fcntl */
-	345, /* 57 setpgid */
-	419, /* 60 umask */
-	21, /* 61 chroot */
-	428, /* 62 ustat */
-	42, /* 63 dup2 */
-	122, /* 64 getppid */
-	119, /* 65 getpgrp */
-	356, /* 66 setsid */
-	368, /* 67 sigaction */
-	353, /* 70 setreuid */
-	347, /* 71 setregid */
-	376, /* 72 sigsuspend */
-	373, /* 73 sigpending */
-	342, /* 74 sethostname */
-	355, /* 75 setrlimit */
-	129, /* 76 getrlimit */
-	130, /* 77 getrusage */
-	135, /* 78 gettimeofday */
-	358, /* 79 settimeofday */
-	114, /* 80 getgroups */
-	340, /* 81 setgroups */
-	390, /* 83 symlink */
-	275, /* 85 readlink */
-	426, /* 86 uselib */
-	389, /* 87 swapon */
-	278, /* 88 reboot */
-	274, /* 89 readdir */
-	203, /* 90 mmap */
-	227, /* 91 munmap */
-	416, /* 92 truncate */
-	92, /* 93 ftruncate */
-	64, /* 94 fchmod */
-	67, /* 95 fchown */
-	123, /* 96 getpriority */
-	346, /* 97 setpriority */
-	383, /* 99 statfs */
-	89, /* 100 fstatfs */
-	157, /* 101 ioperm */
-	378, /* 102 socketcall */
-	397, /* 103 syslog */
-	343, /* 104 setitimer */
-	116, /* 105 getitimer */
-	381, /* 106 stat */
-	186, /* 107 lstat */
-	86, /* 108 fstat */
-	179, /* 110 lookup_dcookie */
-	434, /* 111 vhangup */
-	140, /* 112 idle */
-	436, /* 114 wait4 */
-	388, /* 115 swapoff */
-	396, /* 116 sysinfo */
-	160, /* 117 ipc */
-	91, /* 118 fsync */
-	375, /* 119 sigreturn */
-	32, /* 120 clone */
-	333, /* 121 setdomainname */
-	422, /* 122 uname */
-	7, /* 124 adjtimex */
-	209, /* 125 mprotect */
-	374, /* 126 sigprocmask */
-	39, /* 127 create_module */
-	141, /* 128 init_module */
-	40, /* 129 delete_module */
-	101, /* 130 get_kernel_syms */
-	270, /* 131 quotactl */
-	118, /* 132 getpgid */
-	63, /* 133 fchdir */
-	10, /* 134 bdflush */
-	395, /* 135 sysfs */
-	240, /* 136 personality */
-	8, /* 137 afs_syscall */
-	336, /* 138 setfsuid */
-	334, /* 139 setfsgid */
-	0, /* 140 _llseek */
-	106, /* 141 getdents */
-	1, /* 142 _newselect */
-	78, /* 143 flock */
-	224, /* 144 msync */
-	277, /* 145 readv */
-	439, /* 146 writev */
-	131, /* 147 getsid */
-	72, /* 148 fdatasync */
-	2, /* 149 _sysctl */
-	200, /* 150 mlock */
-	225, /* 151 munlock */
-	202, /* 152 mlockall */
-	226, /* 153 munlockall */
-	317, /* 154 sched_setparam */
-	311, /* 155 sched_getparam */
-	318, /* 156 sched_setscheduler */
-	312, /* 157 sched_getscheduler */
-	319, /* 158 sched_yield */
-	307, /* 159 sched_get_priority_max */
-	308, /* 160 sched_get_priority_min */
-	313, /* 161 sched_rr_get_interval */
-	229, /* 162 nanosleep */
-	218, /* 163 mremap */
-	351, /* 164 setresuid */
-	127, /* 165 getresuid */
-	269, /* 167 query_module */
-	250, /* 168 poll */
-	230, /* 169 nfsservctl */
-	349, /* 170 setresgid */
-	125, /* 171 getresgid */
-	253, /* 172 prctl */
-	297, /* 173 rt_sigreturn */
-	293, /* 174 rt_sigaction */
-	295, /* 175 rt_sigprocmask */
-	294, /* 176 rt_sigpending */
-	299, /* 177 rt_sigtimedwait */
-	296, /* 178 rt_sigqueueinfo */
-	298, /* 179 rt_sigsuspend */
-	254, /* 180 pread64 */
-	266, /* 181 pwrite64 */
-	19, /* 182 chown */
-	105, /* 183 getcwd */
-	15, /* 184 capget */
-	16, /* 185 capset */
-	369, /* 186 sigaltstack */
-	324, /* 187 sendfile */
-	121, /* 188 getpmsg */
-	265, /* 189 putpmsg */
-	433, /* 190 vfork */
-	418, /* 191 ugetrlimit */
-	204, /* 192 mmap2 */
-	417, /* 193 truncate64 */
-	93, /* 194 ftruncate64 */
-	382, /* 195 stat64 */
-	187, /* 196 lstat64 */
-	87, /* 197 fstat64 */
-	170, /* 198 lchown32 */
-	137, /* 199 getuid32 */
-	113, /* 200 getgid32 */
-	111, /* 201 geteuid32 */
-	109, /* 202 getegid32 */
-	354, /* 203 setreuid32 */
-	348, /* 204 setregid32 */
-	115, /* 205 getgroups32 */
-	341, /* 206 setgroups32 */
-	68, /* 207 fchown32 */
-	352, /* 208 setresuid32 */
-	128, /* 209 getresuid32 */
-	350, /* 210 setresgid32 */
-	126, /* 211 getresgid32 */
-	20, /* 212 chown32 */
-	360, /* 213 setuid32 */
-	339, /* 214 setgid32 */
-	337, /* 215 setfsuid32 */
-	335, /* 216 setfsgid32 */
-	246, /* 217 pivot_root */
-	195, /* 218 mincore */
-	188, /* 219 madvise */
-	107, /* 220 getdents64 */
-	71, /* 221 fcntl64 */
-	273, /* 222 readahead */
-	325, /* 223 sendfile64 */
-	361, /* 224 setxattr */
-	182, /* 225 lsetxattr */
-	82, /* 226 fsetxattr */
-	138, /* 227 getxattr */
-	171, /* 228 lgetxattr */
-	73, /* 229 fgetxattr */
-	176, /* 230 listxattr */
-	178, /* 231 llistxattr */
-	77, /* 232 flistxattr */
-	284, /* 233 removexattr */
-	180, /* 234 lremovexattr */
-	80, /* 235 fremovexattr */
-	134, /* 236 gettid */
-	415, /* 237 tkill */
-	94, /* 238 futex */
-	315, /* 239 sched_setaffinity */
-	309, /* 240 sched_getaffinity */
-	399, /* 241 tgkill */
-	151, /* 243 io_setup */
-	147, /* 244 io_destroy */
-	148, /* 245 io_getevents */
-	152, /* 246 io_submit */
-	146, /* 247 io_cancel */
-	55, /* 248 exit_group */
-	44, /* 249 epoll_create */
-	46, /* 250 epoll_ctl */
-	49, /* 251 epoll_wait */
-	332, /* 252 set_tid_address */
-	58, /* 253 fadvise64 */
-	401, /* 254 timer_create */
-	406, /* 255 timer_settime */
-	404, /* 256 timer_gettime */
-	403, /* 257 timer_getoverrun */
-	402, /* 258 timer_delete */
-	30, /* 259 clock_settime */
-	26, /* 260 clock_gettime */
-	24, /* 261 clock_getres */
-	28, /* 262 clock_nanosleep */
-	59, /* 264 fadvise64_64 */
-	384, /* 265 statfs64 */
-	90, /* 266 fstatfs64 */
-	283, /* 267 remap_file_pages */
-	190, /* 268 mbind */
-	102, /* 269 get_mempolicy */
-	329, /* 270 set_mempolicy */
-	212, /* 271 mq_open */
-	217, /* 272 mq_unlink */
-	215, /* 273 mq_timedsend */
-	213, /* 274 mq_timedreceive */
-	211, /* 275 mq_notify */
-	210, /* 276 mq_getsetattr */
-	163, /* 277 kexec_load */
-	6, /* 278 add_key */
-	289, /* 279 request_key */
-	164, /* 280 keyctl */
-	437, /* 281 waitid */
-	159, /* 282 ioprio_set */
-	158, /* 283 ioprio_get */
-	143, /* 284 inotify_init */
-	142, /* 285 inotify_add_watch */
-	145, /* 286 inotify_rm_watch */
-	194, /* 287 migrate_pages */
-	236, /* 288 openat */
-	197, /* 289 mkdirat */
-	199, /* 290 mknodat */
-	69, /* 291 fchownat */
-	100, /* 292 futimesat */
-	88, /* 293 fstatat64 */
-	424, /* 294 unlinkat */
-	287, /* 295 renameat */
-	173, /* 296 linkat */
-	391, /* 297 symlinkat */
-	276, /* 298 readlinkat */
-	65, /* 299 fchmodat */
-	56, /* 300 faccessat */
-	262, /* 301 pselect6 */
-	251, /* 302 ppoll */
-	425, /* 303 unshare */
-	331, /* 304 set_robust_list */
-	103, /* 305 get_robust_list */
-	380, /* 306 splice */
-	393, /* 307 sync_file_range */
-	398, /* 308 tee */
-	435, /* 309 vmsplice */
-	208, /* 310 move_pages */
-	104, /* 311 getcpu */
-	47, /* 312 epoll_pwait */
-	432, /* 313 utimes */
-	60, /* 314 fallocate */
-	430, /* 315 utimensat */
-	371, /* 316 signalfd */
-	408, /* 317 timerfd */
-	50, /* 318 eventfd */
-	409, /* 319 timerfd_create */
-	412, /* 320 timerfd_settime */
-	410, /* 321 timerfd_gettime */
-	372, /* 322 signalfd4 */
-	51, /* 323 eventfd2 */
-	144, /* 324 inotify_init1 */
-	245, /* 325 pipe2 */
-	43, /* 326 dup3 */
-	45, /* 327 epoll_create1 */
-	255, /* 328 preadv */
-	267, /* 329 pwritev */
-	301, /* 330 rt_tgsigqueueinfo */
-	239, /* 331 perf_event_open */
-	61, /* 332 fanotify_init */
-	62, /* 333 fanotify_mark */
-	257, /* 334 prlimit64 */
-	228, /* 335 name_to_handle_at */
-	233, /* 336 open_by_handle_at */
-	22, /* 337 clock_adjtime */
-	394, /* 338 syncfs */
-	344, /* 339 setns */
-	260, /* 340 process_vm_readv */
-	261, /* 341 process_vm_writev */
-	305, /* 342 s390_runtime_instr */
-	161, /* 343 kcmp */
-	76, /* 344 finit_module */
-	316, /* 345 sched_setattr */
-	310, /* 346 sched_getattr */
-	288, /* 347 renameat2 */
-	320, /* 348 seccomp */
-	124, /* 349 getrandom */
-	192, /* 350 memfd_create */
-	12, /* 351 bpf */
-	304, /* 352 s390_pci_mmio_write */
-	303, /* 353 s390_pci_mmio_read */
-	53, /* 354 execveat */
-	427, /* 355 userfaultfd */
-	191, /* 356 membarrier */
-	280, /* 357 recvmmsg */
-	326, /* 358 sendmmsg */
-	377, /* 359 socket */
-	379, /* 360 socketpair */
-	11, /* 361 bind */
-	36, /* 362 connect */
-	174, /* 363 listen */
-	3, /* 364 accept4 */
-	133, /* 365 getsockopt */
-	357, /* 366 setsockopt */
-	132, /* 367 getsockname */
-	117, /* 368 getpeername */
-	328, /* 369 sendto */
-	327, /* 370 sendmsg */
-	279, /* 371 recvfrom */
-	282, /* 372 recvmsg */
-	367, /* 373 shutdown */
-	201, /* 374 mlock2 */
-	37, /* 375 copy_file_range */
-	256, /* 376 preadv2 */
-	268, /* 377 pwritev2 */
-	302, /* 378 s390_guarded_storage */
-	386, /* 379 statx */
-	306, /* 380 s390_sthyi */
-	162, /* 381 kexec_file_load */
-	149, /* 382 io_pgetevents */
-	292, /* 383 rseq */
-	249, /* 384 pkey_mprotect */
-	247, /* 385 pkey_alloc */
-	248, /* 386 pkey_free */
-	322, /* 393 semget */
-	321, /* 394 semctl */
-	366, /* 395 shmget */
-	364, /* 396 shmctl */
-	363, /* 397 shmat */
-	365, /* 398 shmdt */
-	221, /* 399 msgget */
-	223, /* 400 msgsnd */
-	222, /* 401 msgrcv */
-	220, /* 402 msgctl */
-	27, /* 403 clock_gettime64 */
-	31, /* 404 clock_settime64 */
-	23, /* 405 clock_adjtime64 */
-	25, /* 406 clock_getres_time64 */
-	29, /* 407 clock_nanosleep_time64 */
-	405, /* 408 timer_gettime64 */
-	407, /* 409 timer_settime64 */
-	411, /* 410 timerfd_gettime64 */
-	413, /* 411 timerfd_settime64 */
-	431, /* 412 utimensat_time64 */
-	263, /* 413 pselect6_time64 */
-	252, /* 414 ppoll_time64 */
-	150, /* 416 io_pgetevents_time64 */
-	281, /* 417 recvmmsg_time64 */
-	216, /* 418 mq_timedsend_time64 */
-	214, /* 419 mq_timedreceive_time64 */
-	323, /* 420 semtimedop_time64 */
-	300, /* 421 rt_sigtimedwait_time64 */
-	96, /* 422 futex_time64 */
-	314, /* 423 sched_rr_get_interval_time64 */
-	243, /* 424 pidfd_send_signal */
-	155, /* 425 io_uring_setup */
-	153, /* 426 io_uring_enter */
-	154, /* 427 io_uring_register */
-	234, /* 428 open_tree */
-	207, /* 429 move_mount */
-	84, /* 430 fsopen */
-	81, /* 431 fsconfig */
-	83, /* 432 fsmount */
-	85, /* 433 fspick */
-	242, /* 434 pidfd_open */
-	33, /* 435 clone3 */
-	35, /* 436 close_range */
-	237, /* 437 openat2 */
-	241, /* 438 pidfd_getfd */
-	57, /* 439 faccessat2 */
-	258, /* 440 process_madvise */
-	48, /* 441 epoll_pwait2 */
-	206, /* 442 mount_setattr */
-	271, /* 443 quotactl_fd */
-	167, /* 444 landlock_create_ruleset */
-	166, /* 445 landlock_add_rule */
-	168, /* 446 landlock_restrict_self */
-	193, /* 447 memfd_secret */
-	259, /* 448 process_mrelease */
-	98, /* 449 futex_waitv */
-	330, /* 450 set_mempolicy_home_node */
-	14, /* 451 cachestat */
-	66, /* 452 fchmodat2 */
-	189, /* 453 map_shadow_stack */
-	99, /* 454 futex_wake */
-	97, /* 455 futex_wait */
-	95, /* 456 futex_requeue */
-	385, /* 457 statmount */
-	175, /* 458 listmount */
-	183, /* 459 lsm_get_self_attr */
-	185, /* 460 lsm_set_self_attr */
-	184, /* 461 lsm_list_modules */
-	219, /* 462 mseal */
-	362, /* 463 setxattrat */
-	139, /* 464 getxattrat */
-	177, /* 465 listxattrat */
-	285, /* 466 removexattrat */
-	235, /* 467 open_tree_attr */
-	74, /* 468 file_getattr */
-	75, /* 469 file_setattr */
+	{ 1151, 140 }, /* _llseek */
+	{ 1159, 142 }, /* _newselect */
+	{ 1170, 149 }, /* _sysctl */
+	{ 1185, 364 }, /* accept4 */
+	{ 1193, 33 }, /* access */
+	{ 1200, 51 }, /* acct */
+	{ 1205, 278 }, /* add_key */
+	{ 1213, 124 }, /* adjtimex */
+	{ 1222, 137 }, /* afs_syscall */
+	{ 1234, 27 }, /* alarm */
+	{ 1288, 134 }, /* bdflush */
+	{ 1296, 361 }, /* bind */
+	{ 1301, 351 }, /* bpf */
+	{ 1322, 45 }, /* brk */
+	{ 1346, 451 }, /* cachestat */
+	{ 1356, 184 }, /* capget */
+	{ 1363, 185 }, /* capset */
+	{ 1370, 12 }, /* chdir */
+	{ 1376, 15 }, /* chmod */
+	{ 1382, 182 }, /* chown */
+	{ 1388, 212 }, /* chown32 */
+	{ 1396, 61 }, /* chroot */
+	{ 1403, 337 }, /* clock_adjtime */
+	{ 1417, 405 }, /* clock_adjtime64 */
+	{ 1433, 261 }, /* clock_getres */
+	{ 1446, 406 }, /* clock_getres_time64 */
+	{ 1466, 260 }, /* clock_gettime */
+	{ 1480, 403 }, /* clock_gettime64 */
+	{ 1496, 262 }, /* clock_nanosleep */
+	{ 1512, 407 }, /* clock_nanosleep_time64 */
+	{ 1535, 259 }, /* clock_settime */
+	{ 1549, 404 }, /* clock_settime64 */
+	{ 1565, 120 }, /* clone */
+	{ 1571, 435 }, /* clone3 */
+	{ 1578, 6 }, /* close */
+	{ 1584, 436 }, /* close_range */
+	{ 1596, 362 }, /* connect */
+	{ 1604, 375 }, /* copy_file_range */
+	{ 1620, 8 }, /* creat */
+	{ 1626, 127 }, /* create_module */
+	{ 1640, 129 }, /* delete_module */
+	{ 1654, 41 }, /* dup */
+	{ 1658, 63 }, /* dup2 */
+	{ 1663, 326 }, /* dup3 */
+	{ 1668, 249 }, /* epoll_create */
+	{ 1681, 327 }, /* epoll_create1 */
+	{ 1695, 250 }, /* epoll_ctl */
+	{ 1719, 312 }, /* epoll_pwait */
+	{ 1731, 441 }, /* epoll_pwait2 */
+	{ 1744, 251 }, /* epoll_wait */
+	{ 1770, 318 }, /* eventfd */
+	{ 1778, 323 }, /* eventfd2 */
+	{ 1787, 11 }, /* execve */
+	{ 1794, 354 }, /* execveat */
+	{ 1803, 1 }, /* exit */
+	{ 1808, 248 }, /* exit_group */
+	{ 1819, 300 }, /* faccessat */
+	{ 1829, 439 }, /* faccessat2 */
+	{ 1840, 253 }, /* fadvise64 */
+	{ 1850, 264 }, /* fadvise64_64 */
+	{ 1863, 314 }, /* fallocate */
+	{ 1873, 332 }, /* fanotify_init */
+	{ 1887, 333 }, /* fanotify_mark */
+	{ 1901, 133 }, /* fchdir */
+	{ 1908, 94 }, /* fchmod */
+	{ 1915, 299 }, /* fchmodat */
+	{ 1924, 452 }, /* fchmodat2 */
+	{ 1934, 95 }, /* fchown */
+	{ 1941, 207 }, /* fchown32 */
+	{ 1950, 291 }, /* fchownat */
+	{ 1959, 55 }, /* fcntl */
+	{ 1965, 221 }, /* fcntl64 */
+	{ 1973, 148 }, /* fdatasync */
+	{ 1983, 229 }, /* fgetxattr */
+	{ 1993, 468 }, /* file_getattr */
+	{ 2006, 469 }, /* file_setattr */
+	{ 2019, 344 }, /* finit_module */
+	{ 2032, 232 }, /* flistxattr */
+	{ 2043, 143 }, /* flock */
+	{ 2049, 2 }, /* fork */
+	{ 2054, 235 }, /* fremovexattr */
+	{ 2067, 431 }, /* fsconfig */
+	{ 2076, 226 }, /* fsetxattr */
+	{ 2086, 432 }, /* fsmount */
+	{ 2094, 430 }, /* fsopen */
+	{ 2101, 433 }, /* fspick */
+	{ 2108, 108 }, /* fstat */
+	{ 2114, 197 }, /* fstat64 */
+	{ 2122, 293 }, /* fstatat64 */
+	{ 2132, 100 }, /* fstatfs */
+	{ 2140, 266 }, /* fstatfs64 */
+	{ 2150, 118 }, /* fsync */
+	{ 2162, 93 }, /* ftruncate */
+	{ 2172, 194 }, /* ftruncate64 */
+	{ 2184, 238 }, /* futex */
+	{ 2190, 456 }, /* futex_requeue */
+	{ 2204, 422 }, /* futex_time64 */
+	{ 2217, 455 }, /* futex_wait */
+	{ 2228, 449 }, /* futex_waitv */
+	{ 2240, 454 }, /* futex_wake */
+	{ 2251, 292 }, /* futimesat */
+	{ 2261, 130 }, /* get_kernel_syms */
+	{ 2277, 269 }, /* get_mempolicy */
+	{ 2291, 305 }, /* get_robust_list */
+	{ 2331, 311 }, /* getcpu */
+	{ 2338, 183 }, /* getcwd */
+	{ 2345, 141 }, /* getdents */
+	{ 2354, 220 }, /* getdents64 */
+	{ 2365, 50 }, /* getegid */
+	{ 2373, 202 }, /* getegid32 */
+	{ 2383, 49 }, /* geteuid */
+	{ 2391, 201 }, /* geteuid32 */
+	{ 2401, 47 }, /* getgid */
+	{ 2408, 200 }, /* getgid32 */
+	{ 2417, 80 }, /* getgroups */
+	{ 2427, 205 }, /* getgroups32 */
+	{ 2439, 105 }, /* getitimer */
+	{ 2449, 368 }, /* getpeername */
+	{ 2461, 132 }, /* getpgid */
+	{ 2469, 65 }, /* getpgrp */
+	{ 2477, 20 }, /* getpid */
+	{ 2484, 188 }, /* getpmsg */
+	{ 2492, 64 }, /* getppid */
+	{ 2500, 96 }, /* getpriority */
+	{ 2512, 349 }, /* getrandom */
+	{ 2522, 171 }, /* getresgid */
+	{ 2532, 211 }, /* getresgid32 */
+	{ 2544, 165 }, /* getresuid */
+	{ 2554, 209 }, /* getresuid32 */
+	{ 2566, 76 }, /* getrlimit */
+	{ 2576, 77 }, /* getrusage */
+	{ 2586, 147 }, /* getsid */
+	{ 2593, 367 }, /* getsockname */
+	{ 2605, 365 }, /* getsockopt */
+	{ 2616, 236 }, /* gettid */
+	{ 2623, 78 }, /* gettimeofday */
+	{ 2636, 24 }, /* getuid */
+	{ 2643, 199 }, /* getuid32 */
+	{ 2652, 227 }, /* getxattr */
+	{ 2661, 464 }, /* getxattrat */
+	{ 2677, 112 }, /* idle */
+	{ 2682, 128 }, /* init_module */
+	{ 2694, 285 }, /* inotify_add_watch */
+	{ 2712, 284 }, /* inotify_init */
+	{ 2725, 324 }, /* inotify_init1 */
+	{ 2739, 286 }, /* inotify_rm_watch */
+	{ 2756, 247 }, /* io_cancel */
+	{ 2766, 244 }, /* io_destroy */
+	{ 2777, 245 }, /* io_getevents */
+	{ 2790, 382 }, /* io_pgetevents */
+	{ 2804, 416 }, /* io_pgetevents_time64 */
+	{ 2825, 243 }, /* io_setup */
+	{ 2834, 246 }, /* io_submit */
+	{ 2844, 426 }, /* io_uring_enter */
+	{ 2859, 427 }, /* io_uring_register */
+	{ 2877, 425 }, /* io_uring_setup */
+	{ 2892, 54 }, /* ioctl */
+	{ 2898, 101 }, /* ioperm */
+	{ 2910, 283 }, /* ioprio_get */
+	{ 2921, 282 }, /* ioprio_set */
+	{ 2932, 117 }, /* ipc */
+	{ 2936, 343 }, /* kcmp */
+	{ 2941, 381 }, /* kexec_file_load */
+	{ 2957, 277 }, /* kexec_load */
+	{ 2968, 280 }, /* keyctl */
+	{ 2975, 37 }, /* kill */
+	{ 2980, 445 }, /* landlock_add_rule */
+	{ 2998, 444 }, /* landlock_create_ruleset */
+	{ 3022, 446 }, /* landlock_restrict_self */
+	{ 3045, 16 }, /* lchown */
+	{ 3052, 198 }, /* lchown32 */
+	{ 3061, 228 }, /* lgetxattr */
+	{ 3071, 9 }, /* link */
+	{ 3076, 296 }, /* linkat */
+	{ 3083, 363 }, /* listen */
+	{ 3090, 458 }, /* listmount */
+	{ 3100, 230 }, /* listxattr */
+	{ 3110, 465 }, /* listxattrat */
+	{ 3122, 231 }, /* llistxattr */
+	{ 3138, 110 }, /* lookup_dcookie */
+	{ 3153, 234 }, /* lremovexattr */
+	{ 3166, 19 }, /* lseek */
+	{ 3172, 225 }, /* lsetxattr */
+	{ 3182, 459 }, /* lsm_get_self_attr */
+	{ 3200, 461 }, /* lsm_list_modules */
+	{ 3217, 460 }, /* lsm_set_self_attr */
+	{ 3235, 107 }, /* lstat */
+	{ 3241, 196 }, /* lstat64 */
+	{ 3249, 219 }, /* madvise */
+	{ 3257, 453 }, /* map_shadow_stack */
+	{ 3274, 268 }, /* mbind */
+	{ 3280, 356 }, /* membarrier */
+	{ 3291, 350 }, /* memfd_create */
+	{ 3304, 447 }, /* memfd_secret */
+	{ 3317, 287 }, /* migrate_pages */
+	{ 3331, 218 }, /* mincore */
+	{ 3339, 39 }, /* mkdir */
+	{ 3345, 289 }, /* mkdirat */
+	{ 3353, 14 }, /* mknod */
+	{ 3359, 290 }, /* mknodat */
+	{ 3367, 150 }, /* mlock */
+	{ 3373, 374 }, /* mlock2 */
+	{ 3380, 152 }, /* mlockall */
+	{ 3389, 90 }, /* mmap */
+	{ 3394, 192 }, /* mmap2 */
+	{ 3411, 21 }, /* mount */
+	{ 3417, 442 }, /* mount_setattr */
+	{ 3431, 429 }, /* move_mount */
+	{ 3442, 310 }, /* move_pages */
+	{ 3453, 125 }, /* mprotect */
+	{ 3466, 276 }, /* mq_getsetattr */
+	{ 3480, 275 }, /* mq_notify */
+	{ 3490, 271 }, /* mq_open */
+	{ 3498, 274 }, /* mq_timedreceive */
+	{ 3514, 419 }, /* mq_timedreceive_time64 */
+	{ 3537, 273 }, /* mq_timedsend */
+	{ 3550, 418 }, /* mq_timedsend_time64 */
+	{ 3570, 272 }, /* mq_unlink */
+	{ 3580, 163 }, /* mremap */
+	{ 3587, 462 }, /* mseal */
+	{ 3593, 402 }, /* msgctl */
+	{ 3600, 399 }, /* msgget */
+	{ 3607, 401 }, /* msgrcv */
+	{ 3614, 400 }, /* msgsnd */
+	{ 3621, 144 }, /* msync */
+	{ 3639, 151 }, /* munlock */
+	{ 3647, 153 }, /* munlockall */
+	{ 3658, 91 }, /* munmap */
+	{ 3665, 335 }, /* name_to_handle_at */
+	{ 3683, 162 }, /* nanosleep */
+	{ 3704, 169 }, /* nfsservctl */
+	{ 3715, 34 }, /* nice */
+	{ 3767, 5 }, /* open */
+	{ 3772, 336 }, /* open_by_handle_at */
+	{ 3790, 428 }, /* open_tree */
+	{ 3800, 467 }, /* open_tree_attr */
+	{ 3815, 288 }, /* openat */
+	{ 3822, 437 }, /* openat2 */
+	{ 3830, 29 }, /* pause */
+	{ 3884, 331 }, /* perf_event_open */
+	{ 3900, 136 }, /* personality */
+	{ 3912, 438 }, /* pidfd_getfd */
+	{ 3924, 434 }, /* pidfd_open */
+	{ 3935, 424 }, /* pidfd_send_signal */
+	{ 3953, 42 }, /* pipe */
+	{ 3958, 325 }, /* pipe2 */
+	{ 3964, 217 }, /* pivot_root */
+	{ 3975, 385 }, /* pkey_alloc */
+	{ 3986, 386 }, /* pkey_free */
+	{ 3996, 384 }, /* pkey_mprotect */
+	{ 4010, 168 }, /* poll */
+	{ 4015, 302 }, /* ppoll */
+	{ 4021, 414 }, /* ppoll_time64 */
+	{ 4034, 172 }, /* prctl */
+	{ 4040, 180 }, /* pread64 */
+	{ 4048, 328 }, /* preadv */
+	{ 4055, 376 }, /* preadv2 */
+	{ 4063, 334 }, /* prlimit64 */
+	{ 4073, 440 }, /* process_madvise */
+	{ 4089, 448 }, /* process_mrelease */
+	{ 4106, 340 }, /* process_vm_readv */
+	{ 4123, 341 }, /* process_vm_writev */
+	{ 4153, 301 }, /* pselect6 */
+	{ 4162, 413 }, /* pselect6_time64 */
+	{ 4178, 26 }, /* ptrace */
+	{ 4185, 189 }, /* putpmsg */
+	{ 4193, 181 }, /* pwrite64 */
+	{ 4202, 329 }, /* pwritev */
+	{ 4210, 377 }, /* pwritev2 */
+	{ 4219, 167 }, /* query_module */
+	{ 4232, 131 }, /* quotactl */
+	{ 4241, 443 }, /* quotactl_fd */
+	{ 4253, 3 }, /* read */
+	{ 4258, 222 }, /* readahead */
+	{ 4268, 89 }, /* readdir */
+	{ 4276, 85 }, /* readlink */
+	{ 4285, 298 }, /* readlinkat */
+	{ 4296, 145 }, /* readv */
+	{ 4302, 88 }, /* reboot */
+	{ 4314, 371 }, /* recvfrom */
+	{ 4323, 357 }, /* recvmmsg */
+	{ 4332, 417 }, /* recvmmsg_time64 */
+	{ 4348, 372 }, /* recvmsg */
+	{ 4356, 267 }, /* remap_file_pages */
+	{ 4373, 233 }, /* removexattr */
+	{ 4385, 466 }, /* removexattrat */
+	{ 4399, 38 }, /* rename */
+	{ 4406, 295 }, /* renameat */
+	{ 4415, 347 }, /* renameat2 */
+	{ 4425, 279 }, /* request_key */
+	{ 4484, 7 }, /* restart_syscall */
+	{ 4533, 40 }, /* rmdir */
+	{ 4539, 383 }, /* rseq */
+	{ 4544, 174 }, /* rt_sigaction */
+	{ 4557, 176 }, /* rt_sigpending */
+	{ 4571, 175 }, /* rt_sigprocmask */
+	{ 4586, 178 }, /* rt_sigqueueinfo */
+	{ 4602, 173 }, /* rt_sigreturn */
+	{ 4615, 179 }, /* rt_sigsuspend */
+	{ 4629, 177 }, /* rt_sigtimedwait */
+	{ 4645, 421 }, /* rt_sigtimedwait_time64 */
+	{ 4668, 330 }, /* rt_tgsigqueueinfo */
+	{ 4691, 378 }, /* s390_guarded_storage */
+	{ 4712, 353 }, /* s390_pci_mmio_read */
+	{ 4731, 352 }, /* s390_pci_mmio_write */
+	{ 4751, 342 }, /* s390_runtime_instr */
+	{ 4770, 380 }, /* s390_sthyi */
+	{ 4781, 159 }, /* sched_get_priority_max */
+	{ 4804, 160 }, /* sched_get_priority_min */
+	{ 4827, 240 }, /* sched_getaffinity */
+	{ 4845, 346 }, /* sched_getattr */
+	{ 4859, 155 }, /* sched_getparam */
+	{ 4874, 157 }, /* sched_getscheduler */
+	{ 4893, 161 }, /* sched_rr_get_interval */
+	{ 4915, 423 }, /* sched_rr_get_interval_time64 */
+	{ 4944, 239 }, /* sched_setaffinity */
+	{ 4962, 345 }, /* sched_setattr */
+	{ 4976, 154 }, /* sched_setparam */
+	{ 4991, 156 }, /* sched_setscheduler */
+	{ 5010, 158 }, /* sched_yield */
+	{ 5022, 348 }, /* seccomp */
+	{ 5046, 394 }, /* semctl */
+	{ 5053, 393 }, /* semget */
+	{ 5077, 420 }, /* semtimedop_time64 */
+	{ 5100, 187 }, /* sendfile */
+	{ 5109, 223 }, /* sendfile64 */
+	{ 5120, 358 }, /* sendmmsg */
+	{ 5129, 370 }, /* sendmsg */
+	{ 5137, 369 }, /* sendto */
+	{ 5144, 270 }, /* set_mempolicy */
+	{ 5158, 450 }, /* set_mempolicy_home_node */
+	{ 5182, 304 }, /* set_robust_list */
+	{ 5214, 252 }, /* set_tid_address */
+	{ 5238, 121 }, /* setdomainname */
+	{ 5252, 139 }, /* setfsgid */
+	{ 5261, 216 }, /* setfsgid32 */
+	{ 5272, 138 }, /* setfsuid */
+	{ 5281, 215 }, /* setfsuid32 */
+	{ 5292, 46 }, /* setgid */
+	{ 5299, 214 }, /* setgid32 */
+	{ 5308, 81 }, /* setgroups */
+	{ 5318, 206 }, /* setgroups32 */
+	{ 5330, 74 }, /* sethostname */
+	{ 5342, 104 }, /* setitimer */
+	{ 5352, 339 }, /* setns */
+	{ 5358, 57 }, /* setpgid */
+	{ 5366, 97 }, /* setpriority */
+	{ 5378, 71 }, /* setregid */
+	{ 5387, 204 }, /* setregid32 */
+	{ 5398, 170 }, /* setresgid */
+	{ 5408, 210 }, /* setresgid32 */
+	{ 5420, 164 }, /* setresuid */
+	{ 5430, 208 }, /* setresuid32 */
+	{ 5442, 70 }, /* setreuid */
+	{ 5451, 203 }, /* setreuid32 */
+	{ 5462, 75 }, /* setrlimit */
+	{ 5472, 66 }, /* setsid */
+	{ 5479, 366 }, /* setsockopt */
+	{ 5490, 79 }, /* settimeofday */
+	{ 5503, 23 }, /* setuid */
+	{ 5510, 213 }, /* setuid32 */
+	{ 5519, 224 }, /* setxattr */
+	{ 5528, 463 }, /* setxattrat */
+	{ 5548, 397 }, /* shmat */
+	{ 5554, 396 }, /* shmctl */
+	{ 5561, 398 }, /* shmdt */
+	{ 5567, 395 }, /* shmget */
+	{ 5574, 373 }, /* shutdown */
+	{ 5583, 67 }, /* sigaction */
+	{ 5593, 186 }, /* sigaltstack */
+	{ 5605, 48 }, /* signal */
+	{ 5612, 316 }, /* signalfd */
+	{ 5621, 322 }, /* signalfd4 */
+	{ 5631, 73 }, /* sigpending */
+	{ 5642, 126 }, /* sigprocmask */
+	{ 5654, 119 }, /* sigreturn */
+	{ 5664, 72 }, /* sigsuspend */
+	{ 5675, 359 }, /* socket */
+	{ 5682, 102 }, /* socketcall */
+	{ 5693, 360 }, /* socketpair */
+	{ 5704, 306 }, /* splice */
+	{ 5739, 106 }, /* stat */
+	{ 5744, 195 }, /* stat64 */
+	{ 5751, 99 }, /* statfs */
+	{ 5758, 265 }, /* statfs64 */
+	{ 5767, 457 }, /* statmount */
+	{ 5777, 379 }, /* statx */
+	{ 5783, 25 }, /* stime */
+	{ 5819, 115 }, /* swapoff */
+	{ 5827, 87 }, /* swapon */
+	{ 5848, 83 }, /* symlink */
+	{ 5856, 297 }, /* symlinkat */
+	{ 5866, 36 }, /* sync */
+	{ 5871, 307 }, /* sync_file_range */
+	{ 5904, 338 }, /* syncfs */
+	{ 5940, 135 }, /* sysfs */
+	{ 5946, 116 }, /* sysinfo */
+	{ 5954, 103 }, /* syslog */
+	{ 5969, 308 }, /* tee */
+	{ 5973, 241 }, /* tgkill */
+	{ 5980, 13 }, /* time */
+	{ 5985, 254 }, /* timer_create */
+	{ 5998, 258 }, /* timer_delete */
+	{ 6011, 257 }, /* timer_getoverrun */
+	{ 6028, 256 }, /* timer_gettime */
+	{ 6042, 408 }, /* timer_gettime64 */
+	{ 6058, 255 }, /* timer_settime */
+	{ 6072, 409 }, /* timer_settime64 */
+	{ 6088, 317 }, /* timerfd */
+	{ 6096, 319 }, /* timerfd_create */
+	{ 6111, 321 }, /* timerfd_gettime */
+	{ 6127, 410 }, /* timerfd_gettime64 */
+	{ 6145, 320 }, /* timerfd_settime */
+	{ 6161, 411 }, /* timerfd_settime64 */
+	{ 6179, 43 }, /* times */
+	{ 6185, 237 }, /* tkill */
+	{ 6191, 92 }, /* truncate */
+	{ 6200, 193 }, /* truncate64 */
+	{ 6219, 191 }, /* ugetrlimit */
+	{ 6237, 60 }, /* umask */
+	{ 6243, 22 }, /* umount */
+	{ 6250, 52 }, /* umount2 */
+	{ 6258, 122 }, /* uname */
+	{ 6264, 10 }, /* unlink */
+	{ 6271, 294 }, /* unlinkat */
+	{ 6280, 303 }, /* unshare */
+	{ 6354, 86 }, /* uselib */
+	{ 6361, 355 }, /* userfaultfd */
+	{ 6385, 62 }, /* ustat */
+	{ 6391, 30 }, /* utime */
+	{ 6397, 315 }, /* utimensat */
+	{ 6407, 412 }, /* utimensat_time64 */
+	{ 6424, 313 }, /* utimes */
+	{ 6431, 190 }, /* vfork */
+	{ 6437, 111 }, /* vhangup */
+	{ 6458, 309 }, /* vmsplice */
+	{ 6475, 114 }, /* wait4 */
+	{ 6481, 281 }, /* waitid */
+	{ 6496, 4 }, /* write */
+	{ 6502, 146 }, /* writev */
 };

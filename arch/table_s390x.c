@@ -3,784 +3,392 @@
 
 /* The syscall table of s390x. */
 const struct sg_syscall sg_table_s390x[SG_NSYSCALLS_S390X] = {
-	{ "_sysctl", 149 },
-	{ "accept4", 364 },
-	{ "access", 33 },
-	{ "acct", 51 },
-	{ "add_key", 278 },
-	{ "adjtimex", 124 },
-	{ "afs_syscall", 137 },
-	{ "alarm", 27 },
-	{ "bdflush", 134 },
-	{ "bind", 361 },
-	{ "bpf", 351 },
-	{ "brk", 45 },
-	{ "cachestat", 451 },
-	{ "capget", 184 },
-	{ "capset", 185 },
-	{ "chdir", 12 },
-	{ "chmod", 15 },
-	{ "chown", 212 },
-	{ "chroot", 61 },
-	{ "clock_adjtime", 337 },
-	{ "clock_getres", 261 },
-	{ "clock_gettime", 260 },
-	{ "clock_nanosleep", 262 },
-	{ "clock_settime", 259 },
-	{ "clone", 120 },
-	{ "clone3", 435 },
-	{ "close", 6 },
-	{ "close_range", 436 },
-	{ "connect", 362 },
-	{ "copy_file_range", 375 },
-	{ "creat", 8 },
-	{ "create_module", 127 },
-	{ "delete_module", 129 },
-	{ "dup", 41 },
-	{ "dup2", 63 },
-	{ "dup3", 326 },
-	{ "epoll_create", 249 },
-	{ "epoll_create1", 327 },
-	{ "epoll_ctl", 250 },
-	{ "epoll_pwait", 312 },
-	{ "epoll_pwait2", 441 },
-	{ "epoll_wait", 251 },
-	{ "eventfd", 318 },
-	{ "eventfd2", 323 },
-	{ "execve", 11 },
-	{ "execveat", 354 },
-	{ "exit", 1 },
-	{ "exit_group", 248 },
-	{ "faccessat", 300 },
-	{ "faccessat2", 439 },
-	{ "fadvise64", 253 },
-	{ "fallocate", 314 },
-	{ "fanotify_init", 332 },
-	{ "fanotify_mark", 333 },
-	{ "fchdir", 133 },
-	{ "fchmod", 94 },
-	{ "fchmodat", 299 },
-	{ "fchmodat2", 452 },
-	{ "fchown", 207 },
-	{ "fchownat", 291 },
-	{ "fcntl", 55 },
-	{ "fdatasync", 148 },
-	{ "fgetxattr", 229 },
-	{ "file_getattr", 468 },
-	{ "file_setattr", 469 },
-	{ "finit_module", 344 },
-	{ "flistxattr", 232 },
-	{ "flock", 143 },
-	{ "fork", 2 },
-	{ "fremovexattr", 235 },
-	{ "fsconfig", 431 },
-	{ "fsetxattr", 226 },
-	{ "fsmount", 432 },
-	{ "fsopen", 430 },
-	{ "fspick", 433 },
-	{ "fstat", 108 },
-	{ "fstatfs", 100 },
-	{ "fstatfs64", 266 },
-	{ "fsync", 118 },
-	{ "ftruncate", 93 },
-	{ "futex", 238 },
-	{ "futex_requeue", 456 },
-	{ "futex_wait", 455 },
-	{ "futex_waitv", 449 },
-	{ "futex_wake", 454 },
-	{ "futimesat", 292 },
-	{ "get_kernel_syms", 130 },
-	{ "get_mempolicy", 269 },
-	{ "get_robust_list", 305 },
-	{ "getcpu", 311 },
-	{ "getcwd", 183 },
-	{ "getdents", 141 },
-	{ "getdents64", 220 },
-	{ "getegid", 202 },
-	{ "geteuid", 201 },
-	{ "getgid", 200 },
-	{ "getgroups", 205 },
-	{ "getitimer", 105 },
-	{ "getpeername", 368 },
-	{ "getpgid", 132 },
-	{ "getpgrp", 65 },
-	{ "getpid", 20 },
-	{ "getpmsg", 188 },
-	{ "getppid", 64 },
-	{ "getpriority", 96 },
-	{ "getrandom", 349 },
-	{ "getresgid", 211 },
-	{ "getresuid", 209 },
-	{ "getrlimit", 191 },
-	{ "getrusage", 77 },
-	{ "getsid", 147 },
-	{ "getsockname", 367 },
-	{ "getsockopt", 365 },
-	{ "gettid", 236 },
-	{ "gettimeofday", 78 },
-	{ "getuid", 199 },
-	{ "getxattr", 227 },
-	{ "getxattrat", 464 },
-	{ "idle", 112 },
-	{ "init_module", 128 },
-	{ "inotify_add_watch", 285 },
-	{ "inotify_init", 284 },
-	{ "inotify_init1", 324 },
-	{ "inotify_rm_watch", 286 },
-	{ "io_cancel", 247 },
-	{ "io_destroy", 244 },
-	{ "io_getevents", 245 },
-	{ "io_pgetevents", 382 },
-	{ "io_setup", 243 },
-	{ "io_submit", 246 },
-	{ "io_uring_enter", 426 },
-	{ "io_uring_register", 427 },
-	{ "io_uring_setup", 425 },
-	{ "ioctl", 54 },
-	{ "ioprio_get", 283 },
-	{ "ioprio_set", 282 },
-	{ "ipc", 117 },
-	{ "kcmp", 343 },
-	{ "kexec_file_load", 381 },
-	{ "kexec_load", 277 },
-	{ "keyctl", 280 },
-	{ "kill", 37 },
-	{ "landlock_add_rule", 445 },
-	{ "landlock_create_ruleset", 444 },
-	{ "landlock_restrict_self", 446 },
-	{ "lchown", 198 },
-	{ "lgetxattr", 228 },
-	{ "link", 9 },
-	{ "linkat", 296 },
-	{ "listen", 363 },
-	{ "listmount", 458 },
-	{ "listxattr", 230 },
-	{ "listxattrat", 465 },
-	{ "llistxattr", 231 },
-	{ "lookup_dcookie", 110 },
-	{ "lremovexattr", 234 },
-	{ "lseek", 19 },
-	{ "lsetxattr", 225 },
-	{ "lsm_get_self_attr", 459 },
-	{ "lsm_list_modules", 461 },
-	{ "lsm_set_self_attr", 460 },
-	{ "lstat", 107 },
-	{ "madvise", 219 },
-	{ "map_shadow_stack", 453 },
-	{ "mbind", 268 },
-	{ "membarrier", 356 },
-	{ "memfd_create", 350 },
-	{ "memfd_secret", 447 },
-	{ "migrate_pages", 287 },
-	{ "mincore", 218 },
-	{ "mkdir", 39 },
-	{ "mkdirat", 289 },
-	{ "mknod", 14 },
-	{ "mknodat", 290 },
-	{ "mlock", 150 },
-	{ "mlock2", 374 },
-	{ "mlockall", 152 },
-	{ "mmap", 90 },
-	{ "mount", 21 },
-	{ "mount_setattr", 442 },
-	{ "move_mount", 429 },
-	{ "move_pages", 310 },
-	{ "mprotect", 125 },
-	{ "mq_getsetattr", 276 },
-	{ "mq_notify", 275 },
-	{ "mq_open", 271 },
-	{ "mq_timedreceive", 274 },
-	{ "mq_timedsend", 273 },
-	{ "mq_unlink", 272 },
-	{ "mremap", 163 },
-	{ "mseal", 462 },
-	{ "msgctl", 402 },
-	{ "msgget", 399 },
-	{ "msgrcv", 401 },
-	{ "msgsnd", 400 },
-	{ "msync", 144 },
-	{ "munlock", 151 },
-	{ "munlockall", 153 },
-	{ "munmap", 91 },
-	{ "name_to_handle_at", 335 },
-	{ "nanosleep", 162 },
-	{ "newfstatat", 293 },
-	{ "nfsservctl", 169 },
-	{ "nice", 34 },
-	{ "open", 5 },
-	{ "open_by_handle_at", 336 },
-	{ "open_tree", 428 },
-	{ "open_tree_attr", 467 },
-	{ "openat", 288 },
-	{ "openat2", 437 },
-	{ "pause", 29 },
-	{ "perf_event_open", 331 },
-	{ "personality", 136 },
-	{ "pidfd_getfd", 438 },
-	{ "pidfd_open", 434 },
-	{ "pidfd_send_signal", 424 },
-	{ "pipe", 42 },
-	{ "pipe2", 325 },
-	{ "pivot_root", 217 },
-	{ "pkey_alloc", 385 },
-	{ "pkey_free", 386 },
-	{ "pkey_mprotect", 384 },
-	{ "poll", 168 },
-	{ "ppoll", 302 },
-	{ "prctl", 172 },
-	{ "pread64", 180 },
-	{ "preadv", 328 },
-	{ "preadv2", 376 },
-	{ "prlimit64", 334 },
-	{ "process_madvise", 440 },
-	{ "process_mrelease", 448 },
-	{ "process_vm_readv", 340 },
-	{ "process_vm_writev", 341 },
-	{ "pselect6", 301 },
-	{ "ptrace", 26 },
-	{ "putpmsg", 189 },
-	{ "pwrite64", 181 },
-	{ "pwritev", 329 },
-	{ "pwritev2", 377 },
-	{ "query_module", 167 },
-	{ "quotactl", 131 },
-	{ "quotactl_fd", 443 },
-	{ "read", 3 },
-	{ "readahead", 222 },
-	{ "readdir", 89 },
-	{ "readlink", 85 },
-	{ "readlinkat", 298 },
-	{ "readv", 145 },
-	{ "reboot", 88 },
-	{ "recvfrom", 371 },
-	{ "recvmmsg", 357 },
-	{ "recvmsg", 372 },
-	{ "remap_file_pages", 267 },
-	{ "removexattr", 233 },
-	{ "removexattrat", 466 },
-	{ "rename", 38 },
-	{ "renameat", 295 },
-	{ "renameat2", 347 },
-	{ "request_key", 279 },
-	{ "restart_syscall", 7 },
-	{ "rmdir", 40 },
-	{ "rseq", 383 },
-	{ "rt_sigaction", 174 },
-	{ "rt_sigpending", 176 },
-	{ "rt_sigprocmask", 175 },
-	{ "rt_sigqueueinfo", 178 },
-	{ "rt_sigreturn", 173 },
-	{ "rt_sigsuspend", 179 },
-	{ "rt_sigtimedwait", 177 },
-	{ "rt_tgsigqueueinfo", 330 },
-	{ "s390_guarded_storage", 378 },
-	{ "s390_pci_mmio_read", 353 },
-	{ "s390_pci_mmio_write", 352 },
-	{ "s390_runtime_instr", 342 },
-	{ "s390_sthyi", 380 },
-	{ "sched_get_priority_max", 159 },
-	{ "sched_get_priority_min", 160 },
-	{ "sched_getaffinity", 240 },
-	{ "sched_getattr", 346 },
-	{ "sched_getparam", 155 },
-	{ "sched_getscheduler", 157 },
-	{ "sched_rr_get_interval", 161 },
-	{ "sched_setaffinity", 239 },
-	{ "sched_setattr", 345 },
-	{ "sched_setparam", 154 },
-	{ "sched_setscheduler", 156 },
-	{ "sched_yield", 158 },
-	{ "seccomp", 348 },
-	{ "select", 142 },
-	{ "semctl", 394 },
-	{ "semget", 393 },
-	{ "semtimedop", 392 },
-	{ "sendfile", 187 },
-	{ "sendmmsg", 358 },
-	{ "sendmsg", 370 },
-	{ "sendto", 369 },
-	{ "set_mempolicy", 270 },
-	{ "set_mempolicy_home_node", 450 },
-	{ "set_robust_list", 304 },
-	{ "set_tid_address", 252 },
-	{ "setdomainname", 121 },
-	{ "setfsgid", 216 },
-	{ "setfsuid", 215 },
-	{ "setgid", 214 },
-	{ "setgroups", 206 },
-	{ "sethostname", 74 },
-	{ "setitimer", 104 },
-	{ "setns", 339 },
-	{ "setpgid", 57 },
-	{ "setpriority", 97 },
-	{ "setregid", 204 },
-	{ "setresgid", 210 },
-	{ "setresuid", 208 },
-	{ "setreuid", 203 },
-	{ "setrlimit", 75 },
-	{ "setsid", 66 },
-	{ "setsockopt", 366 },
-	{ "settimeofday", 79 },
-	{ "setuid", 213 },
-	{ "setxattr", 224 },
-	{ "setxattrat", 463 },
-	{ "shmat", 397 },
-	{ "shmctl", 396 },
-	{ "shmdt", 398 },
-	{ "shmget", 395 },
-	{ "shutdown", 373 },
-	{ "sigaction", 67 },
-	{ "sigaltstack", 186 },
-	{ "signal", 48 },
-	{ "signalfd", 316 },
-	{ "signalfd4", 322 },
-	{ "sigpending", 73 },
-	{ "sigprocmask", 126 },
-	{ "sigreturn", 119 },
-	{ "sigsuspend", 72 },
-	{ "socket", 359 },
-	{ "socketcall", 102 },
-	{ "socketpair", 360 },
-	{ "splice", 306 },
-	{ "stat", 106 },
-	{ "statfs", 99 },
-	{ "statfs64", 265 },
-	{ "statmount", 457 },
-	{ "statx", 379 },
-	{ "swapoff", 115 },
-	{ "swapon", 87 },
-	{ "symlink", 83 },
-	{ "symlinkat", 297 },
-	{ "sync", 36 },
-	{ "sync_file_range", 307 },
-	{ "syncfs", 338 },
-	{ "sysfs", 135 },
-	{ "sysinfo", 116 },
-	{ "syslog", 103 },
-	{ "tee", 308 },
-	{ "tgkill", 241 },
-	{ "timer_create", 254 },
-	{ "timer_delete", 258 },
-	{ "timer_getoverrun", 257 },
-	{ "timer_gettime", 256 },
-	{ "timer_settime", 255 },
-	{ "timerfd", 317 },
-	{ "timerfd_create", 319 },
-	{ "timerfd_gettime", 321 },
-	{ "timerfd_settime", 320 },
-	{ "times", 43 },
-	{ "tkill", 237 },
-	{ "truncate", 92 },
-	{ "umask", 60 },
-	{ "umount", 22 },
-	{ "umount2", 52 },
-	{ "uname", 122 },
-	{ "unlink", 10 },
-	{ "unlinkat", 294 },
-	{ "unshare", 303 },
-	{ "uselib", 86 },
-	{ "userfaultfd", 355 },
-	{ "ustat", 62 },
-	{ "utime", 30 },
-	{ "utimensat", 315 },
-	{ "utimes", 313 },
-	{ "vfork", 190 },
-	{ "vhangup", 111 },
-	{ "vmsplice", 309 },
-	{ "wait4", 114 },
-	{ "waitid", 281 },
-	{ "write", 4 },
-	{ "writev", 146 },
-};
-
-/* Indices into sg_table_s390x, by number. */
-const uint16_t sg_table_s390x_by_nr[SG_NSYSCALLS_S390X] = {
-	46, /* 1 exit */
-	68, /* 2 fork */
-	242, /* 3 read */
-	386, /* 4 write */
-	204, /* 5 open */
-	26, /* 6 close */
-	259, /* 7 restart_syscall */
-	30, /* 8 creat */
-	147, /* 9 link */
-	372, /* 10 unlink */
-	44, /* 11 execve */
-	15, /* 12 chdir */
-	172, /* 14 mknod */
-	16, /* 15 chmod */
-	156, /* 19 lseek */
-	101, /* 20 getpid */
-	178, /* 21 mount */
-	369, /* 22 umount */
-	234, /* 26 ptrace */
-	7, /* 27 alarm */
-	210, /* 29 pause */
-	378, /* 30 utime */
-	2, /* 33 access */
-	203, /* 34 nice */
-	348, /* 36 sync */
-	141, /* 37 kill */
-	255, /* 38 rename */
-	170, /* 39 mkdir */
-	260, /* 40 rmdir */
-	33, /* 41 dup */
-	216, /* 42 pipe */
-	365, /* 43 times */
-	11, /* 45 brk */
-	328, /* 48 signal */
-	3, /* 51 acct */
-	370, /* 52 umount2 */
-	133, /* 54 ioctl */
-	60, /* 55 fcntl */
-	308, /* 57 setpgid */
-	368, /* 60 umask */
-	18, /* 61 chroot */
-	377, /* 62 ustat */
-	34, /* 63 dup2 */
-	103, /* 64 getppid */
-	100, /* 65 getpgrp */
-	315, /* 66 setsid */
-	326, /* 67 sigaction */
-	334, /* 72 sigsuspend */
-	331, /* 73 sigpending */
-	305, /* 74 sethostname */
-	314, /* 75 setrlimit */
-	109, /* 77 getrusage */
-	114, /* 78 gettimeofday */
-	317, /* 79 settimeofday */
-	346, /* 83 symlink */
-	245, /* 85 readlink */
-	375, /* 86 uselib */
-	345, /* 87 swapon */
-	248, /* 88 reboot */
-	244, /* 89 readdir */
-	177, /* 90 mmap */
-	198, /* 91 munmap */
-	367, /* 92 truncate */
-	79, /* 93 ftruncate */
-	55, /* 94 fchmod */
-	104, /* 96 getpriority */
-	309, /* 97 setpriority */
-	340, /* 99 statfs */
-	76, /* 100 fstatfs */
-	336, /* 102 socketcall */
-	353, /* 103 syslog */
-	306, /* 104 setitimer */
-	97, /* 105 getitimer */
-	339, /* 106 stat */
-	161, /* 107 lstat */
-	75, /* 108 fstat */
-	154, /* 110 lookup_dcookie */
-	382, /* 111 vhangup */
-	118, /* 112 idle */
-	384, /* 114 wait4 */
-	344, /* 115 swapoff */
-	352, /* 116 sysinfo */
-	136, /* 117 ipc */
-	78, /* 118 fsync */
-	333, /* 119 sigreturn */
-	24, /* 120 clone */
-	300, /* 121 setdomainname */
-	371, /* 122 uname */
-	5, /* 124 adjtimex */
-	182, /* 125 mprotect */
-	332, /* 126 sigprocmask */
-	31, /* 127 create_module */
-	119, /* 128 init_module */
-	32, /* 129 delete_module */
-	86, /* 130 get_kernel_syms */
-	240, /* 131 quotactl */
-	99, /* 132 getpgid */
-	54, /* 133 fchdir */
-	8, /* 134 bdflush */
-	351, /* 135 sysfs */
-	212, /* 136 personality */
-	6, /* 137 afs_syscall */
-	91, /* 141 getdents */
-	288, /* 142 select */
-	67, /* 143 flock */
-	195, /* 144 msync */
-	247, /* 145 readv */
-	387, /* 146 writev */
-	110, /* 147 getsid */
-	61, /* 148 fdatasync */
-	0, /* 149 _sysctl */
-	174, /* 150 mlock */
-	196, /* 151 munlock */
-	176, /* 152 mlockall */
-	197, /* 153 munlockall */
-	284, /* 154 sched_setparam */
-	279, /* 155 sched_getparam */
-	285, /* 156 sched_setscheduler */
-	280, /* 157 sched_getscheduler */
-	286, /* 158 sched_yield */
-	275, /* 159 sched_get_priority_max */
-	276, /* 160 sched_get_priority_min */
-	281, /* 161 sched_rr_get_interval */
-	200, /* 162 nanosleep */
-	189, /* 163 mremap */
-	239, /* 167 query_module */
-	222, /* 168 poll */
-	202, /* 169 nfsservctl */
-	224, /* 172 prctl */
-	266, /* 173 rt_sigreturn */
-	262, /* 174 rt_sigaction */
-	264, /* 175 rt_sigprocmask */
-	263, /* 176 rt_sigpending */
-	268, /* 177 rt_sigtimedwait */
-	265, /* 178 rt_sigqueueinfo */
-	267, /* 179 rt_sigsuspend */
-	225, /* 180 pread64 */
-	236, /* 181 pwrite64 */
-	90, /* 183 getcwd */
-	13, /* 184 capget */
-	14, /* 185 capset */
-	327, /* 186 sigaltstack */
-	292, /* 187 sendfile */
-	102, /* 188 getpmsg */
-	235, /* 189 putpmsg */
-	381, /* 190 vfork */
-	108, /* 191 getrlimit */
-	145, /* 198 lchown */
-	115, /* 199 getuid */
-	95, /* 200 getgid */
-	94, /* 201 geteuid */
-	93, /* 202 getegid */
-	313, /* 203 setreuid */
-	310, /* 204 setregid */
-	96, /* 205 getgroups */
-	304, /* 206 setgroups */
-	58, /* 207 fchown */
-	312, /* 208 setresuid */
-	107, /* 209 getresuid */
-	311, /* 210 setresgid */
-	106, /* 211 getresgid */
-	17, /* 212 chown */
-	318, /* 213 setuid */
-	303, /* 214 setgid */
-	302, /* 215 setfsuid */
-	301, /* 216 setfsgid */
-	218, /* 217 pivot_root */
-	169, /* 218 mincore */
-	162, /* 219 madvise */
-	92, /* 220 getdents64 */
-	243, /* 222 readahead */
-	319, /* 224 setxattr */
-	157, /* 225 lsetxattr */
-	71, /* 226 fsetxattr */
-	116, /* 227 getxattr */
-	146, /* 228 lgetxattr */
-	62, /* 229 fgetxattr */
-	151, /* 230 listxattr */
-	153, /* 231 llistxattr */
-	66, /* 232 flistxattr */
-	253, /* 233 removexattr */
-	155, /* 234 lremovexattr */
-	69, /* 235 fremovexattr */
-	113, /* 236 gettid */
-	366, /* 237 tkill */
-	80, /* 238 futex */
-	282, /* 239 sched_setaffinity */
-	277, /* 240 sched_getaffinity */
-	355, /* 241 tgkill */
-	128, /* 243 io_setup */
-	125, /* 244 io_destroy */
-	126, /* 245 io_getevents */
-	129, /* 246 io_submit */
-	124, /* 247 io_cancel */
-	47, /* 248 exit_group */
-	36, /* 249 epoll_create */
-	38, /* 250 epoll_ctl */
-	41, /* 251 epoll_wait */
-	299, /* 252 set_tid_address */
-	50, /* 253 fadvise64 */
-	356, /* 254 timer_create */
-	360, /* 255 timer_settime */
-	359, /* 256 timer_gettime */
-	358, /* 257 timer_getoverrun */
-	357, /* 258 timer_delete */
-	23, /* 259 clock_settime */
-	21, /* 260 clock_gettime */
-	20, /* 261 clock_getres */
-	22, /* 262 clock_nanosleep */
-	341, /* 265 statfs64 */
-	77, /* 266 fstatfs64 */
-	252, /* 267 remap_file_pages */
-	164, /* 268 mbind */
-	87, /* 269 get_mempolicy */
-	296, /* 270 set_mempolicy */
-	185, /* 271 mq_open */
-	188, /* 272 mq_unlink */
-	187, /* 273 mq_timedsend */
-	186, /* 274 mq_timedreceive */
-	184, /* 275 mq_notify */
-	183, /* 276 mq_getsetattr */
-	139, /* 277 kexec_load */
-	4, /* 278 add_key */
-	258, /* 279 request_key */
-	140, /* 280 keyctl */
-	385, /* 281 waitid */
-	135, /* 282 ioprio_set */
-	134, /* 283 ioprio_get */
-	121, /* 284 inotify_init */
-	120, /* 285 inotify_add_watch */
-	123, /* 286 inotify_rm_watch */
-	168, /* 287 migrate_pages */
-	208, /* 288 openat */
-	171, /* 289 mkdirat */
-	173, /* 290 mknodat */
-	59, /* 291 fchownat */
-	85, /* 292 futimesat */
-	201, /* 293 newfstatat */
-	373, /* 294 unlinkat */
-	256, /* 295 renameat */
-	148, /* 296 linkat */
-	347, /* 297 symlinkat */
-	246, /* 298 readlinkat */
-	56, /* 299 fchmodat */
-	48, /* 300 faccessat */
-	233, /* 301 pselect6 */
-	223, /* 302 ppoll */
-	374, /* 303 unshare */
-	298, /* 304 set_robust_list */
-	88, /* 305 get_robust_list */
-	338, /* 306 splice */
-	349, /* 307 sync_file_range */
-	354, /* 308 tee */
-	383, /* 309 vmsplice */
-	181, /* 310 move_pages */
-	89, /* 311 getcpu */
-	39, /* 312 epoll_pwait */
-	380, /* 313 utimes */
-	51, /* 314 fallocate */
-	379, /* 315 utimensat */
-	329, /* 316 signalfd */
-	361, /* 317 timerfd */
-	42, /* 318 eventfd */
-	362, /* 319 timerfd_create */
-	364, /* 320 timerfd_settime */
-	363, /* 321 timerfd_gettime */
-	330, /* 322 signalfd4 */
-	43, /* 323 eventfd2 */
-	122, /* 324 inotify_init1 */
-	217, /* 325 pipe2 */
-	35, /* 326 dup3 */
-	37, /* 327 epoll_create1 */
-	226, /* 328 preadv */
-	237, /* 329 pwritev */
-	269, /* 330 rt_tgsigqueueinfo */
-	211, /* 331 perf_event_open */
-	52, /* 332 fanotify_init */
-	53, /* 333 fanotify_mark */
-	228, /* 334 prlimit64 */
-	199, /* 335 name_to_handle_at */
-	205, /* 336 open_by_handle_at */
-	19, /* 337 clock_adjtime */
-	350, /* 338 syncfs */
-	307, /* 339 setns */
-	231, /* 340 process_vm_readv */
-	232, /* 341 process_vm_writev */
-	273, /* 342 s390_runtime_instr */
-	137, /* 343 kcmp */
-	65, /* 344 finit_module */
-	283, /* 345 sched_setattr */
-	278, /* 346 sched_getattr */
-	257, /* 347 renameat2 */
-	287, /* 348 seccomp */
-	105, /* 349 getrandom */
-	166, /* 350 memfd_create */
-	10, /* 351 bpf */
-	272, /* 352 s390_pci_mmio_write */
-	271, /* 353 s390_pci_mmio_read */
-	45, /* 354 execveat */
-	376, /* 355 userfaultfd */
-	165, /* 356 membarrier */
-	250, /* 357 recvmmsg */
-	293, /* 358 sendmmsg */
-	335, /* 359 socket */
-	337, /* 360 socketpair */
-	9, /* 361 bind */
-	28, /* 362 connect */
-	149, /* 363 listen */
-	1, /* 364 accept4 */
-	112, /* 365 getsockopt */
-	316, /* 366 setsockopt */
-	111, /* 367 getsockname */
-	98, /* 368 getpeername */
-	295, /* 369 sendto */
-	294, /* 370 sendmsg */
-	249, /* 371 recvfrom */
-	251, /* 372 recvmsg */
-	325, /* 373 shutdown */
-	175, /* 374 mlock2 */
-	29, /* 375 copy_file_range */
-	227, /* 376 preadv2 */
-	238, /* 377 pwritev2 */
-	270, /* 378 s390_guarded_storage */
-	343, /* 379 statx */
-	274, /* 380 s390_sthyi */
-	138, /* 381 kexec_file_load */
-	127, /* 382 io_pgetevents */
-	261, /* 383 rseq */
-	221, /* 384 pkey_mprotect */
-	219, /* 385 pkey_alloc */
-	220, /* 386 pkey_free */
-	291, /* 392 semtimedop */
-	290, /* 393 semget */
-	289, /* 394 semctl */
-	324, /* 395 shmget */
-	322, /* 396 shmctl */
-	321, /* 397 shmat */
-	323, /* 398 shmdt */
-	192, /* 399 msgget */
-	194, /* 400 msgsnd */
-	193, /* 401 msgrcv */
-	191, /* 402 msgctl */
-	215, /* 424 pidfd_send_signal */
-	132, /* 425 io_uring_setup */
-	130, /* 426 io_uring_enter */
-	131, /* 427 io_uring_register */
-	206, /* 428 open_tree */
-	180, /* 429 move_mount */
-	73, /* 430 fsopen */
-	70, /* 431 fsconfig */
-	72, /* 432 fsmount */
-	74, /* 433 fspick */
-	214, /* 434 pidfd_open */
-	25, /* 435 clone3 */
-	27, /* 436 close_range */
-	209, /* 437 openat2 */
-	213, /* 438 pidfd_getfd */
-	49, /* 439 faccessat2 */
-	229, /* 440 process_madvise */
-	40, /* 441 epoll_pwait2 */
-	179, /* 442 mount_setattr */
-	241, /* 443 quotactl_fd */
-	143, /* 444 landlock_create_ruleset */
-	142, /* 445 landlock_add_rule */
-	144, /* 446 landlock_restrict_self */
-	167, /* 447 memfd_secret */
-	230, /* 448 process_mrelease */
-	83, /* 449 futex_waitv */
-	297, /* 450 set_mempolicy_home_node */
-	12, /* 451 cachestat */
-	57, /* 452 fchmodat2 */
-	163, /* 453 map_shadow_stack */
-	84, /* 454 futex_wake */
-	82, /* 455 futex_wait */
-	81, /* 456 futex_requeue */
-	342, /* 457 statmount */
-	150, /* 458 listmount */
-	158, /* 459 lsm_get_self_attr */
-	160, /* 460 lsm_set_self_attr */
-	159, /* 461 lsm_list_modules */
-	190, /* 462 mseal */
-	320, /* 463 setxattrat */
-	117, /* 464 getxattrat */
-	152, /* 465 listxattrat */
-	254, /* 466 removexattrat */
-	207, /* 467 open_tree_attr */
-	63, /* 468 file_getattr */
-	64, /* 469 file_setattr */
+	{ 1170, 149 }, /* _sysctl */
+	{ 1185, 364 }, /* accept4 */
+	{ 1193, 33 }, /* access */
+	{ 1200, 51 }, /* acct */
+	{ 1205, 278 }, /* add_key */
+	{ 1213, 124 }, /* adjtimex */
+	{ 1222, 137 }, /* afs_syscall */
+	{ 1234, 27 }, /* alarm */
+	{ 1288, 134 }, /* bdflush */
+	{ 1296, 361 }, /* bind */
+	{ 1301, 351 }, /* bpf */
+	{ 1322, 45 }, /* brk */
+	{ 1346, 451 }, /* cachestat */
+	{ 1356, 184 }, /* capget */
+	{ 1363, 185 }, /* capset */
+	{ 1370, 12 }, /* chdir */
+	{ 1376, 15 }, /* chmod */
+	{ 1382, 212 }, /* chown */
+	{ 1396, 61 }, /* chroot */
+	{ 1403, 337 }, /* clock_adjtime */
+	{ 1433, 261 }, /* clock_getres */
+	{ 1466, 260 }, /* clock_gettime */
+	{ 1496, 262 }, /* clock_nanosleep */
+	{ 1535, 259 }, /* clock_settime */
+	{ 1565, 120 }, /* clone */
+	{ 1571, 435 }, /* clone3 */
+	{ 1578, 6 }, /* close */
+	{ 1584, 436 }, /* close_range */
+	{ 1596, 362 }, /* connect */
+	{ 1604, 375 }, /* copy_file_range */
+	{ 1620, 8 }, /* creat */
+	{ 1626, 127 }, /* create_module */
+	{ 1640, 129 }, /* delete_module */
+	{ 1654, 41 }, /* dup */
+	{ 1658, 63 }, /* dup2 */
+	{ 1663, 326 }, /* dup3 */
+	{ 1668, 249 }, /* epoll_create */
+	{ 1681, 327 }, /* epoll_create1 */
+	{ 1695, 250 }, /* epoll_ctl */
+	{ 1719, 312 }, /* epoll_pwait */
+	{ 1731, 441 }, /* epoll_pwait2 */
+	{ 1744, 251 }, /* epoll_wait */
+	{ 1770, 318 }, /* eventfd */
+	{ 1778, 323 }, /* eventfd2 */
+	{ 1787, 11 }, /* execve */
+	{ 1794, 354 }, /* execveat */
+	{ 1803, 1 }, /* exit */
+	{ 1808, 248 }, /* exit_group */
+	{ 1819, 300 }, /* faccessat */
+	{ 1829, 439 }, /* faccessat2 */
+	{ 1840, 253 }, /* fadvise64 */
+	{ 1863, 314 }, /* fallocate */
+	{ 1873, 332 }, /* fanotify_init */
+	{ 1887, 333 }, /* fanotify_mark */
+	{ 1901, 133 }, /* fchdir */
+	{ 1908, 94 }, /* fchmod */
+	{ 1915, 299 }, /* fchmodat */
+	{ 1924, 452 }, /* fchmodat2 */
+	{ 1934, 207 }, /* fchown */
+	{ 1950, 291 }, /* fchownat */
+	{ 1959, 55 }, /* fcntl */
+	{ 1973, 148 }, /* fdatasync */
+	{ 1983, 229 }, /* fgetxattr */
+	{ 1993, 468 }, /* file_getattr */
+	{ 2006, 469 }, /* file_setattr */
+	{ 2019, 344 }, /* finit_module */
+	{ 2032, 232 }, /* flistxattr */
+	{ 2043, 143 }, /* flock */
+	{ 2049, 2 }, /* fork */
+	{ 2054, 235 }, /* fremovexattr */
+	{ 2067, 431 }, /* fsconfig */
+	{ 2076, 226 }, /* fsetxattr */
+	{ 2086, 432 }, /* fsmount */
+	{ 2094, 430 }, /* fsopen */
+	{ 2101, 433 }, /* fspick */
+	{ 2108, 108 }, /* fstat */
+	{ 2132, 100 }, /* fstatfs */
+	{ 2140, 266 }, /* fstatfs64 */
+	{ 2150, 118 }, /* fsync */
+	{ 2162, 93 }, /* ftruncate */
+	{ 2184, 238 }, /* futex */
+	{ 2190, 456 }, /* futex_requeue */
+	{ 2217, 455 }, /* futex_wait */
+	{ 2228, 449 }, /* futex_waitv */
+	{ 2240, 454 }, /* futex_wake */
+	{ 2251, 292 }, /* futimesat */
+	{ 2261, 130 }, /* get_kernel_syms */
+	{ 2277, 269 }, /* get_mempolicy */
+	{ 2291, 305 }, /* get_robust_list */
+	{ 2331, 311 }, /* getcpu */
+	{ 2338, 183 }, /* getcwd */
+	{ 2345, 141 }, /* getdents */
+	{ 2354, 220 }, /* getdents64 */
+	{ 2365, 202 }, /* getegid */
+	{ 2383, 201 }, /* geteuid */
+	{ 2401, 200 }, /* getgid */
+	{ 2417, 205 }, /* getgroups */
+	{ 2439, 105 }, /* getitimer */
+	{ 2449, 368 }, /* getpeername */
+	{ 2461, 132 }, /* getpgid */
+	{ 2469, 65 }, /* getpgrp */
+	{ 2477, 20 }, /* getpid */
+	{ 2484, 188 }, /* getpmsg */
+	{ 2492, 64 }, /* getppid */
+	{ 2500, 96 }, /* getpriority */
+	{ 2512, 349 }, /* getrandom */
+	{ 2522, 211 }, /* getresgid */
+	{ 2544, 209 }, /* getresuid */
+	{ 2566, 191 }, /* getrlimit */
+	{ 2576, 77 }, /* getrusage */
+	{ 2586, 147 }, /* getsid */
+	{ 2593, 367 }, /* getsockname */
+	{ 2605, 365 }, /* getsockopt */
+	{ 2616, 236 }, /* gettid */
+	{ 2623, 78 }, /* gettimeofday */
+	{ 2636, 199 }, /* getuid */
+	{ 2652, 227 }, /* getxattr */
+	{ 2661, 464 }, /* getxattrat */
+	{ 2677, 112 }, /* idle */
+	{ 2682, 128 }, /* init_module */
+	{ 2694, 285 }, /* inotify_add_watch */
+	{ 2712, 284 }, /* inotify_init */
+	{ 2725, 324 }, /* inotify_init1 */
+	{ 2739, 286 }, /* inotify_rm_watch */
+	{ 2756, 247 }, /* io_cancel */
+	{ 2766, 244 }, /* io_destroy */
+	{ 2777, 245 }, /* io_getevents */
+	{ 2790, 382 }, /* io_pgetevents */
+	{ 2825, 243 }, /* io_setup */
+	{ 2834, 246 }, /* io_submit */
+	{ 2844, 426 }, /* io_uring_enter */
+	{ 2859, 427 }, /* io_uring_register */
+	{ 2877, 425 }, /* io_uring_setup */
+	{ 2892, 54 }, /* ioctl */
+	{ 2910, 283 }, /* ioprio_get */
+	{ 2921, 282 }, /* ioprio_set */
+	{ 2932, 117 }, /* ipc */
+	{ 2936, 343 }, /* kcmp */
+	{ 2941, 381 }, /* kexec_file_load */
+	{ 2957, 277 }, /* kexec_load */
+	{ 2968, 280 }, /* keyctl */
+	{ 2975, 37 }, /* kill */
+	{ 2980, 445 }, /* landlock_add_rule */
+	{ 2998, 444 }, /* landlock_create_ruleset */
+	{ 3022, 446 }, /* landlock_restrict_self */
+	{ 3045, 198 }, /* lchown */
+	{ 3061, 228 }, /* lgetxattr */
+	{ 3071, 9 }, /* link */
+	{ 3076, 296 }, /* linkat */
+	{ 3083, 363 }, /* listen */
+	{ 3090, 458 }, /* listmount */
+	{ 3100, 230 }, /* listxattr */
+	{ 3110, 465 }, /* listxattrat */
+	{ 3122, 231 }, /* llistxattr */
+	{ 3138, 110 }, /* lookup_dcookie */
+	{ 3153, 234 }, /* lremovexattr */
+	{ 3166, 19 }, /* lseek */
+	{ 3172, 225 }, /* lsetxattr */
+	{ 3182, 459 }, /* lsm_get_self_attr */
+	{ 3200, 461 }, /* lsm_list_modules */
+	{ 3217, 460 }, /* lsm_set_self_attr */
+	{ 3235, 107 }, /* lstat */
+	{ 3249, 219 }, /* madvise */
+	{ 3257, 453 }, /* map_shadow_stack */
+	{ 3274, 268 }, /* mbind */
+	{ 3280, 356 }, /* membarrier */
+	{ 3291, 350 }, /* memfd_create */
+	{ 3304, 447 }, /* memfd_secret */
+	{ 3317, 287 }, /* migrate_pages */
+	{ 3331, 218 }, /* mincore */
+	{ 3339, 39 }, /* mkdir */
+	{ 3345, 289 }, /* mkdirat */
+	{ 3353, 14 }, /* mknod */
+	{ 3359, 290 }, /* mknodat */
+	{ 3367, 150 }, /* mlock */
+	{ 3373, 374 }, /* mlock2 */
+	{ 3380, 152 }, /* mlockall */
+	{ 3389, 90 }, /* mmap */
+	{ 3411, 21 }, /* mount */
+	{ 3417, 442 }, /* mount_setattr */
+	{ 3431, 429 }, /* move_mount */
+	{ 3442, 310 }, /* move_pages */
+	{ 3453, 125 }, /* mprotect */
+	{ 3466, 276 }, /* mq_getsetattr */
+	{ 3480, 275 }, /* mq_notify */
+	{ 3490, 271 }, /* mq_open */
+	{ 3498, 274 }, /* mq_timedreceive */
+	{ 3537, 273 }, /* mq_timedsend */
+	{ 3570, 272 }, /* mq_unlink */
+	{ 3580, 163 }, /* mremap */
+	{ 3587, 462 }, /* mseal */
+	{ 3593, 402 }, /* msgctl */
+	{ 3600, 399 }, /* msgget */
+	{ 3607, 401 }, /* msgrcv */
+	{ 3614, 400 }, /* msgsnd */
+	{ 3621, 144 }, /* msync */
+	{ 3639, 151 }, /* munlock */
+	{ 3647, 153 }, /* munlockall */
+	{ 3658, 91 }, /* munmap */
+	{ 3665, 335 }, /* name_to_handle_at */
+	{ 3683, 162 }, /* nanosleep */
+	{ 3693, 293 }, /* newfstatat */
+	{ 3704, 169 }, /* nfsservctl */
+	{ 3715, 34 }, /* nice */
+	{ 3767, 5 }, /* open */
+	{ 3772, 336 }, /* open_by_handle_at */
+	{ 3790, 428 }, /* open_tree */
+	{ 3800, 467 }, /* open_tree_attr */
+	{ 3815, 288 }, /* openat */
+	{ 3822, 437 }, /* openat2 */
+	{ 3830, 29 }, /* pause */
+	{ 3884, 331 }, /* perf_event_open */
+	{ 3900, 136 }, /* personality */
+	{ 3912, 438 }, /* pidfd_getfd */
+	{ 3924, 434 }, /* pidfd_open */
+	{ 3935, 424 }, /* pidfd_send_signal */
+	{ 3953, 42 }, /* pipe */
+	{ 3958, 325 }, /* pipe2 */
+	{ 3964, 217 }, /* pivot_root */
+	{ 3975, 385 }, /* pkey_alloc */
+	{ 3986, 386 }, /* pkey_free */
+	{ 3996, 384 }, /* pkey_mprotect */
+	{ 4010, 168 }, /* poll */
+	{ 4015, 302 }, /* ppoll */
+	{ 4034, 172 }, /* prctl */
+	{ 4040, 180 }, /* pread64 */
+	{ 4048, 328 }, /* preadv */
+	{ 4055, 376 }, /* preadv2 */
+	{ 4063, 334 }, /* prlimit64 */
+	{ 4073, 440 }, /* process_madvise */
+	{ 4089, 448 }, /* process_mrelease */
+	{ 4106, 340 }, /* process_vm_readv */
+	{ 4123, 341 }, /* process_vm_writev */
+	{ 4153, 301 }, /* pselect6 */
+	{ 4178, 26 }, /* ptrace */
+	{ 4185, 189 }, /* putpmsg */
+	{ 4193, 181 }, /* pwrite64 */
+	{ 4202, 329 }, /* pwritev */
+	{ 4210, 377 }, /* pwritev2 */
+	{ 4219, 167 }, /* query_module */
+	{ 4232, 131 }, /* quotactl */
+	{ 4241, 443 }, /* quotactl_fd */
+	{ 4253, 3 }, /* read */
+	{ 4258, 222 }, /* readahead */
+	{ 4268, 89 }, /* readdir */
+	{ 4276, 85 }, /* readlink */
+	{ 4285, 298 }, /* readlinkat */
+	{ 4296, 145 }, /* readv */
+	{ 4302, 88 }, /* reboot */
+	{ 4314, 371 }, /* recvfrom */
+	{ 4323, 357 }, /* recvmmsg */
+	{ 4348, 372 }, /* recvmsg */
+	{ 4356, 267 }, /* remap_file_pages */
+	{ 4373, 233 }, /* removexattr */
+	{ 4385, 466 }, /* removexattrat */
+	{ 4399, 38 }, /* rename */
+	{ 4406, 295 }, /* renameat */
+	{ 4415, 347 }, /* renameat2 */
+	{ 4425, 279 }, /* request_key */
+	{ 4484, 7 }, /* restart_syscall */
+	{ 4533, 40 }, /* rmdir */
+	{ 4539, 383 }, /* rseq */
+	{ 4544, 174 }, /* rt_sigaction */
+	{ 4557, 176 }, /* rt_sigpending */
+	{ 4571, 175 }, /* rt_sigprocmask */
+	{ 4586, 178 }, /* rt_sigqueueinfo */
+	{ 4602, 173 }, /* rt_sigreturn */
+	{ 4615, 179 }, /* rt_sigsuspend */
+	{ 4629, 177 }, /* rt_sigtimedwait */
+	{ 4668, 330 }, /* rt_tgsigqueueinfo */
+	{ 4691, 378 }, /* s390_guarded_storage */
+	{ 4712, 353 }, /* s390_pci_mmio_read */
+	{ 4731, 352 }, /* s390_pci_mmio_write */
+	{ 4751, 342 }, /* s390_runtime_instr */
+	{ 4770, 380 }, /* s390_sthyi */
+	{ 4781, 159 }, /* sched_get_priority_max */
+	{ 4804, 160 }, /* sched_get_priority_min */
+	{ 4827, 240 }, /* sched_getaffinity */
+	{ 4845, 346 }, /* sched_getattr */
+	{ 4859, 155 }, /* sched_getparam */
+	{ 4874, 157 }, /* sched_getscheduler */
+	{ 4893, 161 }, /* sched_rr_get_interval */
+	{ 4944, 239 }, /* sched_setaffinity */
+	{ 4962, 345 }, /* sched_setattr */
+	{ 4976, 154 }, /* sched_setparam */
+	{ 4991, 156 }, /* sched_setscheduler */
+	{ 5010, 158 }, /* sched_yield */
+	{ 5022, 348 }, /* seccomp */
+	{ 5039, 142 }, /* select */
+	{ 5046, 394 }, /* semctl */
+	{ 5053, 393 }, /* semget */
+	{ 5066, 392 }, /* semtimedop */
+	{ 5100, 187 }, /* sendfile */
+	{ 5120, 358 }, /* sendmmsg */
+	{ 5129, 370 }, /* sendmsg */
+	{ 5137, 369 }, /* sendto */
+	{ 5144, 270 }, /* set_mempolicy */
+	{ 5158, 450 }, /* set_mempolicy_home_node */
+	{ 5182, 304 }, /* set_robust_list */
+	{ 5214, 252 }, /* set_tid_address */
+	{ 5238, 121 }, /* setdomainname */
+	{ 5252, 216 }, /* setfsgid */
+	{ 5272, 215 }, /* setfsuid */
+	{ 5292, 214 }, /* setgid */
+	{ 5308, 206 }, /* setgroups */
+	{ 5330, 74 }, /* sethostname */
+	{ 5342, 104 }, /* setitimer */
+	{ 5352, 339 }, /* setns */
+	{ 5358, 57 }, /* setpgid */
+	{ 5366, 97 }, /* setpriority */
+	{ 5378, 204 }, /* setregid */
+	{ 5398, 210 }, /* setresgid */
+	{ 5420, 208 }, /* setresuid */
+	{ 5442, 203 }, /* setreuid */
+	{ 5462, 75 }, /* setrlimit */
+	{ 5472, 66 }, /* setsid */
+	{ 5479, 366 }, /* setsockopt */
+	{ 5490, 79 }, /* settimeofday */
+	{ 5503, 213 }, /* setuid */
+	{ 5519, 224 }, /* setxattr */
+	{ 5528, 463 }, /* setxattrat */
+	{ 5548, 397 }, /* shmat */
+	{ 5554, 396 }, /* shmctl */
+	{ 5561, 398 }, /* shmdt */
+	{ 5567, 395 }, /* shmget */
+	{ 5574, 373 }, /* shutdown */
+	{ 5583, 67 }, /* sigaction */
+	{ 5593, 186 }, /* sigaltstack */
+	{ 5605, 48 }, /* signal */
+	{ 5612, 316 }, /* signalfd */
+	{ 5621, 322 }, /* signalfd4 */
+	{ 5631, 73 }, /* sigpending */
+	{ 5642, 126 }, /* sigprocmask */
+	{ 5654, 119 }, /* sigreturn */
+	{ 5664, 72 }, /* sigsuspend */
+	{ 5675, 359 }, /* socket */
+	{ 5682, 102 }, /* socketcall */
+	{ 5693, 360 }, /* socketpair */
+	{ 5704, 306 }, /* splice */
+	{ 5739, 106 }, /* stat */
+	{ 5751, 99 }, /* statfs */
+	{ 5758, 265 }, /* statfs64 */
+	{ 5767, 457 }, /* statmount */
+	{ 5777, 379 }, /* statx */
+	{ 5819, 115 }, /* swapoff */
+	{ 5827, 87 }, /* swapon */
+	{ 5848, 83 }, /* symlink */
+	{ 5856, 297 }, /* symlinkat */
+	{ 5866, 36 }, /* sync */
+	{ 5871, 307 }, /* sync_file_range */
+	{ 5904, 338 }, /* syncfs */
+	{ 5940, 135 }, /* sysfs */
+	{ 5946, 116 }, /* sysinfo */
+	{ 5954, 103 }, /* syslog */
+	{ 5969, 308 }, /* tee */
+	{ 5973, 241 }, /* tgkill */
+	{ 5985, 254 }, /* timer_create */
+	{ 5998, 258 }, /* timer_delete */
+	{ 6011, 257 }, /* timer_getoverrun */
+	{ 6028, 256 }, /* timer_gettime */
+	{ 6058, 255 }, /* timer_settime */
+	{ 6088, 317 }, /* timerfd */
+	{ 6096, 319 }, /* timerfd_create */
+	{ 6111, 321 }, /* timerfd_gettime */
+	{ 6145, 320 }, /* timerfd_settime */
+	{ 6179, 43 }, /* times */
+	{ 6185, 237 }, /* tkill */
+	{ 6191, 92 }, /* truncate */
+	{ 6237, 60 }, /* umask */
+	{ 6243, 22 }, /* umount */
+	{ 6250, 52 }, /* umount2 */
+	{ 6258, 122 }, /* uname */
+	{ 6264, 10 }, /* unlink */
+	{ 6271, 294 }, /* unlinkat */
+	{ 6280, 303 }, /* unshare */
+	{ 6354, 86 }, /* uselib */
+	{ 6361, 355 }, /* userfaultfd */
+	{ 6385, 62 }, /* ustat */
+	{ 6391, 30 }, /* utime */
+	{ 6397, 315 }, /* utimensat */
+	{ 6424, 313 }, /* utimes */
+	{ 6431, 190 }, /* vfork */
+	{ 6437, 111 }, /* vhangup */
+	{ 6458, 309 }, /* vmsplice */
+	{ 6475, 114 }, /* wait4 */
+	{ 6481, 281 }, /* waitid */
+	{ 6496, 4 }, /* write */
+	{ 6502, 146 }, /* writev */
 };

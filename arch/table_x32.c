@@ -3,750 +3,375 @@
 
 /* The syscall table of x32. */
 const struct sg_syscall sg_table_x32[SG_NSYSCALLS_X32] = {
-	{ "accept", 0x4000002b },
-	{ "accept4", 0x40000120 },
-	{ "access", 0x40000015 },
-	{ "acct", 0x400000a3 },
-	{ "add_key", 0x400000f8 },
-	{ "adjtimex", 0x4000009f },
-	{ "afs_syscall", 0x400000b7 },
-	{ "alarm", 0x40000025 },
-	{ "arch_prctl", 0x4000009e },
-	{ "bind", 0x40000031 },
-	{ "bpf", 0x40000141 },
-	{ "brk", 0x4000000c },
-	{ "cachestat", 0x400001c3 },
-	{ "capget", 0x4000007d },
-	{ "capset", 0x4000007e },
-	{ "chdir", 0x40000050 },
-	{ "chmod", 0x4000005a },
-	{ "chown", 0x4000005c },
-	{ "chroot", 0x400000a1 },
-	{ "clock_adjtime", 0x40000131 },
-	{ "clock_getres", 0x400000e5 },
-	{ "clock_gettime", 0x400000e4 },
-	{ "clock_nanosleep", 0x400000e6 },
-	{ "clock_settime", 0x400000e3 },
-	{ "clone", 0x40000038 },
-	{ "clone3", 0x400001b3 },
-	{ "close", 0x40000003 },
-	{ "close_range", 0x400001b4 },
-	{ "connect", 0x4000002a },
-	{ "copy_file_range", 0x40000146 },
-	{ "creat", 0x40000055 },
-	{ "delete_module", 0x400000b0 },
-	{ "dup", 0x40000020 },
-	{ "dup2", 0x40000021 },
-	{ "dup3", 0x40000124 },
-	{ "epoll_create", 0x400000d5 },
-	{ "epoll_create1", 0x40000123 },
-	{ "epoll_ctl", 0x400000e9 },
-	{ "epoll_pwait", 0x40000119 },
-	{ "epoll_pwait2", 0x400001b9 },
-	{ "epoll_wait", 0x400000e8 },
-	{ "eventfd", 0x4000011c },
-	{ "eventfd2", 0x40000122 },
-	{ "execve", 0x40000208 },
-	{ "execveat", 0x40000221 },
-	{ "exit", 0x4000003c },
-	{ "exit_group", 0x400000e7 },
-	{ "faccessat", 0x4000010d },
-	{ "faccessat2", 0x400001b7 },
-	{ "fadvise64", 0x400000dd },
-	{ "fallocate", 0x4000011d },
-	{ "fanotify_init", 0x4000012c },
-	{ "fanotify_mark", 0x4000012d },
-	{ "fchdir", 0x40000051 },
-	{ "fchmod", 0x4000005b },
-	{ "fchmodat", 0x4000010c },
-	{ "fchmodat2", 0x400001c4 },
-	{ "fchown", 0x4000005d },
-	{ "fchownat", 0x40000104 },
-	{ "fcntl", 0x40000048 },
-	{ "fdatasync", 0x4000004b },
-	{ "fgetxattr", 0x400000c1 },
-	{ "file_getattr", 0x400001d4 },
-	{ "file_setattr", 0x400001d5 },
-	{ "finit_module", 0x40000139 },
-	{ "flistxattr", 0x400000c4 },
-	{ "flock", 0x40000049 },
-	{ "fork", 0x40000039 },
-	{ "fremovexattr", 0x400000c7 },
-	{ "fsconfig", 0x400001af },
-	{ "fsetxattr", 0x400000be },
-	{ "fsmount", 0x400001b0 },
-	{ "fsopen", 0x400001ae },
-	{ "fspick", 0x400001b1 },
-	{ "fstat", 0x40000005 },
-	{ "fstatfs", 0x4000008a },
-	{ "fsync", 0x4000004a },
-	{ "ftruncate", 0x4000004d },
-	{ "futex", 0x400000ca },
-	{ "futex_requeue", 0x400001c8 },
-	{ "futex_wait", 0x400001c7 },
-	{ "futex_waitv", 0x400001c1 },
-	{ "futex_wake", 0x400001c6 },
-	{ "futimesat", 0x40000105 },
-	{ "get_mempolicy", 0x400000ef },
-	{ "get_robust_list", 0x40000213 },
-	{ "getcpu", 0x40000135 },
-	{ "getcwd", 0x4000004f },
-	{ "getdents", 0x4000004e },
-	{ "getdents64", 0x400000d9 },
-	{ "getegid", 0x4000006c },
-	{ "geteuid", 0x4000006b },
-	{ "getgid", 0x40000068 },
-	{ "getgroups", 0x40000073 },
-	{ "getitimer", 0x40000024 },
-	{ "getpeername", 0x40000034 },
-	{ "getpgid", 0x40000079 },
-	{ "getpgrp", 0x4000006f },
-	{ "getpid", 0x40000027 },
-	{ "getpmsg", 0x400000b5 },
-	{ "getppid", 0x4000006e },
-	{ "getpriority", 0x4000008c },
-	{ "getrandom", 0x4000013e },
-	{ "getresgid", 0x40000078 },
-	{ "getresuid", 0x40000076 },
-	{ "getrlimit", 0x40000061 },
-	{ "getrusage", 0x40000062 },
-	{ "getsid", 0x4000007c },
-	{ "getsockname", 0x40000033 },
-	{ "getsockopt", 0x4000021e },
-	{ "gettid", 0x400000ba },
-	{ "gettimeofday", 0x40000060 },
-	{ "getuid", 0x40000066 },
-	{ "getxattr", 0x400000bf },
-	{ "getxattrat", 0x400001d0 },
-	{ "init_module", 0x400000af },
-	{ "inotify_add_watch", 0x400000fe },
-	{ "inotify_init", 0x400000fd },
-	{ "inotify_init1", 0x40000126 },
-	{ "inotify_rm_watch", 0x400000ff },
-	{ "io_cancel", 0x400000d2 },
-	{ "io_destroy", 0x400000cf },
-	{ "io_getevents", 0x400000d0 },
-	{ "io_pgetevents", 0x4000014d },
-	{ "io_setup", 0x4000021f },
-	{ "io_submit", 0x40000220 },
-	{ "io_uring_enter", 0x400001aa },
-	{ "io_uring_register", 0x400001ab },
-	{ "io_uring_setup", 0x400001a9 },
-	{ "ioctl", 0x40000202 },
-	{ "ioperm", 0x400000ad },
-	{ "iopl", 0x400000ac },
-	{ "ioprio_get", 0x400000fc },
-	{ "ioprio_set", 0x400000fb },
-	{ "kcmp", 0x40000138 },
-	{ "kexec_file_load", 0x40000140 },
-	{ "kexec_load", 0x40000210 },
-	{ "keyctl", 0x400000fa },
-	{ "kill", 0x4000003e },
-	{ "landlock_add_rule", 0x400001bd },
-	{ "landlock_create_ruleset", 0x400001bc },
-	{ "landlock_restrict_self", 0x400001be },
-	{ "lchown", 0x4000005e },
-	{ "lgetxattr", 0x400000c0 },
-	{ "link", 0x40000056 },
-	{ "linkat", 0x40000109 },
-	{ "listen", 0x40000032 },
-	{ "listmount", 0x400001ca },
-	{ "listxattr", 0x400000c2 },
-	{ "listxattrat", 0x400001d1 },
-	{ "llistxattr", 0x400000c3 },
-	{ "lookup_dcookie", 0x400000d4 },
-	{ "lremovexattr", 0x400000c6 },
-	{ "lseek", 0x40000008 },
-	{ "lsetxattr", 0x400000bd },
-	{ "lsm_get_self_attr", 0x400001cb },
-	{ "lsm_list_modules", 0x400001cd },
-	{ "lsm_set_self_attr", 0x400001cc },
-	{ "lstat", 0x40000006 },
-	{ "madvise", 0x4000001c },
-	{ "map_shadow_stack", 0x400001c5 },
-	{ "mbind", 0x400000ed },
-	{ "membarrier", 0x40000144 },
-	{ "memfd_create", 0x4000013f },
-	{ "memfd_secret", 0x400001bf },
-	{ "migrate_pages", 0x40000100 },
-	{ "mincore", 0x4000001b },
-	{ "mkdir", 0x40000053 },
-	{ "mkdirat", 0x40000102 },
-	{ "mknod", 0x40000085 },
-	{ "mknodat", 0x40000103 },
-	{ "mlock", 0x40000095 },
-	{ "mlock2", 0x40000145 },
-	{ "mlockall", 0x40000097 },
-	{ "mmap", 0x40000009 },
-	{ "modify_ldt", 0x4000009a },
-	{ "mount", 0x400000a5 },
-	{ "mount_setattr", 0x400001ba },
-	{ "move_mount", 0x400001ad },
-	{ "move_pages", 0x40000215 },
-	{ "mprotect", 0x4000000a },
-	{ "mq_getsetattr", 0x400000f5 },
-	{ "mq_notify", 0x4000020f },
-	{ "mq_open", 0x400000f0 },
-	{ "mq_timedreceive", 0x400000f3 },
-	{ "mq_timedsend", 0x400000f2 },
-	{ "mq_unlink", 0x400000f1 },
-	{ "mremap", 0x40000019 },
-	{ "mseal", 0x400001ce },
-	{ "msgctl", 0x40000047 },
-	{ "msgget", 0x40000044 },
-	{ "msgrcv", 0x40000046 },
-	{ "msgsnd", 0x40000045 },
-	{ "msync", 0x4000001a },
-	{ "munlock", 0x40000096 },
-	{ "munlockall", 0x40000098 },
-	{ "munmap", 0x4000000b },
-	{ "name_to_handle_at", 0x4000012f },
-	{ "nanosleep", 0x40000023 },
-	{ "newfstatat", 0x40000106 },
-	{ "open", 0x40000002 },
-	{ "open_by_handle_at", 0x40000130 },
-	{ "open_tree", 0x400001ac },
-	{ "open_tree_attr", 0x400001d3 },
-	{ "openat", 0x40000101 },
-	{ "openat2", 0x400001b5 },
-	{ "pause", 0x40000022 },
-	{ "perf_event_open", 0x4000012a },
-	{ "personality", 0x40000087 },
-	{ "pidfd_getfd", 0x400001b6 },
-	{ "pidfd_open", 0x400001b2 },
-	{ "pidfd_send_signal", 0x400001a8 },
-	{ "pipe", 0x40000016 },
-	{ "pipe2", 0x40000125 },
-	{ "pivot_root", 0x4000009b },
-	{ "pkey_alloc", 0x4000014a },
-	{ "pkey_free", 0x4000014b },
-	{ "pkey_mprotect", 0x40000149 },
-	{ "poll", 0x40000007 },
-	{ "ppoll", 0x4000010f },
-	{ "prctl", 0x4000009d },
-	{ "pread64", 0x40000011 },
-	{ "preadv", 0x40000216 },
-	{ "preadv2", 0x40000222 },
-	{ "prlimit64", 0x4000012e },
-	{ "process_madvise", 0x400001b8 },
-	{ "process_mrelease", 0x400001c0 },
-	{ "process_vm_readv", 0x4000021b },
-	{ "process_vm_writev", 0x4000021c },
-	{ "pselect6", 0x4000010e },
-	{ "ptrace", 0x40000209 },
-	{ "putpmsg", 0x400000b6 },
-	{ "pwrite64", 0x40000012 },
-	{ "pwritev", 0x40000217 },
-	{ "pwritev2", 0x40000223 },
-	{ "quotactl", 0x400000b3 },
-	{ "quotactl_fd", 0x400001bb },
-	{ "read", 0x40000000 },
-	{ "readahead", 0x400000bb },
-	{ "readlink", 0x40000059 },
-	{ "readlinkat", 0x4000010b },
-	{ "readv", 0x40000203 },
-	{ "reboot", 0x400000a9 },
-	{ "recvfrom", 0x40000205 },
-	{ "recvmmsg", 0x40000219 },
-	{ "recvmsg", 0x40000207 },
-	{ "remap_file_pages", 0x400000d8 },
-	{ "removexattr", 0x400000c5 },
-	{ "removexattrat", 0x400001d2 },
-	{ "rename", 0x40000052 },
-	{ "renameat", 0x40000108 },
-	{ "renameat2", 0x4000013c },
-	{ "request_key", 0x400000f9 },
-	{ "restart_syscall", 0x400000db },
-	{ "rmdir", 0x40000054 },
-	{ "rseq", 0x4000014e },
-	{ "rt_sigaction", 0x40000200 },
-	{ "rt_sigpending", 0x4000020a },
-	{ "rt_sigprocmask", 0x4000000e },
-	{ "rt_sigqueueinfo", 0x4000020c },
-	{ "rt_sigreturn", 0x40000201 },
-	{ "rt_sigsuspend", 0x40000082 },
-	{ "rt_sigtimedwait", 0x4000020b },
-	{ "rt_tgsigqueueinfo", 0x40000218 },
-	{ "sched_get_priority_max", 0x40000092 },
-	{ "sched_get_priority_min", 0x40000093 },
-	{ "sched_getaffinity", 0x400000cc },
-	{ "sched_getattr", 0x4000013b },
-	{ "sched_getparam", 0x4000008f },
-	{ "sched_getscheduler", 0x40000091 },
-	{ "sched_rr_get_interval", 0x40000094 },
-	{ "sched_setaffinity", 0x400000cb },
-	{ "sched_setattr", 0x4000013a },
-	{ "sched_setparam", 0x4000008e },
-	{ "sched_setscheduler", 0x40000090 },
-	{ "sched_yield", 0x40000018 },
-	{ "seccomp", 0x4000013d },
-	{ "security", 0x400000b9 },
-	{ "select", 0x40000017 },
-	{ "semctl", 0x40000042 },
-	{ "semget", 0x40000040 },
-	{ "semop", 0x40000041 },
-	{ "semtimedop", 0x400000dc },
-	{ "sendfile", 0x40000028 },
-	{ "sendmmsg", 0x4000021a },
-	{ "sendmsg", 0x40000206 },
-	{ "sendto", 0x4000002c },
-	{ "set_mempolicy", 0x400000ee },
-	{ "set_mempolicy_home_node", 0x400001c2 },
-	{ "set_robust_list", 0x40000212 },
-	{ "set_tid_address", 0x400000da },
-	{ "setdomainname", 0x400000ab },
-	{ "setfsgid", 0x4000007b },
-	{ "setfsuid", 0x4000007a },
-	{ "setgid", 0x4000006a },
-	{ "setgroups", 0x40000074 },
-	{ "sethostname", 0x400000aa },
-	{ "setitimer", 0x40000026 },
-	{ "setns", 0x40000134 },
-	{ "setpgid", 0x4000006d },
-	{ "setpriority", 0x4000008d },
-	{ "setregid", 0x40000072 },
-	{ "setresgid", 0x40000077 },
-	{ "setresuid", 0x40000075 },
-	{ "setreuid", 0x40000071 },
-	{ "setrlimit", 0x400000a0 },
-	{ "setsid", 0x40000070 },
-	{ "setsockopt", 0x4000021d },
-	{ "settimeofday", 0x400000a4 },
-	{ "setuid", 0x40000069 },
-	{ "setxattr", 0x400000bc },
-	{ "setxattrat", 0x400001cf },
-	{ "shmat", 0x4000001e },
-	{ "shmctl", 0x4000001f },
-	{ "shmdt", 0x40000043 },
-	{ "shmget", 0x4000001d },
-	{ "shutdown", 0x40000030 },
-	{ "sigaltstack", 0x4000020d },
-	{ "signalfd", 0x4000011a },
-	{ "signalfd4", 0x40000121 },
-	{ "socket", 0x40000029 },
-	{ "socketpair", 0x40000035 },
-	{ "splice", 0x40000113 },
-	{ "stat", 0x40000004 },
-	{ "statfs", 0x40000089 },
-	{ "statmount", 0x400001c9 },
-	{ "statx", 0x4000014c },
-	{ "swapoff", 0x400000a8 },
-	{ "swapon", 0x400000a7 },
-	{ "symlink", 0x40000058 },
-	{ "symlinkat", 0x4000010a },
-	{ "sync", 0x400000a2 },
-	{ "sync_file_range", 0x40000115 },
-	{ "syncfs", 0x40000132 },
-	{ "sysfs", 0x4000008b },
-	{ "sysinfo", 0x40000063 },
-	{ "syslog", 0x40000067 },
-	{ "tee", 0x40000114 },
-	{ "tgkill", 0x400000ea },
-	{ "time", 0x400000c9 },
-	{ "timer_create", 0x4000020e },
-	{ "timer_delete", 0x400000e2 },
-	{ "timer_getoverrun", 0x400000e1 },
-	{ "timer_gettime", 0x400000e0 },
-	{ "timer_settime", 0x400000df },
-	{ "timerfd_create", 0x4000011b },
-	{ "timerfd_gettime", 0x4000011f },
-	{ "timerfd_settime", 0x4000011e },
-	{ "times", 0x40000064 },
-	{ "tkill", 0x400000c8 },
-	{ "truncate", 0x4000004c },
-	{ "tuxcall", 0x400000b8 },
-	{ "umask", 0x4000005f },
-	{ "umount2", 0x400000a6 },
-	{ "uname", 0x4000003f },
-	{ "unlink", 0x40000057 },
-	{ "unlinkat", 0x40000107 },
-	{ "unshare", 0x40000110 },
-	{ "uretprobe", 0x4000014f },
-	{ "userfaultfd", 0x40000143 },
-	{ "ustat", 0x40000088 },
-	{ "utime", 0x40000084 },
-	{ "utimensat", 0x40000118 },
-	{ "utimes", 0x400000eb },
-	{ "vfork", 0x4000003a },
-	{ "vhangup", 0x40000099 },
-	{ "vmsplice", 0x40000214 },
-	{ "wait4", 0x4000003d },
-	{ "waitid", 0x40000211 },
-	{ "write", 0x40000001 },
-	{ "writev", 0x40000204 },
-};
-
-/* Indices into sg_table_x32, by number. */
-const uint16_t sg_table_x32_by_nr[SG_NSYSCALLS_X32] = {
-	237, /* 0x40000000 read */
-	369, /* 0x40000001 write */
-	200, /* 0x40000002 open */
-	26, /* 0x40000003 close */
-	323, /* 0x40000004 stat */
-	74, /* 0x40000005 fstat */
-	158, /* 0x40000006 lstat */
-	218, /* 0x40000007 poll */
-	153, /* 0x40000008 lseek */
-	174, /* 0x40000009 mmap */
-	180, /* 0x4000000a mprotect */
-	196, /* 0x4000000b munmap */
-	11, /* 0x4000000c brk */
-	258, /* 0x4000000e rt_sigprocmask */
-	221, /* 0x40000011 pread64 */
-	232, /* 0x40000012 pwrite64 */
-	2, /* 0x40000015 access */
-	212, /* 0x40000016 pipe */
-	278, /* 0x40000017 select */
-	275, /* 0x40000018 sched_yield */
-	187, /* 0x40000019 mremap */
-	193, /* 0x4000001a msync */
-	166, /* 0x4000001b mincore */
-	159, /* 0x4000001c madvise */
-	315, /* 0x4000001d shmget */
-	312, /* 0x4000001e shmat */
-	313, /* 0x4000001f shmctl */
-	32, /* 0x40000020 dup */
-	33, /* 0x40000021 dup2 */
-	206, /* 0x40000022 pause */
-	198, /* 0x40000023 nanosleep */
-	94, /* 0x40000024 getitimer */
-	7, /* 0x40000025 alarm */
-	297, /* 0x40000026 setitimer */
-	98, /* 0x40000027 getpid */
-	283, /* 0x40000028 sendfile */
-	320, /* 0x40000029 socket */
-	28, /* 0x4000002a connect */
-	0, /* 0x4000002b accept */
-	286, /* 0x4000002c sendto */
-	316, /* 0x40000030 shutdown */
-	9, /* 0x40000031 bind */
-	146, /* 0x40000032 listen */
-	108, /* 0x40000033 getsockname */
-	95, /* 0x40000034 getpeername */
-	321, /* 0x40000035 socketpair */
-	24, /* 0x40000038 clone */
-	67, /* 0x40000039 fork */
-	364, /* 0x4000003a vfork */
-	45, /* 0x4000003c exit */
-	367, /* 0x4000003d wait4 */
-	138, /* 0x4000003e kill */
-	354, /* 0x4000003f uname */
-	280, /* 0x40000040 semget */
-	281, /* 0x40000041 semop */
-	279, /* 0x40000042 semctl */
-	314, /* 0x40000043 shmdt */
-	190, /* 0x40000044 msgget */
-	192, /* 0x40000045 msgsnd */
-	191, /* 0x40000046 msgrcv */
-	189, /* 0x40000047 msgctl */
-	59, /* 0x40000048 fcntl */
-	66, /* 0x40000049 flock */
-	76, /* 0x4000004a fsync */
-	60, /* 0x4000004b fdatasync */
-	350, /* 0x4000004c truncate */
-	77, /* 0x4000004d ftruncate */
-	88, /* 0x4000004e getdents */
-	87, /* 0x4000004f getcwd */
-	15, /* 0x40000050 chdir */
-	53, /* 0x40000051 fchdir */
-	249, /* 0x40000052 rename */
-	167, /* 0x40000053 mkdir */
-	254, /* 0x40000054 rmdir */
-	30, /* 0x40000055 creat */
-	144, /* 0x40000056 link */
-	355, /* 0x40000057 unlink */
-	329, /* 0x40000058 symlink */
-	239, /* 0x40000059 readlink */
-	16, /* 0x4000005a chmod */
-	54, /* 0x4000005b fchmod */
-	17, /* 0x4000005c chown */
-	57, /* 0x4000005d fchown */
-	142, /* 0x4000005e lchown */
-	352, /* 0x4000005f umask */
-	111, /* 0x40000060 gettimeofday */
-	105, /* 0x40000061 getrlimit */
-	106, /* 0x40000062 getrusage */
-	335, /* 0x40000063 sysinfo */
-	348, /* 0x40000064 times */
-	112, /* 0x40000066 getuid */
-	336, /* 0x40000067 syslog */
-	92, /* 0x40000068 getgid */
-	309, /* 0x40000069 setuid */
-	294, /* 0x4000006a setgid */
-	91, /* 0x4000006b geteuid */
-	90, /* 0x4000006c getegid */
-	299, /* 0x4000006d setpgid */
-	100, /* 0x4000006e getppid */
-	97, /* 0x4000006f getpgrp */
-	306, /* 0x40000070 setsid */
-	304, /* 0x40000071 setreuid */
-	301, /* 0x40000072 setregid */
-	93, /* 0x40000073 getgroups */
-	295, /* 0x40000074 setgroups */
-	303, /* 0x40000075 setresuid */
-	104, /* 0x40000076 getresuid */
-	302, /* 0x40000077 setresgid */
-	103, /* 0x40000078 getresgid */
-	96, /* 0x40000079 getpgid */
-	293, /* 0x4000007a setfsuid */
-	292, /* 0x4000007b setfsgid */
-	107, /* 0x4000007c getsid */
-	13, /* 0x4000007d capget */
-	14, /* 0x4000007e capset */
-	261, /* 0x40000082 rt_sigsuspend */
-	361, /* 0x40000084 utime */
-	169, /* 0x40000085 mknod */
-	208, /* 0x40000087 personality */
-	360, /* 0x40000088 ustat */
-	324, /* 0x40000089 statfs */
-	75, /* 0x4000008a fstatfs */
-	334, /* 0x4000008b sysfs */
-	101, /* 0x4000008c getpriority */
-	300, /* 0x4000008d setpriority */
-	273, /* 0x4000008e sched_setparam */
-	268, /* 0x4000008f sched_getparam */
-	274, /* 0x40000090 sched_setscheduler */
-	269, /* 0x40000091 sched_getscheduler */
-	264, /* 0x40000092 sched_get_priority_max */
-	265, /* 0x40000093 sched_get_priority_min */
-	270, /* 0x40000094 sched_rr_get_interval */
-	171, /* 0x40000095 mlock */
-	194, /* 0x40000096 munlock */
-	173, /* 0x40000097 mlockall */
-	195, /* 0x40000098 munlockall */
-	365, /* 0x40000099 vhangup */
-	175, /* 0x4000009a modify_ldt */
-	214, /* 0x4000009b pivot_root */
-	220, /* 0x4000009d prctl */
-	8, /* 0x4000009e arch_prctl */
-	5, /* 0x4000009f adjtimex */
-	305, /* 0x400000a0 setrlimit */
-	18, /* 0x400000a1 chroot */
-	331, /* 0x400000a2 sync */
-	3, /* 0x400000a3 acct */
-	308, /* 0x400000a4 settimeofday */
-	176, /* 0x400000a5 mount */
-	353, /* 0x400000a6 umount2 */
-	328, /* 0x400000a7 swapon */
-	327, /* 0x400000a8 swapoff */
-	242, /* 0x400000a9 reboot */
-	296, /* 0x400000aa sethostname */
-	291, /* 0x400000ab setdomainname */
-	131, /* 0x400000ac iopl */
-	130, /* 0x400000ad ioperm */
-	115, /* 0x400000af init_module */
-	31, /* 0x400000b0 delete_module */
-	235, /* 0x400000b3 quotactl */
-	99, /* 0x400000b5 getpmsg */
-	231, /* 0x400000b6 putpmsg */
-	6, /* 0x400000b7 afs_syscall */
-	351, /* 0x400000b8 tuxcall */
-	277, /* 0x400000b9 security */
-	110, /* 0x400000ba gettid */
-	238, /* 0x400000bb readahead */
-	310, /* 0x400000bc setxattr */
-	154, /* 0x400000bd lsetxattr */
-	70, /* 0x400000be fsetxattr */
-	113, /* 0x400000bf getxattr */
-	143, /* 0x400000c0 lgetxattr */
-	61, /* 0x400000c1 fgetxattr */
-	148, /* 0x400000c2 listxattr */
-	150, /* 0x400000c3 llistxattr */
-	65, /* 0x400000c4 flistxattr */
-	247, /* 0x400000c5 removexattr */
-	152, /* 0x400000c6 lremovexattr */
-	68, /* 0x400000c7 fremovexattr */
-	349, /* 0x400000c8 tkill */
-	339, /* 0x400000c9 time */
-	78, /* 0x400000ca futex */
-	271, /* 0x400000cb sched_setaffinity */
-	266, /* 0x400000cc sched_getaffinity */
-	121, /* 0x400000cf io_destroy */
-	122, /* 0x400000d0 io_getevents */
-	120, /* 0x400000d2 io_cancel */
-	151, /* 0x400000d4 lookup_dcookie */
-	35, /* 0x400000d5 epoll_create */
-	246, /* 0x400000d8 remap_file_pages */
-	89, /* 0x400000d9 getdents64 */
-	290, /* 0x400000da set_tid_address */
-	253, /* 0x400000db restart_syscall */
-	282, /* 0x400000dc semtimedop */
-	49, /* 0x400000dd fadvise64 */
-	344, /* 0x400000df timer_settime */
-	343, /* 0x400000e0 timer_gettime */
-	342, /* 0x400000e1 timer_getoverrun */
-	341, /* 0x400000e2 timer_delete */
-	23, /* 0x400000e3 clock_settime */
-	21, /* 0x400000e4 clock_gettime */
-	20, /* 0x400000e5 clock_getres */
-	22, /* 0x400000e6 clock_nanosleep */
-	46, /* 0x400000e7 exit_group */
-	40, /* 0x400000e8 epoll_wait */
-	37, /* 0x400000e9 epoll_ctl */
-	338, /* 0x400000ea tgkill */
-	363, /* 0x400000eb utimes */
-	161, /* 0x400000ed mbind */
-	287, /* 0x400000ee set_mempolicy */
-	84, /* 0x400000ef get_mempolicy */
-	183, /* 0x400000f0 mq_open */
-	186, /* 0x400000f1 mq_unlink */
-	185, /* 0x400000f2 mq_timedsend */
-	184, /* 0x400000f3 mq_timedreceive */
-	181, /* 0x400000f5 mq_getsetattr */
-	4, /* 0x400000f8 add_key */
-	252, /* 0x400000f9 request_key */
-	137, /* 0x400000fa keyctl */
-	133, /* 0x400000fb ioprio_set */
-	132, /* 0x400000fc ioprio_get */
-	117, /* 0x400000fd inotify_init */
-	116, /* 0x400000fe inotify_add_watch */
-	119, /* 0x400000ff inotify_rm_watch */
-	165, /* 0x40000100 migrate_pages */
-	204, /* 0x40000101 openat */
-	168, /* 0x40000102 mkdirat */
-	170, /* 0x40000103 mknodat */
-	58, /* 0x40000104 fchownat */
-	83, /* 0x40000105 futimesat */
-	199, /* 0x40000106 newfstatat */
-	356, /* 0x40000107 unlinkat */
-	250, /* 0x40000108 renameat */
-	145, /* 0x40000109 linkat */
-	330, /* 0x4000010a symlinkat */
-	240, /* 0x4000010b readlinkat */
-	55, /* 0x4000010c fchmodat */
-	47, /* 0x4000010d faccessat */
-	229, /* 0x4000010e pselect6 */
-	219, /* 0x4000010f ppoll */
-	357, /* 0x40000110 unshare */
-	322, /* 0x40000113 splice */
-	337, /* 0x40000114 tee */
-	332, /* 0x40000115 sync_file_range */
-	362, /* 0x40000118 utimensat */
-	38, /* 0x40000119 epoll_pwait */
-	318, /* 0x4000011a signalfd */
-	345, /* 0x4000011b timerfd_create */
-	41, /* 0x4000011c eventfd */
-	50, /* 0x4000011d fallocate */
-	347, /* 0x4000011e timerfd_settime */
-	346, /* 0x4000011f timerfd_gettime */
-	1, /* 0x40000120 accept4 */
-	319, /* 0x40000121 signalfd4 */
-	42, /* 0x40000122 eventfd2 */
-	36, /* 0x40000123 epoll_create1 */
-	34, /* 0x40000124 dup3 */
-	213, /* 0x40000125 pipe2 */
-	118, /* 0x40000126 inotify_init1 */
-	207, /* 0x4000012a perf_event_open */
-	51, /* 0x4000012c fanotify_init */
-	52, /* 0x4000012d fanotify_mark */
-	224, /* 0x4000012e prlimit64 */
-	197, /* 0x4000012f name_to_handle_at */
-	201, /* 0x40000130 open_by_handle_at */
-	19, /* 0x40000131 clock_adjtime */
-	333, /* 0x40000132 syncfs */
-	298, /* 0x40000134 setns */
-	86, /* 0x40000135 getcpu */
-	134, /* 0x40000138 kcmp */
-	64, /* 0x40000139 finit_module */
-	272, /* 0x4000013a sched_setattr */
-	267, /* 0x4000013b sched_getattr */
-	251, /* 0x4000013c renameat2 */
-	276, /* 0x4000013d seccomp */
-	102, /* 0x4000013e getrandom */
-	163, /* 0x4000013f memfd_create */
-	135, /* 0x40000140 kexec_file_load */
-	10, /* 0x40000141 bpf */
-	359, /* 0x40000143 userfaultfd */
-	162, /* 0x40000144 membarrier */
-	172, /* 0x40000145 mlock2 */
-	29, /* 0x40000146 copy_file_range */
-	217, /* 0x40000149 pkey_mprotect */
-	215, /* 0x4000014a pkey_alloc */
-	216, /* 0x4000014b pkey_free */
-	326, /* 0x4000014c statx */
-	123, /* 0x4000014d io_pgetevents */
-	255, /* 0x4000014e rseq */
-	358, /* 0x4000014f uretprobe */
-	211, /* 0x400001a8 pidfd_send_signal */
-	128, /* 0x400001a9 io_uring_setup */
-	126, /* 0x400001aa io_uring_enter */
-	127, /* 0x400001ab io_uring_register */
-	202, /* 0x400001ac open_tree */
-	178, /* 0x400001ad move_mount */
-	72, /* 0x400001ae fsopen */
-	69, /* 0x400001af fsconfig */
-	71, /* 0x400001b0 fsmount */
-	73, /* 0x400001b1 fspick */
-	210, /* 0x400001b2 pidfd_open */
-	25, /* 0x400001b3 clone3 */
-	27, /* 0x400001b4 close_range */
-	205, /* 0x400001b5 openat2 */
-	209, /* 0x400001b6 pidfd_getfd */
-	48, /* 0x400001b7 faccessat2 */
-	225, /* 0x400001b8 process_madvise */
-	39, /* 0x400001b9 epoll_pwait2 */
-	177, /* 0x400001ba mount_setattr */
-	236, /* 0x400001bb quotactl_fd */
-	140, /* 0x400001bc landlock_create_ruleset */
-	139, /* 0x400001bd landlock_add_rule */
-	141, /* 0x400001be landlock_restrict_self */
-	164, /* 0x400001bf memfd_secret */
-	226, /* 0x400001c0 process_mrelease */
-	81, /* 0x400001c1 futex_waitv */
-	288, /* 0x400001c2 set_mempolicy_home_node */
-	12, /* 0x400001c3 cachestat */
-	56, /* 0x400001c4 fchmodat2 */
-	160, /* 0x400001c5 map_shadow_stack */
-	82, /* 0x400001c6 futex_wake */
-	80, /* 0x400001c7 futex_wait */
-	79, /* 0x400001c8 futex_requeue */
-	325, /* 0x400001c9 statmount */
-	147, /* 0x400001ca listmount */
-	155, /* 0x400001cb lsm_get_self_attr */
-	157, /* 0x400001cc lsm_set_self_attr */
-	156, /* 0x400001cd lsm_list_modules */
-	188, /* 0x400001ce mseal */
-	311, /* 0x400001cf setxattrat */
-	114, /* 0x400001d0 getxattrat */
-	149, /* 0x400001d1 listxattrat */
-	248, /* 0x400001d2 removexattrat */
-	203, /* 0x400001d3 open_tree_attr */
-	62, /* 0x400001d4 file_getattr */
-	63, /* 0x400001d5 file_setattr */
-	256, /* 0x40000200 rt_sigaction */
-	260, /* 0x40000201 rt_sigreturn */
-	129, /* 0x40000202 ioctl */
-	241, /* 0x40000203 readv */
-	370, /* 0x40000204 writev */
-	243, /* 0x40000205 recvfrom */
-	285, /* 0x40000206 sendmsg */
-	245, /* 0x40000207 recvmsg */
-	43, /* 0x40000208 execve */
-	230, /* 0x40000209 ptrace */
-	257, /* 0x4000020a rt_sigpending */
-	262, /* 0x4000020b rt_sigtimedwait */
-	259, /* 0x4000020c rt_sigqueueinfo */
-	317, /* 0x4000020d sigaltstack */
-	340, /* 0x4000020e timer_create */
-	182, /* 0x4000020f mq_notify */
-	136, /* 0x40000210 kexec_load */
-	368, /* 0x40000211 waitid */
-	289, /* 0x40000212 set_robust_list */
-	85, /* 0x40000213 get_robust_list */
-	366, /* 0x40000214 vmsplice */
-	179, /* 0x40000215 move_pages */
-	222, /* 0x40000216 preadv */
-	233, /* 0x40000217 pwritev */
-	263, /* 0x40000218 rt_tgsigqueueinfo */
-	244, /* 0x40000219 recvmmsg */
-	284, /* 0x4000021a sendmmsg */
-	227, /* 0x4000021b process_vm_readv */
-	228, /* 0x4000021c process_vm_writev */
-	307, /* 0x4000021d setsockopt */
-	109, /* 0x4000021e getsockopt */
-	124, /* 0x4000021f io_setup */
-	125, /* 0x40000220 io_submit */
-	44, /* 0x40000221 execveat */
-	223, /* 0x40000222 preadv2 */
-	234, /* 0x40000223 pwritev2 */
+	{ 1178, 0x4000002b }, /* accept */
+	{ 1185, 0x40000120 }, /* accept4 */
+	{ 1193, 0x40000015 }, /* access */
+	{ 1200, 0x400000a3 }, /* acct */
+	{ 1205, 0x400000f8 }, /* add_key */
+	{ 1213, 0x4000009f }, /* adjtimex */
+	{ 1222, 0x400000b7 }, /* afs_syscall */
+	{ 1234, 0x40000025 }, /* alarm */
+	{ 1240, 0x4000009e }, /* arch_prctl */
+	{ 1296, 0x40000031 }, /* bind */
+	{ 1301, 0x40000141 }, /* bpf */
+	{ 1322, 0x4000000c }, /* brk */
+	{ 1346, 0x400001c3 }, /* cachestat */
+	{ 1356, 0x4000007d }, /* capget */
+	{ 1363, 0x4000007e }, /* capset */
+	{ 1370, 0x40000050 }, /* chdir */
+	{ 1376, 0x4000005a }, /* chmod */
+	{ 1382, 0x4000005c }, /* chown */
+	{ 1396, 0x400000a1 }, /* chroot */
+	{ 1403, 0x40000131 }, /* clock_adjtime */
+	{ 1433, 0x400000e5 }, /* clock_getres */
+	{ 1466, 0x400000e4 }, /* clock_gettime */
+	{ 1496, 0x400000e6 }, /* clock_nanosleep */
+	{ 1535, 0x400000e3 }, /* clock_settime */
+	{ 1565, 0x40000038 }, /* clone */
+	{ 1571, 0x400001b3 }, /* clone3 */
+	{ 1578, 0x40000003 }, /* close */
+	{ 1584, 0x400001b4 }, /* close_range */
+	{ 1596, 0x4000002a }, /* connect */
+	{ 1604, 0x40000146 }, /* copy_file_range */
+	{ 1620, 0x40000055 }, /* creat */
+	{ 1640, 0x400000b0 }, /* delete_module */
+	{ 1654, 0x40000020 }, /* dup */
+	{ 1658, 0x40000021 }, /* dup2 */
+	{ 1663, 0x40000124 }, /* dup3 */
+	{ 1668, 0x400000d5 }, /* epoll_create */
+	{ 1681, 0x40000123 }, /* epoll_create1 */
+	{ 1695, 0x400000e9 }, /* epoll_ctl */
+	{ 1719, 0x40000119 }, /* epoll_pwait */
+	{ 1731, 0x400001b9 }, /* epoll_pwait2 */
+	{ 1744, 0x400000e8 }, /* epoll_wait */
+	{ 1770, 0x4000011c }, /* eventfd */
+	{ 1778, 0x40000122 }, /* eventfd2 */
+	{ 1787, 0x40000208 }, /* execve */
+	{ 1794, 0x40000221 }, /* execveat */
+	{ 1803, 0x4000003c }, /* exit */
+	{ 1808, 0x400000e7 }, /* exit_group */
+	{ 1819, 0x4000010d }, /* faccessat */
+	{ 1829, 0x400001b7 }, /* faccessat2 */
+	{ 1840, 0x400000dd }, /* fadvise64 */
+	{ 1863, 0x4000011d }, /* fallocate */
+	{ 1873, 0x4000012c }, /* fanotify_init */
+	{ 1887, 0x4000012d }, /* fanotify_mark */
+	{ 1901, 0x40000051 }, /* fchdir */
+	{ 1908, 0x4000005b }, /* fchmod */
+	{ 1915, 0x4000010c }, /* fchmodat */
+	{ 1924, 0x400001c4 }, /* fchmodat2 */
+	{ 1934, 0x4000005d }, /* fchown */
+	{ 1950, 0x40000104 }, /* fchownat */
+	{ 1959, 0x40000048 }, /* fcntl */
+	{ 1973, 0x4000004b }, /* fdatasync */
+	{ 1983, 0x400000c1 }, /* fgetxattr */
+	{ 1993, 0x400001d4 }, /* file_getattr */
+	{ 2006, 0x400001d5 }, /* file_setattr */
+	{ 2019, 0x40000139 }, /* finit_module */
+	{ 2032, 0x400000c4 }, /* flistxattr */
+	{ 2043, 0x40000049 }, /* flock */
+	{ 2049, 0x40000039 }, /* fork */
+	{ 2054, 0x400000c7 }, /* fremovexattr */
+	{ 2067, 0x400001af }, /* fsconfig */
+	{ 2076, 0x400000be }, /* fsetxattr */
+	{ 2086, 0x400001b0 }, /* fsmount */
+	{ 2094, 0x400001ae }, /* fsopen */
+	{ 2101, 0x400001b1 }, /* fspick */
+	{ 2108, 0x40000005 }, /* fstat */
+	{ 2132, 0x4000008a }, /* fstatfs */
+	{ 2150, 0x4000004a }, /* fsync */
+	{ 2162, 0x4000004d }, /* ftruncate */
+	{ 2184, 0x400000ca }, /* futex */
+	{ 2190, 0x400001c8 }, /* futex_requeue */
+	{ 2217, 0x400001c7 }, /* futex_wait */
+	{ 2228, 0x400001c1 }, /* futex_waitv */
+	{ 2240, 0x400001c6 }, /* futex_wake */
+	{ 2251, 0x40000105 }, /* futimesat */
+	{ 2277, 0x400000ef }, /* get_mempolicy */
+	{ 2291, 0x40000213 }, /* get_robust_list */
+	{ 2331, 0x40000135 }, /* getcpu */
+	{ 2338, 0x4000004f }, /* getcwd */
+	{ 2345, 0x4000004e }, /* getdents */
+	{ 2354, 0x400000d9 }, /* getdents64 */
+	{ 2365, 0x4000006c }, /* getegid */
+	{ 2383, 0x4000006b }, /* geteuid */
+	{ 2401, 0x40000068 }, /* getgid */
+	{ 2417, 0x40000073 }, /* getgroups */
+	{ 2439, 0x40000024 }, /* getitimer */
+	{ 2449, 0x40000034 }, /* getpeername */
+	{ 2461, 0x40000079 }, /* getpgid */
+	{ 2469, 0x4000006f }, /* getpgrp */
+	{ 2477, 0x40000027 }, /* getpid */
+	{ 2484, 0x400000b5 }, /* getpmsg */
+	{ 2492, 0x4000006e }, /* getppid */
+	{ 2500, 0x4000008c }, /* getpriority */
+	{ 2512, 0x4000013e }, /* getrandom */
+	{ 2522, 0x40000078 }, /* getresgid */
+	{ 2544, 0x40000076 }, /* getresuid */
+	{ 2566, 0x40000061 }, /* getrlimit */
+	{ 2576, 0x40000062 }, /* getrusage */
+	{ 2586, 0x4000007c }, /* getsid */
+	{ 2593, 0x40000033 }, /* getsockname */
+	{ 2605, 0x4000021e }, /* getsockopt */
+	{ 2616, 0x400000ba }, /* gettid */
+	{ 2623, 0x40000060 }, /* gettimeofday */
+	{ 2636, 0x40000066 }, /* getuid */
+	{ 2652, 0x400000bf }, /* getxattr */
+	{ 2661, 0x400001d0 }, /* getxattrat */
+	{ 2682, 0x400000af }, /* init_module */
+	{ 2694, 0x400000fe }, /* inotify_add_watch */
+	{ 2712, 0x400000fd }, /* inotify_init */
+	{ 2725, 0x40000126 }, /* inotify_init1 */
+	{ 2739, 0x400000ff }, /* inotify_rm_watch */
+	{ 2756, 0x400000d2 }, /* io_cancel */
+	{ 2766, 0x400000cf }, /* io_destroy */
+	{ 2777, 0x400000d0 }, /* io_getevents */
+	{ 2790, 0x4000014d }, /* io_pgetevents */
+	{ 2825, 0x4000021f }, /* io_setup */
+	{ 2834, 0x40000220 }, /* io_submit */
+	{ 2844, 0x400001aa }, /* io_uring_enter */
+	{ 2859, 0x400001ab }, /* io_uring_register */
+	{ 2877, 0x400001a9 }, /* io_uring_setup */
+	{ 2892, 0x40000202 }, /* ioctl */
+	{ 2898, 0x400000ad }, /* ioperm */
+	{ 2905, 0x400000ac }, /* iopl */
+	{ 2910, 0x400000fc }, /* ioprio_get */
+	{ 2921, 0x400000fb }, /* ioprio_set */
+	{ 2936, 0x40000138 }, /* kcmp */
+	{ 2941, 0x40000140 }, /* kexec_file_load */
+	{ 2957, 0x40000210 }, /* kexec_load */
+	{ 2968, 0x400000fa }, /* keyctl */
+	{ 2975, 0x4000003e }, /* kill */
+	{ 2980, 0x400001bd }, /* landlock_add_rule */
+	{ 2998, 0x400001bc }, /* landlock_create_ruleset */
+	{ 3022, 0x400001be }, /* landlock_restrict_self */
+	{ 3045, 0x4000005e }, /* lchown */
+	{ 3061, 0x400000c0 }, /* lgetxattr */
+	{ 3071, 0x40000056 }, /* link */
+	{ 3076, 0x40000109 }, /* linkat */
+	{ 3083, 0x40000032 }, /* listen */
+	{ 3090, 0x400001ca }, /* listmount */
+	{ 3100, 0x400000c2 }, /* listxattr */
+	{ 3110, 0x400001d1 }, /* listxattrat */
+	{ 3122, 0x400000c3 }, /* llistxattr */
+	{ 3138, 0x400000d4 }, /* lookup_dcookie */
+	{ 3153, 0x400000c6 }, /* lremovexattr */
+	{ 3166, 0x40000008 }, /* lseek */
+	{ 3172, 0x400000bd }, /* lsetxattr */
+	{ 3182, 0x400001cb }, /* lsm_get_self_attr */
+	{ 3200, 0x400001cd }, /* lsm_list_modules */
+	{ 3217, 0x400001cc }, /* lsm_set_self_attr */
+	{ 3235, 0x40000006 }, /* lstat */
+	{ 3249, 0x4000001c }, /* madvise */
+	{ 3257, 0x400001c5 }, /* map_shadow_stack */
+	{ 3274, 0x400000ed }, /* mbind */
+	{ 3280, 0x40000144 }, /* membarrier */
+	{ 3291, 0x4000013f }, /* memfd_create */
+	{ 3304, 0x400001bf }, /* memfd_secret */
+	{ 3317, 0x40000100 }, /* migrate_pages */
+	{ 3331, 0x4000001b }, /* mincore */
+	{ 3339, 0x40000053 }, /* mkdir */
+	{ 3345, 0x40000102 }, /* mkdirat */
+	{ 3353, 0x40000085 }, /* mknod */
+	{ 3359, 0x40000103 }, /* mknodat */
+	{ 3367, 0x40000095 }, /* mlock */
+	{ 3373, 0x40000145 }, /* mlock2 */
+	{ 3380, 0x40000097 }, /* mlockall */
+	{ 3389, 0x40000009 }, /* mmap */
+	{ 3400, 0x4000009a }, /* modify_ldt */
+	{ 3411, 0x400000a5 }, /* mount */
+	{ 3417, 0x400001ba }, /* mount_setattr */
+	{ 3431, 0x400001ad }, /* move_mount */
+	{ 3442, 0x40000215 }, /* move_pages */
+	{ 3453, 0x4000000a }, /* mprotect */
+	{ 3466, 0x400000f5 }, /* mq_getsetattr */
+	{ 3480, 0x4000020f }, /* mq_notify */
+	{ 3490, 0x400000f0 }, /* mq_open */
+	{ 3498, 0x400000f3 }, /* mq_timedreceive */
+	{ 3537, 0x400000f2 }, /* mq_timedsend */
+	{ 3570, 0x400000f1 }, /* mq_unlink */
+	{ 3580, 0x40000019 }, /* mremap */
+	{ 3587, 0x400001ce }, /* mseal */
+	{ 3593, 0x40000047 }, /* msgctl */
+	{ 3600, 0x40000044 }, /* msgget */
+	{ 3607, 0x40000046 }, /* msgrcv */
+	{ 3614, 0x40000045 }, /* msgsnd */
+	{ 3621, 0x4000001a }, /* msync */
+	{ 3639, 0x40000096 }, /* munlock */
+	{ 3647, 0x40000098 }, /* munlockall */
+	{ 3658, 0x4000000b }, /* munmap */
+	{ 3665, 0x4000012f }, /* name_to_handle_at */
+	{ 3683, 0x40000023 }, /* nanosleep */
+	{ 3693, 0x40000106 }, /* newfstatat */
+	{ 3767, 0x40000002 }, /* open */
+	{ 3772, 0x40000130 }, /* open_by_handle_at */
+	{ 3790, 0x400001ac }, /* open_tree */
+	{ 3800, 0x400001d3 }, /* open_tree_attr */
+	{ 3815, 0x40000101 }, /* openat */
+	{ 3822, 0x400001b5 }, /* openat2 */
+	{ 3830, 0x40000022 }, /* pause */
+	{ 3884, 0x4000012a }, /* perf_event_open */
+	{ 3900, 0x40000087 }, /* personality */
+	{ 3912, 0x400001b6 }, /* pidfd_getfd */
+	{ 3924, 0x400001b2 }, /* pidfd_open */
+	{ 3935, 0x400001a8 }, /* pidfd_send_signal */
+	{ 3953, 0x40000016 }, /* pipe */
+	{ 3958, 0x40000125 }, /* pipe2 */
+	{ 3964, 0x4000009b }, /* pivot_root */
+	{ 3975, 0x4000014a }, /* pkey_alloc */
+	{ 3986, 0x4000014b }, /* pkey_free */
+	{ 3996, 0x40000149 }, /* pkey_mprotect */
+	{ 4010, 0x40000007 }, /* poll */
+	{ 4015, 0x4000010f }, /* ppoll */
+	{ 4034, 0x4000009d }, /* prctl */
+	{ 4040, 0x40000011 }, /* pread64 */
+	{ 4048, 0x40000216 }, /* preadv */
+	{ 4055, 0x40000222 }, /* preadv2 */
+	{ 4063, 0x4000012e }, /* prlimit64 */
+	{ 4073, 0x400001b8 }, /* process_madvise */
+	{ 4089, 0x400001c0 }, /* process_mrelease */
+	{ 4106, 0x4000021b }, /* process_vm_readv */
+	{ 4123, 0x4000021c }, /* process_vm_writev */
+	{ 4153, 0x4000010e }, /* pselect6 */
+	{ 4178, 0x40000209 }, /* ptrace */
+	{ 4185, 0x400000b6 }, /* putpmsg */
+	{ 4193, 0x40000012 }, /* pwrite64 */
+	{ 4202, 0x40000217 }, /* pwritev */
+	{ 4210, 0x40000223 }, /* pwritev2 */
+	{ 4232, 0x400000b3 }, /* quotactl */
+	{ 4241, 0x400001bb }, /* quotactl_fd */
+	{ 4253, 0x40000000 }, /* read */
+	{ 4258, 0x400000bb }, /* readahead */
+	{ 4276, 0x40000059 }, /* readlink */
+	{ 4285, 0x4000010b }, /* readlinkat */
+	{ 4296, 0x40000203 }, /* readv */
+	{ 4302, 0x400000a9 }, /* reboot */
+	{ 4314, 0x40000205 }, /* recvfrom */
+	{ 4323, 0x40000219 }, /* recvmmsg */
+	{ 4348, 0x40000207 }, /* recvmsg */
+	{ 4356, 0x400000d8 }, /* remap_file_pages */
+	{ 4373, 0x400000c5 }, /* removexattr */
+	{ 4385, 0x400001d2 }, /* removexattrat */
+	{ 4399, 0x40000052 }, /* rename */
+	{ 4406, 0x40000108 }, /* renameat */
+	{ 4415, 0x4000013c }, /* renameat2 */
+	{ 4425, 0x400000f9 }, /* request_key */
+	{ 4484, 0x400000db }, /* restart_syscall */
+	{ 4533, 0x40000054 }, /* rmdir */
+	{ 4539, 0x4000014e }, /* rseq */
+	{ 4544, 0x40000200 }, /* rt_sigaction */
+	{ 4557, 0x4000020a }, /* rt_sigpending */
+	{ 4571, 0x4000000e }, /* rt_sigprocmask */
+	{ 4586, 0x4000020c }, /* rt_sigqueueinfo */
+	{ 4602, 0x40000201 }, /* rt_sigreturn */
+	{ 4615, 0x40000082 }, /* rt_sigsuspend */
+	{ 4629, 0x4000020b }, /* rt_sigtimedwait */
+	{ 4668, 0x40000218 }, /* rt_tgsigqueueinfo */
+	{ 4781, 0x40000092 }, /* sched_get_priority_max */
+	{ 4804, 0x40000093 }, /* sched_get_priority_min */
+	{ 4827, 0x400000cc }, /* sched_getaffinity */
+	{ 4845, 0x4000013b }, /* sched_getattr */
+	{ 4859, 0x4000008f }, /* sched_getparam */
+	{ 4874, 0x40000091 }, /* sched_getscheduler */
+	{ 4893, 0x40000094 }, /* sched_rr_get_interval */
+	{ 4944, 0x400000cb }, /* sched_setaffinity */
+	{ 4962, 0x4000013a }, /* sched_setattr */
+	{ 4976, 0x4000008e }, /* sched_setparam */
+	{ 4991, 0x40000090 }, /* sched_setscheduler */
+	{ 5010, 0x40000018 }, /* sched_yield */
+	{ 5022, 0x4000013d }, /* seccomp */
+	{ 5030, 0x400000b9 }, /* security */
+	{ 5039, 0x40000017 }, /* select */
+	{ 5046, 0x40000042 }, /* semctl */
+	{ 5053, 0x40000040 }, /* semget */
+	{ 5060, 0x40000041 }, /* semop */
+	{ 5066, 0x400000dc }, /* semtimedop */
+	{ 5100, 0x40000028 }, /* sendfile */
+	{ 5120, 0x4000021a }, /* sendmmsg */
+	{ 5129, 0x40000206 }, /* sendmsg */
+	{ 5137, 0x4000002c }, /* sendto */
+	{ 5144, 0x400000ee }, /* set_mempolicy */
+	{ 5158, 0x400001c2 }, /* set_mempolicy_home_node */
+	{ 5182, 0x40000212 }, /* set_robust_list */
+	{ 5214, 0x400000da }, /* set_tid_address */
+	{ 5238, 0x400000ab }, /* setdomainname */
+	{ 5252, 0x4000007b }, /* setfsgid */
+	{ 5272, 0x4000007a }, /* setfsuid */
+	{ 5292, 0x4000006a }, /* setgid */
+	{ 5308, 0x40000074 }, /* setgroups */
+	{ 5330, 0x400000aa }, /* sethostname */
+	{ 5342, 0x40000026 }, /* setitimer */
+	{ 5352, 0x40000134 }, /* setns */
+	{ 5358, 0x4000006d }, /* setpgid */
+	{ 5366, 0x4000008d }, /* setpriority */
+	{ 5378, 0x40000072 }, /* setregid */
+	{ 5398, 0x40000077 }, /* setresgid */
+	{ 5420, 0x40000075 }, /* setresuid */
+	{ 5442, 0x40000071 }, /* setreuid */
+	{ 5462, 0x400000a0 }, /* setrlimit */
+	{ 5472, 0x40000070 }, /* setsid */
+	{ 5479, 0x4000021d }, /* setsockopt */
+	{ 5490, 0x400000a4 }, /* settimeofday */
+	{ 5503, 0x40000069 }, /* setuid */
+	{ 5519, 0x400000bc }, /* setxattr */
+	{ 5528, 0x400001cf }, /* setxattrat */
+	{ 5548, 0x4000001e }, /* shmat */
+	{ 5554, 0x4000001f }, /* shmctl */
+	{ 5561, 0x40000043 }, /* shmdt */
+	{ 5567, 0x4000001d }, /* shmget */
+	{ 5574, 0x40000030 }, /* shutdown */
+	{ 5593, 0x4000020d }, /* sigaltstack */
+	{ 5612, 0x4000011a }, /* signalfd */
+	{ 5621, 0x40000121 }, /* signalfd4 */
+	{ 5675, 0x40000029 }, /* socket */
+	{ 5693, 0x40000035 }, /* socketpair */
+	{ 5704, 0x40000113 }, /* splice */
+	{ 5739, 0x40000004 }, /* stat */
+	{ 5751, 0x40000089 }, /* statfs */
+	{ 5767, 0x400001c9 }, /* statmount */
+	{ 5777, 0x4000014c }, /* statx */
+	{ 5819, 0x400000a8 }, /* swapoff */
+	{ 5827, 0x400000a7 }, /* swapon */
+	{ 5848, 0x40000058 }, /* symlink */
+	{ 5856, 0x4000010a }, /* symlinkat */
+	{ 5866, 0x400000a2 }, /* sync */
+	{ 5871, 0x40000115 }, /* sync_file_range */
+	{ 5904, 0x40000132 }, /* syncfs */
+	{ 5940, 0x4000008b }, /* sysfs */
+	{ 5946, 0x40000063 }, /* sysinfo */
+	{ 5954, 0x40000067 }, /* syslog */
+	{ 5969, 0x40000114 }, /* tee */
+	{ 5973, 0x400000ea }, /* tgkill */
+	{ 5980, 0x400000c9 }, /* time */
+	{ 5985, 0x4000020e }, /* timer_create */
+	{ 5998, 0x400000e2 }, /* timer_delete */
+	{ 6011, 0x400000e1 }, /* timer_getoverrun */
+	{ 6028, 0x400000e0 }, /* timer_gettime */
+	{ 6058, 0x400000df }, /* timer_settime */
+	{ 6096, 0x4000011b }, /* timerfd_create */
+	{ 6111, 0x4000011f }, /* timerfd_gettime */
+	{ 6145, 0x4000011e }, /* timerfd_settime */
+	{ 6179, 0x40000064 }, /* times */
+	{ 6185, 0x400000c8 }, /* tkill */
+	{ 6191, 0x4000004c }, /* truncate */
+	{ 6211, 0x400000b8 }, /* tuxcall */
+	{ 6237, 0x4000005f }, /* umask */
+	{ 6250, 0x400000a6 }, /* umount2 */
+	{ 6258, 0x4000003f }, /* uname */
+	{ 6264, 0x40000057 }, /* unlink */
+	{ 6271, 0x40000107 }, /* unlinkat */
+	{ 6280, 0x40000110 }, /* unshare */
+	{ 6344, 0x4000014f }, /* uretprobe */
+	{ 6361, 0x40000143 }, /* userfaultfd */
+	{ 6385, 0x40000088 }, /* ustat */
+	{ 6391, 0x40000084 }, /* utime */
+	{ 6397, 0x40000118 }, /* utimensat */
+	{ 6424, 0x400000eb }, /* utimes */
+	{ 6431, 0x4000003a }, /* vfork */
+	{ 6437, 0x40000099 }, /* vhangup */
+	{ 6458, 0x40000214 }, /* vmsplice */
+	{ 6475, 0x4000003d }, /* wait4 */
+	{ 6481, 0x40000211 }, /* waitid */
+	{ 6496, 0x40000001 }, /* write */
+	{ 6502, 0x40000204 }, /* writev */
 };

@@ -3,772 +3,386 @@
 
 /* The syscall table of x86_64. */
 const struct sg_syscall sg_table_x86_64[SG_NSYSCALLS_X86_64] = {
-	{ "_sysctl", 156 },
-	{ "accept", 43 },
-	{ "accept4", 288 },
-	{ "access", 21 },
-	{ "acct", 163 },
-	{ "add_key", 248 },
-	{ "adjtimex", 159 },
-	{ "afs_syscall", 183 },
-	{ "alarm", 37 },
-	{ "arch_prctl", 158 },
-	{ "bind", 49 },
-	{ "bpf", 321 },
-	{ "brk", 12 },
-	{ "cachestat", 451 },
-	{ "capget", 125 },
-	{ "capset", 126 },
-	{ "chdir", 80 },
-	{ "chmod", 90 },
-	{ "chown", 92 },
-	{ "chroot", 161 },
-	{ "clock_adjtime", 305 },
-	{ "clock_getres", 229 },
-	{ "clock_gettime", 228 },
-	{ "clock_nanosleep", 230 },
-	{ "clock_settime", 227 },
-	{ "clone", 56 },
-	{ "clone3", 435 },
-	{ "close", 3 },
-	{ "close_range", 436 },
-	{ "connect", 42 },
-	{ "copy_file_range", 326 },
-	{ "creat", 85 },
-	{ "create_module", 174 },
-	{ "delete_module", 176 },
-	{ "dup", 32 },
-	{ "dup2", 33 },
-	{ "dup3", 292 },
-	{ "epoll_create", 213 },
-	{ "epoll_create1", 291 },
-	{ "epoll_ctl", 233 },
-	{ "epoll_ctl_old", 214 },
-	{ "epoll_pwait", 281 },
-	{ "epoll_pwait2", 441 },
-	{ "epoll_wait", 232 },
-	{ "epoll_wait_old", 215 },
-	{ "eventfd", 284 },
-	{ "eventfd2", 290 },
-	{ "execve", 59 },
-	{ "execveat", 322 },
-	{ "exit", 60 },
-	{ "exit_group", 231 },
-	{ "faccessat", 269 },
-	{ "faccessat2", 439 },
-	{ "fadvise64", 221 },
-	{ "fallocate", 285 },
-	{ "fanotify_init", 300 },
-	{ "fanotify_mark", 301 },
-	{ "fchdir", 81 },
-	{ "fchmod", 91 },
-	{ "fchmodat", 268 },
-	{ "fchmodat2", 452 },
-	{ "fchown", 93 },
-	{ "fchownat", 260 },
-	{ "fcntl", 72 },
-	{ "fdatasync", 75 },
-	{ "fgetxattr", 193 },
-	{ "file_getattr", 468 },
-	{ "file_setattr", 469 },
-	{ "finit_module", 313 },
-	{ "flistxattr", 196 },
-	{ "flock", 73 },
-	{ "fork", 57 },
-	{ "fremovexattr", 199 },
-	{ "fsconfig", 431 },
-	{ "fsetxattr", 190 },
-	{ "fsmount", 432 },
-	{ "fsopen", 430 },
-	{ "fspick", 433 },
-	{ "fstat", 5 },
-	{ "fstatfs", 138 },
-	{ "fsync", 74 },
-	{ "ftruncate", 77 },
-	{ "futex", 202 },
-	{ "futex_requeue", 456 },
-	{ "futex_wait", 455 },
-	{ "futex_waitv", 449 },
-	{ "futex_wake", 454 },
-	{ "futimesat", 261 },
-	{ "get_kernel_syms", 177 },
-	{ "get_mempolicy", 239 },
-	{ "get_robust_list", 274 },
-	{ "get_thread_area", 211 },
-	{ "getcpu", 309 },
-	{ "getcwd", 79 },
-	{ "getdents", 78 },
-	{ "getdents64", 217 },
-	{ "getegid", 108 },
-	{ "geteuid", 107 },
-	{ "getgid", 104 },
-	{ "getgroups", 115 },
-	{ "getitimer", 36 },
-	{ "getpeername", 52 },
-	{ "getpgid", 121 },
-	{ "getpgrp", 111 },
-	{ "getpid", 39 },
-	{ "getpmsg", 181 },
-	{ "getppid", 110 },
-	{ "getpriority", 140 },
-	{ "getrandom", 318 },
-	{ "getresgid", 120 },
-	{ "getresuid", 118 },
-	{ "getrlimit", 97 },
-	{ "getrusage", 98 },
-	{ "getsid", 124 },
-	{ "getsockname", 51 },
-	{ "getsockopt", 55 },
-	{ "gettid", 186 },
-	{ "gettimeofday", 96 },
-	{ "getuid", 102 },
-	{ "getxattr", 191 },
-	{ "getxattrat", 464 },
-	{ "init_module", 175 },
-	{ "inotify_add_watch", 254 },
-	{ "inotify_init", 253 },
-	{ "inotify_init1", 294 },
-	{ "inotify_rm_watch", 255 },
-	{ "io_cancel", 210 },
-	{ "io_destroy", 207 },
-	{ "io_getevents", 208 },
-	{ "io_pgetevents", 333 },
-	{ "io_setup", 206 },
-	{ "io_submit", 209 },
-	{ "io_uring_enter", 426 },
-	{ "io_uring_register", 427 },
-	{ "io_uring_setup", 425 },
-	{ "ioctl", 16 },
-	{ "ioperm", 173 },
-	{ "iopl", 172 },
-	{ "ioprio_get", 252 },
-	{ "ioprio_set", 251 },
-	{ "kcmp", 312 },
-	{ "kexec_file_load", 320 },
-	{ "kexec_load", 246 },
-	{ "keyctl", 250 },
-	{ "kill", 62 },
-	{ "landlock_add_rule", 445 },
-	{ "landlock_create_ruleset", 444 },
-	{ "landlock_restrict_self", 446 },
-	{ "lchown", 94 },
-	{ "lgetxattr", 192 },
-	{ "link", 86 },
-	{ "linkat", 265 },
-	{ "listen", 50 },
-	{ "listmount", 458 },
-	{ "listxattr", 194 },
-	{ "listxattrat", 465 },
-	{ "llistxattr", 195 },
-	{ "lookup_dcookie", 212 },
-	{ "lremovexattr", 198 },
-	{ "lseek", 8 },
-	{ "lsetxattr", 189 },
-	{ "lsm_get_self_attr", 459 },
-	{ "lsm_list_modules", 461 },
-	{ "lsm_set_self_attr", 460 },
-	{ "lstat", 6 },
-	{ "madvise", 28 },
-	{ "map_shadow_stack", 453 },
-	{ "mbind", 237 },
-	{ "membarrier", 324 },
-	{ "memfd_create", 319 },
-	{ "memfd_secret", 447 },
-	{ "migrate_pages", 256 },
-	{ "mincore", 27 },
-	{ "mkdir", 83 },
-	{ "mkdirat", 258 },
-	{ "mknod", 133 },
-	{ "mknodat", 259 },
-	{ "mlock", 149 },
-	{ "mlock2", 325 },
-	{ "mlockall", 151 },
-	{ "mmap", 9 },
-	{ "modify_ldt", 154 },
-	{ "mount", 165 },
-	{ "mount_setattr", 442 },
-	{ "move_mount", 429 },
-	{ "move_pages", 279 },
-	{ "mprotect", 10 },
-	{ "mq_getsetattr", 245 },
-	{ "mq_notify", 244 },
-	{ "mq_open", 240 },
-	{ "mq_timedreceive", 243 },
-	{ "mq_timedsend", 242 },
-	{ "mq_unlink", 241 },
-	{ "mremap", 25 },
-	{ "mseal", 462 },
-	{ "msgctl", 71 },
-	{ "msgget", 68 },
-	{ "msgrcv", 70 },
-	{ "msgsnd", 69 },
-	{ "msync", 26 },
-	{ "munlock", 150 },
-	{ "munlockall", 152 },
-	{ "munmap", 11 },
-	{ "name_to_handle_at", 303 },
-	{ "nanosleep", 35 },
-	{ "newfstatat", 262 },
-	{ "nfsservctl", 180 },
-	{ "open", 2 },
-	{ "open_by_handle_at", 304 },
-	{ "open_tree", 428 },
-	{ "open_tree_attr", 467 },
-	{ "openat", 257 },
-	{ "openat2", 437 },
-	{ "pause", 34 },
-	{ "perf_event_open", 298 },
-	{ "personality", 135 },
-	{ "pidfd_getfd", 438 },
-	{ "pidfd_open", 434 },
-	{ "pidfd_send_signal", 424 },
-	{ "pipe", 22 },
-	{ "pipe2", 293 },
-	{ "pivot_root", 155 },
-	{ "pkey_alloc", 330 },
-	{ "pkey_free", 331 },
-	{ "pkey_mprotect", 329 },
-	{ "poll", 7 },
-	{ "ppoll", 271 },
-	{ "prctl", 157 },
-	{ "pread64", 17 },
-	{ "preadv", 295 },
-	{ "preadv2", 327 },
-	{ "prlimit64", 302 },
-	{ "process_madvise", 440 },
-	{ "process_mrelease", 448 },
-	{ "process_vm_readv", 310 },
-	{ "process_vm_writev", 311 },
-	{ "pselect6", 270 },
-	{ "ptrace", 101 },
-	{ "putpmsg", 182 },
-	{ "pwrite64", 18 },
-	{ "pwritev", 296 },
-	{ "pwritev2", 328 },
-	{ "query_module", 178 },
-	{ "quotactl", 179 },
-	{ "quotactl_fd", 443 },
-	{ "read", 0 },
-	{ "readahead", 187 },
-	{ "readlink", 89 },
-	{ "readlinkat", 267 },
-	{ "readv", 19 },
-	{ "reboot", 169 },
-	{ "recvfrom", 45 },
-	{ "recvmmsg", 299 },
-	{ "recvmsg", 47 },
-	{ "remap_file_pages", 216 },
-	{ "removexattr", 197 },
-	{ "removexattrat", 466 },
-	{ "rename", 82 },
-	{ "renameat", 264 },
-	{ "renameat2", 316 },
-	{ "request_key", 249 },
-	{ "restart_syscall", 219 },
-	{ "rmdir", 84 },
-	{ "rseq", 334 },
-	{ "rt_sigaction", 13 },
-	{ "rt_sigpending", 127 },
-	{ "rt_sigprocmask", 14 },
-	{ "rt_sigqueueinfo", 129 },
-	{ "rt_sigreturn", 15 },
-	{ "rt_sigsuspend", 130 },
-	{ "rt_sigtimedwait", 128 },
-	{ "rt_tgsigqueueinfo", 297 },
-	{ "sched_get_priority_max", 146 },
-	{ "sched_get_priority_min", 147 },
-	{ "sched_getaffinity", 204 },
-	{ "sched_getattr", 315 },
-	{ "sched_getparam", 143 },
-	{ "sched_getscheduler", 145 },
-	{ "sched_rr_get_interval", 148 },
-	{ "sched_setaffinity", 203 },
-	{ "sched_setattr", 314 },
-	{ "sched_setparam", 142 },
-	{ "sched_setscheduler", 144 },
-	{ "sched_yield", 24 },
-	{ "seccomp", 317 },
-	{ "security", 185 },
-	{ "select", 23 },
-	{ "semctl", 66 },
-	{ "semget", 64 },
-	{ "semop", 65 },
-	{ "semtimedop", 220 },
-	{ "sendfile", 40 },
-	{ "sendmmsg", 307 },
-	{ "sendmsg", 46 },
-	{ "sendto", 44 },
-	{ "set_mempolicy", 238 },
-	{ "set_mempolicy_home_node", 450 },
-	{ "set_robust_list", 273 },
-	{ "set_thread_area", 205 },
-	{ "set_tid_address", 218 },
-	{ "setdomainname", 171 },
-	{ "setfsgid", 123 },
-	{ "setfsuid", 122 },
-	{ "setgid", 106 },
-	{ "setgroups", 116 },
-	{ "sethostname", 170 },
-	{ "setitimer", 38 },
-	{ "setns", 308 },
-	{ "setpgid", 109 },
-	{ "setpriority", 141 },
-	{ "setregid", 114 },
-	{ "setresgid", 119 },
-	{ "setresuid", 117 },
-	{ "setreuid", 113 },
-	{ "setrlimit", 160 },
-	{ "setsid", 112 },
-	{ "setsockopt", 54 },
-	{ "settimeofday", 164 },
-	{ "setuid", 105 },
-	{ "setxattr", 188 },
-	{ "setxattrat", 463 },
-	{ "shmat", 30 },
-	{ "shmctl", 31 },
-	{ "shmdt", 67 },
-	{ "shmget", 29 },
-	{ "shutdown", 48 },
-	{ "sigaltstack", 131 },
-	{ "signalfd", 282 },
-	{ "signalfd4", 289 },
-	{ "socket", 41 },
-	{ "socketpair", 53 },
-	{ "splice", 275 },
-	{ "stat", 4 },
-	{ "statfs", 137 },
-	{ "statmount", 457 },
-	{ "statx", 332 },
-	{ "swapoff", 168 },
-	{ "swapon", 167 },
-	{ "symlink", 88 },
-	{ "symlinkat", 266 },
-	{ "sync", 162 },
-	{ "sync_file_range", 277 },
-	{ "syncfs", 306 },
-	{ "sysfs", 139 },
-	{ "sysinfo", 99 },
-	{ "syslog", 103 },
-	{ "tee", 276 },
-	{ "tgkill", 234 },
-	{ "time", 201 },
-	{ "timer_create", 222 },
-	{ "timer_delete", 226 },
-	{ "timer_getoverrun", 225 },
-	{ "timer_gettime", 224 },
-	{ "timer_settime", 223 },
-	{ "timerfd_create", 283 },
-	{ "timerfd_gettime", 287 },
-	{ "timerfd_settime", 286 },
-	{ "times", 100 },
-	{ "tkill", 200 },
-	{ "truncate", 76 },
-	{ "tuxcall", 184 },
-	{ "umask", 95 },
-	{ "umount2", 166 },
-	{ "uname", 63 },
-	{ "unlink", 87 },
-	{ "unlinkat", 263 },
-	{ "unshare", 272 },
-	{ "uretprobe", 335 },
-	{ "uselib", 134 },
-	{ "userfaultfd", 323 },
-	{ "ustat", 136 },
-	{ "utime", 132 },
-	{ "utimensat", 280 },
-	{ "utimes", 235 },
-	{ "vfork", 58 },
-	{ "vhangup", 153 },
-	{ "vmsplice", 278 },
-	{ "vserver", 236 },
-	{ "wait4", 61 },
-	{ "waitid", 247 },
-	{ "write", 1 },
-	{ "writev", 20 },
-};
-
-/* Indices into sg_table_x86_64, by number. */
-const uint16_t sg_table_x86_64_by_nr[SG_NSYSCALLS_X86_64] = {
-	245, /* 0 read */
-	380, /* 1 write */
-	207, /* 2 open */
-	27, /* 3 close */
-	332, /* 4 stat */
-	78, /* 5 fstat */
-	164, /* 6 lstat */
-	225, /* 7 poll */
-	159, /* 8 lseek */
-	180, /* 9 mmap */
-	186, /* 10 mprotect */
-	202, /* 11 munmap */
-	12, /* 12 brk */
-	264, /* 13 rt_sigaction */
-	266, /* 14 rt_sigprocmask */
-	268, /* 15 rt_sigreturn */
-	135, /* 16 ioctl */
-	228, /* 17 pread64 */
-	239, /* 18 pwrite64 */
-	249, /* 19 readv */
-	381, /* 20 writev */
-	3, /* 21 access */
-	219, /* 22 pipe */
-	286, /* 23 select */
-	283, /* 24 sched_yield */
-	193, /* 25 mremap */
-	199, /* 26 msync */
-	172, /* 27 mincore */
-	165, /* 28 madvise */
-	324, /* 29 shmget */
-	321, /* 30 shmat */
-	322, /* 31 shmctl */
-	34, /* 32 dup */
-	35, /* 33 dup2 */
-	213, /* 34 pause */
-	204, /* 35 nanosleep */
-	100, /* 36 getitimer */
-	8, /* 37 alarm */
-	306, /* 38 setitimer */
-	104, /* 39 getpid */
-	291, /* 40 sendfile */
-	329, /* 41 socket */
-	29, /* 42 connect */
-	1, /* 43 accept */
-	294, /* 44 sendto */
-	251, /* 45 recvfrom */
-	293, /* 46 sendmsg */
-	253, /* 47 recvmsg */
-	325, /* 48 shutdown */
-	10, /* 49 bind */
-	152, /* 50 listen */
-	114, /* 51 getsockname */
-	101, /* 52 getpeername */
-	330, /* 53 socketpair */
-	316, /* 54 setsockopt */
-	115, /* 55 getsockopt */
-	25, /* 56 clone */
-	71, /* 57 fork */
-	374, /* 58 vfork */
-	47, /* 59 execve */
-	49, /* 60 exit */
-	378, /* 61 wait4 */
-	144, /* 62 kill */
-	363, /* 63 uname */
-	288, /* 64 semget */
-	289, /* 65 semop */
-	287, /* 66 semctl */
-	323, /* 67 shmdt */
-	196, /* 68 msgget */
-	198, /* 69 msgsnd */
-	197, /* 70 msgrcv */
-	195, /* 71 msgctl */
-	63, /* 72 fcntl */
-	70, /* 73 flock */
-	80, /* 74 fsync */
-	64, /* 75 fdatasync */
-	359, /* 76 truncate */
-	81, /* 77 ftruncate */
-	94, /* 78 getdents */
-	93, /* 79 getcwd */
-	16, /* 80 chdir */
-	57, /* 81 fchdir */
-	257, /* 82 rename */
-	173, /* 83 mkdir */
-	262, /* 84 rmdir */
-	31, /* 85 creat */
-	150, /* 86 link */
-	364, /* 87 unlink */
-	338, /* 88 symlink */
-	247, /* 89 readlink */
-	17, /* 90 chmod */
-	58, /* 91 fchmod */
-	18, /* 92 chown */
-	61, /* 93 fchown */
-	148, /* 94 lchown */
-	361, /* 95 umask */
-	117, /* 96 gettimeofday */
-	111, /* 97 getrlimit */
-	112, /* 98 getrusage */
-	344, /* 99 sysinfo */
-	357, /* 100 times */
-	237, /* 101 ptrace */
-	118, /* 102 getuid */
-	345, /* 103 syslog */
-	98, /* 104 getgid */
-	318, /* 105 setuid */
-	303, /* 106 setgid */
-	97, /* 107 geteuid */
-	96, /* 108 getegid */
-	308, /* 109 setpgid */
-	106, /* 110 getppid */
-	103, /* 111 getpgrp */
-	315, /* 112 setsid */
-	313, /* 113 setreuid */
-	310, /* 114 setregid */
-	99, /* 115 getgroups */
-	304, /* 116 setgroups */
-	312, /* 117 setresuid */
-	110, /* 118 getresuid */
-	311, /* 119 setresgid */
-	109, /* 120 getresgid */
-	102, /* 121 getpgid */
-	302, /* 122 setfsuid */
-	301, /* 123 setfsgid */
-	113, /* 124 getsid */
-	14, /* 125 capget */
-	15, /* 126 capset */
-	265, /* 127 rt_sigpending */
-	270, /* 128 rt_sigtimedwait */
-	267, /* 129 rt_sigqueueinfo */
-	269, /* 130 rt_sigsuspend */
-	326, /* 131 sigaltstack */
-	371, /* 132 utime */
-	175, /* 133 mknod */
-	368, /* 134 uselib */
-	215, /* 135 personality */
-	370, /* 136 ustat */
-	333, /* 137 statfs */
-	79, /* 138 fstatfs */
-	343, /* 139 sysfs */
-	107, /* 140 getpriority */
-	309, /* 141 setpriority */
-	281, /* 142 sched_setparam */
-	276, /* 143 sched_getparam */
-	282, /* 144 sched_setscheduler */
-	277, /* 145 sched_getscheduler */
-	272, /* 146 sched_get_priority_max */
-	273, /* 147 sched_get_priority_min */
-	278, /* 148 sched_rr_get_interval */
-	177, /* 149 mlock */
-	200, /* 150 munlock */
-	179, /* 151 mlockall */
-	201, /* 152 munlockall */
-	375, /* 153 vhangup */
-	181, /* 154 modify_ldt */
-	221, /* 155 pivot_root */
-	0, /* 156 _sysctl */
-	227, /* 157 prctl */
-	9, /* 158 arch_prctl */
-	6, /* 159 adjtimex */
-	314, /* 160 setrlimit */
-	19, /* 161 chroot */
-	340, /* 162 sync */
-	4, /* 163 acct */
-	317, /* 164 settimeofday */
-	182, /* 165 mount */
-	362, /* 166 umount2 */
-	337, /* 167 swapon */
-	336, /* 168 swapoff */
-	250, /* 169 reboot */
-	305, /* 170 sethostname */
-	300, /* 171 setdomainname */
-	137, /* 172 iopl */
-	136, /* 173 ioperm */
-	32, /* 174 create_module */
-	121, /* 175 init_module */
-	33, /* 176 delete_module */
-	88, /* 177 get_kernel_syms */
-	242, /* 178 query_module */
-	243, /* 179 quotactl */
-	206, /* 180 nfsservctl */
-	105, /* 181 getpmsg */
-	238, /* 182 putpmsg */
-	7, /* 183 afs_syscall */
-	360, /* 184 tuxcall */
-	285, /* 185 security */
-	116, /* 186 gettid */
-	246, /* 187 readahead */
-	319, /* 188 setxattr */
-	160, /* 189 lsetxattr */
-	74, /* 190 fsetxattr */
-	119, /* 191 getxattr */
-	149, /* 192 lgetxattr */
-	65, /* 193 fgetxattr */
-	154, /* 194 listxattr */
-	156, /* 195 llistxattr */
-	69, /* 196 flistxattr */
-	255, /* 197 removexattr */
-	158, /* 198 lremovexattr */
-	72, /* 199 fremovexattr */
-	358, /* 200 tkill */
-	348, /* 201 time */
-	82, /* 202 futex */
-	279, /* 203 sched_setaffinity */
-	274, /* 204 sched_getaffinity */
-	298, /* 205 set_thread_area */
-	130, /* 206 io_setup */
-	127, /* 207 io_destroy */
-	128, /* 208 io_getevents */
-	131, /* 209 io_submit */
-	126, /* 210 io_cancel */
-	91, /* 211 get_thread_area */
-	157, /* 212 lookup_dcookie */
-	37, /* 213 epoll_create */
-	40, /* 214 epoll_ctl_old */
-	44, /* 215 epoll_wait_old */
-	254, /* 216 remap_file_pages */
-	95, /* 217 getdents64 */
-	299, /* 218 set_tid_address */
-	261, /* 219 restart_syscall */
-	290, /* 220 semtimedop */
-	53, /* 221 fadvise64 */
-	349, /* 222 timer_create */
-	353, /* 223 timer_settime */
-	352, /* 224 timer_gettime */
-	351, /* 225 timer_getoverrun */
-	350, /* 226 timer_delete */
-	24, /* 227 clock_settime */
-	22, /* 228 clock_gettime */
-	21, /* 229 clock_getres */
-	23, /* 230 clock_nanosleep */
-	50, /* 231 exit_group */
-	43, /* 232 epoll_wait */
-	39, /* 233 epoll_ctl */
-	347, /* 234 tgkill */
-	373, /* 235 utimes */
-	377, /* 236 vserver */
-	167, /* 237 mbind */
-	295, /* 238 set_mempolicy */
-	89, /* 239 get_mempolicy */
-	189, /* 240 mq_open */
-	192, /* 241 mq_unlink */
-	191, /* 242 mq_timedsend */
-	190, /* 243 mq_timedreceive */
-	188, /* 244 mq_notify */
-	187, /* 245 mq_getsetattr */
-	142, /* 246 kexec_load */
-	379, /* 247 waitid */
-	5, /* 248 add_key */
-	260, /* 249 request_key */
-	143, /* 250 keyctl */
-	139, /* 251 ioprio_set */
-	138, /* 252 ioprio_get */
-	123, /* 253 inotify_init */
-	122, /* 254 inotify_add_watch */
-	125, /* 255 inotify_rm_watch */
-	171, /* 256 migrate_pages */
-	211, /* 257 openat */
-	174, /* 258 mkdirat */
-	176, /* 259 mknodat */
-	62, /* 260 fchownat */
-	87, /* 261 futimesat */
-	205, /* 262 newfstatat */
-	365, /* 263 unlinkat */
-	258, /* 264 renameat */
-	151, /* 265 linkat */
-	339, /* 266 symlinkat */
-	248, /* 267 readlinkat */
-	59, /* 268 fchmodat */
-	51, /* 269 faccessat */
-	236, /* 270 pselect6 */
-	226, /* 271 ppoll */
-	366, /* 272 unshare */
-	297, /* 273 set_robust_list */
-	90, /* 274 get_robust_list */
-	331, /* 275 splice */
-	346, /* 276 tee */
-	341, /* 277 sync_file_range */
-	376, /* 278 vmsplice */
-	185, /* 279 move_pages */
-	372, /* 280 utimensat */
-	41, /* 281 epoll_pwait */
-	327, /* 282 signalfd */
-	354, /* 283 timerfd_create */
-	45, /* 284 eventfd */
-	54, /* 285 fallocate */
-	356, /* 286 timerfd_settime */
-	355, /* 287 timerfd_gettime */
-	2, /* 288 accept4 */
-	328, /* 289 signalfd4 */
-	46, /* 290 eventfd2 */
-	38, /* 291 epoll_create1 */
-	36, /* 292 dup3 */
-	220, /* 293 pipe2 */
-	124, /* 294 inotify_init1 */
-	229, /* 295 preadv */
-	240, /* 296 pwritev */
-	271, /* 297 rt_tgsigqueueinfo */
-	214, /* 298 perf_event_open */
-	252, /* 299 recvmmsg */
-	55, /* 300 fanotify_init */
-	56, /* 301 fanotify_mark */
-	231, /* 302 prlimit64 */
-	203, /* 303 name_to_handle_at */
-	208, /* 304 open_by_handle_at */
-	20, /* 305 clock_adjtime */
-	342, /* 306 syncfs */
-	292, /* 307 sendmmsg */
-	307, /* 308 setns */
-	92, /* 309 getcpu */
-	234, /* 310 process_vm_readv */
-	235, /* 311 process_vm_writev */
-	140, /* 312 kcmp */
-	68, /* 313 finit_module */
-	280, /* 314 sched_setattr */
-	275, /* 315 sched_getattr */
-	259, /* 316 renameat2 */
-	284, /* 317 seccomp */
-	108, /* 318 getrandom */
-	169, /* 319 memfd_create */
-	141, /* 320 kexec_file_load */
-	11, /* 321 bpf */
-	48, /* 322 execveat */
-	369, /* 323 userfaultfd */
-	168, /* 324 membarrier */
-	178, /* 325 mlock2 */
-	30, /* 326 copy_file_range */
-	230, /* 327 preadv2 */
-	241, /* 328 pwritev2 */
-	224, /* 329 pkey_mprotect */
-	222, /* 330 pkey_alloc */
-	223, /* 331 pkey_free */
-	335, /* 332 statx */
-	129, /* 333 io_pgetevents */
-	263, /* 334 rseq */
-	367, /* 335 uretprobe */
-	218, /* 424 pidfd_send_signal */
-	134, /* 425 io_uring_setup */
-	132, /* 426 io_uring_enter */
-	133, /* 427 io_uring_register */
-	209, /* 428 open_tree */
-	184, /* 429 move_mount */
-	76, /* 430 fsopen */
-	73, /* 431 fsconfig */
-	75, /* 432 fsmount */
-	77, /* 433 fspick */
-	217, /* 434 pidfd_open */
-	26, /* 435 clone3 */
-	28, /* 436 close_range */
-	212, /* 437 openat2 */
-	216, /* 438 pidfd_getfd */
-	52, /* 439 faccessat2 */
-	232, /* 440 process_madvise */
-	42, /* 441 epoll_pwait2 */
-	183, /* 442 mount_setattr */
-	244, /* 443 quotactl_fd */
-	146, /* 444 landlock_create_ruleset */
-	145, /* 445 landlock_add_rule */
-	147, /* 446 landlock_restrict_self */
-	170, /* 447 memfd_secret */
-	233, /* 448 process_mrelease */
-	85, /* 449 futex_waitv */
-	296, /* 450 set_mempolicy_home_node */
-	13, /* 451 cachestat */
-	60, /* 452 fchmodat2 */
-	166, /* 453 map_shadow_stack */
-	86, /* 454 futex_wake */
-	84, /* 455 futex_wait */
-	83, /* 456 futex_requeue */
-	334, /* 457 statmount */
-	153, /* 458 listmount */
-	161, /* 459 lsm_get_self_attr */
-	163, /* 460 lsm_set_self_attr */
-	162, /* 461 lsm_list_modules */
-	194, /* 462 mseal */
-	320, /* 463 setxattrat */
-	120, /* 464 getxattrat */
-	155, /* 465 listxattrat */
-	256, /* 466 removexattrat */
-	210, /* 467 open_tree_attr */
-	66, /* 468 file_getattr */
-	67, /* 469 file_setattr */
+	{ 1170, 156 }, /* _sysctl */
+	{ 1178, 43 }, /* accept */
+	{ 1185, 288 }, /* accept4 */
+	{ 1193, 21 }, /* access */
+	{ 1200, 163 }, /* acct */
+	{ 1205, 248 }, /* add_key */
+	{ 1213, 159 }, /* adjtimex */
+	{ 1222, 183 }, /* afs_syscall */
+	{ 1234, 37 }, /* alarm */
+	{ 1240, 158 }, /* arch_prctl */
+	{ 1296, 49 }, /* bind */
+	{ 1301, 321 }, /* bpf */
+	{ 1322, 12 }, /* brk */
+	{ 1346, 451 }, /* cachestat */
+	{ 1356, 125 }, /* capget */
+	{ 1363, 126 }, /* capset */
+	{ 1370, 80 }, /* chdir */
+	{ 1376, 90 }, /* chmod */
+	{ 1382, 92 }, /* chown */
+	{ 1396, 161 }, /* chroot */
+	{ 1403, 305 }, /* clock_adjtime */
+	{ 1433, 229 }, /* clock_getres */
+	{ 1466, 228 }, /* clock_gettime */
+	{ 1496, 230 }, /* clock_nanosleep */
+	{ 1535, 227 }, /* clock_settime */
+	{ 1565, 56 }, /* clone */
+	{ 1571, 435 }, /* clone3 */
+	{ 1578, 3 }, /* close */
+	{ 1584, 436 }, /* close_range */
+	{ 1596, 42 }, /* connect */
+	{ 1604, 326 }, /* copy_file_range */
+	{ 1620, 85 }, /* creat */
+	{ 1626, 174 }, /* create_module */
+	{ 1640, 176 }, /* delete_module */
+	{ 1654, 32 }, /* dup */
+	{ 1658, 33 }, /* dup2 */
+	{ 1663, 292 }, /* dup3 */
+	{ 1668, 213 }, /* epoll_create */
+	{ 1681, 291 }, /* epoll_create1 */
+	{ 1695, 233 }, /* epoll_ctl */
+	{ 1705, 214 }, /* epoll_ctl_old */
+	{ 1719, 281 }, /* epoll_pwait */
+	{ 1731, 441 }, /* epoll_pwait2 */
+	{ 1744, 232 }, /* epoll_wait */
+	{ 1755, 215 }, /* epoll_wait_old */
+	{ 1770, 284 }, /* eventfd */
+	{ 1778, 290 }, /* eventfd2 */
+	{ 1787, 59 }, /* execve */
+	{ 1794, 322 }, /* execveat */
+	{ 1803, 60 }, /* exit */
+	{ 1808, 231 }, /* exit_group */
+	{ 1819, 269 }, /* faccessat */
+	{ 1829, 439 }, /* faccessat2 */
+	{ 1840, 221 }, /* fadvise64 */
+	{ 1863, 285 }, /* fallocate */
+	{ 1873, 300 }, /* fanotify_init */
+	{ 1887, 301 }, /* fanotify_mark */
+	{ 1901, 81 }, /* fchdir */
+	{ 1908, 91 }, /* fchmod */
+	{ 1915, 268 }, /* fchmodat */
+	{ 1924, 452 }, /* fchmodat2 */
+	{ 1934, 93 }, /* fchown */
+	{ 1950, 260 }, /* fchownat */
+	{ 1959, 72 }, /* fcntl */
+	{ 1973, 75 }, /* fdatasync */
+	{ 1983, 193 }, /* fgetxattr */
+	{ 1993, 468 }, /* file_getattr */
+	{ 2006, 469 }, /* file_setattr */
+	{ 2019, 313 }, /* finit_module */
+	{ 2032, 196 }, /* flistxattr */
+	{ 2043, 73 }, /* flock */
+	{ 2049, 57 }, /* fork */
+	{ 2054, 199 }, /* fremovexattr */
+	{ 2067, 431 }, /* fsconfig */
+	{ 2076, 190 }, /* fsetxattr */
+	{ 2086, 432 }, /* fsmount */
+	{ 2094, 430 }, /* fsopen */
+	{ 2101, 433 }, /* fspick */
+	{ 2108, 5 }, /* fstat */
+	{ 2132, 138 }, /* fstatfs */
+	{ 2150, 74 }, /* fsync */
+	{ 2162, 77 }, /* ftruncate */
+	{ 2184, 202 }, /* futex */
+	{ 2190, 456 }, /* futex_requeue */
+	{ 2217, 455 }, /* futex_wait */
+	{ 2228, 449 }, /* futex_waitv */
+	{ 2240, 454 }, /* futex_wake */
+	{ 2251, 261 }, /* futimesat */
+	{ 2261, 177 }, /* get_kernel_syms */
+	{ 2277, 239 }, /* get_mempolicy */
+	{ 2291, 274 }, /* get_robust_list */
+	{ 2307, 211 }, /* get_thread_area */
+	{ 2331, 309 }, /* getcpu */
+	{ 2338, 79 }, /* getcwd */
+	{ 2345, 78 }, /* getdents */
+	{ 2354, 217 }, /* getdents64 */
+	{ 2365, 108 }, /* getegid */
+	{ 2383, 107 }, /* geteuid */
+	{ 2401, 104 }, /* getgid */
+	{ 2417, 115 }, /* getgroups */
+	{ 2439, 36 }, /* getitimer */
+	{ 2449, 52 }, /* getpeername */
+	{ 2461, 121 }, /* getpgid */
+	{ 2469, 111 }, /* getpgrp */
+	{ 2477, 39 }, /* getpid */
+	{ 2484, 181 }, /* getpmsg */
+	{ 2492, 110 }, /* getppid */
+	{ 2500, 140 }, /* getpriority */
+	{ 2512, 318 }, /* getrandom */
+	{ 2522, 120 }, /* getresgid */
+	{ 2544, 118 }, /* getresuid */
+	{ 2566, 97 }, /* getrlimit */
+	{ 2576, 98 }, /* getrusage */
+	{ 2586, 124 }, /* getsid */
+	{ 2593, 51 }, /* getsockname */
+	{ 2605, 55 }, /* getsockopt */
+	{ 2616, 186 }, /* gettid */
+	{ 2623, 96 }, /* gettimeofday */
+	{ 2636, 102 }, /* getuid */
+	{ 2652, 191 }, /* getxattr */
+	{ 2661, 464 }, /* getxattrat */
+	{ 2682, 175 }, /* init_module */
+	{ 2694, 254 }, /* inotify_add_watch */
+	{ 2712, 253 }, /* inotify_init */
+	{ 2725, 294 }, /* inotify_init1 */
+	{ 2739, 255 }, /* inotify_rm_watch */
+	{ 2756, 210 }, /* io_cancel */
+	{ 2766, 207 }, /* io_destroy */
+	{ 2777, 208 }, /* io_getevents */
+	{ 2790, 333 }, /* io_pgetevents */
+	{ 2825, 206 }, /* io_setup */
+	{ 2834, 209 }, /* io_submit */
+	{ 2844, 426 }, /* io_uring_enter */
+	{ 2859, 427 }, /* io_uring_register */
+	{ 2877, 425 }, /* io_uring_setup */
+	{ 2892, 16 }, /* ioctl */
+	{ 2898, 173 }, /* ioperm */
+	{ 2905, 172 }, /* iopl */
+	{ 2910, 252 }, /* ioprio_get */
+	{ 2921, 251 }, /* ioprio_set */
+	{ 2936, 312 }, /* kcmp */
+	{ 2941, 320 }, /* kexec_file_load */
+	{ 2957, 246 }, /* kexec_load */
+	{ 2968, 250 }, /* keyctl */
+	{ 2975, 62 }, /* kill */
+	{ 2980, 445 }, /* landlock_add_rule */
+	{ 2998, 444 }, /* landlock_create_ruleset */
+	{ 3022, 446 }, /* landlock_restrict_self */
+	{ 3045, 94 }, /* lchown */
+	{ 3061, 192 }, /* lgetxattr */
+	{ 3071, 86 }, /* link */
+	{ 3076, 265 }, /* linkat */
+	{ 3083, 50 }, /* listen */
+	{ 3090, 458 }, /* listmount */
+	{ 3100, 194 }, /* listxattr */
+	{ 3110, 465 }, /* listxattrat */
+	{ 3122, 195 }, /* llistxattr */
+	{ 3138, 212 }, /* lookup_dcookie */
+	{ 3153, 198 }, /* lremovexattr */
+	{ 3166, 8 }, /* lseek */
+	{ 3172, 189 }, /* lsetxattr */
+	{ 3182, 459 }, /* lsm_get_self_attr */
+	{ 3200, 461 }, /* lsm_list_modules */
+	{ 3217, 460 }, /* lsm_set_self_attr */
+	{ 3235, 6 }, /* lstat */
+	{ 3249, 28 }, /* madvise */
+	{ 3257, 453 }, /* map_shadow_stack */
+	{ 3274, 237 }, /* mbind */
+	{ 3280, 324 }, /* membarrier */
+	{ 3291, 319 }, /* memfd_create */
+	{ 3304, 447 }, /* memfd_secret */
+	{ 3317, 256 }, /* migrate_pages */
+	{ 3331, 27 }, /* mincore */
+	{ 3339, 83 }, /* mkdir */
+	{ 3345, 258 }, /* mkdirat */
+	{ 3353, 133 }, /* mknod */
+	{ 3359, 259 }, /* mknodat */
+	{ 3367, 149 }, /* mlock */
+	{ 3373, 325 }, /* mlock2 */
+	{ 3380, 151 }, /* mlockall */
+	{ 3389, 9 }, /* mmap */
+	{ 3400, 154 }, /* modify_ldt */
+	{ 3411, 165 }, /* mount */
+	{ 3417, 442 }, /* mount_setattr */
+	{ 3431, 429 }, /* move_mount */
+	{ 3442, 279 }, /* move_pages */
+	{ 3453, 10 }, /* mprotect */
+	{ 3466, 245 }, /* mq_getsetattr */
+	{ 3480, 244 }, /* mq_notify */
+	{ 3490, 240 }, /* mq_open */
+	{ 3498, 243 }, /* mq_timedreceive */
+	{ 3537, 242 }, /* mq_timedsend */
+	{ 3570, 241 }, /* mq_unlink */
+	{ 3580, 25 }, /* mremap */
+	{ 3587, 462 }, /* mseal */
+	{ 3593, 71 }, /* msgctl */
+	{ 3600, 68 }, /* msgget */
+	{ 3607, 70 }, /* msgrcv */
+	{ 3614, 69 }, /* msgsnd */
+	{ 3621, 26 }, /* msync */
+	{ 3639, 150 }, /* munlock */
+	{ 3647, 152 }, /* munlockall */
+	{ 3658, 11 }, /* munmap */
+	{ 3665, 303 }, /* name_to_handle_at */
+	{ 3683, 35 }, /* nanosleep */
+	{ 3693, 262 }, /* newfstatat */
+	{ 3704, 180 }, /* nfsservctl */
+	{ 3767, 2 }, /* open */
+	{ 3772, 304 }, /* open_by_handle_at */
+	{ 3790, 428 }, /* open_tree */
+	{ 3800, 467 }, /* open_tree_attr */
+	{ 3815, 257 }, /* openat */
+	{ 3822, 437 }, /* openat2 */
+	{ 3830, 34 }, /* pause */
+	{ 3884, 298 }, /* perf_event_open */
+	{ 3900, 135 }, /* personality */
+	{ 3912, 438 }, /* pidfd_getfd */
+	{ 3924, 434 }, /* pidfd_open */
+	{ 3935, 424 }, /* pidfd_send_signal */
+	{ 3953, 22 }, /* pipe */
+	{ 3958, 293 }, /* pipe2 */
+	{ 3964, 155 }, /* pivot_root */
+	{ 3975, 330 }, /* pkey_alloc */
+	{ 3986, 331 }, /* pkey_free */
+	{ 3996, 329 }, /* pkey_mprotect */
+	{ 4010, 7 }, /* poll */
+	{ 4015, 271 }, /* ppoll */
+	{ 4034, 157 }, /* prctl */
+	{ 4040, 17 }, /* pread64 */
+	{ 4048, 295 }, /* preadv */
+	{ 4055, 327 }, /* preadv2 */
+	{ 4063, 302 }, /* prlimit64 */
+	{ 4073, 440 }, /* process_madvise */
+	{ 4089, 448 }, /* process_mrelease */
+	{ 4106, 310 }, /* process_vm_readv */
+	{ 4123, 311 }, /* process_vm_writev */
+	{ 4153, 270 }, /* pselect6 */
+	{ 4178, 101 }, /* ptrace */
+	{ 4185, 182 }, /* putpmsg */
+	{ 4193, 18 }, /* pwrite64 */
+	{ 4202, 296 }, /* pwritev */
+	{ 4210, 328 }, /* pwritev2 */
+	{ 4219, 178 }, /* query_module */
+	{ 4232, 179 }, /* quotactl */
+	{ 4241, 443 }, /* quotactl_fd */
+	{ 4253, 0 }, /* read */
+	{ 4258, 187 }, /* readahead */
+	{ 4276, 89 }, /* readlink */
+	{ 4285, 267 }, /* readlinkat */
+	{ 4296, 19 }, /* readv */
+	{ 4302, 169 }, /* reboot */
+	{ 4314, 45 }, /* recvfrom */
+	{ 4323, 299 }, /* recvmmsg */
+	{ 4348, 47 }, /* recvmsg */
+	{ 4356, 216 }, /* remap_file_pages */
+	{ 4373, 197 }, /* removexattr */
+	{ 4385, 466 }, /* removexattrat */
+	{ 4399, 82 }, /* rename */
+	{ 4406, 264 }, /* renameat */
+	{ 4415, 316 }, /* renameat2 */
+	{ 4425, 249 }, /* request_key */
+	{ 4484, 219 }, /* restart_syscall */
+	{ 4533, 84 }, /* rmdir */
+	{ 4539, 334 }, /* rseq */
+	{ 4544, 13 }, /* rt_sigaction */
+	{ 4557, 127 }, /* rt_sigpending */
+	{ 4571, 14 }, /* rt_sigprocmask */
+	{ 4586, 129 }, /* rt_sigqueueinfo */
+	{ 4602, 15 }, /* rt_sigreturn */
+	{ 4615, 130 }, /* rt_sigsuspend */
+	{ 4629, 128 }, /* rt_sigtimedwait */
+	{ 4668, 297 }, /* rt_tgsigqueueinfo */
+	{ 4781, 146 }, /* sched_get_priority_max */
+	{ 4804, 147 }, /* sched_get_priority_min */
+	{ 4827, 204 }, /* sched_getaffinity */
+	{ 4845, 315 }, /* sched_getattr */
+	{ 4859, 143 }, /* sched_getparam */
+	{ 4874, 145 }, /* sched_getscheduler */
+	{ 4893, 148 }, /* sched_rr_get_interval */
+	{ 4944, 203 }, /* sched_setaffinity */
+	{ 4962, 314 }, /* sched_setattr */
+	{ 4976, 142 }, /* sched_setparam */
+	{ 4991, 144 }, /* sched_setscheduler */
+	{ 5010, 24 }, /* sched_yield */
+	{ 5022, 317 }, /* seccomp */
+	{ 5030, 185 }, /* security */
+	{ 5039, 23 }, /* select */
+	{ 5046, 66 }, /* semctl */
+	{ 5053, 64 }, /* semget */
+	{ 5060, 65 }, /* semop */
+	{ 5066, 220 }, /* semtimedop */
+	{ 5100, 40 }, /* sendfile */
+	{ 5120, 307 }, /* sendmmsg */
+	{ 5129, 46 }, /* sendmsg */
+	{ 5137, 44 }, /* sendto */
+	{ 5144, 238 }, /* set_mempolicy */
+	{ 5158, 450 }, /* set_mempolicy_home_node */
+	{ 5182, 273 }, /* set_robust_list */
+	{ 5198, 205 }, /* set_thread_area */
+	{ 5214, 218 }, /* set_tid_address */
+	{ 5238, 171 }, /* setdomainname */
+	{ 5252, 123 }, /* setfsgid */
+	{ 5272, 122 }, /* setfsuid */
+	{ 5292, 106 }, /* setgid */
+	{ 5308, 116 }, /* setgroups */
+	{ 5330, 170 }, /* sethostname */
+	{ 5342, 38 }, /* setitimer */
+	{ 5352, 308 }, /* setns */
+	{ 5358, 109 }, /* setpgid */
+	{ 5366, 141 }, /* setpriority */
+	{ 5378, 114 }, /* setregid */
+	{ 5398, 119 }, /* setresgid */
+	{ 5420, 117 }, /* setresuid */
+	{ 5442, 113 }, /* setreuid */
+	{ 5462, 160 }, /* setrlimit */
+	{ 5472, 112 }, /* setsid */
+	{ 5479, 54 }, /* setsockopt */
+	{ 5490, 164 }, /* settimeofday */
+	{ 5503, 105 }, /* setuid */
+	{ 5519, 188 }, /* setxattr */
+	{ 5528, 463 }, /* setxattrat */
+	{ 5548, 30 }, /* shmat */
+	{ 5554, 31 }, /* shmctl */
+	{ 5561, 67 }, /* shmdt */
+	{ 5567, 29 }, /* shmget */
+	{ 5574, 48 }, /* shutdown */
+	{ 5593, 131 }, /* sigaltstack */
+	{ 5612, 282 }, /* signalfd */
+	{ 5621, 289 }, /* signalfd4 */
+	{ 5675, 41 }, /* socket */
+	{ 5693, 53 }, /* socketpair */
+	{ 5704, 275 }, /* splice */
+	{ 5739, 4 }, /* stat */
+	{ 5751, 137 }, /* statfs */
+	{ 5767, 457 }, /* statmount */
+	{ 5777, 332 }, /* statx */
+	{ 5819, 168 }, /* swapoff */
+	{ 5827, 167 }, /* swapon */
+	{ 5848, 88 }, /* symlink */
+	{ 5856, 266 }, /* symlinkat */
+	{ 5866, 162 }, /* sync */
+	{ 5871, 277 }, /* sync_file_range */
+	{ 5904, 306 }, /* syncfs */
+	{ 5940, 139 }, /* sysfs */
+	{ 5946, 99 }, /* sysinfo */
+	{ 5954, 103 }, /* syslog */
+	{ 5969, 276 }, /* tee */
+	{ 5973, 234 }, /* tgkill */
+	{ 5980, 201 }, /* time */
+	{ 5985, 222 }, /* timer_create */
+	{ 5998, 226 }, /* timer_delete */
+	{ 6011, 225 }, /* timer_getoverrun */
+	{ 6028, 224 }, /* timer_gettime */
+	{ 6058, 223 }, /* timer_settime */
+	{ 6096, 283 }, /* timerfd_create */
+	{ 6111, 287 }, /* timerfd_gettime */
+	{ 6145, 286 }, /* timerfd_settime */
+	{ 6179, 100 }, /* times */
+	{ 6185, 200 }, /* tkill */
+	{ 6191, 76 }, /* truncate */
+	{ 6211, 184 }, /* tuxcall */
+	{ 6237, 95 }, /* umask */
+	{ 6250, 166 }, /* umount2 */
+	{ 6258, 63 }, /* uname */
+	{ 6264, 87 }, /* unlink */
+	{ 6271, 263 }, /* unlinkat */
+	{ 6280, 272 }, /* unshare */
+	{ 6344, 335 }, /* uretprobe */
+	{ 6354, 134 }, /* uselib */
+	{ 6361, 323 }, /* userfaultfd */
+	{ 6385, 136 }, /* ustat */
+	{ 6391, 132 }, /* utime */
+	{ 6397, 280 }, /* utimensat */
+	{ 6424, 235 }, /* utimes */
+	{ 6431, 58 }, /* vfork */
+	{ 6437, 153 }, /* vhangup */
+	{ 6458, 278 }, /* vmsplice */
+	{ 6467, 236 }, /* vserver */
+	{ 6475, 61 }, /* wait4 */
+	{ 6481, 247 }, /* waitid */
+	{ 6496, 1 }, /* write */
+	{ 6502, 20 }, /* writev */
 };

@@ -12,7 +12,6 @@ const struct sg_arch sg_arch_x32 = {
 	.socketcall_nr = -1,
 	.ipc_nr = -1,
 	.by_name = sg_table_x32,
-	.by_nr = sg_table_x32_by_nr,
 	.nsyscalls = SG_NSYSCALLS_X32,
 	.errnos = sg_errnos_generic,
 	.nerrnos = SG_NERRNOS_GENERIC,

@@ -12,7 +12,6 @@ const struct sg_arch sg_arch_x86 = {
 	.socketcall_nr = 102,
 	.ipc_nr = 117,
 	.by_name = sg_table_i386,
-	.by_nr = sg_table_i386_by_nr,
 	.nsyscalls = SG_NSYSCALLS_I386,
 	.errnos = sg_errnos_generic,
 	.nerrnos = SG_NERRNOS_GENERIC,

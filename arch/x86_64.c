@@ -12,7 +12,6 @@ const struct sg_arch sg_arch_x86_64 = {
 	.socketcall_nr = -1,
 	.ipc_nr = -1,
 	.by_name = sg_table_x86_64,
-	.by_nr = sg_table_x86_64_by_nr,
 	.nsyscalls = SG_NSYSCALLS_X86_64,
 	.errnos = sg_errnos_generic,
 	.nerrnos = SG_NERRNOS_GENERIC,

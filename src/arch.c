@@ -140,7 +140,7 @@ int sg_syscall_nr(const struct sg_arch *arch, const char *name, uint32_t *nr)
 	hi = arch->nsyscalls;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, arch->by_name[mid].name);
+		int c = strcmp(name, sg_syscall_str(&arch->by_name[mid]));
 
 		if (c == 0) {
 			if (nr)
@@ -157,24 +157,14 @@ int sg_syscall_nr(const struct sg_arch *arch, const char *name, uint32_t *nr)
 
 const char *sg_syscall_name(const struct sg_arch *arch, uint32_t nr)
 {
-	size_t lo = 0, hi;
-
+	/* A scan: a few hundred entries, and no second index to carry in every
+	 * binary. Where a number has two names (arm's sync_file_range2), the
+	 * kernel table's own sorts first; the generator checks that. */
 	if (!arch)
 		return NULL;
-	/* The first entry with this number: where a number has a second name
-	 * (arm's sync_file_range2), the kernel table's name is listed first.
-	 * by_nr holds indices into by_name. */
-	hi = arch->nsyscalls;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (arch->by_name[arch->by_nr[mid]].nr < nr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < arch->nsyscalls && arch->by_name[arch->by_nr[lo]].nr == nr)
-		return arch->by_name[arch->by_nr[lo]].name;
+	for (size_t i = 0; i < arch->nsyscalls; i++)
+		if (arch->by_name[i].nr == nr)
+			return sg_syscall_str(&arch->by_name[i]);
 	return NULL;
 }
 
@@ -187,7 +177,7 @@ int sg_errno_value(const struct sg_arch *arch, const char *name, uint16_t *value
 	hi = arch->nerrnos;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, arch->errnos[mid].name);
+		int c = strcmp(name, sg_errno_str(&arch->errnos[mid]));
 
 		if (c == 0) {
 			if (value)

@@ -282,7 +282,7 @@ static void report_unknown_everywhere(const struct sg_profile *p, const struct s
 			sg_suggest_init(&s, r->names[k]);
 			for (size_t a = 0; a < n; a++)
 				for (size_t c = 0; c < all[a]->nsyscalls; c++)
-					sg_suggest_try(&s, all[a]->by_name[c].name);
+					sg_suggest_try(&s, sg_syscall_str(&all[a]->by_name[c]));
 			char shown[80];
 			sg_quote(shown, sizeof(shown), r->names[k], strlen(r->names[k]));
 			char hint[96] = "";

@@ -135,7 +135,7 @@ static char *random_profile(struct rng *r, const struct sg_arch *arch)
 		size_t nn = 1 + below(r, 3);
 		for (size_t k = 0; k < nn; k++) {
 			uint32_t idx = below(r, 3) ? pool[below(r, 8)] : (uint32_t)below(r, arch->nsyscalls);
-			put(&b, "%s\"%s\"", k ? "," : "", arch->by_name[idx].name);
+			put(&b, "%s\"%s\"", k ? "," : "", sg_syscall_str(&arch->by_name[idx]));
 		}
 		put(&b, "],");
 		random_action(r, &b);
@@ -313,7 +313,7 @@ static void test_big_programs(void)
 	for (size_t i = 0; i < 200; i++)
 		put(&b, "%s{\"names\":[\"%s\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":%zu,\"value\":%zu,"
 			"\"op\":\"SCMP_CMP_EQ\"}]}",
-		    i ? "," : "", a->by_name[i].name, i % 6, i * 7919);
+		    i ? "," : "", sg_syscall_str(&a->by_name[i]), i % 6, i * 7919);
 	put(&b, "]}");
 	struct compiled c;
 	struct sg_diags d;

@@ -8,15 +8,22 @@
 
 enum sg_endian { SG_LITTLE_ENDIAN, SG_BIG_ENDIAN };
 
+/* Names live once in sg_name_pool and tables hold offsets: no pointers, so
+ * the tables are small read-only data, shared by every process. */
+extern const char sg_name_pool[];
+
 struct sg_syscall {
-	const char *name;
-	uint32_t nr; /* the number the kernel sees in seccomp_data.nr (x32 bit, MIPS base included) */
+	uint32_t name; /* offset in sg_name_pool: use sg_syscall_str() */
+	uint32_t nr;   /* the number the kernel sees in seccomp_data.nr (x32 bit, MIPS base included) */
 };
 
 struct sg_errno {
-	const char *name;
+	uint16_t name; /* offset in sg_name_pool: use sg_errno_str() */
 	uint16_t value;
 };
+
+static inline const char *sg_syscall_str(const struct sg_syscall *s) { return sg_name_pool + s->name; }
+static inline const char *sg_errno_str(const struct sg_errno *e) { return sg_name_pool + e->name; }
 
 struct sg_arch {
 	const char *name;      /* libseccomp's short name: "x86_64", "x86", "aarch64", ... */
@@ -29,8 +36,7 @@ struct sg_arch {
 	int64_t socketcall_nr; /* multiplexers, -1 where the arch has none */
 	int64_t ipc_nr;
 	const struct sg_syscall *by_name; /* sorted by name (strcmp) */
-	const uint16_t *by_nr; /* indices into by_name, sorted by nr (ties: kernel's own name first) */
-	size_t nsyscalls;      /* entries in by_name and in by_nr; arches with identical tables share both */
+	size_t nsyscalls;      /* entries in by_name; arches with identical tables share it */
 	const struct sg_errno *errnos;    /* sorted by name; aliases (EWOULDBLOCK, ...) included */
 	size_t nerrnos;
 	const char *source;    /* where the table comes from, e.g. "Linux 6.17 syscall tables" */

@@ -51,6 +51,15 @@ static int parse_arch_opt(int argc, char **argv, const char *help, const struct 
 	return 0;
 }
 
+/* by number; a number's names in name order, as sg_syscall_name sees them */
+static int cmp_nr(const void *a, const void *b)
+{
+	const struct sg_syscall *x = *(const struct sg_syscall *const *)a, *y = *(const struct sg_syscall *const *)b;
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
 int cmd_syscalls(int argc, char **argv)
 {
 	const struct sg_arch *a;
@@ -66,10 +75,15 @@ int cmd_syscalls(int argc, char **argv)
 	       a->source);
 	if (a->socketcall_nr >= 0 || a->ipc_nr >= 0)
 		printf("# multiplexers: socketcall %lld, ipc %lld\n", (long long)a->socketcall_nr, (long long)a->ipc_nr);
-	for (size_t i = 0; i < a->nsyscalls; i++) {
-		const struct sg_syscall *s = &a->by_name[a->by_nr[i]];
-		printf("%u %s\n", s->nr, s->name);
-	}
+	const struct sg_syscall **byn = malloc((a->nsyscalls + 1) * sizeof(*byn));
+	if (!byn)
+		return EXIT_INVALID;
+	for (size_t i = 0; i < a->nsyscalls; i++)
+		byn[i] = &a->by_name[i];
+	qsort(byn, a->nsyscalls, sizeof(*byn), cmp_nr);
+	for (size_t i = 0; i < a->nsyscalls; i++)
+		printf("%u %s\n", byn[i]->nr, sg_syscall_str(byn[i]));
+	free(byn);
 	return 0;
 }
 
@@ -121,7 +135,7 @@ int cmd_resolve(int argc, char **argv)
 			sg_suggest_init(&s, what);
 			for (size_t i = 0; i < n; i++)
 				for (size_t k = 0; k < list[i]->nsyscalls; k++)
-					sg_suggest_try(&s, list[i]->by_name[k].name);
+					sg_suggest_try(&s, sg_syscall_str(&list[i]->by_name[k]));
 			if (s.best)
 				fprintf(stderr, " (did you mean %s?)", s.best);
 		}
