@@ -75,8 +75,21 @@ $(BUILD)/libsysgate.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/sysgate: $(CLI_OBJ) $(BUILD)/libsysgate.a
+# The embedded default is also precompiled, by a first binary without it,
+# so that `sysgate exec` with no options starts without compiling.
+$(BUILD)/sysgate-boot: $(CLI_OBJ) $(BUILD)/libsysgate.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsysgate.a
+
+$(BUILD)/gen/default_bpf.c: $(BUILD)/sysgate-boot profiles/runtime-default.json
+	@mkdir -p $(dir $@)
+	$(BUILD)/sysgate-boot compile --format embed profiles/runtime-default.json -o $@
+
+$(BUILD)/obj/gen/default_bpf.o: $(BUILD)/gen/default_bpf.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/sysgate: $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/libsysgate.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/libsysgate.a
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libsysgate.a tests/check.h
 	@mkdir -p $(dir $@)

@@ -241,7 +241,9 @@ static void loc_at(const struct sg_json *j, size_t off, struct sg_loc *loc, cons
 	}
 	loc->line = (unsigned)lo + 1;
 	loc->col = (unsigned)(off - j->line_start[lo]) + 1;
-	snprintf(loc->path, sizeof(loc->path), "%s", path ? path : "");
+	size_t n = path ? strnlen(path, sizeof(loc->path) - 1) : 0;
+	memcpy(loc->path, path ? path : "", n);
+	loc->path[n] = '\0';
 }
 
 int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t len, struct sg_diags *d)

@@ -29,29 +29,32 @@ struct field {
 
 /* ---- small helpers ------------------------------------------------------ */
 
+/* base + "/" + comp, RFC 6901-escaped, cut short (with "...") rather than
+ * overflow. Called for every field, so no printf. */
 static void path_append(char *out, size_t outsz, const char *base, const char *comp, size_t len)
 {
-	/* RFC 6901 escaping, cut short (with "...") rather than overflow */
-	size_t o = (size_t)snprintf(out, outsz, "%s/", base);
-	if (o >= outsz)
-		return;
+	static const char hex[] = "0123456789abcdef";
+	size_t o = strnlen(base, outsz - 5);
+	memmove(out, base, o);
+	out[o++] = '/';
 	for (size_t i = 0; i < len; i++) {
-		char esc[5];
 		unsigned char ch = (unsigned char)comp[i];
+		char esc[4];
+		size_t el = 1;
+		esc[0] = (char)ch;
 		if (ch == '~' || ch == '/')
-			snprintf(esc, sizeof(esc), "~%c", ch == '~' ? '0' : '1');
+			esc[0] = '~', esc[1] = ch == '~' ? '0' : '1', el = 2;
 		else if (ch < 0x20 || ch >= 0x7f)
-			snprintf(esc, sizeof(esc), "\\x%02x", ch);
-		else
-			snprintf(esc, sizeof(esc), "%c", ch);
-		size_t el = strlen(esc);
+			esc[0] = '\\', esc[1] = 'x', esc[2] = hex[ch >> 4], esc[3] = hex[ch & 15], el = 4;
 		if (o + el + 4 > outsz) {
-			snprintf(out + o, outsz - o, "...");
-			return;
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
 		}
-		memcpy(out + o, esc, el + 1);
+		memcpy(out + o, esc, el);
 		o += el;
 	}
+	out[o] = '\0';
 }
 
 static void loc_key(struct ctx *c, int valtok, const struct sg_loc *parent, const char *key, struct sg_loc *out)
@@ -63,9 +66,12 @@ static void loc_key(struct ctx *c, int valtok, const struct sg_loc *parent, cons
 static void loc_index(struct ctx *c, int valtok, const struct sg_loc *parent, size_t i, struct sg_loc *out)
 {
 	char num[24];
-	snprintf(num, sizeof(num), "%zu", i);
+	size_t n = sizeof(num);
+	do
+		num[--n] = (char)('0' + i % 10);
+	while ((i /= 10) && n);
 	sg_json_loc(&c->j, valtok, out, "");
-	path_append(out->path, sizeof(out->path), parent->path, num, strlen(num));
+	path_append(out->path, sizeof(out->path), parent->path, num + n, sizeof(num) - n);
 }
 
 static int err(struct ctx *c, const struct sg_loc *at, const char *fmt, ...) SG_PRINTF(3, 4);

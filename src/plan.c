@@ -263,26 +263,23 @@ static int arch_runs(struct ctx *c, struct runs *rs, const struct sg_arch_policy
 }
 
 /* Numbers a program is likely to use weigh more, so the search reaches them
- * in fewer steps: each arch's table span, the first (native) arch most.
- * Returns how many runs touch the span. */
-static size_t weigh(struct run *v, size_t n, uint32_t hot_lo, uint32_t hot_hi, uint64_t factor, unsigned char *hot)
+ * in fewer steps: each arch's table span, the first (native) arch most;
+ * runs touching the span are marked in hot. */
+static void weigh(struct run *v, size_t n, uint32_t hot_lo, uint32_t hot_hi, uint64_t factor, unsigned char *hot)
 {
-	size_t touched = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t a = v[i].lo, b = (i + 1 < n ? v[i + 1].lo : (uint64_t)NR_SKIP + 1) - 1;
 		uint64_t x = a > hot_lo ? a : hot_lo, y = b < hot_hi ? b : hot_hi;
 		if (x <= y) {
 			v[i].weight += (y - x + 1) * factor;
-			touched += !hot[i];
 			hot[i] = 1;
 		}
 	}
-	return touched;
 }
 
 /* A search tree over runs [i, j) with at most `depth` tests on any path:
  * each split balances the weight on both sides as far as the depth allows.
- * Used when there are too many runs for the exact method below. */
+ */
 static uint32_t balanced_tree(struct ctx *c, const struct run *v, const uint64_t *prefix, size_t i, size_t j,
 			      unsigned depth)
 {
@@ -305,90 +302,6 @@ static uint32_t balanced_tree(struct ctx *c, const struct run *v, const uint64_t
 	return test_node(c, SG_OFF_NR, WORD, SG_BPF_JGE, v[best].lo, right, left);
 }
 
-/* The exact method: the search tree of least expected depth (by weight)
- * among those that keep every hot run within `hot_depth` tests and every
- * other within `cold_depth`, by dynamic programming over run intervals. */
-#define EXACT_MAX_RUNS 128
-#define INF UINT64_MAX
-
-struct dp {
-	size_t n;
-	unsigned levels;
-	uint64_t *cost;  /* [i][j][depth] for runs i..j (inclusive) under a node at that depth */
-	uint16_t *split; /* first run of the right side */
-};
-
-static size_t dp_at(const struct dp *t, size_t i, size_t j, unsigned depth)
-{
-	return (i * t->n + j) * t->levels + depth;
-}
-
-static int dp_solve(struct dp *t, const struct run *v, const uint64_t *prefix, const unsigned char *hot,
-		    unsigned hot_depth, unsigned cold_depth)
-{
-	size_t n = t->n;
-	for (size_t len = 1; len <= n; len++)
-		for (size_t i = 0; i + len <= n; i++) {
-			size_t j = i + len - 1;
-			for (unsigned dep = 0; dep < t->levels; dep++) {
-				uint64_t best = INF;
-				uint16_t at = 0;
-				if (len == 1) {
-					best = dep <= (hot[i] ? hot_depth : cold_depth) ? 0 : INF;
-				} else if (dep + 1 < t->levels) {
-					for (size_t k = i + 1; k <= j; k++) {
-						uint64_t l = t->cost[dp_at(t, i, k - 1, dep + 1)];
-						uint64_t r = t->cost[dp_at(t, k, j, dep + 1)];
-						if (l != INF && r != INF && l + r < best)
-							best = l + r, at = (uint16_t)k;
-					}
-					if (best != INF)
-						best += prefix[j + 1] - prefix[i];
-				}
-				t->cost[dp_at(t, i, j, dep)] = best;
-				t->split[dp_at(t, i, j, dep)] = at;
-			}
-		}
-	(void)v;
-	return t->cost[dp_at(t, 0, n - 1, 0)] == INF ? -1 : 0;
-}
-
-static uint32_t dp_build(struct ctx *c, const struct dp *t, const struct run *v, size_t i, size_t j, unsigned dep)
-{
-	if (i == j)
-		return v[i].node;
-	size_t k = t->split[dp_at(t, i, j, dep)];
-	uint32_t left = dp_build(c, t, v, i, k - 1, dep + 1);
-	uint32_t right = dp_build(c, t, v, k, j, dep + 1);
-	return test_node(c, SG_OFF_NR, WORD, SG_BPF_JGE, v[k].lo, right, left);
-}
-
-static unsigned ceil_log2(size_t n);
-
-/* The least hot depth that can be met, then the best tree under it. */
-static int exact_tree(struct ctx *c, const struct run *v, size_t n, const uint64_t *prefix, const unsigned char *hot,
-		      size_t nhot, uint32_t *root)
-{
-	struct dp t = { .n = n };
-	unsigned hot_depth = ceil_log2(nhot ? nhot : 1);
-	unsigned cold_depth = ceil_log2(n) + 6;
-	t.levels = cold_depth + 1;
-	t.cost = malloc(n * n * t.levels * sizeof(*t.cost));
-	t.split = malloc(n * n * t.levels * sizeof(*t.split));
-	int rc = -1;
-	if (t.cost && t.split) {
-		while (hot_depth <= cold_depth && dp_solve(&t, v, prefix, hot, hot_depth, cold_depth))
-			hot_depth++;
-		if (hot_depth <= cold_depth) {
-			*root = dp_build(c, &t, v, 0, n - 1, 0);
-			rc = 0;
-		}
-	}
-	free(t.cost);
-	free(t.split);
-	return rc;
-}
-
 static unsigned ceil_log2(size_t n)
 {
 	unsigned d = 0;
@@ -407,18 +320,19 @@ static const struct sg_arch_policy *group_first(const struct sg_policy *pol, uin
 	return NULL;
 }
 
-/* Runs outside the hot spans are folded, a stretch at a time, into one leaf
- * of the exact search (a balanced subtree of their own), which keeps the
- * exact method small: one arch's hot span holds some tens of runs. */
+/* The search tree for one audit arch. Runs outside the hot spans are
+ * folded, a stretch at a time, into one leaf (a balanced subtree of their
+ * own); over the resulting items the tree has the least depth possible, so
+ * every hot number is reached in as few tests as a JGE-only search allows,
+ * and within that depth each split balances the weight on both sides. */
 static uint32_t search_tree(struct ctx *c, const struct run *v, size_t n, const uint64_t *prefix,
-			    const unsigned char *hot, size_t nhot)
+			    const unsigned char *hot)
 {
 	struct run *items = malloc(n * sizeof(*items));
 	uint64_t *ipre = malloc((n + 1) * sizeof(*ipre));
-	unsigned char *ihot = malloc(n);
 	uint32_t root = 0;
 	size_t ni = 0;
-	if (!items || !ipre || !ihot) {
+	if (!items || !ipre) {
 		c->oom = 1;
 		goto out;
 	}
@@ -430,18 +344,16 @@ static uint32_t search_tree(struct ctx *c, const struct run *v, size_t n, const 
 		items[ni].lo = v[i].lo;
 		items[ni].weight = prefix[j] - prefix[i];
 		items[ni].node = j - i == 1 ? v[i].node : balanced_tree(c, v, prefix, i, j, ceil_log2(j - i) + 1);
-		ihot[ni++] = hot[i];
+		ni++;
 		i = j;
 	}
 	ipre[0] = 0;
 	for (size_t i = 0; i < ni; i++)
 		ipre[i + 1] = ipre[i] + items[i].weight;
-	if (ni > EXACT_MAX_RUNS || exact_tree(c, items, ni, ipre, ihot, nhot, &root))
-		root = balanced_tree(c, items, ipre, 0, ni, ceil_log2(ni) + 1);
+	root = balanced_tree(c, items, ipre, 0, ni, ceil_log2(ni));
 out:
 	free(items);
 	free(ipre);
-	free(ihot);
 	return root;
 }
 
@@ -493,7 +405,6 @@ static uint32_t audit_arch_tree(struct ctx *c, const struct sg_policy *pol, uint
 	uint32_t root = 0;
 	if (!*rc && !c->oom && (prefix = malloc((rs.n + 1) * sizeof(*prefix))) && (hot = calloc(rs.n, 1)) &&
 	    (cool = calloc(rs.n, 1))) {
-		size_t nhot = 0;
 		for (size_t i = 0; i < rs.n; i++)
 			rs.v[i].weight = 1;
 		/* the group's first arch (the native one, if in this group) is hot;
@@ -501,14 +412,12 @@ static uint32_t audit_arch_tree(struct ctx *c, const struct sg_policy *pol, uint
 		for (size_t i = 0; i < nm; i++) {
 			const struct sg_arch *a = m[i].ap->arch;
 			int first = m[i].ap == group_first(pol, audit);
-			size_t touched = weigh(rs.v, rs.n, a->nr_base, a->nr_base + SG_SPAN_HOT - 1, first ? 64 : 4,
-					       first ? hot : cool);
-			nhot += first ? touched : 0;
+			weigh(rs.v, rs.n, a->nr_base, a->nr_base + SG_SPAN_HOT - 1, first ? 64 : 4, first ? hot : cool);
 		}
 		prefix[0] = 0;
 		for (size_t i = 0; i < rs.n; i++)
 			prefix[i + 1] = prefix[i] + rs.v[i].weight;
-		root = search_tree(c, rs.v, rs.n, prefix, hot, nhot);
+		root = search_tree(c, rs.v, rs.n, prefix, hot);
 		c->pl->runs += rs.n;
 	} else {
 		*rc = -1;

@@ -257,7 +257,16 @@ if [ -d "$SHARED/corpus" ]; then
 	else bad "stats targets: $out"; fi
 fi
 
-for sub in compile disasm explain stats; do
+# the build's precompiled default is exactly what compiling the embedded profile gives
+run default
+cp "$TMP/out" "$TMP/default.json"
+$SYSGATE default --bpf >"$TMP/pre.bpf" 2>/dev/null
+run compile --kernel 4.8 "$TMP/default.json" -o "$TMP/fresh.bpf"
+if [ -s "$TMP/pre.bpf" ] && cmp -s "$TMP/pre.bpf" "$TMP/fresh.bpf"; then ok; else bad "precompiled default differs from a fresh compile"; fi
+run check "$TMP/default.json"
+[ "$status" -eq 0 ] && ok || bad "the embedded default profile must be valid"
+
+for sub in compile disasm explain stats exec default; do
 	run $sub --help
 	if [ "$status" -eq 0 ] && grep -q "usage: sysgate $sub" "$TMP/out"; then ok; else bad "$sub --help"; fi
 done

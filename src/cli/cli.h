@@ -24,11 +24,26 @@ int cmd_default(int argc, char **argv);
 /* profiles/runtime-default.json, built into the binary */
 const char *cli_default_profile(size_t *len);
 
+/* The same, precompiled by the build (`compile --format embed`) for the
+ * native arch, Docker's capabilities and kernels at least `kernel` new, so
+ * that `sysgate exec` with no options starts without compiling. Weak: the
+ * binary that generates it at build time has none. */
+struct cli_embedded_bpf {
+	const char *arch;
+	unsigned kernel[3];
+	unsigned long long caps;
+	uint32_t flags;
+	size_t len;
+	const struct sg_insn *insns;
+};
+extern const struct cli_embedded_bpf cli_embedded_bpf __attribute__((weak));
+
 /* Options every command that reads a profile takes. */
 struct cli_profile_opts {
 	struct sg_resolve_opts resolve;
 	struct sg_compile_opts compile;
-	int quiet; /* print warnings only under --strict (exec's default) */
+	int quiet;   /* print warnings only under --strict (exec's default) */
+	int changed; /* an option was given: the build's precompiled default does not apply */
 };
 
 #define CLI_PROFILE_LONGOPTS                                                                        \

@@ -217,6 +217,27 @@ static int read_bpf(const char *file, struct sg_prog *prog)
 	return rc;
 }
 
+/* The build's precompiled default applies when nothing it was compiled for
+ * differs: the native arch, Docker's capabilities, a kernel at least as new
+ * as every minKernel in the profile (then every minKernel test holds). */
+static int use_embedded_bpf(const struct cli_profile_opts *po, struct sg_prog *prog, uint32_t *flags)
+{
+	const struct cli_embedded_bpf *e = &cli_embedded_bpf;
+	const struct sg_arch *native = sg_arch_native();
+	const unsigned *k = po->resolve.kernel;
+	if (!e || !e->len || !native || strcmp(native->name, e->arch) != 0 || e->caps != po->resolve.caps)
+		return 0;
+	if (k[0] != e->kernel[0] ? k[0] < e->kernel[0] : k[1] != e->kernel[1] ? k[1] < e->kernel[1] : k[2] < e->kernel[2])
+		return 0;
+	prog->insns = malloc(e->len * sizeof(*prog->insns));
+	if (!prog->insns)
+		return 0;
+	memcpy(prog->insns, e->insns, e->len * sizeof(*prog->insns));
+	prog->len = e->len;
+	*flags |= e->flags;
+	return 1;
+}
+
 int cmd_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -278,6 +299,8 @@ int cmd_exec(int argc, char **argv)
 	if (bpf) {
 		if (read_bpf(bpf, &prog))
 			goto out;
+	} else if (!profile && !po.changed && use_embedded_bpf(&po, &prog, &flags)) {
+		/* the build compiled the default for exactly this case */
 	} else {
 		size_t len;
 		const char *text = profile ? NULL : cli_default_profile(&len);

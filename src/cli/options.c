@@ -113,6 +113,8 @@ static int parse_bad_arch(const char *arg, uint32_t *out)
 int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg)
 {
 	struct sg_resolve_opts *r = &o->resolve;
+	if (c == 'a' || c == 'c' || c == 'k' || c == 's' || c == 'B')
+		o->changed = 1;
 	switch (c) {
 	case 'a': {
 		const struct sg_arch *a;
