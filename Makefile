@@ -1,4 +1,5 @@
 # sysgate — see README.md. `make`, `make test`, `make static`, `make install`.
+SHELL   := /bin/bash
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 PREFIX  ?= /usr/local
@@ -27,7 +28,7 @@ TEST_BINS += $(BUILD)/tests/test_libseccomp
 TEST_BINS += $(BUILD)/tests/test_kernel
 TEST_BINS += $(BUILD)/tests/test_default
 
-.PHONY: run all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static install clean
+.PHONY: fuzz fuzz-smoke fuzz-replay run all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static install clean
 
 all: deps $(BUILD)/sysgate $(BUILD)/libsysgate.a
 
@@ -129,6 +130,7 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	$(WRAP) $(BUILD)/tests/test_libseccomp ../shared
 	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_kernel ../shared
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/cli.sh
+	$(MAKE) --no-print-directory fuzz-replay
 
 test: test-deps
 	$(MAKE) --no-print-directory clang-check
@@ -138,6 +140,7 @@ test: test-deps
 		WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 	$(MAKE) --no-print-directory static
 	BUILD=$(BUILD) bash tests/scratch.sh
+	$(MAKE) --no-print-directory fuzz-smoke
 	@echo "all test suites passed"
 
 # clang must accept everything warning-free too.
@@ -145,6 +148,61 @@ clang-check: deps
 	@for f in $(LIB_SRC) $(CLI_SRC) tests/*.c; do \
 		clang $(CPPFLAGS) -Isrc $(STD_FLAGS) -fsyntax-only $$f || exit 1; done
 	@echo "clang: no warnings"
+
+# ---- fuzzing: see README.md ------------------------------------------------------
+FUZZ_TARGETS := parse compile bpf
+TARGET       ?= parse
+ENGINE       ?= libfuzzer
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -g -O1 $(CPPFLAGS) $(STD_FLAGS)
+FUZZ_SEEDS   := $(wildcard profiles/*.json) $(wildcard ../shared/corpus/*.json)
+
+# Any compiler: each target over files, for the regression replay.
+$(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(BUILD)/libsysgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(BUILD)/libsysgate.a
+
+build/fuzz/libfuzzer_%: fuzz/fuzz_%.c $(LIB_SRC) $(wildcard include/sysgate/*.h src/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC)
+
+build/fuzz/afl_%: fuzz/fuzz_%.c $(LIB_SRC) $(wildcard include/sysgate/*.h src/*.h)
+	$(call need,/usr/bin/afl-clang-fast,afl++)
+	@mkdir -p $(dir $@)
+	AFL_QUIET=1 afl-clang-fast $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_SRC)
+
+# Seeds: profiles/, ../shared/corpus when present (read, never copied into
+# the repository), the committed corpus; raw BPF seeds for the bpf target.
+build/fuzz/seeds-%: $(FUZZ_SEEDS) all
+	@rm -rf $@ && mkdir -p $@
+	@if [ $* = bpf ]; then for f in $(FUZZ_SEEDS); do \
+		$(BUILD)/sysgate compile --arch x86_64 $$f -o $@/x.tmp 2>/dev/null && \
+		{ printf '\000'; cat $@/x.tmp; } > $@/$$(basename $$f .json); done; rm -f $@/x.tmp; \
+	else cp $(FUZZ_SEEDS) $@/; fi
+	@if [ -d fuzz/corpus/$* ]; then cp fuzz/corpus/$*/* $@/ 2>/dev/null || true; fi
+
+fuzz: build/fuzz/$(ENGINE)_$(TARGET) build/fuzz/seeds-$(TARGET)
+	@mkdir -p build/fuzz/work-$(TARGET) build/fuzz/crashes
+ifeq ($(ENGINE),afl)
+	AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 afl-fuzz -i build/fuzz/seeds-$(TARGET) -o build/fuzz/afl-$(TARGET) \
+		-x fuzz/profile.dict -V $(FUZZ_SECONDS) -- build/fuzz/afl_$(TARGET)
+else
+	build/fuzz/libfuzzer_$(TARGET) -dict=fuzz/profile.dict -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-rss_limit_mb=2048 -artifact_prefix=build/fuzz/crashes/$(TARGET)- -print_final_stats=1 \
+		build/fuzz/work-$(TARGET) build/fuzz/seeds-$(TARGET)
+endif
+
+# make test: every regression (and the committed corpus) through every
+# target, then a short run of each target.
+fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+	@for t in $(FUZZ_TARGETS); do \
+		$(WRAP) $(BUILD)/fuzz/replay_$$t $(wildcard fuzz/regressions/*) $(if $(WRAP),,$(wildcard fuzz/corpus/*/*)) || exit 1; done
+
+fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/libfuzzer_%) $(FUZZ_TARGETS:%=build/fuzz/seeds-%)
+	@for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/smoke-$$t; \
+		build/fuzz/libfuzzer_$$t -dict=fuzz/profile.dict -max_total_time=20 -max_len=65536 -rss_limit_mb=2048 \
+			-artifact_prefix=build/fuzz/crashes/$$t- build/fuzz/smoke-$$t build/fuzz/seeds-$$t 2>&1 | \
+			grep -E '^(Done|==.*ERROR|SUMMARY)' ; test $${PIPESTATUS[0]} -eq 0 || exit 1; done
 
 # ---- install / clean ---------------------------------------------------------
 install: all

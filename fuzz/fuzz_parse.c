@@ -1,0 +1,31 @@
+/* Fuzz target: bytes -> parse -> resolve -> overlap check. Nothing may
+ * crash, leak or read out of bounds, and a rejected input must say why. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "sysgate/profile.h"
+#include "sysgate/resolve.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sg_diags d;
+	sg_diags_init(&d);
+	struct sg_profile *p = sg_profile_parse("fuzz.json", (const char *)data, size, &d);
+	if (!p && d.errors == 0 && !d.oom)
+		abort(); /* refused without a message */
+	if (p) {
+		struct sg_resolve_opts o;
+		sg_resolve_opts_init(&o);
+		o.host = sg_arch_lookup("x86_64");
+		o.kernel[0] = 6, o.kernel[1] = 1, o.kernel[2] = 0;
+		struct sg_policy *pol = sg_resolve(p, &o, &d);
+		if (pol)
+			sg_policy_warn_overlaps(pol, &d);
+		sg_policy_free(pol);
+	}
+	sg_profile_free(p);
+	sg_diags_free(&d);
+	return 0;
+}
