@@ -824,7 +824,7 @@ static int el_arg(struct ctx *c, int t, const struct sg_loc *at, void *obj)
 	if (cond->op != SG_CMP_MASKED_EQ && cond->value_two != 0)
 		warn(c, at, "valueTwo is only used by SCMP_CMP_MASKED_EQ; ignored for %s", sg_op_name(cond->op));
 	if (cond->op == SG_CMP_MASKED_EQ && (cond->value_two & ~cond->value))
-		warn(c, at, "SCMP_CMP_MASKED_EQ: valueTwo 0x%llx has bits outside the mask 0x%llx, so it never matches",
+		warn(c, at, "SCMP_CMP_MASKED_EQ: valueTwo 0x%llx has bits outside the mask 0x%llx; they are ignored, as libseccomp does",
 		     (unsigned long long)cond->value_two, (unsigned long long)cond->value);
 	return 0;
 }

@@ -160,7 +160,7 @@ static uint32_t cond_node(struct ctx *c, const struct sg_arch *arch, const struc
 	case SG_CMP_LE: return gt64(c, hi, lo, v, 0, f, t);
 	case SG_CMP_LT: return gt64(c, hi, lo, v, 1, f, t);
 	case SG_CMP_MASKED_EQ: {
-		uint64_t m = cd->value, d = cd->value_two;
+		uint64_t m = cd->value, d = cd->value_two & m; /* libseccomp masks the datum too */
 		uint32_t high = word_eq(c, hi, (uint32_t)(m >> 32), (uint32_t)(d >> 32), t, f);
 		return word_eq(c, lo, (uint32_t)m, (uint32_t)d, high, f);
 	}

@@ -255,6 +255,46 @@ static int repeats_index(const struct sg_rule *r)
 	return 0;
 }
 
+/* socketcall(2) and ipc(2): on x86, s390, powerpc and MIPS o32 the socket
+ * and System V IPC calls can also be made through a multiplexer whose first
+ * argument names the call (linux/net.h SYS_*, linux/ipc.h). As libseccomp
+ * does (and so runc), a rule naming such a call also applies to the
+ * multiplexer with "arg0 == call"; the rule's own argument tests are dropped
+ * there, since the real arguments sit in memory the filter cannot read. */
+struct mux_call {
+	const char *name;
+	int ipc; /* 0: socketcall, 1: ipc */
+	struct sg_cond cond;
+};
+
+#define MUX(n, is_ipc, call) { n, is_ipc, { .index = 0, .op = SG_CMP_EQ, .value = call } }
+static const struct mux_call mux_calls[] = {
+	MUX("socket", 0, 1),       MUX("bind", 0, 2),         MUX("connect", 0, 3),      MUX("listen", 0, 4),
+	MUX("accept", 0, 5),       MUX("getsockname", 0, 6),  MUX("getpeername", 0, 7),  MUX("socketpair", 0, 8),
+	MUX("send", 0, 9),         MUX("recv", 0, 10),        MUX("sendto", 0, 11),      MUX("recvfrom", 0, 12),
+	MUX("shutdown", 0, 13),    MUX("setsockopt", 0, 14),  MUX("getsockopt", 0, 15),  MUX("sendmsg", 0, 16),
+	MUX("recvmsg", 0, 17),     MUX("accept4", 0, 18),     MUX("recvmmsg", 0, 19),    MUX("sendmmsg", 0, 20),
+	MUX("semop", 1, 1),        MUX("semget", 1, 2),       MUX("semctl", 1, 3),       MUX("semtimedop", 1, 4),
+	MUX("msgsnd", 1, 11),      MUX("msgrcv", 1, 12),      MUX("msgget", 1, 13),      MUX("msgctl", 1, 14),
+	MUX("shmat", 1, 21),       MUX("shmdt", 1, 22),       MUX("shmget", 1, 23),      MUX("shmctl", 1, 24),
+};
+#undef MUX
+
+/* The multiplexer entry for a name on this arch, or NULL. */
+static const struct mux_call *mux_of(const struct sg_arch *arch, const char *name, uint32_t *mux_nr)
+{
+	for (size_t i = 0; i < sizeof(mux_calls) / sizeof(*mux_calls); i++) {
+		if (strcmp(name, mux_calls[i].name) != 0)
+			continue;
+		int64_t nr = mux_calls[i].ipc ? arch->ipc_nr : arch->socketcall_nr;
+		if (nr < 0)
+			return NULL;
+		*mux_nr = (uint32_t)nr;
+		return &mux_calls[i];
+	}
+	return NULL;
+}
+
 static int known_anywhere(const char *name)
 {
 	size_t n;
@@ -315,7 +355,9 @@ static void report_unknown_on_arch(const struct sg_profile *p, const struct sg_p
 		for (size_t k = 0; k < r->nnames; k++) {
 			uint32_t nr;
 			const char *name = r->names[k];
-			if (sg_syscall_nr(ap->arch, name, &nr) == 0 || !known_anywhere(name))
+			uint32_t mux_nr;
+			if (sg_syscall_nr(ap->arch, name, &nr) == 0 || mux_of(ap->arch, name, &mux_nr) ||
+			    !known_anywhere(name))
 				continue;
 			/* once per name, even if several rules repeat it */
 			size_t nl = strlen(name);
@@ -378,7 +420,16 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, struc
 		int split = repeats_index(r);
 		size_t groups = split ? r->nconds : 1;
 		for (size_t k = 0; k < r->nnames; k++) {
-			uint32_t nr;
+			uint32_t nr, mux_nr;
+			const struct mux_call *mc = mux_of(ap->arch, r->names[k], &mux_nr);
+			if (mc) {
+				struct sg_arch_rule ar = { .nr = mux_nr, .action = action, .conds = &mc->cond,
+							   .nconds = 1, .rule = i, .name = k };
+				if (push_rule(ap, &ar)) {
+					d->oom = 1;
+					return -1;
+				}
+			}
 			if (sg_syscall_nr(ap->arch, r->names[k], &nr))
 				continue;
 			for (size_t g = 0; g < groups; g++) {
@@ -469,7 +520,7 @@ static int cond_holds(const struct sg_cond *c, uint64_t a)
 	case SG_CMP_EQ: return a == c->value;
 	case SG_CMP_GE: return a >= c->value;
 	case SG_CMP_GT: return a > c->value;
-	case SG_CMP_MASKED_EQ: return (a & c->value) == c->value_two;
+	case SG_CMP_MASKED_EQ: return (a & c->value) == (c->value_two & c->value); /* as libseccomp */
 	}
 	return 0;
 }
@@ -525,8 +576,8 @@ static size_t candidates(const struct sg_cond *const *cs, size_t n, uint64_t *ou
 	for (size_t i = 0; i < n; i++) {
 		uint64_t v = cs[i]->value;
 		if (cs[i]->op == SG_CMP_MASKED_EQ) {
-			out[k++] = cs[i]->value_two;
-			out[k++] = cs[i]->value_two | ~v;
+			out[k++] = cs[i]->value_two & v;
+			out[k++] = (cs[i]->value_two & v) | ~v;
 		} else {
 			out[k++] = v;
 			out[k++] = v + 1;
@@ -538,7 +589,7 @@ static size_t candidates(const struct sg_cond *const *cs, size_t n, uint64_t *ou
 	for (size_t i = 0; i < base && k < 64; i++)
 		for (size_t j = 0; j < n && k < 64; j++)
 			if (cs[j]->op == SG_CMP_MASKED_EQ)
-				out[k++] = (out[i] & ~cs[j]->value) | cs[j]->value_two;
+				out[k++] = (out[i] & ~cs[j]->value) | (cs[j]->value_two & cs[j]->value);
 	return k;
 }
 

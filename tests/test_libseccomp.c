@@ -2,34 +2,66 @@
  * from the same profiles, both run through sysgate's BPF emulator and both
  * compared with sg_policy_eval, the reference semantics.
  *
- * libseccomp is an independent oracle here: its filter is built from the
- * parsed profile with libseccomp's own syscall tables and rule handling, the
- * way runc does it (rules equal to the default action are skipped, a rule
- * that tests one argument twice becomes one rule per condition). Only the
- * choice of rules (Docker's includes/excludes, sg_policy.rule_used) and the
- * errno numbers come from sysgate.
+ * libseccomp (2.5.4, Debian's libseccomp-dev) is an independent oracle: its
+ * filter is built from the parsed profile with libseccomp's own syscall
+ * tables and rule handling, the way runc does it (a rule whose action equals
+ * the default is skipped, a rule that tests one argument twice becomes one
+ * rule per condition, the bad-arch action is KILL_PROCESS). Only the choice
+ * of rules (Docker's includes/excludes: sg_policy.rule_used) and the errno
+ * numbers of errno names come from sysgate. Two libseccomp filters are
+ * compared: the default linear one and SCMP_FLTATR_CTL_OPTIMIZE = 2 (binary
+ * tree). libseccomp's API level is set to 6, not probed: the filters are only
+ * exported (seccomp_export_bpf, in the target's byte order), never loaded.
  *
- * Usage: test_libseccomp [SHARED_DIR]   (the corpus is SHARED_DIR/corpus)
- * SYSGATE_QUICK=1 cuts the random inputs tenfold (never the number sweep).
+ * Usage: test_libseccomp [SHARED_DIR]   (the corpus is SHARED_DIR/corpus;
+ * without it the corpus is skipped with a message)
+ *   SYSGATE_QUICK=1       a tenth of the random inputs (never the number sweep)
+ *   SYSGATE_JOBS=N        threads (default: one per core, at most 8)
+ *   SYSGATE_SHOW_NAMED=1  also print inputs where a named difference shows
+ *
+ * Profiles: the *.json files in profiles/, the corpus (not libcontainer's format), and
+ * profiles written here (synthetic-*: every operator on 64-bit constants,
+ * edge constants, overlapping rules, four random ones), which are saved next
+ * to the binary so that the printed explain command lines work.
+ *
+ * Arch sets: x86_64+x86+x32 (Docker on an x86_64 host), aarch64, arm,
+ * riscv64, s390x, ppc64le and mips alone; with a quarter of the random
+ * inputs: x86_64 alone (x32 numbers are then a foreign ABI), ppc64, s390,
+ * ppc, mipsel64n32, and the profile's own architectures/archMap on x86_64,
+ * aarch64 and mips64 hosts (worked out here as Docker and runc do, and
+ * compared with the targets sysgate chose). minKernel is compared with 6.1,
+ * not the running kernel.
  *
  * Inputs, per profile and target architecture:
  *   - every number from the arch's base to base+600, with zero arguments;
  *     for x86_64 without x32, also the x32 numbers 0x40000000|nr;
  *   - nr -1 (a tracer's "skip"), numbers just below the base, large numbers;
  *   - the other supported architectures' audit values (bad-arch action);
- *   - random arguments for every syscall that has conditions, drawn from the
- *     conditions' constants (value, valueTwo) +-1, 0, ~0, 0xffffffff,
- *     0x100000000, 0x7fffffff, 0x80000000, words of one constant mixed with
- *     words of another, masked matches with random other bits, and random
- *     64-bit values.
- * 32-bit ABIs (arch->bits == 32): the kernel zero-extends a 32-bit argument
- * into seccomp_data's 64-bit slot, so arguments are drawn with the high word
- * zero ("32-bit ABI: zero-extended arguments").
+ *   - random arguments for every syscall that has conditions (100000 inputs
+ *     in all), drawn from the conditions' constants (value, valueTwo) +-1, 0,
+ *     ~0, 0xffffffff, 0x100000000, 0x7fffffff, 0x80000000, words of one
+ *     constant mixed with words of another, masked matches with random
+ *     other bits, and random 64-bit values.
+ * 32-bit ABI: zero-extended arguments. Where arch->bits == 32 the kernel
+ * zero-extends a 32-bit argument into seccomp_data's 64-bit slot, so the
+ * arguments are drawn with the high word zero; except x32, whose 64-bit
+ * registers reach seccomp_data whole (a quarter of its inputs keep their
+ * high words; see D_X32_WIDE).
  *
- * Deliberate differences are named (enum diff below); inputs that fall into
- * one are checked against sg_policy_eval instead of libseccomp. Everything
- * else that differs is a failure, printed with the command that reproduces
- * it: build/sysgate explain. */
+ * Deliberate differences are named (enum diff below) and decided before any
+ * input runs; inputs that fall into one are checked against sg_policy_eval
+ * instead of libseccomp. Everything else that differs is a failure, printed
+ * with the command that reproduces it (build/sysgate explain). sysgate's own
+ * filter must agree with sg_policy_eval on every input.
+ *
+ * libseccomp behaviour accommodated (beyond the named differences):
+ *   - a cross-endian export (s390x, ppc, mips from this x86_64 host) has
+ *     the returns it duplicates for long jumps in host byte order
+ *     (repair_cross_endian);
+ *   - x86_64 needs no native-arch removal; for the other sets the native
+ *     arch is removed before the targets are added (libseccomp refuses to
+ *     mix byte orders), and a profile whose own arch list mixes them is
+ *     skipped for that host (runc could not load it either). */
 #include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
@@ -53,9 +85,11 @@
 #define SWEEP 600          /* numbers base .. base+SWEEP */
 #define INPUTS 100000      /* per profile and target arch; a tenth with SYSGATE_QUICK */
 #define MAX_SHOWN 5        /* mismatches printed per profile and arch set */
+#define MAX_SHOWN_TOTAL 40 /* and in all */
 #define KERNEL_MAJOR 6     /* minKernel is compared with this, not the host's kernel */
 #define KERNEL_MINOR 1
 #define X32_BIT 0x40000000u
+#define ARM_PRIVATE 0x0f0000u /* __ARM_NR_BASE */
 #define BAD_ARCH SG_RET_KILL_PROCESS
 
 /* ---- the named deliberate differences ------------------------------------ */
@@ -64,10 +98,10 @@ enum diff {
 	D_NONE,
 	/* One syscall has rules with different actions, at least one of them
 	 * conditional. sysgate: the first rule in profile order whose
-	 * conditions hold decides (runc's documented order). libseccomp has
-	 * its own precedence (an unconditional rule is the fallback after the
-	 * conditional ones; overlapping conditional rules are merged by its
-	 * own priority), so it is not an oracle for these syscalls. */
+	 * conditions hold decides (README: "within one syscall, rules are tried
+	 * in profile order"). libseccomp merges a syscall's rules by its own
+	 * precedence, not their order: e.g. an unconditional LOG rule added
+	 * after conditional TRAP and ERRNO rules decides every call. */
 	D_PRECEDENCE,
 	/* A name the profile uses that libseccomp 2.5.4's tables do not have
 	 * on this arch (newer syscalls), so libseccomp (and runc) skip the
@@ -87,6 +121,15 @@ enum diff {
 	 * the compat ABIs), but libseccomp models x32 as a 32-bit ABI and
 	 * compares only the low word; sysgate compares all 64 bits. */
 	D_X32_WIDE,
+	/* libseccomp 2.5.4 bug: one syscall, two rules (after runc's split)
+	 * comparing the same argument with ordering operators, one of them LT
+	 * or LE. Its merged 64-bit chains reach a high-word test with the low
+	 * word still in the accumulator (no reload), e.g. rules "arg1 < 5" and
+	 * "arg1 >= 0x100000000" (both KILL, default ALLOW) kill arg1 = 7.
+	 * Found by this test (synthetic-random*); pairs of single-condition
+	 * rules fail for LT or LE with LT, LE, GE or GT when one of the two
+	 * constants is 2^32 or more; other pairs do not. */
+	D_LIB_ORDER,
 	/* MASKED_EQ whose valueTwo has bits outside the mask. libseccomp
 	 * (so runc and crun) masks the datum too, (arg & mask) == (valueTwo &
 	 * mask); sysgate compares (arg & mask) == valueTwo, which never holds.
@@ -100,17 +143,18 @@ static const char *const diff_name[ND] = {
 	[D_NONE] = "none",
 	[D_PRECEDENCE] = "rule precedence (first matching rule in profile order wins)",
 	[D_LIB_UNKNOWN] = "syscall unknown to libseccomp 2.5.4 on this arch (rule skipped)",
-	[D_MUX] = "libseccomp's socketcall/ipc multiplexer rewrite",
+	[D_MUX] = "socketcall/ipc multiplexer rewrite (must match)",
 	[D_32BIT_CONST] = "32-bit ABI: constant with a non-zero high word",
+	[D_LIB_ORDER] = "libseccomp bug: LT/LE with another ordering rule, same arg",
 	[D_X32_WIDE] = "x32: argument with a non-zero high word",
-	[D_MASKED_OUTSIDE] = "MASKED_EQ valueTwo with bits outside the mask (sysgate bug)",
+	[D_MASKED_OUTSIDE] = "MASKED_EQ valueTwo with bits outside the mask (must match)",
 };
 static const char *const diff_tag[ND] = {
 	[D_PRECEDENCE] = "precedence", [D_LIB_UNKNOWN] = "lib-unknown", [D_MUX] = "mux",
-	[D_32BIT_CONST] = "32bit-const", [D_X32_WIDE] = "x32-wide", [D_MASKED_OUTSIDE] = "masked-outside",
+	[D_32BIT_CONST] = "32bit-const", [D_LIB_ORDER] = "lib-order-bug", [D_X32_WIDE] = "x32-wide", [D_MASKED_OUTSIDE] = "masked-outside",
 };
 /* Differences that are failures all the same: sysgate bugs, reported. */
-static const int diff_is_bug[ND] = { [D_MASKED_OUTSIDE] = 1 };
+static const int diff_is_bug[ND] = { [D_MASKED_OUTSIDE] = 1, [D_MUX] = 1 };
 static size_t diff_inputs[ND], diff_differ[ND];
 
 /* Jobs (one profile, one arch set) run on a thread per core; results, the
@@ -311,7 +355,7 @@ struct target {
 	struct sg_prog sg;
 	struct lib_filter lib[2];
 	struct arch_info info[MAX_SET];
-	size_t inputs, mismatches, shown, sg_wrong;
+	size_t inputs, mismatches, shown, shown_named[ND], sg_wrong;
 	size_t covered[ND], differ[ND];
 	size_t repaired; /* libseccomp returns in the wrong byte order, swapped back */
 	size_t lib_unknown, lib_refused; /* names libseccomp does not know; rules it refuses */
@@ -319,10 +363,17 @@ struct target {
 };
 
 static unsigned long quick_div = 1;
+static size_t shown_total; /* under lock */
+static int show_named;
 static const char *const lib_labels[2] = { "libseccomp", "libseccomp-tree" };
 
 static void print_cmd(const struct target *t, size_t k, uint32_t nr, const uint64_t args[6])
 {
+	if (k >= t->narches) {
+		fprintf(stderr, "    (a foreign audit arch: explain cannot show it; the filter must return the "
+				"bad-arch action, SCMP_ACT_KILL_PROCESS)\n");
+		return;
+	}
 	/* explain evaluates its first --arch: put the input's arch first */
 	fprintf(stderr, "    reproduce: build/sysgate explain --kernel %d.%d --arch %s", KERNEL_MAJOR, KERNEL_MINOR,
 		t->arches[k]->name);
@@ -379,10 +430,15 @@ static void compare(struct target *t, size_t k, uint32_t audit, uint32_t nr, con
 	}
 	if (d == D_NONE || diff_is_bug[d])
 		bad |= differs;
-	if (!bad)
+	if (bad)
+		t->mismatches++;
+	/* SYSGATE_SHOW_NAMED=1 also shows inputs a named difference covers */
+	if (bad ? t->shown++ >= MAX_SHOWN : !(differs && show_named && t->shown_named[d]++ < MAX_SHOWN))
 		return;
-	t->mismatches++;
-	if (t->shown++ >= MAX_SHOWN)
+	pthread_mutex_lock(&lock);
+	int over = bad && shown_total++ >= MAX_SHOWN_TOTAL;
+	pthread_mutex_unlock(&lock);
+	if (over)
 		return;
 	char a[4][48];
 	sg_action_format(ref, a[0], sizeof(a[0]));
@@ -391,8 +447,8 @@ static void compare(struct target *t, size_t k, uint32_t audit, uint32_t nr, con
 	sg_action_format(lib[1], a[3], sizeof(a[3]));
 	const char *name = audit == arch->audit_arch ? sg_syscall_name(arch, nr) : NULL;
 	flockfile(stderr);
-	fprintf(stderr, "MISMATCH %s [%s] arch %s (audit 0x%08x) nr %u (%s) args", t->file, t->set->label, arch->name,
-		audit, nr, name ? name : "?");
+	fprintf(stderr, "%s %s [%s] arch %s (audit 0x%08x) nr %u (%s) args", bad ? "MISMATCH" : "NAMED", t->file,
+		t->set->label, arch->name, audit, nr, name ? name : "?");
 	for (int i = 0; i < 6; i++)
 		fprintf(stderr, " 0x%llx", (unsigned long long)args[i]);
 	fprintf(stderr, "\n    reference %s, sysgate %s, libseccomp %s, libseccomp-tree %s%s%s\n", a[0], a[1], a[2],
@@ -433,7 +489,6 @@ static int export_prog(scmp_filter_ctx ctx, enum sg_endian e, struct sg_prog *ou
 	free(buf);
 	return rc;
 }
-
 
 static uint32_t bswap32(uint32_t x)
 {
@@ -544,6 +599,11 @@ static int build_lib(struct target *t, int tree, struct sg_prog *out)
 
 /* ---- the named differences, decided before any input is run --------------------- */
 
+static int ordering(enum sg_op op)
+{
+	return op == SG_CMP_LT || op == SG_CMP_LE || op == SG_CMP_GE || op == SG_CMP_GT;
+}
+
 static void find_diffs(struct target *t, size_t k)
 {
 	struct arch_info *ai = &t->info[k];
@@ -551,7 +611,8 @@ static void find_diffs(struct target *t, size_t k)
 	const struct sg_arch_policy *ap = &t->pol->arches[k];
 	const struct sg_arch *arch = ai->arch;
 
-	/* D_PRECEDENCE: numbers whose rules have different actions, one conditional */
+	/* D_PRECEDENCE: numbers whose rules have different actions, one conditional;
+	 * D_LIB_ORDER: two rules ordering the same argument, one with LT or LE */
 	for (size_t i = 0; i < ap->nrules; i++) {
 		const struct sg_arch_rule *r = &ap->rules[i];
 		if (r->nconds)
@@ -562,6 +623,18 @@ static void find_diffs(struct target *t, size_t k)
 				push(&ai->diff[D_PRECEDENCE], r->nr);
 				break;
 			}
+		}
+		for (size_t j = 0; j < ap->nrules; j++) {
+			const struct sg_arch_rule *s = &ap->rules[j];
+			if (j == i || s->nr != r->nr)
+				continue;
+			for (size_t a = 0; a < r->nconds; a++)
+				for (size_t b = 0; b < s->nconds; b++)
+					if (r->conds[a].index == s->conds[b].index && ordering(r->conds[a].op) &&
+					    ordering(s->conds[b].op) &&
+					    (r->conds[a].op == SG_CMP_LT || r->conds[a].op == SG_CMP_LE) &&
+					    (r->conds[a].value | s->conds[b].value) >> 32)
+						push(&ai->diff[D_LIB_ORDER], r->nr);
 		}
 	}
 	sort_unique(&ai->cond_nrs);
@@ -575,29 +648,27 @@ static void find_diffs(struct target *t, size_t k)
 			uint32_t snr;
 			int have = sg_syscall_nr(arch, r->names[n], &snr) == 0;
 			int lnr = seccomp_syscall_resolve_name_arch(ai->token, r->names[n]);
-			/* D_MUX: libseccomp adds a rule on the multiplexer */
-			if (mux_pseudo(lnr)) {
-				int sock = lnr > -200;
-				int64_t mux = sock ? arch->socketcall_nr : arch->ipc_nr;
-				if (mux >= 0)
-					push(&ai->diff[D_MUX], (uint64_t)mux);
-				continue; /* and the direct number too, when the arch has one */
-			}
-			if (have && lnr < 0) {
-				push(&ai->diff[D_LIB_UNKNOWN], snr);
-			} else if (have && (uint32_t)lnr != snr) {
-				TCHECK(0, "%s: %s: \"%s\" is %u in sysgate's table but %d in libseccomp's", t->file,
-				      arch->name, r->names[n], snr, lnr);
-			} else if (!have && lnr >= 0) {
-				TCHECK(0, "%s: %s: \"%s\" is %d in libseccomp's table but missing from sysgate's",
-				      t->file, arch->name, r->names[n], lnr);
-			}
 			for (size_t c = 0; have && c < r->nconds; c++) {
 				const struct sg_cond *cd = &r->conds[c];
 				if (arch->bits == 32 && (cd->value | cd->value_two) >> 32)
 					push(&ai->diff[D_32BIT_CONST], snr);
 				if (cd->op == SG_CMP_MASKED_EQ && (cd->value_two & ~cd->value))
 					push(&ai->diff[D_MASKED_OUTSIDE], snr);
+			}
+			/* D_MUX: libseccomp adds a rule on the multiplexer (and on
+			 * the direct number, where the arch has one) */
+			if (mux_pseudo(lnr)) {
+				int64_t mux = lnr > -200 ? arch->socketcall_nr : arch->ipc_nr;
+				if (mux >= 0)
+					push(&ai->diff[D_MUX], (uint64_t)mux);
+			} else if (have && lnr < 0) {
+				push(&ai->diff[D_LIB_UNKNOWN], snr);
+			} else if (have && (uint32_t)lnr != snr) {
+				TCHECK(0, "%s: %s: \"%s\" is %u in sysgate's table but %d in libseccomp's", t->file,
+				       arch->name, r->names[n], snr, lnr);
+			} else if (!have && lnr >= 0) {
+				TCHECK(0, "%s: %s: \"%s\" is %d in libseccomp's table but missing from sysgate's",
+				       t->file, arch->name, r->names[n], lnr);
 			}
 		}
 	}
@@ -618,6 +689,10 @@ static void build_pool(const struct sg_arch_policy *ap, uint32_t nr, struct pool
 	pl->vals.n = pl->masks.n = 0;
 	for (size_t i = 0; i < N(fixed); i++)
 		push(&pl->vals, fixed[i]);
+	/* a multiplexer: its call numbers (SYS_SOCKET = 1 .., SEMOP = 1 .. SHMCTL = 24) */
+	if (nr == (uint64_t)ap->arch->socketcall_nr || nr == (uint64_t)ap->arch->ipc_nr)
+		for (uint64_t c = 0; c <= 24; c++)
+			push(&pl->vals, c);
 	for (size_t i = 0; i < ap->nrules; i++) {
 		const struct sg_arch_rule *r = &ap->rules[i];
 		if (r->nr != nr)
@@ -684,6 +759,9 @@ static void run_arch(struct target *t, size_t k)
 		compare(t, k, audit, odd[i], zero);
 	for (uint32_t n = base > 64 ? base - 64 : 0; n < base; n++)
 		compare(t, k, audit, n, zero);
+	if (strcmp(arch->name, "arm") == 0) /* ARM's private calls: breakpoint .. set_tls */
+		for (uint32_t n = ARM_PRIVATE; n < ARM_PRIVATE + 16; n++)
+			compare(t, k, audit, n, zero);
 	for (int i = 0; i < 64; i++)
 		compare(t, k, audit, (uint32_t)rnd(), zero);
 	/* foreign audit values: the bad-arch action */
@@ -703,13 +781,26 @@ static void run_arch(struct target *t, size_t k)
 	/* random arguments for the syscalls that have conditions; when there
 	 * are none, for random numbers of the sweep (arguments must not matter) */
 	size_t target = INPUTS / quick_div / t->set->share, done = t->inputs - start;
-	const struct u64s *cn = &t->info[k].cond_nrs;
+	const struct u64s *cn = &t->info[k].cond_nrs, *mux = &t->info[k].diff[D_MUX];
 	struct pool pl = { { 0 }, { 0 } };
 	/* 32-bit ABI: zero-extended arguments; but x32 passes 64-bit registers,
 	 * so a quarter of its inputs keep their high words */
 	uint64_t mask32 = arch->bits == 32 ? 0xffffffffull : ~0ull, mask = mask32;
 	int x32 = t->info[k].x32;
 	size_t left = target > done ? target - done : 0;
+	/* an eighth for the multiplexers, where libseccomp adds rules to them */
+	for (size_t j = 0; j < mux->n; j++) {
+		uint32_t nr = (uint32_t)mux->v[j];
+		build_pool(&t->pol->arches[k], nr, &pl);
+		for (size_t i = 0; i < left / 8 / mux->n; i++) {
+			uint64_t args[6];
+			for (int a = 0; a < 6; a++)
+				args[a] = draw(&pl) & mask;
+			compare(t, k, audit, nr, args);
+		}
+	}
+	if (mux->n)
+		left -= left / 8 / mux->n * mux->n;
 	if (cn->n == 0) {
 		build_pool(&t->pol->arches[k], 0xffffffffu, &pl);
 		for (size_t i = 0; i < left; i++) {
@@ -1142,10 +1233,141 @@ static const struct {
 	const char *name;
 	const char *text;
 } synthetic[] = {
-	{ "synthetic:ops64", synthetic_ops },
-	{ "synthetic:edges", synthetic_edges },
-	{ "synthetic:overlap", synthetic_overlap },
+	{ "synthetic-ops64", synthetic_ops },
+	{ "synthetic-edges", synthetic_edges },
+	{ "synthetic-overlap", synthetic_overlap },
 };
+
+/* sysgate's syscall tables against libseccomp's, number by number, on every
+ * arch both support: a name both know must have the same number. Names only
+ * one of them knows are counted, not failed (libseccomp 2.5.4's tables stop
+ * before sysgate's). */
+enum { T_BOTH, T_MUXED, T_SG_ONLY, T_LIB_ONLY, T_DIFFER, T_N };
+
+static void compare_number(const struct sg_arch *a, uint32_t token, uint32_t n, size_t count[T_N])
+{
+	const char *sn = sg_syscall_name(a, n);
+	char *ln = seccomp_syscall_resolve_num_arch(token, (int)n);
+	if (sn) {
+		int lnr = seccomp_syscall_resolve_name_arch(token, sn);
+		if (lnr == (int)n) {
+			count[T_BOTH]++;
+		} else if (mux_pseudo(lnr)) {
+			count[T_MUXED]++; /* libseccomp: the direct call and socketcall/ipc */
+		} else if (lnr < 0) {
+			count[T_SG_ONLY]++;
+		} else {
+			count[T_DIFFER]++;
+			CHECK(0, "%s: \"%s\" is %u in sysgate's table, %d in libseccomp's", a->name, sn, n, lnr);
+		}
+	}
+	if (ln) {
+		uint32_t snr;
+		if (sg_syscall_nr(a, ln, &snr) != 0) {
+			count[T_LIB_ONLY]++;
+		} else if (snr != n && !(sn && strcmp(sn, ln) == 0) &&
+			   seccomp_syscall_resolve_name_arch(token, ln) != (int)snr) {
+			count[T_DIFFER]++;
+			CHECK(0, "%s: libseccomp's \"%s\" is %u, sysgate's is %u", a->name, ln, n, snr);
+		}
+		free(ln);
+	}
+}
+
+static void compare_tables(void)
+{
+	size_t nall;
+	const struct sg_arch *const *all = sg_arches(&nall);
+	for (size_t i = 0; i < nall; i++) {
+		const struct sg_arch *a = all[i];
+		uint32_t token = seccomp_arch_resolve_name(a->name);
+		if (!token) {
+			printf("tables %-12s not in libseccomp %u.%u.%u\n", a->name, seccomp_version()->major,
+			       seccomp_version()->minor, seccomp_version()->micro);
+			continue;
+		}
+		size_t count[T_N] = { 0 };
+		for (uint32_t n = a->nr_base; n < a->nr_base + 1024; n++)
+			compare_number(a, token, n, count);
+		if (strcmp(a->name, "arm") == 0) /* ARM's private calls */
+			for (uint32_t n = ARM_PRIVATE; n < ARM_PRIVATE + 16; n++)
+				compare_number(a, token, n, count);
+		printf("tables %-12s %3zu names agree, %2zu multiplexed in libseccomp, %2zu only in sysgate's, "
+		       "%zu only in libseccomp's, %zu differ\n",
+		       a->name, count[T_BOTH], count[T_MUXED], count[T_SG_ONLY], count[T_LIB_ONLY], count[T_DIFFER]);
+	}
+}
+
+/* Random profiles: every operator, 32- and 64-bit constants, ANDed and
+ * repeated-index conditions, every action; each name in one rule only, so
+ * rule precedence does not enter (the overlap profile covers it). */
+static const char *const random_names[] = {
+	"read", "write", "openat", "close", "lseek", "mmap", "mprotect", "munmap", "brk", "ioctl", "pread64",
+	"pwrite64", "readv", "writev", "pipe2", "dup", "dup3", "nanosleep", "getpid", "socket", "connect",
+	"accept4", "sendto", "recvfrom", "sendmsg", "recvmsg", "shutdown", "bind", "listen", "socketpair",
+	"setsockopt", "getsockopt", "clone", "execve", "exit", "wait4", "kill", "uname", "fcntl", "flock",
+	"fsync", "truncate", "ftruncate", "getcwd", "chdir", "fchdir", "mkdirat", "unlinkat", "renameat2",
+	"linkat", "symlinkat", "readlinkat", "fchmodat", "fchownat", "umask", "gettimeofday", "getrlimit",
+	"getrusage", "sysinfo", "times", "ptrace", "getuid", "syslog", "setuid", "setgid", "setpgid", "getppid",
+	"setsid", "prctl", "personality", "mount", "umount2", "msgget", "semop", "shmat", "futex", "madvise",
+	"mremap", "epoll_ctl", "getrandom", "memfd_create", "statx", "unshare", "setns", "bpf", "open", "stat",
+	"ugetrlimit", "arm_fadvise64_64", "s390_runtime_instr", "arch_prctl", "set_thread_area",
+};
+
+static void gen_random_profile(char *buf, size_t cap, uint64_t seed)
+{
+	static const char *const acts[] = { "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL_PROCESS",
+					    "SCMP_ACT_TRAP", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_KILL" };
+	static const char *const ops[] = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
+					   "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ" };
+	static const uint64_t interesting[] = { 0, 1, 2, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000,
+						0xffffffff00000000ull, 0x8000000000000000ull, ~0ull };
+	rng_state = seed;
+	size_t len = 0;
+	unsigned char used[N(random_names)] = { 0 };
+#define EMIT(...) (len += (size_t)snprintf(buf + len, len < cap ? cap - len : 0, __VA_ARGS__))
+	unsigned dflt = (unsigned)(rnd() % 5);
+	EMIT("{\"defaultAction\": \"%s\"%s, \"syscalls\": [", acts[dflt], dflt == 1 ? ", \"defaultErrnoRet\": 38" : "");
+	for (int r = 0; r < 40; r++) {
+		EMIT("%s{\"names\": [", r ? ",\n" : "\n");
+		int nn = 1 + (int)(rnd() % 3);
+		for (int k = 0, emitted = 0; k < nn; k++) {
+			size_t i = rnd() % N(random_names);
+			if (used[i])
+				continue;
+			used[i] = 1;
+			EMIT("%s\"%s\"", emitted++ ? ", " : "", random_names[i]);
+		}
+		if (buf[len - 1] == '[') /* every pick was taken: a name nobody has */
+			EMIT("\"no_such_syscall_%d\"", r);
+		unsigned a = (unsigned)(rnd() % N(acts));
+		EMIT("], \"action\": \"%s\"", acts[a]);
+		if (a == 1 || a == 5)
+			EMIT(", \"errnoRet\": %u", (unsigned)(rnd() % 200));
+		int nc = (int)(rnd() % 4);
+		int wide = rnd() % 2; /* half the rules: 64-bit constants */
+		if (nc)
+			EMIT(", \"args\": [");
+		for (int c = 0; c < nc; c++) {
+			unsigned op = (unsigned)(rnd() % N(ops));
+			uint64_t v = rnd() % 3 ? interesting[rnd() % N(interesting)] : rnd();
+			if (!wide)
+				v &= 0xffffffffu;
+			if (rnd() % 4 == 0)
+				v += rnd() % 3 - 1;
+			EMIT("%s{\"index\": %u, \"op\": \"%s\", \"value\": %llu", c ? ", " : "",
+			     (unsigned)(rnd() % 3), ops[op], (unsigned long long)v);
+			if (op == 6) /* a datum inside the mask */
+				EMIT(", \"valueTwo\": %llu", (unsigned long long)(rnd() % 2 ? v : rnd() & v));
+			EMIT("}");
+		}
+		if (nc)
+			EMIT("]");
+		EMIT("}");
+	}
+	EMIT("\n]}\n");
+#undef EMIT
+}
 
 int main(int argc, char **argv)
 {
@@ -1153,6 +1375,7 @@ int main(int argc, char **argv)
 	const char *quick = getenv("SYSGATE_QUICK");
 	if (quick && *quick && strcmp(quick, "0") != 0)
 		quick_div = 10;
+	show_named = getenv("SYSGATE_SHOW_NAMED") && strcmp(getenv("SYSGATE_SHOW_NAMED"), "0") != 0;
 	const struct scmp_version *v = seccomp_version();
 	/* The filters are only exported, never loaded: set the API level to 6
 	 * (KILL_PROCESS, LOG, NOTIFY) instead of letting libseccomp probe the
@@ -1165,8 +1388,38 @@ int main(int argc, char **argv)
 	       v->major, v->minor, v->micro, seccomp_api_get(), forced ? " (set, not probed)" : "", KERNEL_MAJOR,
 	       KERNEL_MINOR, INPUTS / (int)quick_div, quick_div > 1 ? " (SYSGATE_QUICK)" : "");
 
-	for (size_t i = 0; i < N(synthetic); i++)
-		load_text(synthetic[i].name, synthetic[i].text, strlen(synthetic[i].text));
+	/* the profiles written for this test go next to the binary, so the
+	 * explain command lines printed for a mismatch work as they are */
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", argv[0]);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	compare_tables();
+	for (size_t i = 0; i < N(synthetic) + 4; i++) {
+		static char text[16384];
+		char name[64];
+		if (i < N(synthetic)) {
+			snprintf(text, sizeof(text), "%s", synthetic[i].text);
+			snprintf(name, sizeof(name), "%s", synthetic[i].name);
+		} else {
+			gen_random_profile(text, sizeof(text), 0xc0ffee00u + i);
+			snprintf(name, sizeof(name), "synthetic-random%zu", i - N(synthetic));
+		}
+		CHECK(strlen(text) + 1 < sizeof(text), "%s does not fit", name);
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+		FILE *f = fopen(path, "w");
+		int written = f && fputs(text, f) >= 0;
+		if (f && fclose(f) != 0)
+			written = 0;
+		if (written)
+			load_file(path);
+		else
+			load_text(name, text, strlen(text));
+	}
 	load_dir("profiles");
 	const char *shared = argc > 1 ? argv[1] : "../shared";
 	char corpus[4096];
@@ -1204,6 +1457,9 @@ int main(int argc, char **argv)
 	}
 	free(profiles);
 
+	if (shown_total > MAX_SHOWN_TOTAL)
+		printf("%zu more mismatch reports suppressed (at most %d per profile and arch set, %d in all)\n",
+		       shown_total - MAX_SHOWN_TOTAL, MAX_SHOWN, MAX_SHOWN_TOTAL);
 	printf("named differences (inputs checked against sg_policy_eval instead; of them, where libseccomp differs):\n");
 	for (int d = 1; d < ND; d++)
 		printf("  %-66s %8zu inputs, %7zu differ\n", diff_name[d], diff_inputs[d], diff_differ[d]);
