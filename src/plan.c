@@ -149,6 +149,22 @@ static uint32_t cond_node(struct ctx *c, const struct sg_arch *arch, const struc
 	unsigned lo = base + (arch->endian == SG_BIG_ENDIAN ? 4 : 0);
 	unsigned hi = base + (arch->endian == SG_BIG_ENDIAN ? 0 : 4);
 	uint64_t v = cd->value;
+	if (arch->bits == 32) {
+		/* 32-bit ABIs: only the low word is the argument (some kernels
+		 * sign-extend it into the high one); values are truncated to 32
+		 * bits, as libseccomp does */
+		uint32_t k = (uint32_t)v;
+		switch (cd->op) {
+		case SG_CMP_EQ: return word_eq(c, lo, WORD, k, t, f);
+		case SG_CMP_NE: return word_eq(c, lo, WORD, k, f, t);
+		case SG_CMP_GT: return word_gt(c, lo, k, t, f);
+		case SG_CMP_GE: return word_ge(c, lo, k, t, f);
+		case SG_CMP_LE: return word_gt(c, lo, k, f, t);
+		case SG_CMP_LT: return word_ge(c, lo, k, f, t);
+		case SG_CMP_MASKED_EQ: return word_eq(c, lo, k, (uint32_t)(cd->value_two & v), t, f);
+		}
+		return f;
+	}
 	switch (cd->op) {
 	case SG_CMP_EQ:
 		/* the low word first: it tells values apart sooner */

@@ -451,6 +451,23 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, struc
 	return 0;
 }
 
+/* A 32-bit ABI compares 32-bit values: say so where a value is wider. */
+static void warn_wide_values(const struct sg_profile *p, const struct sg_policy *pol, struct sg_diags *d)
+{
+	const struct sg_arch *narrow = NULL;
+	for (size_t a = 0; a < pol->narches && !narrow; a++)
+		if (pol->arches[a].arch->bits == 32)
+			narrow = pol->arches[a].arch;
+	for (size_t i = 0; narrow && i < p->nrules; i++)
+		for (size_t k = 0; pol->rule_used[i] && k < p->rules[i].nconds; k++) {
+			const struct sg_cond *c = &p->rules[i].conds[k];
+			uint64_t wide = c->value | (c->op == SG_CMP_MASKED_EQ ? c->value_two : 0);
+			if (wide >> 32)
+				sg_warning(d, p->file, &c->loc, "%s is a 32-bit ABI: this value is compared as its low 32 bits "
+								"there, as libseccomp does", narrow->name);
+		}
+}
+
 struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve_opts *o, struct sg_diags *d)
 {
 	size_t errors_before = d->errors;
@@ -487,6 +504,7 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 	if (notify && !p->listener_path)
 		sg_warning(d, p->file, NULL, "SCMP_ACT_NOTIFY is used but there is no listenerPath: "
 					     "`sysgate exec` will refuse to run it");
+	warn_wide_values(p, pol, d);
 	report_unknown_everywhere(p, pol, o, d);
 	for (size_t a = 0; a < pol->narches; a++) {
 		report_unknown_on_arch(p, pol, &pol->arches[a], o, d);
@@ -511,16 +529,22 @@ void sg_policy_free(struct sg_policy *pol)
 	free(pol);
 }
 
-static int cond_holds(const struct sg_cond *c, uint64_t a)
+/* On a 32-bit ABI only the low word of an argument is compared, with the
+ * value truncated to 32 bits, as libseccomp does: some kernels (64-bit MIPS
+ * running o32 or n32) sign-extend 32-bit arguments into the high word. */
+static int cond_holds(const struct sg_cond *c, uint64_t a, unsigned bits)
 {
+	uint64_t width = bits == 32 ? 0xffffffffu : UINT64_MAX;
+	uint64_t v = c->value & width;
+	a &= width;
 	switch (c->op) {
-	case SG_CMP_NE: return a != c->value;
-	case SG_CMP_LT: return a < c->value;
-	case SG_CMP_LE: return a <= c->value;
-	case SG_CMP_EQ: return a == c->value;
-	case SG_CMP_GE: return a >= c->value;
-	case SG_CMP_GT: return a > c->value;
-	case SG_CMP_MASKED_EQ: return (a & c->value) == (c->value_two & c->value); /* as libseccomp */
+	case SG_CMP_NE: return a != v;
+	case SG_CMP_LT: return a < v;
+	case SG_CMP_LE: return a <= v;
+	case SG_CMP_EQ: return a == v;
+	case SG_CMP_GE: return a >= v;
+	case SG_CMP_GT: return a > v;
+	case SG_CMP_MASKED_EQ: return (a & v) == (c->value_two & v); /* the datum masked too, as libseccomp */
 	}
 	return 0;
 }
@@ -555,7 +579,7 @@ uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32
 		if (r->nr != nr)
 			continue;
 		size_t k = 0;
-		while (k < r->nconds && cond_holds(&r->conds[k], args[r->conds[k].index]))
+		while (k < r->nconds && cond_holds(&r->conds[k], args[r->conds[k].index], ap->arch->bits))
 			k++;
 		if (k == r->nconds) {
 			*rule_out = (long)i;
@@ -593,16 +617,16 @@ static size_t candidates(const struct sg_cond *const *cs, size_t n, uint64_t *ou
 	return k;
 }
 
-static int all_hold(const struct sg_cond *const *cs, size_t n, uint64_t a)
+static int all_hold(const struct sg_cond *const *cs, size_t n, uint64_t a, unsigned bits)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!cond_holds(cs[i], a))
+		if (!cond_holds(cs[i], a, bits))
 			return 0;
 	return 1;
 }
 
 /* A witness that both rules' conditions hold, argument by argument. */
-static int both_match(const struct sg_arch_rule *a, const struct sg_arch_rule *b, uint64_t args[6])
+static int both_match(const struct sg_arch_rule *a, const struct sg_arch_rule *b, unsigned bits, uint64_t args[6])
 {
 	for (unsigned idx = 0; idx < 6; idx++) {
 		const struct sg_cond *cs[2 * 6 * 2];
@@ -618,7 +642,7 @@ static int both_match(const struct sg_arch_rule *a, const struct sg_arch_rule *b
 		uint64_t cand[64];
 		size_t nc = candidates(cs, n > 6 ? 6 : n, cand);
 		size_t w = 0;
-		while (w < nc && !all_hold(cs, n, cand[w]))
+		while (w < nc && !all_hold(cs, n, cand[w], bits))
 			w++;
 		if (w == nc)
 			return 0;
@@ -642,7 +666,7 @@ size_t sg_policy_warn_overlaps(const struct sg_policy *pol, struct sg_diags *d)
 			for (size_t j = i + 1; j < ap->nrules; j++) {
 				const struct sg_arch_rule *x = &ap->rules[i], *y = &ap->rules[j];
 				uint64_t args[6];
-				if (x->nr != y->nr || x->action == y->action || x->rule == y->rule || !both_match(x, y, args))
+				if (x->nr != y->nr || x->action == y->action || x->rule == y->rule || !both_match(x, y, ap->arch->bits, args))
 					continue;
 				size_t k = 0;
 				while (k < nseen && !(seen[k].a == x->rule && seen[k].b == y->rule && seen[k].name == y->name))

@@ -154,7 +154,7 @@ static const char *const diff_tag[ND] = {
 	[D_32BIT_CONST] = "32bit-const", [D_LIB_ORDER] = "lib-order-bug", [D_X32_WIDE] = "x32-wide", [D_MASKED_OUTSIDE] = "masked-outside",
 };
 /* Differences that are failures all the same: sysgate bugs, reported. */
-static const int diff_is_bug[ND] = { [D_MASKED_OUTSIDE] = 1, [D_MUX] = 1 };
+static const int diff_is_bug[ND] = { [D_MASKED_OUTSIDE] = 1, [D_MUX] = 1, [D_32BIT_CONST] = 1, [D_X32_WIDE] = 1 };
 static size_t diff_inputs[ND], diff_differ[ND];
 
 /* Jobs (one profile, one arch set) run on a thread per core; results, the
