@@ -222,8 +222,11 @@ static int walk_object(struct ctx *c, int t, const struct sg_loc *at, const stru
 			struct sg_loc l;
 			int nul;
 			char *key = sg_json_str(&c->j, kt, &nul);
-			if (!key) /* a NUL key was reported as an error already */
-				return nul ? -1 : oom(c, at);
+			if (!key) {
+				struct sg_loc kl;
+				sg_json_loc(&c->j, kt, &kl, at->path);
+				return nul ? err(c, &kl, "key contains a NUL character (\\u0000)") : oom(c, at);
+			}
 			sg_quote(shown, sizeof(shown), key, strlen(key));
 			sg_json_loc(&c->j, kt, &l, "");
 			path_append(l.path, sizeof(l.path), at->path, key, strlen(key));
@@ -1058,8 +1061,8 @@ struct sg_profile *sg_profile_parse(const char *file, const char *text, size_t l
 		p->default_action.kind = (enum sg_action_kind)-1;
 		if (!walk_object(&c, 0, &root, spo_fields, p, 1) && (int)p->default_action.kind == -1)
 			err(&c, &root, "SeccompProfile without \"spec\"");
-	} else {
-		parse_profile_object(&c, 0, &root, profile_fields);
+	} else if (parse_profile_object(&c, 0, &root, profile_fields) && d->errors == errors_before) {
+		err(&c, &root, "internal error: the profile was refused without a message");
 	}
 	sg_json_free(&c.j);
 	if (d->errors > errors_before || d->oom) {
