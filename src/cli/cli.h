@@ -64,6 +64,22 @@ void cli_profile_opts_init(struct cli_profile_opts *o);
 /* Handles one of CLI_PROFILE_LONGOPTS: 1 handled, 0 not ours, -1 bad value. */
 int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg);
 
+/* The option loop of commands that take only the profile options: returns
+ * -1 to go on (optind is the first operand), else the exit status. */
+int cli_profile_args(int argc, char **argv, const char *help, struct cli_profile_opts *o);
+
+/* A profile, resolved and compiled, for the commands that need all three. */
+struct cli_built {
+	struct sg_profile *profile;
+	struct sg_policy *policy;
+	struct sg_prog prog;
+};
+
+/* cli_load (or cli_load_text when text is given; file names it) + sg_compile,
+ * diagnostics to stderr; 0 when all went well. */
+int cli_build(const char *file, const char *text, size_t len, const struct cli_profile_opts *o, struct cli_built *b);
+void cli_built_free(struct cli_built *b);
+
 /* Reads, parses and resolves FILE, printing diagnostics to stderr. */
 int cli_load(const char *file, const struct cli_profile_opts *o, struct sg_profile **p, struct sg_policy **pol);
 /* The same for text already in memory; name is what messages call it. */

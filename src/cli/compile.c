@@ -127,9 +127,7 @@ int cmd_compile(int argc, char **argv)
 		fprintf(stderr, "sysgate: --format is raw, c, hex or embed, not \"%s\"\n", format);
 		return EXIT_INVALID;
 	}
-	struct sg_profile *p;
-	struct sg_policy *pol;
-	unsigned kernel[3];
+	unsigned kernel[3] = { 0, 0, 0 };
 	if (embed) {
 		/* compiled as on the oldest kernel that meets every minKernel */
 		struct sg_diags d;
@@ -149,15 +147,12 @@ int cmd_compile(int argc, char **argv)
 		memcpy(po.resolve.kernel, kernel, sizeof(kernel));
 		po.quiet = 1;
 	}
-	if (cli_load(argv[optind], &po, &p, &pol))
-		return EXIT_INVALID;
-	struct sg_diags d;
-	struct sg_prog prog = { 0 };
-	sg_diags_init(&d);
+	struct cli_built b;
 	int status = EXIT_INVALID;
-	if (sg_compile(pol, &po.compile, &prog, &d) == 0) {
+	if (cli_build(argv[optind], NULL, 0, &po, &b) == 0) {
+		const struct sg_prog *prog = &b.prog;
 		char why[160];
-		if (sg_bpf_check(prog.insns, prog.len, why, sizeof(why))) {
+		if (sg_bpf_check(prog->insns, prog->len, why, sizeof(why))) {
 			/* a program the kernel would refuse is our bug: never write it */
 			fprintf(stderr, "sysgate: internal error: the compiled filter fails the kernel's checks: %s\n", why);
 		} else {
@@ -165,8 +160,8 @@ int cmd_compile(int argc, char **argv)
 			if (!f) {
 				fprintf(stderr, "sysgate: %s: %s\n", out, strerror(errno));
 			} else {
-				int bad = embed ? write_embed(f, &prog, pol, kernel, argv[optind])
-						: write_prog(f, &prog, format, pol->arches[0].arch->endian, argv[optind]);
+				int bad = embed ? write_embed(f, prog, b.policy, kernel, argv[optind])
+						: write_prog(f, prog, format, b.policy->arches[0].arch->endian, argv[optind]);
 				bad |= (f != stdout ? fclose(f) : fflush(f)) != 0;
 				if (bad)
 					fprintf(stderr, "sysgate: %s: write failed\n", out);
@@ -175,10 +170,6 @@ int cmd_compile(int argc, char **argv)
 			}
 		}
 	}
-	sg_diags_print(&d, stderr);
-	sg_diags_free(&d);
-	sg_prog_free(&prog);
-	sg_policy_free(pol);
-	sg_profile_free(p);
+	cli_built_free(&b);
 	return status;
 }

@@ -291,29 +291,23 @@ int cmd_exec(int argc, char **argv)
 		return found;
 	}
 
-	struct sg_profile *p = NULL;
-	struct sg_policy *pol = NULL;
-	struct sg_prog prog = { 0 };
+	struct cli_built b = { 0 };
+	struct sg_prog *prog = &b.prog;
+	const struct sg_profile *p = NULL;
 	uint32_t flags = extra_flags;
 	int sock = -1, listener = -1, status = EXIT_OWN;
 	if (bpf) {
-		if (read_bpf(bpf, &prog))
+		if (read_bpf(bpf, prog))
 			goto out;
-	} else if (!profile && !po.changed && use_embedded_bpf(&po, &prog, &flags)) {
+	} else if (!profile && !po.changed && use_embedded_bpf(&po, prog, &flags)) {
 		/* the build compiled the default for exactly this case */
 	} else {
-		size_t len;
+		size_t len = 0;
 		const char *text = profile ? NULL : cli_default_profile(&len);
-		if (profile ? cli_load(profile, &po, &p, &pol)
-			    : cli_load_text("<embedded runtime-default.json>", text, len, &po, &p, &pol))
+		if (cli_build(profile ? profile : "<embedded runtime-default.json>", text, len, &po, &b))
 			goto out;
-		struct sg_diags d;
-		sg_diags_init(&d);
-		int rc = sg_compile(pol, &po.compile, &prog, &d);
-		sg_diags_print(&d, stderr);
-		sg_diags_free(&d);
-		if (rc)
-			goto out;
+		const struct sg_policy *pol = b.policy;
+		p = b.profile;
 		flags |= pol->flags;
 		if ((flags & SG_FLAG_TSYNC) && (flags & SG_FLAG_NEW_LISTENER))
 			flags |= SG_FLAG_TSYNC_ESRCH;
@@ -333,7 +327,7 @@ int cmd_exec(int argc, char **argv)
 	fflush(NULL);
 	struct sg_diags d;
 	sg_diags_init(&d);
-	int rc = sg_load(&prog, flags, &listener, &d);
+	int rc = sg_load(prog, flags, &listener, &d);
 	sg_diags_print(&d, stderr);
 	sg_diags_free(&d);
 	if (rc)
@@ -357,8 +351,6 @@ out:
 		close(sock);
 	if (listener >= 0)
 		close(listener);
-	sg_prog_free(&prog);
-	sg_policy_free(pol);
-	sg_profile_free(p);
+	cli_built_free(&b);
 	return status;
 }

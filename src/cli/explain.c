@@ -99,28 +99,11 @@ static int explain(const struct sg_profile *p, const struct sg_policy *pol, cons
 
 int cmd_explain(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_PROFILE_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli_profile_opts po;
-	int c;
-	cli_profile_opts_init(&po);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		int r = cli_profile_option(&po, c, optarg);
-		if (r < 0)
-			return EXIT_INVALID;
-		if (r > 0)
-			continue;
-		if (c == 'h') {
-			fputs(explain_help, stdout);
-			return 0;
-		}
-		fputs(explain_help, stderr);
-		return EXIT_INVALID;
-	}
+	struct cli_built b;
+	int rc = cli_profile_args(argc, argv, explain_help, &po);
+	if (rc >= 0)
+		return rc;
 	if (argc - optind < 2 || argc - optind > 8) {
 		fputs(explain_help, stderr);
 		return EXIT_INVALID;
@@ -131,20 +114,9 @@ int cmd_explain(int argc, char **argv)
 			fprintf(stderr, "sysgate: argument \"%s\" is not an unsigned 64-bit number\n", argv[i]);
 			return EXIT_INVALID;
 		}
-	struct sg_profile *p;
-	struct sg_policy *pol;
-	if (cli_load(argv[optind], &po, &p, &pol))
-		return EXIT_INVALID;
-	struct sg_diags d;
-	struct sg_prog prog = { 0 };
-	sg_diags_init(&d);
 	int status = EXIT_INVALID;
-	if (sg_compile(pol, &po.compile, &prog, &d) == 0)
-		status = explain(p, pol, &po.compile, &prog, argv[optind + 1], args);
-	sg_diags_print(&d, stderr);
-	sg_diags_free(&d);
-	sg_prog_free(&prog);
-	sg_policy_free(pol);
-	sg_profile_free(p);
+	if (cli_build(argv[optind], NULL, 0, &po, &b) == 0)
+		status = explain(b.profile, b.policy, &po.compile, &b.prog, argv[optind + 1], args);
+	cli_built_free(&b);
 	return status;
 }

@@ -179,3 +179,46 @@ int cli_load(const char *file, const struct cli_profile_opts *o, struct sg_profi
 	free(text);
 	return rc;
 }
+
+int cli_profile_args(int argc, char **argv, const char *help, struct cli_profile_opts *o)
+{
+	static const struct option opts[] = {
+		CLI_PROFILE_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	cli_profile_opts_init(o);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		int r = cli_profile_option(o, c, optarg);
+		if (r < 0)
+			return EXIT_INVALID;
+		if (r > 0)
+			continue;
+		fputs(help, c == 'h' ? stdout : stderr);
+		return c == 'h' ? 0 : EXIT_INVALID;
+	}
+	return -1;
+}
+
+int cli_build(const char *file, const char *text, size_t len, const struct cli_profile_opts *o, struct cli_built *b)
+{
+	memset(b, 0, sizeof(*b));
+	if (text ? cli_load_text(file, text, len, o, &b->profile, &b->policy) : cli_load(file, o, &b->profile, &b->policy))
+		return -1;
+	struct sg_diags d;
+	sg_diags_init(&d);
+	int rc = sg_compile(b->policy, &o->compile, &b->prog, &d);
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	return rc;
+}
+
+void cli_built_free(struct cli_built *b)
+{
+	sg_prog_free(&b->prog);
+	sg_policy_free(b->policy);
+	sg_profile_free(b->profile);
+	memset(b, 0, sizeof(*b));
+}
