@@ -1,4 +1,5 @@
 /* Architecture lookups over the tables generated into arch/ by arch/gen-tables. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sysgate/arch.h>
@@ -131,28 +132,16 @@ const struct sg_arch *sg_arch_native(void)
 #endif
 }
 
+static int cmp_syscall(const void *name, const void *entry) { return strcmp(name, sg_syscall_str(entry)); }
+static int cmp_errno(const void *name, const void *entry) { return strcmp(name, sg_errno_str(entry)); }
+
 int sg_syscall_nr(const struct sg_arch *arch, const char *name, uint32_t *nr)
 {
-	size_t lo = 0, hi;
-
-	if (!arch || !name)
-		return -1;
-	hi = arch->nsyscalls;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, sg_syscall_str(&arch->by_name[mid]));
-
-		if (c == 0) {
-			if (nr)
-				*nr = arch->by_name[mid].nr;
-			return 0;
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	const struct sg_syscall *s =
+		arch && name ? bsearch(name, arch->by_name, arch->nsyscalls, sizeof(*s), cmp_syscall) : NULL;
+	if (s && nr)
+		*nr = s->nr;
+	return s ? 0 : -1;
 }
 
 const char *sg_syscall_name(const struct sg_arch *arch, uint32_t nr)
@@ -170,24 +159,9 @@ const char *sg_syscall_name(const struct sg_arch *arch, uint32_t nr)
 
 int sg_errno_value(const struct sg_arch *arch, const char *name, uint16_t *value)
 {
-	size_t lo = 0, hi;
-
-	if (!arch || !name)
-		return -1;
-	hi = arch->nerrnos;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, sg_errno_str(&arch->errnos[mid]));
-
-		if (c == 0) {
-			if (value)
-				*value = arch->errnos[mid].value;
-			return 0;
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	const struct sg_errno *e =
+		arch && name ? bsearch(name, arch->errnos, arch->nerrnos, sizeof(*e), cmp_errno) : NULL;
+	if (e && value)
+		*value = e->value;
+	return e ? 0 : -1;
 }
