@@ -108,12 +108,11 @@ static void json_string(char **o, const char *end, const char *s)
 	*o = w;
 }
 
-/* The OCI runtime spec's "container process state", with the listener fd
- * passed alongside in SCM_RIGHTS. */
-static int send_listener(int sock, int fd, const struct sg_profile *p)
+/* The OCI runtime spec's "container process state", written before the
+ * filter is loaded: getpid and getcwd may be among the calls it notifies. */
+static int oci_state(char *buf, size_t size, const struct sg_profile *p)
 {
-	char buf[8192], cwd[4096], *o = buf, *end = buf + sizeof(buf) - 64;
-	char id[32];
+	char cwd[4096], id[32], *o = buf, *end = buf + size - 64;
 	pid_t pid = getpid();
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "/");
@@ -126,10 +125,13 @@ static int send_listener(int sock, int fd, const struct sg_profile *p)
 	o += snprintf(o, (size_t)(end - o), ",\"status\":\"creating\",\"pid\":%ld,\"bundle\":", (long)pid);
 	json_string(&o, end, cwd);
 	o += snprintf(o, (size_t)(end - o), "}}");
-	if (o >= end)
-		return -1;
+	return o < end ? (int)(o - buf) : -1;
+}
 
-	struct iovec iov = { .iov_base = buf, .iov_len = (size_t)(o - buf) };
+/* The state, with the listener fd passed alongside in SCM_RIGHTS. */
+static int send_listener(int sock, int fd, char *state, size_t len)
+{
+	struct iovec iov = { .iov_base = state, .iov_len = len };
 	union {
 		char bytes[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
@@ -164,25 +166,45 @@ static int connect_listener(const char *path)
 }
 
 /* After the filter is in place sysgate still calls sendmsg, close and
- * execve; if the profile sent those to the listener, sysgate would wait on
- * an agent that does not have the fd yet. */
-static int own_calls_notified(const struct sg_policy *pol, const struct sg_compile_opts *co)
+ * execve: if the profile sent one of those to the listener, under any
+ * arguments, sysgate would wait on an agent that does not have the fd yet. */
+static int own_calls_notified(const struct sg_policy *pol)
 {
-	static const char *const own[] = { "sendmsg", "close", "execve" };
-	const struct sg_arch *a = pol->arches[0].arch;
-	static const uint64_t zero[6];
+	static const char *const own[] = { "sendmsg", "close", "execve", "socketcall" };
+	const struct sg_arch_policy *ap = &pol->arches[0]; /* the native arch: targets start with it */
 	for (size_t i = 0; i < sizeof(own) / sizeof(*own); i++) {
 		uint32_t nr;
-		const struct sg_arch_policy *ap;
-		long rule;
-		if (sg_syscall_nr(a, own[i], &nr) == 0 &&
-		    sg_policy_eval(pol, a->audit_arch, nr, zero, co->bad_arch_action, &ap, &rule) == SG_RET_USER_NOTIF) {
-			fprintf(stderr, "sysgate: the profile sends %s to the listener, which sysgate needs itself "
-					"before the listener has its fd\n", own[i]);
-			return 1;
-		}
+		if (sg_syscall_nr(ap->arch, own[i], &nr))
+			continue;
+		for (size_t r = 0; r < ap->nrules; r++)
+			if (ap->rules[r].nr == nr && (ap->rules[r].action & SG_RET_ACTION_FULL) == SG_RET_USER_NOTIF) {
+				fprintf(stderr, "sysgate: the profile sends %s to the listener, which sysgate needs itself "
+						"before the listener has its fd\n", own[i]);
+				return 1;
+			}
 	}
 	return 0;
+}
+
+/* A filter that kills execve as this machine makes it (say, one compiled for
+ * another architecture) would kill sysgate before CMD could start: refuse. */
+static int kills_own_execve(const struct sg_prog *prog)
+{
+	const struct sg_arch *native = sg_arch_native();
+	uint32_t nr;
+	if (!native || sg_syscall_nr(native, "execve", &nr))
+		return 0;
+	struct sg_seccomp_data d = { .nr = nr, .arch = native->audit_arch };
+	size_t executed;
+	uint32_t action = sg_bpf_run(prog->insns, prog->len, &d, native->endian, &executed, NULL, 0);
+	uint32_t kind = action & SG_RET_ACTION_FULL;
+	if (kind != SG_RET_KILL_PROCESS && kind != SG_RET_KILL_THREAD && kind != SG_RET_TRAP)
+		return 0;
+	char act[48];
+	sg_action_format(action, act, sizeof(act));
+	fprintf(stderr, "sysgate: the filter answers execve on %s with %s: the command could never start "
+			"(does it target this machine's architecture?)\n", native->name, act);
+	return 1;
 }
 
 static int has_notify(const struct sg_prog *p)
@@ -295,7 +317,8 @@ int cmd_exec(int argc, char **argv)
 	struct sg_prog *prog = &b.prog;
 	const struct sg_profile *p = NULL;
 	uint32_t flags = extra_flags;
-	int sock = -1, listener = -1, status = EXIT_OWN;
+	int sock = -1, listener = -1, status = EXIT_OWN, state_len = 0;
+	char state[8192];
 	if (bpf) {
 		if (read_bpf(bpf, prog))
 			goto out;
@@ -316,14 +339,21 @@ int cmd_exec(int argc, char **argv)
 				fprintf(stderr, "sysgate: the profile uses SCMP_ACT_NOTIFY but names no listenerPath\n");
 				goto out;
 			}
-			if (own_calls_notified(pol, &po.compile))
+			if (own_calls_notified(pol))
 				goto out;
+			state_len = oci_state(state, sizeof(state), p);
+			if (state_len < 0) {
+				fprintf(stderr, "sysgate: listenerMetadata too long\n");
+				goto out;
+			}
 			if ((sock = connect_listener(p->listener_path)) < 0) {
 				fprintf(stderr, "sysgate: listenerPath %s: %s\n", p->listener_path, strerror(errno));
 				goto out;
 			}
 		}
 	}
+	if (kills_own_execve(prog))
+		goto out;
 	fflush(NULL);
 	struct sg_diags d;
 	sg_diags_init(&d);
@@ -334,7 +364,7 @@ int cmd_exec(int argc, char **argv)
 		goto out;
 	/* the filter is in place: from here on, only the command may run */
 	if (listener >= 0) {
-		if (send_listener(sock, listener, p)) {
+		if (send_listener(sock, listener, state, (size_t)state_len)) {
 			fprintf(stderr, "sysgate: sending the listener fd to %s: %s\n", p->listener_path, strerror(errno));
 			goto out;
 		}
