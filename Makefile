@@ -27,6 +27,8 @@ TEST_BINS += $(BUILD)/tests/test_libseccomp
 
 TEST_BINS += $(BUILD)/tests/test_kernel
 TEST_BINS += $(BUILD)/tests/test_default
+# exec.sh: the command run under sysgate exec, and a seccomp notify agent
+TEST_BINS += $(BUILD)/tests/probe $(BUILD)/tests/agent
 
 .PHONY: fuzz fuzz-smoke fuzz-replay run all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static install clean
 
@@ -96,8 +98,19 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libsysgate.a tests/check.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsysgate.a $(LDLIBS)
 
+# exec.sh's probe and agent: plain programs, never sanitized, since a program
+# under a seccomp filter must make only the calls the test expects (LeakSanitizer
+# calls getppid at exit, and the tests make getppid fail)
+$(BUILD)/tests/probe $(BUILD)/tests/agent: $(BUILD)/tests/%: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(STD_FLAGS) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $<
+
 # libseccomp is only an oracle in this test, never a dependency of sysgate
 $(BUILD)/tests/test_libseccomp: LDLIBS += -lseccomp
+# its libseccomp filter builder (tests/lsc_build.c) is shared with the benchmark
+$(BUILD)/tests/test_libseccomp: tests/test_libseccomp.c tests/lsc_build.c tests/lsc_build.h $(BUILD)/libsysgate.a tests/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/test_libseccomp.c tests/lsc_build.c $(BUILD)/libsysgate.a $(LDLIBS)
 
 # The static binary for minimal images (musl, no libc needed at run time).
 static: deps
@@ -130,6 +143,7 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	$(WRAP) $(BUILD)/tests/test_libseccomp ../shared
 	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_kernel ../shared
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/cli.sh
+	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/exec.sh
 	$(MAKE) --no-print-directory fuzz-replay
 
 test: test-deps
@@ -139,14 +153,15 @@ test: test-deps
 	SYSGATE_QUICK=1 $(MAKE) --no-print-directory check-build \
 		WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 	$(MAKE) --no-print-directory static
+	$(MAKE) --no-print-directory bench QUICK=1
 	BUILD=$(BUILD) bash tests/scratch.sh
 	$(MAKE) --no-print-directory fuzz-smoke
 	@echo "all test suites passed"
 
 # clang must accept everything warning-free too.
 clang-check: deps
-	@for f in $(LIB_SRC) $(CLI_SRC) tests/*.c; do \
-		clang $(CPPFLAGS) -Isrc $(STD_FLAGS) -fsyntax-only $$f || exit 1; done
+	@for f in $(LIB_SRC) $(CLI_SRC) tests/*.c bench/*.c; do \
+		clang $(CPPFLAGS) -Isrc -Itests $(STD_FLAGS) -fsyntax-only $$f || exit 1; done
 	@echo "clang: no warnings"
 
 # ---- fuzzing: see README.md ------------------------------------------------------
@@ -203,6 +218,33 @@ fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/libfuzzer_%) $(FUZZ_TARGETS:%=build/fuzz
 		build/fuzz/libfuzzer_$$t -dict=fuzz/profile.dict -max_total_time=20 -max_len=65536 -rss_limit_mb=2048 \
 			-artifact_prefix=build/fuzz/crashes/$$t- build/fuzz/smoke-$$t build/fuzz/seeds-$$t 2>&1 | \
 			grep -E '^(Done|==.*ERROR|SUMMARY)' ; test $${PIPESTATUS[0]} -eq 0 || exit 1; done
+
+# ---- benchmark: see README.md (Performance) -------------------------------------
+# `make bench` (about 2.5 minutes on 2 cores) writes bench/results/; QUICK=1 (a
+# smoke run, seconds) writes $(BUILD)/bench/results-quick/ instead. libseccomp is
+# a peer here: only the bench binary links it.
+.PHONY: bench
+QUICK     ?=
+BENCH_SRC := bench/main.c bench/latency.c bench/timing.c bench/report.c
+BENCH_OUT := $(if $(filter-out 0,$(QUICK)),$(BUILD)/bench/results-quick,bench/results)
+
+$(BUILD)/bench/sysgate-bench: $(BENCH_SRC) bench/bench.h tests/lsc_build.c tests/lsc_build.h $(BUILD)/libsysgate.a \
+		$(wildcard include/sysgate/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRC) tests/lsc_build.c \
+		$(BUILD)/libsysgate.a -lseccomp -lm
+
+$(BUILD)/bench/true-static: bench/true.c
+	@mkdir -p $(dir $@)
+	musl-gcc -static -Os -std=c11 -Wall -Wextra -Werror -o $@ $<
+
+bench: all
+	$(call need,/usr/include/seccomp.h,libseccomp-dev)
+	$(call need,/usr/bin/musl-gcc,musl-tools)
+	@$(MAKE) --no-print-directory static >/dev/null
+	@$(MAKE) --no-print-directory $(BUILD)/bench/sysgate-bench $(BUILD)/bench/true-static
+	$(BUILD)/bench/sysgate-bench $(if $(filter-out 0,$(QUICK)),--quick) --out $(BENCH_OUT) \
+		--sysgate $(BUILD)/sysgate --static $(BUILD)/sysgate-static --true-static $(BUILD)/bench/true-static
 
 # ---- install / clean ---------------------------------------------------------
 install: all

@@ -3,6 +3,7 @@
  * command is not run. Exit statuses follow env(1): 125 sysgate's own
  * failure, 126 the command cannot be run, 127 it was not found. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -65,8 +66,11 @@ static int parse_flags(const char *arg, uint32_t *flags)
 static int find_command(const char *cmd, char *out, size_t outsz)
 {
 	if (strchr(cmd, '/')) {
+		struct stat st;
 		snprintf(out, outsz, "%s", cmd);
-		return access(cmd, F_OK) == 0 ? 0 : EXIT_NOT_FOUND;
+		if (stat(cmd, &st) != 0)
+			return EXIT_NOT_FOUND;
+		return S_ISREG(st.st_mode) && access(cmd, X_OK) == 0 ? 0 : EXIT_CANNOT_RUN;
 	}
 	const char *path = getenv("PATH");
 	if (!path || !*path)
@@ -89,43 +93,59 @@ static int find_command(const char *cmd, char *out, size_t outsz)
 	return found_unusable ? EXIT_CANNOT_RUN : EXIT_NOT_FOUND;
 }
 
-static void json_string(char **o, const char *end, const char *s)
+/* A bounded text buffer: appends stop (and stay stopped) when it is full. */
+struct text {
+	char *buf;
+	size_t len, cap;
+	int full;
+};
+
+static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct text *t, const char *fmt, ...)
 {
-	char *w = *o;
-	if (w < end)
-		*w++ = '"';
-	for (; *s && w + 7 < end; s++) {
+	va_list ap;
+	va_start(ap, fmt);
+	int n = t->full ? -1 : vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= t->cap - t->len)
+		t->full = 1;
+	else
+		t->len += (size_t)n;
+}
+
+static void put_json_string(struct text *t, const char *s)
+{
+	put(t, "\"");
+	for (; *s && !t->full; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\')
-			*w++ = '\\', *w++ = (char)c;
+			put(t, "\\%c", c);
 		else if (c < 0x20)
-			w += snprintf(w, 7, "\\u%04x", c);
+			put(t, "\\u%04x", c);
 		else
-			*w++ = (char)c;
+			put(t, "%c", c);
 	}
-	if (w < end)
-		*w++ = '"';
-	*o = w;
+	put(t, "\"");
 }
 
 /* The OCI runtime spec's "container process state", written before the
  * filter is loaded: getpid and getcwd may be among the calls it notifies. */
 static int oci_state(char *buf, size_t size, const struct sg_profile *p)
 {
-	char cwd[4096], id[32], *o = buf, *end = buf + size - 64;
-	pid_t pid = getpid();
+	struct text t = { .buf = buf, .cap = size };
+	char cwd[4096], id[32];
+	long pid = (long)getpid();
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "/");
-	snprintf(id, sizeof(id), "sysgate-%ld", (long)pid);
-	o += snprintf(o, (size_t)(end - o), "{\"ociVersion\":\"1.0.2\",\"fds\":[\"seccompFd\"],\"pid\":%ld,\"metadata\":",
-		      (long)pid);
-	json_string(&o, end, p->listener_metadata ? p->listener_metadata : "");
-	o += snprintf(o, (size_t)(end - o), ",\"state\":{\"ociVersion\":\"1.0.2\",\"id\":");
-	json_string(&o, end, id);
-	o += snprintf(o, (size_t)(end - o), ",\"status\":\"creating\",\"pid\":%ld,\"bundle\":", (long)pid);
-	json_string(&o, end, cwd);
-	o += snprintf(o, (size_t)(end - o), "}}");
-	return o < end ? (int)(o - buf) : -1;
+	snprintf(id, sizeof(id), "sysgate-%ld", pid);
+	put(&t, "{\"ociVersion\":\"1.0.2\",\"fds\":[\"seccompFd\"],\"pid\":%ld,\"metadata\":", pid);
+	put_json_string(&t, p->listener_metadata ? p->listener_metadata : "");
+	put(&t, ",\"state\":{\"ociVersion\":\"1.0.2\",\"id\":");
+	put_json_string(&t, id);
+	put(&t, ",\"status\":\"creating\",\"pid\":%ld,\"bundle\":", pid);
+	put_json_string(&t, cwd);
+	put(&t, "}}");
+	return t.full ? -1 : (int)t.len;
 }
 
 /* The state, with the listener fd passed alongside in SCM_RIGHTS. */
@@ -343,7 +363,7 @@ int cmd_exec(int argc, char **argv)
 				goto out;
 			state_len = oci_state(state, sizeof(state), p);
 			if (state_len < 0) {
-				fprintf(stderr, "sysgate: listenerMetadata too long\n");
+				fprintf(stderr, "sysgate: listenerMetadata too long for the container state (8 KiB)\n");
 				goto out;
 			}
 			if ((sock = connect_listener(p->listener_path)) < 0) {
@@ -351,6 +371,11 @@ int cmd_exec(int argc, char **argv)
 				goto out;
 			}
 		}
+	}
+	if ((flags & SG_FLAG_WAIT_KILLABLE_RECV) && !(flags & SG_FLAG_NEW_LISTENER)) {
+		/* the kernel refuses it without a listener, as for the profile's flag */
+		fprintf(stderr, "sysgate: warning: wait_killable_recv only applies with SCMP_ACT_NOTIFY; dropped\n");
+		flags &= ~SG_FLAG_WAIT_KILLABLE_RECV;
 	}
 	if (kills_own_execve(prog))
 		goto out;

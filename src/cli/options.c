@@ -73,6 +73,7 @@ int cli_wants_help(int argc, char **argv)
 
 void cli_profile_opts_init(struct cli_profile_opts *o)
 {
+	memset(o, 0, sizeof(*o));
 	sg_resolve_opts_init(&o->resolve);
 	sg_compile_opts_init(&o->compile);
 }
