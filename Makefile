@@ -220,7 +220,7 @@ fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/libfuzzer_%) $(FUZZ_TARGETS:%=build/fuzz
 			grep -E '^(Done|==.*ERROR|SUMMARY)' ; test $${PIPESTATUS[0]} -eq 0 || exit 1; done
 
 # ---- benchmark: see README.md (Performance) -------------------------------------
-# `make bench` (about 2.5 minutes on 2 cores) writes bench/results/; QUICK=1 (a
+# `make bench` (under 2 minutes on 2 cores) writes bench/results/; QUICK=1 (a
 # smoke run, seconds) writes $(BUILD)/bench/results-quick/ instead. libseccomp is
 # a peer here: only the bench binary links it.
 .PHONY: bench
@@ -242,7 +242,7 @@ bench: all
 	$(call need,/usr/include/seccomp.h,libseccomp-dev)
 	$(call need,/usr/bin/musl-gcc,musl-tools)
 	@$(MAKE) --no-print-directory static >/dev/null
-	@$(MAKE) --no-print-directory $(BUILD)/bench/sysgate-bench $(BUILD)/bench/true-static
+	@$(MAKE) -s --no-print-directory $(BUILD)/bench/sysgate-bench $(BUILD)/bench/true-static
 	$(BUILD)/bench/sysgate-bench $(if $(filter-out 0,$(QUICK)),--quick) --out $(BENCH_OUT) \
 		--sysgate $(BUILD)/sysgate --static $(BUILD)/sysgate-static --true-static $(BUILD)/bench/true-static
 

@@ -57,7 +57,7 @@
  * libseccomp behaviour accommodated (beyond the named differences):
  *   - a cross-endian export (s390x, ppc, mips from this x86_64 host) has
  *     the returns it duplicates for long jumps in host byte order
- *     (repair_cross_endian);
+ *     (repair_cross_endian, in lsc_build.c);
  *   - x86_64 needs no native-arch removal; for the other sets the native
  *     arch is removed before the targets are added (libseccomp refuses to
  *     mix byte orders), and a profile whose own arch list mixes them is
@@ -74,6 +74,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "lsc_build.h"
 #include "sysgate/arch.h"
 #include "sysgate/emit.h"
 #include "sysgate/emulate.h"
@@ -220,48 +221,6 @@ static void sort_unique(struct u64s *a)
 static int contains(const struct u64s *a, uint64_t x)
 {
 	return a->n && bsearch(&x, a->v, a->n, sizeof(*a->v), cmp_u64) != NULL;
-}
-
-/* ---- actions: the profile's, encoded independently of sysgate's resolve ---- */
-
-/* What the action is on arch: errnoRet, else the profile's errno name on that
- * arch, else EPERM (runc's default for ERRNO and TRACE). */
-static uint32_t action_value(const struct sg_action *a, const struct sg_arch *arch)
-{
-	uint32_t data = 1;
-	uint16_t named;
-	if (a->has_errno_ret)
-		data = a->errno_ret;
-	else if (a->errno_name && sg_errno_value(arch, a->errno_name, &named) == 0)
-		data = named;
-	switch (a->kind) {
-	case SG_ACT_KILL_PROCESS: return SCMP_ACT_KILL_PROCESS;
-	case SG_ACT_KILL_THREAD: return SCMP_ACT_KILL_THREAD;
-	case SG_ACT_TRAP: return SCMP_ACT_TRAP;
-	case SG_ACT_ERRNO: return SCMP_ACT_ERRNO(data);
-	case SG_ACT_TRACE: return SCMP_ACT_TRACE(data);
-	case SG_ACT_LOG: return SCMP_ACT_LOG;
-	case SG_ACT_ALLOW: return SCMP_ACT_ALLOW;
-	case SG_ACT_NOTIFY: return SCMP_ACT_NOTIFY;
-	}
-	return SCMP_ACT_KILL_PROCESS;
-}
-
-static const enum scmp_compare scmp_ops[] = {
-	[SG_CMP_NE] = SCMP_CMP_NE, [SG_CMP_LT] = SCMP_CMP_LT, [SG_CMP_LE] = SCMP_CMP_LE,
-	[SG_CMP_EQ] = SCMP_CMP_EQ, [SG_CMP_GE] = SCMP_CMP_GE, [SG_CMP_GT] = SCMP_CMP_GT,
-	[SG_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
-};
-
-static int repeats_index(const struct sg_rule *r)
-{
-	unsigned seen = 0;
-	for (size_t i = 0; i < r->nconds; i++) {
-		if (seen >> r->conds[i].index & 1)
-			return 1;
-		seen |= 1u << r->conds[i].index;
-	}
-	return 0;
 }
 
 /* libseccomp's pseudo numbers for the multiplexed socket calls (-101..-120)
@@ -457,143 +416,22 @@ static void compare(struct target *t, size_t k, uint32_t audit, uint32_t nr, con
 	funlockfile(stderr);
 }
 
-/* ---- building libseccomp's filter ------------------------------------------- */
-
-static int export_prog(scmp_filter_ctx ctx, enum sg_endian e, struct sg_prog *out, const char *what)
-{
-	int fd = memfd_create("sysgate-test-libseccomp", 0);
-	if (fd < 0) {
-		perror("memfd_create");
-		return -1;
-	}
-	int rc = seccomp_export_bpf(ctx, fd);
-	if (rc < 0) {
-		fprintf(stderr, "%s: seccomp_export_bpf: %s\n", what, strerror(-rc));
-		close(fd);
-		return -1;
-	}
-	off_t len = lseek(fd, 0, SEEK_END);
-	unsigned char *buf = len > 0 ? malloc((size_t)len) : NULL;
-	if (!buf || pread(fd, buf, (size_t)len, 0) != len) {
-		fprintf(stderr, "%s: cannot read the exported program back\n", what);
-		free(buf);
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	struct sg_diags d;
-	sg_diags_init(&d);
-	rc = sg_prog_from_raw(buf, (size_t)len, e, out, &d, what);
-	sg_diags_print(&d, stderr);
-	sg_diags_free(&d);
-	free(buf);
-	return rc;
-}
-
-static uint32_t bswap32(uint32_t x)
-{
-	return x >> 24 | (x >> 8 & 0xff00u) | (x << 8 & 0xff0000u) | x << 24;
-}
-
-/* libseccomp 2.5.4 bug, accommodated: when a jump to a return is too long
- * for 8 bits, _gen_bpf_build_jmp_ret() puts a copy of the return closer,
- * made by _gen_bpf_action() from the k of the original, which is already in
- * the target's byte order, so it is converted twice: in a cross-endian
- * export (s390x or mips from an x86_64 host) the copy's k is in host order,
- * ALLOW (0x7fff0000) becoming 0x0000ff7f, a KILL_THREAD. The export is
- * repaired here: a RET K whose k is none of the filter's actions but whose
- * byte swap is one is swapped back. Returns how many were repaired. */
-static size_t repair_cross_endian(struct sg_prog *prog, const struct u64s *actions)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < prog->len; i++) {
-		struct sg_insn *in = &prog->insns[i];
-		if (in->code == (SG_BPF_RET | SG_BPF_K) && !contains(actions, in->k) &&
-		    contains(actions, bswap32(in->k))) {
-			in->k = bswap32(in->k);
-			n++;
-		}
-	}
-	return n;
-}
+/* ---- building libseccomp's filter (tests/lsc_build.c) ------------------------- */
 
 /* The profile's rules as runc gives them to libseccomp. */
 static int build_lib(struct target *t, int tree, struct sg_prog *out)
 {
-	const struct sg_profile *p = t->p;
-	const struct sg_arch *first = t->arches[0];
-	uint32_t dflt = action_value(&p->default_action, first);
-	scmp_filter_ctx ctx = seccomp_init(dflt);
 	char what[256];
 	snprintf(what, sizeof(what), "%s [%s] %s", t->file, t->set->label, lib_labels[tree]);
-	if (!ctx) {
-		fprintf(stderr, "%s: seccomp_init(0x%08x) failed\n", what, dflt);
-		return -1;
+	struct lsc_opts o = { .p = t->p, .rule_used = t->pol->rule_used, .arches = t->arches,
+			      .narches = t->narches, .tree = tree, .note_refused = !tree, .what = what };
+	struct lsc_counts c = { 0 };
+	int rc = lsc_build(&o, out, &c);
+	if (!tree) {
+		t->lib_unknown += c.unknown;
+		t->lib_refused += c.refused;
 	}
-	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
-	if (!rc && tree)
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	struct u64s actions = { 0 };
-	push(&actions, dflt);
-	push(&actions, SCMP_ACT_KILL_PROCESS);
-	int native_in = 0;
-	for (size_t i = 0; i < t->narches; i++)
-		native_in |= t->info[i].token == seccomp_arch_native();
-	if (!rc && !native_in) /* first: arches of another byte order cannot be mixed */
-		rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
-	for (size_t i = 0; i < t->narches && !rc; i++)
-		if (t->info[i].token != seccomp_arch_native())
-			rc = seccomp_arch_add(ctx, t->info[i].token);
-	if (rc) {
-		fprintf(stderr, "%s: setting up the filter: %s\n", what, strerror(-rc));
-		seccomp_release(ctx);
-		free(actions.v);
-		return -1;
-	}
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct sg_rule *r = &p->rules[i];
-		if (!t->pol->rule_used[i])
-			continue;
-		uint32_t act = action_value(&r->action, first);
-		if (act == dflt)
-			continue; /* runc: libseccomp refuses it (EACCES) */
-		push(&actions, act);
-		struct scmp_arg_cmp cmp[SG_MAX_ARGS];
-		for (size_t c = 0; c < r->nconds && c < SG_MAX_ARGS; c++)
-			cmp[c] = (struct scmp_arg_cmp){ r->conds[c].index, scmp_ops[r->conds[c].op], r->conds[c].value,
-							r->conds[c].value_two };
-		int split = repeats_index(r);
-		for (size_t k = 0; k < r->nnames; k++) {
-			int nr = seccomp_syscall_resolve_name(r->names[k]);
-			if (nr == __NR_SCMP_ERROR) {
-				t->lib_unknown += !tree;
-				continue;
-			}
-			for (size_t g = 0; g < (split ? r->nconds : 1); g++) {
-				rc = split ? seccomp_rule_add_array(ctx, act, nr, 1, &cmp[g])
-					   : seccomp_rule_add_array(ctx, act, nr, (unsigned)r->nconds, cmp);
-				if (rc < 0) {
-					t->lib_refused += !tree;
-					if (!tree)
-						fprintf(stderr, "note: %s: libseccomp refuses rule %zu (%s): %s\n", what, i,
-							r->names[k], strerror(-rc));
-				}
-			}
-		}
-	}
-	rc = export_prog(ctx, first->endian, out, what);
-	seccomp_release(ctx);
-	const union {
-		uint16_t u;
-		uint8_t b[2];
-	} probe = { 1 };
-	enum sg_endian host = probe.b[0] ? SG_LITTLE_ENDIAN : SG_BIG_ENDIAN;
-	if (rc == 0 && first->endian != host) {
-		sort_unique(&actions);
-		size_t n = repair_cross_endian(out, &actions);
-		t->repaired += n;
-	}
-	free(actions.v);
+	t->repaired += c.repaired;
 	return rc;
 }
 
@@ -641,8 +479,8 @@ static void find_diffs(struct target *t, size_t k)
 
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sg_rule *r = &p->rules[i];
-		if (!t->pol->rule_used[i] || action_value(&r->action, t->arches[0]) ==
-						     action_value(&p->default_action, t->arches[0]))
+		if (!t->pol->rule_used[i] || lsc_action(&r->action, t->arches[0]) ==
+						     lsc_action(&p->default_action, t->arches[0]))
 			continue;
 		for (size_t n = 0; n < r->nnames; n++) {
 			uint32_t snr;
@@ -946,10 +784,10 @@ static void run_target(const char *file, const struct sg_profile *p, const struc
 	/* the default and each rule's action as encoded here agree with sysgate's */
 	for (size_t k = 0; k < t.pol->narches; k++) {
 		const struct sg_arch_policy *ap = &t.pol->arches[k];
-		TCHECK(ap->default_action == action_value(&p->default_action, ap->arch), "%s [%s] %s: default 0x%08x",
+		TCHECK(ap->default_action == lsc_action(&p->default_action, ap->arch), "%s [%s] %s: default 0x%08x",
 		      file, set->label, ap->arch->name, ap->default_action);
 		for (size_t i = 0; i < ap->nrules; i++)
-			TCHECK(ap->rules[i].action == action_value(&p->rules[ap->rules[i].rule].action, ap->arch),
+			TCHECK(ap->rules[i].action == lsc_action(&p->rules[ap->rules[i].rule].action, ap->arch),
 			      "%s [%s] %s: rule %zu action 0x%08x", file, set->label, ap->arch->name, i,
 			      ap->rules[i].action);
 	}

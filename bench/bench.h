@@ -1,0 +1,157 @@
+/* sysgate's benchmark harness (make bench): per-syscall filter latency of
+ * sysgate and libseccomp filters built from the same profiles, exact figures
+ * from the emulator, compile time and start-up. See README.md, Performance.
+ *
+ *   main.c     options, profiles, filters, exact figures, the stats check
+ *   latency.c  syscall classes, one forked child per filter and round
+ *   timing.c   compile time in-process, whole-process runs, start-up
+ *   report.c   the table on stdout, CSV, JSON and the SVG chart
+ */
+#ifndef SYSGATE_BENCH_H
+#define SYSGATE_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sysgate/bpf.h"
+#include "sysgate/measure.h"
+#include "sysgate/profile.h"
+#include "sysgate/resolve.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- filters and syscall classes ---------------------------------------------------- */
+
+enum filter_id { F_NONE, F_SYSGATE, F_LSC, F_LSC_TREE, NFILTERS };
+extern const char *const filter_name[NFILTERS]; /* "none", "sysgate", "libseccomp", "libseccomp tree" */
+extern const char *const filter_key[NFILTERS];  /* "none", "sysgate", "libseccomp", "libseccomp_tree" */
+
+enum class_id { C_CACHED, C_ARGCHECK, C_DENIED, C_UNKNOWN, C_X32, NCLASSES };
+extern const char *const class_name[NCLASSES]; /* "allowed, cached", ... */
+extern const char *const class_key[NCLASSES];  /* "cached", "argcheck", ... */
+
+/* Order statistics of a sample set. */
+struct summary {
+	double median, min, p25, p75, max;
+	size_t n;
+};
+
+struct samples {
+	double *v;
+	size_t n, cap;
+};
+
+void samples_add(struct samples *s, double x);
+void summarize(const struct samples *s, struct summary *out); /* sorts s->v */
+double spread_pct(const struct summary *s);                  /* (p75 - p25) / 2 / median, in % */
+
+/* The call a class makes on one profile. */
+struct class_pick {
+	int available;     /* 0: n/a for this profile, see why */
+	char why[128];
+	char label[64];    /* "getppid()", "personality(0xffffffff)", "nr 1000", ... */
+	uint32_t nr;       /* as the kernel sees it in seccomp_data.nr */
+	uint64_t args[6];
+	uint32_t action;   /* what the profile's rules say (sg_policy_eval) */
+	int argfree;       /* the decision needs no argument */
+};
+
+/* One class x filter on one profile. */
+struct cell {
+	int runnable;       /* the call does not kill or trap under this filter */
+	uint32_t action;    /* the filter's action, emulated */
+	size_t executed;    /* instructions the filter executes for the call, emulated */
+	int cached;         /* the kernel's action cache skips the filter */
+	struct samples ns;  /* ns per call, one per batch */
+	struct summary s;
+	int observed;       /* the child reported the call's result */
+	long ret;           /* the first call's return value and errno, in the child */
+	int err;
+};
+
+struct filter {
+	struct sg_prog prog;          /* empty for F_NONE */
+	struct sg_arch_stats st[SG_MAX_ARCHES];
+	size_t lib_unknown;           /* libseccomp: names it does not know (rules skipped) */
+};
+
+/* Compile time in process: microseconds per repetition. */
+enum compile_id { K_SYSGATE, K_SYSGATE_NOPARSE, K_LSC, K_LSC_TREE, NCOMPILE };
+extern const char *const compile_name[NCOMPILE];
+
+struct bench_profile {
+	const char *key;   /* "docker-default" */
+	const char *title; /* "Docker's default" */
+	char path[512];
+	int present;
+	char *text;
+	size_t len;
+	struct sg_profile *p;
+	struct sg_policy *pol;
+	struct filter f[NFILTERS];
+	struct class_pick cls[NCLASSES];
+	struct cell cells[NCLASSES][NFILTERS];
+	struct samples compile[NCOMPILE];
+	struct summary compile_s[NCOMPILE];
+};
+
+/* Whole-process timings (milliseconds per run). */
+#define MAX_CMDS 8
+struct command {
+	const char *key;   /* "true", "exec-default", ... */
+	const char *label; /* what the table shows */
+	char *argv[16];
+	int group;         /* 0: start-up, 1: compile (whole process) */
+	int baseline;      /* the command the others in its group are compared with */
+	struct samples ms;
+	struct summary s;
+	double hf_mean, hf_stddev; /* hyperfine's, ms; 0 when not run */
+};
+
+struct bench {
+	int quick;
+	const char *out_dir;
+	const char *shared;
+	const char *sysgate;        /* glibc build, for the stats check */
+	const char *sysgate_static; /* what start-up and whole-process compile run */
+	const char *true_static;
+	int cpu;                    /* the CPU latency children are pinned to */
+	unsigned rounds, batches, calls, compile_reps, process_runs;
+	struct bench_profile prof[4];
+	size_t nprof;
+	struct command cmds[MAX_CMDS];
+	size_t ncmds;
+	int hyperfine; /* hyperfine was found and run */
+	char tmpdir[256];
+	const char *process_profile; /* PROFILE in the whole-process commands */
+	/* the stats check: Docker's default against `sysgate stats` */
+	int stats_checked, stats_match;
+	char stats_cmd[1024];
+	char stats_note[256];
+	/* machine and conditions */
+	char date[64], cpu_model[128], kernel[256], clocksource[64], meltdown[128], compiler[64], lsc_version[32];
+	int ncpus, bpf_jit, x32_abi;
+	int nice; /* the bench's priority: -20 when it may raise it (root), else its own */
+	double loadavg_start, loadavg_end;
+	double seconds;
+};
+
+/* latency.c */
+void pick_classes(struct bench *b, struct bench_profile *bp);
+int run_latency(struct bench *b);
+
+/* timing.c */
+int run_compile_inprocess(struct bench *b);
+int run_processes(struct bench *b);
+
+/* report.c */
+void print_report(const struct bench *b);
+int write_results(const struct bench *b);
+void progress(const char *fmt, ...) SG_PRINTF(1, 2);
+
+/* main.c */
+double now_ns(void);
+/* how a profile is resolved: Docker's default for x86_64, x86 and x32, as `sysgate stats --arch ...` */
+void bench_resolve_opts(const struct bench_profile *bp, struct sg_resolve_opts *ro);
+
+#endif
