@@ -813,11 +813,12 @@ static const struct field arg_fields[] = {
 static int el_arg(struct ctx *c, int t, const struct sg_loc *at, void *obj)
 {
 	struct sg_rule *r = obj;
-	if (grow((void **)&r->conds, r->nconds, sizeof(*r->conds)))
+	if (grow((void **)&r->conds, r->nconds, sizeof(*r->conds)) ||
+	    grow((void **)&r->cond_locs, r->nconds, sizeof(*r->cond_locs)))
 		return oom(c, at);
+	r->cond_locs[r->nconds] = *at;
 	struct sg_cond *cond = &r->conds[r->nconds++];
 	memset(cond, 0, sizeof(*cond));
-	cond->loc = *at;
 	struct arg_seen a = { .cond = cond };
 	if (walk_object(c, t, at, arg_fields, &a, 1))
 		return -1;
@@ -1016,6 +1017,7 @@ void sg_profile_free(struct sg_profile *p)
 		free(r->names);
 		free(r->name_locs);
 		free(r->conds);
+		free(r->cond_locs);
 		free(r->action.errno_name);
 		free_filter(&r->includes);
 		free_filter(&r->excludes);

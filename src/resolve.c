@@ -463,7 +463,7 @@ static void warn_wide_values(const struct sg_profile *p, const struct sg_policy 
 			const struct sg_cond *c = &p->rules[i].conds[k];
 			uint64_t wide = c->value | (c->op == SG_CMP_MASKED_EQ ? c->value_two : 0);
 			if (wide >> 32)
-				sg_warning(d, p->file, &c->loc, "%s is a 32-bit ABI: this value is compared as its low 32 bits "
+				sg_warning(d, p->file, &p->rules[i].cond_locs[k], "%s is a 32-bit ABI: this value is compared as its low 32 bits "
 								"there, as libseccomp does", narrow->name);
 		}
 }

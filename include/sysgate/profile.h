@@ -41,8 +41,7 @@ struct sg_cond {
 	unsigned index; /* 0..5 */
 	enum sg_op op;
 	uint64_t value;
-	uint64_t value_two; /* MASKED_EQ: (arg & value) == value_two */
-	struct sg_loc loc;
+	uint64_t value_two; /* MASKED_EQ: (arg & value) == (value_two & value) */
 };
 
 /* Docker's includes/excludes. */
@@ -62,6 +61,7 @@ struct sg_rule {
 	size_t nnames;
 	struct sg_action action;
 	struct sg_cond *conds;
+	struct sg_loc *cond_locs; /* where each condition is written */
 	size_t nconds;
 	int has_includes, has_excludes;
 	struct sg_filter includes, excludes;
