@@ -65,6 +65,7 @@ test-deps: deps
 	$(call need,/usr/bin/clang,clang)
 	$(call need,/usr/bin/musl-gcc,musl-tools)
 	$(call need,/usr/include/seccomp.h,libseccomp-dev)
+	$(call need,$(firstword $(wildcard /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a) /nonexistent),libclang-rt-14-dev)
 
 # ---- build -------------------------------------------------------------------
 $(BUILD)/obj/%.o: %.c
