@@ -49,6 +49,7 @@
 #include "sysgate/bpf.h"
 #include "sysgate/emit.h"
 #include "sysgate/emulate.h"
+#include "sysgate/load.h"
 #include "sysgate/plan.h"
 #include "sysgate/profile.h"
 #include "sysgate/resolve.h"
@@ -822,6 +823,62 @@ static void test_default_errno(void)
 	compiled_free(&c);
 }
 
+/* TSYNC through the library's loader: a thread that already exists when the
+ * filter is loaded is filtered too. */
+struct tsync_arg {
+	int release[2];
+	long rc, err;
+};
+
+static void *tsync_thread(void *arg)
+{
+	struct tsync_arg *t = arg;
+	char c;
+	while (read(t->release[0], &c, 1) < 0 && errno == EINTR)
+		;
+	t->rc = syscall(SYS_getppid);
+	t->err = t->rc < 0 ? errno : 0;
+	return NULL;
+}
+
+static void tsync_body(int fd, void *arg)
+{
+	const struct compiled *c = arg;
+	struct tsync_arg t = { .rc = -12345 };
+	pthread_t th;
+	if (pipe(t.release) != 0 || pthread_create(&th, NULL, tsync_thread, &t) != 0) {
+		report(fd, -2);
+		return;
+	}
+	struct sg_diags d;
+	int listener;
+	sg_diags_init(&d);
+	report(fd, sg_load(&c->prog, SG_FLAG_TSYNC, &listener, &d)); /* 0 */
+	sg_diags_free(&d);
+	if (write(t.release[1], "x", 1) != 1 || pthread_join(th, NULL) != 0)
+		t.rc = -3;
+	put(fd, t.rc);
+	put(fd, t.err);
+	report(fd, syscall(SYS_getppid));
+}
+
+static void test_tsync(void)
+{
+	struct compiled c;
+	struct outcome o;
+	if (compile_json("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
+			 "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":42}]}",
+			 &c))
+		return;
+	if (run_child(NULL, 0, 0, tsync_body, &c, &o) == 0 && !under_valgrind) {
+		CHECK(exited_with(&o, 0) && rc_of(&o, 0) == 0, "sg_load with TSYNC: %s", describe(o.status));
+		CHECK(failed_with(&o, 1, 42), "TSYNC: the thread that existed before the load is filtered: %ld/%ld",
+		      rc_of(&o, 1), err_of(&o, 1));
+		CHECK(failed_with(&o, 2, 42), "TSYNC: the loading thread is filtered");
+	}
+	compiled_free(&c);
+}
+
 /* KILL_PROCESS and KILL_THREAD, from the only thread and from a second one. */
 static void *getppid_thread(void *arg)
 {
@@ -1192,6 +1249,7 @@ int main(int argc, char **argv)
 	test_kill();
 	test_trap();
 	test_notify();
+	test_tsync();
 	test_flags();
 	test_bad_arch();
 	test_length_limit();
