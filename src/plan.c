@@ -280,7 +280,7 @@ static int arch_runs(struct ctx *c, struct runs *rs, const struct sg_arch_policy
 
 /* Numbers a program is likely to use weigh more, so the search reaches them
  * in fewer steps: each arch's table span, the first (native) arch most;
- * runs touching the span are marked in hot. */
+ * runs touching the span are marked in hot, when given. */
 static void weigh(struct run *v, size_t n, uint32_t hot_lo, uint32_t hot_hi, uint64_t factor, unsigned char *hot)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -288,7 +288,8 @@ static void weigh(struct run *v, size_t n, uint32_t hot_lo, uint32_t hot_hi, uin
 		uint64_t x = a > hot_lo ? a : hot_lo, y = b < hot_hi ? b : hot_hi;
 		if (x <= y) {
 			v[i].weight += (y - x + 1) * factor;
-			hot[i] = 1;
+			if (hot)
+				hot[i] = 1;
 		}
 	}
 }
@@ -417,10 +418,9 @@ static uint32_t audit_arch_tree(struct ctx *c, const struct sg_policy *pol, uint
 	if (!*rc)
 		*rc = add_run(&rs, NR_SKIP, ret_node(c, m[0].ap->default_action));
 	uint64_t *prefix = NULL;
-	unsigned char *hot = NULL, *cool = NULL;
+	unsigned char *hot = NULL;
 	uint32_t root = 0;
-	if (!*rc && !c->oom && (prefix = malloc((rs.n + 1) * sizeof(*prefix))) && (hot = calloc(rs.n, 1)) &&
-	    (cool = calloc(rs.n, 1))) {
+	if (!*rc && !c->oom && (prefix = malloc((rs.n + 1) * sizeof(*prefix))) && (hot = calloc(rs.n, 1))) {
 		for (size_t i = 0; i < rs.n; i++)
 			rs.v[i].weight = 1;
 		/* the group's first arch (the native one, if in this group) is hot;
@@ -428,7 +428,7 @@ static uint32_t audit_arch_tree(struct ctx *c, const struct sg_policy *pol, uint
 		for (size_t i = 0; i < nm; i++) {
 			const struct sg_arch *a = m[i].ap->arch;
 			int first = m[i].ap == group_first(pol, audit);
-			weigh(rs.v, rs.n, a->nr_base, a->nr_base + SG_SPAN_HOT - 1, first ? 64 : 4, first ? hot : cool);
+			weigh(rs.v, rs.n, a->nr_base, a->nr_base + SG_SPAN_HOT - 1, first ? 64 : 4, first ? hot : NULL);
 		}
 		prefix[0] = 0;
 		for (size_t i = 0; i < rs.n; i++)
@@ -440,7 +440,6 @@ static uint32_t audit_arch_tree(struct ctx *c, const struct sg_policy *pol, uint
 	}
 	free(prefix);
 	free(hot);
-	free(cool);
 	free(rs.v);
 	return root;
 }

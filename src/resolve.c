@@ -283,6 +283,8 @@ static const struct mux_call mux_calls[] = {
 /* The multiplexer entry for a name on this arch, or NULL. */
 static const struct mux_call *mux_of(const struct sg_arch *arch, const char *name, uint32_t *mux_nr)
 {
+	if (arch->socketcall_nr < 0 && arch->ipc_nr < 0)
+		return NULL; /* most arches: no name to look for */
 	for (size_t i = 0; i < sizeof(mux_calls) / sizeof(*mux_calls); i++) {
 		if (strcmp(name, mux_calls[i].name) != 0)
 			continue;
@@ -316,7 +318,9 @@ static void report_unknown_everywhere(const struct sg_profile *p, const struct s
 			continue;
 		const struct sg_rule *r = &p->rules[i];
 		for (size_t k = 0; k < r->nnames; k++) {
-			if (known_anywhere(r->names[k]))
+			uint32_t nr;
+			/* most names are on the first target: ask the other tables only then */
+			if (sg_syscall_nr(pol->arches[0].arch, r->names[k], &nr) == 0 || known_anywhere(r->names[k]))
 				continue;
 			struct sg_suggester s;
 			sg_suggest_init(&s, r->names[k]);

@@ -60,9 +60,17 @@ if [ -d "$SHARED/corpus" ]; then
 	# Docker's default on x86_64 with default caps: the x86 family, clone3 -> ENOSYS
 	run check --arch x86_64 "$SHARED/corpus/moby-default-current.json"
 	if grep -q 'x86_64 x86 x32' "$TMP/out"; then ok; else bad "moby archMap: $out"; fi
-	# CAP_SYS_ADMIN removes the clone3 ENOSYS rule (an exclude on caps)
+	# CAP_SYS_ADMIN admits its own rule and excludes the clone mask and clone3 ENOSYS rules
+	excluded() { sed -n 's/.*; \([0-9]*\) excluded by includes.*/\1/p' "$TMP/out"; }
+	run check --arch x86_64 "$SHARED/corpus/moby-default-current.json"
+	without=$(excluded)
 	run check --arch x86_64 --caps +CAP_SYS_ADMIN "$SHARED/corpus/moby-default-current.json"
-	a=$(grep -c . "$TMP/out"); [ "$status" -eq 0 ] && ok || bad "moby with CAP_SYS_ADMIN: $err"
+	with=$(excluded)
+	run explain --arch x86_64 --caps +CAP_SYS_ADMIN "$SHARED/corpus/moby-default-current.json" clone3
+	if [ -n "$without" ] && [ -n "$with" ] && [ "$with" -ne "$without" ] && grep -q -- '-> SCMP_ACT_ALLOW' "$TMP/out"; then ok
+	else bad "moby with CAP_SYS_ADMIN: excluded $without -> $with; clone3: $out"; fi
+	run explain --arch x86_64 "$SHARED/corpus/moby-default-current.json" clone3
+	grep -q -- '-> SCMP_ACT_ERRNO(38)' "$TMP/out" && ok || bad "clone3 without CAP_SYS_ADMIN must be ENOSYS: $out"
 	# containers/common: string errno names resolved per arch
 	run check --arch mips "$SHARED/corpus/containers-common-seccomp.json"
 	if [ "$status" -eq 0 ]; then ok; else bad "containers-common on mips: $err"; fi
