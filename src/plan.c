@@ -294,37 +294,88 @@ static void weigh(struct run *v, size_t n, uint32_t hot_lo, uint32_t hot_hi, uin
 	}
 }
 
-/* A search tree over runs [i, j) with at most `depth` tests on any path:
- * each split balances the weight on both sides as far as the depth allows.
- */
-static uint32_t balanced_tree(struct ctx *c, const struct run *v, const uint64_t *prefix, size_t i, size_t j,
-			      unsigned depth)
+/* Runs i, i+1, i+2 read "A x A" with x a single number: one JEQ on x tells
+ * the three apart, where JGE alone needs two tests. */
+static int eq_triple(const struct run *v, size_t n, size_t i)
 {
+	return i + 2 < n && v[i].node == v[i + 2].node && v[i + 2].lo - v[i + 1].lo == 1;
+}
+
+/* A search over runs v[0..n): tests on nr are JGE splits, and JEQ for an
+ * "A x A" triple at the bottom. reach[d][i] is the furthest j such that runs
+ * [i, j) fit under d tests; greedy is exact because a part of runs that fit
+ * also fits, so the tree can have the least depth possible. */
+struct search {
+	struct ctx *c;
+	const struct run *v;
+	size_t n;
+	const uint64_t *prefix;
+	size_t *reach; /* (depth + 1) rows of n + 1 */
+};
+
+#define REACH(s, d, i) ((s)->reach[(size_t)(d) * ((s)->n + 1) + (i)])
+
+static uint32_t search_build(const struct search *s, size_t i, size_t j, unsigned depth)
+{
+	struct ctx *c = s->c;
+	const struct run *v = s->v;
 	if (j - i == 1)
 		return v[i].node;
-	size_t half = (size_t)1 << (depth - 1); /* most runs one side may hold */
-	size_t kmin = j - i > half ? j - half : i + 1, kmax = i + half < j - 1 ? i + half : j - 1;
+	if (j - i == 3 && eq_triple(v, s->n, i))
+		return test_node(c, SG_OFF_NR, WORD, SG_BPF_JEQ, v[i + 1].lo, v[i + 1].node, v[i].node);
+	/* split at k: [i, k) and [k, j) must each fit under depth - 1 tests;
+	 * among those, the one that balances the weight best */
+	size_t kmax = REACH(s, depth - 1, i) < j - 1 ? REACH(s, depth - 1, i) : j - 1, kmin = i + 1;
+	while (kmin < kmax && REACH(s, depth - 1, kmin) < j)
+		kmin++;
 	size_t best = kmin;
-	uint64_t total = prefix[j] - prefix[i], bestd = UINT64_MAX;
+	uint64_t total = s->prefix[j] - s->prefix[i], bestd = UINT64_MAX;
 	for (size_t k = kmin; k <= kmax; k++) {
-		uint64_t left = prefix[k] - prefix[i], right = total - left;
+		uint64_t left = s->prefix[k] - s->prefix[i], right = total - left;
 		uint64_t diff = left > right ? left - right : right - left;
 		if (diff < bestd) {
 			bestd = diff;
 			best = k;
 		}
 	}
-	uint32_t left = balanced_tree(c, v, prefix, i, best, depth - 1);
-	uint32_t right = balanced_tree(c, v, prefix, best, j, depth - 1);
+	uint32_t left = search_build(s, i, best, depth - 1);
+	uint32_t right = search_build(s, best, j, depth - 1);
 	return test_node(c, SG_OFF_NR, WORD, SG_BPF_JGE, v[best].lo, right, left);
 }
 
-static unsigned ceil_log2(size_t n)
+/* The shallowest search over v[0..n), plus `slack` levels for balancing. */
+static uint32_t search_over(struct ctx *c, const struct run *v, size_t n, const uint64_t *prefix, unsigned slack)
 {
-	unsigned d = 0;
-	while (((size_t)1 << d) < n)
-		d++;
-	return d;
+	unsigned maxd = 1;
+	while (((size_t)1 << (maxd - 1)) < n)
+		maxd++; /* JGE alone fits n runs in maxd - 1 tests */
+	maxd += slack;
+	struct search s = { .c = c, .v = v, .n = n, .prefix = prefix,
+			    .reach = malloc((size_t)(maxd + 1) * (n + 1) * sizeof(size_t)) };
+	if (!s.reach) {
+		c->oom = 1;
+		return 0;
+	}
+	unsigned depth = 0;
+	for (unsigned d = 0; d <= maxd; d++)
+		for (size_t i = 0; i <= n; i++) {
+			size_t r;
+			if (i == n)
+				r = n;
+			else if (d == 0)
+				r = i + 1;
+			else if (d == 1)
+				r = eq_triple(v, n, i) ? i + 3 : i + 2;
+			else
+				r = REACH(&s, d - 1, REACH(&s, d - 1, i));
+			REACH(&s, d, i) = r < n ? r : n;
+		}
+	while (REACH(&s, depth, 0) < n)
+		depth++;
+	depth = depth + slack <= maxd ? depth + slack : maxd;
+	uint32_t root = search_build(&s, 0, n, depth);
+	free(s.reach);
+	return root;
 }
 
 /* The arch of a group that comes first among the targets: its numbers get
@@ -338,10 +389,10 @@ static const struct sg_arch_policy *group_first(const struct sg_policy *pol, uin
 }
 
 /* The search tree for one audit arch. Runs outside the hot spans are
- * folded, a stretch at a time, into one leaf (a balanced subtree of their
- * own); over the resulting items the tree has the least depth possible, so
- * every hot number is reached in as few tests as a JGE-only search allows,
- * and within that depth each split balances the weight on both sides. */
+ * folded, a stretch at a time, into one leaf (a subtree of their own);
+ * over the resulting items the tree has the least depth possible, so every
+ * hot number is reached in as few tests as the search allows, and within
+ * that depth each split balances the weight on both sides. */
 static uint32_t search_tree(struct ctx *c, const struct run *v, size_t n, const uint64_t *prefix,
 			    const unsigned char *hot)
 {
@@ -360,14 +411,14 @@ static uint32_t search_tree(struct ctx *c, const struct run *v, size_t n, const 
 				j++;
 		items[ni].lo = v[i].lo;
 		items[ni].weight = prefix[j] - prefix[i];
-		items[ni].node = j - i == 1 ? v[i].node : balanced_tree(c, v, prefix, i, j, ceil_log2(j - i) + 1);
+		items[ni].node = j - i == 1 ? v[i].node : search_over(c, v + i, j - i, prefix + i, 1);
 		ni++;
 		i = j;
 	}
 	ipre[0] = 0;
 	for (size_t i = 0; i < ni; i++)
 		ipre[i + 1] = ipre[i] + items[i].weight;
-	root = balanced_tree(c, items, ipre, 0, ni, ceil_log2(ni));
+	root = search_over(c, items, ni, ipre, 0);
 out:
 	free(items);
 	free(ipre);

@@ -2,10 +2,11 @@
  *
  * For each audit arch the 32-bit syscall number space is cut into maximal
  * runs of numbers that share one decision (numbers without rules take the
- * default action), and a binary search over the run boundaries, with JGE
- * only, picks the run: the runs cover the space, so no leaf needs an
- * equality test. x86_64 and x32 share an audit arch: their runs meet at
- * 0x40000000, so a number of one ABI never reaches the other's rules.
+ * default action), and a binary search over the run boundaries picks the
+ * run: JGE splits (the runs cover the space, so no leaf needs an equality
+ * test), and one JEQ where runs "A x A" surround a single number x.
+ * x86_64 and x32 share an audit arch: their runs meet at 0x40000000, so a
+ * number of one ABI never reaches the other's rules.
  * Number -1 (tracers skipping a call) takes the default action. A syscall
  * with argument rules gets a block that tries its rules in profile order:
  * the first whose conditions all hold decides, else the default. 64-bit
