@@ -186,6 +186,47 @@ static uint32_t cond_node(struct ctx *c, const struct sg_arch *arch, const struc
 
 /* ---- one syscall's block ---------------------------------------------------- */
 
+/* A rule that is one 64-bit "arg == value" test. */
+static int single_eq(const struct sg_arch_rule *r)
+{
+	return r->nconds == 1 && r->conds[0].op == SG_CMP_EQ;
+}
+
+/* Rules [i, j) are single EQ tests of one argument with one action, so
+ * their order does not matter: "the argument is one of these values". Each
+ * high word is tested once, then its low words in a chain, so A never has
+ * to be loaded again inside the set (rule by rule, a rule's high-word test
+ * would leave the high word in A for the next rule's low-word test). */
+static uint32_t eq_set(struct ctx *c, const struct sg_arch *arch, const struct sg_arch_rule *const *rules, size_t i,
+		       size_t j, uint32_t next)
+{
+	unsigned base = SG_OFF_ARGS + 8 * rules[i]->conds[0].index;
+	unsigned lo = base + (arch->endian == SG_BIG_ENDIAN ? 4 : 0);
+	unsigned hi = base + (arch->endian == SG_BIG_ENDIAN ? 0 : 4);
+	uint32_t yes = ret_node(c, rules[i]->action), node = next;
+	/* high words in reverse order of first appearance, so the result tests
+	 * them in profile order */
+	for (size_t h = j; h-- > i;) {
+		uint32_t vh = (uint32_t)(rules[h]->conds[0].value >> 32);
+		size_t first = i;
+		while ((uint32_t)(rules[first]->conds[0].value >> 32) != vh)
+			first++;
+		if (first != h)
+			continue;
+		uint32_t chain = next;
+		for (size_t l = j; l-- > h;) {
+			uint64_t v = rules[l]->conds[0].value;
+			size_t dup = h;
+			while (rules[dup]->conds[0].value != v)
+				dup++;
+			if ((uint32_t)(v >> 32) == vh && dup == l)
+				chain = word_eq(c, lo, WORD, (uint32_t)v, yes, chain);
+		}
+		node = word_eq(c, hi, WORD, vh, chain, node);
+	}
+	return node;
+}
+
 /* Rules are tried in profile order and the first whose conditions all hold
  * decides; built back to front so each rule's "no" leads to the next. */
 static uint32_t syscall_block(struct ctx *c, const struct sg_arch_policy *ap, const struct sg_arch_rule *const *rules,
@@ -197,6 +238,15 @@ static uint32_t syscall_block(struct ctx *c, const struct sg_arch_policy *ap, co
 		uint32_t yes = ret_node(c, r->action);
 		if (r->nconds == 0) {
 			next = yes; /* unconditional: later rules are unreachable */
+			continue;
+		}
+		size_t g = i; /* rules [g, i] form a set of EQ values */
+		while (ap->arch->bits == 64 && single_eq(r) && g > 0 && single_eq(rules[g - 1]) &&
+		       rules[g - 1]->action == r->action && rules[g - 1]->conds[0].index == r->conds[0].index)
+			g--;
+		if (g < i) {
+			next = eq_set(c, ap->arch, rules, g, i + 1, next);
+			i = g;
 			continue;
 		}
 		uint32_t all = yes;

@@ -312,6 +312,66 @@ static void test_32bit_values(void)
 	release(&c, &d);
 }
 
+/* Consecutive "arg == v" rules with one action become one set: each high
+ * word tested once, then its low words. Values share and differ in high
+ * words, repeat, and a rule with another action follows; every value and
+ * its neighbours, with the words swapped too, must get what the rules say. */
+static void test_eq_sets(void)
+{
+	static const uint64_t vals[] = { 0, 8, 0x20000, 0x100000008ull, 8, 0xffffffff, 0x100000000ull, ~0ull };
+	struct buf b = { 0 };
+	put(&b, "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[");
+	for (size_t i = 0; i < sizeof(vals) / sizeof(*vals); i++)
+		put(&b, "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+			"\"value\":%llu,\"op\":\"SCMP_CMP_EQ\"}]},", (unsigned long long)vals[i]);
+	put(&b, "{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_TRAP\",\"args\":[{\"index\":0,"
+		"\"value\":16,\"op\":\"SCMP_CMP_EQ\"}]},"
+		"{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_LOG\",\"args\":[{\"index\":0,"
+		"\"value\":4294967296,\"op\":\"SCMP_CMP_EQ\"}]}]}");
+	static const char *const sets[][1] = { { "x86_64" }, { "ppc64" }, { "x86" } };
+	for (size_t s = 0; s < sizeof(sets) / sizeof(*sets); s++) {
+		struct compiled c;
+		struct sg_diags d;
+		const struct sg_arch *a = sg_arch_lookup(sets[s][0]);
+		CHECK(build(b.s, sets[s], 1, &c, &d) == 0, "%s: EQ-set profile compiles", sets[s][0]);
+		if (!c.prog.len) {
+			release(&c, &d);
+			continue;
+		}
+		uint32_t nr = 0;
+		CHECK(sg_syscall_nr(a, "personality", &nr) == 0, "personality on %s", a->name);
+		size_t bad = 0, maxrun = 0, checked = 0;
+		for (size_t i = 0; i < sizeof(vals) / sizeof(*vals) + 2; i++) {
+			uint64_t base = i < sizeof(vals) / sizeof(*vals) ? vals[i] : i == 8 ? 16 : 0x100000000ull;
+			for (int delta = -1; delta <= 1; delta++)
+				for (int swap = 0; swap < 2; swap++) {
+					uint64_t v = base + (uint64_t)(int64_t)delta;
+					if (swap)
+						v = v << 32 | v >> 32;
+					struct sg_seccomp_data sd = { .nr = nr, .arch = a->audit_arch, .args = { v } };
+					size_t executed;
+					uint32_t got = sg_bpf_run(c.prog.insns, c.prog.len, &sd, a->endian, &executed,
+								  NULL, 0);
+					const struct sg_arch_policy *which;
+					long rule;
+					uint32_t want = sg_policy_eval(c.pol, sd.arch, nr, sd.args, c.co.bad_arch_action,
+								       &which, &rule);
+					bad += got != want;
+					checked++;
+					if (want == SG_RET_ALLOW && executed > maxrun)
+						maxrun = executed;
+				}
+		}
+		CHECK(bad == 0, "%s: %zu of %zu EQ-set inputs differ from the rules", a->name, bad, checked);
+		/* 4 fixed + at most 9 number tests; then per high word 2, then 1 per distinct low word */
+		if (a->bits == 64)
+			CHECK(maxrun <= 4 + 9 + 3 * 2 + 6, "%s: an allowed value runs %zu instructions", a->name,
+			      maxrun);
+		release(&c, &d);
+	}
+	free(b.s);
+}
+
 static void test_big_programs(void)
 {
 	static const char *const x86_64[] = { "x86_64" };
@@ -390,6 +450,7 @@ int main(void)
 	test_x32_and_minus_one();
 	test_32bit_values();
 	test_cacheable();
+	test_eq_sets();
 	test_big_programs();
 	test_random_profiles(q ? 100 : 1000, q ? 300 : 3000);
 	return check_summary("compile");
