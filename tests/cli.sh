@@ -255,6 +255,18 @@ if [ -d "$SHARED/corpus" ]; then
 	grep -q -- '-> SCMP_ACT_ALLOW' "$TMP/out" && grep -q 'args\[0\] == 0xffffffff' "$TMP/out" && ok || bad "explain personality: $out"
 	run explain --arch x86_64 "$moby" personality 0x400000
 	grep -q -- '-> SCMP_ACT_ERRNO(1)' "$TMP/out" && ok || bad "explain personality READ_IMPLIES_EXEC: $out"
+	# every target arch is explained; one without the syscall is named, none having it is an error
+	run explain --arch x86_64 --arch x86 "$moby" socket 40
+	if [ "$status" -eq 0 ] && grep -q '^x86_64 socket(0x28, .*\[nr 41\] -> SCMP_ACT_ERRNO(1)' "$TMP/out" &&
+		grep -q '^x86 socket(0x28, .*\[nr 359\] -> SCMP_ACT_ERRNO(1)' "$TMP/out"; then ok
+	else bad "explain on two arches: $out"; fi
+	run explain --arch x86_64 --arch x86 "$moby" socketcall
+	if [ "$status" -eq 0 ] && grep -q '^x86_64: no syscall "socketcall"' "$TMP/out" &&
+		grep -q '^x86 socketcall(.*\[nr 102\]' "$TMP/out"; then ok
+	else bad "explain a syscall only x86 has: $out"; fi
+	run explain --arch x86_64 "$moby" no_such_call
+	[ "$status" -eq 2 ] && grep -q 'no syscall "no_such_call" on any target' "$TMP/err" && ok ||
+		bad "explain an unknown syscall: $status $err"
 	# Docker's default, x86 family, default caps: the figures README.md records
 	run stats --arch x86_64 --arch x86 --arch x32 "$moby"
 	insns=$(sed -n 's/^program: \([0-9]*\) instructions.*/\1/p' "$TMP/out")

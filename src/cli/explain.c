@@ -11,10 +11,11 @@ static const char explain_help[] =
 	"usage: sysgate explain [OPTIONS] FILE SYSCALL [ARG...]\n"
 	"\n"
 	"Shows the action the profile gives SYSCALL (a name or number) with arguments ARG\n"
-	"(numbers; missing ones are 0) on the first target architecture, the rule that\n"
-	"decides it with its JSON path, and the instructions the compiled filter executes.\n"
-	"The rules read directly and the compiled filter must agree; if they do not,\n"
-	"explain says so and exits 3.\n"
+	"(numbers; missing ones are 0) on each target architecture, the rule that decides\n"
+	"it with its JSON path, and the instructions the compiled filter executes. An\n"
+	"architecture without that syscall is named and skipped; none having it is an\n"
+	"error. The rules read directly and the compiled filter must agree; if they do\n"
+	"not, explain says so and exits 3.\n"
 	"\n" CLI_PROFILE_HELP;
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -38,17 +39,18 @@ static void print_cond(const struct sg_cond *c)
 		printf("args[%u] %s 0x%llx", c->index, sym[c->op], (unsigned long long)c->value);
 }
 
-static int explain(const struct sg_profile *p, const struct sg_policy *pol, const struct sg_compile_opts *co,
-		   const struct sg_prog *prog, const char *what, const uint64_t args[6])
+/* One arch: 0, 3 on a mismatch, or -1 when the arch has no such syscall. */
+static int explain_on(const struct sg_profile *p, const struct sg_policy *pol, const struct sg_arch *arch,
+		      const struct sg_compile_opts *co, const struct sg_prog *prog, const char *what,
+		      const uint64_t args[6])
 {
-	const struct sg_arch *arch = pol->arches[0].arch;
 	uint32_t nr;
 	uint64_t v;
 	if (parse_u64(what, &v) == 0 && v <= UINT32_MAX)
 		nr = (uint32_t)v;
 	else if (sg_syscall_nr(arch, what, &nr)) {
-		fprintf(stderr, "sysgate: no syscall \"%s\" on %s\n", what, arch->name);
-		return EXIT_INVALID;
+		printf("%s: no syscall \"%s\" on this architecture\n", arch->name, what);
+		return -1;
 	}
 	const char *name = sg_syscall_name(arch, nr);
 	const struct sg_arch_policy *ap;
@@ -95,6 +97,25 @@ static int explain(const struct sg_profile *p, const struct sg_policy *pol, cons
 		return 3;
 	}
 	return 0;
+}
+
+static int explain(const struct sg_profile *p, const struct sg_policy *pol, const struct sg_compile_opts *co,
+		   const struct sg_prog *prog, const char *what, const uint64_t args[6])
+{
+	int status = 0, found = 0;
+	for (size_t i = 0; i < pol->narches; i++) {
+		if (i)
+			printf("\n");
+		int rc = explain_on(p, pol, pol->arches[i].arch, co, prog, what, args);
+		found |= rc >= 0;
+		if (rc > status)
+			status = rc;
+	}
+	if (!found) {
+		fprintf(stderr, "sysgate: no syscall \"%s\" on any target architecture\n", what);
+		return EXIT_INVALID;
+	}
+	return status;
 }
 
 int cmd_explain(int argc, char **argv)
