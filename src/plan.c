@@ -141,13 +141,20 @@ static uint32_t gt64(struct ctx *c, unsigned hi, unsigned lo, uint64_t v, int ge
 	return word_gt(c, hi, vh, t, word_eq(c, hi, WORD, vh, low, f));
 }
 
+/* Offsets of an argument's low and high words: args are u64 in the
+ * target's byte order inside seccomp_data. */
+static void arg_words(const struct sg_arch *arch, unsigned index, unsigned *lo, unsigned *hi)
+{
+	unsigned base = SG_OFF_ARGS + 8 * index;
+	*lo = base + (arch->endian == SG_BIG_ENDIAN ? 4 : 0);
+	*hi = base + (arch->endian == SG_BIG_ENDIAN ? 0 : 4);
+}
+
 static uint32_t cond_node(struct ctx *c, const struct sg_arch *arch, const struct sg_cond *cd, uint32_t t,
 			  uint32_t f)
 {
-	/* args are u64 in the target's byte order inside seccomp_data */
-	unsigned base = SG_OFF_ARGS + 8 * cd->index;
-	unsigned lo = base + (arch->endian == SG_BIG_ENDIAN ? 4 : 0);
-	unsigned hi = base + (arch->endian == SG_BIG_ENDIAN ? 0 : 4);
+	unsigned lo, hi;
+	arg_words(arch, cd->index, &lo, &hi);
 	uint64_t v = cd->value;
 	if (arch->bits == 32) {
 		/* 32-bit ABIs: only the low word is the argument (some kernels
@@ -200,9 +207,8 @@ static int single_eq(const struct sg_arch_rule *r)
 static uint32_t eq_set(struct ctx *c, const struct sg_arch *arch, const struct sg_arch_rule *const *rules, size_t i,
 		       size_t j, uint32_t next)
 {
-	unsigned base = SG_OFF_ARGS + 8 * rules[i]->conds[0].index;
-	unsigned lo = base + (arch->endian == SG_BIG_ENDIAN ? 4 : 0);
-	unsigned hi = base + (arch->endian == SG_BIG_ENDIAN ? 0 : 4);
+	unsigned lo, hi;
+	arg_words(arch, rules[i]->conds[0].index, &lo, &hi);
 	uint32_t yes = ret_node(c, rules[i]->action), node = next;
 	/* high words in reverse order of first appearance, so the result tests
 	 * them in profile order */
