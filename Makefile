@@ -212,7 +212,8 @@ endif
 # target, then a short run of each target.
 fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 	@for t in $(FUZZ_TARGETS); do \
-		$(WRAP) $(BUILD)/fuzz/replay_$$t $(wildcard fuzz/regressions/*) $(if $(WRAP),,$(wildcard fuzz/corpus/*/*)) || exit 1; done
+		find fuzz/regressions $(if $(WRAP),,fuzz/corpus) -type f | LC_ALL=C sort | \
+		xargs $(WRAP) $(BUILD)/fuzz/replay_$$t || exit 1; done
 
 fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/libfuzzer_%) $(FUZZ_TARGETS:%=build/fuzz/seeds-%)
 	@mkdir -p build/fuzz/crashes; for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/smoke-$$t; \
