@@ -191,79 +191,7 @@ static uint32_t cond_node(struct ctx *c, const struct sg_arch *arch, const struc
 	return f;
 }
 
-/* ---- one syscall's block ---------------------------------------------------- */
-
-/* A rule that is one 64-bit "arg == value" test. */
-static int single_eq(const struct sg_arch_rule *r)
-{
-	return r->nconds == 1 && r->conds[0].op == SG_CMP_EQ;
-}
-
-/* Rules [i, j) are single EQ tests of one argument with one action, so
- * their order does not matter: "the argument is one of these values". Each
- * high word is tested once, then its low words in a chain, so A never has
- * to be loaded again inside the set (rule by rule, a rule's high-word test
- * would leave the high word in A for the next rule's low-word test). */
-static uint32_t eq_set(struct ctx *c, const struct sg_arch *arch, const struct sg_arch_rule *const *rules, size_t i,
-		       size_t j, uint32_t next)
-{
-	unsigned lo, hi;
-	arg_words(arch, rules[i]->conds[0].index, &lo, &hi);
-	uint32_t yes = ret_node(c, rules[i]->action), node = next;
-	/* high words in reverse order of first appearance, so the result tests
-	 * them in profile order */
-	for (size_t h = j; h-- > i;) {
-		uint32_t vh = (uint32_t)(rules[h]->conds[0].value >> 32);
-		size_t first = i;
-		while ((uint32_t)(rules[first]->conds[0].value >> 32) != vh)
-			first++;
-		if (first != h)
-			continue;
-		uint32_t chain = next;
-		for (size_t l = j; l-- > h;) {
-			uint64_t v = rules[l]->conds[0].value;
-			size_t dup = h;
-			while (rules[dup]->conds[0].value != v)
-				dup++;
-			if ((uint32_t)(v >> 32) == vh && dup == l)
-				chain = word_eq(c, lo, WORD, (uint32_t)v, yes, chain);
-		}
-		node = word_eq(c, hi, WORD, vh, chain, node);
-	}
-	return node;
-}
-
-/* Rules are tried in profile order and the first whose conditions all hold
- * decides; built back to front so each rule's "no" leads to the next. */
-static uint32_t syscall_block(struct ctx *c, const struct sg_arch_policy *ap, const struct sg_arch_rule *const *rules,
-			      size_t n)
-{
-	uint32_t next = ret_node(c, ap->default_action);
-	for (size_t i = n; i-- > 0;) {
-		const struct sg_arch_rule *r = rules[i];
-		uint32_t yes = ret_node(c, r->action);
-		if (r->nconds == 0) {
-			next = yes; /* unconditional: later rules are unreachable */
-			continue;
-		}
-		size_t g = i; /* rules [g, i] form a set of EQ values */
-		while (ap->arch->bits == 64 && single_eq(r) && g > 0 && single_eq(rules[g - 1]) &&
-		       rules[g - 1]->action == r->action && rules[g - 1]->conds[0].index == r->conds[0].index)
-			g--;
-		if (g < i) {
-			next = eq_set(c, ap->arch, rules, g, i + 1, next);
-			i = g;
-			continue;
-		}
-		uint32_t all = yes;
-		for (size_t k = r->nconds; k-- > 0;)
-			all = cond_node(c, ap->arch, &r->conds[k], all, next);
-		next = all;
-	}
-	return next;
-}
-
-/* ---- number runs and the search tree ---------------------------------------- */
+/* ---- searches over runs of a word's values ---------------------------------- */
 
 struct run {
 	uint32_t lo;
@@ -297,6 +225,231 @@ static int add_run(struct runs *rs, uint32_t lo, uint32_t node)
 	rs->v[rs->n++] = (struct run){ .lo = lo, .node = node };
 	return 0;
 }
+
+/* Runs i, i+1, i+2 read "A x A" with x a single number: one JEQ on x tells
+ * the three apart, where JGE alone needs two tests. */
+static int eq_triple(const struct run *v, size_t n, size_t i)
+{
+	return i + 2 < n && v[i].node == v[i + 2].node && v[i + 2].lo - v[i + 1].lo == 1;
+}
+
+/* A search over runs v[0..n) of one word's values (the syscall number, or
+ * an argument's word): JGE splits, and JEQ for an
+ * "A x A" triple at the bottom. reach[d][i] is the furthest j such that runs
+ * [i, j) fit under d tests; greedy is exact because a part of runs that fit
+ * also fits, so the tree can have the least depth possible. */
+struct search {
+	struct ctx *c;
+	const struct run *v;
+	size_t n;
+	const uint64_t *prefix;
+	unsigned off; /* the word searched */
+	size_t *reach; /* (depth + 1) rows of n + 1 */
+};
+
+#define REACH(s, d, i) ((s)->reach[(size_t)(d) * ((s)->n + 1) + (i)])
+
+static uint32_t search_build(const struct search *s, size_t i, size_t j, unsigned depth)
+{
+	struct ctx *c = s->c;
+	const struct run *v = s->v;
+	if (j - i == 1)
+		return v[i].node;
+	if (j - i == 3 && eq_triple(v, s->n, i))
+		return test_node(c, s->off, WORD, SG_BPF_JEQ, v[i + 1].lo, v[i + 1].node, v[i].node);
+	/* split at k: [i, k) and [k, j) must each fit under depth - 1 tests;
+	 * among those, the one that balances the weight best */
+	size_t kmax = REACH(s, depth - 1, i) < j - 1 ? REACH(s, depth - 1, i) : j - 1, kmin = i + 1;
+	while (kmin < kmax && REACH(s, depth - 1, kmin) < j)
+		kmin++;
+	size_t best = kmin;
+	uint64_t total = s->prefix[j] - s->prefix[i], bestd = UINT64_MAX;
+	for (size_t k = kmin; k <= kmax; k++) {
+		uint64_t left = s->prefix[k] - s->prefix[i], right = total - left;
+		uint64_t diff = left > right ? left - right : right - left;
+		if (diff < bestd) {
+			bestd = diff;
+			best = k;
+		}
+	}
+	uint32_t left = search_build(s, i, best, depth - 1);
+	uint32_t right = search_build(s, best, j, depth - 1);
+	return test_node(c, s->off, WORD, SG_BPF_JGE, v[best].lo, right, left);
+}
+
+/* The shallowest search over v[0..n), plus `slack` levels for balancing. */
+static uint32_t search_over(struct ctx *c, unsigned off, const struct run *v, size_t n, const uint64_t *prefix,
+			    unsigned slack)
+{
+	unsigned maxd = 1;
+	while (((size_t)1 << (maxd - 1)) < n)
+		maxd++; /* JGE alone fits n runs in maxd - 1 tests */
+	maxd += slack;
+	struct search s = { .c = c, .v = v, .n = n, .prefix = prefix, .off = off,
+			    .reach = malloc((size_t)(maxd + 1) * (n + 1) * sizeof(size_t)) };
+	if (!s.reach) {
+		c->oom = 1;
+		return 0;
+	}
+	unsigned depth = 0;
+	for (unsigned d = 0; d <= maxd; d++)
+		for (size_t i = 0; i <= n; i++) {
+			size_t r;
+			if (i == n)
+				r = n;
+			else if (d == 0)
+				r = i + 1;
+			else if (d == 1)
+				r = eq_triple(v, n, i) ? i + 3 : i + 2;
+			else
+				r = REACH(&s, d - 1, REACH(&s, d - 1, i));
+			REACH(&s, d, i) = r < n ? r : n;
+		}
+	while (REACH(&s, depth, 0) < n)
+		depth++;
+	depth = depth + slack <= maxd ? depth + slack : maxd;
+	uint32_t root = search_build(&s, 0, n, depth);
+	free(s.reach);
+	return root;
+}
+
+/* ---- one syscall's block ---------------------------------------------------- */
+
+/* A rule that is one "arg == value" test. */
+static int single_eq(const struct sg_arch_rule *r)
+{
+	return r->nconds == 1 && r->conds[0].op == SG_CMP_EQ;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* "The word at off is one of vals[0..n)" (in profile order). A few values
+ * are tested one after another, in that order, so the first listed is
+ * reached first. Many: the values in and out of the set form runs,
+ * searched like syscall numbers, so k values cost about log2(2k) tests, or
+ * two for a range (socketcall's call numbers 1..20). */
+static uint32_t word_in(struct ctx *c, unsigned off, const uint32_t *vals, size_t n, uint32_t yes, uint32_t no)
+{
+	uint32_t *sorted = malloc(n * sizeof(*sorted));
+	struct runs rs = { 0 };
+	uint64_t *prefix = NULL;
+	uint32_t node = no;
+	size_t distinct = 0;
+	int rc = !sorted || add_run(&rs, 0, no);
+	if (!rc) {
+		memcpy(sorted, vals, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), cmp_u32);
+	}
+	for (size_t k = 0; k < n && !rc; k++) {
+		if (k && sorted[k] == sorted[k - 1])
+			continue;
+		distinct++;
+		rc = add_run(&rs, sorted[k], yes);
+		if (!rc && sorted[k] < WORD)
+			rc = add_run(&rs, sorted[k] + 1, no);
+	}
+	unsigned depth = 0; /* a JGE-only search's; JEQ triples can only shorten it */
+	while (!rc && ((size_t)1 << depth) < rs.n)
+		depth++;
+	if (rc) {
+		c->oom = 1;
+	} else if (depth + 2 >= distinct) {
+		for (size_t k = n; k-- > 0;) {
+			size_t first = 0;
+			while (vals[first] != vals[k])
+				first++;
+			if (first == k)
+				node = word_eq(c, off, WORD, vals[k], yes, node);
+		}
+	} else if (!(prefix = malloc((rs.n + 1) * sizeof(*prefix)))) {
+		c->oom = 1;
+	} else {
+		for (size_t k = 0; k <= rs.n; k++)
+			prefix[k] = k; /* nothing says which values are likely: runs weigh alike */
+		node = search_over(c, off, rs.v, rs.n, prefix, 0);
+	}
+	free(prefix);
+	free(rs.v);
+	free(sorted);
+	return node;
+}
+
+/* Rules [i, j) are single EQ tests of one argument with one action, so
+ * their order does not matter: "the argument is one of these values". On
+ * 64-bit ABIs each high word is tested once, then a search over its low
+ * words; A is loaded once per word, not once per rule. 32-bit ABIs compare
+ * the low word only (see cond_node). */
+static uint32_t eq_set(struct ctx *c, const struct sg_arch *arch, const struct sg_arch_rule *const *rules, size_t i,
+		       size_t j, uint32_t next)
+{
+	unsigned lo, hi;
+	arg_words(arch, rules[i]->conds[0].index, &lo, &hi);
+	uint32_t yes = ret_node(c, rules[i]->action), node = next;
+	uint32_t *vals = malloc((j - i) * sizeof(*vals));
+	if (!vals) {
+		c->oom = 1;
+		return 0;
+	}
+	if (arch->bits == 32) {
+		for (size_t k = i; k < j; k++)
+			vals[k - i] = (uint32_t)rules[k]->conds[0].value;
+		node = word_in(c, lo, vals, j - i, yes, next);
+		free(vals);
+		return node;
+	}
+	/* high words in reverse order of first appearance, so the result tests
+	 * them in profile order */
+	for (size_t h = j; h-- > i;) {
+		uint32_t vh = (uint32_t)(rules[h]->conds[0].value >> 32);
+		size_t first = i, n = 0;
+		while ((uint32_t)(rules[first]->conds[0].value >> 32) != vh)
+			first++;
+		if (first != h)
+			continue;
+		for (size_t l = h; l < j; l++)
+			if ((uint32_t)(rules[l]->conds[0].value >> 32) == vh)
+				vals[n++] = (uint32_t)rules[l]->conds[0].value;
+		node = word_eq(c, hi, WORD, vh, word_in(c, lo, vals, n, yes, next), node);
+	}
+	free(vals);
+	return node;
+}
+
+/* Rules are tried in profile order and the first whose conditions all hold
+ * decides; built back to front so each rule's "no" leads to the next. */
+static uint32_t syscall_block(struct ctx *c, const struct sg_arch_policy *ap, const struct sg_arch_rule *const *rules,
+			      size_t n)
+{
+	uint32_t next = ret_node(c, ap->default_action);
+	for (size_t i = n; i-- > 0;) {
+		const struct sg_arch_rule *r = rules[i];
+		uint32_t yes = ret_node(c, r->action);
+		if (r->nconds == 0) {
+			next = yes; /* unconditional: later rules are unreachable */
+			continue;
+		}
+		size_t g = i; /* rules [g, i] form a set of EQ values */
+		while (single_eq(r) && g > 0 && single_eq(rules[g - 1]) &&
+		       rules[g - 1]->action == r->action && rules[g - 1]->conds[0].index == r->conds[0].index)
+			g--;
+		if (g < i) {
+			next = eq_set(c, ap->arch, rules, g, i + 1, next);
+			i = g;
+			continue;
+		}
+		uint32_t all = yes;
+		for (size_t k = r->nconds; k-- > 0;)
+			all = cond_node(c, ap->arch, &r->conds[k], all, next);
+		next = all;
+	}
+	return next;
+}
+
+/* ---- number runs and the search tree ---------------------------------------- */
 
 static int cmp_rule_ptr(const void *a, const void *b)
 {
@@ -350,90 +503,6 @@ static void weigh(struct run *v, size_t n, uint32_t hot_lo, uint32_t hot_hi, uin
 	}
 }
 
-/* Runs i, i+1, i+2 read "A x A" with x a single number: one JEQ on x tells
- * the three apart, where JGE alone needs two tests. */
-static int eq_triple(const struct run *v, size_t n, size_t i)
-{
-	return i + 2 < n && v[i].node == v[i + 2].node && v[i + 2].lo - v[i + 1].lo == 1;
-}
-
-/* A search over runs v[0..n): tests on nr are JGE splits, and JEQ for an
- * "A x A" triple at the bottom. reach[d][i] is the furthest j such that runs
- * [i, j) fit under d tests; greedy is exact because a part of runs that fit
- * also fits, so the tree can have the least depth possible. */
-struct search {
-	struct ctx *c;
-	const struct run *v;
-	size_t n;
-	const uint64_t *prefix;
-	size_t *reach; /* (depth + 1) rows of n + 1 */
-};
-
-#define REACH(s, d, i) ((s)->reach[(size_t)(d) * ((s)->n + 1) + (i)])
-
-static uint32_t search_build(const struct search *s, size_t i, size_t j, unsigned depth)
-{
-	struct ctx *c = s->c;
-	const struct run *v = s->v;
-	if (j - i == 1)
-		return v[i].node;
-	if (j - i == 3 && eq_triple(v, s->n, i))
-		return test_node(c, SG_OFF_NR, WORD, SG_BPF_JEQ, v[i + 1].lo, v[i + 1].node, v[i].node);
-	/* split at k: [i, k) and [k, j) must each fit under depth - 1 tests;
-	 * among those, the one that balances the weight best */
-	size_t kmax = REACH(s, depth - 1, i) < j - 1 ? REACH(s, depth - 1, i) : j - 1, kmin = i + 1;
-	while (kmin < kmax && REACH(s, depth - 1, kmin) < j)
-		kmin++;
-	size_t best = kmin;
-	uint64_t total = s->prefix[j] - s->prefix[i], bestd = UINT64_MAX;
-	for (size_t k = kmin; k <= kmax; k++) {
-		uint64_t left = s->prefix[k] - s->prefix[i], right = total - left;
-		uint64_t diff = left > right ? left - right : right - left;
-		if (diff < bestd) {
-			bestd = diff;
-			best = k;
-		}
-	}
-	uint32_t left = search_build(s, i, best, depth - 1);
-	uint32_t right = search_build(s, best, j, depth - 1);
-	return test_node(c, SG_OFF_NR, WORD, SG_BPF_JGE, v[best].lo, right, left);
-}
-
-/* The shallowest search over v[0..n), plus `slack` levels for balancing. */
-static uint32_t search_over(struct ctx *c, const struct run *v, size_t n, const uint64_t *prefix, unsigned slack)
-{
-	unsigned maxd = 1;
-	while (((size_t)1 << (maxd - 1)) < n)
-		maxd++; /* JGE alone fits n runs in maxd - 1 tests */
-	maxd += slack;
-	struct search s = { .c = c, .v = v, .n = n, .prefix = prefix,
-			    .reach = malloc((size_t)(maxd + 1) * (n + 1) * sizeof(size_t)) };
-	if (!s.reach) {
-		c->oom = 1;
-		return 0;
-	}
-	unsigned depth = 0;
-	for (unsigned d = 0; d <= maxd; d++)
-		for (size_t i = 0; i <= n; i++) {
-			size_t r;
-			if (i == n)
-				r = n;
-			else if (d == 0)
-				r = i + 1;
-			else if (d == 1)
-				r = eq_triple(v, n, i) ? i + 3 : i + 2;
-			else
-				r = REACH(&s, d - 1, REACH(&s, d - 1, i));
-			REACH(&s, d, i) = r < n ? r : n;
-		}
-	while (REACH(&s, depth, 0) < n)
-		depth++;
-	depth = depth + slack <= maxd ? depth + slack : maxd;
-	uint32_t root = search_build(&s, 0, n, depth);
-	free(s.reach);
-	return root;
-}
-
 /* The arch of a group that comes first among the targets: its numbers get
  * the shortest paths. */
 static const struct sg_arch_policy *group_first(const struct sg_policy *pol, uint32_t audit)
@@ -467,14 +536,14 @@ static uint32_t search_tree(struct ctx *c, const struct run *v, size_t n, const 
 				j++;
 		items[ni].lo = v[i].lo;
 		items[ni].weight = prefix[j] - prefix[i];
-		items[ni].node = j - i == 1 ? v[i].node : search_over(c, v + i, j - i, prefix + i, 1);
+		items[ni].node = j - i == 1 ? v[i].node : search_over(c, SG_OFF_NR, v + i, j - i, prefix + i, 1);
 		ni++;
 		i = j;
 	}
 	ipre[0] = 0;
 	for (size_t i = 0; i < ni; i++)
 		ipre[i + 1] = ipre[i] + items[i].weight;
-	root = search_over(c, items, ni, ipre, 0);
+	root = search_over(c, SG_OFF_NR, items, ni, ipre, 0);
 out:
 	free(items);
 	free(ipre);
