@@ -9,6 +9,7 @@ const struct sg_arch sg_arch_loongarch64 = {
 	.bits = 64,
 	.endian = SG_LITTLE_ENDIAN,
 	.nr_base = 0,
+	.nr_private = 0,
 	.socketcall_nr = -1,
 	.ipc_nr = -1,
 	.by_name = sg_table_loongarch64,

@@ -9,6 +9,7 @@ const struct sg_arch sg_arch_mips64 = {
 	.bits = 64,
 	.endian = SG_BIG_ENDIAN,
 	.nr_base = 5000,
+	.nr_private = 0,
 	.socketcall_nr = -1,
 	.ipc_nr = -1,
 	.by_name = sg_table_mips_n64,

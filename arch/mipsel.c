@@ -9,6 +9,7 @@ const struct sg_arch sg_arch_mipsel = {
 	.bits = 32,
 	.endian = SG_LITTLE_ENDIAN,
 	.nr_base = 4000,
+	.nr_private = 0,
 	.socketcall_nr = 4102,
 	.ipc_nr = 4117,
 	.by_name = sg_table_mips_o32,

@@ -9,6 +9,7 @@ const struct sg_arch sg_arch_ppc = {
 	.bits = 32,
 	.endian = SG_BIG_ENDIAN,
 	.nr_base = 0,
+	.nr_private = 0,
 	.socketcall_nr = 102,
 	.ipc_nr = 117,
 	.by_name = sg_table_ppc,

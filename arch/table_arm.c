@@ -17,9 +17,9 @@ const struct sg_syscall sg_table_arm[SG_NSYSCALLS_ARM] = {
 	{ 1288, 134 }, /* bdflush */
 	{ 1296, 282 }, /* bind */
 	{ 1301, 386 }, /* bpf */
-	{ 1311, 0x000f0001 }, /* breakpoint */
+	{ 1311, 0xf001 }, /* breakpoint */
 	{ 1322, 45 }, /* brk */
-	{ 1335, 0x000f0002 }, /* cacheflush */
+	{ 1335, 0xf002 }, /* cacheflush */
 	{ 1346, 451 }, /* cachestat */
 	{ 1356, 184 }, /* capget */
 	{ 1363, 185 }, /* capset */
@@ -106,7 +106,7 @@ const struct sg_syscall sg_table_arm[SG_NSYSCALLS_ARM] = {
 	{ 2251, 326 }, /* futimesat */
 	{ 2277, 320 }, /* get_mempolicy */
 	{ 2291, 339 }, /* get_robust_list */
-	{ 2323, 0x000f0006 }, /* get_tls */
+	{ 2323, 0xf006 }, /* get_tls */
 	{ 2331, 345 }, /* getcpu */
 	{ 2338, 183 }, /* getcwd */
 	{ 2345, 141 }, /* getdents */
@@ -328,7 +328,7 @@ const struct sg_syscall sg_table_arm[SG_NSYSCALLS_ARM] = {
 	{ 5158, 450 }, /* set_mempolicy_home_node */
 	{ 5182, 338 }, /* set_robust_list */
 	{ 5214, 256 }, /* set_tid_address */
-	{ 5230, 0x000f0005 }, /* set_tls */
+	{ 5230, 0xf005 }, /* set_tls */
 	{ 5238, 121 }, /* setdomainname */
 	{ 5252, 139 }, /* setfsgid */
 	{ 5261, 216 }, /* setfsgid32 */
@@ -418,8 +418,8 @@ const struct sg_syscall sg_table_arm[SG_NSYSCALLS_ARM] = {
 	{ 6280, 337 }, /* unshare */
 	{ 6354, 86 }, /* uselib */
 	{ 6361, 388 }, /* userfaultfd */
-	{ 6373, 0x000f0003 }, /* usr26 */
-	{ 6379, 0x000f0004 }, /* usr32 */
+	{ 6373, 0xf003 }, /* usr26 */
+	{ 6379, 0xf004 }, /* usr32 */
 	{ 6385, 62 }, /* ustat */
 	{ 6397, 348 }, /* utimensat */
 	{ 6407, 412 }, /* utimensat_time64 */

@@ -9,6 +9,7 @@ const struct sg_arch sg_arch_x32 = {
 	.bits = 32,
 	.endian = SG_LITTLE_ENDIAN,
 	.nr_base = 0x40000000,
+	.nr_private = 0,
 	.socketcall_nr = -1,
 	.ipc_nr = -1,
 	.by_name = sg_table_x32,

@@ -136,8 +136,8 @@ void pick_classes(struct bench *b, struct bench_profile *bp)
 	cp = &bp->cls[C_UNKNOWN];
 	uint32_t top = 0;
 	for (size_t i = 0; i < native->nsyscalls; i++)
-		if (native->by_name[i].nr > top)
-			top = native->by_name[i].nr;
+		if (sg_syscall_num(native, &native->by_name[i]) > top)
+			top = sg_syscall_num(native, &native->by_name[i]);
 	cp->nr = native->nr_base + UNKNOWN_OFFSET;
 	snprintf(cp->label, sizeof(cp->label), "nr %u", cp->nr);
 	cp->action = eval(bp, cp->nr, cp->args);

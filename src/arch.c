@@ -140,7 +140,7 @@ int sg_syscall_nr(const struct sg_arch *arch, const char *name, uint32_t *nr)
 	const struct sg_syscall *s =
 		arch && name ? bsearch(name, arch->by_name, arch->nsyscalls, sizeof(*s), cmp_syscall) : NULL;
 	if (s && nr)
-		*nr = s->nr;
+		*nr = sg_syscall_num(arch, s);
 	return s ? 0 : -1;
 }
 
@@ -152,7 +152,7 @@ const char *sg_syscall_name(const struct sg_arch *arch, uint32_t nr)
 	if (!arch)
 		return NULL;
 	for (size_t i = 0; i < arch->nsyscalls; i++)
-		if (arch->by_name[i].nr == nr)
+		if (sg_syscall_num(arch, &arch->by_name[i]) == nr)
 			return sg_syscall_str(&arch->by_name[i]);
 	return NULL;
 }

@@ -42,7 +42,7 @@ int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t a
 	out->mean = (double)total / SG_SWEEP_SPAN;
 	out->free_mean = free_n ? (double)free_total / (double)free_n : 0;
 	for (size_t i = 0; i < a->nsyscalls; i++) {
-		uint32_t nr = a->by_name[i].nr;
+		uint32_t nr = sg_syscall_num(a, &a->by_name[i]);
 		const struct sg_arch_policy *which;
 		long rule;
 		if (!argument_free(ap, nr) ||

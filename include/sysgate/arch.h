@@ -12,10 +12,13 @@ enum sg_endian { SG_LITTLE_ENDIAN, SG_BIG_ENDIAN };
  * the tables are small read-only data, shared by every process. */
 extern const char sg_name_pool[];
 
+/* Four bytes an entry: the tables are most of a static binary's data. */
 struct sg_syscall {
-	uint32_t name; /* offset in sg_name_pool: use sg_syscall_str() */
-	uint32_t nr;   /* the number the kernel sees in seccomp_data.nr (x32 bit, MIPS base included) */
+	uint16_t name; /* offset in sg_name_pool: use sg_syscall_str() */
+	uint16_t nr;   /* relative to the arch's nr_base, or SG_NR_PRIVATE + n: use sg_syscall_num() */
 };
+
+#define SG_NR_PRIVATE 0xf000u /* ARM's private calls, nr_private + n */
 
 struct sg_errno {
 	uint16_t name; /* offset in sg_name_pool: use sg_errno_str() */
@@ -33,6 +36,7 @@ struct sg_arch {
 	unsigned bits;         /* 32 or 64: the ABI's word size for syscall arguments */
 	enum sg_endian endian;
 	uint32_t nr_base;      /* added to table numbers: 0x40000000 (x32), 4000/5000/6000 (MIPS) */
+	uint32_t nr_private;   /* arm: 0x0f0000, where its private calls (cacheflush, set_tls, ...) begin */
 	int64_t socketcall_nr; /* multiplexers, -1 where the arch has none */
 	int64_t ipc_nr;
 	const struct sg_syscall *by_name; /* sorted by name (strcmp) */
@@ -41,6 +45,12 @@ struct sg_arch {
 	size_t nerrnos;
 	const char *source;    /* where the table comes from, e.g. "Linux 6.17 syscall tables" */
 };
+
+/* The number the kernel sees in seccomp_data.nr (x32 bit, MIPS base included). */
+static inline uint32_t sg_syscall_num(const struct sg_arch *arch, const struct sg_syscall *s)
+{
+	return s->nr >= SG_NR_PRIVATE ? arch->nr_private + (s->nr - SG_NR_PRIVATE) : arch->nr_base + s->nr;
+}
 
 /* Every supported architecture, in a fixed order (x86_64 first). */
 const struct sg_arch *const *sg_arches(size_t *count);

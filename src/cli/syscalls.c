@@ -51,7 +51,8 @@ static int parse_arch_opt(int argc, char **argv, const char *help, const struct 
 	return 0;
 }
 
-/* by number; a number's names in name order, as sg_syscall_name sees them */
+/* by number (stored numbers sort as the real ones); a number's names in
+ * name order, as sg_syscall_name sees them */
 static int cmp_nr(const void *a, const void *b)
 {
 	const struct sg_syscall *x = *(const struct sg_syscall *const *)a, *y = *(const struct sg_syscall *const *)b;
@@ -82,7 +83,7 @@ int cmd_syscalls(int argc, char **argv)
 		byn[i] = &a->by_name[i];
 	qsort(byn, a->nsyscalls, sizeof(*byn), cmp_nr);
 	for (size_t i = 0; i < a->nsyscalls; i++)
-		printf("%u %s\n", byn[i]->nr, sg_syscall_str(byn[i]));
+		printf("%u %s\n", sg_syscall_num(a, byn[i]), sg_syscall_str(byn[i]));
 	free(byn);
 	return 0;
 }
