@@ -234,10 +234,10 @@ static int eq_triple(const struct run *v, size_t n, size_t i)
 }
 
 /* A search over runs v[0..n) of one word's values (the syscall number, or
- * an argument's word): JGE splits, and JEQ for an
- * "A x A" triple at the bottom. reach[d][i] is the furthest j such that runs
- * [i, j) fit under d tests; greedy is exact because a part of runs that fit
- * also fits, so the tree can have the least depth possible. */
+ * an argument's word): JGE splits, and JEQ for an "A x A" triple at the
+ * bottom. reach[d][i] is the furthest j such that runs [i, j) fit under d
+ * tests; greedy is exact because a part of runs that fit also fits, so the
+ * tree can have the least depth possible. */
 struct search {
 	struct ctx *c;
 	const struct run *v;
@@ -281,10 +281,9 @@ static uint32_t search_build(const struct search *s, size_t i, size_t j, unsigne
 static uint32_t search_over(struct ctx *c, unsigned off, const struct run *v, size_t n, const uint64_t *prefix,
 			    unsigned slack)
 {
-	unsigned maxd = 1;
-	while (((size_t)1 << (maxd - 1)) < n)
-		maxd++; /* JGE alone fits n runs in maxd - 1 tests */
-	maxd += slack;
+	unsigned maxd = slack;
+	while (((size_t)1 << (maxd - slack)) < n)
+		maxd++; /* JGE alone fits n runs in maxd - slack tests */
 	struct search s = { .c = c, .v = v, .n = n, .prefix = prefix, .off = off,
 			    .reach = malloc((size_t)(maxd + 1) * (n + 1) * sizeof(size_t)) };
 	if (!s.reach) {
@@ -307,8 +306,7 @@ static uint32_t search_over(struct ctx *c, unsigned off, const struct run *v, si
 		}
 	while (REACH(&s, depth, 0) < n)
 		depth++;
-	depth = depth + slack <= maxd ? depth + slack : maxd;
-	uint32_t root = search_build(&s, 0, n, depth);
+	uint32_t root = search_build(&s, 0, n, depth + slack);
 	free(s.reach);
 	return root;
 }
@@ -394,27 +392,24 @@ static uint32_t eq_set(struct ctx *c, const struct sg_arch *arch, const struct s
 		c->oom = 1;
 		return 0;
 	}
-	if (arch->bits == 32) {
-		for (size_t k = i; k < j; k++)
-			vals[k - i] = (uint32_t)rules[k]->conds[0].value;
-		node = word_in(c, lo, vals, j - i, yes, next);
-		free(vals);
-		return node;
-	}
 	/* high words in reverse order of first appearance, so the result tests
-	 * them in profile order */
+	 * them in profile order; a 32-bit ABI has one group and no high test */
+	int wide = arch->bits == 64;
+#define HIGH(r) (wide ? (uint32_t)((r)->conds[0].value >> 32) : 0)
 	for (size_t h = j; h-- > i;) {
-		uint32_t vh = (uint32_t)(rules[h]->conds[0].value >> 32);
+		uint32_t vh = HIGH(rules[h]);
 		size_t first = i, n = 0;
-		while ((uint32_t)(rules[first]->conds[0].value >> 32) != vh)
+		while (HIGH(rules[first]) != vh)
 			first++;
 		if (first != h)
 			continue;
 		for (size_t l = h; l < j; l++)
-			if ((uint32_t)(rules[l]->conds[0].value >> 32) == vh)
+			if (HIGH(rules[l]) == vh)
 				vals[n++] = (uint32_t)rules[l]->conds[0].value;
-		node = word_eq(c, hi, WORD, vh, word_in(c, lo, vals, n, yes, next), node);
+		uint32_t low = word_in(c, lo, vals, n, yes, next);
+		node = wide ? word_eq(c, hi, WORD, vh, low, node) : low;
 	}
+#undef HIGH
 	free(vals);
 	return node;
 }
