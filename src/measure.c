@@ -41,6 +41,10 @@ int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t a
 	out->swept = SG_SWEEP_SPAN;
 	out->mean = (double)total / SG_SWEEP_SPAN;
 	out->free_mean = free_n ? (double)free_total / (double)free_n : 0;
+	/* the kernel's cache is a bitmap per native/compat arch indexed by the
+	 * number: x32's (x32 bit set) and arm's private calls (0x0f0000 + n)
+	 * lie beyond it and always run the filter */
+	int beyond_cache = a->nr_base >= 0x40000000u;
 	for (size_t i = 0; i < a->nsyscalls; i++) {
 		uint32_t nr = sg_syscall_num(a, &a->by_name[i]);
 		const struct sg_arch_policy *which;
@@ -49,7 +53,8 @@ int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t a
 		    sg_policy_eval(pol, a->audit_arch, nr, zero, bad_arch_action, &which, &rule) != SG_RET_ALLOW)
 			continue;
 		out->allow_free++;
-		out->cacheable += (size_t)sg_bpf_cacheable(prog->insns, prog->len, a->audit_arch, nr, a->endian);
+		if (!beyond_cache && a->by_name[i].nr < SG_NR_PRIVATE)
+			out->cacheable += (size_t)sg_bpf_cacheable(prog->insns, prog->len, a->audit_arch, nr, a->endian);
 	}
 	return 0;
 }

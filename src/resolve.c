@@ -93,7 +93,7 @@ void sg_action_format(uint32_t action, char *buf, size_t n)
 	}
 }
 
-static int version_ge(const unsigned a[3], const unsigned b[3])
+int sg_kernel_ge(const unsigned a[3], const unsigned b[3])
 {
 	for (int i = 0; i < 3; i++)
 		if (a[i] != b[i])
@@ -127,7 +127,7 @@ static int rule_applies(const struct sg_rule *r, const struct sg_resolve_opts *o
 		for (size_t i = 0; i < f->ncaps; i++)
 			if (has_cap(o, f->caps[i]))
 				return 0;
-		if (f->has_min_kernel && version_ge(o->kernel, f->min_kernel))
+		if (f->has_min_kernel && sg_kernel_ge(o->kernel, f->min_kernel))
 			return 0;
 	}
 	if (r->has_includes) {
@@ -137,7 +137,7 @@ static int rule_applies(const struct sg_rule *r, const struct sg_resolve_opts *o
 		for (size_t i = 0; i < f->ncaps; i++)
 			if (!has_cap(o, f->caps[i]))
 				return 0;
-		if (f->has_min_kernel && !version_ge(o->kernel, f->min_kernel))
+		if (f->has_min_kernel && !sg_kernel_ge(o->kernel, f->min_kernel))
 			return 0;
 	}
 	return 1;
@@ -259,8 +259,10 @@ static int repeats_index(const struct sg_rule *r)
  * and System V IPC calls can also be made through a multiplexer whose first
  * argument names the call (linux/net.h SYS_*, linux/ipc.h). As libseccomp
  * does (and so runc), a rule naming such a call also applies to the
- * multiplexer with "arg0 == call"; the rule's own argument tests are dropped
- * there, since the real arguments sit in memory the filter cannot read. */
+ * multiplexer with "arg0 == call" in place of the rule's own test of arg0;
+ * its tests of the other arguments are kept, as libseccomp keeps them, though
+ * there they see the multiplexer's arguments (arg1 is a pointer to the real
+ * ones), so such a rule rarely matches through the multiplexer. */
 struct mux_call {
 	const char *name;
 	int ipc; /* 0: socketcall, 1: ipc */
@@ -295,6 +297,34 @@ static const struct mux_call *mux_of(const struct sg_arch *arch, const char *nam
 		return &mux_calls[i];
 	}
 	return NULL;
+}
+
+/* The multiplexer rule's conditions: "arg0 == call", then the rule's tests
+ * of arguments 1..5; an array the policy owns when there are any. */
+static int mux_conds(struct sg_policy *pol, const struct mux_call *mc, const struct sg_cond *c, size_t n,
+		     struct sg_arch_rule *ar)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < n; i++)
+		keep += c[i].index != 0;
+	ar->conds = &mc->cond;
+	ar->nconds = 1;
+	if (!keep)
+		return 0;
+	struct sg_cond *v = malloc((keep + 1) * sizeof(*v));
+	struct sg_cond **o = v ? realloc(pol->owned, (pol->nowned + 1) * sizeof(*o)) : NULL;
+	if (!o) {
+		free(v);
+		return -1;
+	}
+	pol->owned = o;
+	pol->owned[pol->nowned++] = v;
+	v[0] = mc->cond;
+	for (size_t i = 0; i < n; i++)
+		if (c[i].index != 0)
+			v[ar->nconds++] = c[i];
+	ar->conds = v;
+	return 0;
 }
 
 static int known_anywhere(const char *name)
@@ -426,10 +456,10 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, struc
 		for (size_t k = 0; k < r->nnames; k++) {
 			uint32_t nr, mux_nr;
 			const struct mux_call *mc = mux_of(ap->arch, r->names[k], &mux_nr);
-			if (mc) {
-				struct sg_arch_rule ar = { .nr = mux_nr, .action = action, .conds = &mc->cond,
-							   .nconds = 1, .rule = i, .name = k };
-				if (push_rule(ap, &ar)) {
+			for (size_t g = 0; mc && g < groups; g++) {
+				struct sg_arch_rule ar = { .nr = mux_nr, .action = action, .rule = i, .name = k };
+				if (mux_conds(pol, mc, split ? &r->conds[g] : r->conds, split ? 1 : r->nconds, &ar) ||
+				    push_rule(ap, &ar)) {
 					d->oom = 1;
 					return -1;
 				}
@@ -530,6 +560,9 @@ void sg_policy_free(struct sg_policy *pol)
 	for (size_t i = 0; i < pol->narches; i++)
 		free(pol->arches[i].rules);
 	free(pol->rule_used);
+	for (size_t i = 0; i < pol->nowned; i++)
+		free(pol->owned[i]);
+	free(pol->owned);
 	free(pol);
 }
 

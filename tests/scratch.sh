@@ -12,7 +12,8 @@ size=$(stat -c %s "$BUILD/sysgate-static")
 if [ "$size" -le 200000 ]; then ok; else bad "sysgate-static is $size bytes stripped, over 200 KB (200,000 bytes)"; fi
 echo "scratch: sysgate-static is $size bytes"
 # a dynamically linked binary names its loader in a PT_INTERP header
-if readelf -l "$BUILD/sysgate-static" | grep -q INTERP; then bad "sysgate-static is dynamically linked"; else ok; fi
+if ! headers=$(readelf -l "$BUILD/sysgate-static"); then bad "readelf failed on sysgate-static"
+elif grep -q INTERP <<<"$headers"; then bad "sysgate-static is dynamically linked"; else ok; fi
 
 if [ "$(id -u)" != 0 ] || ! command -v chroot >/dev/null; then
 	echo "scratch: SKIP the chroot test: it needs root"

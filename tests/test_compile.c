@@ -408,6 +408,7 @@ static void test_big_programs(void)
 	for (size_t i = 0; i < c.prog.len; i++)
 		far += c.prog.insns[i].code == (SG_BPF_JMP | SG_BPF_JA);
 	CHECK(c.prog.len > 600, "a long program: %zu", c.prog.len);
+	CHECK(far > 0, "a program this long needs JA trampolines: %zu", far);
 	struct rng r = { 7 };
 	CHECK(compare_inputs(&r, &c, 20000, "big") == 0, "far jumps keep their meaning (%zu JA, %zu insns)", far,
 	      c.prog.len);

@@ -18,7 +18,7 @@ struct sg_arch_stats {
 	double free_mean;      /* the same over numbers whose action needs no argument */
 	size_t free_max;
 	size_t allow_free;     /* table syscalls allowed whatever their arguments */
-	size_t cacheable;      /* of those, how many the kernel's action cache allows */
+	size_t cacheable;      /* of those, how many the kernel's action cache allows (none beyond its bitmap: x32, arm private) */
 	size_t mismatches;     /* sweep inputs where the filter and the rules disagree: must be 0 */
 };
 

@@ -42,7 +42,7 @@ void sg_resolve_opts_init(struct sg_resolve_opts *o);
 struct sg_arch_rule {
 	uint32_t nr;
 	uint32_t action;
-	const struct sg_cond *conds; /* into the profile; ANDed */
+	const struct sg_cond *conds; /* into the profile or pol->owned; ANDed */
 	size_t nconds;
 	size_t rule; /* index in profile->rules */
 	size_t name; /* index in that rule's names */
@@ -64,6 +64,8 @@ struct sg_policy {
 	size_t rules_excluded;    /* by includes/excludes */
 	size_t rules_dropped;     /* same action as the default, on the first arch */
 	unsigned char *rule_used; /* per profile rule: admitted by includes/excludes */
+	struct sg_cond **owned;   /* condition arrays of multiplexer rules, freed with the policy */
+	size_t nowned;
 };
 
 struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve_opts *o, struct sg_diags *d);
@@ -94,5 +96,8 @@ void sg_action_format(uint32_t action, char *buf, size_t n);
 /* Parses "6.1" or "6.1.12" (trailing text after the numbers is ignored, so
  * uname's "6.1.0-18-amd64" works). 0 on success. */
 int sg_kernel_parse(const char *s, unsigned v[3]);
+
+/* Kernel version a >= b. */
+int sg_kernel_ge(const unsigned a[3], const unsigned b[3]);
 
 #endif

@@ -75,24 +75,15 @@ struct cli_built {
 	struct sg_prog prog;
 };
 
-/* cli_load (or cli_load_text when text is given; file names it) + sg_compile,
- * diagnostics to stderr; 0 when all went well. */
+/* Reads (unless text is given; file names it), parses, resolves and
+ * compiles, diagnostics to stderr; 0 when all went well. */
 int cli_build(const char *file, const char *text, size_t len, const struct cli_profile_opts *o, struct cli_built *b);
 void cli_built_free(struct cli_built *b);
-
-/* Reads, parses and resolves FILE, printing diagnostics to stderr. */
-int cli_load(const char *file, const struct cli_profile_opts *o, struct sg_profile **p, struct sg_policy **pol);
-/* The same for text already in memory; name is what messages call it. */
-int cli_load_text(const char *name, const char *text, size_t len, const struct cli_profile_opts *o,
-		  struct sg_profile **p, struct sg_policy **pol);
 
 /* Option values shared by several subcommands; each returns 0 or prints why
  * not to stderr and returns -1. */
 int cli_arch(const char *arg, const struct sg_arch **out);
 int cli_caps(const char *arg, uint64_t *caps);
 int cli_kernel(const char *arg, unsigned v[3]);
-
-/* True when argv[i] asks for help. */
-int cli_wants_help(int argc, char **argv);
 
 #endif

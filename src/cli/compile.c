@@ -1,5 +1,6 @@
 /* sysgate compile: profile -> BPF program as raw bytes, a C array or hex. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,8 +47,7 @@ static void newest_min_kernel(const struct sg_profile *p, unsigned v[3])
 			const unsigned *m = fs[k]->min_kernel;
 			if (!fs[k]->has_min_kernel)
 				continue;
-			int newer = m[0] != v[0] ? m[0] > v[0] : m[1] != v[1] ? m[1] > v[1] : m[2] > v[2];
-			if (newer)
+			if (!sg_kernel_ge(v, m))
 				memcpy(v, m, sizeof(unsigned) * 3);
 		}
 	}
@@ -129,28 +129,17 @@ int cmd_compile(int argc, char **argv)
 	}
 	unsigned kernel[3] = { 0, 0, 0 };
 	if (embed) {
-		/* compiled as on the oldest kernel that meets every minKernel */
-		struct sg_diags d;
-		char *text;
-		size_t len;
-		sg_diags_init(&d);
-		struct sg_profile *probe = NULL;
-		if (sg_read_file(argv[optind], &text, &len, &d) == 0) {
-			probe = sg_profile_parse(argv[optind], text, len, &d);
-			free(text);
-		}
-		sg_diags_free(&d);
-		if (!probe)
-			return EXIT_INVALID;
-		newest_min_kernel(probe, kernel);
-		sg_profile_free(probe);
-		memcpy(po.resolve.kernel, kernel, sizeof(kernel));
+		/* every minKernel test holds: the policy of any kernel at least as
+		 * new as the newest minKernel, which the embed records */
+		po.resolve.kernel[0] = po.resolve.kernel[1] = po.resolve.kernel[2] = UINT_MAX;
 		po.quiet = 1;
 	}
 	struct cli_built b;
 	int status = EXIT_INVALID;
 	if (cli_build(argv[optind], NULL, 0, &po, &b) == 0) {
 		const struct sg_prog *prog = &b.prog;
+		if (embed)
+			newest_min_kernel(b.profile, kernel);
 		char why[160];
 		if (sg_bpf_check(prog->insns, prog->len, why, sizeof(why))) {
 			/* a program the kernel would refuse is our bug: never write it */

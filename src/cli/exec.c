@@ -67,8 +67,7 @@ static int find_command(const char *cmd, char *out, size_t outsz)
 {
 	if (strchr(cmd, '/')) {
 		struct stat st;
-		snprintf(out, outsz, "%s", cmd);
-		if (stat(cmd, &st) != 0)
+		if ((size_t)snprintf(out, outsz, "%s", cmd) >= outsz || stat(cmd, &st) != 0)
 			return EXIT_NOT_FOUND;
 		return S_ISREG(st.st_mode) && access(cmd, X_OK) == 0 ? 0 : EXIT_CANNOT_RUN;
 	}
@@ -80,8 +79,9 @@ static int find_command(const char *cmd, char *out, size_t outsz)
 		const char *e = strchr(p, ':');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 		struct stat st;
-		snprintf(out, outsz, "%.*s%s%s", (int)n, p, n ? "/" : "", cmd);
-		if (stat(out, &st) == 0 && S_ISREG(st.st_mode)) {
+		/* a cut-off path could name another file: skip it */
+		int fits = (size_t)snprintf(out, outsz, "%.*s%s%s", (int)n, p, n ? "/" : "", cmd) < outsz;
+		if (fits && stat(out, &st) == 0 && S_ISREG(st.st_mode)) {
 			if (access(out, X_OK) == 0)
 				return 0;
 			found_unusable = 1;
@@ -269,7 +269,7 @@ static int use_embedded_bpf(const struct cli_profile_opts *po, struct sg_prog *p
 	const unsigned *k = po->resolve.kernel;
 	if (!e || !e->len || !native || strcmp(native->name, e->arch) != 0 || e->caps != po->resolve.caps)
 		return 0;
-	if (k[0] != e->kernel[0] ? k[0] < e->kernel[0] : k[1] != e->kernel[1] ? k[1] < e->kernel[1] : k[2] < e->kernel[2])
+	if (!sg_kernel_ge(k, e->kernel))
 		return 0;
 	prog->insns = malloc(e->len * sizeof(*prog->insns));
 	if (!prog->insns)
@@ -390,7 +390,11 @@ int cmd_exec(int argc, char **argv)
 	/* the filter is in place: from here on, only the command may run */
 	if (listener >= 0) {
 		if (send_listener(sock, listener, state, (size_t)state_len)) {
-			fprintf(stderr, "sysgate: sending the listener fd to %s: %s\n", p->listener_path, strerror(errno));
+			int err = errno;
+			/* the filter may send write(2) to this listener: close it first */
+			close(listener);
+			listener = -1;
+			fprintf(stderr, "sysgate: sending the listener fd to %s: %s\n", p->listener_path, strerror(err));
 			goto out;
 		}
 		close(listener);

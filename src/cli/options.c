@@ -60,17 +60,6 @@ int cli_kernel(const char *arg, unsigned v[3])
 	return -1;
 }
 
-int cli_wants_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return 0;
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-			return 1;
-	}
-	return 0;
-}
-
 void cli_profile_opts_init(struct cli_profile_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -153,7 +142,7 @@ static int load(const char *file, const char *text, size_t len, const struct cli
 	return -1;
 }
 
-int cli_load_text(const char *name, const char *text, size_t len, const struct cli_profile_opts *o,
+static int cli_load_text(const char *name, const char *text, size_t len, const struct cli_profile_opts *o,
 		  struct sg_profile **p, struct sg_policy **pol)
 {
 	struct sg_diags d;
@@ -163,7 +152,7 @@ int cli_load_text(const char *name, const char *text, size_t len, const struct c
 	return load(name, text, len, o, p, pol, &d);
 }
 
-int cli_load(const char *file, const struct cli_profile_opts *o, struct sg_profile **p, struct sg_policy **pol)
+static int cli_load(const char *file, const struct cli_profile_opts *o, struct sg_profile **p, struct sg_policy **pol)
 {
 	struct sg_diags d;
 	char *text = NULL;
