@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sg_bpf_run(p.insns, p.len, &sd, e, &executed, trace, 64);
 		if (ok && executed == 0)
 			abort();
-		sg_bpf_cacheable(p.insns, p.len, sd.arch, sd.nr, e);
+		sg_bpf_cacheable(p.insns, p.len, sd.arch, sd.nr);
 		sg_prog_free(&p);
 	}
 	sg_diags_free(&d);

@@ -388,11 +388,10 @@ uint32_t sg_bpf_run(const struct sg_insn *prog, size_t len, const struct sg_secc
  * uretprobe, and later uprobe, on the native arch as always allowed before
  * looking at the filter; that is a property of the syscall, not of the
  * program, so a caller that cares adds it. */
-int sg_bpf_cacheable(const struct sg_insn *prog, size_t len, uint32_t arch, uint32_t nr, enum sg_endian e)
+int sg_bpf_cacheable(const struct sg_insn *prog, size_t len, uint32_t arch, uint32_t nr)
 {
 	uint32_t a = 0;
 
-	(void)e;
 	for (uint64_t pc = 0; prog && pc < len; pc++) {
 		const struct sg_insn *in = &prog[pc];
 

@@ -54,7 +54,7 @@ int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t a
 			continue;
 		out->allow_free++;
 		if (!beyond_cache && a->by_name[i].nr < SG_NR_PRIVATE)
-			out->cacheable += (size_t)sg_bpf_cacheable(prog->insns, prog->len, a->audit_arch, nr, a->endian);
+			out->cacheable += (size_t)sg_bpf_cacheable(prog->insns, prog->len, a->audit_arch, nr);
 	}
 	return 0;
 }

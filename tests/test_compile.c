@@ -453,11 +453,11 @@ static void test_cacheable(void)
 			   "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}";
 	CHECK(build(json, x86_64, 3, &c, &d) == 0, "compiles");
 	const struct sg_arch *a = sg_arch_lookup("x86_64");
-	CHECK(sg_bpf_cacheable(c.prog.insns, c.prog.len, a->audit_arch, 0, a->endian), "read cacheable");
-	CHECK(sg_bpf_cacheable(c.prog.insns, c.prog.len, a->audit_arch, 39, a->endian), "getpid cacheable");
-	CHECK(!sg_bpf_cacheable(c.prog.insns, c.prog.len, a->audit_arch, 135, a->endian),
+	CHECK(sg_bpf_cacheable(c.prog.insns, c.prog.len, a->audit_arch, 0), "read cacheable");
+	CHECK(sg_bpf_cacheable(c.prog.insns, c.prog.len, a->audit_arch, 39), "getpid cacheable");
+	CHECK(!sg_bpf_cacheable(c.prog.insns, c.prog.len, a->audit_arch, 135),
 	      "personality (argument test) not cacheable");
-	CHECK(!sg_bpf_cacheable(c.prog.insns, c.prog.len, a->audit_arch, 2, a->endian), "open (ERRNO) not cacheable");
+	CHECK(!sg_bpf_cacheable(c.prog.insns, c.prog.len, a->audit_arch, 2), "open (ERRNO) not cacheable");
 	release(&c, &d);
 }
 

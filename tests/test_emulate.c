@@ -352,16 +352,16 @@ static void test_cacheable(void)
 	struct sg_seccomp_data d = { .arch = AUDIT_X86_64, .args = { 1 } };
 
 	CHECK(accepted(filter, N(filter)), "filter rejected");
-	CHECK(sg_bpf_cacheable(filter, N(filter), AUDIT_X86_64, 0, le), "read: ALLOW via nr/arch only");
-	CHECK(!sg_bpf_cacheable(filter, N(filter), AUDIT_X86_64, 1, le), "write loads args[0]");
-	CHECK(!sg_bpf_cacheable(filter, N(filter), AUDIT_X86_64, 2, le), "open returns ERRNO");
-	CHECK(!sg_bpf_cacheable(filter, N(filter), AUDIT_X86_64, 3, le), "close is killed");
-	CHECK(!sg_bpf_cacheable(filter, N(filter), 0x40000003u, 0, le), "other arch is killed");
+	CHECK(sg_bpf_cacheable(filter, N(filter), AUDIT_X86_64, 0), "read: ALLOW via nr/arch only");
+	CHECK(!sg_bpf_cacheable(filter, N(filter), AUDIT_X86_64, 1), "write loads args[0]");
+	CHECK(!sg_bpf_cacheable(filter, N(filter), AUDIT_X86_64, 2), "open returns ERRNO");
+	CHECK(!sg_bpf_cacheable(filter, N(filter), AUDIT_X86_64, 3), "close is killed");
+	CHECK(!sg_bpf_cacheable(filter, N(filter), 0x40000003u, 0), "other arch is killed");
 
 	/* Whatever is cacheable must be what the filter returns for any args. */
 	for (uint32_t nr = 0; nr < 64; nr++) {
 		d.nr = nr;
-		if (sg_bpf_cacheable(filter, N(filter), AUDIT_X86_64, nr, le))
+		if (sg_bpf_cacheable(filter, N(filter), AUDIT_X86_64, nr))
 			CHECK(run(filter, N(filter), &d, le) == SG_RET_ALLOW, "nr %u cacheable but not allowed", nr);
 	}
 	d.nr = 1;
@@ -372,20 +372,20 @@ static void test_cacheable(void)
 	/* ALU AND K on nr is followed. */
 	struct sg_insn and[] = { STMT(LD_ABS, SG_OFF_NR), STMT(SG_BPF_ALU | SG_BPF_AND | SG_BPF_K, 0xff),
 				 JUMP(JEQ, 1, 0, 1), STMT(RET_K, SG_RET_ALLOW), STMT(RET_K, SG_RET_KILL_THREAD) };
-	CHECK(sg_bpf_cacheable(and, N(and), AUDIT_X86_64, 0x101, le), "and #0xff on nr followed");
-	CHECK(!sg_bpf_cacheable(and, N(and), AUDIT_X86_64, 0x102, le), "and #0xff: killed");
+	CHECK(sg_bpf_cacheable(and, N(and), AUDIT_X86_64, 0x101), "and #0xff on nr followed");
+	CHECK(!sg_bpf_cacheable(and, N(and), AUDIT_X86_64, 0x102), "and #0xff: killed");
 	/* JA is followed; JGE/JGT/JSET with K are evaluated. */
 	struct sg_insn ja[] = { STMT(LD_ABS, SG_OFF_NR), STMT(JA, 1), STMT(RET_K, 0), JUMP(JGE, 10, 0, 1),
 				STMT(RET_K, SG_RET_ALLOW), JUMP(JSET, 4, 2, 0), JUMP(JGT, 1, 0, 1),
 				STMT(RET_K, SG_RET_ALLOW), STMT(RET_K, SG_RET_LOG) };
 	CHECK(accepted(ja, N(ja)), "ja program rejected");
-	CHECK(sg_bpf_cacheable(ja, N(ja), 0, 10, le), "jge taken");
-	CHECK(sg_bpf_cacheable(ja, N(ja), 0, 2, le), "jset not taken, jgt taken");
-	CHECK(!sg_bpf_cacheable(ja, N(ja), 0, 1, le), "jgt not taken: LOG");
-	CHECK(!sg_bpf_cacheable(ja, N(ja), 0, 4, le), "jset taken: LOG");
+	CHECK(sg_bpf_cacheable(ja, N(ja), 0, 10), "jge taken");
+	CHECK(sg_bpf_cacheable(ja, N(ja), 0, 2), "jset not taken, jgt taken");
+	CHECK(!sg_bpf_cacheable(ja, N(ja), 0, 1), "jgt not taken: LOG");
+	CHECK(!sg_bpf_cacheable(ja, N(ja), 0, 4), "jset taken: LOG");
 	/* ALLOW with data is not SECCOMP_RET_ALLOW. */
 	struct sg_insn data[] = { STMT(RET_K, SG_RET_ALLOW | 1) };
-	CHECK(!sg_bpf_cacheable(data, 1, 0, 0, le), "ALLOW|1");
+	CHECK(!sg_bpf_cacheable(data, 1, 0, 0), "ALLOW|1");
 	/* Instructions the kernel's emulator does not understand. */
 	struct sg_insn other[][3] = {
 		{ STMT(LD_ABS, SG_OFF_NR), JUMP(SG_BPF_JMP | SG_BPF_JEQ | SG_BPF_X, 0, 0, 0), STMT(RET_K, SG_RET_ALLOW) },
@@ -396,9 +396,9 @@ static void test_cacheable(void)
 		{ STMT(SG_BPF_ALU | SG_BPF_OR | SG_BPF_K, 0), STMT(RET_K, SG_RET_ALLOW), STMT(RET_K, SG_RET_ALLOW) },
 	};
 	for (size_t i = 0; i < N(other); i++)
-		CHECK(!sg_bpf_cacheable(other[i], 3, 0, 0, le), "unsupported instruction case %zu", i);
+		CHECK(!sg_bpf_cacheable(other[i], 3, 0, 0), "unsupported instruction case %zu", i);
 	struct sg_insn plain[] = { STMT(RET_K, SG_RET_ALLOW) };
-	CHECK(sg_bpf_cacheable(plain, 1, 0, 12345, le), "ret allow");
+	CHECK(sg_bpf_cacheable(plain, 1, 0, 12345), "ret allow");
 }
 
 /* ---- robustness on unchecked programs ----------------------------------- */
@@ -419,8 +419,8 @@ static void test_unchecked(void)
 	CHECK(run(bad, N(bad), &d, SG_LITTLE_ENDIAN) == SG_RET_KILL_PROCESS, "M[99]");
 	bad[0] = STMT(0xffff, 0);
 	CHECK(run(bad, N(bad), &d, SG_LITTLE_ENDIAN) == SG_RET_KILL_PROCESS, "unknown opcode");
-	CHECK(!sg_bpf_cacheable(far, N(far), 0, 0, SG_LITTLE_ENDIAN), "cacheable: ja far");
-	CHECK(!sg_bpf_cacheable(off_end, 0, 0, 0, SG_LITTLE_ENDIAN), "cacheable: empty");
+	CHECK(!sg_bpf_cacheable(far, N(far), 0, 0), "cacheable: ja far");
+	CHECK(!sg_bpf_cacheable(off_end, 0, 0, 0), "cacheable: empty");
 }
 
 /* ---- disassembly -------------------------------------------------------- */

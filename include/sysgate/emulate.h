@@ -39,6 +39,6 @@ uint32_t sg_bpf_run(const struct sg_insn *prog, size_t len, const struct sg_secc
  * the program returns SECCOMP_RET_ALLOW for (arch, nr) whatever the arguments
  * and instruction pointer, using only the instructions the kernel's cache
  * emulator understands, so the kernel skips the filter for that syscall. */
-int sg_bpf_cacheable(const struct sg_insn *prog, size_t len, uint32_t arch, uint32_t nr, enum sg_endian e);
+int sg_bpf_cacheable(const struct sg_insn *prog, size_t len, uint32_t arch, uint32_t nr);
 
 #endif
