@@ -54,10 +54,10 @@ static void check_set(const struct sg_profile *p, const char *const *set, const 
 				sd.nr = ap->rules[(r >> 8) % ap->nrules].nr;
 			else
 				sd.nr = (uint32_t)(r >> 16);
-			for (int k = 0; k < 6; k++) {
-				uint64_t v = take(data, size, &at);
-				sd.args[k] = ap->arch->bits == 32 ? (v & 0xffffffff) : v;
-			}
+			/* whole 64-bit words on 32-bit ABIs too: 64-bit MIPS kernels
+			 * sign-extend o32/n32 arguments, and x32 passes registers whole */
+			for (int k = 0; k < 6; k++)
+				sd.args[k] = take(data, size, &at);
 			const struct sg_arch_policy *which;
 			long rule;
 			size_t executed;

@@ -114,13 +114,13 @@ enum diff {
 	 * number; sysgate gives the multiplexer only the rules that name it. */
 	D_MUX,
 	/* A 32-bit ABI and a condition whose constant has a non-zero high word:
-	 * libseccomp compares only the low 32 bits of the constant, sysgate
-	 * compares all 64 bits against the zero-extended argument. */
+	 * both compare only the low 32 bits (sysgate warns); named so these
+	 * inputs are counted, and they must match. */
 	D_32BIT_CONST,
 	/* x32 with an argument whose high word is not zero. x32 passes 64-bit
 	 * registers and seccomp_data holds them whole (no zero-extension, unlike
-	 * the compat ABIs), but libseccomp models x32 as a 32-bit ABI and
-	 * compares only the low word; sysgate compares all 64 bits. */
+	 * the compat ABIs); libseccomp and sysgate both model x32 as a 32-bit
+	 * ABI and compare only the low word; they must match. */
 	D_X32_WIDE,
 	/* libseccomp 2.5.4 bug: one syscall, two rules (after runc's split)
 	 * comparing the same argument with ordering operators, one of them LT
@@ -621,8 +621,9 @@ static void run_arch(struct target *t, size_t k)
 	size_t target = INPUTS / quick_div / t->set->share, done = t->inputs - start;
 	const struct u64s *cn = &t->info[k].cond_nrs, *mux = &t->info[k].diff[D_MUX];
 	struct pool pl = { { 0 }, { 0 } };
-	/* 32-bit ABI: zero-extended arguments; but x32 passes 64-bit registers,
-	 * so a quarter of its inputs keep their high words */
+	/* 32-bit ABI: mostly zero-extended arguments; a quarter of the inputs
+	 * for syscalls with conditions keep high words, as x32's 64-bit
+	 * registers and 64-bit MIPS kernels' sign-extension give them */
 	uint64_t mask32 = arch->bits == 32 ? 0xffffffffull : ~0ull, mask = mask32;
 	int x32 = t->info[k].x32;
 	size_t left = target > done ? target - done : 0;
@@ -654,7 +655,7 @@ static void run_arch(struct target *t, size_t k)
 		size_t m = left / cn->n + (j < left % cn->n);
 		for (size_t i = 0; i < m; i++) {
 			uint64_t args[6];
-			mask = x32 && i % 4 == 3 ? ~0ull : mask32;
+			mask = i % 4 == 3 ? ~0ull : mask32;
 			for (int a = 0; a < 6; a++)
 				args[a] = draw(&pl) & mask;
 			compare(t, k, audit, nr, args);
