@@ -145,7 +145,9 @@ if kernel "actions"; then
 	expect "Kubernetes SeccompProfile" 0 "uname -> -1 errno 5"
 fi
 
-# ---- TSYNC: accepted, and the filter covers the command's threads ----------------
+# ---- TSYNC: accepted, and the command's threads are filtered ----------------------
+# (threads made after exec inherit the filter anyway; test_kernel's TSYNC test
+# shows a thread that existed before the load being filtered)
 if kernel "TSYNC"; then
 	profile tsync '{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_TSYNC"],"syscalls":[{"names":["getppid"],"action":"SCMP_ACT_ERRNO","errnoRet":42}]}'
 	sg exec -p "$TMP/tsync.json" -- "$PROBE" thread:getppid getppid
@@ -199,8 +201,10 @@ if kernel "SCMP_ACT_NOTIFY"; then
 			grep -qE '"metadata": *"probe-test"' <<<"$state" && grep -qE '"state": *\{.*"status": *"[a-z]+"' <<<"$state" &&
 			grep -qE '"ociVersion": *"1\.[0-9.]+"' <<<"$state"; then ok
 		else bad "NOTIFY: the container process state is wrong (pid $pid): $state"; fi
-		python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$state" 2>/dev/null && ok ||
-			{ command -v python3 >/dev/null && bad "NOTIFY: the state is not valid JSON: $state" || ok; }
+		if ! command -v python3 >/dev/null; then
+			echo "exec: SKIP NOTIFY state JSON validity: no python3"; skip=$((skip + 1))
+		elif python3 -c 'import json,sys; json.load(sys.stdin)' <<<"$state" 2>/dev/null; then ok
+		else bad "NOTIFY: the state is not valid JSON: $state"; fi
 	fi
 
 	# metadata that needs escaping arrives intact
@@ -212,6 +216,8 @@ if kernel "SCMP_ACT_NOTIFY"; then
 		if command -v python3 >/dev/null; then
 			m=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"] == "a\"b\\c\n\x01\u00e9/")' <"$TMP/esc.state" 2>&1)
 			[ "$m" = True ] && ok || bad "NOTIFY: escaped metadata: $m: $(cat "$TMP/esc.state")"
+		else
+			echo "exec: SKIP NOTIFY escaped metadata: no python3"; skip=$((skip + 1))
 		fi
 	fi
 
