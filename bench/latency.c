@@ -49,15 +49,6 @@ static int is_errno(uint32_t action)
 	return (action & SG_RET_ACTION_FULL) == SG_RET_ERRNO;
 }
 
-/* The decision needs no argument: no conditional rule before the first unconditional one. */
-static int argument_free(const struct sg_arch_policy *ap, uint32_t nr)
-{
-	for (size_t i = 0; i < ap->nrules; i++)
-		if (ap->rules[i].nr == nr)
-			return ap->rules[i].nconds == 0;
-	return 1;
-}
-
 static uint32_t eval(const struct bench_profile *bp, uint32_t nr, const uint64_t args[6])
 {
 	const struct sg_arch_policy *ap;
@@ -81,7 +72,7 @@ static int pick(const struct bench_profile *bp, struct class_pick *cp, const str
 		if (sg_syscall_nr(ap->arch, cands[i].name, &nr) != 0)
 			continue;
 		uint32_t act = eval(bp, nr, cands[i].args);
-		int af = argument_free(ap, nr);
+		int af = sg_argument_free(ap, nr);
 		if (!accept(act, af))
 			continue;
 		cp->available = 1;

@@ -2,9 +2,7 @@
 
 #include "sysgate/emulate.h"
 
-/* True when nr's action does not depend on arguments: no conditional rule
- * comes before its first unconditional one (or it has no rule at all). */
-static int argument_free(const struct sg_arch_policy *ap, uint32_t nr)
+int sg_argument_free(const struct sg_arch_policy *ap, uint32_t nr)
 {
 	for (size_t i = 0; i < ap->nrules; i++)
 		if (ap->rules[i].nr == nr)
@@ -31,7 +29,7 @@ int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t a
 		total += executed;
 		if (executed > out->max)
 			out->max = executed;
-		if (argument_free(ap, d.nr)) {
+		if (sg_argument_free(ap, d.nr)) {
 			free_total += executed;
 			free_n++;
 			if (executed > out->free_max)
@@ -49,7 +47,7 @@ int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t a
 		uint32_t nr = sg_syscall_num(a, &a->by_name[i]);
 		const struct sg_arch_policy *which;
 		long rule;
-		if (!argument_free(ap, nr) ||
+		if (!sg_argument_free(ap, nr) ||
 		    sg_policy_eval(pol, a->audit_arch, nr, zero, bad_arch_action, &which, &rule) != SG_RET_ALLOW)
 			continue;
 		out->allow_free++;

@@ -22,6 +22,10 @@ struct sg_arch_stats {
 	size_t mismatches;     /* sweep inputs where the filter and the rules disagree: must be 0 */
 };
 
+/* True when nr's action does not depend on arguments: no conditional rule
+ * comes before its first unconditional one (or it has no rule at all). */
+int sg_argument_free(const struct sg_arch_policy *ap, uint32_t nr);
+
 /* Figures for the policy's arch number `arch` (an index into pol->arches). */
 int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t arch, uint32_t bad_arch_action,
 	       struct sg_arch_stats *out);
