@@ -3,6 +3,7 @@
 #ifndef SYSGATE_TESTS_CHECK_H
 #define SYSGATE_TESTS_CHECK_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 static unsigned check_passed, check_failed;
@@ -18,6 +19,15 @@ static unsigned check_passed, check_failed;
 			fputc('\n', stderr);                                    \
 		}                                                               \
 	} while (0)
+
+/* splitmix64: random tests are reproducible from their seed */
+static inline uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
 
 static inline int check_summary(const char *suite)
 {

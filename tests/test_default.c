@@ -32,14 +32,7 @@ struct rng {
 	uint64_t s;
 };
 
-static uint64_t next(struct rng *r)
-{
-	/* splitmix64 */
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
+static uint64_t next(struct rng *r) { return splitmix64(&r->s); }
 
 static struct sg_profile *load(const char *path)
 {

@@ -172,13 +172,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static _Thread_local uint64_t rng_state;
 
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
+static uint64_t rnd(void) { return splitmix64(&rng_state); }
 
 /* ---- growable arrays -------------------------------------------------------- */
 
@@ -625,7 +619,6 @@ static void run_arch(struct target *t, size_t k)
 	 * for syscalls with conditions keep high words, as x32's 64-bit
 	 * registers and 64-bit MIPS kernels' sign-extension give them */
 	uint64_t mask32 = arch->bits == 32 ? 0xffffffffull : ~0ull, mask = mask32;
-	int x32 = t->info[k].x32;
 	size_t left = target > done ? target - done : 0;
 	/* an eighth for the multiplexers, where libseccomp adds rules to them */
 	for (size_t j = 0; j < mux->n; j++) {
