@@ -270,33 +270,36 @@ struct mux_call {
 };
 
 #define MUX(n, is_ipc, call) { n, is_ipc, { .index = 0, .op = SG_CMP_EQ, .value = call } }
+/* sorted by name (strcmp): mux_of searches it */
 static const struct mux_call mux_calls[] = {
-	MUX("socket", 0, 1),       MUX("bind", 0, 2),         MUX("connect", 0, 3),      MUX("listen", 0, 4),
-	MUX("accept", 0, 5),       MUX("getsockname", 0, 6),  MUX("getpeername", 0, 7),  MUX("socketpair", 0, 8),
-	MUX("send", 0, 9),         MUX("recv", 0, 10),        MUX("sendto", 0, 11),      MUX("recvfrom", 0, 12),
-	MUX("shutdown", 0, 13),    MUX("setsockopt", 0, 14),  MUX("getsockopt", 0, 15),  MUX("sendmsg", 0, 16),
-	MUX("recvmsg", 0, 17),     MUX("accept4", 0, 18),     MUX("recvmmsg", 0, 19),    MUX("sendmmsg", 0, 20),
-	MUX("semop", 1, 1),        MUX("semget", 1, 2),       MUX("semctl", 1, 3),       MUX("semtimedop", 1, 4),
-	MUX("msgsnd", 1, 11),      MUX("msgrcv", 1, 12),      MUX("msgget", 1, 13),      MUX("msgctl", 1, 14),
-	MUX("shmat", 1, 21),       MUX("shmdt", 1, 22),       MUX("shmget", 1, 23),      MUX("shmctl", 1, 24),
+	MUX("accept", 0, 5),       MUX("accept4", 0, 18),     MUX("bind", 0, 2),         MUX("connect", 0, 3),
+	MUX("getpeername", 0, 7),  MUX("getsockname", 0, 6),  MUX("getsockopt", 0, 15),  MUX("listen", 0, 4),
+	MUX("msgctl", 1, 14),      MUX("msgget", 1, 13),      MUX("msgrcv", 1, 12),      MUX("msgsnd", 1, 11),
+	MUX("recv", 0, 10),        MUX("recvfrom", 0, 12),    MUX("recvmmsg", 0, 19),    MUX("recvmsg", 0, 17),
+	MUX("semctl", 1, 3),       MUX("semget", 1, 2),       MUX("semop", 1, 1),        MUX("semtimedop", 1, 4),
+	MUX("send", 0, 9),         MUX("sendmmsg", 0, 20),    MUX("sendmsg", 0, 16),     MUX("sendto", 0, 11),
+	MUX("setsockopt", 0, 14),  MUX("shmat", 1, 21),       MUX("shmctl", 1, 24),      MUX("shmdt", 1, 22),
+	MUX("shmget", 1, 23),      MUX("shutdown", 0, 13),    MUX("socket", 0, 1),       MUX("socketpair", 0, 8),
 };
 #undef MUX
+
+static int cmp_mux(const void *name, const void *entry)
+{
+	return strcmp(name, ((const struct mux_call *)entry)->name);
+}
 
 /* The multiplexer entry for a name on this arch, or NULL. */
 static const struct mux_call *mux_of(const struct sg_arch *arch, const char *name, uint32_t *mux_nr)
 {
 	if (arch->socketcall_nr < 0 && arch->ipc_nr < 0)
 		return NULL; /* most arches: no name to look for */
-	for (size_t i = 0; i < sizeof(mux_calls) / sizeof(*mux_calls); i++) {
-		if (strcmp(name, mux_calls[i].name) != 0)
-			continue;
-		int64_t nr = mux_calls[i].ipc ? arch->ipc_nr : arch->socketcall_nr;
-		if (nr < 0)
-			return NULL;
-		*mux_nr = (uint32_t)nr;
-		return &mux_calls[i];
-	}
-	return NULL;
+	const struct mux_call *m =
+		bsearch(name, mux_calls, sizeof(mux_calls) / sizeof(*mux_calls), sizeof(*mux_calls), cmp_mux);
+	int64_t nr = !m ? -1 : m->ipc ? arch->ipc_nr : arch->socketcall_nr;
+	if (nr < 0)
+		return NULL;
+	*mux_nr = (uint32_t)nr;
+	return m;
 }
 
 /* The multiplexer rule's conditions: "arg0 == call", then the rule's tests
