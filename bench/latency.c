@@ -174,7 +174,7 @@ void pick_classes(struct bench *b, struct bench_profile *bp)
 			cl->action = sg_bpf_run(p->insns, p->len, &d, native->endian, &cl->executed, NULL, 0);
 			/* the kernel's cache covers numbers 0 .. its own count of
 			 * native syscalls: not x32 numbers, not numbers above the table */
-			cl->cached = cp->nr - native->nr_base < SG_SWEEP_SPAN &&
+			cl->cached = cp->nr - native->nr_base < SG_SYSCALL_SPAN &&
 				     sg_bpf_cacheable(p->insns, p->len, native->audit_arch, cp->nr);
 			cl->runnable = !kills(cl->action);
 			if (cl->action != cp->action) {

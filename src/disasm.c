@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sysgate/resolve.h"
+#include "sysgate/seccomp.h"
 
 enum holds { H_OTHER, H_NR, H_ARCH };
 
@@ -36,7 +36,7 @@ static const struct sg_arch *arch_named(uint32_t audit)
 }
 
 /* The architecture whose numbers nr belongs to, among those sharing audit:
- * the one with the highest number base not above nr (x32's 0x40000000). */
+ * the one with the highest number base not above nr (x32's, the x32 bit). */
 static const struct sg_arch *arch_of_nr(uint32_t audit, uint32_t nr)
 {
 	size_t n;

@@ -8,8 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "sysgate/diag.h"
-#include "sysgate/resolve.h"
+#include "sysgate/seccomp.h"
 
 #define OP_ALU(op, src) (SG_BPF_ALU | (op) | (src))
 #define OP_JMP(op, src) (SG_BPF_JMP | (op) | (src))

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sysgate/profile.h"
+#include "sysgate/seccomp.h"
 
 static long sys_seccomp(unsigned op, unsigned flags, void *arg) { return syscall(SYS_seccomp, op, flags, arg); }
 
@@ -40,9 +40,9 @@ static int flag_supported(uint32_t flag)
 static void explain_failure(uint32_t flags, int err, struct sg_diags *d)
 {
 	if (err == EINVAL || err == EOPNOTSUPP) {
-		for (uint32_t f = 1; f <= SG_FLAG_WAIT_KILLABLE_RECV; f <<= 1)
-			if ((flags & f) && flag_supported(f) == 0) {
-				sg_error(d, NULL, NULL, "the kernel rejects %s: %s", sg_flag_name(f), strerror(err));
+		for (size_t i = 0; i < SG_NFLAGS; i++)
+			if ((flags & sg_flags[i].flag) && flag_supported(sg_flags[i].flag) == 0) {
+				sg_error(d, NULL, NULL, "the kernel rejects %s: %s", sg_flags[i].name, strerror(err));
 				return;
 			}
 	}

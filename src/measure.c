@@ -1,3 +1,4 @@
+/* Measure stage: see include/sysgate/measure.h. */
 #include "sysgate/measure.h"
 
 #include "sysgate/emulate.h"
@@ -18,7 +19,7 @@ int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t a
 	static const uint64_t zero[6];
 	size_t total = 0, free_total = 0, free_n = 0;
 	*out = (struct sg_arch_stats){ 0 };
-	for (uint32_t off = 0; off < SG_SWEEP_SPAN; off++) {
+	for (uint32_t off = 0; off < SG_SYSCALL_SPAN; off++) {
 		struct sg_seccomp_data d = { .nr = a->nr_base + off, .arch = a->audit_arch };
 		size_t executed = 0;
 		uint32_t got = sg_bpf_run(prog->insns, prog->len, &d, a->endian, &executed, NULL, 0);
@@ -36,13 +37,13 @@ int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t a
 				out->free_max = executed;
 		}
 	}
-	out->swept = SG_SWEEP_SPAN;
-	out->mean = (double)total / SG_SWEEP_SPAN;
+	out->swept = SG_SYSCALL_SPAN;
+	out->mean = (double)total / SG_SYSCALL_SPAN;
 	out->free_mean = free_n ? (double)free_total / (double)free_n : 0;
 	/* the kernel's cache is a bitmap per native/compat arch indexed by the
 	 * number: x32's (x32 bit set) and arm's private calls (0x0f0000 + n)
 	 * lie beyond it and always run the filter */
-	int beyond_cache = a->nr_base >= 0x40000000u;
+	int beyond_cache = a->nr_base >= SG_X32_SYSCALL_BIT;
 	for (size_t i = 0; i < a->nsyscalls; i++) {
 		uint32_t nr = sg_syscall_num(a, &a->by_name[i]);
 		const struct sg_arch_policy *which;

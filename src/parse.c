@@ -285,22 +285,6 @@ static int push_string(struct ctx *c, int t, const struct sg_loc *at, char ***v,
 
 /* ---- actions, operators, flags, architectures --------------------------- */
 
-static const char *const action_names[] = {
-	[SG_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-	[SG_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
-	[SG_ACT_TRAP] = "SCMP_ACT_TRAP",
-	[SG_ACT_ERRNO] = "SCMP_ACT_ERRNO",
-	[SG_ACT_TRACE] = "SCMP_ACT_TRACE",
-	[SG_ACT_LOG] = "SCMP_ACT_LOG",
-	[SG_ACT_ALLOW] = "SCMP_ACT_ALLOW",
-	[SG_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
-};
-
-const char *sg_action_kind_name(enum sg_action_kind k)
-{
-	return (size_t)k < sizeof(action_names) / sizeof(*action_names) ? action_names[k] : "?";
-}
-
 static const char *const op_names[] = {
 	[SG_CMP_NE] = "SCMP_CMP_NE", [SG_CMP_LT] = "SCMP_CMP_LT", [SG_CMP_LE] = "SCMP_CMP_LE",
 	[SG_CMP_EQ] = "SCMP_CMP_EQ", [SG_CMP_GE] = "SCMP_CMP_GE", [SG_CMP_GT] = "SCMP_CMP_GT",
@@ -310,27 +294,6 @@ static const char *const op_names[] = {
 const char *sg_op_name(enum sg_op op)
 {
 	return (size_t)op < sizeof(op_names) / sizeof(*op_names) ? op_names[op] : "?";
-}
-
-static const struct {
-	const char *name;
-	uint32_t flag;
-} flag_names[] = {
-	{ "SECCOMP_FILTER_FLAG_TSYNC", SG_FLAG_TSYNC },
-	{ "SECCOMP_FILTER_FLAG_LOG", SG_FLAG_LOG },
-	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SG_FLAG_SPEC_ALLOW },
-	{ "SECCOMP_FILTER_FLAG_NEW_LISTENER", SG_FLAG_NEW_LISTENER },
-	{ "SECCOMP_FILTER_FLAG_TSYNC_ESRCH", SG_FLAG_TSYNC_ESRCH },
-	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SG_FLAG_WAIT_KILLABLE_RECV },
-};
-#define NFLAGS (sizeof(flag_names) / sizeof(*flag_names))
-
-const char *sg_flag_name(uint32_t flag)
-{
-	for (size_t i = 0; i < NFLAGS; i++)
-		if (flag_names[i].flag == flag)
-			return flag_names[i].name;
-	return "?";
 }
 
 /* Looks s up in names[0..n); reports an unknown value with a suggestion. */
@@ -367,8 +330,11 @@ static int parse_action_kind(struct ctx *c, int t, const struct sg_loc *at, stru
 		a->loc = *at;
 		return 0;
 	}
+	const char *names[SG_NACTIONS];
+	for (size_t i = 0; i < SG_NACTIONS; i++)
+		names[i] = sg_actions[i].name;
 	int k;
-	if (lookup_name(c, t, at, action_names, sizeof(action_names) / sizeof(*action_names), "action", &k))
+	if (lookup_name(c, t, at, names, SG_NACTIONS, "action", &k))
 		return -1;
 	a->kind = (enum sg_action_kind)k;
 	a->loc = *at;
@@ -381,11 +347,11 @@ static int parse_errno_ret(struct ctx *c, int t, const struct sg_loc *at, struct
 	if (sg_json_is_null(&c->j, t))
 		return 0;
 	/* SECCOMP_RET_DATA holds 16 bits; the kernel caps ERRNO data at 4095 */
-	if (get_u64(c, t, at, 0xffff, &v))
+	if (get_u64(c, t, at, SG_RET_DATA, &v))
 		return -1;
-	if (v > 4095)
-		warn(c, at, "errno %llu is above 4095; the kernel returns 4095 instead",
-		     (unsigned long long)v);
+	if (v > SG_ERRNO_MAX)
+		warn(c, at, "errno %llu is above %d; the kernel returns %d instead", (unsigned long long)v,
+		     SG_ERRNO_MAX, SG_ERRNO_MAX);
 	a->has_errno_ret = 1;
 	a->errno_ret = (uint16_t)v;
 	a->errno_loc = *at;
@@ -576,16 +542,15 @@ static int f_archmap(struct ctx *c, int t, const struct sg_loc *at, void *obj)
 static int el_flag(struct ctx *c, int t, const struct sg_loc *at, void *obj)
 {
 	struct sg_profile *p = obj;
-	const char *names[NFLAGS];
-	for (size_t i = 0; i < NFLAGS; i++)
-		names[i] = flag_names[i].name;
+	const char *names[SG_NFLAGS];
+	for (size_t i = 0; i < SG_NFLAGS; i++)
+		names[i] = sg_flags[i].name;
 	int k;
-	if (lookup_name(c, t, at, names, NFLAGS, "seccomp flag", &k))
+	if (lookup_name(c, t, at, names, SG_NFLAGS, "seccomp flag", &k))
 		return -1;
-	uint32_t f = flag_names[k].flag;
-	if (f == SG_FLAG_NEW_LISTENER || f == SG_FLAG_TSYNC_ESRCH)
+	if (sg_flags[k].by_runtime)
 		return err(c, at, "%s is set by the runtime when needed, not by the profile", names[k]);
-	p->flags |= f;
+	p->flags |= sg_flags[k].flag;
 	return 0;
 }
 

@@ -5,11 +5,9 @@
 #include <string.h>
 
 #include "sysgate/bpf.h"
+#include "sysgate/seccomp.h"
 
 #define WORD 0xffffffffu
-#define X32_BIT 0x40000000u
-#define NR_SKIP 0xffffffffu /* -1: a tracer cancelled the call */
-#define SG_SPAN_HOT 471   /* numbers base+0..470: every syscall to date */
 
 void sg_compile_opts_init(struct sg_compile_opts *o) { o->bad_arch_action = SG_RET_KILL_PROCESS; }
 
@@ -488,7 +486,7 @@ static int arch_runs(struct ctx *c, struct runs *rs, const struct sg_arch_policy
 static void weigh(struct run *v, size_t n, uint32_t hot_lo, uint32_t hot_hi, uint64_t factor, unsigned char *hot)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint64_t a = v[i].lo, b = (i + 1 < n ? v[i + 1].lo : (uint64_t)NR_SKIP + 1) - 1;
+		uint64_t a = v[i].lo, b = (i + 1 < n ? v[i + 1].lo : (uint64_t)SG_NR_SKIP + 1) - 1;
 		uint64_t x = a > hot_lo ? a : hot_lo, y = b < hot_hi ? b : hot_hi;
 		if (x <= y) {
 			v[i].weight += (y - x + 1) * factor;
@@ -561,11 +559,11 @@ static uint32_t audit_arch_tree(struct ctx *c, const struct sg_policy *pol, uint
 		const struct sg_arch_policy *ap = &pol->arches[i];
 		if (ap->arch->audit_arch != audit)
 			continue;
-		int x32 = ap->arch->nr_base == X32_BIT;
-		int shares = ap->arch->audit_arch == 0xc000003eu; /* x86_64 and x32 */
+		int x32 = ap->arch->nr_base == SG_X32_SYSCALL_BIT;
+		int shares = ap->arch->audit_arch == SG_AUDIT_ARCH_X86_64; /* x86_64 and x32 */
 		m[nm].ap = ap;
-		m[nm].lo = shares && x32 ? X32_BIT : 0;
-		m[nm].hi = shares && !x32 ? X32_BIT - 1 : NR_SKIP - 1;
+		m[nm].lo = shares && x32 ? SG_X32_SYSCALL_BIT : 0;
+		m[nm].hi = shares && !x32 ? SG_X32_SYSCALL_BIT - 1 : SG_NR_SKIP - 1;
 		nm++;
 	}
 	if (nm == 2 && m[0].lo > m[1].lo) {
@@ -584,10 +582,10 @@ static uint32_t audit_arch_tree(struct ctx *c, const struct sg_policy *pol, uint
 			*rc = arch_runs(c, &rs, m[i].ap, m[i].lo, m[i].hi);
 		next = m[i].hi + 1;
 	}
-	if (!*rc && next < NR_SKIP)
+	if (!*rc && next < SG_NR_SKIP)
 		*rc = add_run(&rs, next, bad);
 	if (!*rc)
-		*rc = add_run(&rs, NR_SKIP, ret_node(c, m[0].ap->default_action));
+		*rc = add_run(&rs, SG_NR_SKIP, ret_node(c, m[0].ap->default_action));
 	uint64_t *prefix = NULL;
 	unsigned char *hot = NULL;
 	uint32_t root = 0;
@@ -599,7 +597,7 @@ static uint32_t audit_arch_tree(struct ctx *c, const struct sg_policy *pol, uint
 		for (size_t i = 0; i < nm; i++) {
 			const struct sg_arch *a = m[i].ap->arch;
 			int first = m[i].ap == group_first(pol, audit);
-			weigh(rs.v, rs.n, a->nr_base, a->nr_base + SG_SPAN_HOT - 1, first ? 64 : 4, first ? hot : NULL);
+			weigh(rs.v, rs.n, a->nr_base, a->nr_base + SG_SYSCALL_SPAN - 1, first ? 64 : 4, first ? hot : NULL);
 		}
 		prefix[0] = 0;
 		for (size_t i = 0; i < rs.n; i++)

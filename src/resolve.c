@@ -77,22 +77,6 @@ void sg_resolve_opts_init(struct sg_resolve_opts *o)
 		o->kernel[0] = 0; /* unknown: every minKernel test fails */
 }
 
-void sg_action_format(uint32_t action, char *buf, size_t n)
-{
-	uint32_t data = action & SG_RET_DATA;
-	switch (action & SG_RET_ACTION_FULL) {
-	case SG_RET_KILL_PROCESS: snprintf(buf, n, "SCMP_ACT_KILL_PROCESS"); break;
-	case SG_RET_KILL_THREAD: snprintf(buf, n, "SCMP_ACT_KILL_THREAD"); break;
-	case SG_RET_TRAP: snprintf(buf, n, "SCMP_ACT_TRAP"); break;
-	case SG_RET_ERRNO: snprintf(buf, n, "SCMP_ACT_ERRNO(%u)", data); break;
-	case SG_RET_USER_NOTIF: snprintf(buf, n, "SCMP_ACT_NOTIFY"); break;
-	case SG_RET_TRACE: snprintf(buf, n, "SCMP_ACT_TRACE(%u)", data); break;
-	case SG_RET_LOG: snprintf(buf, n, "SCMP_ACT_LOG"); break;
-	case SG_RET_ALLOW: snprintf(buf, n, "SCMP_ACT_ALLOW"); break;
-	default: snprintf(buf, n, "0x%08x", action); break;
-	}
-}
-
 int sg_kernel_ge(const unsigned a[3], const unsigned b[3])
 {
 	for (int i = 0; i < 3; i++)
@@ -179,13 +163,7 @@ static int encode_action(const struct sg_profile *p, const struct sg_action *a, 
 			data = named;
 		}
 	}
-	static const uint32_t base[] = {
-		[SG_ACT_KILL_PROCESS] = SG_RET_KILL_PROCESS, [SG_ACT_KILL_THREAD] = SG_RET_KILL_THREAD,
-		[SG_ACT_TRAP] = SG_RET_TRAP,                 [SG_ACT_ERRNO] = SG_RET_ERRNO,
-		[SG_ACT_TRACE] = SG_RET_TRACE,               [SG_ACT_LOG] = SG_RET_LOG,
-		[SG_ACT_ALLOW] = SG_RET_ALLOW,               [SG_ACT_NOTIFY] = SG_RET_USER_NOTIF,
-	};
-	*out = base[a->kind] | (a->kind == SG_ACT_ERRNO || a->kind == SG_ACT_TRACE ? data : 0);
+	*out = sg_actions[a->kind].ret | (sg_actions[a->kind].has_data ? data : 0);
 	return 0;
 }
 
@@ -529,15 +507,7 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 		pol->rules_excluded += !pol->rule_used[i];
 		notify |= pol->rule_used[i] && p->rules[i].action.kind == SG_ACT_NOTIFY;
 	}
-	if (notify)
-		pol->flags |= SG_FLAG_NEW_LISTENER;
-	else if (pol->flags & SG_FLAG_WAIT_KILLABLE_RECV) {
-		/* the kernel refuses it without a listener; libseccomp drops it too */
-		pol->flags &= ~SG_FLAG_WAIT_KILLABLE_RECV;
-		sg_warning(d, p->file, NULL, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV only applies with SCMP_ACT_NOTIFY; dropped");
-	}
-	if ((pol->flags & SG_FLAG_TSYNC) && notify)
-		pol->flags |= SG_FLAG_TSYNC_ESRCH; /* the kernel refuses TSYNC with a listener otherwise */
+	pol->flags = sg_flags_complete(pol->flags, notify, p->file, d);
 	if (notify && !p->listener_path)
 		sg_warning(d, p->file, NULL, "SCMP_ACT_NOTIFY is used but there is no listenerPath: "
 					     "`sysgate exec` will refuse to run it");
@@ -592,7 +562,6 @@ static int cond_holds(const struct sg_cond *c, uint64_t a, unsigned bits)
 uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr, const uint64_t args[6],
 			uint32_t bad_arch_action, const struct sg_arch_policy **ap_out, long *rule_out)
 {
-	const uint32_t x32_bit = 0x40000000u;
 	const struct sg_arch_policy *ap = NULL, *low = NULL;
 	*rule_out = -1;
 	*ap_out = NULL;
@@ -601,13 +570,13 @@ uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32
 		const struct sg_arch_policy *a = &pol->arches[i];
 		if (a->arch->audit_arch != audit_arch)
 			continue;
-		int x32 = a->arch->nr_base == x32_bit;
+		int x32 = a->arch->nr_base == SG_X32_SYSCALL_BIT;
 		if (!low || !x32)
 			low = a;
-		if (a->arch->audit_arch != 0xc000003eu || (nr >= x32_bit) == x32)
+		if (a->arch->audit_arch != SG_AUDIT_ARCH_X86_64 || (nr >= SG_X32_SYSCALL_BIT) == x32)
 			ap = a;
 	}
-	if (nr == 0xffffffffu && low) { /* a tracer's "skip this call" takes the default */
+	if (nr == SG_NR_SKIP && low) { /* a tracer's "skip this call" takes the default */
 		*ap_out = low;
 		return low->default_action;
 	}

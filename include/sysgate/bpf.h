@@ -60,13 +60,6 @@ struct sg_prog {
 #define SG_BPF_TXA 0x80
 #define SG_BPF_MEMWORDS 16
 
-/* struct seccomp_data offsets */
-#define SG_OFF_NR 0
-#define SG_OFF_ARCH 4
-#define SG_OFF_IP 8
-#define SG_OFF_ARGS 16
-#define SG_SECCOMP_DATA_SIZE 64
-
 void sg_prog_free(struct sg_prog *p);
 
 #endif

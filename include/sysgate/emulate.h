@@ -9,16 +9,7 @@
 
 #include "sysgate/arch.h"
 #include "sysgate/bpf.h"
-
-/* The kernel's struct seccomp_data, as values; the emulator lays it out in
- * the target's byte order, so big-endian filters see the high word of an
- * argument at the lower offset, as they do on their own kernel. */
-struct sg_seccomp_data {
-	uint32_t nr;
-	uint32_t arch;
-	uint64_t ip;
-	uint64_t args[6];
-};
+#include "sysgate/seccomp.h"
 
 /* The checks the kernel makes when a filter is attached (seccomp_check_filter
  * and bpf_check_classic): 1..4096 instructions, only opcodes seccomp allows,

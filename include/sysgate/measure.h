@@ -9,10 +9,8 @@
 #include "sysgate/bpf.h"
 #include "sysgate/resolve.h"
 
-#define SG_SWEEP_SPAN 471 /* numbers base+0 .. base+470: every syscall to date and one more */
-
 struct sg_arch_stats {
-	size_t swept;          /* numbers run, all arguments zero */
+	size_t swept;          /* numbers run (SG_SYSCALL_SPAN), all arguments zero */
 	double mean;           /* instructions executed, over the sweep */
 	size_t max;
 	double free_mean;      /* the same over numbers whose action needs no argument */

@@ -9,20 +9,9 @@
 
 #include "sysgate/arch.h"
 #include "sysgate/diag.h"
+#include "sysgate/seccomp.h"
 
 #define SG_MAX_INPUT (16u << 20) /* bytes */
-#define SG_MAX_ARGS 6
-
-enum sg_action_kind {
-	SG_ACT_KILL_PROCESS,
-	SG_ACT_KILL_THREAD, /* also SCMP_ACT_KILL, as libseccomp defines it */
-	SG_ACT_TRAP,
-	SG_ACT_ERRNO,
-	SG_ACT_TRACE,
-	SG_ACT_LOG,
-	SG_ACT_ALLOW,
-	SG_ACT_NOTIFY,
-};
 
 /* An action as written: the errno may be a number (errnoRet) or a name
  * (containers/common's "errno"), which is resolved per architecture. */
@@ -75,14 +64,6 @@ struct sg_archmap_entry {
 	struct sg_loc loc;
 };
 
-/* SECCOMP_FILTER_FLAG_* values (linux/seccomp.h). */
-#define SG_FLAG_TSYNC 1u
-#define SG_FLAG_LOG 2u
-#define SG_FLAG_SPEC_ALLOW 4u
-#define SG_FLAG_NEW_LISTENER 8u
-#define SG_FLAG_TSYNC_ESRCH 16u
-#define SG_FLAG_WAIT_KILLABLE_RECV 32u
-
 struct sg_profile {
 	char *file;
 	struct sg_action default_action;
@@ -109,8 +90,6 @@ int sg_read_file(const char *path, char **text, size_t *len, struct sg_diags *d)
 struct sg_profile *sg_profile_parse(const char *file, const char *text, size_t len, struct sg_diags *d);
 void sg_profile_free(struct sg_profile *p);
 
-const char *sg_action_kind_name(enum sg_action_kind k); /* "SCMP_ACT_ERRNO" */
-const char *sg_op_name(enum sg_op op);                  /* "SCMP_CMP_EQ" */
-const char *sg_flag_name(uint32_t flag);                /* "SECCOMP_FILTER_FLAG_TSYNC" */
+const char *sg_op_name(enum sg_op op); /* "SCMP_CMP_EQ" */
 
 #endif

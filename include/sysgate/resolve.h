@@ -11,18 +11,6 @@
 #include "sysgate/diag.h"
 #include "sysgate/profile.h"
 
-/* SECCOMP_RET_* (linux/seccomp.h); an action is one of these | 16 bits of data. */
-#define SG_RET_KILL_PROCESS 0x80000000u
-#define SG_RET_KILL_THREAD 0x00000000u
-#define SG_RET_TRAP 0x00030000u
-#define SG_RET_ERRNO 0x00050000u
-#define SG_RET_USER_NOTIF 0x7fc00000u
-#define SG_RET_TRACE 0x7ff00000u
-#define SG_RET_LOG 0x7ffc0000u
-#define SG_RET_ALLOW 0x7fff0000u
-#define SG_RET_ACTION_FULL 0xffff0000u
-#define SG_RET_DATA 0x0000ffffu
-
 #define SG_MAX_ARCHES 8
 
 struct sg_resolve_opts {
@@ -89,9 +77,6 @@ size_t sg_policy_warn_overlaps(const struct sg_policy *pol, struct sg_diags *d);
 int sg_cap_lookup(const char *name);
 const char *sg_cap_name(unsigned cap);
 uint64_t sg_caps_docker_default(void);
-
-/* "SCMP_ACT_ERRNO(1)", "SCMP_ACT_ALLOW", ... */
-void sg_action_format(uint32_t action, char *buf, size_t n);
 
 /* Parses "6.1" or "6.1.12" (trailing text after the numbers is ignored, so
  * uname's "6.1.0-18-amd64" works). 0 on success. */

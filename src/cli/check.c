@@ -85,9 +85,9 @@ static void summarise(const struct sg_profile *p, const struct sg_policy *pol, c
 	printf("  (%s on %s)\n", p->has_archmap ? "archMap entry" : p->has_architectures ? "listed, plus native" : "native only",
 	       o->host->name);
 	printf("flags:        ");
-	for (uint32_t f = 1; f <= SG_FLAG_WAIT_KILLABLE_RECV; f <<= 1)
-		if (pol->flags & f)
-			printf(" %s", sg_flag_name(f));
+	for (size_t i = 0; i < SG_NFLAGS; i++)
+		if (pol->flags & sg_flags[i].flag)
+			printf(" %s", sg_flags[i].name);
 	printf("%s\n", pol->flags ? (p->has_flags ? "" : "  (runc's default: no \"flags\" key)") : " none");
 	size_t names = 0;
 	for (size_t i = 0; i < p->nrules; i++)

@@ -36,25 +36,15 @@ static const char exec_help[] =
 
 static int parse_flags(const char *arg, uint32_t *flags)
 {
-	static const struct {
-		const char *name;
-		uint32_t flag;
-	} names[] = {
-		{ "tsync", SG_FLAG_TSYNC }, { "log", SG_FLAG_LOG }, { "spec_allow", SG_FLAG_SPEC_ALLOW },
-		{ "wait_killable_recv", SG_FLAG_WAIT_KILLABLE_RECV },
-	};
 	char *copy = strdup(arg);
 	int rc = copy ? 0 : -1;
 	for (char *save = NULL, *t = copy ? strtok_r(copy, ",", &save) : NULL; t && !rc; t = strtok_r(NULL, ",", &save)) {
-		const char *bare = strncmp(t, "SECCOMP_FILTER_FLAG_", 20) == 0 ? t + 20 : t;
-		size_t i = 0;
-		while (i < sizeof(names) / sizeof(*names) && strcasecmp(bare, names[i].name) != 0)
-			i++;
-		if (i == sizeof(names) / sizeof(*names)) {
+		uint32_t f;
+		if (sg_flag_lookup(t, &f)) {
 			fprintf(stderr, "sysgate: unknown filter flag \"%s\"\n", t);
 			rc = -1;
 		} else {
-			*flags |= names[i].flag;
+			*flags |= f;
 		}
 	}
 	free(copy);

@@ -70,29 +70,25 @@ void cli_profile_opts_init(struct cli_profile_opts *o)
 /* Only actions that stop the call: a foreign arch must never run unfiltered. */
 static int parse_bad_arch(const char *arg, uint32_t *out)
 {
-	static const struct {
-		const char *name;
-		uint32_t action;
-	} acts[] = {
-		{ "SCMP_ACT_KILL_PROCESS", SG_RET_KILL_PROCESS }, { "SCMP_ACT_KILL_THREAD", SG_RET_KILL_THREAD },
-		{ "SCMP_ACT_KILL", SG_RET_KILL_THREAD },          { "SCMP_ACT_TRAP", SG_RET_TRAP },
-		{ "SCMP_ACT_ERRNO", SG_RET_ERRNO | 1 },
-	};
-	for (size_t i = 0; i < sizeof(acts) / sizeof(*acts); i++) {
-		size_t n = strlen(acts[i].name);
-		if (strncmp(arg, acts[i].name, n) != 0)
-			continue;
-		if (arg[n] == '\0') {
-			*out = acts[i].action;
+	char name[32];
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+	enum sg_action_kind k;
+	if (n < sizeof(name)) {
+		memcpy(name, arg, n);
+		name[n] = '\0';
+	}
+	if (n < sizeof(name) && sg_action_lookup(name, &k) == 0 &&
+	    (k == SG_ACT_KILL_PROCESS || k == SG_ACT_KILL_THREAD || k == SG_ACT_TRAP || k == SG_ACT_ERRNO)) {
+		if (!colon) {
+			*out = sg_actions[k].ret | (k == SG_ACT_ERRNO ? 1 : 0); /* EPERM, as runc */
 			return 0;
 		}
-		if (arg[n] == ':' && acts[i].action == (SG_RET_ERRNO | 1)) {
-			char *end;
-			unsigned long v = strtoul(arg + n + 1, &end, 10);
-			if (*end == '\0' && end != arg + n + 1 && v <= 4095) {
-				*out = SG_RET_ERRNO | (uint32_t)v;
-				return 0;
-			}
+		char *end;
+		unsigned long v = strtoul(colon + 1, &end, 10);
+		if (k == SG_ACT_ERRNO && *end == '\0' && end != colon + 1 && colon[1] != '-' && v <= SG_ERRNO_MAX) {
+			*out = sg_actions[k].ret | (uint32_t)v;
+			return 0;
 		}
 	}
 	fprintf(stderr, "sysgate: --bad-arch takes SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP "
