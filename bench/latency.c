@@ -18,6 +18,7 @@
 #include "bench.h"
 #include "sysgate/arch.h"
 #include "sysgate/emulate.h"
+#include "sysgate/eval.h"
 #include "sysgate/load.h"
 
 const char *const class_name[NCLASSES] = {

@@ -8,6 +8,7 @@
 
 #include "sysgate/emit.h"
 #include "sysgate/emulate.h"
+#include "sysgate/eval.h"
 #include "sysgate/profile.h"
 #include "sysgate/resolve.h"
 

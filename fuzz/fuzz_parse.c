@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "sysgate/profile.h"
-#include "sysgate/resolve.h"
+#include "sysgate/eval.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -83,6 +83,11 @@ void sg_warning(struct sg_diags *d, const char *file, const struct sg_loc *loc, 
 	va_end(ap);
 }
 
+int sg_oom(struct sg_diags *d, const char *file)
+{
+	return sg_error(d, file, NULL, "out of memory");
+}
+
 void sg_diag_print(const struct sg_diag *g, FILE *out)
 {
 	if (g->file)

@@ -2,6 +2,7 @@
 #include "sysgate/measure.h"
 
 #include "sysgate/emulate.h"
+#include "sysgate/eval.h"
 
 int sg_argument_free(const struct sg_arch_policy *ap, uint32_t nr)
 {

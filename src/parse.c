@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "sysgate/conditions.h"
 
 struct ctx {
 	struct sg_json j;
@@ -622,26 +623,9 @@ static int f_min_kernel(struct ctx *c, int t, const struct sg_loc *at, void *obj
 	char *s = get_string(c, t, at);
 	if (!s)
 		return -1;
-	unsigned v[3] = { 0, 0, 0 };
-	size_t parts = 0;
-	const char *q = s;
-	int ok = 1;
-	while (ok && parts < 3) {
-		if (*q < '0' || *q > '9') {
-			ok = 0;
-			break;
-		}
-		unsigned long x = 0;
-		while (*q >= '0' && *q <= '9' && x < 1000000)
-			x = x * 10 + (unsigned long)(*q++ - '0');
-		v[parts++] = (unsigned)x;
-		if (*q == '\0')
-			break;
-		if (*q != '.')
-			ok = 0;
-		q++;
-	}
-	ok = ok && parts >= 2 && *q == '\0';
+	unsigned v[3];
+	const char *end;
+	int ok = sg_kernel_parse(s, v, &end) == 0 && *end == '\0';
 	if (!ok) {
 		char shown[64];
 		sg_quote(shown, sizeof(shown), s, strlen(s));

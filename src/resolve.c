@@ -4,127 +4,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/utsname.h>
-
-/* linux/capability.h numbering */
-static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
-	"CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
-	"CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
-	"CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
-	"CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE",
-};
-#define NCAPS (sizeof(cap_names) / sizeof(*cap_names))
-
-int sg_cap_lookup(const char *name)
-{
-	const char *bare = strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name;
-	for (size_t i = 0; i < NCAPS; i++)
-		if (strcasecmp(bare, cap_names[i] + 4) == 0)
-			return (int)i;
-	return -1;
-}
-
-const char *sg_cap_name(unsigned cap) { return cap < NCAPS ? cap_names[cap] : NULL; }
-
-uint64_t sg_caps_docker_default(void)
-{
-	/* the 14 capabilities Docker grants a container by default */
-	static const char *const dflt[] = {
-		"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
-		"CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
-		"CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
-	};
-	uint64_t caps = 0;
-	for (size_t i = 0; i < sizeof(dflt) / sizeof(*dflt); i++)
-		caps |= 1ull << sg_cap_lookup(dflt[i]);
-	return caps;
-}
-
-int sg_kernel_parse(const char *s, unsigned v[3])
-{
-	unsigned out[3] = { 0, 0, 0 };
-	size_t parts = 0;
-	while (parts < 3) {
-		if (*s < '0' || *s > '9')
-			break;
-		unsigned long x = 0;
-		while (*s >= '0' && *s <= '9' && x < 1000000)
-			x = x * 10 + (unsigned long)(*s++ - '0');
-		out[parts++] = (unsigned)x;
-		if (*s != '.')
-			break;
-		s++;
-	}
-	if (parts < 2)
-		return -1;
-	memcpy(v, out, sizeof(out));
-	return 0;
-}
 
 void sg_resolve_opts_init(struct sg_resolve_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->host = sg_arch_native();
 	o->caps = sg_caps_docker_default();
-	struct utsname u;
-	if (uname(&u) != 0 || sg_kernel_parse(u.release, o->kernel) != 0)
-		o->kernel[0] = 0; /* unknown: every minKernel test fails */
-}
-
-int sg_kernel_ge(const unsigned a[3], const unsigned b[3])
-{
-	for (int i = 0; i < 3; i++)
-		if (a[i] != b[i])
-			return a[i] > b[i];
-	return 1;
-}
-
-static int arch_in(const struct sg_filter *f, const struct sg_arch *host)
-{
-	for (size_t i = 0; i < f->narches; i++)
-		if (sg_arch_lookup(f->arches[i]) == host)
-			return 1;
-	return 0;
-}
-
-static int has_cap(const struct sg_resolve_opts *o, const char *name)
-{
-	int cap = sg_cap_lookup(name);
-	return cap >= 0 && (o->caps >> cap & 1);
-}
-
-/* Docker's rule selection: excludes drop a rule if any listed arch, any
- * listed capability or the kernel version matches; includes keep it only if
- * the arch is listed, every capability is held and the kernel is new enough. */
-static int rule_applies(const struct sg_rule *r, const struct sg_resolve_opts *o)
-{
-	if (r->has_excludes) {
-		const struct sg_filter *f = &r->excludes;
-		if (f->narches && arch_in(f, o->host))
-			return 0;
-		for (size_t i = 0; i < f->ncaps; i++)
-			if (has_cap(o, f->caps[i]))
-				return 0;
-		if (f->has_min_kernel && sg_kernel_ge(o->kernel, f->min_kernel))
-			return 0;
-	}
-	if (r->has_includes) {
-		const struct sg_filter *f = &r->includes;
-		if (f->narches && !arch_in(f, o->host))
-			return 0;
-		for (size_t i = 0; i < f->ncaps; i++)
-			if (!has_cap(o, f->caps[i]))
-				return 0;
-		if (f->has_min_kernel && !sg_kernel_ge(o->kernel, f->min_kernel))
-			return 0;
-	}
-	return 1;
+	sg_kernel_running(o->kernel); /* unknown: 0.0.0, and every minKernel test fails */
 }
 
 static void warn_unknown_caps(const struct sg_profile *p, struct sg_diags *d)
@@ -359,7 +245,7 @@ static void report_unknown_on_arch(const struct sg_profile *p, const struct sg_p
 	size_t len = 0, count = 0, cap = 256;
 	char *list = malloc(cap);
 	if (!list) {
-		d->oom = 1;
+		sg_oom(d, p->file);
 		return;
 	}
 	list[0] = '\0';
@@ -388,7 +274,7 @@ static void report_unknown_on_arch(const struct sg_profile *p, const struct sg_p
 			if (len + nl + 2 > cap) {
 				char *nlist = realloc(list, (cap + nl) * 2);
 				if (!nlist) {
-					d->oom = 1;
+					sg_oom(d, p->file);
 					free(list);
 					return;
 				}
@@ -441,8 +327,7 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, struc
 				struct sg_arch_rule ar = { .nr = mux_nr, .action = action, .rule = i, .name = k };
 				if (mux_conds(pol, mc, split ? &r->conds[g] : r->conds, split ? 1 : r->nconds, &ar) ||
 				    push_rule(ap, &ar)) {
-					d->oom = 1;
-					return -1;
+					return sg_oom(d, p->file);
 				}
 			}
 			if (sg_syscall_nr(ap->arch, r->names[k], &nr))
@@ -457,8 +342,7 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, struc
 					.name = k,
 				};
 				if (push_rule(ap, &ar)) {
-					d->oom = 1;
-					return -1;
+					return sg_oom(d, p->file);
 				}
 			}
 		}
@@ -503,7 +387,7 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 	warn_unknown_caps(p, d);
 	int notify = 0;
 	for (size_t i = 0; i < p->nrules; i++) {
-		pol->rule_used[i] = (unsigned char)rule_applies(&p->rules[i], o);
+		pol->rule_used[i] = (unsigned char)sg_rule_applies(&p->rules[i], o->host, o->caps, o->kernel);
 		pol->rules_excluded += !pol->rule_used[i];
 		notify |= pol->rule_used[i] && p->rules[i].action.kind == SG_ACT_NOTIFY;
 	}
@@ -539,176 +423,3 @@ void sg_policy_free(struct sg_policy *pol)
 	free(pol);
 }
 
-/* On a 32-bit ABI only the low word of an argument is compared, with the
- * value truncated to 32 bits, as libseccomp does: some kernels (64-bit MIPS
- * running o32 or n32) sign-extend 32-bit arguments into the high word. */
-static int cond_holds(const struct sg_cond *c, uint64_t a, unsigned bits)
-{
-	uint64_t width = bits == 32 ? 0xffffffffu : UINT64_MAX;
-	uint64_t v = c->value & width;
-	a &= width;
-	switch (c->op) {
-	case SG_CMP_NE: return a != v;
-	case SG_CMP_LT: return a < v;
-	case SG_CMP_LE: return a <= v;
-	case SG_CMP_EQ: return a == v;
-	case SG_CMP_GE: return a >= v;
-	case SG_CMP_GT: return a > v;
-	case SG_CMP_MASKED_EQ: return (a & v) == (c->value_two & v); /* the datum masked too, as libseccomp */
-	}
-	return 0;
-}
-
-uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr, const uint64_t args[6],
-			uint32_t bad_arch_action, const struct sg_arch_policy **ap_out, long *rule_out)
-{
-	const struct sg_arch_policy *ap = NULL, *low = NULL;
-	*rule_out = -1;
-	*ap_out = NULL;
-	/* x86_64 and x32 share an audit arch: the x32 bit picks the ABI */
-	for (size_t i = 0; i < pol->narches; i++) {
-		const struct sg_arch_policy *a = &pol->arches[i];
-		if (a->arch->audit_arch != audit_arch)
-			continue;
-		int x32 = a->arch->nr_base == SG_X32_SYSCALL_BIT;
-		if (!low || !x32)
-			low = a;
-		if (a->arch->audit_arch != SG_AUDIT_ARCH_X86_64 || (nr >= SG_X32_SYSCALL_BIT) == x32)
-			ap = a;
-	}
-	if (nr == SG_NR_SKIP && low) { /* a tracer's "skip this call" takes the default */
-		*ap_out = low;
-		return low->default_action;
-	}
-	if (!ap)
-		return bad_arch_action;
-	*ap_out = ap;
-	for (size_t i = 0; i < ap->nrules; i++) {
-		const struct sg_arch_rule *r = &ap->rules[i];
-		if (r->nr != nr)
-			continue;
-		size_t k = 0;
-		while (k < r->nconds && cond_holds(&r->conds[k], args[r->conds[k].index], ap->arch->bits))
-			k++;
-		if (k == r->nconds) {
-			*rule_out = (long)i;
-			return r->action;
-		}
-	}
-	return ap->default_action;
-}
-
-/* Candidate values for one argument under a set of conditions: every bound
- * and its neighbours, and values built from the masks. Enough to find a
- * witness in the cases profiles use; when none is found no warning is given. */
-static size_t candidates(const struct sg_cond *const *cs, size_t n, uint64_t *out)
-{
-	size_t k = 0;
-	out[k++] = 0;
-	out[k++] = UINT64_MAX;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t v = cs[i]->value;
-		if (cs[i]->op == SG_CMP_MASKED_EQ) {
-			out[k++] = cs[i]->value_two & v;
-			out[k++] = (cs[i]->value_two & v) | ~v;
-		} else {
-			out[k++] = v;
-			out[k++] = v + 1;
-			out[k++] = v - 1;
-		}
-	}
-	/* combine the masked ones: values satisfying two bit constraints at once */
-	size_t base = k;
-	for (size_t i = 0; i < base && k < 64; i++)
-		for (size_t j = 0; j < n && k < 64; j++)
-			if (cs[j]->op == SG_CMP_MASKED_EQ)
-				out[k++] = (out[i] & ~cs[j]->value) | (cs[j]->value_two & cs[j]->value);
-	return k;
-}
-
-static int all_hold(const struct sg_cond *const *cs, size_t n, uint64_t a, unsigned bits)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!cond_holds(cs[i], a, bits))
-			return 0;
-	return 1;
-}
-
-/* A witness that both rules' conditions hold, argument by argument. */
-static int both_match(const struct sg_arch_rule *a, const struct sg_arch_rule *b, unsigned bits, uint64_t args[6])
-{
-	for (unsigned idx = 0; idx < 6; idx++) {
-		const struct sg_cond *cs[2 * 6 * 2];
-		size_t n = 0;
-		const struct sg_arch_rule *rs[2] = { a, b };
-		for (int r = 0; r < 2; r++)
-			for (size_t i = 0; i < rs[r]->nconds && n < sizeof(cs) / sizeof(*cs); i++)
-				if (rs[r]->conds[i].index == idx)
-					cs[n++] = &rs[r]->conds[i];
-		args[idx] = 0;
-		if (!n)
-			continue;
-		uint64_t cand[64];
-		size_t nc = candidates(cs, n > 6 ? 6 : n, cand);
-		size_t w = 0;
-		while (w < nc && !all_hold(cs, n, cand[w], bits))
-			w++;
-		if (w == nc)
-			return 0;
-		args[idx] = cand[w];
-	}
-	return 1;
-}
-
-size_t sg_policy_warn_overlaps(const struct sg_policy *pol, struct sg_diags *d)
-{
-	const struct sg_profile *p = pol->profile;
-	size_t warned = 0;
-	/* one warning per pair of profile rules and syscall name */
-	struct seen {
-		size_t a, b, name;
-	} *seen = NULL;
-	size_t nseen = 0;
-	for (size_t ai = 0; ai < pol->narches; ai++) {
-		const struct sg_arch_policy *ap = &pol->arches[ai];
-		for (size_t i = 0; i < ap->nrules; i++)
-			for (size_t j = i + 1; j < ap->nrules; j++) {
-				const struct sg_arch_rule *x = &ap->rules[i], *y = &ap->rules[j];
-				uint64_t args[6];
-				if (x->nr != y->nr || x->action == y->action || x->rule == y->rule || !both_match(x, y, ap->arch->bits, args))
-					continue;
-				size_t k = 0;
-				while (k < nseen && !(seen[k].a == x->rule && seen[k].b == y->rule && seen[k].name == y->name))
-					k++;
-				if (k < nseen)
-					continue;
-				struct seen *ns = realloc(seen, (nseen + 1) * sizeof(*seen));
-				if (!ns) {
-					d->oom = 1;
-					free(seen);
-					return warned;
-				}
-				seen = ns;
-				seen[nseen++] = (struct seen){ x->rule, y->rule, y->name };
-				char ax[48], ay[48];
-				sg_action_format(x->action, ax, sizeof(ax));
-				sg_action_format(y->action, ay, sizeof(ay));
-				const struct sg_rule *rx = &p->rules[x->rule], *ry = &p->rules[y->rule];
-				if (x->nconds == 0)
-					sg_warning(d, p->file, &ry->name_locs[y->name],
-						   "\"%s\" never reaches this rule (%s): %s already decides it (%s) unconditionally",
-						   ry->names[y->name], ay, rx->loc.path, ax);
-				else
-					sg_warning(d, p->file, &ry->name_locs[y->name],
-						   "\"%s\" overlaps %s: both match args (0x%llx, 0x%llx, 0x%llx, 0x%llx, "
-						   "0x%llx, 0x%llx); the earlier rule decides (%s, not %s)",
-						   ry->names[y->name], rx->loc.path, (unsigned long long)args[0],
-						   (unsigned long long)args[1], (unsigned long long)args[2],
-						   (unsigned long long)args[3], (unsigned long long)args[4],
-						   (unsigned long long)args[5], ax, ay);
-				warned++;
-			}
-	}
-	free(seen);
-	return warned;
-}

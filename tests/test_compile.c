@@ -9,6 +9,7 @@
 #include "check.h"
 #include "sysgate/emit.h"
 #include "sysgate/emulate.h"
+#include "sysgate/eval.h"
 #include "sysgate/profile.h"
 #include "sysgate/resolve.h"
 

@@ -49,6 +49,7 @@
 #include "sysgate/bpf.h"
 #include "sysgate/emit.h"
 #include "sysgate/emulate.h"
+#include "sysgate/eval.h"
 #include "sysgate/load.h"
 #include "sysgate/plan.h"
 #include "sysgate/profile.h"

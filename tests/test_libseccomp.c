@@ -78,6 +78,7 @@
 #include "sysgate/arch.h"
 #include "sysgate/emit.h"
 #include "sysgate/emulate.h"
+#include "sysgate/eval.h"
 #include "sysgate/plan.h"
 #include "sysgate/profile.h"
 #include "sysgate/resolve.h"

@@ -259,9 +259,15 @@ static void test_kernel_object(void)
 static void test_kernel_version(void)
 {
 	unsigned v[3];
-	CHECK(sg_kernel_parse("6.1.0-18-amd64", v) == 0 && v[0] == 6 && v[1] == 1 && v[2] == 0, "uname release");
-	CHECK(sg_kernel_parse("4.8", v) == 0 && v[0] == 4 && v[1] == 8, "X.Y");
-	CHECK(sg_kernel_parse("6", v) != 0, "major alone refused");
+	const char *end;
+	CHECK(sg_kernel_parse("6.1.0-18-amd64", v, NULL) == 0 && v[0] == 6 && v[1] == 1 && v[2] == 0, "uname release");
+	CHECK(sg_kernel_parse("4.8", v, &end) == 0 && *end == '\0' && v[0] == 4 && v[1] == 8, "X.Y");
+	CHECK(sg_kernel_parse("6", v, NULL) != 0, "major alone refused");
+	CHECK(sg_kernel_parse("4.8.1", v, &end) == 0 && *end == '\0' && v[2] == 1, "X.Y.Z");
+	/* minKernel wants nothing after the version: each of these leaves some */
+	CHECK(sg_kernel_parse("4.8.", v, &end) == 0 && strcmp(end, ".") == 0, "4.8. ends before the dot");
+	CHECK(sg_kernel_parse("4.8.1.2", v, &end) == 0 && strcmp(end, ".2") == 0, "a fourth part is left");
+	CHECK(sg_kernel_parse("4..8", v, NULL) != 0 && sg_kernel_parse(".4.8", v, NULL) != 0, "empty parts refused");
 	CHECK(sg_cap_lookup("sys_admin") == 21 && sg_cap_lookup("CAP_BPF") == 39 && sg_cap_lookup("CAP_NOPE") < 0,
 	      "capability names");
 	uint64_t dflt = sg_caps_docker_default();

@@ -1,5 +1,18 @@
 /* Diagnostics: every error and warning carries file:line:col and a JSON path.
- * The library never prints or exits; it appends here and returns a status. */
+ * The library never prints or exits; it appends here and returns a status.
+ *
+ * The library's one return convention:
+ *   - a function that can fail returns int, 0 on success and -1 on failure;
+ *     one that builds an object returns it, or NULL on failure;
+ *   - a failure has always left an error in the caller's sg_diags (through
+ *     sg_error or sg_oom), so the caller tests the return value and prints
+ *     the diagnostics, and never has to guess why;
+ *   - warnings never make a function fail: the caller decides (--strict);
+ *   - a stage that runs several checks reports every error it finds before
+ *     failing, and compares d->errors before and after to know.
+ * Internal helpers may return a node or a count instead; they then record
+ * failure in their own context (see plan.c) and the stage's entry point
+ * turns it into this convention. */
 #ifndef SYSGATE_DIAG_H
 #define SYSGATE_DIAG_H
 
@@ -26,7 +39,7 @@ struct sg_diags {
 	struct sg_diag *v;
 	size_t n, cap;
 	size_t errors, warnings;
-	int oom; /* a diagnostic could not be stored: treat as an error */
+	int oom; /* memory ran out (set only through sg_oom or by a failed append): an error */
 };
 
 void sg_diags_init(struct sg_diags *d);
@@ -43,6 +56,9 @@ int sg_error(struct sg_diags *d, const char *file, const struct sg_loc *loc, con
 	SG_PRINTF(4, 5);
 void sg_warning(struct sg_diags *d, const char *file, const struct sg_loc *loc, const char *fmt, ...)
 	SG_PRINTF(4, 5);
+/* Memory ran out: an "out of memory" error (or, if even that cannot be
+ * stored, d->oom); returns -1 like sg_error. */
+int sg_oom(struct sg_diags *d, const char *file);
 
 static inline int sg_diags_failed(const struct sg_diags *d) { return d->errors > 0 || d->oom; }
 

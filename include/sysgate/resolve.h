@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "sysgate/arch.h"
+#include "sysgate/conditions.h"
 #include "sysgate/diag.h"
 #include "sysgate/profile.h"
 
@@ -58,31 +59,5 @@ struct sg_policy {
 
 struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve_opts *o, struct sg_diags *d);
 void sg_policy_free(struct sg_policy *pol);
-
-/* The reference semantics, read straight from the rules: the action for a
- * syscall as the audit arch and number the kernel reports, with its 64-bit
- * arguments. The compiled filter must agree with this for every input.
- * *ap_out is the arch whose rules applied (NULL for a foreign arch) and
- * *rule_out the index in its rules of the rule that decided, or -1 for the
- * default action. */
-uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr, const uint64_t args[6],
-			uint32_t bad_arch_action, const struct sg_arch_policy **ap_out, long *rule_out);
-
-/* Warns, once per pair, where two rules for one syscall can both match the
- * same call with different actions (the first in profile order decides),
- * naming a witness argument list. Returns the number of warnings. */
-size_t sg_policy_warn_overlaps(const struct sg_policy *pol, struct sg_diags *d);
-
-/* Capabilities by name: "CAP_SYS_ADMIN" or "sys_admin", any case. -1 if unknown. */
-int sg_cap_lookup(const char *name);
-const char *sg_cap_name(unsigned cap);
-uint64_t sg_caps_docker_default(void);
-
-/* Parses "6.1" or "6.1.12" (trailing text after the numbers is ignored, so
- * uname's "6.1.0-18-amd64" works). 0 on success. */
-int sg_kernel_parse(const char *s, unsigned v[3]);
-
-/* Kernel version a >= b. */
-int sg_kernel_ge(const unsigned a[3], const unsigned b[3]);
 
 #endif

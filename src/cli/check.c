@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sysgate/eval.h"
 
 static const char check_help[] =
 	"usage: sysgate check [--strict] [--arch A] [--caps LIST] [--kernel X.Y] FILE|-\n"

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "sysgate/disasm.h"
 #include "sysgate/emulate.h"
+#include "sysgate/eval.h"
 
 static const char explain_help[] =
 	"usage: sysgate explain [OPTIONS] FILE SYSCALL [ARG...]\n"

@@ -54,7 +54,7 @@ int cli_caps(const char *arg, uint64_t *caps)
 
 int cli_kernel(const char *arg, unsigned v[3])
 {
-	if (sg_kernel_parse(arg, v) == 0)
+	if (sg_kernel_parse(arg, v, NULL) == 0)
 		return 0;
 	fprintf(stderr, "sysgate: --kernel wants a version like 6.1, not \"%s\"\n", arg);
 	return -1;

@@ -1,0 +1,180 @@
+/* Reference evaluator: see include/sysgate/eval.h. Deliberately the plain
+ * reading of the rules — first match in profile order, 64-bit compares —
+ * so that a mistake in the planner's lowering cannot hide in both. */
+#include "sysgate/eval.h"
+
+#include <stdlib.h>
+
+/* On a 32-bit ABI only the low word of an argument is compared, with the
+ * value truncated to 32 bits, as libseccomp does: some kernels (64-bit MIPS
+ * running o32 or n32) sign-extend 32-bit arguments into the high word. */
+static int cond_holds(const struct sg_cond *c, uint64_t a, unsigned bits)
+{
+	uint64_t width = bits == 32 ? 0xffffffffu : UINT64_MAX;
+	uint64_t v = c->value & width;
+	a &= width;
+	switch (c->op) {
+	case SG_CMP_NE: return a != v;
+	case SG_CMP_LT: return a < v;
+	case SG_CMP_LE: return a <= v;
+	case SG_CMP_EQ: return a == v;
+	case SG_CMP_GE: return a >= v;
+	case SG_CMP_GT: return a > v;
+	case SG_CMP_MASKED_EQ: return (a & v) == (c->value_two & v); /* the datum masked too, as libseccomp */
+	}
+	return 0;
+}
+
+uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr, const uint64_t args[6],
+			uint32_t bad_arch_action, const struct sg_arch_policy **ap_out, long *rule_out)
+{
+	const struct sg_arch_policy *ap = NULL, *low = NULL;
+	*rule_out = -1;
+	*ap_out = NULL;
+	/* x86_64 and x32 share an audit arch: the x32 bit picks the ABI */
+	for (size_t i = 0; i < pol->narches; i++) {
+		const struct sg_arch_policy *a = &pol->arches[i];
+		if (a->arch->audit_arch != audit_arch)
+			continue;
+		int x32 = a->arch->nr_base == SG_X32_SYSCALL_BIT;
+		if (!low || !x32)
+			low = a;
+		if (a->arch->audit_arch != SG_AUDIT_ARCH_X86_64 || (nr >= SG_X32_SYSCALL_BIT) == x32)
+			ap = a;
+	}
+	if (nr == SG_NR_SKIP && low) { /* a tracer's "skip this call" takes the default */
+		*ap_out = low;
+		return low->default_action;
+	}
+	if (!ap)
+		return bad_arch_action;
+	*ap_out = ap;
+	for (size_t i = 0; i < ap->nrules; i++) {
+		const struct sg_arch_rule *r = &ap->rules[i];
+		if (r->nr != nr)
+			continue;
+		size_t k = 0;
+		while (k < r->nconds && cond_holds(&r->conds[k], args[r->conds[k].index], ap->arch->bits))
+			k++;
+		if (k == r->nconds) {
+			*rule_out = (long)i;
+			return r->action;
+		}
+	}
+	return ap->default_action;
+}
+
+/* Candidate values for one argument under a set of conditions: every bound
+ * and its neighbours, and values built from the masks. Enough to find a
+ * witness in the cases profiles use; when none is found no warning is given. */
+static size_t candidates(const struct sg_cond *const *cs, size_t n, uint64_t *out)
+{
+	size_t k = 0;
+	out[k++] = 0;
+	out[k++] = UINT64_MAX;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v = cs[i]->value;
+		if (cs[i]->op == SG_CMP_MASKED_EQ) {
+			out[k++] = cs[i]->value_two & v;
+			out[k++] = (cs[i]->value_two & v) | ~v;
+		} else {
+			out[k++] = v;
+			out[k++] = v + 1;
+			out[k++] = v - 1;
+		}
+	}
+	/* combine the masked ones: values satisfying two bit constraints at once */
+	size_t base = k;
+	for (size_t i = 0; i < base && k < 64; i++)
+		for (size_t j = 0; j < n && k < 64; j++)
+			if (cs[j]->op == SG_CMP_MASKED_EQ)
+				out[k++] = (out[i] & ~cs[j]->value) | (cs[j]->value_two & cs[j]->value);
+	return k;
+}
+
+static int all_hold(const struct sg_cond *const *cs, size_t n, uint64_t a, unsigned bits)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!cond_holds(cs[i], a, bits))
+			return 0;
+	return 1;
+}
+
+/* A witness that both rules' conditions hold, argument by argument. */
+static int both_match(const struct sg_arch_rule *a, const struct sg_arch_rule *b, unsigned bits, uint64_t args[6])
+{
+	for (unsigned idx = 0; idx < 6; idx++) {
+		const struct sg_cond *cs[2 * 6 * 2];
+		size_t n = 0;
+		const struct sg_arch_rule *rs[2] = { a, b };
+		for (int r = 0; r < 2; r++)
+			for (size_t i = 0; i < rs[r]->nconds && n < sizeof(cs) / sizeof(*cs); i++)
+				if (rs[r]->conds[i].index == idx)
+					cs[n++] = &rs[r]->conds[i];
+		args[idx] = 0;
+		if (!n)
+			continue;
+		uint64_t cand[64];
+		size_t nc = candidates(cs, n > 6 ? 6 : n, cand);
+		size_t w = 0;
+		while (w < nc && !all_hold(cs, n, cand[w], bits))
+			w++;
+		if (w == nc)
+			return 0;
+		args[idx] = cand[w];
+	}
+	return 1;
+}
+
+size_t sg_policy_warn_overlaps(const struct sg_policy *pol, struct sg_diags *d)
+{
+	const struct sg_profile *p = pol->profile;
+	size_t warned = 0;
+	/* one warning per pair of profile rules and syscall name */
+	struct seen {
+		size_t a, b, name;
+	} *seen = NULL;
+	size_t nseen = 0;
+	for (size_t ai = 0; ai < pol->narches; ai++) {
+		const struct sg_arch_policy *ap = &pol->arches[ai];
+		for (size_t i = 0; i < ap->nrules; i++)
+			for (size_t j = i + 1; j < ap->nrules; j++) {
+				const struct sg_arch_rule *x = &ap->rules[i], *y = &ap->rules[j];
+				uint64_t args[6];
+				if (x->nr != y->nr || x->action == y->action || x->rule == y->rule || !both_match(x, y, ap->arch->bits, args))
+					continue;
+				size_t k = 0;
+				while (k < nseen && !(seen[k].a == x->rule && seen[k].b == y->rule && seen[k].name == y->name))
+					k++;
+				if (k < nseen)
+					continue;
+				struct seen *ns = realloc(seen, (nseen + 1) * sizeof(*seen));
+				if (!ns) {
+					sg_oom(d, p->file);
+					free(seen);
+					return warned;
+				}
+				seen = ns;
+				seen[nseen++] = (struct seen){ x->rule, y->rule, y->name };
+				char ax[48], ay[48];
+				sg_action_format(x->action, ax, sizeof(ax));
+				sg_action_format(y->action, ay, sizeof(ay));
+				const struct sg_rule *rx = &p->rules[x->rule], *ry = &p->rules[y->rule];
+				if (x->nconds == 0)
+					sg_warning(d, p->file, &ry->name_locs[y->name],
+						   "\"%s\" never reaches this rule (%s): %s already decides it (%s) unconditionally",
+						   ry->names[y->name], ay, rx->loc.path, ax);
+				else
+					sg_warning(d, p->file, &ry->name_locs[y->name],
+						   "\"%s\" overlaps %s: both match args (0x%llx, 0x%llx, 0x%llx, 0x%llx, "
+						   "0x%llx, 0x%llx); the earlier rule decides (%s, not %s)",
+						   ry->names[y->name], rx->loc.path, (unsigned long long)args[0],
+						   (unsigned long long)args[1], (unsigned long long)args[2],
+						   (unsigned long long)args[3], (unsigned long long)args[4],
+						   (unsigned long long)args[5], ax, ay);
+				warned++;
+			}
+	}
+	free(seen);
+	return warned;
+}
