@@ -228,7 +228,7 @@ fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/libfuzzer_%) $(FUZZ_TARGETS:%=build/fuzz
 # a peer here: only the bench binary links it.
 .PHONY: bench
 QUICK     ?=
-BENCH_SRC := bench/main.c bench/latency.c bench/timing.c bench/report.c
+BENCH_SRC := bench/main.c bench/latency.c bench/timing.c bench/report.c bench/common.c
 BENCH_OUT := $(if $(filter-out 0,$(QUICK)),$(BUILD)/bench/results-quick,bench/results)
 
 $(BUILD)/bench/sysgate-bench: $(BENCH_SRC) bench/bench.h tests/lsc_build.c tests/lsc_build.h $(BUILD)/libsysgate.a \

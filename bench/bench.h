@@ -6,6 +6,11 @@
  *   latency.c  syscall classes, one forked child per filter and round
  *   timing.c   compile time in-process, whole-process runs, start-up
  *   report.c   the table on stdout, CSV, JSON and the SVG chart
+ *   common.c   names of filters, classes and compilers, sample statistics,
+ *              the clock, progress(), how a profile is resolved
+ *
+ * main.c calls latency.c, timing.c and report.c; those three call only
+ * common.c, never each other or main.c; common.c calls none of them.
  */
 #ifndef SYSGATE_BENCH_H
 #define SYSGATE_BENCH_H
@@ -23,12 +28,8 @@
 /* ---- filters and syscall classes ---------------------------------------------------- */
 
 enum filter_id { F_NONE, F_SYSGATE, F_LSC, F_LSC_TREE, NFILTERS };
-extern const char *const filter_name[NFILTERS]; /* "none", "sysgate", "libseccomp", "libseccomp tree" */
-extern const char *const filter_key[NFILTERS];  /* "none", "sysgate", "libseccomp", "libseccomp_tree" */
 
 enum class_id { C_CACHED, C_ARGCHECK, C_DENIED, C_UNKNOWN, C_X32, NCLASSES };
-extern const char *const class_name[NCLASSES]; /* "allowed, cached", ... */
-extern const char *const class_key[NCLASSES];  /* "cached", "argcheck", ... */
 
 /* Order statistics of a sample set. */
 struct summary {
@@ -40,10 +41,6 @@ struct samples {
 	double *v;
 	size_t n, cap;
 };
-
-void samples_add(struct samples *s, double x);
-void summarize(const struct samples *s, struct summary *out); /* sorts s->v */
-double spread_pct(const struct summary *s);                  /* (p75 - p25) / 2 / median, in % */
 
 /* The call a class makes on one profile. */
 struct class_pick {
@@ -77,7 +74,6 @@ struct filter {
 
 /* Compile time in process: microseconds per repetition. */
 enum compile_id { K_SYSGATE, K_SYSGATE_NOPARSE, K_LSC, K_LSC_TREE, NCOMPILE };
-extern const char *const compile_name[NCOMPILE];
 
 struct bench_profile {
 	const char *key;   /* "docker-default" */
@@ -147,11 +143,20 @@ int run_processes(struct bench *b);
 /* report.c */
 void print_report(const struct bench *b);
 int write_results(const struct bench *b);
-void progress(const char *fmt, ...) SG_PRINTF(1, 2);
 
-/* main.c */
+/* common.c: what the others share; it calls none of them */
+extern const char *const filter_name[NFILTERS]; /* "none", "sysgate", "libseccomp", "libseccomp tree" */
+extern const char *const filter_key[NFILTERS];  /* "none", "sysgate", "libseccomp", "libseccomp_tree" */
+extern const char *const class_name[NCLASSES]; /* "allowed, cached", ... */
+extern const char *const class_key[NCLASSES];  /* "cached", "argcheck", ... */
+extern const char *const compile_name[NCOMPILE];
+void samples_add(struct samples *s, double x);
+void summarize(const struct samples *s, struct summary *out); /* sorts s->v */
+double spread_pct(const struct summary *s);                  /* (p75 - p25) / 2 / median, in % */
 double now_ns(void);
+void progress(const char *fmt, ...) SG_PRINTF(1, 2);
 /* how a profile is resolved: Docker's default for x86_64, x86 and x32, as `sysgate stats --arch ...` */
 void bench_resolve_opts(const struct bench_profile *bp, struct sg_resolve_opts *ro);
+int docker_explicit(const struct bench_profile *bp); /* the profile is Docker's default on an x86_64 host */
 
 #endif

@@ -21,18 +21,6 @@
 #include "sysgate/eval.h"
 #include "sysgate/load.h"
 
-const char *const class_name[NCLASSES] = {
-	[C_CACHED] = "allowed, cached",
-	[C_ARGCHECK] = "allowed, argument check",
-	[C_DENIED] = "denied (ERRNO)",
-	[C_UNKNOWN] = "above every syscall",
-	[C_X32] = "x32 number",
-};
-const char *const class_key[NCLASSES] = {
-	[C_CACHED] = "cached", [C_ARGCHECK] = "argcheck", [C_DENIED] = "denied",
-	[C_UNKNOWN] = "unknown", [C_X32] = "x32",
-};
-
 #define UNKNOWN_OFFSET 1000 /* nr_base + 1000: above every syscall of every table */
 #define WARMUP_BATCHES 2    /* per class and child, not recorded */
 #define MAX_BATCHES 64

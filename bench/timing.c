@@ -18,13 +18,6 @@
 #include "sysgate/emit.h"
 #include "sysgate/plan.h"
 
-const char *const compile_name[NCOMPILE] = {
-	[K_SYSGATE] = "sysgate: JSON parse + resolve + compile + raw",
-	[K_SYSGATE_NOPARSE] = "sysgate: resolve + compile + raw (parsed)",
-	[K_LSC] = "libseccomp: rule adds + export",
-	[K_LSC_TREE] = "libseccomp tree: rule adds + export",
-};
-
 extern char **environ;
 
 /* ---- in process --------------------------------------------------------------------- */
