@@ -137,96 +137,121 @@ static const char *scan_literal(const char *s, size_t n, size_t *i)
 }
 
 /* A pushdown check of the RFC 8259 grammar with a depth limit. */
+enum expect { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, DONE };
+
+struct grammar {
+	enum expect st;
+	char stack[SG_JSON_MAX_DEPTH]; /* '{' or '[' per open level */
+	size_t depth;
+};
+
+/* After a value or a closing bracket: what the enclosing level expects. */
+static void value_done(struct grammar *g) { g->st = g->depth ? COMMA_OR_CLOSE : DONE; }
+
+static void close_level(struct grammar *g, size_t *i)
+{
+	g->depth--;
+	(*i)++;
+	value_done(g);
+}
+
+/* A value starting at s[*i]: opens a level, or scans a scalar whole. */
+static const char *value(struct grammar *g, const char *s, size_t n, size_t *i)
+{
+	char c = s[*i];
+	const char *err;
+	if (c == '{' || c == '[') {
+		if (g->depth == SG_JSON_MAX_DEPTH)
+			return "nesting deeper than 64 levels";
+		g->stack[g->depth++] = c;
+		(*i)++;
+		g->st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+		return NULL;
+	}
+	if (c == '"')
+		err = scan_string(s, n, i);
+	else if (c == '-' || is_digit(c))
+		err = scan_number(s, n, i);
+	else
+		err = scan_literal(s, n, i);
+	if (!err)
+		value_done(g);
+	return err;
+}
+
+/* One step at s[*i] (not whitespace); *at moves to where an error is. */
+static const char *step(struct grammar *g, const char *s, size_t n, size_t *i, size_t *at)
+{
+	char c = s[*i];
+	const char *err = NULL;
+	char open = g->depth ? g->stack[g->depth - 1] : 0;
+	switch (g->st) {
+	case DONE:
+		return "unexpected text after the JSON value";
+	case VALUE_OR_CLOSE:
+		if (c == ']') {
+			close_level(g, i);
+			return NULL;
+		}
+		/* fall through */
+	case VALUE:
+		if ((err = value(g, s, n, i)))
+			*at = *i;
+		return err;
+	case KEY_OR_CLOSE:
+		if (c == '}') {
+			close_level(g, i);
+			return NULL;
+		}
+		/* fall through */
+	case KEY:
+		if (c != '"')
+			return "expected a string key";
+		if ((err = scan_string(s, n, i)))
+			*at = *i;
+		g->st = COLON;
+		return err;
+	case COLON:
+		if (c != ':')
+			return "expected ':' after key";
+		(*i)++;
+		g->st = VALUE;
+		return NULL;
+	case COMMA_OR_CLOSE:
+		if (c == ',') {
+			(*i)++;
+			g->st = open == '{' ? KEY : VALUE;
+			return NULL;
+		}
+		if (c == (open == '{' ? '}' : ']')) {
+			close_level(g, i);
+			return NULL;
+		}
+		return open == '{' ? "expected ',' or '}'" : "expected ',' or ']'";
+	}
+	return NULL;
+}
+
 static const char *validate(const char *s, size_t n, size_t *at)
 {
-	enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, DONE } st = VALUE;
-	char stack[SG_JSON_MAX_DEPTH];
-	size_t depth = 0, i = 0;
-	const char *err = NULL;
-
+	struct grammar g = { .st = VALUE };
+	size_t i = 0;
 	for (;;) {
 		while (i < n && is_ws(s[i]))
 			i++;
 		*at = i;
 		if (i == n)
 			break;
-		char c = s[i];
-		switch (st) {
-		case DONE:
-			return "unexpected text after the JSON value";
-		case VALUE_OR_CLOSE:
-			if (c == ']') {
-				depth--;
-				i++;
-				st = depth ? COMMA_OR_CLOSE : DONE;
-				continue;
-			}
-			/* fall through */
-		case VALUE:
-			if (c == '{' || c == '[') {
-				if (depth == SG_JSON_MAX_DEPTH)
-					return "nesting deeper than 64 levels";
-				stack[depth++] = c;
-				i++;
-				st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
-				continue;
-			}
-			if (c == '"')
-				err = scan_string(s, n, &i);
-			else if (c == '-' || is_digit(c))
-				err = scan_number(s, n, &i);
-			else
-				err = scan_literal(s, n, &i);
-			if (err) {
-				*at = i;
-				return err;
-			}
-			st = depth ? COMMA_OR_CLOSE : DONE;
-			continue;
-		case KEY_OR_CLOSE:
-			if (c == '}') {
-				depth--;
-				i++;
-				st = depth ? COMMA_OR_CLOSE : DONE;
-				continue;
-			}
-			/* fall through */
-		case KEY:
-			if (c != '"')
-				return "expected a string key";
-			if ((err = scan_string(s, n, &i))) {
-				*at = i;
-				return err;
-			}
-			st = COLON;
-			continue;
-		case COLON:
-			if (c != ':')
-				return "expected ':' after key";
-			i++;
-			st = VALUE;
-			continue;
-		case COMMA_OR_CLOSE:
-			if (c == ',') {
-				i++;
-				st = stack[depth - 1] == '{' ? KEY : VALUE;
-				continue;
-			}
-			if (c == (stack[depth - 1] == '{' ? '}' : ']')) {
-				depth--;
-				i++;
-				st = depth ? COMMA_OR_CLOSE : DONE;
-				continue;
-			}
-			return stack[depth - 1] == '{' ? "expected ',' or '}'" : "expected ',' or ']'";
-		}
+		const char *err = step(&g, s, n, &i, at);
+		if (err)
+			return err;
 	}
-	if (st == DONE)
+	if (g.st == DONE)
 		return NULL;
-	if (depth == 0)
-		return n == 0 || st == VALUE ? "empty input: expected a JSON value" : "unexpected end of input";
-	return stack[depth - 1] == '{' ? "unexpected end of input: unclosed object"
-				       : "unexpected end of input: unclosed array";
+	if (g.depth == 0)
+		return n == 0 || g.st == VALUE ? "empty input: expected a JSON value" : "unexpected end of input";
+	return g.stack[g.depth - 1] == '{' ? "unexpected end of input: unclosed object"
+					   : "unexpected end of input: unclosed array";
 }
 
 static void loc_at(const struct sg_json *j, size_t off, struct sg_loc *loc, const char *path)

@@ -1,0 +1,278 @@
+/* The parse stage's JSON walker: see walk.h. */
+#include "walk.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* base + "/" + comp, RFC 6901-escaped, cut short (with "...") rather than
+ * overflow. Called for every field, so no printf. */
+static void path_append(char *out, size_t outsz, const char *base, const char *comp, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = strnlen(base, outsz - 5);
+	memmove(out, base, o);
+	out[o++] = '/';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)comp[i];
+		char esc[4];
+		size_t el = 1;
+		esc[0] = (char)ch;
+		if (ch == '~' || ch == '/')
+			esc[0] = '~', esc[1] = ch == '~' ? '0' : '1', el = 2;
+		else if (ch < 0x20 || ch >= 0x7f)
+			esc[0] = '\\', esc[1] = 'x', esc[2] = hex[ch >> 4], esc[3] = hex[ch & 15], el = 4;
+		if (o + el + 4 > outsz) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(out + o, esc, el);
+		o += el;
+	}
+	out[o] = '\0';
+}
+
+void sg_walk_loc_key(struct walker *w, int valtok, const struct sg_loc *parent, const char *key, struct sg_loc *out)
+{
+	sg_json_loc(&w->j, valtok, out, "");
+	path_append(out->path, sizeof(out->path), parent->path, key, strlen(key));
+}
+
+static void loc_index(struct walker *w, int valtok, const struct sg_loc *parent, size_t i, struct sg_loc *out)
+{
+	char num[24];
+	size_t n = sizeof(num);
+	do
+		num[--n] = (char)('0' + i % 10);
+	while ((i /= 10) && n);
+	sg_json_loc(&w->j, valtok, out, "");
+	path_append(out->path, sizeof(out->path), parent->path, num + n, sizeof(num) - n);
+}
+
+int sg_walk_error(struct walker *w, const struct sg_loc *at, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return sg_error(w->d, w->file, at, "%s", msg);
+}
+
+void sg_walk_warning(struct walker *w, const struct sg_loc *at, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sg_warning(w->d, w->file, at, "%s", msg);
+}
+
+int sg_walk_oom(struct walker *w, const struct sg_loc *at)
+{
+	return sg_walk_error(w, at, "out of memory");
+}
+
+int sg_walk_want(struct walker *w, int t, const struct sg_loc *at, jsmntype_t type, const char *what)
+{
+	if (w->j.tok[t].type == type && !(type == JSMN_PRIMITIVE && sg_json_is_null(&w->j, t)))
+		return 0;
+	return sg_walk_error(w, at, "expected %s, found %s", what, sg_json_type_name(&w->j, t));
+}
+
+char *sg_walk_string(struct walker *w, int t, const struct sg_loc *at)
+{
+	if (sg_walk_want(w, t, at, JSMN_STRING, "a string"))
+		return NULL;
+	int nul;
+	char *s = sg_json_str(&w->j, t, &nul);
+	if (!s) {
+		if (nul)
+			sg_walk_error(w, at, "string contains a NUL character (\\u0000)");
+		else
+			sg_walk_oom(w, at);
+	}
+	return s;
+}
+
+int sg_walk_u64(struct walker *w, int t, const struct sg_loc *at, uint64_t max, uint64_t *out)
+{
+	const char *why;
+	char shown[64];
+	if (w->j.tok[t].type != JSMN_PRIMITIVE || sg_json_is_null(&w->j, t) ||
+	    w->j.text[w->j.tok[t].start] == 't' || w->j.text[w->j.tok[t].start] == 'f')
+		return sg_walk_error(w, at, "expected a non-negative integer, found %s", sg_json_type_name(&w->j, t));
+	if (sg_json_u64(&w->j, t, out, &why)) {
+		sg_json_show(&w->j, t, shown, sizeof(shown));
+		return sg_walk_error(w, at, "%s: %s", why, shown);
+	}
+	if (*out > max) {
+		sg_json_show(&w->j, t, shown, sizeof(shown));
+		return sg_walk_error(w, at, "%s is out of range (at most %llu)", shown, (unsigned long long)max);
+	}
+	return 0;
+}
+
+/* Each key once; a duplicate is an error at its second occurrence. Keys are
+ * compared decoded, so "a" and "\u0061" collide. */
+struct keyref {
+	char *key;
+	int tok;
+};
+
+static int cmp_keyref(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+	int r = strcmp(x->key, y->key);
+	return r ? r : (x->tok > y->tok) - (x->tok < y->tok);
+}
+
+static int check_duplicates(struct walker *w, int t, const struct sg_loc *at)
+{
+	size_t n = (size_t)w->j.tok[t].size;
+	if (n < 2)
+		return 0;
+	struct keyref *k = calloc(n, sizeof(*k));
+	if (!k)
+		return sg_walk_oom(w, at);
+	int rc = 0;
+	int kt = t + 1;
+	for (size_t i = 0; i < n; i++) {
+		int nul;
+		k[i].tok = kt;
+		k[i].key = sg_json_str(&w->j, kt, &nul);
+		if (!k[i].key) {
+			struct sg_loc l;
+			sg_json_loc(&w->j, kt, &l, at->path);
+			rc = nul ? sg_walk_error(w, &l, "key contains a NUL character (\\u0000)") : sg_walk_oom(w, at);
+			n = i;
+			break;
+		}
+		kt = sg_json_next(&w->j, kt + 1);
+	}
+	if (!rc) {
+		qsort(k, n, sizeof(*k), cmp_keyref);
+		for (size_t i = 1; i < n; i++) {
+			if (strcmp(k[i].key, k[i - 1].key))
+				continue;
+			struct sg_loc l;
+			sg_walk_loc_key(w, k[i].tok, at, k[i].key, &l);
+			char shown[80];
+			sg_quote(shown, sizeof(shown), k[i].key, strlen(k[i].key));
+			rc = sg_walk_error(w, &l, "duplicate key \"%s\"", shown);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(k[i].key);
+	free(k);
+	return rc;
+}
+
+int sg_walk_object(struct walker *w, int t, const struct sg_loc *at, const struct sg_field *fields, void *obj,
+		   int warn_unknown)
+{
+	if (sg_walk_want(w, t, at, JSMN_OBJECT, "an object"))
+		return -1;
+	int rc = check_duplicates(w, t, at);
+	int kt = t + 1;
+	for (int i = 0; i < w->j.tok[t].size; i++) {
+		int vt = kt + 1;
+		const struct sg_field *f = fields;
+		while (f->name && !sg_json_str_eq(&w->j, kt, f->name))
+			f++;
+		if (f->name) {
+			struct sg_loc l;
+			sg_walk_loc_key(w, vt, at, f->name, &l);
+			if (f->fn && f->fn(w, vt, &l, obj))
+				rc = -1;
+		} else if (warn_unknown) {
+			char shown[80];
+			struct sg_loc l;
+			int nul;
+			char *key = sg_json_str(&w->j, kt, &nul);
+			if (!key) {
+				struct sg_loc kl;
+				sg_json_loc(&w->j, kt, &kl, at->path);
+				return nul ? sg_walk_error(w, &kl, "key contains a NUL character (\\u0000)") : sg_walk_oom(w, at);
+			}
+			sg_quote(shown, sizeof(shown), key, strlen(key));
+			sg_json_loc(&w->j, kt, &l, "");
+			path_append(l.path, sizeof(l.path), at->path, key, strlen(key));
+			free(key);
+			sg_walk_warning(w, &l, "unknown field \"%s\" ignored", shown);
+		}
+		kt = sg_json_next(&w->j, vt);
+	}
+	return rc;
+}
+
+int sg_walk_array(struct walker *w, int t, const struct sg_loc *at, sg_field_fn fn, void *obj)
+{
+	if (sg_json_is_null(&w->j, t))
+		return 0;
+	if (sg_walk_want(w, t, at, JSMN_ARRAY, "an array"))
+		return -1;
+	int rc = 0, et = t + 1;
+	for (int i = 0; i < w->j.tok[t].size; i++) {
+		struct sg_loc l;
+		loc_index(w, et, at, (size_t)i, &l);
+		if (fn(w, et, &l, obj))
+			rc = -1;
+		et = sg_json_next(&w->j, et);
+	}
+	return rc;
+}
+
+int sg_walk_grow(void **v, size_t n, size_t size)
+{
+	/* grows to powers of two, so appending one element is amortised O(1) */
+	if (n & (n - 1))
+		return 0;
+	void *nv = realloc(*v, (n ? n * 2 : 1) * size);
+	if (!nv)
+		return -1;
+	*v = nv;
+	return 0;
+}
+
+int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_loc **locs)
+{
+	char *s = sg_walk_string(w, t, at);
+	if (!s)
+		return -1;
+	if (sg_walk_grow((void **)v, *n, sizeof(**v)) || (locs && sg_walk_grow((void **)locs, *n, sizeof(**locs)))) {
+		free(s);
+		return sg_walk_oom(w, at);
+	}
+	if (locs)
+		(*locs)[*n] = *at;
+	(*v)[(*n)++] = s;
+	return 0;
+}
+
+int sg_walk_name(struct walker *w, int t, const struct sg_loc *at, const char *const *names, size_t n,
+		 const char *what, int *out)
+{
+	char *s = sg_walk_string(w, t, at);
+	if (!s)
+		return -1;
+	int rc = -1;
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && strcmp(s, names[i]) == 0) {
+			*out = (int)i;
+			rc = 0;
+		}
+	if (rc) {
+		char shown[80];
+		const char *hint = sg_suggest(s, names, n);
+		sg_quote(shown, sizeof(shown), s, strlen(s));
+		if (hint)
+			sg_walk_error(w, at, "unknown %s \"%s\" (did you mean %s?)", what, shown, hint);
+		else
+			sg_walk_error(w, at, "unknown %s \"%s\"", what, shown);
+	}
+	free(s);
+	return rc;
+}
