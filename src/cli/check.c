@@ -7,16 +7,13 @@
 #include "sysgate/eval.h"
 
 static const char check_help[] =
-	"usage: sysgate check [--strict] [--arch A] [--caps LIST] [--kernel X.Y] FILE|-\n"
+	"usage: sysgate check [OPTIONS] FILE|-\n"
 	"\n"
 	"Validates a seccomp profile and prints, per target architecture, how many\n"
 	"syscalls get each action. Diagnostics go to stderr as file:line:col: path: message.\n"
-	"\n"
-	"  --strict      unknown syscall names are errors; any warning gives exit status 1\n"
-	"  --arch A      resolve as on architecture A (default: this machine's)\n"
-	"  --caps LIST   capabilities for includes/excludes: CAP_X,CAP_Y | +CAP_X,-CAP_Y\n"
-	"                (relative to Docker's 14 defaults) | all | none (default: Docker's)\n"
-	"  --kernel X.Y  kernel version for minKernel (default: the running kernel)\n"
+	"--caps takes CAP_X,CAP_Y | +CAP_X,-CAP_Y (relative to Docker's 14 defaults) |\n"
+	"all | none. Under --strict, any warning gives exit status 1.\n"
+	"\n" CLI_PROFILE_HELP
 	"\n"
 	"exit status: 0 valid, 1 warnings under --strict, 2 invalid\n";
 
@@ -83,8 +80,11 @@ static void summarise(const struct sg_profile *p, const struct sg_policy *pol, c
 	printf("architectures:");
 	for (size_t i = 0; i < pol->narches; i++)
 		printf(" %s", pol->arches[i].arch->name);
-	printf("  (%s on %s)\n", p->has_archmap ? "archMap entry" : p->has_architectures ? "listed, plus native" : "native only",
-	       o->host->name);
+	if (o->ntargets)
+		printf("  (named with --arch)\n");
+	else
+		printf("  (%s on %s)\n", p->has_archmap ? "archMap entry" : p->has_architectures ? "listed, plus native" : "native only",
+		       o->host->name);
 	printf("flags:        ");
 	for (size_t i = 0; i < SG_NFLAGS; i++)
 		if (pol->flags & sg_flags[i].flag)
@@ -103,25 +103,11 @@ static void summarise(const struct sg_profile *p, const struct sg_policy *pol, c
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "strict", no_argument, NULL, 's' }, { "arch", required_argument, NULL, 'a' },
-		{ "caps", required_argument, NULL, 'c' }, { "kernel", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
-	};
-	struct sg_resolve_opts ro;
-	sg_resolve_opts_init(&ro);
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': ro.strict = 1; break;
-		case 'a': if (cli_arch(optarg, &ro.host)) return EXIT_INVALID; break;
-		case 'c': if (cli_caps(optarg, &ro.caps)) return EXIT_INVALID; break;
-		case 'k': if (cli_kernel(optarg, ro.kernel)) return EXIT_INVALID; break;
-		case 'h': fputs(check_help, stdout); return 0;
-		default: fputs(check_help, stderr); return EXIT_INVALID;
-		}
-	}
+	struct cli_profile_opts po;
+	int rc = cli_profile_args(argc, argv, check_help, &po);
+	if (rc >= 0)
+		return rc;
+	const struct sg_resolve_opts ro = po.resolve;
 	if (optind != argc - 1) {
 		fputs(check_help, stderr);
 		return EXIT_INVALID;

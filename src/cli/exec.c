@@ -3,17 +3,15 @@
  * command is not run. Exit statuses follow env(1): 125 sysgate's own
  * failure, 126 the command cannot be run, 127 it was not found. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "sysgate/emulate.h"
 #include "sysgate/load.h"
+#include "sysgate/notify.h"
 
 enum { EXIT_OWN = 125, EXIT_CANNOT_RUN = 126, EXIT_NOT_FOUND = 127 };
 
@@ -81,119 +79,6 @@ static int find_command(const char *cmd, char *out, size_t outsz)
 		p = e;
 	}
 	return found_unusable ? EXIT_CANNOT_RUN : EXIT_NOT_FOUND;
-}
-
-/* A bounded text buffer: appends stop (and stay stopped) when it is full. */
-struct text {
-	char *buf;
-	size_t len, cap;
-	int full;
-};
-
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = t->full ? -1 : vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= t->cap - t->len)
-		t->full = 1;
-	else
-		t->len += (size_t)n;
-}
-
-static void put_json_string(struct text *t, const char *s)
-{
-	put(t, "\"");
-	for (; *s && !t->full; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			put(t, "\\%c", c);
-		else if (c < 0x20)
-			put(t, "\\u%04x", c);
-		else
-			put(t, "%c", c);
-	}
-	put(t, "\"");
-}
-
-/* The OCI runtime spec's "container process state", written before the
- * filter is loaded: getpid and getcwd may be among the calls it notifies. */
-static int oci_state(char *buf, size_t size, const struct sg_profile *p)
-{
-	struct text t = { .buf = buf, .cap = size };
-	char cwd[4096], id[32];
-	long pid = (long)getpid();
-	if (!getcwd(cwd, sizeof(cwd)))
-		snprintf(cwd, sizeof(cwd), "/");
-	snprintf(id, sizeof(id), "sysgate-%ld", pid);
-	put(&t, "{\"ociVersion\":\"1.0.2\",\"fds\":[\"seccompFd\"],\"pid\":%ld,\"metadata\":", pid);
-	put_json_string(&t, p->listener_metadata ? p->listener_metadata : "");
-	put(&t, ",\"state\":{\"ociVersion\":\"1.0.2\",\"id\":");
-	put_json_string(&t, id);
-	put(&t, ",\"status\":\"creating\",\"pid\":%ld,\"bundle\":", pid);
-	put_json_string(&t, cwd);
-	put(&t, "}}");
-	return t.full ? -1 : (int)t.len;
-}
-
-/* The state, with the listener fd passed alongside in SCM_RIGHTS. */
-static int send_listener(int sock, int fd, char *state, size_t len)
-{
-	struct iovec iov = { .iov_base = state, .iov_len = len };
-	union {
-		char bytes[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	memset(&ctl, 0, sizeof(ctl));
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.bytes, .msg_controllen = sizeof(ctl.bytes) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)iov.iov_len ? 0 : -1;
-}
-
-static int connect_listener(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return -1;
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-		return s;
-	int e = errno;
-	close(s);
-	errno = e;
-	return -1;
-}
-
-/* After the filter is in place sysgate still calls sendmsg, close and
- * execve: if the profile sent one of those to the listener, under any
- * arguments, sysgate would wait on an agent that does not have the fd yet. */
-static int own_calls_notified(const struct sg_policy *pol)
-{
-	static const char *const own[] = { "sendmsg", "close", "execve", "socketcall" };
-	const struct sg_arch_policy *ap = &pol->arches[0]; /* the native arch: targets start with it */
-	for (size_t i = 0; i < sizeof(own) / sizeof(*own); i++) {
-		uint32_t nr;
-		if (sg_syscall_nr(ap->arch, own[i], &nr))
-			continue;
-		for (size_t r = 0; r < ap->nrules; r++)
-			if (ap->rules[r].nr == nr && (ap->rules[r].action & SG_RET_ACTION_FULL) == SG_RET_USER_NOTIF) {
-				fprintf(stderr, "sysgate: the profile sends %s to the listener, which sysgate needs itself "
-						"before the listener has its fd\n", own[i]);
-				return 1;
-			}
-	}
-	return 0;
 }
 
 /* A filter that kills execve as this machine makes it (say, one compiled for
@@ -270,7 +155,17 @@ static int use_embedded_bpf(const struct cli_profile_opts *po, struct sg_prog *p
 	return 1;
 }
 
-int cmd_exec(int argc, char **argv)
+/* ---- the steps ---------------------------------------------------------- */
+
+struct exec_opts {
+	struct cli_profile_opts po;
+	const char *profile, *bpf;
+	uint32_t extra_flags; /* --flags */
+	char **cmd;           /* CMD [ARG...] */
+};
+
+/* 1. The options: -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, struct exec_opts *o)
 {
 	static const struct option opts[] = {
 		CLI_PROFILE_LONGOPTS,
@@ -281,125 +176,126 @@ int cmd_exec(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_profile_opts po;
-	const char *profile = NULL, *bpf = NULL;
-	uint32_t extra_flags = 0;
 	int c;
-	cli_profile_opts_init(&po);
-	po.quiet = 1;
+	memset(o, 0, sizeof(*o));
+	cli_profile_opts_init(&o->po);
+	o->po.quiet = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+hvp:", opts, NULL)) != -1) {
-		int r = cli_profile_option(&po, c, optarg);
+		int r = cli_profile_option(&o->po, c, optarg);
 		if (r < 0)
 			return EXIT_OWN;
 		if (r > 0)
 			continue;
 		if (c == 'p')
-			profile = optarg;
+			o->profile = optarg;
 		else if (c == 'b')
-			bpf = optarg;
+			o->bpf = optarg;
 		else if (c == 'v')
-			po.quiet = 0;
+			o->po.quiet = 0;
 		else if (c == 'F') {
-			if (parse_flags(optarg, &extra_flags))
+			if (parse_flags(optarg, &o->extra_flags))
 				return EXIT_OWN;
-		} else if (c == 'h') {
-			fputs(exec_help, stdout);
-			return 0;
 		} else {
-			fputs(exec_help, stderr);
-			return EXIT_OWN;
+			fputs(exec_help, c == 'h' ? stdout : stderr);
+			return c == 'h' ? 0 : EXIT_OWN;
 		}
 	}
-	if (optind >= argc || (profile && bpf)) {
+	if (optind >= argc || (o->profile && o->bpf)) {
 		fputs(exec_help, stderr);
 		return EXIT_OWN;
 	}
-	char path[4096];
-	int found = find_command(argv[optind], path, sizeof(path));
-	if (found) {
-		fprintf(stderr, "sysgate: %s: %s\n", argv[optind],
-			found == EXIT_NOT_FOUND ? "command not found" : "not executable");
-		return found;
-	}
+	o->cmd = argv + optind;
+	return -1;
+}
 
-	struct cli_built b = { 0 };
-	struct sg_prog *prog = &b.prog;
-	const struct sg_profile *p = NULL;
-	uint32_t flags = extra_flags;
-	int sock = -1, listener = -1, status = EXIT_OWN, state_len = 0;
-	char state[8192];
-	if (bpf) {
-		if (read_bpf(bpf, prog))
-			goto out;
-	} else if (!profile && !po.changed && use_embedded_bpf(&po, prog, &flags)) {
+/* 2. The filter and its flags: a raw file, the build's precompiled default,
+ * or a profile compiled now (b->profile and b->policy are then set). */
+static int obtain_filter(const struct exec_opts *o, struct cli_built *b, uint32_t *flags)
+{
+	memset(b, 0, sizeof(*b));
+	*flags = o->extra_flags;
+	if (o->bpf) {
+		if (read_bpf(o->bpf, &b->prog))
+			return -1;
+	} else if (!o->profile && !o->po.changed && use_embedded_bpf(&o->po, &b->prog, flags)) {
 		/* the build compiled the default for exactly this case */
 	} else {
 		size_t len = 0;
-		const char *text = profile ? NULL : cli_default_profile(&len);
-		if (cli_build(profile ? profile : "<embedded runtime-default.json>", text, len, &po, &b))
-			goto out;
-		const struct sg_policy *pol = b.policy;
-		p = b.profile;
-		flags |= pol->flags;
-		if ((flags & SG_FLAG_TSYNC) && (flags & SG_FLAG_NEW_LISTENER))
-			flags |= SG_FLAG_TSYNC_ESRCH;
-		if (flags & SG_FLAG_NEW_LISTENER) {
-			if (!p->listener_path || !*p->listener_path) {
-				fprintf(stderr, "sysgate: the profile uses SCMP_ACT_NOTIFY but names no listenerPath\n");
-				goto out;
-			}
-			if (own_calls_notified(pol))
-				goto out;
-			state_len = oci_state(state, sizeof(state), p);
-			if (state_len < 0) {
-				fprintf(stderr, "sysgate: listenerMetadata too long for the container state (8 KiB)\n");
-				goto out;
-			}
-			if ((sock = connect_listener(p->listener_path)) < 0) {
-				fprintf(stderr, "sysgate: listenerPath %s: %s\n", p->listener_path, strerror(errno));
-				goto out;
-			}
-		}
+		const char *text = o->profile ? NULL : cli_default_profile(&len);
+		if (cli_build(o->profile ? o->profile : "<embedded runtime-default.json>", text, len, &o->po, b))
+			return -1;
+		*flags |= b->policy->flags;
 	}
-	if ((flags & SG_FLAG_WAIT_KILLABLE_RECV) && !(flags & SG_FLAG_NEW_LISTENER)) {
-		/* the kernel refuses it without a listener, as for the profile's flag */
-		fprintf(stderr, "sysgate: warning: wait_killable_recv only applies with SCMP_ACT_NOTIFY; dropped\n");
-		flags &= ~SG_FLAG_WAIT_KILLABLE_RECV;
-	}
-	if (kills_own_execve(prog))
-		goto out;
-	fflush(NULL);
+	/* --flags may add what the kernel refuses in this combination */
 	struct sg_diags d;
 	sg_diags_init(&d);
+	*flags = sg_flags_complete(*flags, (*flags & SG_FLAG_NEW_LISTENER) != 0, "sysgate", &d);
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	return kills_own_execve(&b->prog) ? -1 : 0;
+}
+
+/* 3. With SCMP_ACT_NOTIFY, everything the listener's handoff needs, while
+ * failing still leaves nothing loaded. */
+static int prepare_listener(const struct cli_built *b, uint32_t flags, struct sg_handoff *h)
+{
+	h->sock = -1;
+	if (!(flags & SG_FLAG_NEW_LISTENER))
+		return 0;
+	if (!b->profile) { /* only a profile names a listenerPath */
+		fprintf(stderr, "sysgate: a filter that notifies needs a profile with a listenerPath\n");
+		return -1;
+	}
+	struct sg_diags d;
+	sg_diags_init(&d);
+	int rc = sg_handoff_prepare(h, b->profile, b->policy, &d);
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	return rc;
+}
+
+/* 4. Load the filter, hand the listener over, exec. Returns only on
+ * failure, with the exit status; from the load on, only CMD may run. */
+static int install_and_exec(const char *path, char **cmd, const struct sg_prog *prog, uint32_t flags,
+			    struct sg_handoff *h)
+{
+	int listener = -1;
+	struct sg_diags d;
+	sg_diags_init(&d);
+	fflush(NULL);
 	int rc = sg_load(prog, flags, &listener, &d);
+	if (!rc && listener >= 0)
+		rc = sg_handoff_send(h, listener, &d);
 	sg_diags_print(&d, stderr);
 	sg_diags_free(&d);
 	if (rc)
-		goto out;
-	/* the filter is in place: from here on, only the command may run */
-	if (listener >= 0) {
-		if (send_listener(sock, listener, state, (size_t)state_len)) {
-			int err = errno;
-			/* the filter may send write(2) to this listener: close it first */
-			close(listener);
-			listener = -1;
-			fprintf(stderr, "sysgate: sending the listener fd to %s: %s\n", p->listener_path, strerror(err));
-			goto out;
-		}
-		close(listener);
-		listener = -1;
-		close(sock);
-		sock = -1;
-	}
-	execv(path, argv + optind);
-	status = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
+		return EXIT_OWN;
+	execv(path, cmd);
+	int status = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
 	fprintf(stderr, "sysgate: %s: %s\n", path, strerror(errno));
-out:
-	if (sock >= 0)
-		close(sock);
-	if (listener >= 0)
-		close(listener);
+	return status;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	struct exec_opts o;
+	int status = parse_options(argc, argv, &o);
+	if (status >= 0)
+		return status;
+	char path[4096];
+	int found = find_command(o.cmd[0], path, sizeof(path));
+	if (found) {
+		fprintf(stderr, "sysgate: %s: %s\n", o.cmd[0], found == EXIT_NOT_FOUND ? "command not found" : "not executable");
+		return found;
+	}
+	struct cli_built b;
+	struct sg_handoff h = { .sock = -1 };
+	uint32_t flags;
+	status = EXIT_OWN;
+	if (obtain_filter(&o, &b, &flags) == 0 && prepare_listener(&b, flags, &h) == 0)
+		status = install_and_exec(path, o.cmd, &b.prog, flags, &h);
+	sg_handoff_close(&h);
 	cli_built_free(&b);
 	return status;
 }

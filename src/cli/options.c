@@ -1,3 +1,5 @@
+/* The options every command that reads a profile takes, and the read ->
+ * parse -> resolve -> compile those commands share. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,8 +125,9 @@ int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg)
 	}
 }
 
-static int load(const char *file, const char *text, size_t len, const struct cli_profile_opts *o,
-		struct sg_profile **p, struct sg_policy **pol, struct sg_diags *d)
+/* Parses and resolves; prints the diagnostics (warnings only when asked). */
+static int parse_and_resolve(const char *file, const char *text, size_t len, const struct cli_profile_opts *o,
+			     struct sg_profile **p, struct sg_policy **pol, struct sg_diags *d)
 {
 	if ((*p = sg_profile_parse(file, text, len, d)))
 		*pol = sg_resolve(*p, &o->resolve, d);
@@ -145,7 +148,7 @@ static int cli_load_text(const char *name, const char *text, size_t len, const s
 	sg_diags_init(&d);
 	*p = NULL;
 	*pol = NULL;
-	return load(name, text, len, o, p, pol, &d);
+	return parse_and_resolve(name, text, len, o, p, pol, &d);
 }
 
 static int cli_load(const char *file, const struct cli_profile_opts *o, struct sg_profile **p, struct sg_policy **pol)
@@ -161,7 +164,7 @@ static int cli_load(const char *file, const struct cli_profile_opts *o, struct s
 		sg_diags_free(&d);
 		return -1;
 	}
-	int rc = load(file, text, len, o, p, pol, &d);
+	int rc = parse_and_resolve(file, text, len, o, p, pol, &d);
 	free(text);
 	return rc;
 }
