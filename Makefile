@@ -149,6 +149,7 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 
 test: test-deps
 	$(MAKE) --no-print-directory clang-check
+	bash tests/style.sh
 	$(MAKE) --no-print-directory check-build
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 check-build
 	SYSGATE_QUICK=1 $(MAKE) --no-print-directory check-build \

@@ -13,7 +13,7 @@
 enum holds { H_OTHER, H_NR, H_ARCH };
 
 /* What is known on entry to one instruction. */
-struct ctx {
+struct insn_known {
 	unsigned char reached; /* some feasible path leads here */
 	unsigned char a, x;    /* enum holds */
 	unsigned char known;   /* audit is the arch every path here selected */
@@ -53,7 +53,7 @@ static const struct sg_arch *arch_of_nr(uint32_t audit, uint32_t nr)
 
 /* The seccomp_data field a word load at offset k reads; its halves follow
  * the byte order of the arch known at that point (little when unknown). */
-static void field_name(char *buf, size_t n, uint32_t k, const struct ctx *c)
+static void field_name(char *buf, size_t n, uint32_t k, const struct insn_known *c)
 {
 	const struct sg_arch *arch = c && c->known ? arch_named(c->audit) : NULL;
 	int big = arch && arch->endian == SG_BIG_ENDIAN;
@@ -90,7 +90,7 @@ static void action_name(char *buf, size_t n, uint32_t k)
 
 /* " (x86_64)" after a compare of [arch], " (openat)" after a compare of [nr]
  * on a known arch, "" when nothing is known. */
-static void compare_note(char *buf, size_t n, const struct sg_insn *in, const struct ctx *c)
+static void compare_note(char *buf, size_t n, const struct sg_insn *in, const struct insn_known *c)
 {
 	uint32_t op = in->code & 0xf0;
 	const struct sg_arch *arch;
@@ -118,7 +118,7 @@ static void compare_note(char *buf, size_t n, const struct sg_insn *in, const st
 static const char *const alu_ops[] = { "add", "sub", "mul", "div", "or", "and", "lsh", "rsh", "neg", "mod", "xor" };
 static const char *const jmp_ops[] = { "ja", "jeq", "jgt", "jge", "jset" };
 
-static void format_load(char *buf, size_t n, const struct sg_insn *in, const struct ctx *c)
+static void format_load(char *buf, size_t n, const struct sg_insn *in, const struct insn_known *c)
 {
 	const char *mn = (in->code & 0x07) == SG_BPF_LDX ? "ldx" : "ld";
 	char field[32];
@@ -134,7 +134,7 @@ static void format_load(char *buf, size_t n, const struct sg_insn *in, const str
 	}
 }
 
-static void format_jump(char *buf, size_t n, const struct sg_insn *in, size_t i, const struct ctx *c)
+static void format_jump(char *buf, size_t n, const struct sg_insn *in, size_t i, const struct insn_known *c)
 {
 	const char *mn = jmp_ops[(in->code & 0xf0) >> 4];
 	char operand[96], note[64];
@@ -180,7 +180,7 @@ static int known_form(uint16_t code)
 	}
 }
 
-static void format_insn(char *buf, size_t n, const struct sg_insn *in, size_t i, const struct ctx *c)
+static void format_insn(char *buf, size_t n, const struct sg_insn *in, size_t i, const struct insn_known *c)
 {
 	char name[64];
 
@@ -227,7 +227,7 @@ void sg_disasm_insn(char *buf, size_t n, const struct sg_insn *prog, size_t len,
 
 /* ---- the forward pass ------------------------------------------------------ */
 
-static void merge(struct ctx *dst, const struct ctx *src)
+static void merge(struct insn_known *dst, const struct insn_known *src)
 {
 	if (!dst->reached) {
 		*dst = *src;
@@ -242,7 +242,7 @@ static void merge(struct ctx *dst, const struct ctx *src)
 		dst->known = 0;
 }
 
-static void edge(struct ctx *ctx, size_t len, uint64_t target, const struct ctx *s)
+static void edge(struct insn_known *ctx, size_t len, uint64_t target, const struct insn_known *s)
 {
 	if (target < len)
 		merge(&ctx[target], s);
@@ -250,9 +250,9 @@ static void edge(struct ctx *ctx, size_t len, uint64_t target, const struct ctx 
 
 /* A conditional jump: a JEQ of [arch] against k selects arch k on its true
  * edge, and an edge that contradicts what is already known is not taken. */
-static void cond_edges(struct ctx *ctx, size_t len, size_t i, const struct sg_insn *in, const struct ctx *s)
+static void cond_edges(struct insn_known *ctx, size_t len, size_t i, const struct sg_insn *in, const struct insn_known *s)
 {
-	struct ctx t = *s, f = *s;
+	struct insn_known t = *s, f = *s;
 	int feasible_t = 1, feasible_f = 1;
 
 	if (in->code == (SG_BPF_JMP | SG_BPF_JEQ | SG_BPF_K) && s->a == H_ARCH) {
@@ -270,9 +270,9 @@ static void cond_edges(struct ctx *ctx, size_t len, size_t i, const struct sg_in
 }
 
 /* What one instruction does to the context it is entered with. */
-static void step(struct ctx *ctx, size_t len, size_t i, const struct sg_insn *in)
+static void step(struct insn_known *ctx, size_t len, size_t i, const struct sg_insn *in)
 {
-	struct ctx s = ctx[i];
+	struct insn_known s = ctx[i];
 
 	switch (in->code & 0x07) {
 	case SG_BPF_LD:
@@ -301,9 +301,9 @@ static void step(struct ctx *ctx, size_t len, size_t i, const struct sg_insn *in
 
 /* Per-instruction contexts, or NULL when out of memory (the listing is then
  * printed without names that need context). */
-static struct ctx *analyse(const struct sg_insn *prog, size_t len)
+static struct insn_known *analyse(const struct sg_insn *prog, size_t len)
 {
-	struct ctx *ctx = calloc(len, sizeof *ctx);
+	struct insn_known *ctx = calloc(len, sizeof *ctx);
 
 	if (!ctx)
 		return NULL;
@@ -316,7 +316,7 @@ static struct ctx *analyse(const struct sg_insn *prog, size_t len)
 
 void sg_disasm(FILE *out, const struct sg_insn *prog, size_t len)
 {
-	struct ctx *ctx;
+	struct insn_known *ctx;
 	char line[192];
 
 	if (!out || !prog || !len)
