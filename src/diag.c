@@ -31,10 +31,8 @@ static char *vformat(const char *fmt, va_list ap)
 	return s;
 }
 
-static void add(struct sg_diags *d, enum sg_severity sev, const char *file, const struct sg_loc *loc,
-		const char *fmt, va_list ap) SG_PRINTF(5, 0);
-static void add(struct sg_diags *d, enum sg_severity sev, const char *file, const struct sg_loc *loc,
-		const char *fmt, va_list ap)
+void sg_vdiag(struct sg_diags *d, enum sg_severity sev, const char *file, const struct sg_loc *loc, const char *fmt,
+	      va_list ap)
 {
 	if (sev == SG_ERROR)
 		d->errors++;
@@ -70,7 +68,7 @@ int sg_error(struct sg_diags *d, const char *file, const struct sg_loc *loc, con
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add(d, SG_ERROR, file, loc, fmt, ap);
+	sg_vdiag(d, SG_ERROR, file, loc, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -79,7 +77,7 @@ void sg_warning(struct sg_diags *d, const char *file, const struct sg_loc *loc, 
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add(d, SG_WARNING, file, loc, fmt, ap);
+	sg_vdiag(d, SG_WARNING, file, loc, fmt, ap);
 	va_end(ap);
 }
 

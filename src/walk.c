@@ -52,22 +52,19 @@ static void loc_index(struct walker *w, int valtok, const struct sg_loc *parent,
 
 int sg_walk_error(struct walker *w, const struct sg_loc *at, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	sg_vdiag(w->d, SG_ERROR, w->file, at, fmt, ap);
 	va_end(ap);
-	return sg_error(w->d, w->file, at, "%s", msg);
+	return -1;
 }
 
 void sg_walk_warning(struct walker *w, const struct sg_loc *at, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	sg_vdiag(w->d, SG_WARNING, w->file, at, fmt, ap);
 	va_end(ap);
-	sg_warning(w->d, w->file, at, "%s", msg);
 }
 
 int sg_walk_oom(struct walker *w, const struct sg_loc *at)

@@ -16,6 +16,7 @@
 #ifndef SYSGATE_DIAG_H
 #define SYSGATE_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -56,6 +57,9 @@ int sg_error(struct sg_diags *d, const char *file, const struct sg_loc *loc, con
 	SG_PRINTF(4, 5);
 void sg_warning(struct sg_diags *d, const char *file, const struct sg_loc *loc, const char *fmt, ...)
 	SG_PRINTF(4, 5);
+/* The same with a va_list, for wrappers that add their own context. */
+void sg_vdiag(struct sg_diags *d, enum sg_severity sev, const char *file, const struct sg_loc *loc, const char *fmt,
+	      va_list ap) SG_PRINTF(5, 0);
 /* Memory ran out: an "out of memory" error (or, if even that cannot be
  * stored, d->oom); returns -1 like sg_error. */
 int sg_oom(struct sg_diags *d, const char *file);
