@@ -11,9 +11,10 @@
 
 #include "sysgate/seccomp.h"
 
-/* Calls made after the filter is loaded and before the command runs. If
- * the profile sent one of them to the listener, under any arguments, the
- * caller would wait on an agent that does not have the fd yet. */
+/* Calls made after the filter is loaded and before the command runs
+ * (socketcall: sendmsg where it is multiplexed). If the profile sent one of
+ * them to the listener, under any arguments, the caller would wait on an
+ * agent that does not have the fd yet. */
 static const char *const own_calls[] = { "sendmsg", "close", "execve", "socketcall" };
 
 static int own_calls_notified(const struct sg_policy *pol, struct sg_diags *d)
