@@ -13,10 +13,19 @@ void sg_compile_opts_init(struct sg_compile_opts *o) { o->bad_arch_action = SG_R
 
 /* ---- hash-consed nodes ---------------------------------------------------- */
 
-struct ctx {
-	struct sg_plan *pl;
-	int oom;
+/* The planner: the plan being built, and one failure signal. An allocation
+ * that fails calls plan_failed; from then on every builder returns at once
+ * (node 0, which nothing will use) and sg_plan_build reports the failure. */
+struct planner {
+	struct sg_plan *plan;
+	int failed;
 };
+
+static uint32_t plan_failed(struct planner *pl)
+{
+	pl->failed = 1;
+	return 0;
+}
 
 static uint32_t hash_node(const struct sg_node *n)
 {
@@ -36,107 +45,105 @@ static int same_node(const struct sg_node *a, const struct sg_node *b)
 	       a->k == b->k && a->jt == b->jt && a->jf == b->jf;
 }
 
-static int rehash(struct sg_plan *pl)
+static void rehash(struct planner *pl)
 {
-	size_t n = pl->nslots ? pl->nslots * 2 : 256;
+	struct sg_plan *plan = pl->plan;
+	size_t n = plan->nslots ? plan->nslots * 2 : 256;
 	uint32_t *slots = calloc(n, sizeof(*slots));
-	if (!slots)
-		return -1;
-	for (size_t i = 0; i < pl->nnodes; i++) {
-		size_t s = hash_node(&pl->nodes[i]) & (n - 1);
+	if (!slots) {
+		plan_failed(pl);
+		return;
+	}
+	for (size_t i = 0; i < plan->nnodes; i++) {
+		size_t s = hash_node(&plan->nodes[i]) & (n - 1);
 		while (slots[s])
 			s = (s + 1) & (n - 1);
 		slots[s] = (uint32_t)i + 1;
 	}
-	free(pl->slots);
-	pl->slots = slots;
-	pl->nslots = n;
-	return 0;
+	free(plan->slots);
+	plan->slots = slots;
+	plan->nslots = n;
 }
 
-static uint32_t intern(struct ctx *c, const struct sg_node *n)
+static uint32_t intern(struct planner *pl, const struct sg_node *n)
 {
-	struct sg_plan *pl = c->pl;
-	if (c->oom)
+	struct sg_plan *plan = pl->plan;
+	if (!pl->failed && (plan->nnodes + 1) * 2 > plan->nslots)
+		rehash(pl);
+	if (pl->failed)
 		return 0;
-	if ((pl->nnodes + 1) * 2 > pl->nslots && rehash(pl)) {
-		c->oom = 1;
-		return 0;
+	size_t s = hash_node(n) & (plan->nslots - 1);
+	for (; plan->slots[s]; s = (s + 1) & (plan->nslots - 1))
+		if (same_node(&plan->nodes[plan->slots[s] - 1], n))
+			return plan->slots[s] - 1;
+	if (plan->nnodes == plan->cap) {
+		size_t cap = plan->cap ? plan->cap * 2 : 64;
+		struct sg_node *v = realloc(plan->nodes, cap * sizeof(*v));
+		if (!v)
+			return plan_failed(pl);
+		plan->nodes = v;
+		plan->cap = cap;
 	}
-	size_t s = hash_node(n) & (pl->nslots - 1);
-	for (; pl->slots[s]; s = (s + 1) & (pl->nslots - 1))
-		if (same_node(&pl->nodes[pl->slots[s] - 1], n))
-			return pl->slots[s] - 1;
-	if (pl->nnodes == pl->cap) {
-		size_t cap = pl->cap ? pl->cap * 2 : 64;
-		struct sg_node *v = realloc(pl->nodes, cap * sizeof(*v));
-		if (!v) {
-			c->oom = 1;
-			return 0;
-		}
-		pl->nodes = v;
-		pl->cap = cap;
-	}
-	pl->nodes[pl->nnodes] = *n;
-	pl->slots[s] = (uint32_t)pl->nnodes + 1;
-	return (uint32_t)pl->nnodes++;
+	plan->nodes[plan->nnodes] = *n;
+	plan->slots[s] = (uint32_t)plan->nnodes + 1;
+	return (uint32_t)plan->nnodes++;
 }
 
-static uint32_t ret_node(struct ctx *c, uint32_t action)
+static uint32_t ret_node(struct planner *pl, uint32_t action)
 {
 	struct sg_node n = { .kind = SG_NODE_RET, .ret = action };
-	return intern(c, &n);
+	return intern(pl, &n);
 }
 
 /* "if ((word(off) & mask) op k) jt else jf", folded when both ways agree. */
-static uint32_t test_node(struct ctx *c, unsigned off, uint32_t mask, unsigned op, uint32_t k, uint32_t jt,
+static uint32_t test_node(struct planner *pl, unsigned off, uint32_t mask, unsigned op, uint32_t k, uint32_t jt,
 			  uint32_t jf)
 {
 	if (jt == jf)
 		return jt;
 	struct sg_node n = { .kind = SG_NODE_TEST, .off = (uint8_t)off, .op = (uint8_t)op, .mask = mask, .k = k,
 			     .jt = jt, .jf = jf };
-	return intern(c, &n);
+	return intern(pl, &n);
 }
 
 /* ---- 32-bit word tests, with the ones that cannot fail dropped ------------ */
 
 /* (word & mask) == value */
-static uint32_t word_eq(struct ctx *c, unsigned off, uint32_t mask, uint32_t value, uint32_t t, uint32_t f)
+static uint32_t word_eq(struct planner *pl, unsigned off, uint32_t mask, uint32_t value, uint32_t t, uint32_t f)
 {
 	if (value & ~mask)
 		return f;
 	if (mask == 0)
 		return t;
 	if (value == 0) /* no bit of the mask set: JSET, and A keeps the word */
-		return test_node(c, off, WORD, SG_BPF_JSET, mask, f, t);
+		return test_node(pl, off, WORD, SG_BPF_JSET, mask, f, t);
 	if (mask == WORD)
-		return test_node(c, off, WORD, SG_BPF_JEQ, value, t, f);
+		return test_node(pl, off, WORD, SG_BPF_JEQ, value, t, f);
 	if (value == mask && (mask & (mask - 1)) == 0)
-		return test_node(c, off, WORD, SG_BPF_JSET, mask, t, f);
-	return test_node(c, off, mask, SG_BPF_JEQ, value, t, f);
+		return test_node(pl, off, WORD, SG_BPF_JSET, mask, t, f);
+	return test_node(pl, off, mask, SG_BPF_JEQ, value, t, f);
 }
 
-static uint32_t word_gt(struct ctx *c, unsigned off, uint32_t k, uint32_t t, uint32_t f)
+static uint32_t word_gt(struct planner *pl, unsigned off, uint32_t k, uint32_t t, uint32_t f)
 {
-	return k == WORD ? f : test_node(c, off, WORD, SG_BPF_JGT, k, t, f);
+	return k == WORD ? f : test_node(pl, off, WORD, SG_BPF_JGT, k, t, f);
 }
 
-static uint32_t word_ge(struct ctx *c, unsigned off, uint32_t k, uint32_t t, uint32_t f)
+static uint32_t word_ge(struct planner *pl, unsigned off, uint32_t k, uint32_t t, uint32_t f)
 {
-	return k == 0 ? t : test_node(c, off, WORD, SG_BPF_JGE, k, t, f);
+	return k == 0 ? t : test_node(pl, off, WORD, SG_BPF_JGE, k, t, f);
 }
 
 /* Unsigned 64-bit a > v (or >= when ge): the high word decides unless equal. */
-static uint32_t gt64(struct ctx *c, unsigned hi, unsigned lo, uint64_t v, int ge, uint32_t t, uint32_t f)
+static uint32_t gt64(struct planner *pl, unsigned hi, unsigned lo, uint64_t v, int ge, uint32_t t, uint32_t f)
 {
 	uint32_t vh = (uint32_t)(v >> 32), vl = (uint32_t)v;
-	uint32_t low = ge ? word_ge(c, lo, vl, t, f) : word_gt(c, lo, vl, t, f);
+	uint32_t low = ge ? word_ge(pl, lo, vl, t, f) : word_gt(pl, lo, vl, t, f);
 	if (low == t)
-		return word_ge(c, hi, vh, t, f);
+		return word_ge(pl, hi, vh, t, f);
 	if (low == f)
-		return word_gt(c, hi, vh, t, f);
-	return word_gt(c, hi, vh, t, word_eq(c, hi, WORD, vh, low, f));
+		return word_gt(pl, hi, vh, t, f);
+	return word_gt(pl, hi, vh, t, word_eq(pl, hi, WORD, vh, low, f));
 }
 
 /* Offsets of an argument's low and high words: args are u64 in the
@@ -148,7 +155,7 @@ static void arg_words(const struct sg_arch *arch, unsigned index, unsigned *lo, 
 	*hi = base + (arch->endian == SG_BIG_ENDIAN ? 0 : 4);
 }
 
-static uint32_t cond_node(struct ctx *c, const struct sg_arch *arch, const struct sg_cond *cd, uint32_t t,
+static uint32_t cond_node(struct planner *pl, const struct sg_arch *arch, const struct sg_cond *cd, uint32_t t,
 			  uint32_t f)
 {
 	unsigned lo, hi;
@@ -160,30 +167,30 @@ static uint32_t cond_node(struct ctx *c, const struct sg_arch *arch, const struc
 		 * bits, as libseccomp does */
 		uint32_t k = (uint32_t)v;
 		switch (cd->op) {
-		case SG_CMP_EQ: return word_eq(c, lo, WORD, k, t, f);
-		case SG_CMP_NE: return word_eq(c, lo, WORD, k, f, t);
-		case SG_CMP_GT: return word_gt(c, lo, k, t, f);
-		case SG_CMP_GE: return word_ge(c, lo, k, t, f);
-		case SG_CMP_LE: return word_gt(c, lo, k, f, t);
-		case SG_CMP_LT: return word_ge(c, lo, k, f, t);
-		case SG_CMP_MASKED_EQ: return word_eq(c, lo, k, (uint32_t)(cd->value_two & v), t, f);
+		case SG_CMP_EQ: return word_eq(pl, lo, WORD, k, t, f);
+		case SG_CMP_NE: return word_eq(pl, lo, WORD, k, f, t);
+		case SG_CMP_GT: return word_gt(pl, lo, k, t, f);
+		case SG_CMP_GE: return word_ge(pl, lo, k, t, f);
+		case SG_CMP_LE: return word_gt(pl, lo, k, f, t);
+		case SG_CMP_LT: return word_ge(pl, lo, k, f, t);
+		case SG_CMP_MASKED_EQ: return word_eq(pl, lo, k, (uint32_t)(cd->value_two & v), t, f);
 		}
 		return f;
 	}
 	switch (cd->op) {
 	case SG_CMP_EQ:
 		/* the low word first: it tells values apart sooner */
-		return word_eq(c, lo, WORD, (uint32_t)v, word_eq(c, hi, WORD, (uint32_t)(v >> 32), t, f), f);
+		return word_eq(pl, lo, WORD, (uint32_t)v, word_eq(pl, hi, WORD, (uint32_t)(v >> 32), t, f), f);
 	case SG_CMP_NE:
-		return word_eq(c, lo, WORD, (uint32_t)v, word_eq(c, hi, WORD, (uint32_t)(v >> 32), f, t), t);
-	case SG_CMP_GT: return gt64(c, hi, lo, v, 0, t, f);
-	case SG_CMP_GE: return gt64(c, hi, lo, v, 1, t, f);
-	case SG_CMP_LE: return gt64(c, hi, lo, v, 0, f, t);
-	case SG_CMP_LT: return gt64(c, hi, lo, v, 1, f, t);
+		return word_eq(pl, lo, WORD, (uint32_t)v, word_eq(pl, hi, WORD, (uint32_t)(v >> 32), f, t), t);
+	case SG_CMP_GT: return gt64(pl, hi, lo, v, 0, t, f);
+	case SG_CMP_GE: return gt64(pl, hi, lo, v, 1, t, f);
+	case SG_CMP_LE: return gt64(pl, hi, lo, v, 0, f, t);
+	case SG_CMP_LT: return gt64(pl, hi, lo, v, 1, f, t);
 	case SG_CMP_MASKED_EQ: {
 		uint64_t m = cd->value, d = cd->value_two & m; /* libseccomp masks the datum too */
-		uint32_t high = word_eq(c, hi, (uint32_t)(m >> 32), (uint32_t)(d >> 32), t, f);
-		return word_eq(c, lo, (uint32_t)m, (uint32_t)d, high, f);
+		uint32_t high = word_eq(pl, hi, (uint32_t)(m >> 32), (uint32_t)(d >> 32), t, f);
+		return word_eq(pl, lo, (uint32_t)m, (uint32_t)d, high, f);
 	}
 	}
 	return f;
@@ -202,26 +209,31 @@ struct runs {
 	size_t n, cap;
 };
 
-static int add_run(struct runs *rs, uint32_t lo, uint32_t node)
+/* Starts a run at lo (runs are added in increasing order of lo). Does
+ * nothing once the planner has failed. */
+static void add_run(struct planner *pl, struct runs *rs, uint32_t lo, uint32_t node)
 {
+	if (pl->failed)
+		return;
 	if (rs->n && rs->v[rs->n - 1].lo == lo) { /* a syscall's block where the default began */
 		rs->n--;
 		if (!rs->n || rs->v[rs->n - 1].node != node)
 			rs->v[rs->n++].node = node;
-		return 0;
+		return;
 	}
 	if (rs->n && rs->v[rs->n - 1].node == node)
-		return 0; /* same decision: the run grows */
+		return; /* same decision: the run grows */
 	if (rs->n == rs->cap) {
 		size_t cap = rs->cap ? rs->cap * 2 : 64;
 		struct run *v = realloc(rs->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
+		if (!v) {
+			plan_failed(pl);
+			return;
+		}
 		rs->v = v;
 		rs->cap = cap;
 	}
 	rs->v[rs->n++] = (struct run){ .lo = lo, .node = node };
-	return 0;
 }
 
 /* Runs i, i+1, i+2 read "A x A" with x a single number: one JEQ on x tells
@@ -237,7 +249,7 @@ static int eq_triple(const struct run *v, size_t n, size_t i)
  * tests; greedy is exact because a part of runs that fit also fits, so the
  * tree can have the least depth possible. */
 struct search {
-	struct ctx *c;
+	struct planner *pl;
 	const struct run *v;
 	size_t n;
 	const uint64_t *prefix;
@@ -249,12 +261,12 @@ struct search {
 
 static uint32_t search_build(const struct search *s, size_t i, size_t j, unsigned depth)
 {
-	struct ctx *c = s->c;
+	struct planner *pl = s->pl;
 	const struct run *v = s->v;
 	if (j - i == 1)
 		return v[i].node;
 	if (j - i == 3 && eq_triple(v, s->n, i))
-		return test_node(c, s->off, WORD, SG_BPF_JEQ, v[i + 1].lo, v[i + 1].node, v[i].node);
+		return test_node(pl, s->off, WORD, SG_BPF_JEQ, v[i + 1].lo, v[i + 1].node, v[i].node);
 	/* split at k: [i, k) and [k, j) must each fit under depth - 1 tests;
 	 * among those, the one that balances the weight best */
 	size_t kmax = REACH(s, depth - 1, i) < j - 1 ? REACH(s, depth - 1, i) : j - 1, kmin = i + 1;
@@ -272,22 +284,20 @@ static uint32_t search_build(const struct search *s, size_t i, size_t j, unsigne
 	}
 	uint32_t left = search_build(s, i, best, depth - 1);
 	uint32_t right = search_build(s, best, j, depth - 1);
-	return test_node(c, s->off, WORD, SG_BPF_JGE, v[best].lo, right, left);
+	return test_node(pl, s->off, WORD, SG_BPF_JGE, v[best].lo, right, left);
 }
 
 /* The shallowest search over v[0..n), plus `slack` levels for balancing. */
-static uint32_t search_over(struct ctx *c, unsigned off, const struct run *v, size_t n, const uint64_t *prefix,
+static uint32_t search_over(struct planner *pl, unsigned off, const struct run *v, size_t n, const uint64_t *prefix,
 			    unsigned slack)
 {
 	unsigned maxd = slack;
 	while (((size_t)1 << (maxd - slack)) < n)
 		maxd++; /* JGE alone fits n runs in maxd - slack tests */
-	struct search s = { .c = c, .v = v, .n = n, .prefix = prefix, .off = off,
+	struct search s = { .pl = pl, .v = v, .n = n, .prefix = prefix, .off = off,
 			    .reach = malloc((size_t)(maxd + 1) * (n + 1) * sizeof(size_t)) };
-	if (!s.reach) {
-		c->oom = 1;
-		return 0;
-	}
+	if (!s.reach)
+		return plan_failed(pl);
 	unsigned depth = 0;
 	for (unsigned d = 0; d <= maxd; d++)
 		for (size_t i = 0; i <= n; i++) {
@@ -328,49 +338,49 @@ static int cmp_u32(const void *a, const void *b)
  * reached first. Many: the values in and out of the set form runs,
  * searched like syscall numbers, so k values cost about log2(2k) tests, or
  * two for a range (socketcall's call numbers 1..20). */
-static uint32_t word_in(struct ctx *c, unsigned off, const uint32_t *vals, size_t n, uint32_t yes, uint32_t no)
+static uint32_t word_in(struct planner *pl, unsigned off, const uint32_t *vals, size_t n, uint32_t yes, uint32_t no)
 {
 	uint32_t *sorted = malloc(n * sizeof(*sorted));
 	struct runs rs = { 0 };
 	uint64_t *prefix = NULL;
 	uint32_t node = no;
 	size_t distinct = 0;
-	int rc = !sorted || add_run(&rs, 0, no);
-	if (!rc) {
-		memcpy(sorted, vals, n * sizeof(*sorted));
-		qsort(sorted, n, sizeof(*sorted), cmp_u32);
-	}
-	for (size_t k = 0; k < n && !rc; k++) {
+	if (!sorted)
+		return plan_failed(pl);
+	memcpy(sorted, vals, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_u32);
+	add_run(pl, &rs, 0, no);
+	for (size_t k = 0; k < n; k++) {
 		if (k && sorted[k] == sorted[k - 1])
 			continue;
 		distinct++;
-		rc = add_run(&rs, sorted[k], yes);
-		if (!rc && sorted[k] < WORD)
-			rc = add_run(&rs, sorted[k] + 1, no);
+		add_run(pl, &rs, sorted[k], yes);
+		if (sorted[k] < WORD)
+			add_run(pl, &rs, sorted[k] + 1, no);
 	}
+	free(sorted);
 	unsigned depth = 0; /* a JGE-only search's; JEQ triples can only shorten it */
-	while (!rc && ((size_t)1 << depth) < rs.n)
+	while (((size_t)1 << depth) < rs.n)
 		depth++;
-	if (rc) {
-		c->oom = 1;
+	if (pl->failed) {
+		node = 0;
 	} else if (depth + 2 >= distinct) {
 		for (size_t k = n; k-- > 0;) {
 			size_t first = 0;
 			while (vals[first] != vals[k])
 				first++;
 			if (first == k)
-				node = word_eq(c, off, WORD, vals[k], yes, node);
+				node = word_eq(pl, off, WORD, vals[k], yes, node);
 		}
 	} else if (!(prefix = malloc((rs.n + 1) * sizeof(*prefix)))) {
-		c->oom = 1;
+		node = plan_failed(pl);
 	} else {
 		for (size_t k = 0; k <= rs.n; k++)
 			prefix[k] = k; /* nothing says which values are likely: runs weigh alike */
-		node = search_over(c, off, rs.v, rs.n, prefix, 0);
+		node = search_over(pl, off, rs.v, rs.n, prefix, 0);
 	}
 	free(prefix);
 	free(rs.v);
-	free(sorted);
 	return node;
 }
 
@@ -379,17 +389,15 @@ static uint32_t word_in(struct ctx *c, unsigned off, const uint32_t *vals, size_
  * 64-bit ABIs each high word is tested once, then a search over its low
  * words; A is loaded once per word, not once per rule. 32-bit ABIs compare
  * the low word only (see cond_node). */
-static uint32_t eq_set(struct ctx *c, const struct sg_arch *arch, const struct sg_arch_rule *const *rules, size_t i,
-		       size_t j, uint32_t next)
+static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const struct sg_arch_rule *const *rules,
+		       size_t i, size_t j, uint32_t next)
 {
 	unsigned lo, hi;
 	arg_words(arch, rules[i]->conds[0].index, &lo, &hi);
-	uint32_t yes = ret_node(c, rules[i]->action), node = next;
+	uint32_t yes = ret_node(pl, rules[i]->action), node = next;
 	uint32_t *vals = malloc((j - i) * sizeof(*vals));
-	if (!vals) {
-		c->oom = 1;
-		return 0;
-	}
+	if (!vals)
+		return plan_failed(pl);
 	/* high words in reverse order of first appearance, so the result tests
 	 * them in profile order; a 32-bit ABI has one group and no high test */
 	int wide = arch->bits == 64;
@@ -404,8 +412,8 @@ static uint32_t eq_set(struct ctx *c, const struct sg_arch *arch, const struct s
 		for (size_t l = h; l < j; l++)
 			if (HIGH(rules[l]) == vh)
 				vals[n++] = (uint32_t)rules[l]->conds[0].value;
-		uint32_t low = word_in(c, lo, vals, n, yes, next);
-		node = wide ? word_eq(c, hi, WORD, vh, low, node) : low;
+		uint32_t low = word_in(pl, lo, vals, n, yes, next);
+		node = wide ? word_eq(pl, hi, WORD, vh, low, node) : low;
 	}
 #undef HIGH
 	free(vals);
@@ -414,13 +422,13 @@ static uint32_t eq_set(struct ctx *c, const struct sg_arch *arch, const struct s
 
 /* Rules are tried in profile order and the first whose conditions all hold
  * decides; built back to front so each rule's "no" leads to the next. */
-static uint32_t syscall_block(struct ctx *c, const struct sg_arch_policy *ap, const struct sg_arch_rule *const *rules,
-			      size_t n)
+static uint32_t syscall_block(struct planner *pl, const struct sg_arch_policy *ap,
+			      const struct sg_arch_rule *const *rules, size_t n)
 {
-	uint32_t next = ret_node(c, ap->default_action);
+	uint32_t next = ret_node(pl, ap->default_action);
 	for (size_t i = n; i-- > 0;) {
 		const struct sg_arch_rule *r = rules[i];
-		uint32_t yes = ret_node(c, r->action);
+		uint32_t yes = ret_node(pl, r->action);
 		if (r->nconds == 0) {
 			next = yes; /* unconditional: later rules are unreachable */
 			continue;
@@ -430,13 +438,13 @@ static uint32_t syscall_block(struct ctx *c, const struct sg_arch_policy *ap, co
 		       rules[g - 1]->action == r->action && rules[g - 1]->conds[0].index == r->conds[0].index)
 			g--;
 		if (g < i) {
-			next = eq_set(c, ap->arch, rules, g, i + 1, next);
+			next = eq_set(pl, ap->arch, rules, g, i + 1, next);
 			i = g;
 			continue;
 		}
 		uint32_t all = yes;
 		for (size_t k = r->nconds; k-- > 0;)
-			all = cond_node(c, ap->arch, &r->conds[k], all, next);
+			all = cond_node(pl, ap->arch, &r->conds[k], all, next);
 		next = all;
 	}
 	return next;
@@ -454,30 +462,31 @@ static int cmp_rule_ptr(const void *a, const void *b)
 }
 
 /* Adds the runs of [lo, hi] for one arch: its rules' blocks, the default between them. */
-static int arch_runs(struct ctx *c, struct runs *rs, const struct sg_arch_policy *ap, uint32_t lo, uint32_t hi)
+static void arch_runs(struct planner *pl, struct runs *rs, const struct sg_arch_policy *ap, uint32_t lo, uint32_t hi)
 {
 	const struct sg_arch_rule **byn = malloc((ap->nrules + 1) * sizeof(*byn));
-	if (!byn)
-		return -1;
+	if (!byn) {
+		plan_failed(pl);
+		return;
+	}
 	for (size_t i = 0; i < ap->nrules; i++)
 		byn[i] = &ap->rules[i];
 	qsort(byn, ap->nrules, sizeof(*byn), cmp_rule_ptr);
-	uint32_t dflt = ret_node(c, ap->default_action);
-	int rc = add_run(rs, lo, dflt);
-	for (size_t i = 0; i < ap->nrules && !rc;) {
+	uint32_t dflt = ret_node(pl, ap->default_action);
+	add_run(pl, rs, lo, dflt);
+	for (size_t i = 0; i < ap->nrules && !pl->failed;) {
 		size_t j = i;
 		uint32_t nr = byn[i]->nr;
 		while (j < ap->nrules && byn[j]->nr == nr)
 			j++;
 		if (nr >= lo && nr <= hi) {
-			rc = add_run(rs, nr, syscall_block(c, ap, byn + i, j - i));
-			if (!rc && nr < hi)
-				rc = add_run(rs, nr + 1, dflt);
+			add_run(pl, rs, nr, syscall_block(pl, ap, byn + i, j - i));
+			if (nr < hi)
+				add_run(pl, rs, nr + 1, dflt);
 		}
 		i = j;
 	}
 	free(byn);
-	return rc;
 }
 
 /* Numbers a program is likely to use weigh more, so the search reaches them
@@ -511,7 +520,7 @@ static const struct sg_arch_policy *group_first(const struct sg_policy *pol, uin
  * over the resulting items the tree has the least depth possible, so every
  * hot number is reached in as few tests as the search allows, and within
  * that depth each split balances the weight on both sides. */
-static uint32_t search_tree(struct ctx *c, const struct run *v, size_t n, const uint64_t *prefix,
+static uint32_t search_tree(struct planner *pl, const struct run *v, size_t n, const uint64_t *prefix,
 			    const unsigned char *hot)
 {
 	struct run *items = malloc(n * sizeof(*items));
@@ -519,7 +528,7 @@ static uint32_t search_tree(struct ctx *c, const struct run *v, size_t n, const 
 	uint32_t root = 0;
 	size_t ni = 0;
 	if (!items || !ipre) {
-		c->oom = 1;
+		plan_failed(pl);
 		goto out;
 	}
 	for (size_t i = 0; i < n;) {
@@ -529,14 +538,14 @@ static uint32_t search_tree(struct ctx *c, const struct run *v, size_t n, const 
 				j++;
 		items[ni].lo = v[i].lo;
 		items[ni].weight = prefix[j] - prefix[i];
-		items[ni].node = j - i == 1 ? v[i].node : search_over(c, SG_OFF_NR, v + i, j - i, prefix + i, 1);
+		items[ni].node = j - i == 1 ? v[i].node : search_over(pl, SG_OFF_NR, v + i, j - i, prefix + i, 1);
 		ni++;
 		i = j;
 	}
 	ipre[0] = 0;
 	for (size_t i = 0; i < ni; i++)
 		ipre[i + 1] = ipre[i] + items[i].weight;
-	root = search_over(c, SG_OFF_NR, items, ni, ipre, 0);
+	root = search_over(pl, SG_OFF_NR, items, ni, ipre, 0);
 out:
 	free(items);
 	free(ipre);
@@ -548,12 +557,11 @@ struct member {
 	uint32_t lo, hi;
 };
 
-/* The tree for one audit arch: its members' number ranges (x86_64 below the
- * x32 bit, x32 above it; a half no target claims is a foreign arch), then -1. */
-static uint32_t audit_arch_tree(struct ctx *c, const struct sg_policy *pol, uint32_t audit,
-				const struct sg_compile_opts *o, int *rc)
+/* The members of one audit arch and their number ranges, lowest first:
+ * x86_64 below the x32 bit, x32 above it; any other arch has all numbers
+ * but -1. Returns how many (1 or 2). */
+static size_t audit_members(const struct sg_policy *pol, uint32_t audit, struct member m[2])
 {
-	struct member m[2];
 	size_t nm = 0;
 	for (size_t i = 0; i < pol->narches; i++) {
 		const struct sg_arch_policy *ap = &pol->arches[i];
@@ -571,25 +579,34 @@ static uint32_t audit_arch_tree(struct ctx *c, const struct sg_policy *pol, uint
 		m[0] = m[1];
 		m[1] = t;
 	}
+	return nm;
+}
+
+/* The tree for one audit arch: its members' runs (a half no target claims
+ * is a foreign arch), then -1, weighed and searched. */
+static uint32_t audit_arch_tree(struct planner *pl, const struct sg_policy *pol, uint32_t audit,
+				const struct sg_compile_opts *o)
+{
+	struct member m[2];
+	size_t nm = audit_members(pol, audit, m);
 	struct runs rs = { 0 };
-	uint32_t bad = ret_node(c, o->bad_arch_action);
+	uint32_t bad = ret_node(pl, o->bad_arch_action);
 	uint32_t next = 0; /* first number not yet covered */
-	*rc = 0;
-	for (size_t i = 0; i < nm && !*rc; i++) {
+	for (size_t i = 0; i < nm; i++) {
 		if (m[i].lo > next)
-			*rc = add_run(&rs, next, bad);
-		if (!*rc)
-			*rc = arch_runs(c, &rs, m[i].ap, m[i].lo, m[i].hi);
+			add_run(pl, &rs, next, bad);
+		arch_runs(pl, &rs, m[i].ap, m[i].lo, m[i].hi);
 		next = m[i].hi + 1;
 	}
-	if (!*rc && next < SG_NR_SKIP)
-		*rc = add_run(&rs, next, bad);
-	if (!*rc)
-		*rc = add_run(&rs, SG_NR_SKIP, ret_node(c, m[0].ap->default_action));
-	uint64_t *prefix = NULL;
-	unsigned char *hot = NULL;
+	if (next < SG_NR_SKIP)
+		add_run(pl, &rs, next, bad);
+	add_run(pl, &rs, SG_NR_SKIP, ret_node(pl, m[0].ap->default_action));
+	uint64_t *prefix = malloc((rs.n + 1) * sizeof(*prefix));
+	unsigned char *hot = calloc(rs.n, 1); /* rs.n > 0 unless the planner failed */
 	uint32_t root = 0;
-	if (!*rc && !c->oom && (prefix = malloc((rs.n + 1) * sizeof(*prefix))) && (hot = calloc(rs.n, 1))) {
+	if (!prefix || !hot)
+		plan_failed(pl);
+	if (!pl->failed) {
 		for (size_t i = 0; i < rs.n; i++)
 			rs.v[i].weight = 1;
 		/* the group's first arch (the native one, if in this group) is hot;
@@ -602,10 +619,8 @@ static uint32_t audit_arch_tree(struct ctx *c, const struct sg_policy *pol, uint
 		prefix[0] = 0;
 		for (size_t i = 0; i < rs.n; i++)
 			prefix[i + 1] = prefix[i] + rs.v[i].weight;
-		root = search_tree(c, rs.v, rs.n, prefix, hot);
-		c->pl->runs += rs.n;
-	} else {
-		*rc = -1;
+		root = search_tree(pl, rs.v, rs.n, prefix, hot);
+		pl->plan->runs += rs.n;
 	}
 	free(prefix);
 	free(hot);
@@ -626,16 +641,15 @@ struct sg_plan *sg_plan_build(const struct sg_policy *pol, const struct sg_compi
 				 pol->arches[0].arch->name, pol->arches[i].arch->name);
 			return NULL;
 		}
-	struct ctx c = { .pl = calloc(1, sizeof(struct sg_plan)) };
-	if (!c.pl) {
+	struct planner pl = { .plan = calloc(1, sizeof(struct sg_plan)) };
+	if (!pl.plan) {
 		sg_error(d, file, NULL, "out of memory");
 		return NULL;
 	}
 	/* audit arches in target order (native first: it is tested first) */
 	uint32_t audits[SG_MAX_ARCHES], trees[SG_MAX_ARCHES];
 	size_t na = 0;
-	int rc = 0;
-	for (size_t i = 0; i < pol->narches && !rc; i++) {
+	for (size_t i = 0; i < pol->narches && !pl.failed; i++) {
 		uint32_t a = pol->arches[i].arch->audit_arch;
 		size_t k = 0;
 		while (k < na && audits[k] != a)
@@ -643,19 +657,19 @@ struct sg_plan *sg_plan_build(const struct sg_policy *pol, const struct sg_compi
 		if (k < na)
 			continue;
 		audits[na] = a;
-		trees[na] = audit_arch_tree(&c, pol, a, o, &rc);
+		trees[na] = audit_arch_tree(&pl, pol, a, o);
 		na++;
 	}
-	uint32_t node = ret_node(&c, o->bad_arch_action);
-	for (size_t k = na; k-- > 0 && !rc;)
-		node = test_node(&c, SG_OFF_ARCH, WORD, SG_BPF_JEQ, audits[k], trees[k], node);
-	c.pl->root = node;
-	if (rc || c.oom) {
+	uint32_t node = ret_node(&pl, o->bad_arch_action);
+	for (size_t k = na; k-- > 0;)
+		node = test_node(&pl, SG_OFF_ARCH, WORD, SG_BPF_JEQ, audits[k], trees[k], node);
+	pl.plan->root = node;
+	if (pl.failed) {
 		sg_error(d, file, NULL, "out of memory while planning the filter");
-		sg_plan_free(c.pl);
+		sg_plan_free(pl.plan);
 		return NULL;
 	}
-	return c.pl;
+	return pl.plan;
 }
 
 void sg_plan_free(struct sg_plan *plan)
