@@ -8,14 +8,22 @@ LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 BUILD   ?= build
 SAN     ?=
+DEBUG   ?=
 MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null)
 
 STD_FLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 CPPFLAGS  += -D_GNU_SOURCE -Iinclude
+# SG_DEBUG turns on the library's internal assertions (never in a release
+# build, where the library must not abort): in the SAN=1 build, the fuzzers,
+# and with DEBUG=1. Flags are not tracked per object, so give such a build a
+# directory of its own: make DEBUG=1 BUILD=build/debug
 ifeq ($(SAN),1)
-SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -DSG_DEBUG
 endif
-ALL_CFLAGS = $(STD_FLAGS) $(CFLAGS) $(SAN_FLAGS)
+ifeq ($(DEBUG),1)
+DEBUG_FLAGS := -DSG_DEBUG
+endif
+ALL_CFLAGS = $(STD_FLAGS) $(CFLAGS) $(SAN_FLAGS) $(DEBUG_FLAGS)
 
 LIB_SRC := $(sort $(wildcard src/*.c) $(wildcard arch/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
@@ -164,6 +172,8 @@ test: test-deps
 clang-check: deps
 	@for f in $(LIB_SRC) $(CLI_SRC) tests/*.c bench/*.c; do \
 		clang $(CPPFLAGS) -Isrc -Itests $(STD_FLAGS) -fsyntax-only $$f || exit 1; done
+	@# and the files with SG_DEBUG code, as a debug build compiles them
+	@for f in $$(grep -l SG_DEBUG $(LIB_SRC)); do clang $(CPPFLAGS) $(STD_FLAGS) -DSG_DEBUG -fsyntax-only $$f || exit 1; done
 	@echo "clang: no warnings"
 
 # ---- fuzzing: see README.md ------------------------------------------------------
@@ -171,7 +181,7 @@ FUZZ_TARGETS := parse compile bpf
 TARGET       ?= parse
 ENGINE       ?= libfuzzer
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS   := -g -O1 $(CPPFLAGS) $(STD_FLAGS)
+FUZZ_FLAGS   := -g -O1 $(CPPFLAGS) $(STD_FLAGS) -DSG_DEBUG
 FUZZ_SEEDS   := $(wildcard profiles/*.json) $(wildcard ../shared/corpus/*.json)
 
 # Any compiler: each target over files, for the regression replay.

@@ -4,6 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The emitter's invariants, checked in debug and test builds (SG_DEBUG: make
+ * DEBUG=1, SAN=1 and the fuzzers). A release build never aborts: there the
+ * condition is only type-checked, never evaluated. */
+#ifdef SG_DEBUG
+#include <assert.h>
+#define EMIT_ASSERT(x) assert(x)
+#else
+#define EMIT_ASSERT(x) ((void)sizeof(x))
+#endif
+
 #define WORD 0xffffffffu
 #define UNSET UINT64_MAX
 #define UNKNOWN (UINT64_MAX - 1)
@@ -22,6 +32,7 @@ struct layout {
 	uint32_t *order;    /* nodes in program order */
 	size_t n;
 	size_t *pos;        /* first instruction of each node */
+	size_t len;         /* program length, once placed */
 	uint64_t *a_in;     /* what A holds on entry to each node */
 	unsigned char *far; /* bit 0: jt needs a stub after the jump, bit 1: jf */
 };
@@ -104,7 +115,7 @@ static size_t place(const struct sg_plan *pl, struct layout *l)
 		l->pos[l->order[i]] = at;
 		at += node_size(pl, l, l->order[i]);
 	}
-	return at;
+	return l->len = at;
 }
 
 /* Index of a test's jump instruction. */
@@ -138,6 +149,16 @@ static struct sg_insn insn(uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
 	return (struct sg_insn){ .code = code, .jt = jt, .jf = jf, .k = k };
 }
 
+/* The offset of a jump at index at to a node: counted from the next
+ * instruction. Classic BPF only jumps forward (the order puts every node
+ * after its tests), and never past the end. */
+static size_t jump_offset(const struct layout *l, size_t at, uint32_t target)
+{
+	EMIT_ASSERT(l->pos[target] > at);
+	EMIT_ASSERT(l->pos[target] < l->len);
+	return l->pos[target] - (at + 1);
+}
+
 /* A far target gets a stub right after the jump: a copy of the return it
  * leads to (as short as a JA and one step less to run), or a JA. */
 static struct sg_insn stub(const struct sg_plan *pl, const struct layout *l, uint32_t target, size_t at)
@@ -145,7 +166,7 @@ static struct sg_insn stub(const struct sg_plan *pl, const struct layout *l, uin
 	const struct sg_node *t = &pl->nodes[target];
 	if (t->kind == SG_NODE_RET)
 		return insn(SG_BPF_RET | SG_BPF_K, 0, 0, t->ret);
-	return insn(SG_BPF_JMP | SG_BPF_JA, 0, 0, (uint32_t)(l->pos[target] - (at + 1)));
+	return insn(SG_BPF_JMP | SG_BPF_JA, 0, 0, (uint32_t)jump_offset(l, at, target));
 }
 
 static void write_node(const struct sg_plan *pl, const struct layout *l, uint32_t id, struct sg_insn *out)
@@ -163,14 +184,16 @@ static void write_node(const struct sg_plan *pl, const struct layout *l, uint32_
 	}
 	size_t j = at++;
 	int ft = l->far[id] & 1, ff = (l->far[id] & 2) != 0;
-	size_t after = j + 1 + ft + ff;
-	uint8_t jt = ft ? 0 : (uint8_t)(l->pos[n->jt] - after + ft + ff);
-	uint8_t jf = ff ? (uint8_t)ft : (uint8_t)(l->pos[n->jf] - after + ft + ff);
-	out[j] = insn(SG_BPF_JMP | n->op | SG_BPF_K, jt, jf, n->k);
+	/* a far branch jumps to its stub: jt's right after the jump, jf's after jt's */
+	size_t jt = ft ? 0 : jump_offset(l, j, n->jt);
+	size_t jf = ff ? (size_t)ft : jump_offset(l, j, n->jf);
+	EMIT_ASSERT(jt <= 255 && jf <= 255); /* mark_far gave every longer jump a stub */
+	out[j] = insn(SG_BPF_JMP | n->op | SG_BPF_K, (uint8_t)jt, (uint8_t)jf, n->k);
 	if (ft)
 		out[at] = stub(pl, l, n->jt, at), at++;
 	if (ff)
 		out[at] = stub(pl, l, n->jf, at), at++;
+	EMIT_ASSERT(at == l->pos[id] + node_size(pl, l, id)); /* as placed */
 }
 
 int sg_emit(const struct sg_plan *pl, struct sg_prog *out, struct sg_diags *d)
