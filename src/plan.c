@@ -1,4 +1,46 @@
-/* Plan stage: see include/sysgate/plan.h for the shape of the result. */
+/* Plan stage: a policy becomes a decision graph (see include/sysgate/plan.h);
+ * emit.c lays the graph out as instructions. The sketches of BPF in this
+ * file show a `ld` wherever a test reads a word; the emitter leaves it out
+ * when every way in already left that word in A.
+ *
+ * A worked example, compiled for x86_64 alone:
+ *
+ *   defaultAction SCMP_ACT_ERRNO (errno 1); read, write: SCMP_ACT_ALLOW;
+ *   personality: SCMP_ACT_ALLOW if args[0] == 0xffffffff (a query: it changes nothing)
+ *
+ * Runs: the 32-bit number space cut where the decision changes.
+ *
+ *   0 .. 1                    ALLOW         read and write: one decision, one run
+ *   2 .. 134                  ERRNO(1)      no rule: the default
+ *   135                       personality's block
+ *   136 .. 0x3fffffff         ERRNO(1)
+ *   0x40000000 .. 0xfffffffe  KILL_PROCESS  x32's half, not a target: a foreign arch
+ *   0xffffffff                ERRNO(1)      -1, a call a tracer cancelled
+ *
+ * Search tree: runs touching 0..470 (the table) are hot; the two cold ones
+ * fold into one subtree. Five items need three levels; of the splits that
+ * keep three, 136 balances the weight best (the table's numbers weigh most).
+ *
+ *   nr >= 136?  no:  nr >= 2?           no: ALLOW   yes: nr >= 135? block : ERRNO
+ *               yes: nr >= 0x40000000?  no: ERRNO   yes: nr >= 0xffffffff? ERRNO : KILL_PROCESS
+ *
+ * Program (sysgate compile --arch x86_64, sysgate disasm):
+ *
+ *   0000: ld  [arch]
+ *   0001: jeq #0xc000003e (x86_64)    jt 0002  jf 0013   any other arch: bad-arch action
+ *   0002: ld  [nr]
+ *   0003: jge #0x88 (ustat)           jt 0011  jf 0004   136: the root split
+ *   0004: jge #0x2 (open)             jt 0005  jf 0010
+ *   0005: jge #0x87 (personality)     jt 0006  jf 0014
+ *   0006: ld  [args[0] lo]                               the block: low word first,
+ *   0007: jeq #0xffffffff             jt 0008  jf 0014   it tells values apart sooner
+ *   0008: ld  [args[0] hi]
+ *   0009: jset #0xffffffff            jt 0014  jf 0010   high word == 0: no bit set
+ *   0010: ret ALLOW                                      hash-consed: one node, three ways in
+ *   0011: jge #0x40000000 (x32 base)  jt 0012  jf 0014
+ *   0012: jge #0xffffffff             jt 0014  jf 0013
+ *   0013: ret KILL_PROCESS
+ *   0014: ret ERRNO(1) */
 #include "sysgate/plan.h"
 
 #include <stdlib.h>
@@ -108,7 +150,14 @@ static uint32_t test_node(struct planner *pl, unsigned off, uint32_t mask, unsig
 
 /* ---- 32-bit word tests, with the ones that cannot fail dropped ------------ */
 
-/* (word & mask) == value */
+/* (word & mask) == value, as the cheapest test that decides it:
+ *   ld [off]; jeq #value, t, f              the whole word
+ *   ld [off]; and #mask; jeq #value, t, f   a mask
+ *   ld [off]; jset #mask, f, t              value 0: no bit of the mask set; A keeps the
+ *                                           whole word, so the next test of it needs no load
+ *   ld [off]; jset #mask, t, f              a one-bit mask, that bit set
+ * and no test where the answer is fixed: value has bits outside the mask
+ * (never), or the mask is 0 (always). */
 static uint32_t word_eq(struct planner *pl, unsigned off, uint32_t mask, uint32_t value, uint32_t t, uint32_t f)
 {
 	if (value & ~mask)
@@ -124,17 +173,24 @@ static uint32_t word_eq(struct planner *pl, unsigned off, uint32_t mask, uint32_
 	return test_node(pl, off, mask, SG_BPF_JEQ, value, t, f);
 }
 
+/* word > k: ld [off]; jgt #k, t, f. No word is above 0xffffffff: no test. */
 static uint32_t word_gt(struct planner *pl, unsigned off, uint32_t k, uint32_t t, uint32_t f)
 {
 	return k == WORD ? f : test_node(pl, off, WORD, SG_BPF_JGT, k, t, f);
 }
 
+/* word >= k: ld [off]; jge #k, t, f. Every word is >= 0: no test. */
 static uint32_t word_ge(struct planner *pl, unsigned off, uint32_t k, uint32_t t, uint32_t f)
 {
 	return k == 0 ? t : test_node(pl, off, WORD, SG_BPF_JGE, k, t, f);
 }
 
-/* Unsigned 64-bit a > v (or >= when ge): the high word decides unless equal. */
+/* Unsigned 64-bit a > v (or >= when ge): the high word decides unless equal.
+ *   ld [hi]; jgt #vh, t, 1f
+ *   1: jeq #vh, 2f, f                 A still holds the high word
+ *   2: ld [lo]; jgt #vl, t, f         jge for >=
+ * A low test that always holds (>= 0) leaves "hi >= vh", one that never
+ * does (> 0xffffffff) "hi > vh": one test either way. */
 static uint32_t gt64(struct planner *pl, unsigned hi, unsigned lo, uint64_t v, int ge, uint32_t t, uint32_t f)
 {
 	uint32_t vh = (uint32_t)(v >> 32), vl = (uint32_t)v;
@@ -155,6 +211,11 @@ static void arg_words(const struct sg_arch *arch, unsigned index, unsigned *lo, 
 	*hi = base + (arch->endian == SG_BIG_ENDIAN ? 0 : 4);
 }
 
+/* One condition of a rule, as tests of the argument's words:
+ *   EQ:   ld [lo]; jeq #vl, 1f, f;  1: ld [hi]; jeq #vh, t, f    NE: t and f swapped
+ *   GT, GE: gt64;  LE, LT: not GT, not GE (gt64, t and f swapped)
+ *   MASKED_EQ: word_eq on each word with its own mask; a word masked to 0 has no test
+ * On a 32-bit ABI, one test of the low word. */
 static uint32_t cond_node(struct planner *pl, const struct sg_arch *arch, const struct sg_cond *cd, uint32_t t,
 			  uint32_t f)
 {
@@ -287,7 +348,11 @@ static uint32_t search_build(const struct search *s, size_t i, size_t j, unsigne
 	return test_node(pl, s->off, WORD, SG_BPF_JGE, v[best].lo, right, left);
 }
 
-/* The shallowest search over v[0..n), plus `slack` levels for balancing. */
+/* The shallowest search over v[0..n), plus `slack` levels for balancing.
+ * For the runs 0..1 ALLOW, 2..134 ERRNO, 135 block (the example at the top):
+ *   ld [off]; jge #2, 1f, ALLOW;  1: jge #135, block, ERRNO
+ * JGE alone needs no leaf test, as the runs cover the space. For three runs
+ * "A x A" (2..134 ERRNO, 135 block, 136.. ERRNO):  jeq #135, block, ERRNO */
 static uint32_t search_over(struct planner *pl, unsigned off, const struct run *v, size_t n, const uint64_t *prefix,
 			    unsigned slack)
 {
@@ -335,9 +400,12 @@ static int cmp_u32(const void *a, const void *b)
 
 /* "The word at off is one of vals[0..n)" (in profile order). A few values
  * are tested one after another, in that order, so the first listed is
- * reached first. Many: the values in and out of the set form runs,
- * searched like syscall numbers, so k values cost about log2(2k) tests, or
- * two for a range (socketcall's call numbers 1..20). */
+ * reached first; 0 is a jset (see word_eq):
+ *   ld [off]; jeq #8, yes, 1f;  1: jset #0xffffffff, 2f, yes;  2: jeq #0x20008, yes, no
+ * Many: the values in and out of the set form runs, searched like syscall
+ * numbers, so k values cost about log2(2k) tests, or two for a range
+ * (socketcall's call numbers 1..20):
+ *   ld [off]; jge #1, 1f, no;  1: jge #21, no, yes */
 static uint32_t word_in(struct planner *pl, unsigned off, const uint32_t *vals, size_t n, uint32_t yes, uint32_t no)
 {
 	uint32_t *sorted = malloc(n * sizeof(*sorted));
@@ -387,8 +455,11 @@ static uint32_t word_in(struct planner *pl, unsigned off, const uint32_t *vals, 
 /* Rules [i, j) are single EQ tests of one argument with one action, so
  * their order does not matter: "the argument is one of these values". On
  * 64-bit ABIs each high word is tested once, then a search over its low
- * words; A is loaded once per word, not once per rule. 32-bit ABIs compare
- * the low word only (see cond_node). */
+ * words; A is loaded once per word, not once per rule:
+ *   ld [hi]; jeq #h0, 1f, 2f;   1: ld [lo]; word_in(lows with h0), yes, next
+ *   2: jeq #h1, 3f, next;       3: ld [lo]; word_in(lows with h1), yes, next
+ * A value has one high word, so a low word's "no" goes to next, not to the
+ * next high word. 32-bit ABIs compare the low word only (see cond_node). */
 static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const struct sg_arch_rule *const *rules,
 		       size_t i, size_t j, uint32_t next)
 {
@@ -421,7 +492,12 @@ static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const str
 }
 
 /* Rules are tried in profile order and the first whose conditions all hold
- * decides; built back to front so each rule's "no" leads to the next. */
+ * decides; built back to front so each rule's "no" leads to the next:
+ *   r1: ld [args[0] lo]; jeq #1, 1f, r2;  1: ...; ret ALLOW     its conditions, ANDed
+ *   r2: ...                                                     tried when r1 fails
+ *   ret default
+ * A rule without conditions is a bare ret; rules after it are unreachable.
+ * Runs of single-EQ rules with one action are one set (eq_set). */
 static uint32_t syscall_block(struct planner *pl, const struct sg_arch_policy *ap,
 			      const struct sg_arch_rule *const *rules, size_t n)
 {
@@ -583,7 +659,13 @@ static size_t audit_members(const struct sg_policy *pol, uint32_t audit, struct 
 }
 
 /* The tree for one audit arch: its members' runs (a half no target claims
- * is a foreign arch), then -1, weighed and searched. */
+ * is a foreign arch), then -1, weighed and searched. For x86_64 and x32:
+ *   0 .. 0x3fffffff           x86_64's runs
+ *   0x40000000 .. 0xfffffffe  x32's runs (or one run of the bad-arch action)
+ *   0xffffffff                the default action
+ * so the tree needs no test of the x32 bit of its own: where the search
+ * crosses 0x40000000 it is a jge like any other (jge #0x40000000 in the
+ * example at the top). */
 static uint32_t audit_arch_tree(struct planner *pl, const struct sg_policy *pol, uint32_t audit,
 				const struct sg_compile_opts *o)
 {
@@ -646,7 +728,11 @@ struct sg_plan *sg_plan_build(const struct sg_policy *pol, const struct sg_compi
 		sg_error(d, file, NULL, "out of memory");
 		return NULL;
 	}
-	/* audit arches in target order (native first: it is tested first) */
+	/* audit arches in target order (native first: it is tested first):
+	 *   ld [arch]; jeq #AUDIT_ARCH_X86_64, tree0, 1f
+	 *   1: jeq #AUDIT_ARCH_I386, tree1, bad        A still holds arch
+	 *   bad: ret bad-arch action                   KILL_PROCESS unless --bad-arch
+	 * each tree beginning with ld [nr] */
 	uint32_t audits[SG_MAX_ARCHES], trees[SG_MAX_ARCHES];
 	size_t na = 0;
 	for (size_t i = 0; i < pol->narches && !pl.failed; i++) {
