@@ -660,12 +660,12 @@ static size_t audit_members(const struct sg_policy *pol, uint32_t audit, struct 
 
 /* The tree for one audit arch: its members' runs (a half no target claims
  * is a foreign arch), then -1, weighed and searched. For x86_64 and x32:
- *   0 .. 0x3fffffff           x86_64's runs
- *   0x40000000 .. 0xfffffffe  x32's runs (or one run of the bad-arch action)
- *   0xffffffff                the default action
- * so the tree needs no test of the x32 bit of its own: where the search
- * crosses 0x40000000 it is a jge like any other (jge #0x40000000 in the
- * example at the top). */
+ *   0 .. X32_BIT - 1          x86_64's runs
+ *   X32_BIT .. -2             x32's runs (or one run of the bad-arch action)
+ *   -1                        the default action
+ * (X32_BIT: SG_X32_SYSCALL_BIT), so the tree needs no test of the x32 bit
+ * of its own: where the search crosses it, it is a jge like any other (the
+ * "x32 base" jge in the example at the top). */
 static uint32_t audit_arch_tree(struct planner *pl, const struct sg_policy *pol, uint32_t audit,
 				const struct sg_compile_opts *o)
 {
