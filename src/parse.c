@@ -133,6 +133,7 @@ static int lookup_arch(struct walker *w, int t, const struct sg_loc *at, const s
 	return rc;
 }
 
+/* An architecture runc passes to libseccomp: only SCMP_ARCH_* names. */
 static int push_arch(struct walker *w, int t, const struct sg_loc *at, const struct sg_arch ***v, size_t *n)
 {
 	const struct sg_arch *a;
@@ -140,6 +141,8 @@ static int push_arch(struct walker *w, int t, const struct sg_loc *at, const str
 		return -1;
 	if (!a)
 		return 0;
+	if (!sg_json_str_eq(&w->j, t, a->scmp_name))
+		sg_walk_warning(w, at, "runc takes only SCMP_ARCH_* names here: write \"%s\"", a->scmp_name);
 	for (size_t i = 0; i < *n; i++)
 		if ((*v)[i] == a) {
 			sg_walk_warning(w, at, "architecture %s listed twice", a->scmp_name);
@@ -198,7 +201,14 @@ static int f_archmap_arch(struct walker *w, int t, const struct sg_loc *at, void
 	struct archmap_seen *s = obj;
 	s->architecture = 1;
 	s->e->loc = *at;
-	return lookup_arch(w, t, at, &s->e->arch);
+	if (lookup_arch(w, t, at, &s->e->arch))
+		return -1;
+	/* Docker looks for its host's SCMP_ARCH_* name and nothing else */
+	s->e->exact = s->e->arch && sg_json_str_eq(&w->j, t, s->e->arch->scmp_name);
+	if (s->e->arch && !s->e->exact)
+		sg_walk_warning(w, at, "Docker matches an archMap entry only by its exact name \"%s\": this entry never applies",
+				s->e->arch->scmp_name);
+	return 0;
 }
 
 static int el_subarch(struct walker *w, int t, const struct sg_loc *at, void *obj)
@@ -306,8 +316,19 @@ static int el_goarch(struct walker *w, int t, const struct sg_loc *at, void *obj
 	if (sg_walk_push_string(w, t, at, &f->arches, &f->narches, NULL))
 		return -1;
 	const char *a = f->arches[f->narches - 1];
-	if (!sg_arch_lookup(a) && !sg_arch_known_unsupported(a))
-		sg_walk_warning(w, at, "unknown architecture \"%s\" never matches", a);
+	const struct sg_arch *host = sg_arch_lookup(a);
+	const char *docker = host ? sg_docker_arch_name(host) : NULL;
+	char shown[80];
+	sg_quote(shown, sizeof(shown), a, strlen(a));
+	/* Docker compares its host's name exactly; x32 is never a host, but Docker's own profile names it */
+	if (sg_docker_arch_lookup(a) || strcmp(a, "x32") == 0)
+		return 0;
+	if (docker)
+		sg_walk_warning(w, at, "architecture \"%s\" never matches: Docker names this host \"%s\"", shown, docker);
+	else
+		sg_walk_warning(w, at, "architecture \"%s\" never matches: Docker names hosts amd64, x86, arm64, arm, riscv64, "
+				       "s390x, s390, ppc64le, ppc64, ppc, mips64, mipsel64, mips64n32, mips3l64n32, mipsel",
+				shown);
 	return 0;
 }
 
@@ -321,6 +342,9 @@ static int f_goarches(struct walker *w, int t, const struct sg_loc *at, void *ob
 	return sg_walk_array(w, t, at, el_goarch, obj);
 }
 
+/* Docker reads "<kernel>.<major>", each 0..255 and not both 0, and compares
+ * those two; "" means no condition. A patch level is accepted here (and
+ * ignored, as in the comparison), with a warning that Docker refuses it. */
 static int f_min_kernel(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
 	struct sg_filter *f = obj;
@@ -331,14 +355,18 @@ static int f_min_kernel(struct walker *w, int t, const struct sg_loc *at, void *
 		return -1;
 	unsigned v[3];
 	const char *end;
-	int ok = sg_kernel_parse(s, v, &end) == 0 && *end == '\0';
-	if (!ok) {
-		char shown[64];
-		sg_quote(shown, sizeof(shown), s, strlen(s));
-		free(s);
-		return sg_walk_error(w, at, "minKernel \"%s\" is not a kernel version like \"4.8\"", shown);
-	}
+	char shown[64];
+	sg_quote(shown, sizeof(shown), s, strlen(s));
+	int empty = !*s, ok = empty || (sg_kernel_parse(s, v, &end) == 0 && *end == '\0');
+	int docker = ok && !empty && !strchr(strchr(s, '.') + 1, '.') && v[0] <= 255 && v[1] <= 255 && (v[0] || v[1]);
 	free(s);
+	if (!ok)
+		return sg_walk_error(w, at, "minKernel \"%s\" is not a kernel version like \"4.8\"", shown);
+	if (empty)
+		return 0;
+	if (!docker)
+		sg_walk_warning(w, at, "Docker refuses minKernel \"%s\": it takes \"<kernel>.<major>\", each 0 to 255; "
+				       "compared here as %u.%u", shown, v[0], v[1]);
 	memcpy(f->min_kernel, v, sizeof(v));
 	f->has_min_kernel = 1;
 	return 0;

@@ -13,6 +13,19 @@ void sg_resolve_opts_init(struct sg_resolve_opts *o)
 	sg_kernel_running(o->kernel); /* unknown: 0.0.0, and every minKernel test fails */
 }
 
+/* Docker compares a rule's capabilities with the container's exactly. */
+static void warn_cap(const struct sg_profile *p, const struct sg_filter *f, const char *cap, struct sg_diags *d)
+{
+	int lenient = sg_cap_lookup(cap);
+	char shown[80];
+	sg_quote(shown, sizeof(shown), cap, strlen(cap));
+	if (lenient < 0)
+		sg_warning(d, p->file, &f->loc, "unknown capability \"%s\" is never held", shown);
+	else if (sg_cap_exact(cap) < 0)
+		sg_warning(d, p->file, &f->loc, "capability \"%s\" is never held: Docker compares names exactly (\"%s\")",
+			   shown, sg_cap_name((unsigned)lenient));
+}
+
 static void warn_unknown_caps(const struct sg_profile *p, struct sg_diags *d)
 {
 	for (size_t i = 0; i < p->nrules; i++) {
@@ -21,9 +34,7 @@ static void warn_unknown_caps(const struct sg_profile *p, struct sg_diags *d)
 						  r->has_excludes ? &r->excludes : NULL };
 		for (int k = 0; k < 2; k++)
 			for (size_t c = 0; fs[k] && c < fs[k]->ncaps; c++)
-				if (sg_cap_lookup(fs[k]->caps[c]) < 0)
-					sg_warning(d, p->file, &fs[k]->loc, "unknown capability \"%s\" is never held",
-						   fs[k]->caps[c]);
+				warn_cap(p, fs[k], fs[k]->caps[c], d);
 	}
 }
 
@@ -75,16 +86,20 @@ static int choose_targets(struct sg_policy *pol, const struct sg_profile *p, con
 	} else if (p->has_archmap) {
 		/* Docker: the host's entry and its sub-architectures */
 		const struct sg_archmap_entry *e = NULL;
-		for (size_t i = 0; i < p->narchmap && !e; i++)
-			if (p->archmap[i].arch == host)
+		int docker = sg_docker_reads_archmap(host);
+		for (size_t i = 0; i < p->narchmap && !e && docker; i++)
+			if (p->archmap[i].arch == host && p->archmap[i].exact)
 				e = &p->archmap[i];
 		rc |= add_target(pol, host);
 		if (e)
 			for (size_t i = 0; i < e->nsubs; i++)
 				rc |= add_target(pol, e->subs[i]);
-		else
+		else if (docker)
 			sg_warning(d, p->file, NULL, "archMap has no entry for %s: only %s is filtered",
 				   host->scmp_name, host->name);
+		else
+			sg_warning(d, p->file, NULL, "Docker reads no archMap on %s: only %s is filtered", host->name,
+				   host->name);
 	} else {
 		/* runc/libseccomp: the native arch is always in the filter */
 		rc |= add_target(pol, host);

@@ -134,6 +134,37 @@ grep -q '1 excluded by includes' "$TMP/out" && ok || bad "includes.caps without 
 
 cat "$TMP/drop.json" | { $SYSGATE check - >/dev/null 2>&1; } && ok || bad "check - reads stdin"
 
+# ---- Docker's matching is exact (moby's profiles/seccomp) ------------------------
+# a capability in another spelling never matches: the deny rule stays
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO","excludes":{"caps":["cap_chown"]}}]}' >"$TMP/capcase.json"
+run explain --arch x86_64 "$TMP/capcase.json" ptrace
+if grep -q -- '-> SCMP_ACT_ERRNO(1)' "$TMP/out" && grep -q 'capability "cap_chown" is never held: Docker compares names exactly ("CAP_CHOWN")' "$TMP/err"; then ok
+else bad "excludes.caps cap_chown must not drop the rule: $out $err"; fi
+# so does an architecture not named as Docker names its host ("amd64")
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO","excludes":{"arches":["SCMP_ARCH_X86_64"]}}]}' >"$TMP/archcase.json"
+run explain --arch x86_64 "$TMP/archcase.json" ptrace
+if grep -q -- '-> SCMP_ACT_ERRNO(1)' "$TMP/out" && grep -q 'never matches: Docker names this host "amd64"' "$TMP/err"; then ok
+else bad "excludes.arches SCMP_ARCH_X86_64 must not drop the rule: $out $err"; fi
+sed 's/SCMP_ARCH_X86_64/amd64/' "$TMP/archcase.json" >"$TMP/archok.json"
+run explain --arch x86_64 "$TMP/archok.json" ptrace
+grep -q -- '-> SCMP_ACT_ALLOW' "$TMP/out" && ok || bad "excludes.arches amd64 drops the rule on x86_64: $out $err"
+# Docker on i386 names its host "x86", not Go's "386"
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO","includes":{"arches":["386"]}}]}' >"$TMP/386.json"
+run check --arch x86 "$TMP/386.json"
+grep -q '1 excluded by includes' "$TMP/out" && grep -q 'Docker names this host "x86"' "$TMP/err" && ok || bad "includes.arches 386: $out $err"
+# an archMap entry not spelled SCMP_ARCH_*: Docker ignores it, only the host is filtered
+if [ "$(uname -m)" = x86_64 ]; then
+	printf '{"defaultAction":"SCMP_ACT_ALLOW","archMap":[{"architecture":"x86_64","subArchitectures":["SCMP_ARCH_X86","SCMP_ARCH_X32"]}],"syscalls":[]}' >"$TMP/archmap.json"
+	run check "$TMP/archmap.json"
+	if grep -q 'architectures: x86_64  (archMap entry on x86_64)' "$TMP/out" && grep -q 'exact name "SCMP_ARCH_X86_64": this entry never applies' "$TMP/err"; then ok
+	else bad "archMap entry x86_64: $out $err"; fi
+fi
+# minKernel: Docker compares kernel.major; "" is no condition; a patch level is warned about
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","includes":{"minKernel":"5.10.20"}},{"names":["ptrace"],"action":"SCMP_ACT_ERRNO","includes":{"minKernel":""}}]}' >"$TMP/mk.json"
+run check --kernel 5.10.5 "$TMP/mk.json"
+if [ "$status" -eq 0 ] && grep -q '0 excluded by includes' "$TMP/out" && grep -q 'Docker refuses minKernel "5.10.20"' "$TMP/err"; then ok
+else bad "minKernel 5.10.20 on 5.10.5 (Docker: 5.10 >= 5.10): $status $out $err"; fi
+
 # ---- malformed inputs: exit 2 and the location -------------------------------
 neg empty '1:1: invalid JSON: empty input' </dev/null
 neg whitespace-only '2:1: invalid JSON: empty input' <<<' '

@@ -59,6 +59,7 @@ struct sg_rule {
 
 struct sg_archmap_entry {
 	const struct sg_arch *arch;
+	int exact; /* written as arch's SCMP_ARCH_* name: Docker matches no other spelling */
 	const struct sg_arch **subs;
 	size_t nsubs;
 	struct sg_loc loc;
