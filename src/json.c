@@ -1,11 +1,18 @@
+/* JSON layer of the parse stage (see json.h), and sg_read_file, which reads
+ * the text it starts from. */
 #define JSMN_STATIC
 #define JSMN_STRICT
 #include <jsmn.h>
 
 #include "json.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "sysgate/profile.h"
 
 static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -508,4 +515,52 @@ const char *sg_json_type_name(const struct sg_json *j, int t)
 	}
 	char c = j->text[j->tok[t].start];
 	return c == 'n' ? "null" : (c == 't' || c == 'f') ? "boolean" : "number";
+}
+
+/* sg_read_file (profile.h): the text every parse starts from. */
+int sg_read_file(const char *path, char **text, size_t *len, struct sg_diags *d)
+{
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sg_error(d, path, NULL, "cannot open: %s", strerror(errno));
+	/* read one byte past the limit to tell "exactly 16 MiB" from "more" */
+	size_t cap = 1 << 16, n = 0, limit = (size_t)SG_MAX_INPUT + 1;
+	char *buf = malloc(cap);
+	int rc = buf ? 0 : sg_error(d, path, NULL, "out of memory");
+	while (!rc) {
+		if (n == cap) {
+			if (cap == limit) {
+				rc = sg_error(d, path, NULL, "input larger than 16 MiB; refused");
+				break;
+			}
+			size_t ncap = cap * 2 < limit ? cap * 2 : limit;
+			char *nb = realloc(buf, ncap);
+			if (!nb) {
+				rc = sg_error(d, path, NULL, "out of memory");
+				break;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			rc = sg_error(d, path, NULL, "read error: %s", strerror(errno));
+		else if (r == 0)
+			break;
+		else
+			n += (size_t)r;
+	}
+	if (!rc && n > SG_MAX_INPUT)
+		rc = sg_error(d, path, NULL, "input larger than 16 MiB; refused");
+	if (fd > 0)
+		close(fd);
+	if (rc) {
+		free(buf);
+		return -1;
+	}
+	*text = buf;
+	*len = n;
+	return 0;
 }

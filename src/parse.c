@@ -7,11 +7,8 @@
  * numbers, errno names) is left to the resolve stage. */
 #include "sysgate/profile.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sysgate/conditions.h"
 #include "walk.h"
@@ -753,51 +750,4 @@ struct sg_profile *sg_profile_parse(const char *file, const char *text, size_t l
 		return NULL;
 	}
 	return p;
-}
-
-int sg_read_file(const char *path, char **text, size_t *len, struct sg_diags *d)
-{
-	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sg_error(d, path, NULL, "cannot open: %s", strerror(errno));
-	/* read one byte past the limit to tell "exactly 16 MiB" from "more" */
-	size_t cap = 1 << 16, n = 0, limit = (size_t)SG_MAX_INPUT + 1;
-	char *buf = malloc(cap);
-	int rc = buf ? 0 : sg_error(d, path, NULL, "out of memory");
-	while (!rc) {
-		if (n == cap) {
-			if (cap == limit) {
-				rc = sg_error(d, path, NULL, "input larger than 16 MiB; refused");
-				break;
-			}
-			size_t ncap = cap * 2 < limit ? cap * 2 : limit;
-			char *nb = realloc(buf, ncap);
-			if (!nb) {
-				rc = sg_error(d, path, NULL, "out of memory");
-				break;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			rc = sg_error(d, path, NULL, "read error: %s", strerror(errno));
-		else if (r == 0)
-			break;
-		else
-			n += (size_t)r;
-	}
-	if (!rc && n > SG_MAX_INPUT)
-		rc = sg_error(d, path, NULL, "input larger than 16 MiB; refused");
-	if (fd > 0)
-		close(fd);
-	if (rc) {
-		free(buf);
-		return -1;
-	}
-	*text = buf;
-	*len = n;
-	return 0;
 }
