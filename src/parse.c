@@ -586,6 +586,16 @@ static int f_base_profile(struct walker *w, int t, const struct sg_loc *at, void
 	return 0;
 }
 
+/* Kubernetes' fields beside a runtime profile's, or the reverse: which of
+ * the two a tool reads is a guess, so sysgate reads neither. */
+static int f_mixed(struct walker *w, int t, const struct sg_loc *at, void *obj)
+{
+	(void)t;
+	(void)obj;
+	return sg_walk_error(w, at, "a Kubernetes kind/spec beside top-level profile fields is ambiguous: keep the "
+				    "profile in a SeccompProfile's \"spec\", or write the runtime profile alone");
+}
+
 static const struct sg_field profile_fields[] = {
 	{ "defaultAction", f_default_action },
 	{ "defaultErrnoRet", f_default_errno_ret },
@@ -597,6 +607,8 @@ static const struct sg_field profile_fields[] = {
 	{ "listenerMetadata", f_listener_metadata },
 	{ "syscalls", f_syscalls },
 	{ "default_action", f_libcontainer },
+	{ "kind", f_mixed },
+	{ "spec", f_mixed },
 	{ NULL, NULL },
 };
 
@@ -656,8 +668,21 @@ static int f_spo_spec(struct walker *w, int t, const struct sg_loc *at, void *ob
 }
 
 static const struct sg_field spo_fields[] = {
-	{ "spec", f_spo_spec }, { "apiVersion", NULL }, { "kind", NULL },
-	{ "metadata", NULL },   { "status", NULL },     { NULL, NULL },
+	{ "spec", f_spo_spec },
+	{ "apiVersion", NULL },
+	{ "kind", NULL },
+	{ "metadata", NULL },
+	{ "status", NULL },
+	{ "defaultAction", f_mixed },
+	{ "defaultErrnoRet", f_mixed },
+	{ "defaultErrno", f_mixed },
+	{ "architectures", f_mixed },
+	{ "archMap", f_mixed },
+	{ "flags", f_mixed },
+	{ "listenerPath", f_mixed },
+	{ "listenerMetadata", f_mixed },
+	{ "syscalls", f_mixed },
+	{ NULL, NULL },
 };
 
 /* A SeccompProfile custom resource names its kind; anything else is read as

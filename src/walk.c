@@ -167,6 +167,76 @@ static int check_duplicates(struct walker *w, int t, const struct sg_loc *at)
 	return rc;
 }
 
+static int ascii_lower(unsigned c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
+
+/* Go's encoding/json, which runc, Docker, containerd and CRI-O decode
+ * with, matches a key to a field case-insensitively when no field matches
+ * exactly (foldName: ASCII letters in either case, and the runes whose fold
+ * is an ASCII letter: U+017F long s is s, U+212A Kelvin is k, U+0131 and
+ * U+0130 are i). True when decoded key folds to the ASCII name. */
+static int go_fold_eq(const char *key, const char *name)
+{
+	const unsigned char *k = (const unsigned char *)key;
+	for (; *name; name++) {
+		unsigned c;
+		if (k[0] && k[0] < 0x80)
+			c = *k++;
+		else if (k[0] == 0xc5 && k[1] == 0xbf)
+			c = 's', k += 2;
+		else if (k[0] == 0xc4 && (k[1] == 0xb0 || k[1] == 0xb1))
+			c = 'i', k += 2;
+		else if (k[0] == 0xe2 && k[1] == 0x84 && k[2] == 0xaa)
+			c = 'k', k += 3;
+		else
+			return 0;
+		if (ascii_lower(c) != ascii_lower((unsigned char)*name))
+			return 0;
+	}
+	return *k == 0;
+}
+
+/* Whether object t also has name exactly, as a key. */
+static int has_key(struct walker *w, int t, const char *name)
+{
+	int kt = t + 1;
+	for (int i = 0; i < w->j.tok[t].size; i++, kt = sg_json_next(&w->j, kt + 1))
+		if (sg_json_str_eq(&w->j, kt, name))
+			return 1;
+	return 0;
+}
+
+/* A key no field has exactly: an error if Go would read it as a field
+ * (sysgate must not ignore what runc obeys), else a warning. -1 on error. */
+static int unknown_key(struct walker *w, int t, int kt, const struct sg_loc *at, const struct sg_field *fields,
+		       int warn_unknown)
+{
+	char shown[80];
+	struct sg_loc l;
+	int nul, rc = 0;
+	char *key = sg_json_str(&w->j, kt, &nul);
+	if (!key) {
+		sg_json_loc(&w->j, kt, &l, at->path);
+		return nul ? sg_walk_error(w, &l, "key contains a NUL character (\\u0000)") : sg_walk_oom(w, at);
+	}
+	const struct sg_field *f = fields;
+	while (f->name && !go_fold_eq(key, f->name))
+		f++;
+	sg_quote(shown, sizeof(shown), key, strlen(key));
+	sg_json_loc(&w->j, kt, &l, "");
+	path_append(l.path, sizeof(l.path), at->path, key, strlen(key));
+	if (f->name && has_key(w, t, f->name))
+		rc = sg_walk_error(w, &l, "duplicate key: Go's JSON decoder (runc, Docker) reads \"%s\" as \"%s\" too, "
+					  "and keeps the last; write one \"%s\"",
+				   shown, f->name, f->name);
+	else if (f->name)
+		rc = sg_walk_error(w, &l, "Go's JSON decoder (runc, Docker) reads this key as \"%s\": write \"%s\"",
+				   f->name, f->name);
+	else if (warn_unknown)
+		sg_walk_warning(w, &l, "unknown field \"%s\" ignored", shown);
+	free(key);
+	return rc;
+}
+
 int sg_walk_object(struct walker *w, int t, const struct sg_loc *at, const struct sg_field *fields, void *obj,
 		   int warn_unknown)
 {
@@ -184,21 +254,8 @@ int sg_walk_object(struct walker *w, int t, const struct sg_loc *at, const struc
 			sg_walk_loc_key(w, vt, at, f->name, &l);
 			if (f->fn && f->fn(w, vt, &l, obj))
 				rc = -1;
-		} else if (warn_unknown) {
-			char shown[80];
-			struct sg_loc l;
-			int nul;
-			char *key = sg_json_str(&w->j, kt, &nul);
-			if (!key) {
-				struct sg_loc kl;
-				sg_json_loc(&w->j, kt, &kl, at->path);
-				return nul ? sg_walk_error(w, &kl, "key contains a NUL character (\\u0000)") : sg_walk_oom(w, at);
-			}
-			sg_quote(shown, sizeof(shown), key, strlen(key));
-			sg_json_loc(&w->j, kt, &l, "");
-			path_append(l.path, sizeof(l.path), at->path, key, strlen(key));
-			free(key);
-			sg_walk_warning(w, &l, "unknown field \"%s\" ignored", shown);
+		} else if (unknown_key(w, t, kt, at, fields, warn_unknown)) {
+			rc = -1;
 		}
 		kt = sg_json_next(&w->j, vt);
 	}
