@@ -1,9 +1,12 @@
 /* Reference evaluator: see include/sysgate/eval.h. Deliberately the plain
- * reading of the rules — first match in profile order, 64-bit compares —
+ * reading of the rules — every rule for the syscall tested, the deciding one
+ * chosen by the precedence's definition, not by the order resolve sorted —
  * so that a mistake in the planner's lowering cannot hide in both. */
 #include "sysgate/eval.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* On a 32-bit ABI only the low word of an argument is compared, with the
  * value truncated to 32 bits, as libseccomp does: some kernels (64-bit MIPS
@@ -23,6 +26,34 @@ static int cond_holds(const struct sg_cond *c, uint64_t a, unsigned bits)
 	case SG_CMP_MASKED_EQ: return (a & v) == (c->value_two & v); /* the datum masked too, as libseccomp */
 	}
 	return 0;
+}
+
+static int rule_holds(const struct sg_arch_rule *r, const uint64_t args[6], unsigned bits)
+{
+	for (size_t k = 0; k < r->nconds; k++)
+		if (!cond_holds(&r->conds[k], args[r->conds[k].index], bits))
+			return 0;
+	return 1;
+}
+
+/* Of the rules for nr whose conditions hold, the one that decides: the
+ * first in profile order, or (by default) the one with the most restrictive
+ * action, the first in profile order among equals. Found by looking at
+ * every rule, whatever order resolve left them in. -1 when none holds. */
+static long deciding_rule(enum sg_precedence prec, const struct sg_arch_policy *ap, uint32_t nr,
+			  const uint64_t args[6])
+{
+	long best = -1;
+	for (size_t i = 0; i < ap->nrules; i++) {
+		const struct sg_arch_rule *r = &ap->rules[i], *b = best >= 0 ? &ap->rules[best] : NULL;
+		if (r->nr != nr || !rule_holds(r, args, ap->arch->bits))
+			continue;
+		int rank = sg_action_rank(r->action), brank = b ? sg_action_rank(b->action) : 9;
+		if (!b || (prec == SG_PRECEDENCE_FIRST ? r->rule < b->rule
+								 : rank < brank || (rank == brank && r->rule < b->rule)))
+			best = (long)i;
+	}
+	return best;
 }
 
 uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr, const uint64_t args[6],
@@ -49,19 +80,8 @@ uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32
 	if (!ap)
 		return bad_arch_action;
 	*ap_out = ap;
-	for (size_t i = 0; i < ap->nrules; i++) {
-		const struct sg_arch_rule *r = &ap->rules[i];
-		if (r->nr != nr)
-			continue;
-		size_t k = 0;
-		while (k < r->nconds && cond_holds(&r->conds[k], args[r->conds[k].index], ap->arch->bits))
-			k++;
-		if (k == r->nconds) {
-			*rule_out = (long)i;
-			return r->action;
-		}
-	}
-	return ap->default_action;
+	*rule_out = deciding_rule(pol->precedence, ap, nr, args);
+	return *rule_out >= 0 ? ap->rules[*rule_out].action : ap->default_action;
 }
 
 /* Candidate values for one argument under a set of conditions: every bound
@@ -126,6 +146,51 @@ static int both_match(const struct sg_arch_rule *a, const struct sg_arch_rule *b
 	return 1;
 }
 
+/* libseccomp's merge, where it is simple to state: a syscall's first
+ * unconditional rule in profile order decides every call, whatever its
+ * other rules say. -1 when the syscall has none. */
+static long libseccomp_rule(const struct sg_arch_policy *ap, uint32_t nr)
+{
+	long u = -1;
+	for (size_t i = 0; i < ap->nrules; i++)
+		if (ap->rules[i].nr == nr && ap->rules[i].nconds == 0 && (u < 0 || ap->rules[i].rule < ap->rules[u].rule))
+			u = (long)i;
+	return u;
+}
+
+/* x and y (x tried first) both match args: which rule decides there, and
+ * where the other precedence, or libseccomp, would decide differently. */
+static void warn_pair(const struct sg_policy *pol, const struct sg_arch_policy *ap, const struct sg_arch_rule *x,
+		      const struct sg_arch_rule *y, const uint64_t args[6], struct sg_diags *d)
+{
+	const struct sg_profile *p = pol->profile;
+	const struct sg_rule *ry = &p->rules[y->rule];
+	long r = deciding_rule(pol->precedence, ap, x->nr, args);
+	long f = deciding_rule(SG_PRECEDENCE_FIRST, ap, x->nr, args), u = libseccomp_rule(ap, x->nr);
+	const struct sg_arch_rule *dr = r >= 0 ? &ap->rules[r] : x;
+	char ad[48], ay[48], af[48], au[48], note[160] = "";
+	sg_action_format(dr->action, ad, sizeof(ad));
+	sg_action_format(y->action, ay, sizeof(ay));
+	sg_action_format(f >= 0 ? ap->rules[f].action : 0, af, sizeof(af));
+	sg_action_format(u >= 0 ? ap->rules[u].action : 0, au, sizeof(au));
+	if (f >= 0 && ap->rules[f].action != dr->action)
+		snprintf(note, sizeof(note), "; the first rule in profile order (--precedence first) gives %s", af);
+	if (u >= 0 && ap->rules[u].action != dr->action)
+		snprintf(note + strlen(note), sizeof(note) - strlen(note), "; libseccomp (runc) gives %s", au);
+	if (x->nconds == 0)
+		sg_warning(d, p->file, &ry->name_locs[y->name],
+			   "\"%s\" never reaches this rule (%s): %s already decides it (%s) unconditionally%s",
+			   ry->names[y->name], ay, p->rules[x->rule].loc.path, ad, note);
+	else
+		sg_warning(d, p->file, &ry->name_locs[y->name],
+			   "\"%s\" overlaps %s: both match args (0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx); "
+			   "%s decides (%s, not %s)%s",
+			   ry->names[y->name], p->rules[x->rule].loc.path, (unsigned long long)args[0],
+			   (unsigned long long)args[1], (unsigned long long)args[2], (unsigned long long)args[3],
+			   (unsigned long long)args[4], (unsigned long long)args[5], p->rules[dr->rule].loc.path, ad, ay,
+			   note);
+}
+
 size_t sg_policy_warn_overlaps(const struct sg_policy *pol, struct sg_diags *d)
 {
 	const struct sg_profile *p = pol->profile;
@@ -156,22 +221,7 @@ size_t sg_policy_warn_overlaps(const struct sg_policy *pol, struct sg_diags *d)
 				}
 				seen = ns;
 				seen[nseen++] = (struct seen){ x->rule, y->rule, y->name };
-				char ax[48], ay[48];
-				sg_action_format(x->action, ax, sizeof(ax));
-				sg_action_format(y->action, ay, sizeof(ay));
-				const struct sg_rule *rx = &p->rules[x->rule], *ry = &p->rules[y->rule];
-				if (x->nconds == 0)
-					sg_warning(d, p->file, &ry->name_locs[y->name],
-						   "\"%s\" never reaches this rule (%s): %s already decides it (%s) unconditionally",
-						   ry->names[y->name], ay, rx->loc.path, ax);
-				else
-					sg_warning(d, p->file, &ry->name_locs[y->name],
-						   "\"%s\" overlaps %s: both match args (0x%llx, 0x%llx, 0x%llx, 0x%llx, "
-						   "0x%llx, 0x%llx); the earlier rule decides (%s, not %s)",
-						   ry->names[y->name], rx->loc.path, (unsigned long long)args[0],
-						   (unsigned long long)args[1], (unsigned long long)args[2],
-						   (unsigned long long)args[3], (unsigned long long)args[4],
-						   (unsigned long long)args[5], ax, ay);
+				warn_pair(pol, ap, x, y, args, d);
 				warned++;
 			}
 	}

@@ -50,12 +50,9 @@ static int parse_errno_ret(struct walker *w, int t, const struct sg_loc *at, str
 	uint64_t v;
 	if (sg_json_is_null(&w->j, t))
 		return 0;
-	/* SECCOMP_RET_DATA holds 16 bits; the kernel caps ERRNO data at 4095 */
+	/* SECCOMP_RET_DATA holds 16 bits (TRACE's message may use them all) */
 	if (sg_walk_u64(w, t, at, SG_RET_DATA, &v))
 		return -1;
-	if (v > SG_ERRNO_MAX)
-		sg_walk_warning(w, at, "errno %llu is above %d; the kernel returns %d instead", (unsigned long long)v,
-				SG_ERRNO_MAX, SG_ERRNO_MAX);
 	a->has_errno_ret = 1;
 	a->errno_ret = (uint16_t)v;
 	a->errno_loc = *at;
@@ -99,6 +96,10 @@ static int check_action(struct walker *w, const struct sg_action *a)
 	if ((a->has_errno_ret || a->errno_name) && a->kind != SG_ACT_ERRNO && a->kind != SG_ACT_TRACE)
 		return sg_walk_error(w, &a->errno_loc, "an errno is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not %s",
 				     sg_action_kind_name(a->kind));
+	/* the kernel would cap it at 4095, but runc would not start at all */
+	if (a->kind == SG_ACT_ERRNO && a->has_errno_ret && a->errno_ret > SG_ERRNO_LIBSECCOMP_MAX)
+		return sg_walk_error(w, &a->errno_loc, "errno %u is above %d: libseccomp, and so runc, refuses it",
+				     a->errno_ret, SG_ERRNO_LIBSECCOMP_MAX);
 	return 0;
 }
 

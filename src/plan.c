@@ -491,7 +491,8 @@ static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const str
 	return node;
 }
 
-/* Rules are tried in profile order and the first whose conditions all hold
+/* Rules are tried in the order resolve gives them (most restrictive first,
+ * or profile order) and the first whose conditions all hold
  * decides; built back to front so each rule's "no" leads to the next:
  *   r1: ld [args[0] lo]; jeq #1, 1f, r2;  1: ...; ret ALLOW     its conditions, ANDed
  *   r2: ...                                                     tried when r1 fails
@@ -534,7 +535,7 @@ static int cmp_rule_ptr(const void *a, const void *b)
 	const struct sg_arch_rule *y = *(const struct sg_arch_rule *const *)b;
 	if (x->nr != y->nr)
 		return x->nr < y->nr ? -1 : 1;
-	return (x > y) - (x < y); /* profile order within a syscall */
+	return (x > y) - (x < y); /* resolve's order within a syscall */
 }
 
 /* Adds the runs of [lo, hi] for one arch: its rules' blocks, the default between them. */

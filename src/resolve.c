@@ -315,6 +315,26 @@ static void report_unknown_on_arch(const struct sg_profile *p, const struct sg_p
 	free(list);
 }
 
+/* Most restrictive first, profile order among equals: a stable counting
+ * sort on the rank (the rules of all syscalls at once: only their order
+ * within one syscall matters). */
+static int order_by_precedence(struct sg_arch_policy *ap)
+{
+	size_t start[10] = { 0 };
+	struct sg_arch_rule *v = malloc((ap->nrules + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < ap->nrules; i++)
+		start[sg_action_rank(ap->rules[i].action) + 1]++;
+	for (int r = 1; r < 10; r++)
+		start[r] += start[r - 1];
+	for (size_t i = 0; i < ap->nrules; i++)
+		v[start[sg_action_rank(ap->rules[i].action)]++] = ap->rules[i];
+	memcpy(ap->rules, v, ap->nrules * sizeof(*v));
+	free(v);
+	return 0;
+}
+
 static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, struct sg_arch_policy *ap,
 			int first, struct sg_diags *d)
 {
@@ -396,6 +416,7 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 		return NULL;
 	}
 	pol->profile = p;
+	pol->precedence = o->precedence;
 	pol->flags = p->has_flags ? p->flags : SG_FLAG_SPEC_ALLOW;
 	if (choose_targets(pol, p, o, d))
 		goto fail;
@@ -416,6 +437,10 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 		report_unknown_on_arch(p, pol, &pol->arches[a], o, d);
 		if (resolve_arch(p, pol, &pol->arches[a], a == 0, d))
 			goto fail;
+		if (pol->precedence == SG_PRECEDENCE_RESTRICTIVE && order_by_precedence(&pol->arches[a])) {
+			sg_oom(d, p->file);
+			goto fail;
+		}
 	}
 	if (d->errors > errors_before || d->oom)
 		goto fail;

@@ -37,6 +37,17 @@ const char *sg_action_kind_name(enum sg_action_kind k)
 	return (unsigned)k < SG_NACTIONS ? sg_actions[k].name : "?";
 }
 
+int sg_action_rank(uint32_t ret)
+{
+	/* kernel/seccomp.c keeps the action whose ACTION_ONLY is lowest as s32 */
+	static const uint32_t order[] = { SG_RET_KILL_PROCESS, SG_RET_KILL_THREAD, SG_RET_TRAP, SG_RET_ERRNO,
+					  SG_RET_USER_NOTIF,   SG_RET_TRACE,       SG_RET_LOG,  SG_RET_ALLOW };
+	int r = 0;
+	while (r < 8 && order[r] != (ret & SG_RET_ACTION_FULL))
+		r++;
+	return r;
+}
+
 void sg_action_format(uint32_t ret, char *buf, size_t n)
 {
 	for (int k = 0; k < SG_NACTIONS; k++) {

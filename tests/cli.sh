@@ -134,6 +134,23 @@ grep -q '1 excluded by includes' "$TMP/out" && ok || bad "includes.caps without 
 
 cat "$TMP/drop.json" | { $SYSGATE check - >/dev/null 2>&1; } && ok || bad "check - reads stdin"
 
+# ---- when several rules match, the most restrictive action decides --------------------
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getppid"],"action":"SCMP_ACT_LOG","args":[{"index":0,"value":8,"op":"SCMP_CMP_EQ"}]},{"names":["getppid"],"action":"SCMP_ACT_KILL_PROCESS"},{"names":["gettid"],"action":"SCMP_ACT_LOG","args":[{"index":0,"value":5,"op":"SCMP_CMP_GE"}]},{"names":["gettid"],"action":"SCMP_ACT_KILL_PROCESS","args":[{"index":0,"value":9,"op":"SCMP_CMP_LE"}]},{"names":["read"],"action":"SCMP_ACT_TRACE","errnoRet":5000}]}' >"$TMP/prec.json"
+run explain --arch x86_64 "$TMP/prec.json" getppid 8
+grep -q -- '-> SCMP_ACT_KILL_PROCESS' "$TMP/out" && grep -q '/syscalls/1 ("getppid")' "$TMP/out" && ok || bad "getppid(8): KILL_PROCESS: $out"
+run explain --arch x86_64 "$TMP/prec.json" gettid 7
+grep -q -- '-> SCMP_ACT_KILL_PROCESS' "$TMP/out" && ok || bad "gettid(7): KILL_PROCESS: $out"
+run explain --arch x86_64 "$TMP/prec.json" gettid 11
+grep -q -- '-> SCMP_ACT_LOG' "$TMP/out" && ok || bad "gettid(11): LOG: $out"
+run explain --arch x86_64 --precedence first "$TMP/prec.json" getppid 8
+grep -q -- '-> SCMP_ACT_LOG' "$TMP/out" && grep -q '/syscalls/0 ("getppid")' "$TMP/out" && ok || bad "--precedence first: getppid(8) LOG: $out"
+run explain --arch x86_64 --precedence first "$TMP/prec.json" gettid 7
+grep -q -- '-> SCMP_ACT_LOG' "$TMP/out" && ok || bad "--precedence first: gettid(7) LOG: $out"
+run explain --arch x86_64 "$TMP/prec.json" read
+grep -q -- '-> SCMP_ACT_TRACE(5000)' "$TMP/out" && ok || bad "TRACE keeps 16 bits of data: $out $err"
+run compile --precedence none "$TMP/prec.json" -o "$TMP/prec.bpf"
+[ "$status" -eq 2 ] && grep -q 'precedence is restrictive or first' "$TMP/err" && ok || bad "--precedence none: $status $err"
+
 # ---- Docker's matching is exact (moby's profiles/seccomp) ------------------------
 # a capability in another spelling never matches: the deny rule stays
 printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ERRNO","excludes":{"caps":["cap_chown"]}}]}' >"$TMP/capcase.json"
@@ -225,6 +242,8 @@ neg arg-no-value '1:106: /syscalls/0/args/0: argument condition without "value"'
 neg args-not-array '1:105: /syscalls/0/args: expected an array, found object' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","args":{}}]}'
 neg errnoret-with-allow '1:100: /syscalls/0/errnoRet: an errno is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not SCMP_ACT_LOG' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_LOG","errnoRet":1}]}'
 neg errnoret-too-big '1:102: /syscalls/0/errnoRet: 65536 is out of range (at most 65535)' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","errnoRet":65536}]}'
+neg errnoret-libseccomp-max '1:102: /syscalls/0/errnoRet: errno 4095 is above 4094: libseccomp, and so runc, refuses it' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","errnoRet":4095}]}'
+neg default-errnoret-libseccomp-max '1:53: /defaultErrnoRet: errno 5000 is above 4094' <<<'{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":5000}'
 neg default-errnoret-negative '1:53: /defaultErrnoRet: negative values are not allowed: -1' <<<'{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":-1}'
 neg default-errnoret-with-allow '1:53: /defaultErrnoRet: an errno is only valid with SCMP_ACT_ERRNO' <<<'{"defaultAction":"SCMP_ACT_ALLOW","defaultErrnoRet":1}'
 neg unknown-errno-name '1:99: /syscalls/0/errno: unknown errno name "EPERMS"' <<<'{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","errno":"EPERMS"}]}'
@@ -268,10 +287,16 @@ run resolve --arch x86_64 opnat
 
 printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["socket"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":40,"op":"SCMP_CMP_EQ"}]},\n{"names":["socket"],"action":"SCMP_ACT_KILL","args":[{"index":0,"value":16,"op":"SCMP_CMP_GE"}]},\n{"names":["read"],"action":"SCMP_ACT_ERRNO"},{"names":["read"],"action":"SCMP_ACT_LOG"},\n{"names":["write"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]},{"names":["write"],"action":"SCMP_ACT_LOG","args":[{"index":0,"value":2,"op":"SCMP_CMP_EQ"}]}]}' >"$TMP/overlap.json"
 run check --arch x86_64 "$TMP/overlap.json"
-if grep -q 'overlap.json:2:11: warning: /syscalls/1/names/0: "socket" overlaps /syscalls/0: both match args (0x28' "$TMP/err" &&
+# the more restrictive rule decides; the warning says first-match would differ
+if grep -q 'overlap.json:1:57: warning: /syscalls/0/names/0: "socket" overlaps /syscalls/1: both match args (0x28, 0x0, 0x0, 0x0, 0x0, 0x0); /syscalls/1 decides (SCMP_ACT_KILL_THREAD, not SCMP_ACT_ERRNO(1)); the first rule in profile order (--precedence first) gives SCMP_ACT_ERRNO(1)' "$TMP/err" &&
 	grep -q '"read" never reaches this rule (SCMP_ACT_LOG): /syscalls/2 already decides it' "$TMP/err" &&
 	! grep -q '"write"' "$TMP/err"; then ok
 else bad "overlap warnings: $err"; fi
+run check --arch x86_64 "$TMP/prec.json"
+grep -q '"getppid" never reaches this rule (SCMP_ACT_LOG): /syscalls/1 already decides it (SCMP_ACT_KILL_PROCESS) unconditionally; the first rule in profile order (--precedence first) gives SCMP_ACT_LOG' "$TMP/err" &&
+	grep -q '"gettid" overlaps /syscalls/3: both match args (0x[0-9a-f]*, 0x0, 0x0, 0x0, 0x0, 0x0); /syscalls/3 decides (SCMP_ACT_KILL_PROCESS, not SCMP_ACT_LOG)' "$TMP/err" && ok || bad "precedence warnings: $err"
+run check --arch x86_64 --precedence first "$TMP/prec.json"
+grep -q 'libseccomp (runc) gives SCMP_ACT_KILL_PROCESS' "$TMP/err" && ok || bad "--precedence first names libseccomp's outcome: $err"
 
 # ---- compile / disasm / explain / stats ---------------------------------------------
 run compile --arch x86_64 "$ROOT/profiles/block-chmod.json" -o "$TMP/a.bpf"

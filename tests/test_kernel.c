@@ -111,6 +111,9 @@ static void compiled_free(struct compiled *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* The rule precedence compile_path resolves with (test_precedence sets it). */
+static enum sg_precedence precedence = SG_PRECEDENCE_RESTRICTIVE;
+
 /* Reads, parses, resolves for the host (default options) and compiles. */
 static int compile_path(const char *path, struct compiled *c)
 {
@@ -127,6 +130,7 @@ static int compile_path(const char *path, struct compiled *c)
 		if (c->p) {
 			struct sg_resolve_opts ro;
 			sg_resolve_opts_init(&ro);
+			ro.precedence = precedence;
 			c->pol = sg_resolve(c->p, &ro, &d);
 			if (c->pol) {
 				struct sg_compile_opts co;
@@ -942,6 +946,63 @@ static void test_kill(void)
 	}
 }
 
+/* When several rules of a syscall match, the most restrictive action wins
+ * (the kernel's own order between filters, and never more permissive than
+ * libseccomp's merge); --precedence first keeps the first in profile order. */
+struct call {
+	long nr, a0;
+};
+
+static void call_body(int fd, void *arg)
+{
+	const struct call *c = arg;
+	report(fd, syscall(c->nr, c->a0, 0, 0, 0, 0, 0));
+}
+
+static void test_precedence(void)
+{
+	static const char json[] =
+		"{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [\n"
+		" {\"names\": [\"getppid\"], \"action\": \"SCMP_ACT_LOG\", \"args\": [{\"index\": 0, \"value\": 8, \"op\": \"SCMP_CMP_EQ\"}]},\n"
+		" {\"names\": [\"getppid\"], \"action\": \"SCMP_ACT_KILL_PROCESS\"},\n"
+		" {\"names\": [\"gettid\"], \"action\": \"SCMP_ACT_LOG\", \"args\": [{\"index\": 0, \"value\": 5, \"op\": \"SCMP_CMP_GE\"}]},\n"
+		" {\"names\": [\"gettid\"], \"action\": \"SCMP_ACT_KILL_PROCESS\", \"args\": [{\"index\": 0, \"value\": 9, \"op\": \"SCMP_CMP_LE\"}]}]}\n";
+	static const struct {
+		struct call c;
+		int killed_restrictive, killed_first;
+	} cases[] = {
+		{ { SYS_getppid, 8 }, 1, 0 }, { { SYS_getppid, 3 }, 1, 1 }, { { SYS_gettid, 7 }, 1, 0 },
+		{ { SYS_gettid, 11 }, 0, 0 }, { { SYS_gettid, 3 }, 1, 1 },
+	};
+	for (int first = 0; first < 2; first++) {
+		struct compiled c;
+		precedence = first ? SG_PRECEDENCE_FIRST : SG_PRECEDENCE_RESTRICTIVE;
+		int rc = compile_json(json, &c);
+		precedence = SG_PRECEDENCE_RESTRICTIVE;
+		if (rc != 0) {
+			CHECK(0, "precedence profile compiles");
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+			const struct call *call = &cases[i].c;
+			int killed = first ? cases[i].killed_first : cases[i].killed_restrictive;
+			uint32_t want = predict(&c, AUDIT_ARCH_X86_64, (uint32_t)call->nr, (uint64_t)call->a0);
+			CHECK(action_is(want, killed ? SG_RET_KILL_PROCESS : SG_RET_LOG), "%s: the rules give nr %ld (%ld) %s",
+			      first ? "first" : "restrictive", call->nr, call->a0, killed ? "KILL_PROCESS" : "LOG");
+			struct outcome o;
+			if (run_prog(&c, call_body, (void *)call, &o) != 0)
+				continue;
+			if (killed)
+				CHECK(killed_by(&o, SIGSYS) && o.n == 0, "%s: nr %ld (%ld) killed: %s", first ? "first" : "restrictive",
+				      call->nr, call->a0, describe(o.status));
+			else
+				CHECK(exited_with(&o, 0) && rc_of(&o, 0) > 0, "%s: nr %ld (%ld) logged and run: %s, rc %ld",
+				      first ? "first" : "restrictive", call->nr, call->a0, describe(o.status), rc_of(&o, 0));
+		}
+		compiled_free(&c);
+	}
+}
+
 static volatile sig_atomic_t trap_seen;
 static volatile long trap_syscall, trap_arch, trap_code, trap_errno, trap_signo;
 static void *volatile trap_addr;
@@ -1250,6 +1311,7 @@ int main(int argc, char **argv)
 	test_moby_args();
 	test_default_errno();
 	test_kill();
+	test_precedence();
 	test_trap();
 	test_notify();
 	test_tsync();

@@ -98,12 +98,13 @@
 
 enum diff {
 	D_NONE,
-	/* One syscall has rules with different actions, at least one of them
-	 * conditional. sysgate: the first rule in profile order whose
-	 * conditions hold decides (README: "within one syscall, rules are tried
-	 * in profile order"). libseccomp merges a syscall's rules by its own
-	 * precedence, not their order: e.g. an unconditional LOG rule added
-	 * after conditional TRAP and ERRNO rules decides every call. */
+	/* One syscall has rules with different actions. sysgate: of the rules
+	 * whose conditions hold, the most restrictive action decides (README:
+	 * "when several rules match"). libseccomp merges a syscall's rules its
+	 * own way: of two unconditional rules the first added wins, whatever
+	 * its action; an unconditional rule overrides the conditional ones.
+	 * Deliberate, but one-sided: on these inputs sysgate must never be more
+	 * permissive than either libseccomp filter (checked). */
 	D_PRECEDENCE,
 	/* A name the profile uses that libseccomp 2.5.4's tables do not have
 	 * on this arch (newer syscalls), so libseccomp (and runc) skip the
@@ -143,7 +144,7 @@ enum diff {
 
 static const char *const diff_name[ND] = {
 	[D_NONE] = "none",
-	[D_PRECEDENCE] = "rule precedence (first matching rule in profile order wins)",
+	[D_PRECEDENCE] = "rule precedence (sysgate: the most restrictive matching rule)",
 	[D_LIB_UNKNOWN] = "syscall unknown to libseccomp 2.5.4 on this arch (rule skipped)",
 	[D_MUX] = "socketcall/ipc multiplexer rewrite (must match)",
 	[D_32BIT_CONST] = "32-bit ABI: constant with a non-zero high word",
@@ -310,6 +311,7 @@ struct target {
 	struct lib_filter lib[2];
 	struct arch_info info[MAX_SET];
 	size_t inputs, mismatches, shown, shown_named[ND], sg_wrong;
+	size_t more_permissive; /* D_PRECEDENCE inputs where sysgate allows more than libseccomp: must be 0 */
 	size_t covered[ND], differ[ND];
 	size_t repaired; /* libseccomp returns in the wrong byte order, swapped back */
 	size_t lib_unknown, lib_refused; /* names libseccomp does not know; rules it refuses */
@@ -384,6 +386,11 @@ static void compare(struct target *t, size_t k, uint32_t audit, uint32_t nr, con
 	}
 	if (d == D_NONE || diff_is_bug[d])
 		bad |= differs;
+	/* never more permissive than runc: the one-sided promise of D_PRECEDENCE */
+	if (d == D_PRECEDENCE && (sg_action_rank(sg) > sg_action_rank(lib[0]) || sg_action_rank(sg) > sg_action_rank(lib[1]))) {
+		t->more_permissive++;
+		bad = 1;
+	}
 	if (bad)
 		t->mismatches++;
 	/* SYSGATE_SHOW_NAMED=1 also shows inputs a named difference covers */
@@ -444,7 +451,7 @@ static void find_diffs(struct target *t, size_t k)
 	const struct sg_arch_policy *ap = &t->pol->arches[k];
 	const struct sg_arch *arch = ai->arch;
 
-	/* D_PRECEDENCE: numbers whose rules have different actions, one conditional;
+	/* D_PRECEDENCE: numbers whose rules have different actions;
 	 * D_LIB_ORDER: two rules ordering the same argument, one with LT or LE */
 	for (size_t i = 0; i < ap->nrules; i++) {
 		const struct sg_arch_rule *r = &ap->rules[i];
@@ -452,7 +459,7 @@ static void find_diffs(struct target *t, size_t k)
 			push(&ai->cond_nrs, r->nr);
 		for (size_t j = 0; j < ap->nrules; j++) {
 			const struct sg_arch_rule *s = &ap->rules[j];
-			if (s->nr == r->nr && s->action != r->action && (r->nconds || s->nconds)) {
+			if (s->nr == r->nr && s->action != r->action) {
 				push(&ai->diff[D_PRECEDENCE], r->nr);
 				break;
 			}
@@ -826,6 +833,8 @@ static void run_target(const char *file, const struct sg_profile *p, const struc
 	TCHECK(t.sg_wrong == 0, "%s [%s]: sysgate's filter disagrees with sg_policy_eval on %zu inputs", file, set->label,
 	      t.sg_wrong);
 	TCHECK(t.mismatches == 0, "%s [%s]: %zu of %zu inputs differ", file, set->label, t.mismatches, t.inputs);
+	TCHECK(t.more_permissive == 0, "%s [%s]: sysgate more permissive than libseccomp on %zu precedence inputs", file,
+	       set->label, t.more_permissive);
 	pthread_mutex_lock(&lock);
 	total_inputs += t.inputs;
 	total_mismatches += t.mismatches;
@@ -1058,6 +1067,11 @@ static const char synthetic_overlap[] =
 	"{\"names\": [\"openat\"], \"action\": \"SCMP_ACT_LOG\"},\n"
 	"{\"names\": [\"read\"], \"action\": \"SCMP_ACT_KILL_PROCESS\"},\n"
 	"{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 0, \"op\": \"SCMP_CMP_EQ\", \"value\": 3}]},\n"
+	/* first-match would allow getppid(8) and gettid(7), which libseccomp kills */
+	"{\"names\": [\"getppid\"], \"action\": \"SCMP_ACT_LOG\", \"args\": [{\"index\": 0, \"op\": \"SCMP_CMP_EQ\", \"value\": 8}]},\n"
+	"{\"names\": [\"getppid\"], \"action\": \"SCMP_ACT_KILL_PROCESS\"},\n"
+	"{\"names\": [\"gettid\"], \"action\": \"SCMP_ACT_LOG\", \"args\": [{\"index\": 0, \"op\": \"SCMP_CMP_GE\", \"value\": 5}]},\n"
+	"{\"names\": [\"gettid\"], \"action\": \"SCMP_ACT_KILL_PROCESS\", \"args\": [{\"index\": 0, \"op\": \"SCMP_CMP_LE\", \"value\": 9}]},\n"
 	"{\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 97, \"args\": [{\"index\": 0, \"op\": \"SCMP_CMP_EQ\", \"value\": 16}]},\n"
 	"{\"names\": [\"connect\", \"msgget\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 111}\n"
 	"]}\n";

@@ -163,12 +163,13 @@ static void test_resolve_semantics(void)
 	CHECK(x64 && x64->default_action == (SG_RET_ERRNO | 1), "default ERRNO(EPERM)");
 	/* personality x2 (split), mmap (2 conds ANDed), arch_prctl, gettid; getpid, getppid dropped */
 	CHECK(x64 && x64->nrules == 5, "x86_64 rules: %zu", x64 ? x64->nrules : 0);
+	/* in the order they are tried: most restrictive action first, profile order among equals */
 	if (x64 && x64->nrules == 5) {
-		CHECK(x64->rules[0].nr == 135 && x64->rules[0].nconds == 1 && x64->rules[0].conds[0].value == 0 &&
-			      x64->rules[1].conds[0].value == 8, "personality split into ORed rules");
-		CHECK(x64->rules[2].nr == 9 && x64->rules[2].nconds == 2, "mmap keeps ANDed conditions");
-		CHECK(x64->rules[3].nr == 158, "arch_prctl on x86_64");
-		CHECK(x64->rules[4].nr == 186 && x64->rules[4].action == (SG_RET_ERRNO | 2), "gettid ERRNO(2)");
+		CHECK(x64->rules[0].nr == 186 && x64->rules[0].action == (SG_RET_ERRNO | 2), "gettid ERRNO(2) first");
+		CHECK(x64->rules[1].nr == 135 && x64->rules[1].nconds == 1 && x64->rules[1].conds[0].value == 0 &&
+			      x64->rules[2].conds[0].value == 8, "personality split into ORed rules");
+		CHECK(x64->rules[3].nr == 9 && x64->rules[3].nconds == 2, "mmap keeps ANDed conditions");
+		CHECK(x64->rules[4].nr == 158, "arch_prctl on x86_64");
 	}
 	CHECK(pol->rules_dropped == 2, "two rules equal the default: %zu", pol->rules_dropped);
 	/* on i386 mmap is 90 (old_mmap) and arch_prctl is 384 */

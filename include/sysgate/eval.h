@@ -22,7 +22,8 @@ uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32
 			uint32_t bad_arch_action, const struct sg_arch_policy **ap_out, long *rule_out);
 
 /* Warns, once per pair, where two rules for one syscall can both match the
- * same call with different actions (the first in profile order decides),
+ * same call with different actions (the rule that decides there, and what
+ * the other precedence and libseccomp would give where they differ),
  * naming a witness argument list. Returns the number of warnings. */
 size_t sg_policy_warn_overlaps(const struct sg_policy *pol, struct sg_diags *d);
 

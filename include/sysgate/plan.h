@@ -8,7 +8,8 @@
  * x86_64 and x32 share an audit arch: their runs meet at 0x40000000, so a
  * number of one ABI never reaches the other's rules.
  * Number -1 (tracers skipping a call) takes the default action. A syscall
- * with argument rules gets a block that tries its rules in profile order:
+ * with argument rules gets a block that tries its rules in the order resolve
+ * left them (most restrictive action first, see resolve.h):
  * the first whose conditions all hold decides, else the default. 64-bit
  * argument tests are lowered to 32-bit word tests. Every node is hash-consed,
  * so identical blocks and returns exist once. */

@@ -14,6 +14,13 @@
 
 #define SG_MAX_ARCHES 8
 
+/* Which of a syscall's rules decides when several match. */
+enum sg_precedence {
+	SG_PRECEDENCE_RESTRICTIVE, /* the most restrictive action (sg_action_rank), profile order among
+				      equals: never more permissive than libseccomp's merge, so than runc */
+	SG_PRECEDENCE_FIRST,       /* the first in profile order (sysgate before 2026-12) */
+};
+
 struct sg_resolve_opts {
 	const struct sg_arch *host; /* plays the native arch: archMap entry, includes.arches */
 	const struct sg_arch *targets[SG_MAX_ARCHES]; /* explicit targets; none: from the profile */
@@ -21,13 +28,16 @@ struct sg_resolve_opts {
 	uint64_t caps;        /* bit n = capability n */
 	unsigned kernel[3];   /* major, minor, patch */
 	int strict;           /* a name unknown on a target arch is an error, not a warning */
+	enum sg_precedence precedence;
 };
 
 /* Native arch, Docker's default capabilities, the running kernel. */
 void sg_resolve_opts_init(struct sg_resolve_opts *o);
 
-/* One syscall's rule on one architecture. Rules keep profile order, which is
- * the order in which they are tried: the first whose conditions all hold decides. */
+/* One syscall's rule on one architecture. A syscall's rules are in the
+ * order in which they are tried, the first whose conditions all hold
+ * deciding: most restrictive action first (profile order among equals), or
+ * profile order under SG_PRECEDENCE_FIRST. */
 struct sg_arch_rule {
 	uint32_t nr;
 	uint32_t action;
@@ -50,6 +60,7 @@ struct sg_policy {
 	struct sg_arch_policy arches[SG_MAX_ARCHES];
 	size_t narches;
 	uint32_t flags;           /* effective SECCOMP_FILTER_FLAG_* (runc's default applied) */
+	enum sg_precedence precedence;
 	size_t rules_excluded;    /* by includes/excludes */
 	size_t rules_dropped;     /* same action as the default, on the first arch */
 	unsigned char *rule_used; /* per profile rule: admitted by includes/excludes */

@@ -23,6 +23,7 @@
 #define SG_RET_ACTION_FULL 0xffff0000u
 #define SG_RET_DATA 0x0000ffffu
 #define SG_ERRNO_MAX 4095 /* MAX_ERRNO: the kernel returns at most this for ERRNO data */
+#define SG_ERRNO_LIBSECCOMP_MAX 4094 /* libseccomp (so runc) refuses an ERRNO action above this */
 
 /* The actions by the names profiles use (libseccomp's). */
 enum sg_action_kind {
@@ -50,6 +51,13 @@ extern const struct sg_action_info sg_actions[SG_NACTIONS];
  * -> SG_ACT_KILL_THREAD. 0, or -1 for an unknown name. */
 int sg_action_lookup(const char *name, enum sg_action_kind *out);
 const char *sg_action_kind_name(enum sg_action_kind k); /* "SCMP_ACT_ERRNO"; "?" if out of range */
+
+/* The kernel's precedence between the actions of stacked filters, which
+ * sysgate applies between a syscall's rules: KILL_PROCESS, KILL_THREAD,
+ * TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW, most restrictive first (the
+ * action part compared as a signed 32-bit value; the data never counts).
+ * 0 for KILL_PROCESS up to 7 for ALLOW; 8 for a value that is no action. */
+int sg_action_rank(uint32_t ret);
 
 /* A return value as text: "SCMP_ACT_ERRNO(1)", "SCMP_ACT_ALLOW", or
  * "0x%08x" for a value that is no action. */

@@ -49,7 +49,7 @@ struct cli_profile_opts {
 #define CLI_PROFILE_LONGOPTS                                                                        \
 	{ "arch", required_argument, NULL, 'a' }, { "caps", required_argument, NULL, 'c' },         \
 		{ "kernel", required_argument, NULL, 'k' }, { "strict", no_argument, NULL, 's' },   \
-		{ "bad-arch", required_argument, NULL, 'B' }
+		{ "bad-arch", required_argument, NULL, 'B' }, { "precedence", required_argument, NULL, 'P' }
 
 #define CLI_PROFILE_HELP                                                                            \
 	"  --arch A        target architecture (repeatable; default: what the profile\n"                \
@@ -58,7 +58,10 @@ struct cli_profile_opts {
 	"  --kernel X.Y    kernel version for minKernel (default: the running kernel)\n"                \
 	"  --strict        syscall names unknown on a target architecture are errors\n"                 \
 	"  --bad-arch ACT  action for other architectures: SCMP_ACT_KILL_PROCESS (default),\n"         \
-	"                  SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO[:N]\n"
+	"                  SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO[:N]\n"                  \
+	"  --precedence P  when several rules of a syscall match: restrictive (default: the\n"       \
+	"                  most restrictive action, as the kernel between filters) or first\n"      \
+	"                  (the first rule in profile order)\n"
 
 void cli_profile_opts_init(struct cli_profile_opts *o);
 /* Handles one of CLI_PROFILE_LONGOPTS: 1 handled, 0 not ours, -1 bad value. */

@@ -88,7 +88,7 @@ static int parse_bad_arch(const char *arg, uint32_t *out)
 		}
 		char *end;
 		unsigned long v = strtoul(colon + 1, &end, 10);
-		if (k == SG_ACT_ERRNO && *end == '\0' && end != colon + 1 && colon[1] != '-' && v <= SG_ERRNO_MAX) {
+		if (k == SG_ACT_ERRNO && *end == '\0' && end != colon + 1 && colon[1] != '-' && v <= SG_ERRNO_LIBSECCOMP_MAX) {
 			*out = sg_actions[k].ret | (uint32_t)v;
 			return 0;
 		}
@@ -101,7 +101,7 @@ static int parse_bad_arch(const char *arg, uint32_t *out)
 int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg)
 {
 	struct sg_resolve_opts *r = &o->resolve;
-	if (c == 'a' || c == 'c' || c == 'k' || c == 's' || c == 'B')
+	if (c == 'a' || c == 'c' || c == 'k' || c == 's' || c == 'B' || c == 'P')
 		o->changed = 1;
 	switch (c) {
 	case 'a': {
@@ -121,6 +121,13 @@ int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg)
 	case 'k': return cli_kernel(arg, r->kernel) ? -1 : 1;
 	case 's': r->strict = 1; return 1;
 	case 'B': return parse_bad_arch(arg, &o->compile.bad_arch_action) ? -1 : 1;
+	case 'P':
+		if (strcmp(arg, "restrictive") == 0 || strcmp(arg, "first") == 0) {
+			r->precedence = arg[0] == 'f' ? SG_PRECEDENCE_FIRST : SG_PRECEDENCE_RESTRICTIVE;
+			return 1;
+		}
+		fprintf(stderr, "sysgate: --precedence is restrictive or first, not \"%s\"\n", arg);
+		return -1;
 	default: return 0;
 	}
 }
