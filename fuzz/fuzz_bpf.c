@@ -1,5 +1,6 @@
 /* Fuzz target: raw BPF bytes -> the kernel checker, the disassembler, the
- * cache predictor and, for programs the checker accepts, the interpreter. */
+ * cache predictor and, for programs the checker accepts, the interpreter,
+ * whose answer must be among those sg_bpf_answers finds. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sg_bpf_run(p.insns, p.len, &sd, e, &executed, trace, 64);
 		if (ok && executed == 0)
 			abort();
+		/* what it returned is among the answers with some fields unknown */
+		struct sg_bpf_answers a;
+		if (ok && sg_bpf_answers(p.insns, p.len, &sd, size * 0x9e3779b9u, e, &a) == 0) {
+			uint32_t got = sg_bpf_run(p.insns, p.len, &sd, e, NULL, NULL, 0);
+			size_t i = 0;
+			while (i < a.n && a.ret[i] != got)
+				i++;
+			if (i == a.n && !a.open)
+				abort();
+		}
 		sg_bpf_cacheable(p.insns, p.len, sd.arch, sd.nr);
 		sg_prog_free(&p);
 	}

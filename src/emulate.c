@@ -2,11 +2,13 @@
  * semantics seccomp gives classic BPF, and the kernel's action-cache
  * emulation. Kernel references: net/core/filter.c (bpf_check_classic,
  * check_load_and_stores, bpf_convert_filter), kernel/seccomp.c
- * (seccomp_check_filter, seccomp_is_const_allow). */
+ * (seccomp_check_filter, seccomp_is_const_allow). Also an abstract run
+ * over the paths a call with unknown fields can take: every answer. */
 #include "sysgate/emulate.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "sysgate/seccomp.h"
 
@@ -421,5 +423,147 @@ int sg_bpf_cacheable(const struct sg_insn *prog, size_t len, uint32_t arch, uint
 			return 0;
 		}
 	}
+	return 0;
+}
+
+/* ---- every answer a program can give -------------------------------------- */
+
+/* A 32-bit value, known or not. */
+struct aword {
+	uint32_t v;
+	int known;
+};
+
+/* What holds on entry to one instruction, joined over the paths that reach it. */
+struct astate {
+	int reached;
+	struct aword a, x, mem[SG_BPF_MEMWORDS];
+};
+
+static const struct aword UNKNOWN = { 0, 0 };
+
+static struct aword join(struct aword p, struct aword q)
+{
+	return p.known && q.known && p.v == q.v ? p : UNKNOWN;
+}
+
+/* Hands a state on to a successor: the first path sets it, others join in. */
+static void flow(struct astate *to, const struct astate *from)
+{
+	if (!to->reached) {
+		*to = *from;
+		return;
+	}
+	to->a = join(to->a, from->a);
+	to->x = join(to->x, from->x);
+	for (int i = 0; i < SG_BPF_MEMWORDS; i++)
+		to->mem[i] = join(to->mem[i], from->mem[i]);
+}
+
+static void answer(struct sg_bpf_answers *out, uint32_t ret)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (out->ret[i] == ret)
+			return;
+	if (out->n < SG_ANSWERS_MAX)
+		out->ret[out->n++] = ret;
+	else
+		out->open = 1;
+}
+
+/* The field a word at offset k (aligned, inside seccomp_data) belongs to. */
+static unsigned field_at(uint32_t k)
+{
+	return k < SG_OFF_ARCH ? SG_FIELD_NR : k < SG_OFF_IP ? SG_FIELD_ARCH : k < SG_OFF_ARGS ? SG_FIELD_IP
+	       : SG_FIELD_ARG((k - SG_OFF_ARGS) / 8);
+}
+
+/* One instruction that is neither a jump nor a return, on s. Returns 1 when
+ * it can end the program (a division by an X that is or may be 0: return 0). */
+static int astep(struct astate *s, const struct sg_insn *in, const unsigned char *data, unsigned known,
+		 enum sg_endian e, struct sg_bpf_answers *out)
+{
+	uint16_t cls = in->code & 0x07;
+	if (cls == SG_BPF_ALU) {
+		int by_x = (in->code & SG_BPF_X) != 0;
+		struct aword v = by_x ? s->x : (struct aword){ in->k, 1 };
+		int div = (in->code & 0xf0) == SG_BPF_DIV;
+		if (div && (!v.known || v.v == 0))
+			answer(out, 0);
+		if (div && v.known && v.v == 0)
+			return 1;
+		struct machine m = { .a = s->a.v, .x = v.v };
+		alu(&m, in->code | SG_BPF_X, 0); /* with the operand in X */
+		s->a = s->a.known && v.known ? (struct aword){ m.a, 1 } : UNKNOWN;
+	} else if (in->code == (SG_BPF_MISC | SG_BPF_TAX)) {
+		s->x = s->a;
+	} else if (in->code == (SG_BPF_MISC | SG_BPF_TXA)) {
+		s->a = s->x;
+	} else if (in->code == (SG_BPF_LD | SG_BPF_W | SG_BPF_ABS)) {
+		unsigned f = field_at(in->k);
+		s->a = (known & f) ? (struct aword){ get32(data + in->k, e), 1 } : UNKNOWN;
+		if (!(known & f))
+			out->unknown |= f;
+	} else if (in->code == SG_BPF_ST || in->code == SG_BPF_STX) {
+		s->mem[in->k] = in->code == SG_BPF_ST ? s->a : s->x;
+	} else { /* LD/LDX of M[k], an immediate or the length */
+		struct aword *reg = cls == SG_BPF_LDX ? &s->x : &s->a;
+		uint16_t mode = in->code & 0xe0;
+		*reg = mode == SG_BPF_MEM   ? s->mem[in->k]
+		       : mode == SG_BPF_LEN ? (struct aword){ SG_SECCOMP_DATA_SIZE, 1 }
+					    : (struct aword){ in->k, 1 };
+	}
+	return 0;
+}
+
+/* A jump or return at pc, handing s on to its successors. */
+static void abranch(struct astate *st, size_t pc, const struct sg_insn *in, struct sg_bpf_answers *out)
+{
+	const struct astate *s = &st[pc];
+	if ((in->code & 0x07) == SG_BPF_RET) {
+		if (in->code == (SG_BPF_RET | SG_BPF_K))
+			answer(out, in->k);
+		else if (s->a.known)
+			answer(out, s->a.v);
+		else
+			out->open = 1;
+	} else if ((in->code & 0xf0) == SG_BPF_JA) {
+		flow(&st[pc + 1 + in->k], s);
+	} else {
+		struct aword v = (in->code & SG_BPF_X) ? s->x : (struct aword){ in->k, 1 };
+		int decided = s->a.known && v.known, taken = decided && cond_true(in->code, s->a.v, v.v);
+		if (!decided || taken)
+			flow(&st[pc + 1 + in->jt], s);
+		if (!decided || !taken)
+			flow(&st[pc + 1 + in->jf], s);
+	}
+}
+
+int sg_bpf_answers(const struct sg_insn *prog, size_t len, const struct sg_seccomp_data *d, unsigned known,
+		   enum sg_endian e, struct sg_bpf_answers *out)
+{
+	*out = (struct sg_bpf_answers){ .n = 0 };
+	if (sg_bpf_check(prog, len, NULL, 0))
+		return -1;
+	struct astate *st = calloc(len, sizeof(*st));
+	if (!st)
+		return -1;
+	unsigned char data[SG_SECCOMP_DATA_SIZE];
+	layout(data, d, e);
+	/* A and X start at 0; M[] is read only once written (the checker) */
+	st[0].reached = 1;
+	st[0].a = st[0].x = (struct aword){ 0, 1 };
+	/* jumps only go forward: every path into pc is in before pc is run */
+	for (size_t pc = 0; pc < len; pc++) {
+		const struct sg_insn *in = &prog[pc];
+		uint16_t cls = in->code & 0x07;
+		if (!st[pc].reached)
+			continue;
+		if (cls == SG_BPF_RET || cls == SG_BPF_JMP)
+			abranch(st, pc, in, out);
+		else if (!astep(&st[pc], in, data, known, e, out))
+			flow(&st[pc + 1], &st[pc]);
+	}
+	free(st);
 	return 0;
 }

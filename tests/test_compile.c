@@ -183,6 +183,27 @@ static uint64_t pick_arg(struct rng *r, const struct sg_policy *pol, unsigned bi
 	return v;
 }
 
+/* sg_bpf_answers with some fields unknown holds what the filter returns with
+ * them set, and a single answer when no unknown field is read; with every
+ * field known, exactly what the filter returns. */
+static void check_answers(const struct compiled *c, const struct sg_seccomp_data *d, enum sg_endian e, uint32_t got,
+			  unsigned known, const char *what)
+{
+	struct sg_bpf_answers a;
+	known |= SG_FIELD_NR | SG_FIELD_ARCH;
+	CHECK(sg_bpf_answers(c->prog.insns, c->prog.len, d, known, e, &a) == 0, "%s: answers", what);
+	size_t i = 0;
+	while (i < a.n && a.ret[i] != got)
+		i++;
+	CHECK(i < a.n || a.open, "%s: nr %u, fields 0x%x known: the filter's 0x%08x is not among the answers", what,
+	      d->nr, known, got);
+	CHECK(a.unknown != 0 || (a.n == 1 && !a.open), "%s: nr %u: %zu answers without an unknown field", what, d->nr,
+	      a.n);
+	sg_bpf_answers(c->prog.insns, c->prog.len, d, SG_FIELD_ALL, e, &a);
+	CHECK(a.n == 1 && a.ret[0] == got && !a.open && !a.unknown, "%s: nr %u, every field known: not exact", what,
+	      d->nr);
+}
+
 static size_t compare_inputs(struct rng *r, const struct compiled *c, size_t count, const char *what)
 {
 	size_t bad = 0;
@@ -209,6 +230,8 @@ static size_t compare_inputs(struct rng *r, const struct compiled *c, size_t cou
 			fprintf(stderr, "%s: arch 0x%x nr %u args %llx %llx %llx: filter 0x%08x, rules 0x%08x\n", what,
 				d.arch, d.nr, (unsigned long long)d.args[0], (unsigned long long)d.args[1],
 				(unsigned long long)d.args[2], got, want);
+		if (i % 16 == 0)
+			check_answers(c, &d, ap->arch->endian, got, (unsigned)next(r), what);
 	}
 	return bad;
 }

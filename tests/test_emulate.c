@@ -522,6 +522,102 @@ static void test_disasm(void)
 	free(text);
 }
 
+/* ---- every answer ----------------------------------------------------------- */
+
+static int has(const struct sg_bpf_answers *a, uint32_t ret)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->ret[i] == ret)
+			return 1;
+	return 0;
+}
+
+static void test_answers(void)
+{
+	const enum sg_endian le = SG_LITTLE_ENDIAN;
+	const unsigned nr_arch = SG_FIELD_NR | SG_FIELD_ARCH;
+	struct sg_seccomp_data d = { .arch = AUDIT_X86_64, .nr = 0 };
+	struct sg_bpf_answers a;
+
+	/* read: decided by nr and arch alone */
+	CHECK(sg_bpf_answers(filter, N(filter), &d, nr_arch, le, &a) == 0, "answers of filter");
+	CHECK(a.n == 1 && a.ret[0] == SG_RET_ALLOW && !a.open && a.unknown == 0, "read: ALLOW only (%zu)", a.n);
+	/* write with args[0] unknown: both ways of its test */
+	d.nr = 1;
+	sg_bpf_answers(filter, N(filter), &d, nr_arch, le, &a);
+	CHECK(a.n == 2 && has(&a, SG_RET_ALLOW) && has(&a, SG_RET_KILL_PROCESS) && !a.open, "write: two answers");
+	CHECK(a.unknown == SG_FIELD_ARG(0), "write: args[0] read (0x%x)", a.unknown);
+	/* ... and known */
+	d.args[0] = 2;
+	sg_bpf_answers(filter, N(filter), &d, nr_arch | SG_FIELD_ARG(0), le, &a);
+	CHECK(a.n == 1 && a.ret[0] == SG_RET_KILL_PROCESS && a.unknown == 0, "write(2): KILL_PROCESS");
+	/* arch unknown: the foreign arch's answer too */
+	d.nr = 0;
+	sg_bpf_answers(filter, N(filter), &d, SG_FIELD_NR, le, &a);
+	CHECK(a.n == 2 && has(&a, SG_RET_KILL_PROCESS) && has(&a, SG_RET_ALLOW), "arch unknown");
+	CHECK(a.unknown == SG_FIELD_ARCH, "arch unknown: 0x%x", a.unknown);
+	/* the high word of args[5] and the instruction pointer have fields of their own */
+	struct sg_insn hi[] = { STMT(LD_ABS, SG_OFF_ARGS + 5 * 8 + 4), JUMP(JEQ, 0, 0, 1), STMT(RET_K, 1),
+				STMT(LD_ABS, SG_OFF_IP), STMT(RET_K, 2) };
+	sg_bpf_answers(hi, N(hi), &d, SG_FIELD_ALL & ~SG_FIELD_ARG(5) & ~SG_FIELD_IP, le, &a);
+	CHECK(a.n == 2 && has(&a, 1) && has(&a, 2) && a.unknown == (SG_FIELD_ARG(5) | SG_FIELD_IP),
+	      "args[5] high word: %zu, 0x%x", a.n, a.unknown);
+	/* RET A of an unknown value: open; of a known one: that value */
+	struct sg_insn reta[] = { STMT(LD_ABS, SG_OFF_ARGS), STMT(RET_A, 0) };
+	sg_bpf_answers(reta, N(reta), &d, nr_arch, le, &a);
+	CHECK(a.n == 0 && a.open, "RET A unknown: open");
+	d.args[0] = 7;
+	sg_bpf_answers(reta, N(reta), &d, SG_FIELD_ALL, le, &a);
+	CHECK(a.n == 1 && a.ret[0] == 7 && !a.open, "RET A known");
+	/* paths that meet with different A: A is unknown after */
+	struct sg_insn meet[] = { STMT(LD_ABS, SG_OFF_ARGS), JUMP(JEQ, 1, 0, 2), STMT(LD_IMM, 5), STMT(JA, 1),
+				  STMT(LD_IMM, 6), JUMP(JEQ, 5, 0, 1), STMT(RET_K, 10), STMT(RET_K, 11) };
+	CHECK(accepted(meet, N(meet)), "meet accepted");
+	sg_bpf_answers(meet, N(meet), &d, nr_arch, le, &a);
+	CHECK(a.n == 2 && has(&a, 10) && has(&a, 11), "meet: both answers");
+	sg_bpf_answers(meet, N(meet), &d, SG_FIELD_ALL, le, &a);
+	CHECK(a.n == 1 && a.ret[0] == 11, "meet, args known: 11");
+	/* paths that meet with the same A keep it: one answer */
+	meet[4] = STMT(LD_IMM, 5);
+	sg_bpf_answers(meet, N(meet), &d, nr_arch, le, &a);
+	CHECK(a.n == 1 && a.ret[0] == 10, "meet with the same A: 10");
+	/* scratch memory and X carry known values through */
+	struct sg_insn mem[] = { STMT(LD_ABS, SG_OFF_NR), STMT(SG_BPF_ST, 3), STMT(LDX_IMM, 2), STMT(LD_MEM, 3),
+				 STMT(SG_BPF_ALU | SG_BPF_ADD | SG_BPF_X, 0), STMT(TAX, 0), STMT(TXA, 0),
+				 STMT(RET_A, 0) };
+	d.nr = 40;
+	sg_bpf_answers(mem, N(mem), &d, SG_FIELD_NR, le, &a);
+	CHECK(a.n == 1 && a.ret[0] == 42, "nr + 2 through M[3] and X: %u", a.n ? a.ret[0] : 0);
+	/* a division by an X that may be 0 may return 0; by a known 0, it does */
+	struct sg_insn div[] = { STMT(LD_ABS, SG_OFF_ARGS),
+				 STMT(TAX, 0), STMT(LD_IMM, 9), STMT(SG_BPF_ALU | SG_BPF_DIV | SG_BPF_X, 0),
+				 STMT(RET_K, SG_RET_ALLOW) };
+	sg_bpf_answers(div, N(div), &d, nr_arch, le, &a);
+	CHECK(a.n == 2 && has(&a, 0) && has(&a, SG_RET_ALLOW), "div by unknown X: 0 or ALLOW");
+	d.args[0] = 0;
+	sg_bpf_answers(div, N(div), &d, SG_FIELD_ALL, le, &a);
+	CHECK(a.n == 1 && a.ret[0] == 0, "div by X == 0: 0");
+	/* big-endian: the words of an argument swap places */
+	struct sg_insn be[] = { STMT(LD_ABS, SG_OFF_ARGS), JUMP(JEQ, 1, 0, 1), STMT(RET_K, 1), STMT(RET_K, 2) };
+	d.args[0] = 1ull << 32;
+	sg_bpf_answers(be, N(be), &d, SG_FIELD_ALL, SG_BIG_ENDIAN, &a);
+	CHECK(a.n == 1 && a.ret[0] == 1, "big-endian high word first");
+	/* more than SG_ANSWERS_MAX: open */
+	struct sg_insn many[2 * SG_ANSWERS_MAX + 4];
+	size_t k = 0;
+	many[k++] = STMT(LD_ABS, SG_OFF_ARGS);
+	for (uint32_t i = 0; i <= SG_ANSWERS_MAX; i++) {
+		many[k++] = JUMP(JEQ, i, 0, 1);
+		many[k++] = STMT(RET_K, 100 + i);
+	}
+	many[k++] = STMT(RET_K, 1);
+	sg_bpf_answers(many, k, &d, nr_arch, le, &a);
+	CHECK(a.n == SG_ANSWERS_MAX && a.open, "too many answers: open");
+	/* a program the checker refuses has none */
+	struct sg_insn bad[] = { STMT(LD_ABS, 3), STMT(RET_K, 0) };
+	CHECK(sg_bpf_answers(bad, N(bad), &d, 0, le, &a) == -1, "unchecked program refused");
+}
+
 int main(void)
 {
 	test_alu();
@@ -530,6 +626,7 @@ int main(void)
 	test_jumps();
 	test_check();
 	test_cacheable();
+	test_answers();
 	test_unchecked();
 	test_disasm();
 	return check_summary("emulate");

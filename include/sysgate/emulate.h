@@ -32,4 +32,34 @@ uint32_t sg_bpf_run(const struct sg_insn *prog, size_t len, const struct sg_secc
  * emulator understands, so the kernel skips the filter for that syscall. */
 int sg_bpf_cacheable(const struct sg_insn *prog, size_t len, uint32_t arch, uint32_t nr);
 
+/* The fields of seccomp_data, as bits of a mask. */
+#define SG_FIELD_NR 0x001u
+#define SG_FIELD_ARCH 0x002u
+#define SG_FIELD_IP 0x004u
+#define SG_FIELD_ARG(i) (0x008u << (i)) /* i = 0..5 */
+#define SG_FIELD_ALL 0x1ffu
+
+#define SG_ANSWERS_MAX 8
+
+/* What a program can return for a call of which only some fields are known. */
+struct sg_bpf_answers {
+	uint32_t ret[SG_ANSWERS_MAX]; /* distinct return values, in the order first reached */
+	size_t n;
+	int open;          /* others are possible too: a RET A of a value that depends on an
+			    * unknown field, or more than SG_ANSWERS_MAX values */
+	unsigned unknown;  /* SG_FIELD_* bits of the unknown fields a reachable instruction loads */
+};
+
+/* Every value a checked program can return when the fields that `known`
+ * names (SG_FIELD_*) hold their values in *d and the others may hold
+ * anything: the paths the known values select are followed, both ways out
+ * of a test on an unknown value are taken, and where paths meet, a register
+ * or scratch word that differs between them becomes unknown. The result is
+ * a superset of what the program can return: when it holds one value and is
+ * not open, that value is the answer for every value of the unknown fields
+ * (a program that never tests an unknown field always gets there). 0, or
+ * -1 when sg_bpf_check refuses the program or memory runs out. */
+int sg_bpf_answers(const struct sg_insn *prog, size_t len, const struct sg_seccomp_data *d, unsigned known,
+		   enum sg_endian e, struct sg_bpf_answers *out);
+
 #endif
