@@ -158,11 +158,12 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 test: test-deps
 	$(MAKE) --no-print-directory clang-check
 	bash tests/style.sh
+	@# first, so that exec.sh runs its own-calls tests with the static binary too
+	$(MAKE) --no-print-directory static
 	$(MAKE) --no-print-directory check-build
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 check-build
 	SYSGATE_QUICK=1 $(MAKE) --no-print-directory check-build \
 		WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
-	$(MAKE) --no-print-directory static
 	$(MAKE) --no-print-directory bench QUICK=1
 	BUILD=$(BUILD) bash tests/scratch.sh
 	$(MAKE) --no-print-directory fuzz-smoke

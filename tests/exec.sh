@@ -14,6 +14,7 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) BDIR=$BUILD ;; *) if [ -d "$BUILD" ]; then BDIR=$(cd "$BUILD" && pwd); else BDIR=$ROOT/$BUILD; fi ;; esac
 SYSGATE=${SYSGATE:-$BDIR/sysgate}
 PROBE=$BDIR/tests/probe
+SHARED=$ROOT/../shared
 AGENT=$BDIR/tests/agent
 TMP=$(mktemp -d)
 agent_pid=
@@ -274,14 +275,15 @@ if kernel "SCMP_ACT_NOTIFY"; then
 fi
 
 # ---- a filter for another architecture than this one ---------------------------
-# It would kill sysgate's own execve: sysgate must refuse it (125) or add the
-# native architecture and run the command, never die by SIGSYS (159).
+# It would kill sysgate's own execve: sysgate must refuse it (126: the command
+# could never start) or add the native architecture and run the command, never
+# die by SIGSYS (159).
 if kernel "--arch of a foreign architecture"; then
 	for a in aarch64 x86; do
 		sg exec --arch "$a" -p "$TMP/allow.json" -- "$PROBE" marker:"$TMP/ran-arch-$a"
 		if [ "$status" -eq 0 ] && [ -e "$TMP/ran-arch-$a" ]; then ok
-		elif [ "$status" -eq 125 ] && [ ! -e "$TMP/ran-arch-$a" ]; then ok
-		else bad "exec --arch $a on x86_64: exit $status, want 125 (or 0); stderr: $err"; fi
+		elif [ "$status" -eq 126 ] && [ ! -e "$TMP/ran-arch-$a" ] && grep -q 'bad-arch action' <<<"$err"; then ok
+		else bad "exec --arch $a on x86_64: exit $status, want 126 (or 0); stderr: $err"; fi
 	done
 fi
 
@@ -340,14 +342,15 @@ expect "-p and --bpf together" 125
 # ---- fail closed: exit 125 and the command never runs ------------------------------
 n=0
 # closed NAME GREP ARGS...: sysgate ARGS -- probe marker:FILE must exit 125,
-# leave no marker and say GREP (a regex) on stderr
-closed() {
-	local name=$1 re=$2
-	shift 2
+# leave no marker and say GREP (a regex) on stderr; closed_with STATUS NAME
+# GREP ARGS... wants STATUS instead
+closed_with() {
+	local want=$1 name=$2 re=$3
+	shift 3
 	n=$((n + 1))
 	sg "$@" -- "$PROBE" marker:"$TMP/ran-$n"
-	if [ "$status" -ne 125 ]; then
-		bad "fail-closed $name: exit $status, want 125; stdout: $out; stderr: $err"
+	if [ "$status" -ne "$want" ]; then
+		bad "fail-closed $name: exit $status, want $want (124: sysgate hung); stdout: $out; stderr: $err"
 	elif [ -e "$TMP/ran-$n" ]; then
 		bad "fail-closed $name: the command ran"
 	elif ! grep -qE -- "$re" <<<"$err"; then
@@ -356,6 +359,7 @@ closed() {
 		ok
 	fi
 }
+closed() { closed_with 125 "$@"; }
 
 head -c 60 "$TMP/errno.json" >"$TMP/truncated.json"
 closed "truncated JSON" 'truncated\.json:1:' exec -p "$TMP/truncated.json"
@@ -406,6 +410,90 @@ closed "--bad-arch SCMP_ACT_LOG" 'bad-arch' exec --bad-arch SCMP_ACT_LOG
 closed "--bad-arch SCMP_ACT_ERRNO:99999" 'bad-arch' exec --bad-arch SCMP_ACT_ERRNO:99999
 closed "--kernel nonsense" 'kernel' exec --kernel nonsense
 closed "--arch nonsense" 'nonsense' exec --arch nonsense
+
+# ---- sysgate's own calls: a command that could never start, a process that could never end
+# Before loading, sysgate asks the filter what it answers to the calls it still
+# makes itself: the execve of the command, exit_group and exit, write. Refused
+# execve: 126; refused exit_group and exit: 125; the deciding rule named,
+# nothing loaded, nothing run, at once (SG_TIMEOUT: a hang is 124). Once the
+# filter is in place, sysgate ends by the exit call the filter lets through and
+# prints nothing if printing could kill it. Run with the glibc build and the
+# static musl one (whose _Exit retries a refused exit forever).
+own_calls() { # own_calls LABEL: with $SYSGATE
+	local l=$1 fast=1
+	[ "$VALGRIND" = 1 ] && fast=30
+	if [ -f "$SHARED/corpus/docker-labs-deny-empty-syscalls.json" ]; then
+		SG_TIMEOUT=$fast closed_with 126 "$l: deny-all corpus profile" \
+			'could never start: the filter answers execve on [a-z0-9_]+ with SCMP_ACT_ERRNO\(1\) \(decided by .*docker-labs-deny-empty-syscalls\.json:2:[0-9]+ /defaultAction, the default action\); nothing loaded' \
+			exec -p "$SHARED/corpus/docker-labs-deny-empty-syscalls.json"
+	else
+		echo "exec: SKIP $l: deny-all corpus profile: no $SHARED/corpus"; skip=$((skip + 1))
+	fi
+	SG_TIMEOUT=$fast closed_with 126 "$l: deny-all profile" 'deny-all\.json:1:[0-9]+ /defaultAction' exec -p "$TMP/deny-all.json"
+	$SYSGATE compile "$TMP/deny-all.json" -o "$TMP/deny-all.bpf" >/dev/null 2>&1
+	SG_TIMEOUT=$fast closed_with 126 "$l: deny-all as --bpf" \
+		'could never start: the filter answers execve on [a-z0-9_]+ with SCMP_ACT_ERRNO\(1\); nothing loaded' \
+		exec --bpf "$TMP/deny-all.bpf"
+	SG_TIMEOUT=$fast closed_with 126 "$l: execve refused" \
+		'answers execve on [a-z0-9_]+ with SCMP_ACT_ERRNO\(13\) \(decided by .*deny-execve\.json:1:[0-9]+ /syscalls/0\)' \
+		exec -p "$TMP/deny-execve.json"
+	SG_TIMEOUT=$fast closed_with 126 "$l: execve answered with ERRNO(0)" \
+		'SCMP_ACT_ERRNO\(0\).*execve would return 0 without running anything' exec -p "$TMP/execve-errno0.json"
+	grep -q Success <<<"$err" && bad "$l: ERRNO(0) on execve reported as Success: $err"
+	SG_TIMEOUT=$fast closed_with 126 "$l: execve killed" 'SCMP_ACT_KILL_PROCESS.*/syscalls/0.*kill sysgate' \
+		exec -p "$TMP/kill-execve.json"
+	SG_TIMEOUT=$fast closed_with 126 "$l: execve traced, no tracer" 'SCMP_ACT_TRACE.*no tracer' exec -p "$TMP/trace-execve.json"
+	SG_TIMEOUT=$fast closed_with 125 "$l: exit_group and exit refused" \
+		'could ever end: it answers exit_group\(125\) on [a-z0-9_]+ with SCMP_ACT_ERRNO\(1\) \(decided by .*deny-exit\.json:1:[0-9]+ /syscalls/0\) and exit\(125\)' \
+		exec -p "$TMP/deny-exit.json"
+	SG_TIMEOUT=$fast closed_with 125 "$l: exit refused only for sysgate's status 127" 'exit_group\(127\)' \
+		exec -p "$TMP/deny-exit-127.json"
+	SG_TIMEOUT=$fast closed_with 125 "$l: execve decided by an argument execve does not have" \
+		'own execve .* depends on args\[4\], which sysgate cannot know' exec -p "$TMP/execve-arg4.json"
+	kernel "$l: after the load" || return
+	# the command fails after the load (its interpreter is missing: 127): sysgate
+	# ends by exit, the call the filter lets through, never by a killed exit_group
+	sg exec -p "$TMP/kill-exit-group.json" -- "$TMP/bad-interp"
+	if [ "$status" -eq 127 ] && grep -q 'bad-interp: No such file or directory' <<<"$err"; then ok
+	else bad "$l: exit_group killed, exec fails: exit $status, want 127; stderr: $err"; fi
+	sg exec -p "$TMP/errno-exit-group.json" -- "$TMP/bad-interp"
+	expect "$l: exit_group refused, exec fails" 127
+	# printing could kill sysgate: it says nothing, and still ends with 127
+	sg exec -p "$TMP/kill-write.json" -- "$TMP/bad-interp"
+	if [ "$status" -eq 127 ] && [ -z "$err" ]; then ok
+	else bad "$l: write killed, exec fails: exit $status, want 127 and no message; stderr: $err"; fi
+	# a script without #! runs under /bin/sh, as execvp and env(1) run it
+	sg exec -p "$TMP/allow.json" -- "$TMP/no-shebang" one 'two words'
+	expect "$l: a script without #!" 3 "no-shebang $TMP/no-shebang: one|two words"
+}
+profile deny-all '{"defaultAction":"SCMP_ACT_ERRNO"}'
+profile deny-execve '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["execve"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}'
+rule execve-errno0 SCMP_ACT_ERRNO '"errnoRet":0' '"execve"'
+rule kill-execve SCMP_ACT_KILL_PROCESS '' '"execve"'
+rule trace-execve SCMP_ACT_TRACE '' '"execve"'
+rule deny-exit SCMP_ACT_ERRNO '' '"exit_group","exit"'
+rule deny-exit-127 SCMP_ACT_ERRNO '"args":[{"index":0,"value":127,"op":"SCMP_CMP_EQ"}]' '"exit_group","exit"'
+rule execve-arg4 SCMP_ACT_ERRNO '"args":[{"index":4,"value":0,"op":"SCMP_CMP_EQ"}]' '"execve"'
+rule kill-exit-group SCMP_ACT_KILL_PROCESS '' '"exit_group"'
+rule errno-exit-group SCMP_ACT_ERRNO '' '"exit_group"'
+rule kill-write SCMP_ACT_KILL_PROCESS '' '"write","writev"'
+printf '#!/nonexistent/interpreter\n' >"$TMP/bad-interp"
+printf 'echo "no-shebang $0: $1|$2"\nexit 3\n' >"$TMP/no-shebang"
+chmod +x "$TMP/bad-interp" "$TMP/no-shebang"
+
+own_calls "$(basename "${SYSGATE##* }")"
+# the static build, when `make static` made it from these sources (or SYSGATE_STATIC names one)
+STATIC=${SYSGATE_STATIC:-$BDIR/sysgate-static}
+if [ ! -x "$STATIC" ]; then
+	echo "exec: SKIP the static build's own calls: no $STATIC (make static)"; skip=$((skip + 1))
+elif [ -z "${SYSGATE_STATIC:-}" ] && [ -n "$(find "$ROOT/src" "$ROOT/include" -newer "$STATIC" -print -quit)" ]; then
+	echo "exec: SKIP the static build's own calls: $STATIC is older than the sources (make static)"; skip=$((skip + 1))
+else
+	saved=$SYSGATE
+	SYSGATE=$STATIC
+	own_calls "$(basename "$STATIC")"
+	SYSGATE=$saved
+fi
 
 # a refused load runs nothing: under valgrind seccomp(2) fails with ENOSYS
 if [ "$VALGRIND" = 1 ]; then

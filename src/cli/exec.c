@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "sysgate/emulate.h"
+#include "sysgate/eval.h"
 #include "sysgate/load.h"
 #include "sysgate/notify.h"
 
@@ -21,8 +22,11 @@ static const char exec_help[] =
 	"Runs CMD under a seccomp filter: the profile FILE, a raw filter from\n"
 	"`sysgate compile`, or with neither the embedded default profile (see\n"
 	"`sysgate default`). If anything fails before the filter is in place, CMD is\n"
-	"not run. A profile using SCMP_ACT_NOTIFY must name a listenerPath: sysgate\n"
-	"sends the listener fd there (OCI container process state, SCM_RIGHTS).\n"
+	"not run; that includes a filter that would refuse CMD's execve (126) or\n"
+	"both exit_group and exit (125), which sysgate asks it before loading it.\n"
+	"A script without #! runs under /bin/sh, as with env(1). A profile using\n"
+	"SCMP_ACT_NOTIFY must name a listenerPath: sysgate sends the listener fd\n"
+	"there (OCI container process state, SCM_RIGHTS).\n"
 	"\n"
 	"  -p, --profile FILE  seccomp profile (JSON)\n"
 	"  --bpf FILE          precompiled raw filter (this machine's byte order)\n"
@@ -30,7 +34,8 @@ static const char exec_help[] =
 	"                      spec_allow, wait_killable_recv (SECCOMP_FILTER_FLAG_* names too)\n"
 	"  -v, --verbose       show the profile's warnings (shown anyway under --strict)\n" CLI_PROFILE_HELP
 	"\n"
-	"exit status: CMD's own; 125 sysgate failed, 126 CMD cannot run, 127 CMD not found\n";
+	"exit status: CMD's own; 125 sysgate failed or nothing could end under the\n"
+	"filter, 126 CMD cannot run (the filter refuses its execve, say), 127 CMD not found\n";
 
 static int parse_flags(const char *arg, uint32_t *flags)
 {
@@ -79,27 +84,6 @@ static int find_command(const char *cmd, char *out, size_t outsz)
 		p = e;
 	}
 	return found_unusable ? EXIT_CANNOT_RUN : EXIT_NOT_FOUND;
-}
-
-/* A filter that kills execve as this machine makes it (say, one compiled for
- * another architecture) would kill sysgate before CMD could start: refuse. */
-static int kills_own_execve(const struct sg_prog *prog)
-{
-	const struct sg_arch *native = sg_arch_native();
-	uint32_t nr;
-	if (!native || sg_syscall_nr(native, "execve", &nr))
-		return 0;
-	struct sg_seccomp_data d = { .nr = nr, .arch = native->audit_arch };
-	size_t executed;
-	uint32_t action = sg_bpf_run(prog->insns, prog->len, &d, native->endian, &executed, NULL, 0);
-	uint32_t kind = action & SG_RET_ACTION_FULL;
-	if (kind != SG_RET_KILL_PROCESS && kind != SG_RET_KILL_THREAD && kind != SG_RET_TRAP)
-		return 0;
-	char act[48];
-	sg_action_format(action, act, sizeof(act));
-	fprintf(stderr, "sysgate: the filter answers execve on %s with %s: the command could never start "
-			"(does it target this machine's architecture?)\n", native->name, act);
-	return 1;
 }
 
 static int has_notify(const struct sg_prog *p)
@@ -233,10 +217,272 @@ static int obtain_filter(const struct exec_opts *o, struct cli_built *b, uint32_
 	*flags = sg_flags_complete(*flags, (*flags & SG_FLAG_NEW_LISTENER) != 0, "sysgate", &d);
 	sg_diags_print(&d, stderr);
 	sg_diags_free(&d);
-	return kills_own_execve(&b->prog) ? -1 : 0;
+	return 0;
 }
 
-/* 3. With SCMP_ACT_NOTIFY, everything the listener's handoff needs, while
+/* 3. sysgate's own calls once the filter is in place. After the load it
+ * makes only these: execve of CMD (execv; once more, of /bin/sh, for a
+ * script without #!), write or writev to stderr for a message when that
+ * fails, exit_group or exit to end; with a listener, also sendmsg and close
+ * (sg_handoff_prepare refuses a profile that notifies them). Before loading,
+ * the filter is asked what it answers to each, on this machine's
+ * architecture, by running the very program that will be loaded over every
+ * path the call can take (sg_bpf_answers):
+ *
+ *   - The arguments are known exactly: execv passes the path, argv and
+ *     environ pointers that exist now, and the exit calls the status. What
+ *     is not known is what the kernel also reports for arguments the call
+ *     does not have (the registers as libc leaves them: execve's args[3..5],
+ *     exit's args[1..5]) and the instruction pointer (inside libc). An
+ *     answer that depends on those is not decidable here: sysgate refuses
+ *     the filter (125) rather than guess. Filters compiled from a profile
+ *     never read the instruction pointer, and a rule on an argument a call
+ *     does not have is the only way to read the others.
+ *   - execve answered with ERRNO (any errno, 0 too: the call then returns 0
+ *     without running anything), TRACE (with no tracer: ENOSYS), KILL or
+ *     TRAP: CMD could never start. 126, nothing loaded.
+ *   - exit_group and exit both answered with ERRNO or TRACE: sysgate, and
+ *     anything else under the filter, could never end (musl's _Exit retries
+ *     them forever, glibc's ends in a fault). 125, nothing loaded. Otherwise
+ *     sysgate ends with the one that lets it run, made directly (leave()).
+ *   - write/writev answered with KILL or TRAP, or not decidable: messages
+ *     after the load are left out. ERRNO just loses them.
+ * USER_NOTIF is the agent's to answer, and lets the call run as far as
+ * sysgate can know; so do ALLOW and LOG. */
+
+/* What one answer does to a call of sysgate's own, in order of preference. */
+enum fate { RUNS, TO_AGENT, ENDS_BY_SIGNAL, REFUSED };
+
+static enum fate fate_of(uint32_t ret)
+{
+	switch (ret & SG_RET_ACTION_FULL) {
+	case SG_RET_ALLOW:
+	case SG_RET_LOG: return RUNS;
+	case SG_RET_USER_NOTIF: return TO_AGENT;
+	case SG_RET_ERRNO:
+	case SG_RET_TRACE: return REFUSED;
+	default: return ENDS_BY_SIGNAL; /* KILL_*, TRAP (sysgate has no SIGSYS handler), and any other
+					 * value, which the kernel takes as KILL_PROCESS */
+	}
+}
+
+/* The statuses sysgate can end with once the filter is in place. */
+enum { FIRST_LATE_STATUS = EXIT_OWN, LATE_STATUSES = 3 };
+
+/* How sysgate ends with one status: the calls to make, in order. */
+struct way_out {
+	long nr[2];
+	size_t n;
+};
+
+/* What exec needs once the filter is loaded, all of it decided before. */
+struct launch {
+	char *path;        /* CMD as found */
+	char **argv;       /* CMD [ARG...] */
+	char **sh_argv;    /* /bin/sh PATH [ARG...], for a script without #! */
+	struct way_out ways[LATE_STATUSES];
+	int quiet;         /* a message could kill sysgate: print none */
+};
+
+/* One of sysgate's calls, as the filter will see it. */
+struct own_call {
+	const char *name;
+	struct sg_seccomp_data d;
+	unsigned known; /* SG_FIELD_* */
+	struct sg_bpf_answers a;
+};
+
+/* Asks the filter about name(args[0..nargs-1]) on the native arch: 0, or
+ * -1 when the arch has no such call (or the program cannot be run). */
+static int ask(const struct sg_prog *prog, const struct sg_arch *native, const char *name, const uint64_t *args,
+	       unsigned nargs, struct own_call *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->d.arch = native->audit_arch;
+	c->known = SG_FIELD_NR | SG_FIELD_ARCH;
+	for (unsigned i = 0; i < nargs; i++) {
+		c->d.args[i] = args[i];
+		c->known |= SG_FIELD_ARG(i);
+	}
+	if (sg_syscall_nr(native, name, &c->d.nr))
+		return -1;
+	return sg_bpf_answers(prog->insns, prog->len, &c->d, c->known, native->endian, &c->a);
+}
+
+static int certain(const struct own_call *c) { return c->a.n == 1 && !c->a.open; }
+
+/* " (decided by FILE:LINE:COL /syscalls/N)" or the like, when the filter was
+ * compiled from a profile now; else "". The rules are read directly
+ * (sg_policy_eval) with the fields sysgate does not know as 0: the filter's
+ * answer does not depend on them (certain()), and it agrees with the rules. */
+static void decider(const struct exec_opts *o, const struct cli_built *b, const struct own_call *c, char *buf,
+		    size_t n)
+{
+	const struct sg_arch_policy *ap;
+	long rule;
+	buf[0] = '\0';
+	if (!b->policy || sg_policy_eval(b->policy, c->d.arch, c->d.nr, c->d.args, o->po.compile.bad_arch_action,
+					 &ap, &rule) != c->a.ret[0])
+		return;
+	const struct sg_profile *p = b->profile;
+	const struct sg_loc *at = rule >= 0 ? &p->rules[ap->rules[rule].rule].loc : &p->default_action.loc;
+	if (ap)
+		snprintf(buf, n, " (decided by %s:%u:%u %s%s)", p->file, at->line, at->col, at->path,
+			 rule >= 0 ? "" : ", the default action");
+	else
+		snprintf(buf, n, " (the bad-arch action: the profile does not target this architecture)");
+}
+
+/* "SCMP_ACT_ERRNO(1) (decided by ...)" */
+static void answer_text(const struct exec_opts *o, const struct cli_built *b, const struct own_call *c, char *buf,
+			size_t n)
+{
+	char act[48], why[200];
+	sg_action_format(c->a.ret[0], act, sizeof(act));
+	decider(o, b, c, why, sizeof(why));
+	snprintf(buf, n, "%s%s", act, why);
+}
+
+/* The answer to c is not decidable before the call: says why. */
+static int undecidable(const struct own_call *c, const struct sg_arch *native)
+{
+	char fields[96] = "", acts[SG_ANSWERS_MAX * 50] = "";
+	size_t f = 0, k = 0;
+	if (c->a.unknown & SG_FIELD_IP)
+		f += (size_t)snprintf(fields, sizeof(fields), " the instruction pointer");
+	for (int i = 0; i < SG_MAX_ARGS && f < sizeof(fields); i++)
+		if (c->a.unknown & SG_FIELD_ARG(i))
+			f += (size_t)snprintf(fields + f, sizeof(fields) - f, "%s args[%d]", f ? "," : "", i);
+	for (size_t i = 0; i < c->a.n && k < sizeof(acts); i++) {
+		char act[48];
+		sg_action_format(c->a.ret[i], act, sizeof(act));
+		k += (size_t)snprintf(acts + k, sizeof(acts) - k, "%s%s", i ? ", " : "", act);
+	}
+	fprintf(stderr, "sysgate: the filter's answer to sysgate's own %s on %s (%s%s) depends on%s, which "
+			"sysgate cannot know before the call; nothing loaded\n",
+		c->name, native->name, acts, c->a.open ? ", ..." : "", fields);
+	return EXIT_OWN;
+}
+
+/* execve of CMD: 0 when it can start, else the exit status. */
+static int check_execve(const struct exec_opts *o, const struct cli_built *b, const struct sg_arch *native,
+			const struct launch *l)
+{
+	uint64_t args[3] = { (uintptr_t)l->path, (uintptr_t)l->argv, (uintptr_t)environ };
+	struct own_call c;
+	if (ask(&b->prog, native, "execve", args, 3, &c))
+		return -1;
+	if (!certain(&c))
+		return undecidable(&c, native);
+	uint32_t ret = c.a.ret[0];
+	enum fate f = fate_of(ret);
+	if (f == RUNS || f == TO_AGENT)
+		return 0;
+	char text[300];
+	answer_text(o, b, &c, text, sizeof(text));
+	const char *why = f == ENDS_BY_SIGNAL ? (b->policy ? ": it would kill sysgate"
+						 : ": it would kill sysgate (is the filter for this architecture?)")
+			  : (ret & SG_RET_ACTION_FULL) == SG_RET_TRACE ? ": with no tracer, ENOSYS"
+			  : (ret & SG_RET_DATA) == 0 ? ": execve would return 0 without running anything"
+						     : "";
+	fprintf(stderr, "sysgate: %s could never start: the filter answers execve on %s with %s%s; nothing loaded\n",
+		l->argv[0], native->name, text, why);
+	return EXIT_CANNOT_RUN;
+}
+
+/* exit_group and exit with each status sysgate may end with once the filter
+ * is in place: the way out for each (in l->ways), or 125. */
+static int plan_exits(const struct exec_opts *o, const struct cli_built *b, const struct sg_arch *native,
+		      struct launch *l)
+{
+	static const char *const calls[2] = { "exit_group", "exit" };
+	for (int s = 0; s < LATE_STATUSES; s++) {
+		uint64_t status = (uint64_t)(FIRST_LATE_STATUS + s);
+		struct own_call c[2];
+		enum fate f[2];
+		for (int i = 0; i < 2; i++) {
+			if (ask(&b->prog, native, calls[i], &status, 1, &c[i]))
+				return -1;
+			if (!certain(&c[i]))
+				return undecidable(&c[i], native);
+			f[i] = fate_of(c[i].a.ret[0]);
+		}
+		/* exit_group first unless exit is better: ends the process cleanly
+		 * where exit_group would kill it, say */
+		struct way_out *w = &l->ways[s];
+		int first = f[1] < f[0];
+		w->n = 0;
+		for (int k = 0; k < 2; k++) {
+			int i = k ? !first : first;
+			if (f[i] != REFUSED)
+				w->nr[w->n++] = (long)c[i].d.nr;
+		}
+		if (w->n == 0) {
+			char t0[300], t1[300];
+			answer_text(o, b, &c[0], t0, sizeof(t0));
+			answer_text(o, b, &c[1], t1, sizeof(t1));
+			fprintf(stderr, "sysgate: nothing under this filter could ever end: it answers exit_group(%d) on %s "
+					"with %s and exit(%d) with %s; nothing loaded\n",
+				(int)status, native->name, t0, (int)status, t1);
+			return EXIT_OWN;
+		}
+	}
+	return 0;
+}
+
+/* Whether a message after the load could kill sysgate (or cannot be known). */
+static int messages_risky(const struct sg_prog *prog, const struct sg_arch *native)
+{
+	static const char *const calls[] = { "write", "writev" };
+	const uint64_t fd = 2;
+	for (size_t i = 0; i < sizeof(calls) / sizeof(*calls); i++) {
+		struct own_call c;
+		if (ask(prog, native, calls[i], &fd, 1, &c) || !certain(&c) || fate_of(c.a.ret[0]) == ENDS_BY_SIGNAL)
+			return 1;
+	}
+	return 0;
+}
+
+/* CMD for execv and, should it be a script without #!, for /bin/sh, as
+ * execvp and env(1) run it: /bin/sh PATH [ARG...]. Made now, since memory
+ * may not be had once the filter is in place. 0, or 125. */
+static int prepare_launch(struct launch *l)
+{
+	static char sh[] = "/bin/sh";
+	size_t n = 0;
+	while (l->argv[n])
+		n++;
+	l->sh_argv = malloc((n + 2) * sizeof(*l->sh_argv));
+	if (!l->sh_argv) {
+		fprintf(stderr, "sysgate: out of memory\n");
+		return EXIT_OWN;
+	}
+	l->sh_argv[0] = sh;
+	l->sh_argv[1] = l->path;
+	memcpy(l->sh_argv + 2, l->argv + 1, n * sizeof(*l->argv)); /* ARG... and the NULL */
+	return 0;
+}
+
+/* 3. Asks the filter about sysgate's own calls: 0 to go on, else the exit
+ * status, with nothing loaded. */
+static int check_own_calls(const struct exec_opts *o, const struct cli_built *b, struct launch *l)
+{
+	const struct sg_arch *native = sg_arch_native();
+	int status = native ? check_execve(o, b, native, l) : -1;
+	if (!status)
+		status = plan_exits(o, b, native, l);
+	if (!status)
+		l->quiet = messages_risky(&b->prog, native);
+	if (status < 0) {
+		fprintf(stderr, "sysgate: cannot tell what the filter answers to sysgate's own calls on this machine; "
+				"nothing loaded\n");
+		status = EXIT_OWN;
+	}
+	return status;
+}
+
+/* 4. With SCMP_ACT_NOTIFY, everything the listener's handoff needs, while
  * failing still leaves nothing loaded. */
 static int prepare_listener(const struct cli_built *b, uint32_t flags, struct sg_handoff *h)
 {
@@ -255,26 +501,53 @@ static int prepare_listener(const struct cli_built *b, uint32_t flags, struct sg
 	return rc;
 }
 
-/* 4. Load the filter, hand the listener over, exec. Returns only on
- * failure, with the exit status; from the load on, only CMD may run. */
-static int install_and_exec(const char *path, char **cmd, const struct sg_prog *prog, uint32_t flags,
+/* The way out once the filter is in place: the calls step 3 chose, made
+ * directly (exit ends the process too: sysgate has one thread). libc's
+ * exit would run atexit handlers (LeakSanitizer's among them) and end in
+ * _exit, which retries a refused exit_group and exit forever (musl) or ends
+ * in a fault (glibc: hlt, SIGSEGV). */
+static _Noreturn void leave(const struct launch *l, int status)
+{
+	const struct way_out *w = &l->ways[status - FIRST_LATE_STATUS];
+	for (size_t i = 0; i < w->n; i++)
+		syscall(w->nr[i], (long)status);
+	/* only a seccomp agent refusing every way out gets here: end by a fault, never loop */
+	__builtin_trap();
+}
+
+static _Noreturn void exec_failed(const struct launch *l, int sh, int rc, int err)
+{
+	/* ERRNO(0) makes execve return 0 without running anything, errno untouched */
+	const char *why = rc == 0 ? "the filter answered execve with SCMP_ACT_ERRNO(0)" : strerror(err);
+	if (!l->quiet)
+		fprintf(stderr, "sysgate: %s: %s%s\n", l->path, sh ? "no #! line, and /bin/sh: " : "", why);
+	leave(l, rc != 0 && err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+}
+
+/* 5. Load the filter, hand the listener over, exec. Returns only when the
+ * load failed, with the exit status; once the filter is in place, sysgate
+ * makes only the calls step 3 asked about, and ends by leave(). */
+static int install_and_exec(const struct launch *l, const struct sg_prog *prog, uint32_t flags,
 			    struct sg_handoff *h)
 {
 	int listener = -1;
 	struct sg_diags d;
 	sg_diags_init(&d);
 	fflush(NULL);
-	int rc = sg_load(prog, flags, &listener, &d);
-	if (!rc && listener >= 0)
-		rc = sg_handoff_send(h, listener, &d);
-	sg_diags_print(&d, stderr);
-	sg_diags_free(&d);
-	if (rc)
+	if (sg_load(prog, flags, &listener, &d)) {
+		sg_diags_print(&d, stderr);
+		sg_diags_free(&d);
 		return EXIT_OWN;
-	execv(path, cmd);
-	int status = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
-	fprintf(stderr, "sysgate: %s: %s\n", path, strerror(errno));
-	return status;
+	}
+	if (listener >= 0 && sg_handoff_send(h, listener, &d)) {
+		if (!l->quiet)
+			sg_diags_print(&d, stderr);
+		leave(l, EXIT_OWN);
+	}
+	int rc = execv(l->path, l->argv), sh = rc != 0 && errno == ENOEXEC;
+	if (sh) /* no #! line: a shell script, as execvp and env(1) run it */
+		rc = execv(l->sh_argv[0], l->sh_argv);
+	exec_failed(l, sh, rc, errno);
 }
 
 int cmd_exec(int argc, char **argv)
@@ -291,10 +564,14 @@ int cmd_exec(int argc, char **argv)
 	}
 	struct cli_built b;
 	struct sg_handoff h = { .sock = -1 };
+	struct launch l = { .path = path, .argv = o.cmd };
 	uint32_t flags;
-	status = EXIT_OWN;
-	if (obtain_filter(&o, &b, &flags) == 0 && prepare_listener(&b, flags, &h) == 0)
-		status = install_and_exec(path, o.cmd, &b.prog, flags, &h);
+	status = obtain_filter(&o, &b, &flags) ? EXIT_OWN : prepare_launch(&l);
+	if (!status)
+		status = check_own_calls(&o, &b, &l);
+	if (!status)
+		status = prepare_listener(&b, flags, &h) ? EXIT_OWN : install_and_exec(&l, &b.prog, flags, &h);
+	free(l.sh_argv);
 	sg_handoff_close(&h);
 	cli_built_free(&b);
 	return status;
