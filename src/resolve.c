@@ -321,7 +321,9 @@ static void report_unknown_on_arch(const struct sg_profile *p, const struct sg_p
 static int order_by_precedence(struct sg_arch_policy *ap)
 {
 	size_t start[10] = { 0 };
-	struct sg_arch_rule *v = malloc((ap->nrules + 1) * sizeof(*v));
+	if (ap->nrules < 2)
+		return 0; /* nothing to order (and rules may be NULL) */
+	struct sg_arch_rule *v = malloc(ap->nrules * sizeof(*v));
 	if (!v)
 		return -1;
 	for (size_t i = 0; i < ap->nrules; i++)
