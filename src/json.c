@@ -2,8 +2,7 @@
  * the text it starts from. */
 #define JSMN_STATIC
 #define JSMN_STRICT
-#include <jsmn.h>
-
+#define SG_JSON_TOKENIZER /* json.h includes jsmn's code here, with its configuration */
 #include "json.h"
 
 #include <errno.h>
