@@ -6,10 +6,18 @@
 
 void sg_diags_init(struct sg_diags *d) { memset(d, 0, sizeof(*d)); }
 
+/* A diagnostic's file name is one copy shared by consecutive diagnostics
+ * about the same file (a million warnings need not carry a million copies). */
+static int shares_file(const struct sg_diags *d, size_t i)
+{
+	return i > 0 && d->v[i].file && d->v[i].file == d->v[i - 1].file;
+}
+
 void sg_diags_free(struct sg_diags *d)
 {
 	for (size_t i = 0; i < d->n; i++) {
-		free(d->v[i].file);
+		if (!shares_file(d, i))
+			free(d->v[i].file);
 		free(d->v[i].message);
 	}
 	free(d->v);
@@ -19,14 +27,17 @@ void sg_diags_free(struct sg_diags *d)
 static char *vformat(const char *fmt, va_list ap) SG_PRINTF(1, 0);
 static char *vformat(const char *fmt, va_list ap)
 {
+	char small[256]; /* most messages: formatted once */
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = vsnprintf(small, sizeof(small), fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return NULL;
 	char *s = malloc((size_t)n + 1);
-	if (s)
+	if (s && (size_t)n < sizeof(small))
+		memcpy(s, small, (size_t)n + 1);
+	else if (s)
 		vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
@@ -48,15 +59,17 @@ void sg_vdiag(struct sg_diags *d, enum sg_severity sev, const char *file, const 
 		d->v = v;
 		d->cap = cap;
 	}
+	char *prev = d->n ? d->v[d->n - 1].file : NULL;
 	struct sg_diag *g = &d->v[d->n];
 	memset(g, 0, sizeof(*g));
 	g->severity = sev;
-	g->file = file ? strdup(file) : NULL;
+	g->file = file && prev && strcmp(prev, file) == 0 ? prev : file ? strdup(file) : NULL;
 	if (loc)
 		g->loc = *loc;
 	g->message = vformat(fmt, ap);
 	if ((file && !g->file) || !g->message) {
-		free(g->file);
+		if (g->file != prev)
+			free(g->file);
 		free(g->message);
 		d->oom = 1;
 		return;
@@ -86,25 +99,85 @@ int sg_oom(struct sg_diags *d, const char *file)
 	return sg_error(d, file, NULL, "out of memory");
 }
 
+/* A diagnostic line's pieces: file ":" line:col: " " "warning: " path ": "
+ * message "\n", empty where absent; sg_diag_print and sg_diags_print write
+ * the same text from them. */
+enum { NPIECES = 9 };
+
+static void line_pieces(const struct sg_diag *g, char line_col[32], const char *p[NPIECES])
+{
+	char *o = line_col;
+	if (g->loc.line) {
+		unsigned v[2] = { g->loc.line, g->loc.col };
+		for (int k = 0; k < 2; k++) { /* "%u:%u:", without printf's cost per line */
+			char digits[12];
+			size_t n = 0;
+			do
+				digits[n++] = (char)('0' + v[k] % 10);
+			while (v[k] /= 10);
+			while (n)
+				*o++ = digits[--n];
+			*o++ = ':';
+		}
+	}
+	*o = '\0';
+	p[0] = g->file ? g->file : "";
+	p[1] = g->file ? ":" : "";
+	p[2] = line_col;
+	p[3] = g->file || g->loc.line ? " " : "";
+	p[4] = g->severity == SG_WARNING ? "warning: " : "";
+	p[5] = g->loc.path;
+	p[6] = g->loc.path[0] ? ": " : "";
+	p[7] = g->message;
+	p[8] = "\n";
+}
+
 void sg_diag_print(const struct sg_diag *g, FILE *out)
 {
-	if (g->file)
-		fprintf(out, "%s:", g->file);
-	if (g->loc.line)
-		fprintf(out, "%u:%u:", g->loc.line, g->loc.col);
-	if (g->file || g->loc.line)
-		fputc(' ', out);
-	if (g->severity == SG_WARNING)
-		fputs("warning: ", out);
-	if (g->loc.path[0])
-		fprintf(out, "%s: ", g->loc.path);
-	fprintf(out, "%s\n", g->message);
+	char line_col[32];
+	const char *p[NPIECES];
+	line_pieces(g, line_col, p);
+	fprintf(out, "%s%s%s%s%s%s%s%s%s", p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
+}
+
+/* Lines are gathered into blocks of 64 KiB: stderr is unbuffered, and a
+ * write per line made printing a million diagnostics take seconds. */
+struct block {
+	FILE *out;
+	char *buf;
+	size_t n, cap; /* cap 0 (no memory for a block): each piece is written as it comes */
+};
+
+static void block_put(struct block *b, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	if (b->n + n > b->cap && b->n) {
+		fwrite(b->buf, 1, b->n, b->out);
+		b->n = 0;
+	}
+	if (n > b->cap) {
+		fwrite(s, 1, n, b->out);
+		return;
+	}
+	memcpy(b->buf + b->n, s, n);
+	b->n += n;
 }
 
 void sg_diags_print(const struct sg_diags *d, FILE *out)
 {
-	for (size_t i = 0; i < d->n; i++)
-		sg_diag_print(&d->v[i], out);
+	struct block b = { .out = out, .buf = malloc((size_t)1 << 16) };
+	b.cap = b.buf ? (size_t)1 << 16 : 0;
+	for (size_t i = 0; i < d->n; i++) {
+		char line_col[32];
+		const char *p[NPIECES];
+		line_pieces(&d->v[i], line_col, p);
+		for (int k = 0; k < NPIECES; k++)
+			block_put(&b, p[k], strlen(p[k]));
+	}
+	if (b.n)
+		fwrite(b.buf, 1, b.n, out);
+	free(b.buf);
 	if (d->oom)
 		fputs("sysgate: out of memory while recording diagnostics\n", out);
 }

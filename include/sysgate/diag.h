@@ -31,7 +31,7 @@ struct sg_loc {
 
 struct sg_diag {
 	enum sg_severity severity;
-	char *file;
+	char *file; /* owned by the sg_diags; consecutive diagnostics about one file share it */
 	struct sg_loc loc;
 	char *message;
 };
