@@ -544,14 +544,31 @@ static const struct sg_field rule_fields[] = {
 	{ NULL, NULL },
 };
 
-static int el_rule(struct walker *w, int t, const struct sg_loc *at, void *obj)
+static void free_filter(struct sg_filter *f)
 {
-	struct sg_profile *p = obj;
-	if (sg_walk_grow((void **)&p->rules, p->nrules, sizeof(*p->rules)))
-		return sg_walk_oom(w, at);
-	struct sg_rule *r = &p->rules[p->nrules++];
-	memset(r, 0, sizeof(*r));
-	r->loc = *at;
+	for (size_t i = 0; i < f->ncaps; i++)
+		free(f->caps[i]);
+	for (size_t i = 0; i < f->narches; i++)
+		free(f->arches[i]);
+	free(f->caps);
+	free(f->arches);
+}
+
+static void free_rule(struct sg_rule *r)
+{
+	for (size_t k = 0; k < r->nnames; k++)
+		free(r->names[k]);
+	free(r->names);
+	free(r->name_locs);
+	free(r->conds);
+	free(r->cond_locs);
+	free(r->action.errno_name);
+	free_filter(&r->includes);
+	free_filter(&r->excludes);
+}
+
+static int read_rule(struct walker *w, int t, const struct sg_loc *at, struct sg_rule *r)
+{
 	struct rule_seen s = { .r = r };
 	if (sg_walk_object(w, t, at, rule_fields, &s, 1))
 		return -1;
@@ -564,6 +581,23 @@ static int el_rule(struct walker *w, int t, const struct sg_loc *at, void *obj)
 	if (r->nnames == 0)
 		sg_walk_warning(w, at, "rule with an empty \"names\" list has no effect");
 	return check_action(w, &r->action);
+}
+
+static int el_rule(struct walker *w, int t, const struct sg_loc *at, void *obj)
+{
+	struct sg_profile *p = obj;
+	if (sg_walk_grow((void **)&p->rules, p->nrules, sizeof(*p->rules)))
+		return sg_walk_oom(w, at);
+	struct sg_rule *r = &p->rules[p->nrules++];
+	memset(r, 0, sizeof(*r));
+	r->loc = *at;
+	if (read_rule(w, t, at, r) == 0)
+		return 0;
+	/* the profile is refused, so a rule in error is not kept: its slot is
+	 * reused (16 MiB of "{}," are 5.6 million rules in error) */
+	free_rule(r);
+	p->nrules--;
+	return -1;
 }
 
 static int f_syscalls(struct walker *w, int t, const struct sg_loc *at, void *obj)
@@ -701,32 +735,12 @@ static int is_kubernetes_object(const struct sg_json *j)
 
 /* ---- entry points ------------------------------------------------------- */
 
-static void free_filter(struct sg_filter *f)
-{
-	for (size_t i = 0; i < f->ncaps; i++)
-		free(f->caps[i]);
-	for (size_t i = 0; i < f->narches; i++)
-		free(f->arches[i]);
-	free(f->caps);
-	free(f->arches);
-}
-
 void sg_profile_free(struct sg_profile *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->nrules; i++) {
-		struct sg_rule *r = &p->rules[i];
-		for (size_t k = 0; k < r->nnames; k++)
-			free(r->names[k]);
-		free(r->names);
-		free(r->name_locs);
-		free(r->conds);
-		free(r->cond_locs);
-		free(r->action.errno_name);
-		free_filter(&r->includes);
-		free_filter(&r->excludes);
-	}
+	for (size_t i = 0; i < p->nrules; i++)
+		free_rule(&p->rules[i]);
 	free(p->rules);
 	for (size_t i = 0; i < p->narchmap; i++)
 		free(p->archmap[i].subs);
