@@ -211,7 +211,7 @@ void sg_quote(char *out, size_t outsz, const char *s, size_t len)
 
 static size_t edit_distance(const char *a, const char *b, size_t limit)
 {
-	size_t la = strlen(a), lb = strlen(b);
+	size_t la = strnlen(a, 65), lb = strnlen(b, 65); /* a word may be megabytes long */
 	if (la > 64 || lb > 64)
 		return limit + 1;
 	size_t row[65];
@@ -240,7 +240,7 @@ static size_t edit_distance(const char *a, const char *b, size_t limit)
 
 void sg_suggest_init(struct sg_suggester *s, const char *word)
 {
-	size_t len = strlen(word);
+	size_t len = strnlen(word, 15);
 	s->word = word;
 	/* about one typo per five characters: closer than that is a guess */
 	s->limit = len < 10 ? 1 : len < 15 ? 2 : 3;
@@ -248,9 +248,14 @@ void sg_suggest_init(struct sg_suggester *s, const char *word)
 	s->best = NULL;
 }
 
+size_t sg_suggest_distance(const struct sg_suggester *s, const char *cand)
+{
+	return edit_distance(s->word, cand, s->limit);
+}
+
 void sg_suggest_try(struct sg_suggester *s, const char *cand)
 {
-	size_t dist = edit_distance(s->word, cand, s->limit);
+	size_t dist = sg_suggest_distance(s, cand);
 	if (dist < s->best_distance) {
 		s->best_distance = dist;
 		s->best = cand;

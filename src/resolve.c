@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
+
 void sg_resolve_opts_init(struct sg_resolve_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -149,7 +151,7 @@ struct mux_call {
 };
 
 #define MUX(n, is_ipc, call) { n, is_ipc, { .index = 0, .op = SG_CMP_EQ, .value = call } }
-/* sorted by name (strcmp): mux_of searches it */
+/* sorted by name (strcmp): mux_find searches it */
 static const struct mux_call mux_calls[] = {
 	MUX("accept", 0, 5),       MUX("accept4", 0, 18),     MUX("bind", 0, 2),         MUX("connect", 0, 3),
 	MUX("getpeername", 0, 7),  MUX("getsockname", 0, 6),  MUX("getsockopt", 0, 15),  MUX("listen", 0, 4),
@@ -167,13 +169,16 @@ static int cmp_mux(const void *name, const void *entry)
 	return strcmp(name, ((const struct mux_call *)entry)->name);
 }
 
-/* The multiplexer entry for a name on this arch, or NULL. */
-static const struct mux_call *mux_of(const struct sg_arch *arch, const char *name, uint32_t *mux_nr)
+/* The multiplexer entry for a name on any arch, or NULL. */
+static const struct mux_call *mux_find(const char *name)
 {
-	if (arch->socketcall_nr < 0 && arch->ipc_nr < 0)
-		return NULL; /* most arches: no name to look for */
-	const struct mux_call *m =
-		bsearch(name, mux_calls, sizeof(mux_calls) / sizeof(*mux_calls), sizeof(*mux_calls), cmp_mux);
+	return bsearch(name, mux_calls, sizeof(mux_calls) / sizeof(*mux_calls), sizeof(*mux_calls), cmp_mux);
+}
+
+/* m on this arch (and the multiplexer's number), or NULL when the arch has
+ * no such multiplexer. */
+static const struct mux_call *mux_on(const struct sg_arch *arch, const struct mux_call *m, uint32_t *mux_nr)
+{
 	int64_t nr = !m ? -1 : m->ipc ? arch->ipc_nr : arch->socketcall_nr;
 	if (nr < 0)
 		return NULL;
@@ -194,12 +199,17 @@ static int mux_conds(struct sg_policy *pol, const struct mux_call *mc, const str
 	if (!keep)
 		return 0;
 	struct sg_cond *v = malloc((keep + 1) * sizeof(*v));
-	struct sg_cond **o = v ? realloc(pol->owned, (pol->nowned + 1) * sizeof(*o)) : NULL;
-	if (!o) {
-		free(v);
-		return -1;
+	if (v && !(pol->nowned & (pol->nowned - 1))) { /* capacity doubles at powers of two */
+		struct sg_cond **o = realloc(pol->owned, (pol->nowned ? pol->nowned * 2 : 1) * sizeof(*o));
+		if (o)
+			pol->owned = o;
+		else {
+			free(v);
+			v = NULL;
+		}
 	}
-	pol->owned = o;
+	if (!v)
+		return -1;
 	pol->owned[pol->nowned++] = v;
 	v[0] = mc->cond;
 	for (size_t i = 0; i < n; i++)
@@ -209,41 +219,164 @@ static int mux_conds(struct sg_policy *pol, const struct mux_call *mc, const str
 	return 0;
 }
 
-static int known_anywhere(const char *name)
+/* ---- the rules' syscall names, each looked up once ----------------------- */
+
+/* A distinct name of the applying rules. The first all.n entries of struct
+ * names are the names some architecture has (as indexed in all), the
+ * others the unknown ones, as they are met. */
+struct name_info {
+	const char *name;
+	const struct mux_call *mux; /* its call through socketcall(2) or ipc(2), or NULL */
+	uint32_t on;                /* bit a: target a has it, as number nr[a] */
+	uint32_t listed;            /* bit a: in target a's list of the names it lacks */
+	uint32_t nr[SG_MAX_ARCHES];
+	int seen;                   /* looked up on the targets */
+	int hinted;                 /* hint is the did-you-mean (unknown names) */
+	const char *hint;
+};
+
+struct names {
+	struct sg_names all;
+	struct name_info *v;
+	size_t n, cap;
+	uint32_t *slot; /* open hash of the unknown names: index + 1 into v, 0 when free */
+	size_t nslots;  /* a power of two, at least twice the unknown names */
+	size_t *first;  /* per rule: where its names begin in of */
+	uint32_t *of;   /* per name of an applying rule: its entry in v */
+};
+
+static void names_free(struct names *nm)
 {
-	size_t n;
-	const struct sg_arch *const *all = sg_arches(&n);
-	uint32_t nr;
-	for (size_t i = 0; i < n; i++)
-		if (sg_syscall_nr(all[i], name, &nr) == 0)
-			return 1;
+	sg_names_free(&nm->all);
+	free(nm->v);
+	free(nm->slot);
+	free(nm->first);
+	free(nm->of);
+}
+
+static uint64_t hash_name(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+	return h;
+}
+
+/* Room for one more unknown name: v grows, and the hash at half full. */
+static int names_grow(struct names *nm)
+{
+	if (nm->n == nm->cap) {
+		size_t cap = nm->cap * 2;
+		struct name_info *v = realloc(nm->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		nm->v = v;
+		nm->cap = cap;
+	}
+	if (2 * (nm->n - nm->all.n + 1) <= nm->nslots)
+		return 0;
+	size_t nslots = nm->nslots ? nm->nslots * 2 : 1024;
+	uint32_t *slot = calloc(nslots, sizeof(*slot));
+	if (!slot)
+		return -1;
+	for (size_t i = nm->all.n; i < nm->n; i++) {
+		size_t h = (size_t)hash_name(nm->v[i].name) & (nslots - 1);
+		while (slot[h])
+			h = (h + 1) & (nslots - 1);
+		slot[h] = (uint32_t)(i + 1);
+	}
+	free(nm->slot);
+	nm->slot = slot;
+	nm->nslots = nslots;
 	return 0;
 }
 
-static void report_unknown_everywhere(const struct sg_profile *p, const struct sg_policy *pol,
+/* The entry of name (a new one when first met); -1 out of memory. */
+static long names_entry(struct names *nm, const char *name)
+{
+	long i = sg_names_find(&nm->all, name);
+	if (i >= 0)
+		return i;
+	if (names_grow(nm))
+		return -1;
+	size_t h = (size_t)hash_name(name) & (nm->nslots - 1);
+	for (; nm->slot[h]; h = (h + 1) & (nm->nslots - 1))
+		if (strcmp(nm->v[nm->slot[h] - 1].name, name) == 0)
+			return (long)nm->slot[h] - 1;
+	nm->slot[h] = (uint32_t)(nm->n + 1);
+	memset(&nm->v[nm->n], 0, sizeof(*nm->v));
+	nm->v[nm->n].name = name;
+	return (long)nm->n++;
+}
+
+/* A name's numbers on the targets, and its multiplexer call. */
+static void names_look_up(const struct sg_policy *pol, struct name_info *e)
+{
+	e->seen = 1;
+	e->mux = mux_find(e->name);
+	for (size_t a = 0; a < pol->narches; a++)
+		if (sg_syscall_nr(pol->arches[a].arch, e->name, &e->nr[a]) == 0)
+			e->on |= 1u << a;
+}
+
+static int names_init(struct names *nm, const struct sg_profile *p, const struct sg_policy *pol)
+{
+	size_t total = 0;
+	memset(nm, 0, sizeof(*nm));
+	for (size_t i = 0; i < p->nrules; i++)
+		total += p->rules[i].nnames;
+	if (sg_names_init(&nm->all))
+		return -1;
+	nm->n = nm->all.n;
+	nm->cap = nm->n + 16;
+	nm->v = calloc(nm->cap, sizeof(*nm->v));
+	nm->first = malloc((p->nrules + 1) * sizeof(*nm->first));
+	nm->of = malloc((total + 1) * sizeof(*nm->of));
+	if (!nm->v || !nm->first || !nm->of)
+		return -1;
+	for (size_t i = 0; i < nm->all.n; i++)
+		nm->v[i].name = nm->all.v[i].name;
+	for (size_t i = 0, at = 0; i < p->nrules; at += p->rules[i++].nnames) {
+		nm->first[i] = at;
+		for (size_t k = 0; pol->rule_used[i] && k < p->rules[i].nnames; k++) {
+			long e = names_entry(nm, p->rules[i].names[k]);
+			if (e < 0)
+				return -1;
+			if (!nm->v[e].seen)
+				names_look_up(pol, &nm->v[e]);
+			nm->of[at + k] = (uint32_t)e;
+		}
+	}
+	return 0;
+}
+
+static struct name_info *name_of(const struct names *nm, size_t rule, size_t k)
+{
+	return &nm->v[nm->of[nm->first[rule] + k]];
+}
+
+static int known_anywhere(const struct names *nm, const struct name_info *e) { return e < nm->v + nm->all.n; }
+
+static void report_unknown_everywhere(const struct sg_profile *p, const struct sg_policy *pol, struct names *nm,
 				      const struct sg_resolve_opts *o, struct sg_diags *d)
 {
-	size_t n;
-	const struct sg_arch *const *all = sg_arches(&n);
 	for (size_t i = 0; i < p->nrules; i++) {
 		if (!pol->rule_used[i])
 			continue;
 		const struct sg_rule *r = &p->rules[i];
 		for (size_t k = 0; k < r->nnames; k++) {
-			uint32_t nr;
-			/* most names are on the first target: ask the other tables only then */
-			if (sg_syscall_nr(pol->arches[0].arch, r->names[k], &nr) == 0 || known_anywhere(r->names[k]))
+			struct name_info *e = name_of(nm, i, k);
+			if ((e->on & 1) || known_anywhere(nm, e))
 				continue;
-			struct sg_suggester s;
-			sg_suggest_init(&s, r->names[k]);
-			for (size_t a = 0; a < n; a++)
-				for (size_t c = 0; c < all[a]->nsyscalls; c++)
-					sg_suggest_try(&s, sg_syscall_str(&all[a]->by_name[c]));
+			if (!e->hinted) { /* once per distinct name */
+				e->hint = sg_names_suggest(&nm->all, e->name);
+				e->hinted = 1;
+			}
 			char shown[80];
 			sg_quote(shown, sizeof(shown), r->names[k], strlen(r->names[k]));
 			char hint[96] = "";
-			if (s.best)
-				snprintf(hint, sizeof(hint), " (did you mean \"%s\"?)", s.best);
+			if (e->hint)
+				snprintf(hint, sizeof(hint), " (did you mean \"%s\"?)", e->hint);
 			if (o->strict)
 				sg_error(d, p->file, &r->name_locs[k], "unknown syscall \"%s\"%s", shown, hint);
 			else
@@ -254,9 +387,10 @@ static void report_unknown_everywhere(const struct sg_profile *p, const struct s
 }
 
 /* Lists, in one diagnostic per arch, the names this arch lacks (runc skips them). */
-static void report_unknown_on_arch(const struct sg_profile *p, const struct sg_policy *pol, struct sg_arch_policy *ap,
+static void report_unknown_on_arch(const struct sg_profile *p, struct sg_policy *pol, size_t a, struct names *nm,
 				   const struct sg_resolve_opts *o, struct sg_diags *d)
 {
+	struct sg_arch_policy *ap = &pol->arches[a];
 	size_t len = 0, count = 0, cap = 256;
 	char *list = malloc(cap);
 	if (!list) {
@@ -269,23 +403,14 @@ static void report_unknown_on_arch(const struct sg_profile *p, const struct sg_p
 			continue;
 		const struct sg_rule *r = &p->rules[i];
 		for (size_t k = 0; k < r->nnames; k++) {
-			uint32_t nr;
-			const char *name = r->names[k];
+			struct name_info *e = name_of(nm, i, k);
 			uint32_t mux_nr;
-			if (sg_syscall_nr(ap->arch, name, &nr) == 0 || mux_of(ap->arch, name, &mux_nr) ||
-			    !known_anywhere(name))
-				continue;
 			/* once per name, even if several rules repeat it */
-			size_t nl = strlen(name);
-			int dup = 0;
-			for (const char *q = list; *q && !dup;) {
-				const char *e = strchr(q, ' ');
-				size_t ql = e ? (size_t)(e - q) : strlen(q);
-				dup = ql == nl && memcmp(q, name, nl) == 0;
-				q += ql + (e != NULL);
-			}
-			if (dup)
+			if ((e->on >> a & 1) || mux_on(ap->arch, e->mux, &mux_nr) || !known_anywhere(nm, e) ||
+			    (e->listed >> a & 1))
 				continue;
+			e->listed |= 1u << a;
+			size_t nl = strlen(e->name);
 			if (len + nl + 2 > cap) {
 				char *nlist = realloc(list, (cap + nl) * 2);
 				if (!nlist) {
@@ -298,7 +423,7 @@ static void report_unknown_on_arch(const struct sg_profile *p, const struct sg_p
 			}
 			if (len)
 				list[len++] = ' ';
-			memcpy(list + len, name, nl + 1);
+			memcpy(list + len, e->name, nl + 1);
 			len += nl;
 			count++;
 		}
@@ -337,9 +462,10 @@ static int order_by_precedence(struct sg_arch_policy *ap)
 	return 0;
 }
 
-static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, struct sg_arch_policy *ap,
-			int first, struct sg_diags *d)
+static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_t a, const struct names *nm,
+			struct sg_diags *d)
 {
+	struct sg_arch_policy *ap = &pol->arches[a];
 	if (encode_action(p, &p->default_action, ap->arch, &ap->default_action, d))
 		return -1;
 	for (size_t i = 0; i < p->nrules; i++) {
@@ -350,7 +476,7 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, struc
 		if (encode_action(p, &r->action, ap->arch, &action, d))
 			return -1;
 		if (action == ap->default_action) {
-			pol->rules_dropped += first; /* runc ignores such a rule */
+			pol->rules_dropped += a == 0; /* runc ignores such a rule */
 			continue;
 		}
 		/* runc: when one rule tests an argument twice, every condition
@@ -358,8 +484,9 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, struc
 		int split = repeats_index(r);
 		size_t groups = split ? r->nconds : 1;
 		for (size_t k = 0; k < r->nnames; k++) {
-			uint32_t nr, mux_nr;
-			const struct mux_call *mc = mux_of(ap->arch, r->names[k], &mux_nr);
+			const struct name_info *e = name_of(nm, i, k);
+			uint32_t mux_nr;
+			const struct mux_call *mc = mux_on(ap->arch, e->mux, &mux_nr);
 			for (size_t g = 0; mc && g < groups; g++) {
 				struct sg_arch_rule ar = { .nr = mux_nr, .action = action, .rule = i, .name = k };
 				if (mux_conds(pol, mc, split ? &r->conds[g] : r->conds, split ? 1 : r->nconds, &ar) ||
@@ -367,8 +494,9 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, struc
 					return sg_oom(d, p->file);
 				}
 			}
-			if (sg_syscall_nr(ap->arch, r->names[k], &nr))
+			if (!(e->on >> a & 1))
 				continue;
+			uint32_t nr = e->nr[a];
 			for (size_t g = 0; g < groups; g++) {
 				struct sg_arch_rule ar = {
 					.nr = nr,
@@ -434,16 +562,26 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 		sg_warning(d, p->file, NULL, "SCMP_ACT_NOTIFY is used but there is no listenerPath: "
 					     "`sysgate exec` will refuse to run it");
 	warn_wide_values(p, pol, d);
-	report_unknown_everywhere(p, pol, o, d);
+	struct names nm;
+	if (names_init(&nm, p, pol)) {
+		names_free(&nm);
+		sg_oom(d, p->file);
+		goto fail;
+	}
+	report_unknown_everywhere(p, pol, &nm, o, d);
 	for (size_t a = 0; a < pol->narches; a++) {
-		report_unknown_on_arch(p, pol, &pol->arches[a], o, d);
-		if (resolve_arch(p, pol, &pol->arches[a], a == 0, d))
+		report_unknown_on_arch(p, pol, a, &nm, o, d);
+		if (resolve_arch(p, pol, a, &nm, d)) {
+			names_free(&nm);
 			goto fail;
+		}
 		if (pol->precedence == SG_PRECEDENCE_RESTRICTIVE && order_by_precedence(&pol->arches[a])) {
+			names_free(&nm);
 			sg_oom(d, p->file);
 			goto fail;
 		}
 	}
+	names_free(&nm);
 	if (d->errors > errors_before || d->oom)
 		goto fail;
 	return pol;

@@ -12,8 +12,10 @@
 #include <string.h>
 
 #include <sysgate/arch.h>
+#include <sysgate/diag.h>
 
 #include "check.h"
+#include "names.h"
 
 #define X32_SYSCALL_BIT 0x40000000u
 
@@ -421,6 +423,73 @@ static void check_errnos(void)
 	CHECK(sg_errno_value(NULL, "EPERM", NULL) == -1, "NULL arch");
 }
 
+/* The index of every table's names (src/names.c) answers as the tables read
+ * one by one: which arches have a name, and the did-you-mean over them all. */
+static const char *suggest_over_tables(const char *word)
+{
+	size_t n;
+	const struct sg_arch *const *all = sg_arches(&n);
+	struct sg_suggester s;
+	sg_suggest_init(&s, word);
+	for (size_t a = 0; a < n; a++)
+		for (size_t c = 0; c < all[a]->nsyscalls; c++)
+			sg_suggest_try(&s, sg_syscall_str(&all[a]->by_name[c]));
+	return s.best;
+}
+
+static void check_word(const struct sg_names *x, const char *w)
+{
+	size_t n;
+	const struct sg_arch *const *all = sg_arches(&n);
+	uint32_t arches = 0;
+	for (size_t a = 0; a < n; a++)
+		arches |= (uint32_t)(sg_syscall_nr(all[a], w, NULL) == 0) << a;
+	long i = sg_names_find(x, w);
+	CHECK(i >= 0 ? arches == x->v[i].arches && strcmp(x->v[i].name, w) == 0 : arches == 0,
+	      "sg_names_find(\"%s\")", w);
+	const char *want = suggest_over_tables(w), *got = sg_names_suggest(x, w);
+	CHECK(want == got || (want && got && strcmp(want, got) == 0), "suggestion for \"%s\": %s, want %s", w,
+	      got ? got : "none", want ? want : "none");
+}
+
+static void check_names_index(void)
+{
+	struct sg_names x;
+	CHECK(sg_names_init(&x) == 0, "sg_names_init");
+	for (size_t i = 1; i < x.n; i++)
+		CHECK(strcmp(x.v[i - 1].name, x.v[i].name) < 0, "names sorted at %zu", i);
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz_0123456789AZ";
+	uint64_t seed = 7;
+	for (size_t i = 0; i < x.n; i++) { /* each name, and edits of it one to four away */
+		char w[80];
+		snprintf(w, sizeof(w), "%s", x.v[i].name);
+		check_word(&x, w);
+		for (int edits = 1; edits <= 4; edits++) {
+			size_t len = strlen(w);
+			uint64_t r = splitmix64(&seed);
+			size_t at = len ? (size_t)(r % len) : 0;
+			char c = alphabet[(r >> 20) % (sizeof(alphabet) - 1)];
+			if (r >> 40 & 1 && len + 1 < sizeof(w)) {
+				memmove(w + at + 1, w + at, len - at + 1);
+				w[at] = c;
+			} else if (len > 1 && r >> 41 & 1) {
+				memmove(w + at, w + at + 1, len - at);
+			} else if (len) {
+				w[at] = c;
+			}
+			check_word(&x, w);
+		}
+	}
+	const char *odd[] = { "", "a", "READ", "Read", "rea", "readv2", "x", "zzzzzzzzzzzzzzzzzzzzzzzzzzzz" };
+	for (size_t i = 0; i < sizeof(odd) / sizeof(*odd); i++)
+		check_word(&x, odd[i]);
+	char long_word[200];
+	memset(long_word, 'a', sizeof(long_word) - 1);
+	long_word[sizeof(long_word) - 1] = '\0';
+	check_word(&x, long_word);
+	sg_names_free(&x);
+}
+
 int main(int argc, char **argv)
 {
 	int i;
@@ -431,6 +500,7 @@ int main(int argc, char **argv)
 	check_attributes();
 	check_lookup();
 	check_errnos();
+	check_names_index();
 	for (i = 1; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 

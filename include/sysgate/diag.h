@@ -86,5 +86,8 @@ struct sg_suggester {
 };
 void sg_suggest_init(struct sg_suggester *s, const char *word);
 void sg_suggest_try(struct sg_suggester *s, const char *cand);
+/* The edit distance from s->word to cand (case-insensitive), or more than
+ * s->limit when it is farther than that. */
+size_t sg_suggest_distance(const struct sg_suggester *s, const char *cand);
 
 #endif

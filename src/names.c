@@ -1,0 +1,169 @@
+/* Syscall names across every architecture: see names.h. */
+#include "names.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sysgate/arch.h"
+#include "sysgate/diag.h"
+
+#include "../arch/arches.h"
+
+_Static_assert(SG_NARCHES <= 32, "sg_known_name.arches has a bit per architecture");
+
+/* A bit per character, case-folded as sg_suggest compares them: a name
+ * within edit distance k of another lacks at most k of its bits, and the
+ * other way round (each edit changes one character). */
+static uint64_t letters(const char *s, size_t n)
+{
+	uint64_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned f = (unsigned char)(s[i] | 0x20);
+		unsigned bit = f >= 'a' && f <= 'z' ? f - 'a' : f >= '0' && f <= '9' ? 26 + f - '0' : 36 + f % 28;
+		m |= 1ull << bit;
+	}
+	return m;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct sg_known_name *)a)->name, ((const struct sg_known_name *)b)->name);
+}
+
+/* Stable counting sort of idx[0..n) by key(v[idx[i]]) < nkeys into out. */
+static void sort_by(const struct sg_known_name *v, const uint16_t *idx, size_t n, uint16_t *out, size_t nkeys,
+		    size_t (*key)(const struct sg_known_name *), size_t *start)
+{
+	for (size_t k = 0; k <= nkeys; k++)
+		start[k] = 0;
+	for (size_t i = 0; i < n; i++)
+		start[key(&v[idx[i]]) + 1]++;
+	for (size_t k = 0; k < nkeys; k++)
+		start[k + 1] += start[k];
+	size_t at[SG_NAMES_MAXLEN + 2];
+	for (size_t k = 0; k < nkeys; k++)
+		at[k] = start[k];
+	for (size_t i = 0; i < n; i++)
+		out[at[key(&v[idx[i]])]++] = idx[i];
+}
+
+static size_t first_arch(const struct sg_known_name *e) { return e->order >> 16; }
+static size_t length(const struct sg_known_name *e) { return e->len; }
+
+/* The did-you-mean's candidates: by length, then in table order. */
+static int by_length(struct sg_names *x)
+{
+	uint16_t *idx = malloc((x->n + 1) * sizeof(*idx));
+	x->by_len = malloc((x->n + 1) * sizeof(*x->by_len));
+	if (!idx || !x->by_len) {
+		free(idx);
+		return -1;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < x->n; i++)
+		if (x->v[i].len <= SG_NAMES_MAXLEN)
+			idx[k++] = (uint16_t)i;
+	size_t start[SG_NAMES_MAXLEN + 2];
+	sort_by(x->v, idx, k, x->by_len, SG_NARCHES, first_arch, start); /* in table order */
+	sort_by(x->v, x->by_len, k, idx, SG_NAMES_MAXLEN + 1, length, x->len_start);
+	memcpy(x->by_len, idx, k * sizeof(*idx));
+	free(idx);
+	return 0;
+}
+
+int sg_names_init(struct sg_names *x)
+{
+	size_t narches;
+	const struct sg_arch *const *all = sg_arches(&narches);
+	memset(x, 0, sizeof(*x));
+	uint32_t *mask = calloc(SG_NAME_POOL_SIZE, sizeof(*mask)); /* by offset in the name pool */
+	if (!mask)
+		return -1;
+	for (size_t a = 0; a < narches; a++)
+		for (size_t c = 0; c < all[a]->nsyscalls; c++)
+			mask[all[a]->by_name[c].name] |= 1u << a;
+	for (size_t off = 0; off < SG_NAME_POOL_SIZE; off++)
+		x->n += mask[off] != 0;
+	x->v = malloc((x->n + 1) * sizeof(*x->v));
+	if (!x->v) {
+		free(mask);
+		return -1;
+	}
+	size_t k = 0;
+	for (size_t off = 0; off < SG_NAME_POOL_SIZE; off++) {
+		if (!mask[off])
+			continue;
+		struct sg_known_name *e = &x->v[k++];
+		e->name = sg_name_pool + off;
+		e->len = strlen(e->name);
+		e->arches = mask[off];
+		e->letters = letters(e->name, e->len);
+	}
+	free(mask);
+	/* arch/gen-tables writes the pool sorted; not relied upon */
+	for (size_t i = 1; i < x->n; i++)
+		if (strcmp(x->v[i - 1].name, x->v[i].name) >= 0) {
+			qsort(x->v, x->n, sizeof(*x->v), cmp_name);
+			break;
+		}
+	/* sg_suggest over the tables in order meets names by their first
+	 * architecture, then by name (each table is sorted) */
+	for (size_t i = 0; i < x->n; i++)
+		x->v[i].order = (uint32_t)__builtin_ctz(x->v[i].arches) << 16 | (uint32_t)i;
+	if (by_length(x)) {
+		sg_names_free(x);
+		return -1;
+	}
+	return 0;
+}
+
+void sg_names_free(struct sg_names *x)
+{
+	free(x->v);
+	free(x->by_len);
+	memset(x, 0, sizeof(*x));
+}
+
+long sg_names_find(const struct sg_names *x, const char *name)
+{
+	size_t lo = 0, hi = x->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, x->v[mid].name);
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+const char *sg_names_suggest(const struct sg_names *x, const char *word)
+{
+	size_t len = strnlen(word, SG_NAMES_MAXLEN + 1);
+	if (len > SG_NAMES_MAXLEN)
+		return NULL;
+	struct sg_suggester s;
+	sg_suggest_init(&s, word);
+	uint64_t have = letters(word, len);
+	const struct sg_known_name *best = NULL;
+	size_t best_dist = s.limit + 1;
+	size_t lo = len > s.limit ? len - s.limit : 0, hi = len + s.limit;
+	if (hi > SG_NAMES_MAXLEN)
+		hi = SG_NAMES_MAXLEN;
+	/* only lengths within the limit can be close enough */
+	for (size_t i = x->len_start[lo]; i < x->len_start[hi + 1]; i++) {
+		const struct sg_known_name *c = &x->v[x->by_len[i]];
+		if ((size_t)__builtin_popcountll(have & ~c->letters) > s.limit ||
+		    (size_t)__builtin_popcountll(c->letters & ~have) > s.limit)
+			continue;
+		size_t dist = sg_suggest_distance(&s, c->name);
+		if (dist < best_dist || (dist == best_dist && best && c->order < best->order)) {
+			best = c;
+			best_dist = dist;
+		}
+	}
+	return best ? best->name : NULL;
+}
