@@ -146,7 +146,10 @@ static int load_profile(struct bench *b, struct bench_profile *bp)
 			return -1;
 		}
 		for (size_t a = 0; a < bp->pol->narches; a++)
-			sg_measure(&bp->f[f].prog, bp->pol, a, SG_RET_KILL_PROCESS, &bp->f[f].st[a]);
+			if (sg_measure(&bp->f[f].prog, bp->pol, a, SG_RET_KILL_PROCESS, &bp->f[f].st[a])) {
+				fprintf(stderr, "bench: %s: out of memory\n", bp->path);
+				return -1;
+			}
 	}
 	for (size_t a = 0; a < bp->pol->narches; a++)
 		if (bp->f[F_SYSGATE].st[a].mismatches) {

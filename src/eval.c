@@ -28,40 +28,13 @@ static int cond_holds(const struct sg_cond *c, uint64_t a, unsigned bits)
 	return 0;
 }
 
-static int rule_holds(const struct sg_arch_rule *r, const uint64_t args[6], unsigned bits)
-{
-	for (size_t k = 0; k < r->nconds; k++)
-		if (!cond_holds(&r->conds[k], args[r->conds[k].index], bits))
-			return 0;
-	return 1;
-}
-
-/* Of the rules for nr whose conditions hold, the one that decides: the
- * first in profile order, or (by default) the one with the most restrictive
- * action, the first in profile order among equals. Found by looking at
- * every rule, whatever order resolve left them in. -1 when none holds. */
-static long deciding_rule(enum sg_precedence prec, const struct sg_arch_policy *ap, uint32_t nr,
-			  const uint64_t args[6])
-{
-	long best = -1;
-	for (size_t i = 0; i < ap->nrules; i++) {
-		const struct sg_arch_rule *r = &ap->rules[i], *b = best >= 0 ? &ap->rules[best] : NULL;
-		if (r->nr != nr || !rule_holds(r, args, ap->arch->bits))
-			continue;
-		int rank = sg_action_rank(r->action), brank = b ? sg_action_rank(b->action) : 9;
-		if (!b || (prec == SG_PRECEDENCE_FIRST ? r->rule < b->rule
-								 : rank < brank || (rank == brank && r->rule < b->rule)))
-			best = (long)i;
-	}
-	return best;
-}
-
-uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr, const uint64_t args[6],
-			uint32_t bad_arch_action, const struct sg_arch_policy **ap_out, long *rule_out)
+/* The arch policy that rules a call, as the kernel reports it; NULL for a
+ * foreign arch. */
+static const struct sg_arch_policy *ruling_arch(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr,
+						size_t *which)
 {
 	const struct sg_arch_policy *ap = NULL, *low = NULL;
-	*rule_out = -1;
-	*ap_out = NULL;
+	size_t ap_i = 0, low_i = 0;
 	/* x86_64 and x32 share an audit arch: the x32 bit picks the ABI */
 	for (size_t i = 0; i < pol->narches; i++) {
 		const struct sg_arch_policy *a = &pol->arches[i];
@@ -69,19 +42,152 @@ uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32
 			continue;
 		int x32 = a->arch->nr_base == SG_X32_SYSCALL_BIT;
 		if (!low || !x32)
-			low = a;
+			low = a, low_i = i;
 		if (a->arch->audit_arch != SG_AUDIT_ARCH_X86_64 || (nr >= SG_X32_SYSCALL_BIT) == x32)
-			ap = a;
+			ap = a, ap_i = i;
 	}
-	if (nr == SG_NR_SKIP && low) { /* a tracer's "skip this call" takes the default */
-		*ap_out = low;
-		return low->default_action;
+	if (nr == SG_NR_SKIP && low) /* a tracer's "skip this call" takes the default */
+		ap = low, ap_i = low_i;
+	*which = ap_i;
+	return ap;
+}
+
+static int rule_holds(const struct sg_arch_rule *r, const uint64_t args[6], unsigned bits)
+{
+	size_t k = 0;
+	while (k < r->nconds && cond_holds(&r->conds[k], args[r->conds[k].index], bits))
+		k++;
+	return k == r->nconds;
+}
+
+/* Whether r should decide rather than b (NULL: none yet), both holding. */
+static int decides_over(enum sg_precedence prec, const struct sg_arch_rule *r, const struct sg_arch_rule *b)
+{
+	if (!b)
+		return 1;
+	int rank = sg_action_rank(r->action), brank = sg_action_rank(b->action);
+	if (prec == SG_PRECEDENCE_FIRST || rank == brank)
+		return r->rule < b->rule;
+	return rank < brank;
+}
+
+/* Of the rules for nr whose conditions hold, the one that decides: the
+ * first in profile order, or (by default) the one with the most restrictive
+ * action, the first in profile order among equals. Found by looking at
+ * every rule for nr (through by_nr, when given), whatever order resolve
+ * left them in. -1 when none holds. */
+static long deciding_rule(enum sg_precedence prec, const struct sg_arch_policy *ap, const struct sg_rules_by_nr *by_nr,
+			  uint32_t nr, const uint64_t args[6])
+{
+	long best = -1;
+	size_t i = by_nr ? sg_rules_first(by_nr, nr) : 0;
+	for (; by_nr ? i != SG_NO_RULE : i < ap->nrules; i = by_nr ? by_nr->next[i] : i + 1) {
+		const struct sg_arch_rule *r = &ap->rules[i];
+		if (r->nr == nr && rule_holds(r, args, ap->arch->bits) &&
+		    decides_over(prec, r, best >= 0 ? &ap->rules[best] : NULL))
+			best = (long)i;
 	}
+	return best;
+}
+
+static uint32_t eval(const struct sg_policy *pol, const struct sg_rules_by_nr *by_nr, uint32_t audit_arch,
+		     uint32_t nr, const uint64_t args[6], uint32_t bad_arch_action, const struct sg_arch_policy **ap_out,
+		     long *rule_out)
+{
+	size_t which;
+	const struct sg_arch_policy *ap = ruling_arch(pol, audit_arch, nr, &which);
+	*rule_out = -1;
+	*ap_out = ap;
 	if (!ap)
 		return bad_arch_action;
-	*ap_out = ap;
-	*rule_out = deciding_rule(pol->precedence, ap, nr, args);
+	if (nr == SG_NR_SKIP)
+		return ap->default_action;
+	*rule_out = deciding_rule(pol->precedence, ap, by_nr ? &by_nr[which] : NULL, nr, args);
 	return *rule_out >= 0 ? ap->rules[*rule_out].action : ap->default_action;
+}
+
+uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr, const uint64_t args[6],
+			uint32_t bad_arch_action, const struct sg_arch_policy **ap_out, long *rule_out)
+{
+	return eval(pol, NULL, audit_arch, nr, args, bad_arch_action, ap_out, rule_out);
+}
+
+uint32_t sg_policy_eval_by_nr(const struct sg_policy *pol, const struct sg_rules_by_nr *by_nr, uint32_t audit_arch,
+			      uint32_t nr, const uint64_t args[6], uint32_t bad_arch_action,
+			      const struct sg_arch_policy **ap_out, long *rule_out)
+{
+	return eval(pol, by_nr, audit_arch, nr, args, bad_arch_action, ap_out, rule_out);
+}
+
+/* ---- rules by number ------------------------------------------------------- */
+
+static size_t nr_slot(const struct sg_rules_by_nr *x, uint32_t nr)
+{
+	size_t h = (size_t)((nr * 0x9e3779b97f4a7c15u) >> 32) & (x->nslots - 1);
+	while (x->slot[h].first != SG_NO_RULE && x->slot[h].nr != nr)
+		h = (h + 1) & (x->nslots - 1);
+	return h;
+}
+
+/* Twice the slots, when half are taken. */
+static int nr_grow(struct sg_rules_by_nr *x)
+{
+	struct sg_rules_by_nr g = { .nslots = x->nslots * 2, .used = x->used };
+	g.slot = malloc(g.nslots * sizeof(*g.slot));
+	if (!g.slot)
+		return -1;
+	for (size_t i = 0; i < g.nslots; i++)
+		g.slot[i].first = SG_NO_RULE;
+	for (size_t i = 0; i < x->nslots; i++)
+		if (x->slot[i].first != SG_NO_RULE)
+			g.slot[nr_slot(&g, x->slot[i].nr)] = x->slot[i];
+	free(x->slot);
+	x->slot = g.slot;
+	x->nslots = g.nslots;
+	return 0;
+}
+
+int sg_rules_by_nr_init(struct sg_rules_by_nr *x, const struct sg_arch_policy *ap)
+{
+	memset(x, 0, sizeof(*x));
+	x->nslots = 32;
+	x->next = malloc((ap->nrules + 1) * sizeof(*x->next));
+	x->slot = malloc(x->nslots * sizeof(*x->slot));
+	if (!x->next || !x->slot) {
+		sg_rules_by_nr_free(x);
+		return -1;
+	}
+	for (size_t i = 0; i < x->nslots; i++)
+		x->slot[i].first = SG_NO_RULE;
+	for (size_t i = ap->nrules; i-- > 0;) { /* from the last: each rule goes in front */
+		size_t h = nr_slot(x, ap->rules[i].nr);
+		if (x->slot[h].first == SG_NO_RULE) {
+			if (2 * (x->used + 1) > x->nslots) {
+				if (nr_grow(x)) {
+					sg_rules_by_nr_free(x);
+					return -1;
+				}
+				h = nr_slot(x, ap->rules[i].nr);
+			}
+			x->used++;
+			x->slot[h].nr = ap->rules[i].nr;
+		}
+		x->next[i] = x->slot[h].first;
+		x->slot[h].first = i;
+	}
+	return 0;
+}
+
+void sg_rules_by_nr_free(struct sg_rules_by_nr *x)
+{
+	free(x->next);
+	free(x->slot);
+	memset(x, 0, sizeof(*x));
+}
+
+size_t sg_rules_first(const struct sg_rules_by_nr *x, uint32_t nr)
+{
+	return x->slot[nr_slot(x, nr)].first;
 }
 
 /* Candidate values for one argument under a set of conditions: every bound
@@ -165,8 +271,8 @@ static void warn_pair(const struct sg_policy *pol, const struct sg_arch_policy *
 {
 	const struct sg_profile *p = pol->profile;
 	const struct sg_rule *ry = &p->rules[y->rule];
-	long r = deciding_rule(pol->precedence, ap, x->nr, args);
-	long f = deciding_rule(SG_PRECEDENCE_FIRST, ap, x->nr, args), u = libseccomp_rule(ap, x->nr);
+	long r = deciding_rule(pol->precedence, ap, NULL, x->nr, args);
+	long f = deciding_rule(SG_PRECEDENCE_FIRST, ap, NULL, x->nr, args), u = libseccomp_rule(ap, x->nr);
 	const struct sg_arch_rule *dr = r >= 0 ? &ap->rules[r] : x;
 	char ad[48], ay[48], af[48], au[48], note[160] = "";
 	sg_action_format(dr->action, ad, sizeof(ad));

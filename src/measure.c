@@ -12,26 +12,35 @@ int sg_argument_free(const struct sg_arch_policy *ap, uint32_t nr)
 	return 1;
 }
 
-int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t arch, uint32_t bad_arch_action,
-	       struct sg_arch_stats *out)
+/* sg_argument_free through an index of the rules by number. */
+static int argument_free(const struct sg_arch_policy *ap, const struct sg_rules_by_nr *x, uint32_t nr)
+{
+	size_t first = sg_rules_first(x, nr);
+	return first == SG_NO_RULE || ap->rules[first].nconds == 0;
+}
+
+/* The sweeps, with each arch's rules indexed by number (by_nr, one per
+ * pol->arches entry): a sweep asks about 471 numbers and each table's, and
+ * a scan of every rule for each made stats quadratic in the profile. */
+static void sweep(const struct sg_prog *prog, const struct sg_policy *pol, const struct sg_rules_by_nr *by_nr,
+		  size_t arch, uint32_t bad_arch_action, struct sg_arch_stats *out)
 {
 	const struct sg_arch_policy *ap = &pol->arches[arch];
 	const struct sg_arch *a = ap->arch;
 	static const uint64_t zero[6];
 	size_t total = 0, free_total = 0, free_n = 0;
-	*out = (struct sg_arch_stats){ 0 };
 	for (uint32_t off = 0; off < SG_SYSCALL_SPAN; off++) {
 		struct sg_seccomp_data d = { .nr = a->nr_base + off, .arch = a->audit_arch };
 		size_t executed = 0;
 		uint32_t got = sg_bpf_run(prog->insns, prog->len, &d, a->endian, &executed, NULL, 0);
 		const struct sg_arch_policy *which;
 		long rule;
-		if (got != sg_policy_eval(pol, a->audit_arch, d.nr, zero, bad_arch_action, &which, &rule))
+		if (got != sg_policy_eval_by_nr(pol, by_nr, a->audit_arch, d.nr, zero, bad_arch_action, &which, &rule))
 			out->mismatches++;
 		total += executed;
 		if (executed > out->max)
 			out->max = executed;
-		if (sg_argument_free(ap, d.nr)) {
+		if (argument_free(ap, &by_nr[arch], d.nr)) {
 			free_total += executed;
 			free_n++;
 			if (executed > out->free_max)
@@ -49,12 +58,29 @@ int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t a
 		uint32_t nr = sg_syscall_num(a, &a->by_name[i]);
 		const struct sg_arch_policy *which;
 		long rule;
-		if (!sg_argument_free(ap, nr) ||
-		    sg_policy_eval(pol, a->audit_arch, nr, zero, bad_arch_action, &which, &rule) != SG_RET_ALLOW)
+		if (!argument_free(ap, &by_nr[arch], nr) ||
+		    sg_policy_eval_by_nr(pol, by_nr, a->audit_arch, nr, zero, bad_arch_action, &which, &rule) != SG_RET_ALLOW)
 			continue;
 		out->allow_free++;
 		if (!beyond_cache && a->by_name[i].nr < SG_NR_PRIVATE)
 			out->cacheable += (size_t)sg_bpf_cacheable(prog->insns, prog->len, a->audit_arch, nr);
 	}
-	return 0;
+}
+
+int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t arch, uint32_t bad_arch_action,
+	       struct sg_arch_stats *out)
+{
+	struct sg_rules_by_nr by_nr[SG_MAX_ARCHES];
+	size_t n = 0;
+	int rc = 0;
+	*out = (struct sg_arch_stats){ 0 };
+	while (n < pol->narches && sg_rules_by_nr_init(&by_nr[n], &pol->arches[n]) == 0)
+		n++;
+	if (n == pol->narches)
+		sweep(prog, pol, by_nr, arch, bad_arch_action, out);
+	else
+		rc = -1;
+	while (n > 0)
+		sg_rules_by_nr_free(&by_nr[--n]);
+	return rc;
 }

@@ -206,7 +206,11 @@ static void check_answers(const struct compiled *c, const struct sg_seccomp_data
 
 static size_t compare_inputs(struct rng *r, const struct compiled *c, size_t count, const char *what)
 {
-	size_t bad = 0;
+	size_t bad = 0, by_nr_bad = 0;
+	/* sg_policy_eval_by_nr, which stats uses for its sweeps, answers the same */
+	struct sg_rules_by_nr by_nr[SG_MAX_ARCHES];
+	for (size_t a = 0; a < c->pol->narches; a++)
+		CHECK(sg_rules_by_nr_init(&by_nr[a], &c->pol->arches[a]) == 0, "%s: index by number", what);
 	for (size_t i = 0; i < count; i++) {
 		const struct sg_arch_policy *ap = &c->pol->arches[below(r, c->pol->narches)];
 		struct sg_seccomp_data d = { .arch = ap->arch->audit_arch };
@@ -226,6 +230,13 @@ static size_t compare_inputs(struct rng *r, const struct compiled *c, size_t cou
 		const struct sg_arch_policy *which;
 		long rule;
 		uint32_t want = sg_policy_eval(c->pol, d.arch, d.nr, d.args, c->co.bad_arch_action, &which, &rule);
+		const struct sg_arch_policy *which2;
+		long rule2;
+		uint32_t want2 = sg_policy_eval_by_nr(c->pol, by_nr, d.arch, d.nr, d.args, c->co.bad_arch_action, &which2,
+						      &rule2);
+		if ((want2 != want || which2 != which || rule2 != rule) && by_nr_bad++ < 3)
+			fprintf(stderr, "%s: arch 0x%x nr %u: by number 0x%08x rule %ld, rules 0x%08x rule %ld\n", what,
+				d.arch, d.nr, want2, rule2, want, rule);
 		if (got != want && bad++ < 3)
 			fprintf(stderr, "%s: arch 0x%x nr %u args %llx %llx %llx: filter 0x%08x, rules 0x%08x\n", what,
 				d.arch, d.nr, (unsigned long long)d.args[0], (unsigned long long)d.args[1],
@@ -233,6 +244,9 @@ static size_t compare_inputs(struct rng *r, const struct compiled *c, size_t cou
 		if (i % 16 == 0)
 			check_answers(c, &d, ap->arch->endian, got, (unsigned)next(r), what);
 	}
+	CHECK(by_nr_bad == 0, "%s: sg_policy_eval_by_nr differs from sg_policy_eval on %zu inputs", what, by_nr_bad);
+	for (size_t a = 0; a < c->pol->narches; a++)
+		sg_rules_by_nr_free(&by_nr[a]);
 	return bad;
 }
 

@@ -21,6 +21,30 @@
 uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr, const uint64_t args[6],
 			uint32_t bad_arch_action, const struct sg_arch_policy **ap_out, long *rule_out);
 
+/* One arch's rules by syscall number, for callers that ask about many
+ * numbers (a sweep, the overlap warnings): the rules for nr, in profile
+ * order, are i = sg_rules_first(x, nr), then x->next[i], ..., until
+ * SG_NO_RULE. Built in time linear in the rules; -1 out of memory. */
+#define SG_NO_RULE SIZE_MAX
+struct sg_nr_slot {
+	uint32_t nr;
+	size_t first; /* SG_NO_RULE: a free slot */
+};
+struct sg_rules_by_nr {
+	size_t *next; /* per rule: the next rule for its number */
+	struct sg_nr_slot *slot; /* open hash by number */
+	size_t nslots, used;     /* nslots a power of two, at least twice used */
+};
+int sg_rules_by_nr_init(struct sg_rules_by_nr *x, const struct sg_arch_policy *ap);
+void sg_rules_by_nr_free(struct sg_rules_by_nr *x);
+size_t sg_rules_first(const struct sg_rules_by_nr *x, uint32_t nr);
+
+/* sg_policy_eval reading only the rules for nr, through by_nr: one index
+ * per entry of pol->arches. The same answers, for a sweep over numbers. */
+uint32_t sg_policy_eval_by_nr(const struct sg_policy *pol, const struct sg_rules_by_nr *by_nr, uint32_t audit_arch,
+			      uint32_t nr, const uint64_t args[6], uint32_t bad_arch_action,
+			      const struct sg_arch_policy **ap_out, long *rule_out);
+
 /* Warns, once per pair, where two rules for one syscall can both match the
  * same call with different actions (the rule that decides there, and what
  * the other precedence and libseccomp would give where they differ),

@@ -24,7 +24,8 @@ struct sg_arch_stats {
  * comes before its first unconditional one (or it has no rule at all). */
 int sg_argument_free(const struct sg_arch_policy *ap, uint32_t nr);
 
-/* Figures for the policy's arch number `arch` (an index into pol->arches). */
+/* Figures for the policy's arch number `arch` (an index into pol->arches):
+ * 0, or -1 when memory runs out (*out is then all zero). */
 int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t arch, uint32_t bad_arch_action,
 	       struct sg_arch_stats *out);
 

@@ -34,7 +34,11 @@ int cmd_stats(int argc, char **argv)
 		       "argfree-max", "cacheable");
 		for (size_t a = 0; a < pol->narches; a++) {
 			struct sg_arch_stats s;
-			sg_measure(&b.prog, pol, a, po.compile.bad_arch_action, &s);
+			if (sg_measure(&b.prog, pol, a, po.compile.bad_arch_action, &s)) {
+				fprintf(stderr, "sysgate: out of memory\n");
+				status = EXIT_INVALID;
+				break;
+			}
 			printf("%-12s %7zu %6.2f %4zu %12.2f %11zu %6zu/%zu (%.0f%%)\n", pol->arches[a].arch->name,
 			       s.swept, s.mean, s.max, s.free_mean, s.free_max, s.cacheable, s.allow_free,
 			       s.allow_free ? 100.0 * (double)s.cacheable / (double)s.allow_free : 100.0);
