@@ -264,12 +264,72 @@ static long libseccomp_rule(const struct sg_arch_policy *ap, uint32_t nr)
 	return u;
 }
 
+/* ---- overlap warnings -------------------------------------------------------- */
+
+/* Every pair of rules for one syscall is compared, up to a bound: a profile
+ * of 16 MiB can hold 370,000 rules for one syscall, 68 billion pairs, and
+ * as many warnings. Past the bound one warning says the check stopped. */
+#define MAX_PAIRS ((size_t)1 << 22)   /* pairs compared, over all arches */
+#define MAX_WARNINGS ((size_t)1000)
+
+/* One warning per pair of profile rules and syscall name: the pairs warned
+ * about, in an open hash. */
+struct pair_key {
+	size_t a, b, name; /* a == SIZE_MAX: a free slot */
+};
+
+struct overlaps {
+	const struct sg_profile *p;
+	struct sg_diags *d;
+	struct pair_key *seen;
+	size_t nseen, nslots; /* nslots a power of two, at least twice nseen */
+	size_t pairs, warned;
+	int failed; /* out of memory */
+};
+
+static size_t pair_slot(const struct pair_key *v, size_t nslots, const struct pair_key *k)
+{
+	uint64_t h = ((uint64_t)k->a * 0x9e3779b97f4a7c15u) ^ ((uint64_t)k->b * 0xc2b2ae3d27d4eb4fu) ^
+		     ((uint64_t)k->name * 0x165667b19e3779f9u);
+	size_t i = (size_t)(h ^ h >> 29) & (nslots - 1);
+	while (v[i].a != SIZE_MAX && !(v[i].a == k->a && v[i].b == k->b && v[i].name == k->name))
+		i = (i + 1) & (nslots - 1);
+	return i;
+}
+
+/* Records the pair; 0 when it was already warned about (or memory ran out). */
+static int first_time(struct overlaps *o, const struct pair_key *k)
+{
+	if (2 * (o->nseen + 1) > o->nslots) {
+		size_t nslots = o->nslots ? o->nslots * 2 : 64;
+		struct pair_key *v = malloc(nslots * sizeof(*v));
+		if (!v) {
+			o->failed = 1;
+			return 0;
+		}
+		for (size_t i = 0; i < nslots; i++)
+			v[i].a = SIZE_MAX;
+		for (size_t i = 0; i < o->nslots; i++)
+			if (o->seen[i].a != SIZE_MAX)
+				v[pair_slot(v, nslots, &o->seen[i])] = o->seen[i];
+		free(o->seen);
+		o->seen = v;
+		o->nslots = nslots;
+	}
+	size_t i = pair_slot(o->seen, o->nslots, k);
+	if (o->seen[i].a != SIZE_MAX)
+		return 0;
+	o->seen[i] = *k;
+	o->nseen++;
+	return 1;
+}
+
 /* x and y (x tried first) both match args: which rule decides there, and
  * where the other precedence, or libseccomp, would decide differently. */
-static void warn_pair(const struct sg_policy *pol, const struct sg_arch_policy *ap, const struct sg_arch_rule *x,
-		      const struct sg_arch_rule *y, const uint64_t args[6], struct sg_diags *d)
+static void warn_pair(struct overlaps *o, const struct sg_policy *pol, const struct sg_arch_policy *ap,
+		      const struct sg_arch_rule *x, const struct sg_arch_rule *y, const uint64_t args[6])
 {
-	const struct sg_profile *p = pol->profile;
+	const struct sg_profile *p = o->p;
 	const struct sg_rule *ry = &p->rules[y->rule];
 	long r = deciding_rule(pol->precedence, ap, NULL, x->nr, args);
 	long f = deciding_rule(SG_PRECEDENCE_FIRST, ap, NULL, x->nr, args), u = libseccomp_rule(ap, x->nr);
@@ -284,53 +344,73 @@ static void warn_pair(const struct sg_policy *pol, const struct sg_arch_policy *
 	if (u >= 0 && ap->rules[u].action != dr->action)
 		snprintf(note + strlen(note), sizeof(note) - strlen(note), "; libseccomp (runc) gives %s", au);
 	if (x->nconds == 0)
-		sg_warning(d, p->file, &ry->name_locs[y->name],
+		sg_warning(o->d, p->file, &ry->name_locs[y->name],
 			   "\"%s\" never reaches this rule (%s): %s already decides it (%s) unconditionally%s",
 			   ry->names[y->name], ay, p->rules[x->rule].loc.path, ad, note);
 	else
-		sg_warning(d, p->file, &ry->name_locs[y->name],
+		sg_warning(o->d, p->file, &ry->name_locs[y->name],
 			   "\"%s\" overlaps %s: both match args (0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx); "
 			   "%s decides (%s, not %s)%s",
 			   ry->names[y->name], p->rules[x->rule].loc.path, (unsigned long long)args[0],
 			   (unsigned long long)args[1], (unsigned long long)args[2], (unsigned long long)args[3],
 			   (unsigned long long)args[4], (unsigned long long)args[5], p->rules[dr->rule].loc.path, ad, ay,
 			   note);
+	o->warned++;
+}
+
+/* One arch: each rule against the later rules for its syscall from other
+ * profile rules, in the order the pairs (i, j) come. 0, or -1 to stop. */
+static int arch_overlaps(struct overlaps *o, const struct sg_policy *pol, const struct sg_arch_policy *ap)
+{
+	struct sg_rules_by_nr x;
+	size_t *other = malloc((ap->nrules + 1) * sizeof(*other));
+	if (!other || sg_rules_by_nr_init(&x, ap)) {
+		free(other);
+		o->failed = 1;
+		return -1;
+	}
+	/* a profile rule's arch rules are adjacent, so those for one syscall
+	 * are too: other[i] is the first later rule for its syscall from
+	 * another profile rule */
+	for (size_t i = ap->nrules; i-- > 0;) {
+		size_t n = x.next[i];
+		other[i] = n != SG_NO_RULE && ap->rules[n].rule == ap->rules[i].rule ? other[n] : n;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < ap->nrules && !rc; i++)
+		for (size_t j = other[i]; j != SG_NO_RULE && !rc; j = x.next[j]) {
+			const struct sg_arch_rule *a = &ap->rules[i], *b = &ap->rules[j];
+			uint64_t args[6];
+			if (++o->pairs > MAX_PAIRS) {
+				rc = -1;
+				break;
+			}
+			if (a->action == b->action || !both_match(a, b, ap->arch->bits, args))
+				continue;
+			struct pair_key k = { a->rule, b->rule, b->name };
+			if (first_time(o, &k))
+				warn_pair(o, pol, ap, a, b, args);
+			if (o->failed || o->warned == MAX_WARNINGS)
+				rc = -1;
+		}
+	sg_rules_by_nr_free(&x);
+	free(other);
+	return rc;
 }
 
 size_t sg_policy_warn_overlaps(const struct sg_policy *pol, struct sg_diags *d)
 {
-	const struct sg_profile *p = pol->profile;
-	size_t warned = 0;
-	/* one warning per pair of profile rules and syscall name */
-	struct seen {
-		size_t a, b, name;
-	} *seen = NULL;
-	size_t nseen = 0;
-	for (size_t ai = 0; ai < pol->narches; ai++) {
-		const struct sg_arch_policy *ap = &pol->arches[ai];
-		for (size_t i = 0; i < ap->nrules; i++)
-			for (size_t j = i + 1; j < ap->nrules; j++) {
-				const struct sg_arch_rule *x = &ap->rules[i], *y = &ap->rules[j];
-				uint64_t args[6];
-				if (x->nr != y->nr || x->action == y->action || x->rule == y->rule || !both_match(x, y, ap->arch->bits, args))
-					continue;
-				size_t k = 0;
-				while (k < nseen && !(seen[k].a == x->rule && seen[k].b == y->rule && seen[k].name == y->name))
-					k++;
-				if (k < nseen)
-					continue;
-				struct seen *ns = realloc(seen, (nseen + 1) * sizeof(*seen));
-				if (!ns) {
-					sg_oom(d, p->file);
-					free(seen);
-					return warned;
-				}
-				seen = ns;
-				seen[nseen++] = (struct seen){ x->rule, y->rule, y->name };
-				warn_pair(pol, ap, x, y, args, d);
-				warned++;
-			}
-	}
-	free(seen);
-	return warned;
+	struct overlaps o = { .p = pol->profile, .d = d };
+	size_t a = 0;
+	while (a < pol->narches && arch_overlaps(&o, pol, &pol->arches[a]) == 0)
+		a++;
+	if (o.failed)
+		sg_oom(d, o.p->file);
+	else if (a < pol->narches)
+		sg_warning(d, o.p->file, NULL, o.warned == MAX_WARNINGS
+				? "overlapping rules: stopped after %zu warnings; further overlaps are not reported"
+				: "overlapping rules: stopped after comparing %zu pairs of rules; further overlaps are not reported",
+			   o.warned == MAX_WARNINGS ? MAX_WARNINGS : MAX_PAIRS);
+	free(o.seen);
+	return o.warned;
 }
