@@ -24,22 +24,39 @@ void sg_diags_free(struct sg_diags *d)
 	sg_diags_init(d);
 }
 
-static char *vformat(const char *fmt, va_list ap) SG_PRINTF(1, 0);
-static char *vformat(const char *fmt, va_list ap)
+/* The message, in small when it fits (*heap 0), else malloc'd (*heap 1);
+ * NULL when memory runs out. */
+static char *vformat(char small[256], int *heap, const char *fmt, va_list ap) SG_PRINTF(3, 0);
+static char *vformat(char small[256], int *heap, const char *fmt, va_list ap)
 {
-	char small[256]; /* most messages: formatted once */
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(small, sizeof(small), fmt, ap2);
+	int n = vsnprintf(small, 256, fmt, ap2);
 	va_end(ap2);
+	*heap = n >= 256;
 	if (n < 0)
 		return NULL;
+	if (n < 256)
+		return small;
 	char *s = malloc((size_t)n + 1);
-	if (s && (size_t)n < sizeof(small))
-		memcpy(s, small, (size_t)n + 1);
-	else if (s)
+	if (s)
 		vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
+}
+
+static void to_sink(struct sg_diags *d, struct sg_diag *g, const char *fmt, va_list ap) SG_PRINTF(3, 0);
+static void to_sink(struct sg_diags *d, struct sg_diag *g, const char *fmt, va_list ap)
+{
+	char small[256];
+	int heap;
+	g->message = vformat(small, &heap, fmt, ap);
+	if (!g->message) {
+		d->oom = 1;
+		return;
+	}
+	d->sink(g, d->sink_arg);
+	if (heap)
+		free(g->message);
 }
 
 void sg_vdiag(struct sg_diags *d, enum sg_severity sev, const char *file, const struct sg_loc *loc, const char *fmt,
@@ -49,6 +66,13 @@ void sg_vdiag(struct sg_diags *d, enum sg_severity sev, const char *file, const 
 		d->errors++;
 	else
 		d->warnings++;
+	if (d->sink) { /* handed over, not kept: the sink sees the caller's file name */
+		struct sg_diag g = { .severity = sev, .file = (char *)file };
+		if (loc)
+			g.loc = *loc;
+		to_sink(d, &g, fmt, ap);
+		return;
+	}
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 8;
 		struct sg_diag *v = realloc(d->v, cap * sizeof(*v));
@@ -59,14 +83,16 @@ void sg_vdiag(struct sg_diags *d, enum sg_severity sev, const char *file, const 
 		d->v = v;
 		d->cap = cap;
 	}
-	char *prev = d->n ? d->v[d->n - 1].file : NULL;
+	char *prev = d->n ? d->v[d->n - 1].file : NULL, small[256];
 	struct sg_diag *g = &d->v[d->n];
 	memset(g, 0, sizeof(*g));
 	g->severity = sev;
 	g->file = file && prev && strcmp(prev, file) == 0 ? prev : file ? strdup(file) : NULL;
 	if (loc)
 		g->loc = *loc;
-	g->message = vformat(fmt, ap);
+	int heap;
+	char *m = vformat(small, &heap, fmt, ap);
+	g->message = m && !heap ? strdup(m) : m;
 	if ((file && !g->file) || !g->message) {
 		if (g->file != prev)
 			free(g->file);
@@ -142,42 +168,82 @@ void sg_diag_print(const struct sg_diag *g, FILE *out)
 
 /* Lines are gathered into blocks of 64 KiB: stderr is unbuffered, and a
  * write per line made printing a million diagnostics take seconds. */
-struct block {
-	FILE *out;
-	char *buf;
-	size_t n, cap; /* cap 0 (no memory for a block): each piece is written as it comes */
-};
+#define BLOCK ((size_t)1 << 16)
 
-static void block_put(struct block *b, const char *s, size_t n)
+void sg_diag_printer_init(struct sg_diag_printer *pr, FILE *out, int hold)
 {
-	if (n == 0)
+	memset(pr, 0, sizeof(*pr));
+	pr->out = out;
+	pr->hold = hold;
+	pr->buf = malloc(BLOCK);
+	pr->cap = pr->buf ? BLOCK : 0; /* 0: each piece is written as it comes */
+}
+
+static void flush(struct sg_diag_printer *pr)
+{
+	if (pr->n)
+		fwrite(pr->buf, 1, pr->n, pr->out);
+	pr->n = 0;
+}
+
+static void put(struct sg_diag_printer *pr, const char *s, size_t n)
+{
+	if (n == 0 || pr->lost)
 		return;
-	if (b->n + n > b->cap && b->n) {
-		fwrite(b->buf, 1, b->n, b->out);
-		b->n = 0;
+	if (pr->n + n > pr->cap && !pr->hold)
+		flush(pr);
+	if (pr->n + n > pr->cap && pr->hold) { /* held lines: the buffer grows */
+		size_t cap = pr->cap ? pr->cap : BLOCK;
+		while (cap < pr->n + n)
+			cap *= 2;
+		char *buf = realloc(pr->buf, cap);
+		if (!buf) {
+			pr->lost = 1;
+			return;
+		}
+		pr->buf = buf;
+		pr->cap = cap;
 	}
-	if (n > b->cap) {
-		fwrite(s, 1, n, b->out);
+	if (pr->n + n > pr->cap) { /* longer than a block */
+		fwrite(s, 1, n, pr->out);
 		return;
 	}
-	memcpy(b->buf + b->n, s, n);
-	b->n += n;
+	memcpy(pr->buf + pr->n, s, n);
+	pr->n += n;
+}
+
+void sg_diag_printer_sink(const struct sg_diag *g, void *printer)
+{
+	struct sg_diag_printer *pr = printer;
+	char line_col[32];
+	const char *p[NPIECES];
+	if (g->severity == SG_ERROR)
+		pr->hold = 0; /* what was held is shown, before this */
+	line_pieces(g, line_col, p);
+	for (int k = 0; k < NPIECES; k++)
+		put(pr, p[k], strlen(p[k]));
+	if (!pr->hold && pr->n >= BLOCK)
+		flush(pr);
+}
+
+void sg_diag_printer_end(struct sg_diag_printer *pr, int show)
+{
+	if (!pr->hold || show) {
+		flush(pr);
+		if (pr->lost)
+			fputs("sysgate: out of memory while holding diagnostics back\n", pr->out);
+	}
+	free(pr->buf);
+	memset(pr, 0, sizeof(*pr));
 }
 
 void sg_diags_print(const struct sg_diags *d, FILE *out)
 {
-	struct block b = { .out = out, .buf = malloc((size_t)1 << 16) };
-	b.cap = b.buf ? (size_t)1 << 16 : 0;
-	for (size_t i = 0; i < d->n; i++) {
-		char line_col[32];
-		const char *p[NPIECES];
-		line_pieces(&d->v[i], line_col, p);
-		for (int k = 0; k < NPIECES; k++)
-			block_put(&b, p[k], strlen(p[k]));
-	}
-	if (b.n)
-		fwrite(b.buf, 1, b.n, out);
-	free(b.buf);
+	struct sg_diag_printer pr;
+	sg_diag_printer_init(&pr, out, 0);
+	for (size_t i = 0; i < d->n; i++)
+		sg_diag_printer_sink(&d->v[i], &pr);
+	sg_diag_printer_end(&pr, 1);
 	if (d->oom)
 		fputs("sysgate: out of memory while recording diagnostics\n", out);
 }

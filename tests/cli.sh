@@ -380,6 +380,18 @@ run compile --format embed "$TMP/bad.json" -o "$TMP/c.c"
 [ "$status" -eq 2 ] && grep -q 'bad.json:1:19: /defaultAction: unknown action' "$TMP/err" && ok ||
 	bad "embed of a bad profile: $status $err"
 
+# exec shows warnings only when something fails (then all of them, in order)
+printf '%s' '{"defaultAction":"SCMP_ACT_ALLOW","foo":1,"syscalls":[{"names":["read"],"action":"SCMP_ACT_FOO"}]}' >"$TMP/held.json"
+run exec -p "$TMP/held.json" -- true
+if [ "$status" -eq 125 ] && [ "$(grep -c 'held.json:1:' "$TMP/err")" -eq 2 ] &&
+	grep -A1 'warning: /foo: unknown field' "$TMP/err" | grep -q '/syscalls/0/action: unknown action'; then ok
+else bad "exec of a bad profile shows its warning, then its error: $status $err"; fi
+printf '%s' '{"defaultAction":"SCMP_ACT_ALLOW","foo":1}' >"$TMP/held.json"
+run exec -p "$TMP/held.json" -- true
+! grep -q 'unknown field' "$TMP/err" && ok || bad "exec without -v shows no warning: $err"
+run exec -v -p "$TMP/held.json" -- true
+grep -q 'held.json:1:35: warning: /foo: unknown field' "$TMP/err" && ok || bad "exec -v shows warnings: $err"
+
 for sub in compile disasm explain stats exec default; do
 	run $sub --help
 	if [ "$status" -eq 0 ] && grep -q "usage: sysgate $sub" "$TMP/out"; then ok; else bad "$sub --help"; fi

@@ -41,6 +41,12 @@ struct sg_diags {
 	size_t n, cap;
 	size_t errors, warnings;
 	int oom; /* memory ran out (set only through sg_oom or by a failed append): an error */
+	/* Optional: each diagnostic is handed to sink as it is made instead of
+	 * being kept in v (errors, warnings and oom still count). A caller that
+	 * prints them as they come (struct sg_diag_printer) needs no memory for
+	 * a million of them. */
+	void (*sink)(const struct sg_diag *g, void *arg);
+	void *sink_arg;
 };
 
 void sg_diags_init(struct sg_diags *d);
@@ -69,6 +75,23 @@ static inline int sg_diags_failed(const struct sg_diags *d) { return d->errors >
 /* "file:line:col: path: message", warnings marked "warning:". */
 void sg_diag_print(const struct sg_diag *diag, FILE *out);
 void sg_diags_print(const struct sg_diags *d, FILE *out);
+
+/* Prints diagnostics as they come, each line as sg_diags_print would,
+ * gathered into blocks of 64 KiB (stderr is unbuffered). With hold, lines
+ * are kept back until the first error, which prints them and everything
+ * after; sg_diag_printer_end prints (show) or drops what is still held, and
+ * writes the last block. Set d->sink = sg_diag_printer_sink and d->sink_arg
+ * to the printer. */
+struct sg_diag_printer {
+	FILE *out;
+	int hold;
+	char *buf;
+	size_t n, cap;
+	int lost; /* memory ran out while holding lines back */
+};
+void sg_diag_printer_init(struct sg_diag_printer *pr, FILE *out, int hold);
+void sg_diag_printer_sink(const struct sg_diag *g, void *printer);
+void sg_diag_printer_end(struct sg_diag_printer *pr, int show);
 
 /* Makes a copy of untrusted text safe to show: non-printable bytes become \xNN,
  * and long text is cut with "...". Always NUL-terminates. */

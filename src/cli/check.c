@@ -114,7 +114,11 @@ int cmd_check(int argc, char **argv)
 	}
 	const char *file = argv[optind];
 	struct sg_diags d;
+	struct sg_diag_printer pr; /* diagnostics printed as they come */
 	sg_diags_init(&d);
+	sg_diag_printer_init(&pr, stderr, 0);
+	d.sink = sg_diag_printer_sink;
+	d.sink_arg = &pr;
 	char *text = NULL;
 	size_t len = 0;
 	struct sg_profile *p = NULL;
@@ -124,7 +128,8 @@ int cmd_check(int argc, char **argv)
 	if (pol)
 		sg_policy_warn_overlaps(pol, &d);
 	free(text);
-	sg_diags_print(&d, stderr);
+	sg_diag_printer_end(&pr, 1);
+	sg_diags_print(&d, stderr); /* what is left: "out of memory" */
 	int status = EXIT_INVALID;
 	if (pol) {
 		summarise(p, pol, &ro);

@@ -136,10 +136,17 @@ int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg)
 static int parse_and_resolve(const char *file, const char *text, size_t len, const struct cli_profile_opts *o,
 			     struct sg_profile **p, struct sg_policy **pol, struct sg_diags *d)
 {
+	/* printed as they come (a profile can yield millions); exec's quiet
+	 * mode holds them back unless something fails */
+	struct sg_diag_printer pr;
+	sg_diag_printer_init(&pr, stderr, o->quiet && !o->resolve.strict);
+	d->sink = sg_diag_printer_sink;
+	d->sink_arg = &pr;
 	if ((*p = sg_profile_parse(file, text, len, d)))
 		*pol = sg_resolve(*p, &o->resolve, d);
+	sg_diag_printer_end(&pr, !*pol);
 	if (!o->quiet || o->resolve.strict || !*pol)
-		sg_diags_print(d, stderr);
+		sg_diags_print(d, stderr); /* what is left: "out of memory" */
 	sg_diags_free(d);
 	if (*pol)
 		return 0;
