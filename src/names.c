@@ -25,6 +25,14 @@ static uint64_t letters(const char *s, size_t n)
 	return m;
 }
 
+/* More than k bits set (k is at most 3: a few steps, no popcount call). */
+static int more_bits(uint64_t m, size_t k)
+{
+	while (m && k--)
+		m &= m - 1;
+	return m != 0;
+}
+
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(((const struct sg_known_name *)a)->name, ((const struct sg_known_name *)b)->name);
@@ -156,8 +164,7 @@ const char *sg_names_suggest(const struct sg_names *x, const char *word)
 	/* only lengths within the limit can be close enough */
 	for (size_t i = x->len_start[lo]; i < x->len_start[hi + 1]; i++) {
 		const struct sg_known_name *c = &x->v[x->by_len[i]];
-		if ((size_t)__builtin_popcountll(have & ~c->letters) > s.limit ||
-		    (size_t)__builtin_popcountll(c->letters & ~have) > s.limit)
+		if (more_bits(have & ~c->letters, s.limit) || more_bits(c->letters & ~have, s.limit))
 			continue;
 		size_t dist = sg_suggest_distance(&s, c->name);
 		if (dist < best_dist || (dist == best_dist && best && c->order < best->order)) {

@@ -227,16 +227,16 @@ static int mux_conds(struct sg_policy *pol, const struct mux_call *mc, const str
 struct name_info {
 	const char *name;
 	const struct mux_call *mux; /* its call through socketcall(2) or ipc(2), or NULL */
-	uint32_t on;                /* bit a: target a has it, as number nr[a] */
+	const char *hint;           /* the did-you-mean, once hinted (unknown names) */
+	uint32_t on;                /* bit a: target a has it (a known name), as number nr[i][a] */
 	uint32_t listed;            /* bit a: in target a's list of the names it lacks */
-	uint32_t nr[SG_MAX_ARCHES];
-	int seen;                   /* looked up on the targets */
-	int hinted;                 /* hint is the did-you-mean (unknown names) */
-	const char *hint;
+	unsigned seen : 1;          /* looked up */
+	unsigned hinted : 1;
 };
 
 struct names {
 	struct sg_names all;
+	uint32_t (*nr)[SG_MAX_ARCHES]; /* per known name: its numbers on the targets */
 	struct name_info *v;
 	size_t n, cap;
 	uint32_t *slot; /* open hash of the unknown names: index + 1 into v, 0 when free */
@@ -248,6 +248,7 @@ struct names {
 static void names_free(struct names *nm)
 {
 	sg_names_free(&nm->all);
+	free(nm->nr);
 	free(nm->v);
 	free(nm->slot);
 	free(nm->first);
@@ -291,12 +292,21 @@ static int names_grow(struct names *nm)
 	return 0;
 }
 
-/* The entry of name (a new one when first met); -1 out of memory. */
-static long names_entry(struct names *nm, const char *name)
+/* The entry of name (a new one when first met), looked up; -1 out of memory. */
+static long names_entry(struct names *nm, const struct sg_policy *pol, const char *name)
 {
 	long i = sg_names_find(&nm->all, name);
-	if (i >= 0)
+	if (i >= 0) {
+		struct name_info *e = &nm->v[i];
+		if (!e->seen) {
+			e->seen = 1;
+			e->mux = mux_find(e->name);
+			for (size_t a = 0; a < pol->narches; a++)
+				if (sg_syscall_nr(pol->arches[a].arch, e->name, &nm->nr[i][a]) == 0)
+					e->on |= 1u << a;
+		}
 		return i;
+	}
 	if (names_grow(nm))
 		return -1;
 	size_t h = (size_t)hash_name(name) & (nm->nslots - 1);
@@ -306,17 +316,9 @@ static long names_entry(struct names *nm, const char *name)
 	nm->slot[h] = (uint32_t)(nm->n + 1);
 	memset(&nm->v[nm->n], 0, sizeof(*nm->v));
 	nm->v[nm->n].name = name;
+	nm->v[nm->n].mux = mux_find(name); /* no target has it */
+	nm->v[nm->n].seen = 1;
 	return (long)nm->n++;
-}
-
-/* A name's numbers on the targets, and its multiplexer call. */
-static void names_look_up(const struct sg_policy *pol, struct name_info *e)
-{
-	e->seen = 1;
-	e->mux = mux_find(e->name);
-	for (size_t a = 0; a < pol->narches; a++)
-		if (sg_syscall_nr(pol->arches[a].arch, e->name, &e->nr[a]) == 0)
-			e->on |= 1u << a;
 }
 
 static int names_init(struct names *nm, const struct sg_profile *p, const struct sg_policy *pol)
@@ -330,20 +332,19 @@ static int names_init(struct names *nm, const struct sg_profile *p, const struct
 	nm->n = nm->all.n;
 	nm->cap = nm->n + 16;
 	nm->v = calloc(nm->cap, sizeof(*nm->v));
+	nm->nr = malloc((nm->all.n + 1) * sizeof(*nm->nr));
 	nm->first = malloc((p->nrules + 1) * sizeof(*nm->first));
 	nm->of = malloc((total + 1) * sizeof(*nm->of));
-	if (!nm->v || !nm->first || !nm->of)
+	if (!nm->v || !nm->nr || !nm->first || !nm->of)
 		return -1;
 	for (size_t i = 0; i < nm->all.n; i++)
 		nm->v[i].name = nm->all.v[i].name;
 	for (size_t i = 0, at = 0; i < p->nrules; at += p->rules[i++].nnames) {
 		nm->first[i] = at;
 		for (size_t k = 0; pol->rule_used[i] && k < p->rules[i].nnames; k++) {
-			long e = names_entry(nm, p->rules[i].names[k]);
+			long e = names_entry(nm, pol, p->rules[i].names[k]);
 			if (e < 0)
 				return -1;
-			if (!nm->v[e].seen)
-				names_look_up(pol, &nm->v[e]);
 			nm->of[at + k] = (uint32_t)e;
 		}
 	}
@@ -496,7 +497,7 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_
 			}
 			if (!(e->on >> a & 1))
 				continue;
-			uint32_t nr = e->nr[a];
+			uint32_t nr = nm->nr[e - nm->v][a];
 			for (size_t g = 0; g < groups; g++) {
 				struct sg_arch_rule ar = {
 					.nr = nr,
