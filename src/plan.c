@@ -433,13 +433,17 @@ static uint32_t word_in(struct planner *pl, unsigned off, const uint32_t *vals, 
 	if (pl->failed) {
 		node = 0;
 	} else if (depth + 2 >= distinct) {
-		for (size_t k = n; k-- > 0;) {
-			size_t first = 0;
-			while (vals[first] != vals[k])
-				first++;
-			if (first == k)
-				node = word_eq(pl, off, WORD, vals[k], yes, node);
+		uint32_t firsts[64]; /* the few distinct values (depth + 2 at most), first listed first */
+		size_t nf = 0;
+		for (size_t k = 0; k < n && nf < 64; k++) {
+			size_t f = 0;
+			while (f < nf && firsts[f] != vals[k])
+				f++;
+			if (f == nf)
+				firsts[nf++] = vals[k];
 		}
+		while (nf > 0)
+			node = word_eq(pl, off, WORD, firsts[--nf], yes, node);
 	} else if (!(prefix = malloc((rs.n + 1) * sizeof(*prefix)))) {
 		node = plan_failed(pl);
 	} else {
@@ -450,6 +454,19 @@ static uint32_t word_in(struct planner *pl, unsigned off, const uint32_t *vals, 
 	free(prefix);
 	free(rs.v);
 	return node;
+}
+
+struct high_low { /* a rule of an EQ set: its value's words, its place in the set */
+	uint32_t high, low;
+	size_t at;
+};
+
+static int cmp_high_low(const void *a, const void *b)
+{
+	const struct high_low *x = a, *y = b;
+	if (x->high != y->high)
+		return x->high < y->high ? -1 : 1;
+	return (x->at > y->at) - (x->at < y->at);
 }
 
 /* Rules [i, j) are single EQ tests of one argument with one action, so
@@ -466,27 +483,42 @@ static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const str
 	unsigned lo, hi;
 	arg_words(arch, rules[i]->conds[0].index, &lo, &hi);
 	uint32_t yes = ret_node(pl, rules[i]->action), node = next;
-	uint32_t *vals = malloc((j - i) * sizeof(*vals));
-	if (!vals)
+	size_t n = j - i;
+	struct high_low *v = malloc(n * sizeof(*v));
+	size_t *group = malloc(n * sizeof(*group)); /* per rule: where its group begins in v, if it comes first */
+	uint32_t *vals = malloc(n * sizeof(*vals));
+	if (!v || !group || !vals) {
+		free(v);
+		free(group);
+		free(vals);
 		return plan_failed(pl);
-	/* high words in reverse order of first appearance, so the result tests
-	 * them in profile order; a 32-bit ABI has one group and no high test */
-	int wide = arch->bits == 64;
-#define HIGH(r) (wide ? (uint32_t)((r)->conds[0].value >> 32) : 0)
-	for (size_t h = j; h-- > i;) {
-		uint32_t vh = HIGH(rules[h]);
-		size_t first = i, n = 0;
-		while (HIGH(rules[first]) != vh)
-			first++;
-		if (first != h)
-			continue;
-		for (size_t l = h; l < j; l++)
-			if (HIGH(rules[l]) == vh)
-				vals[n++] = (uint32_t)rules[l]->conds[0].value;
-		uint32_t low = word_in(pl, lo, vals, n, yes, next);
-		node = wide ? word_eq(pl, hi, WORD, vh, low, node) : low;
 	}
-#undef HIGH
+	/* high words in reverse order of first appearance, so the result tests
+	 * them in profile order; a 32-bit ABI has one group and no high test.
+	 * Sorted by high word, a group is adjacent and in profile order. */
+	int wide = arch->bits == 64;
+	for (size_t k = 0; k < n; k++) {
+		v[k] = (struct high_low){ wide ? (uint32_t)(rules[i + k]->conds[0].value >> 32) : 0,
+					  (uint32_t)rules[i + k]->conds[0].value, k };
+		group[k] = SIZE_MAX;
+	}
+	qsort(v, n, sizeof(*v), cmp_high_low);
+	for (size_t k = 0; k < n; k++) {
+		vals[k] = v[k].low;
+		if (k == 0 || v[k].high != v[k - 1].high)
+			group[v[k].at] = k;
+	}
+	for (size_t h = n; h-- > 0;) {
+		size_t g = group[h], m = 0;
+		while (g != SIZE_MAX && g + m < n && v[g + m].high == v[g].high)
+			m++;
+		if (m) {
+			uint32_t low = word_in(pl, lo, vals + g, m, yes, next);
+			node = wide ? word_eq(pl, hi, WORD, v[g].high, low, node) : low;
+		}
+	}
+	free(v);
+	free(group);
 	free(vals);
 	return node;
 }
