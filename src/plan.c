@@ -49,6 +49,8 @@
 #include "sysgate/bpf.h"
 #include "sysgate/seccomp.h"
 
+#include "sort.h"
+
 #define WORD 0xffffffffu
 
 void sg_compile_opts_init(struct sg_compile_opts *o) { o->bad_arch_action = SG_RET_KILL_PROCESS; }
@@ -456,19 +458,6 @@ static uint32_t word_in(struct planner *pl, unsigned off, const uint32_t *vals, 
 	return node;
 }
 
-struct high_low { /* a rule of an EQ set: its value's words, its place in the set */
-	uint32_t high, low;
-	size_t at;
-};
-
-static int cmp_high_low(const void *a, const void *b)
-{
-	const struct high_low *x = a, *y = b;
-	if (x->high != y->high)
-		return x->high < y->high ? -1 : 1;
-	return (x->at > y->at) - (x->at < y->at);
-}
-
 /* Rules [i, j) are single EQ tests of one argument with one action, so
  * their order does not matter: "the argument is one of these values". On
  * 64-bit ABIs each high word is tested once, then a search over its low
@@ -484,42 +473,38 @@ static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const str
 	arg_words(arch, rules[i]->conds[0].index, &lo, &hi);
 	uint32_t yes = ret_node(pl, rules[i]->action), node = next;
 	size_t n = j - i;
-	struct high_low *v = malloc(n * sizeof(*v));
-	size_t *group = malloc(n * sizeof(*group)); /* per rule: where its group begins in v, if it comes first */
-	uint32_t *vals = malloc(n * sizeof(*vals));
-	if (!v || !group || !vals) {
-		free(v);
-		free(group);
-		free(vals);
-		return plan_failed(pl);
-	}
+	/* per rule: its place by high word (order), where its group begins
+	 * there if it comes first in it (group), its high word; then the low
+	 * words by high word */
+	size_t *order = malloc(n * (2 * sizeof(size_t) + 2 * sizeof(uint32_t))), *group = order + n;
+	uint32_t *high = (uint32_t *)(group + n), *vals = high + n;
 	/* high words in reverse order of first appearance, so the result tests
 	 * them in profile order; a 32-bit ABI has one group and no high test.
 	 * Sorted by high word, a group is adjacent and in profile order. */
 	int wide = arch->bits == 64;
-	for (size_t k = 0; k < n; k++) {
-		v[k] = (struct high_low){ wide ? (uint32_t)(rules[i + k]->conds[0].value >> 32) : 0,
-					  (uint32_t)rules[i + k]->conds[0].value, k };
+	for (size_t k = 0; order && k < n; k++) {
+		high[k] = wide ? (uint32_t)(rules[i + k]->conds[0].value >> 32) : 0;
 		group[k] = SIZE_MAX;
 	}
-	qsort(v, n, sizeof(*v), cmp_high_low);
+	if (!order || sg_sort_by_key(high, n, order)) {
+		free(order);
+		return plan_failed(pl);
+	}
 	for (size_t k = 0; k < n; k++) {
-		vals[k] = v[k].low;
-		if (k == 0 || v[k].high != v[k - 1].high)
-			group[v[k].at] = k;
+		vals[k] = (uint32_t)rules[i + order[k]]->conds[0].value;
+		if (k == 0 || high[order[k]] != high[order[k - 1]])
+			group[order[k]] = k;
 	}
 	for (size_t h = n; h-- > 0;) {
 		size_t g = group[h], m = 0;
-		while (g != SIZE_MAX && g + m < n && v[g + m].high == v[g].high)
+		while (g != SIZE_MAX && g + m < n && high[order[g + m]] == high[order[g]])
 			m++;
 		if (m) {
 			uint32_t low = word_in(pl, lo, vals + g, m, yes, next);
-			node = wide ? word_eq(pl, hi, WORD, v[g].high, low, node) : low;
+			node = wide ? word_eq(pl, hi, WORD, high[order[g]], low, node) : low;
 		}
 	}
-	free(v);
-	free(group);
-	free(vals);
+	free(order);
 	return node;
 }
 
@@ -561,26 +546,26 @@ static uint32_t syscall_block(struct planner *pl, const struct sg_arch_policy *a
 
 /* ---- number runs and the search tree ---------------------------------------- */
 
-static int cmp_rule_ptr(const void *a, const void *b)
-{
-	const struct sg_arch_rule *x = *(const struct sg_arch_rule *const *)a;
-	const struct sg_arch_rule *y = *(const struct sg_arch_rule *const *)b;
-	if (x->nr != y->nr)
-		return x->nr < y->nr ? -1 : 1;
-	return (x > y) - (x < y); /* resolve's order within a syscall */
-}
-
 /* Adds the runs of [lo, hi] for one arch: its rules' blocks, the default between them. */
 static void arch_runs(struct planner *pl, struct runs *rs, const struct sg_arch_policy *ap, uint32_t lo, uint32_t hi)
 {
+	/* by number, in profile order within a syscall */
 	const struct sg_arch_rule **byn = malloc((ap->nrules + 1) * sizeof(*byn));
-	if (!byn) {
+	uint32_t *nrs = malloc((ap->nrules + 1) * sizeof(*nrs));
+	size_t *order = malloc((ap->nrules + 1) * sizeof(*order));
+	for (size_t i = 0; nrs && i < ap->nrules; i++)
+		nrs[i] = ap->rules[i].nr;
+	if (!byn || !nrs || !order || sg_sort_by_key(nrs, ap->nrules, order)) {
+		free(byn);
+		free(nrs);
+		free(order);
 		plan_failed(pl);
 		return;
 	}
 	for (size_t i = 0; i < ap->nrules; i++)
-		byn[i] = &ap->rules[i];
-	qsort(byn, ap->nrules, sizeof(*byn), cmp_rule_ptr);
+		byn[i] = &ap->rules[order[i]];
+	free(nrs);
+	free(order);
 	uint32_t dflt = ret_node(pl, ap->default_action);
 	add_run(pl, rs, lo, dflt);
 	for (size_t i = 0; i < ap->nrules && !pl->failed;) {
