@@ -337,6 +337,8 @@ static void warn_pair(struct overlaps *o, const struct sg_policy *pol, const str
 	char ad[48], ay[48], af[48], au[48], note[160] = "";
 	sg_action_format(dr->action, ad, sizeof(ad));
 	sg_action_format(y->action, ay, sizeof(ay));
+	struct sg_loc at;
+	sg_rule_name_loc(ry, y->name, &at);
 	sg_action_format(f >= 0 ? ap->rules[f].action : 0, af, sizeof(af));
 	sg_action_format(u >= 0 ? ap->rules[u].action : 0, au, sizeof(au));
 	if (f >= 0 && ap->rules[f].action != dr->action)
@@ -344,11 +346,11 @@ static void warn_pair(struct overlaps *o, const struct sg_policy *pol, const str
 	if (u >= 0 && ap->rules[u].action != dr->action)
 		snprintf(note + strlen(note), sizeof(note) - strlen(note), "; libseccomp (runc) gives %s", au);
 	if (x->nconds == 0)
-		sg_warning(o->d, p->file, &ry->name_locs[y->name],
+		sg_warning(o->d, p->file, &at,
 			   "\"%s\" never reaches this rule (%s): %s already decides it (%s) unconditionally%s",
 			   ry->names[y->name], ay, p->rules[x->rule].loc.path, ad, note);
 	else
-		sg_warning(o->d, p->file, &ry->name_locs[y->name],
+		sg_warning(o->d, p->file, &at,
 			   "\"%s\" overlaps %s: both match args (0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx); "
 			   "%s decides (%s, not %s)%s",
 			   ry->names[y->name], p->rules[x->rule].loc.path, (unsigned long long)args[0],

@@ -26,6 +26,17 @@ const char *sg_op_name(enum sg_op op)
 	return (size_t)op < sizeof(op_names) / sizeof(*op_names) ? op_names[op] : "?";
 }
 
+void sg_rule_name_loc(const struct sg_rule *r, size_t k, struct sg_loc *out)
+{
+	int one = r->singular_name;
+	sg_walk_member_loc(r->loc.path, one ? "name" : "names", one ? SIZE_MAX : k, r->name_pos[k], out);
+}
+
+void sg_rule_cond_loc(const struct sg_rule *r, size_t k, struct sg_loc *out)
+{
+	sg_walk_member_loc(r->loc.path, "args", k, r->cond_pos[k], out);
+}
+
 static int parse_action_kind(struct walker *w, int t, const struct sg_loc *at, struct sg_action *a)
 {
 	/* SCMP_ACT_KILL is libseccomp's old name for KILL_THREAD */
@@ -392,7 +403,7 @@ static int f_names(struct walker *w, int t, const struct sg_loc *at, void *obj);
 static int el_name(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
 	struct sg_rule *r = obj;
-	if (sg_walk_push_string(w, t, at, &r->names, &r->nnames, &r->name_locs))
+	if (sg_walk_push_string(w, t, at, &r->names, &r->nnames, &r->name_pos))
 		return -1;
 	if (!r->names[r->nnames - 1][0])
 		return sg_walk_error(w, at, "empty syscall name");
@@ -420,6 +431,7 @@ static int f_name(struct walker *w, int t, const struct sg_loc *at, void *obj)
 	struct rule_seen *s = obj;
 	s->name = 1;
 	s->name_loc = *at;
+	s->r->singular_name = 1;
 	return el_name(w, t, at, s->r);
 }
 
@@ -495,9 +507,9 @@ static int el_arg(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
 	struct sg_rule *r = obj;
 	if (sg_walk_grow((void **)&r->conds, r->nconds, sizeof(*r->conds)) ||
-	    sg_walk_grow((void **)&r->cond_locs, r->nconds, sizeof(*r->cond_locs)))
+	    sg_walk_grow((void **)&r->cond_pos, r->nconds, sizeof(*r->cond_pos)))
 		return sg_walk_oom(w, at);
-	r->cond_locs[r->nconds] = *at;
+	r->cond_pos[r->nconds] = (struct sg_pos){ at->line, at->col };
 	struct sg_cond *cond = &r->conds[r->nconds++];
 	memset(cond, 0, sizeof(*cond));
 	struct arg_seen a = { .cond = cond };
@@ -559,9 +571,9 @@ static void free_rule(struct sg_rule *r)
 	for (size_t k = 0; k < r->nnames; k++)
 		free(r->names[k]);
 	free(r->names);
-	free(r->name_locs);
+	free(r->name_pos);
 	free(r->conds);
-	free(r->cond_locs);
+	free(r->cond_pos);
 	free(r->action.errno_name);
 	free_filter(&r->includes);
 	free_filter(&r->excludes);
@@ -593,8 +605,7 @@ static int el_rule(struct walker *w, int t, const struct sg_loc *at, void *obj)
 	r->loc = *at;
 	if (read_rule(w, t, at, r) == 0)
 		return 0;
-	/* the profile is refused, so a rule in error is not kept: its slot is
-	 * reused (16 MiB of "{}," are 5.6 million rules in error) */
+	/* the profile is refused: its slot is reused (16 MiB of {} is 5.6 million rules) */
 	free_rule(r);
 	p->nrules--;
 	return -1;

@@ -378,11 +378,13 @@ static void report_unknown_everywhere(const struct sg_profile *p, const struct s
 			char hint[96] = "";
 			if (e->hint)
 				snprintf(hint, sizeof(hint), " (did you mean \"%s\"?)", e->hint);
+			struct sg_loc at;
+			sg_rule_name_loc(r, k, &at);
 			if (o->strict)
-				sg_error(d, p->file, &r->name_locs[k], "unknown syscall \"%s\"%s", shown, hint);
+				sg_error(d, p->file, &at, "unknown syscall \"%s\"%s", shown, hint);
 			else
-				sg_warning(d, p->file, &r->name_locs[k], "unknown syscall \"%s\" on every architecture; skipped%s",
-					   shown, hint);
+				sg_warning(d, p->file, &at, "unknown syscall \"%s\" on every architecture; skipped%s", shown,
+					   hint);
 		}
 	}
 }
@@ -527,9 +529,12 @@ static void warn_wide_values(const struct sg_profile *p, const struct sg_policy 
 		for (size_t k = 0; pol->rule_used[i] && k < p->rules[i].nconds; k++) {
 			const struct sg_cond *c = &p->rules[i].conds[k];
 			uint64_t wide = c->value | (c->op == SG_CMP_MASKED_EQ ? c->value_two : 0);
-			if (wide >> 32)
-				sg_warning(d, p->file, &p->rules[i].cond_locs[k], "%s is a 32-bit ABI: this value is compared as its low 32 bits "
-								"there, as libseccomp does", narrow->name);
+			struct sg_loc at;
+			if (!(wide >> 32))
+				continue;
+			sg_rule_cond_loc(&p->rules[i], k, &at);
+			sg_warning(d, p->file, &at, "%s is a 32-bit ABI: this value is compared as its low 32 bits there, "
+						    "as libseccomp does", narrow->name);
 		}
 }
 

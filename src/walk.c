@@ -39,15 +39,33 @@ void sg_walk_loc_key(struct walker *w, int valtok, const struct sg_loc *parent, 
 	path_append(out->path, sizeof(out->path), parent->path, key, strlen(key));
 }
 
-static void loc_index(struct walker *w, int valtok, const struct sg_loc *parent, size_t i, struct sg_loc *out)
+static void path_index(char *out, size_t outsz, const char *base, size_t i)
 {
 	char num[24];
 	size_t n = sizeof(num);
 	do
 		num[--n] = (char)('0' + i % 10);
 	while ((i /= 10) && n);
+	path_append(out, outsz, base, num + n, sizeof(num) - n);
+}
+
+static void loc_index(struct walker *w, int valtok, const struct sg_loc *parent, size_t i, struct sg_loc *out)
+{
 	sg_json_loc(&w->j, valtok, out, "");
-	path_append(out->path, sizeof(out->path), parent->path, num + n, sizeof(num) - n);
+	path_index(out->path, sizeof(out->path), parent->path, i);
+}
+
+void sg_walk_member_loc(const char *parent, const char *key, size_t index, struct sg_pos pos, struct sg_loc *out)
+{
+	char array[sizeof(out->path)];
+	out->line = pos.line;
+	out->col = pos.col;
+	if (index == SIZE_MAX) {
+		path_append(out->path, sizeof(out->path), parent, key, strlen(key));
+		return;
+	}
+	path_append(array, sizeof(array), parent, key, strlen(key));
+	path_index(out->path, sizeof(out->path), array, index);
 }
 
 int sg_walk_error(struct walker *w, const struct sg_loc *at, const char *fmt, ...)
@@ -291,17 +309,17 @@ int sg_walk_grow(void **v, size_t n, size_t size)
 	return 0;
 }
 
-int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_loc **locs)
+int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_pos **pos)
 {
 	char *s = sg_walk_string(w, t, at);
 	if (!s)
 		return -1;
-	if (sg_walk_grow((void **)v, *n, sizeof(**v)) || (locs && sg_walk_grow((void **)locs, *n, sizeof(**locs)))) {
+	if (sg_walk_grow((void **)v, *n, sizeof(**v)) || (pos && sg_walk_grow((void **)pos, *n, sizeof(**pos)))) {
 		free(s);
 		return sg_walk_oom(w, at);
 	}
-	if (locs)
-		(*locs)[*n] = *at;
+	if (pos)
+		(*pos)[*n] = (struct sg_pos){ at->line, at->col };
 	(*v)[(*n)++] = s;
 	return 0;
 }

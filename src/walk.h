@@ -66,7 +66,12 @@ int sg_walk_name(struct walker *w, int t, const struct sg_loc *at, const char *c
  * so appending is amortised O(1)): 0, or -1 out of memory (nothing reported). */
 int sg_walk_grow(void **v, size_t n, size_t size);
 
-/* Appends string value t to *v (and its location to *locs, when locs). */
-int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_loc **locs);
+/* Appends string value t to *v (and its line and column to *pos, when pos). */
+int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_pos **pos);
+
+/* The location at pos of the value of key (index SIZE_MAX), or of element
+ * index of the array key, in the object at path parent: its path built as
+ * the walk builds it. */
+void sg_walk_member_loc(const char *parent, const char *key, size_t index, struct sg_pos pos, struct sg_loc *out);
 
 #endif

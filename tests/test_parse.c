@@ -55,8 +55,15 @@ static void test_full_object(void)
 		      p->rules[1].conds[0].op == SG_CMP_MASKED_EQ, "u64 max value");
 	CHECK(p->rules[1].loc.line == 5 && strcmp(p->rules[1].loc.path, "/syscalls/1") == 0,
 	      "rule location %u %s", p->rules[1].loc.line, p->rules[1].loc.path);
-	CHECK(p->rules[1].name_locs[0].line == 5 && p->rules[1].name_locs[0].col == 11, "name location %u:%u",
-	      p->rules[1].name_locs[0].line, p->rules[1].name_locs[0].col);
+	struct sg_loc nl;
+	sg_rule_name_loc(&p->rules[1], 0, &nl);
+	CHECK(nl.line == 5 && nl.col == 11 && strcmp(nl.path, "/syscalls/1/name") == 0, "name location %u:%u %s",
+	      nl.line, nl.col, nl.path);
+	sg_rule_name_loc(&p->rules[0], 1, &nl);
+	CHECK(strcmp(nl.path, "/syscalls/0/names/1") == 0, "names location %s", nl.path);
+	sg_rule_cond_loc(&p->rules[1], 0, &nl);
+	CHECK(nl.line == 6 && nl.col == 12 && strcmp(nl.path, "/syscalls/1/args/0") == 0, "condition location %u:%u %s",
+	      nl.line, nl.col, nl.path);
 	CHECK(d.errors == 0, "no errors");
 	sg_profile_free(p);
 	sg_diags_free(&d);

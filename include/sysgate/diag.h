@@ -29,6 +29,12 @@ struct sg_loc {
 	char path[96];
 };
 
+/* The same without the path, where there can be millions and the path
+ * follows from a parent's (a rule's names and conditions). */
+struct sg_pos {
+	unsigned line, col;
+};
+
 struct sg_diag {
 	enum sg_severity severity;
 	char *file; /* owned by the sg_diags; consecutive diagnostics about one file share it */

@@ -46,11 +46,12 @@ struct sg_filter {
 
 struct sg_rule {
 	char **names;
-	struct sg_loc *name_locs;
+	struct sg_pos *name_pos; /* where each name is written: see sg_rule_name_loc */
 	size_t nnames;
+	int singular_name;       /* the name is given as "name" (the older form), not "names" */
 	struct sg_action action;
 	struct sg_cond *conds;
-	struct sg_loc *cond_locs; /* where each condition is written */
+	struct sg_pos *cond_pos; /* where each condition is written: see sg_rule_cond_loc */
 	size_t nconds;
 	int has_includes, has_excludes;
 	struct sg_filter includes, excludes;
@@ -92,5 +93,10 @@ struct sg_profile *sg_profile_parse(const char *file, const char *text, size_t l
 void sg_profile_free(struct sg_profile *p);
 
 const char *sg_op_name(enum sg_op op); /* "SCMP_CMP_EQ" */
+
+/* Where a rule's name k, or its condition k, is written: line:col and the
+ * JSON path (the rule's path and "/names/K", "/name" or "/args/K"). */
+void sg_rule_name_loc(const struct sg_rule *r, size_t k, struct sg_loc *out);
+void sg_rule_cond_loc(const struct sg_rule *r, size_t k, struct sg_loc *out);
 
 #endif
