@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -149,6 +150,7 @@ struct grammar {
 	enum expect st;
 	char stack[SG_JSON_MAX_DEPTH]; /* '{' or '[' per open level */
 	size_t depth;
+	size_t tokens; /* values and keys: the tokens jsmn will make */
 };
 
 /* After a value or a closing bracket: what the enclosing level expects. */
@@ -166,6 +168,7 @@ static const char *value(struct grammar *g, const char *s, size_t n, size_t *i)
 {
 	char c = s[*i];
 	const char *err;
+	g->tokens++;
 	if (c == '{' || c == '[') {
 		if (g->depth == SG_JSON_MAX_DEPTH)
 			return "nesting deeper than 64 levels";
@@ -213,6 +216,7 @@ static const char *step(struct grammar *g, const char *s, size_t n, size_t *i, s
 	case KEY:
 		if (c != '"')
 			return "expected a string key";
+		g->tokens++;
 		if ((err = scan_string(s, n, i)))
 			*at = *i;
 		g->st = COLON;
@@ -238,9 +242,10 @@ static const char *step(struct grammar *g, const char *s, size_t n, size_t *i, s
 	return NULL;
 }
 
-static const char *validate(const char *s, size_t n, size_t *at)
+static const char *validate(const char *s, size_t n, size_t *at, size_t *tokens)
 {
 	struct grammar g = { .st = VALUE };
+	*tokens = 0;
 	size_t i = 0;
 	for (;;) {
 		while (i < n && is_ws(s[i]))
@@ -252,6 +257,7 @@ static const char *validate(const char *s, size_t n, size_t *at)
 		if (err)
 			return err;
 	}
+	*tokens = g.tokens;
 	if (g.st == DONE)
 		return NULL;
 	if (g.depth == 0)
@@ -296,25 +302,22 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 			j->line_start[l++] = i + 1;
 	j->nlines = lines;
 
-	size_t at = 0;
-	const char *err = validate(text, len, &at);
+	size_t at = 0, count;
+	const char *err = validate(text, len, &at, &count);
 	if (err) {
 		struct sg_loc loc;
 		loc_at(j, at, &loc, "");
 		return sg_error(d, file, &loc, "invalid JSON: %s", err);
 	}
 
+	/* the check counted the tokens: jsmn makes one pass, not a counting one too */
 	jsmn_parser p;
 	jsmn_init(&p);
-	int count = jsmn_parse(&p, text, len, NULL, 0);
-	if (count <= 0)
-		return sg_error(d, file, NULL, "invalid JSON (tokenizer error %d)", count);
-	j->tok = calloc((size_t)count, sizeof(jsmntok_t));
+	j->tok = count <= INT_MAX ? malloc(count * sizeof(jsmntok_t)) : NULL;
 	if (!j->tok)
-		return sg_error(d, file, NULL, "out of memory for %d JSON tokens", count);
-	jsmn_init(&p);
+		return sg_error(d, file, NULL, "out of memory for %zu JSON tokens", count);
 	j->ntok = jsmn_parse(&p, text, len, j->tok, (unsigned)count);
-	if (j->ntok != count)
+	if (j->ntok != (int)count)
 		return sg_error(d, file, NULL, "invalid JSON (tokenizer error %d)", j->ntok);
 	return 0;
 }
