@@ -448,8 +448,11 @@ int sg_json_str_eq(const struct sg_json *j, int t, const char *s)
 	size_t n = (size_t)(k->end - k->start);
 	if (k->type != JSMN_STRING)
 		return 0;
+	size_t len = strnlen(s, n + 1);
+	if (len > n) /* decoding never makes a string longer */
+		return 0;
 	if (!memchr(j->text + k->start, '\\', n))
-		return strlen(s) == n && memcmp(j->text + k->start, s, n) == 0;
+		return len == n && memcmp(j->text + k->start, s, n) == 0;
 	int nul;
 	char *d = sg_json_str(j, t, &nul);
 	int eq = d && strcmp(d, s) == 0;

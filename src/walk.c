@@ -131,17 +131,48 @@ int sg_walk_u64(struct walker *w, int t, const struct sg_loc *at, uint64_t max, 
 }
 
 /* Each key once; a duplicate is an error at its second occurrence. Keys are
- * compared decoded, so "a" and "\u0061" collide. */
+ * compared decoded, so "a" and "\u0061" collide; a key without an escape is
+ * read in place (a million keys, a million mallocs fewer). */
 struct keyref {
-	char *key;
+	const char *key; /* len bytes, no NUL */
+	size_t len;
 	int tok;
+	int owned; /* decoded into a copy */
 };
+
+static int cmp_key(const struct keyref *x, const struct keyref *y)
+{
+	int r = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+	return r ? r : (x->len > y->len) - (x->len < y->len);
+}
 
 static int cmp_keyref(const void *a, const void *b)
 {
 	const struct keyref *x = a, *y = b;
-	int r = strcmp(x->key, y->key);
+	int r = cmp_key(x, y);
 	return r ? r : (x->tok > y->tok) - (x->tok < y->tok);
+}
+
+/* Key token kt, decoded; -1 after an error. */
+static int read_key(struct walker *w, int kt, const struct sg_loc *at, struct keyref *k)
+{
+	const jsmntok_t *tok = &w->j.tok[kt];
+	int nul;
+	k->tok = kt;
+	k->key = w->j.text + tok->start;
+	k->len = (size_t)(tok->end - tok->start);
+	if (!memchr(k->key, '\\', k->len))
+		return 0;
+	char *s = sg_json_str(&w->j, kt, &nul);
+	if (!s) {
+		struct sg_loc l;
+		sg_json_loc(&w->j, kt, &l, at->path);
+		return nul ? sg_walk_error(w, &l, "key contains a NUL character (\\u0000)") : sg_walk_oom(w, at);
+	}
+	k->key = s;
+	k->len = strlen(s);
+	k->owned = 1;
+	return 0;
 }
 
 static int check_duplicates(struct walker *w, int t, const struct sg_loc *at)
@@ -155,13 +186,7 @@ static int check_duplicates(struct walker *w, int t, const struct sg_loc *at)
 	int rc = 0;
 	int kt = t + 1;
 	for (size_t i = 0; i < n; i++) {
-		int nul;
-		k[i].tok = kt;
-		k[i].key = sg_json_str(&w->j, kt, &nul);
-		if (!k[i].key) {
-			struct sg_loc l;
-			sg_json_loc(&w->j, kt, &l, at->path);
-			rc = nul ? sg_walk_error(w, &l, "key contains a NUL character (\\u0000)") : sg_walk_oom(w, at);
+		if ((rc = read_key(w, kt, at, &k[i]))) {
 			n = i;
 			break;
 		}
@@ -170,17 +195,19 @@ static int check_duplicates(struct walker *w, int t, const struct sg_loc *at)
 	if (!rc) {
 		qsort(k, n, sizeof(*k), cmp_keyref);
 		for (size_t i = 1; i < n; i++) {
-			if (strcmp(k[i].key, k[i - 1].key))
+			if (cmp_key(&k[i], &k[i - 1]))
 				continue;
 			struct sg_loc l;
-			sg_walk_loc_key(w, k[i].tok, at, k[i].key, &l);
+			sg_json_loc(&w->j, k[i].tok, &l, "");
+			path_append(l.path, sizeof(l.path), at->path, k[i].key, k[i].len);
 			char shown[80];
-			sg_quote(shown, sizeof(shown), k[i].key, strlen(k[i].key));
+			sg_quote(shown, sizeof(shown), k[i].key, k[i].len);
 			rc = sg_walk_error(w, &l, "duplicate key \"%s\"", shown);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		free(k[i].key);
+		if (k[i].owned)
+			free((char *)k[i].key);
 	free(k);
 	return rc;
 }
