@@ -713,22 +713,13 @@ static int f_spo_spec(struct walker *w, int t, const struct sg_loc *at, void *ob
 	return parse_profile_object(w, t, at, spo_spec_fields, obj);
 }
 
+/* the runtime profile's own fields beside "spec": an error, see f_mixed */
 static const struct sg_field spo_fields[] = {
-	{ "spec", f_spo_spec },
-	{ "apiVersion", NULL },
-	{ "kind", NULL },
-	{ "metadata", NULL },
-	{ "status", NULL },
-	{ "defaultAction", f_mixed },
-	{ "defaultErrnoRet", f_mixed },
-	{ "defaultErrno", f_mixed },
-	{ "architectures", f_mixed },
-	{ "archMap", f_mixed },
-	{ "flags", f_mixed },
-	{ "listenerPath", f_mixed },
-	{ "listenerMetadata", f_mixed },
-	{ "syscalls", f_mixed },
-	{ NULL, NULL },
+	{ "spec", f_spo_spec },		{ "apiVersion", NULL },		{ "kind", NULL },
+	{ "metadata", NULL },		{ "status", NULL },		{ "defaultAction", f_mixed },
+	{ "defaultErrnoRet", f_mixed }, { "defaultErrno", f_mixed },	{ "architectures", f_mixed },
+	{ "archMap", f_mixed },		{ "flags", f_mixed },		{ "listenerPath", f_mixed },
+	{ "listenerMetadata", f_mixed }, { "syscalls", f_mixed },	{ NULL, NULL },
 };
 
 /* A SeccompProfile custom resource names its kind; anything else is read as
