@@ -76,8 +76,8 @@ static int kernel_at_least(const unsigned kernel[3], const unsigned min[3])
 int sg_rule_applies(const struct sg_rule *r, const struct sg_arch *host, uint64_t caps, const unsigned kernel[3])
 {
 	const char *name = sg_docker_arch_name(host);
-	if (r->has_excludes) {
-		const struct sg_filter *f = &r->excludes;
+	if (r->excludes) {
+		const struct sg_filter *f = r->excludes;
 		if (f->narches && arch_in(f, name))
 			return 0;
 		for (size_t i = 0; i < f->ncaps; i++)
@@ -86,8 +86,8 @@ int sg_rule_applies(const struct sg_rule *r, const struct sg_arch *host, uint64_
 		if (f->has_min_kernel && kernel_at_least(kernel, f->min_kernel))
 			return 0;
 	}
-	if (r->has_includes) {
-		const struct sg_filter *f = &r->includes;
+	if (r->includes) {
+		const struct sg_filter *f = r->includes;
 		if (f->narches && !arch_in(f, name))
 			return 0;
 		for (size_t i = 0; i < f->ncaps; i++)

@@ -388,18 +388,18 @@ static const struct sg_field filter_fields[] = {
 	{ NULL, NULL },
 };
 
-static int parse_filter(struct walker *w, int t, const struct sg_loc *at, struct sg_filter *f, int *has)
+static int parse_filter(struct walker *w, int t, const struct sg_loc *at, struct sg_filter **f)
 {
 	if (sg_json_is_null(&w->j, t))
 		return 0;
-	*has = 1;
-	f->loc = *at;
-	return sg_walk_object(w, t, at, filter_fields, f, 1);
+	if (!*f && !(*f = calloc(1, sizeof(**f)))) /* a duplicate key reads into the same one */
+		return sg_walk_oom(w, at);
+	(*f)->loc = *at;
+	return sg_walk_object(w, t, at, filter_fields, *f, 1);
 }
 
 /* ---- syscall rules ------------------------------------------------------ */
 
-static int f_names(struct walker *w, int t, const struct sg_loc *at, void *obj);
 static int el_name(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
 	struct sg_rule *r = obj;
@@ -533,14 +533,12 @@ static int f_args(struct walker *w, int t, const struct sg_loc *at, void *obj)
 
 static int f_includes(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
-	struct sg_rule *r = ((struct rule_seen *)obj)->r;
-	return parse_filter(w, t, at, &r->includes, &r->has_includes);
+	return parse_filter(w, t, at, &((struct rule_seen *)obj)->r->includes);
 }
 
 static int f_excludes(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
-	struct sg_rule *r = ((struct rule_seen *)obj)->r;
-	return parse_filter(w, t, at, &r->excludes, &r->has_excludes);
+	return parse_filter(w, t, at, &((struct rule_seen *)obj)->r->excludes);
 }
 
 static const struct sg_field rule_fields[] = {
@@ -558,12 +556,15 @@ static const struct sg_field rule_fields[] = {
 
 static void free_filter(struct sg_filter *f)
 {
+	if (!f)
+		return;
 	for (size_t i = 0; i < f->ncaps; i++)
 		free(f->caps[i]);
 	for (size_t i = 0; i < f->narches; i++)
 		free(f->arches[i]);
 	free(f->caps);
 	free(f->arches);
+	free(f);
 }
 
 static void free_rule(struct sg_rule *r)
@@ -575,8 +576,8 @@ static void free_rule(struct sg_rule *r)
 	free(r->conds);
 	free(r->cond_pos);
 	free(r->action.errno_name);
-	free_filter(&r->includes);
-	free_filter(&r->excludes);
+	free_filter(r->includes);
+	free_filter(r->excludes);
 }
 
 static int read_rule(struct walker *w, int t, const struct sg_loc *at, struct sg_rule *r)
@@ -603,12 +604,10 @@ static int el_rule(struct walker *w, int t, const struct sg_loc *at, void *obj)
 	struct sg_rule *r = &p->rules[p->nrules++];
 	memset(r, 0, sizeof(*r));
 	r->loc = *at;
-	if (read_rule(w, t, at, r) == 0)
-		return 0;
-	/* the profile is refused: its slot is reused (16 MiB of {} is 5.6 million rules) */
-	free_rule(r);
-	p->nrules--;
-	return -1;
+	int rc = read_rule(w, t, at, r);
+	if (rc) /* the profile is refused: the slot is reused (16 MiB of {} is 5.6 million rules) */
+		free_rule(&p->rules[--p->nrules]);
+	return rc;
 }
 
 static int f_syscalls(struct walker *w, int t, const struct sg_loc *at, void *obj)

@@ -32,8 +32,7 @@ static void warn_unknown_caps(const struct sg_profile *p, struct sg_diags *d)
 {
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sg_rule *r = &p->rules[i];
-		const struct sg_filter *fs[2] = { r->has_includes ? &r->includes : NULL,
-						  r->has_excludes ? &r->excludes : NULL };
+		const struct sg_filter *fs[2] = { r->includes, r->excludes };
 		for (int k = 0; k < 2; k++)
 			for (size_t c = 0; fs[k] && c < fs[k]->ncaps; c++)
 				warn_cap(p, fs[k], fs[k]->caps[c], d);

@@ -314,8 +314,7 @@ static size_t capsets(struct capset *out, size_t max, const struct sg_profile *c
 	for (size_t i = 0; i < np; i++)
 		for (size_t r = 0; r < ps[i]->nrules; r++) {
 			const struct sg_rule *ru = &ps[i]->rules[r];
-			const struct sg_filter *fs[2] = { ru->has_includes ? &ru->includes : NULL,
-							  ru->has_excludes ? &ru->excludes : NULL };
+			const struct sg_filter *fs[2] = { ru->includes, ru->excludes };
 			for (int k = 0; k < 2; k++)
 				for (size_t c = 0; fs[k] && c < fs[k]->ncaps; c++) {
 					int cap = sg_cap_lookup(fs[k]->caps[c]);

@@ -53,8 +53,7 @@ struct sg_rule {
 	struct sg_cond *conds;
 	struct sg_pos *cond_pos; /* where each condition is written: see sg_rule_cond_loc */
 	size_t nconds;
-	int has_includes, has_excludes;
-	struct sg_filter includes, excludes;
+	struct sg_filter *includes, *excludes; /* NULL when absent (most rules: not kept inline) */
 	struct sg_loc loc;
 };
 

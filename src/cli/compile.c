@@ -42,11 +42,11 @@ static void newest_min_kernel(const struct sg_profile *p, unsigned v[3])
 {
 	v[0] = v[1] = v[2] = 0;
 	for (size_t i = 0; i < p->nrules; i++) {
-		const struct sg_filter *fs[2] = { &p->rules[i].includes, &p->rules[i].excludes };
+		const struct sg_filter *fs[2] = { p->rules[i].includes, p->rules[i].excludes };
 		for (int k = 0; k < 2; k++) {
-			const unsigned *m = fs[k]->min_kernel;
-			if (!fs[k]->has_min_kernel)
+			if (!fs[k] || !fs[k]->has_min_kernel)
 				continue;
+			const unsigned *m = fs[k]->min_kernel;
 			if (!sg_kernel_ge(v, m))
 				memcpy(v, m, sizeof(unsigned) * 3);
 		}
