@@ -136,13 +136,19 @@ int sg_walk_u64(struct walker *w, int t, const struct sg_loc *at, uint64_t max, 
 struct keyref {
 	const char *key; /* len bytes, no NUL */
 	size_t len;
+	uint64_t prefix; /* the first 8 bytes, big-endian, zero-padded: orders as the bytes do */
 	int tok;
 	int owned; /* decoded into a copy */
 };
 
 static int cmp_key(const struct keyref *x, const struct keyref *y)
 {
-	int r = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+	if (x->prefix != y->prefix)
+		return x->prefix < y->prefix ? -1 : 1;
+	if (x->len <= 8 && y->len <= 8) /* no NUL in a key: the same prefix is the same key */
+		return 0;
+	size_t m = x->len < y->len ? x->len : y->len;
+	int r = m > 8 ? memcmp(x->key + 8, y->key + 8, m - 8) : 0;
 	return r ? r : (x->len > y->len) - (x->len < y->len);
 }
 
@@ -153,16 +159,10 @@ static int cmp_keyref(const void *a, const void *b)
 	return r ? r : (x->tok > y->tok) - (x->tok < y->tok);
 }
 
-/* Key token kt, decoded; -1 after an error. */
-static int read_key(struct walker *w, int kt, const struct sg_loc *at, struct keyref *k)
+/* A key with an escape, decoded into a copy; -1 after an error. */
+static int decode_key(struct walker *w, int kt, const struct sg_loc *at, struct keyref *k)
 {
-	const jsmntok_t *tok = &w->j.tok[kt];
 	int nul;
-	k->tok = kt;
-	k->key = w->j.text + tok->start;
-	k->len = (size_t)(tok->end - tok->start);
-	if (!memchr(k->key, '\\', k->len))
-		return 0;
 	char *s = sg_json_str(&w->j, kt, &nul);
 	if (!s) {
 		struct sg_loc l;
@@ -173,6 +173,75 @@ static int read_key(struct walker *w, int kt, const struct sg_loc *at, struct ke
 	k->len = strlen(s);
 	k->owned = 1;
 	return 0;
+}
+
+/* Key token kt, decoded; -1 after an error. */
+static int read_key(struct walker *w, int kt, const struct sg_loc *at, struct keyref *k)
+{
+	const jsmntok_t *tok = &w->j.tok[kt];
+	k->tok = kt;
+	k->key = w->j.text + tok->start;
+	k->len = (size_t)(tok->end - tok->start);
+	if (memchr(k->key, '\\', k->len) && decode_key(w, kt, at, k))
+		return -1;
+	k->prefix = 0;
+	for (size_t i = 0; i < 8; i++)
+		k->prefix = k->prefix << 8 | (i < k->len ? (unsigned char)k->key[i] : 0);
+	return 0;
+}
+
+static int duplicate(struct walker *w, const struct keyref *k, const struct sg_loc *at)
+{
+	struct sg_loc l;
+	char shown[80];
+	sg_json_loc(&w->j, k->tok, &l, "");
+	path_append(l.path, sizeof(l.path), at->path, k->key, k->len);
+	sg_quote(shown, sizeof(shown), k->key, k->len);
+	return sg_walk_error(w, &l, "duplicate key \"%s\"", shown);
+}
+
+/* The duplicates in the order a sort by key, then place, gives them: keys in
+ * an open hash, each later occurrence chained to the first; only the keys
+ * that repeat are sorted. 1 when keys collide too often for the hash (made
+ * to): the caller sorts them all instead. */
+static int duplicates_by_hash(struct walker *w, const struct keyref *k, size_t n, const struct sg_loc *at, int *rc)
+{
+	size_t nslots = 64, ndup = 0, bad = 0;
+	while (nslots < 2 * n)
+		nslots *= 2;
+	uint32_t *slot = calloc(nslots, sizeof(*slot)); /* index + 1 of a key's first occurrence */
+	size_t *next = malloc(2 * n * sizeof(*next)), *last = next + n; /* per key: the next, the last of its chain */
+	struct keyref *dup = malloc(n * sizeof(*dup)); /* the keys that repeat; tok: their first place in k */
+	for (size_t i = 0; slot && next && dup && i < n && !bad; i++) {
+		uint64_t h = k[i].prefix * 0x9e3779b97f4a7c15u ^ k[i].len;
+		for (size_t j = 8; j < k[i].len; j++)
+			h = (h ^ (unsigned char)k[i].key[j]) * 0x100000001b3u;
+		size_t at_slot = (size_t)(h ^ h >> 31) & (nslots - 1), probes = 0;
+		while (slot[at_slot] && cmp_key(&k[slot[at_slot] - 1], &k[i]) && !(bad = ++probes > 64))
+			at_slot = (at_slot + 1) & (nslots - 1);
+		next[i] = SIZE_MAX;
+		last[i] = i;
+		if (bad || !slot[at_slot]) {
+			slot[at_slot] = (uint32_t)(i + 1);
+			continue;
+		}
+		size_t f = slot[at_slot] - 1;
+		if (last[f] == f)
+			dup[ndup++] = (struct keyref){ .key = k[f].key, .len = k[f].len, .prefix = k[f].prefix, .tok = (int)f };
+		next[last[f]] = i;
+		last[f] = i;
+	}
+	int fallback = !slot || !next || !dup || bad;
+	if (!fallback) {
+		qsort(dup, ndup, sizeof(*dup), cmp_keyref);
+		for (size_t d = 0; d < ndup; d++)
+			for (size_t i = next[dup[d].tok]; i != SIZE_MAX; i = next[i])
+				*rc = duplicate(w, &k[i], at);
+	}
+	free(slot);
+	free(next);
+	free(dup);
+	return fallback;
 }
 
 static int check_duplicates(struct walker *w, int t, const struct sg_loc *at)
@@ -192,18 +261,11 @@ static int check_duplicates(struct walker *w, int t, const struct sg_loc *at)
 		}
 		kt = sg_json_next(&w->j, kt + 1);
 	}
-	if (!rc) {
+	if (!rc && duplicates_by_hash(w, k, n, at, &rc)) {
 		qsort(k, n, sizeof(*k), cmp_keyref);
-		for (size_t i = 1; i < n; i++) {
-			if (cmp_key(&k[i], &k[i - 1]))
-				continue;
-			struct sg_loc l;
-			sg_json_loc(&w->j, k[i].tok, &l, "");
-			path_append(l.path, sizeof(l.path), at->path, k[i].key, k[i].len);
-			char shown[80];
-			sg_quote(shown, sizeof(shown), k[i].key, k[i].len);
-			rc = sg_walk_error(w, &l, "duplicate key \"%s\"", shown);
-		}
+		for (size_t i = 1; i < n; i++)
+			if (!cmp_key(&k[i], &k[i - 1]))
+				rc = duplicate(w, &k[i], at);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (k[i].owned)

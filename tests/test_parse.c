@@ -1,4 +1,6 @@
 /* Unit tests of the parse and resolve stages through the library API. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -329,6 +331,78 @@ static void test_mutations(void)
 	CHECK(silent == 0, "%zu inputs rejected without an error message", silent);
 }
 
+/* Duplicate keys come out sorted by key, then by place, whether the walker
+ * finds them with its hash or, when keys collide too often, by sorting. */
+static void check_duplicates_in(const char *json, const char *const *want, size_t nwant, const char *what)
+{
+	struct sg_diags d;
+	struct sg_profile *p = parse(json, &d);
+	size_t k = 0, ok = p == NULL;
+	for (size_t i = 0; i < d.n; i++) {
+		const char *m = d.v[i].message;
+		if (strncmp(m, "duplicate key ", 14) != 0)
+			continue;
+		ok &= k < nwant && strcmp(m + 14, want[k]) == 0;
+		k++;
+	}
+	CHECK(ok && k == nwant, "%s: %zu duplicate errors, want %zu, in order", what, k, nwant);
+	sg_profile_free(p);
+	sg_diags_free(&d);
+}
+
+/* The walker's hash of a key (src/walk.c), to make keys collide. */
+static size_t key_slot(const char *key, size_t nslots)
+{
+	size_t len = strlen(key);
+	uint64_t prefix = 0;
+	for (size_t i = 0; i < 8; i++)
+		prefix = prefix << 8 | (i < len ? (unsigned char)key[i] : 0);
+	uint64_t h = prefix * 0x9e3779b97f4a7c15u ^ len;
+	for (size_t j = 8; j < len; j++)
+		h = (h ^ (unsigned char)key[j]) * 0x100000001b3u;
+	return (size_t)(h ^ h >> 31) & (nslots - 1);
+}
+
+static void test_duplicate_keys(void)
+{
+	static const char *const want1[] = { "\"a\"", "\"a\"", "\"abcdefgh1\"", "\"b\"", "\"b\"" };
+	check_duplicates_in("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"b\":1,\"a\":1,\"abcdefgh1\":1,\"b\":2,"
+			    "\"abcdefgh\":1,\"a\":2,\"abcdefgh2\":1,\"a\":3,\"\\u0062\":3,\"abcdefgh1\":2}",
+			    want1, 5, "a few");
+	/* 100 keys in one slot of the 256 an object of 106 keys gets: the hash gives up */
+	char json[8192] = "{\"defaultAction\":\"SCMP_ACT_ALLOW\"", key[16], first[3][16];
+	size_t n = 0;
+	for (unsigned i = 0; n < 100 && i < 1000000; i++) {
+		snprintf(key, sizeof(key), "k%u", i);
+		if (key_slot(key, 256) != 7)
+			continue;
+		if (n < 3)
+			strcpy(first[n], key);
+		snprintf(json + strlen(json), sizeof(json) - strlen(json), ",\"%s\":%zu", key, n++);
+	}
+	for (int r = 0; r < 5; r++) /* then the first three again, the first of them three times */
+		snprintf(json + strlen(json), sizeof(json) - strlen(json), ",\"%s\":0", first[r < 3 ? 0 : r - 2]);
+	strcat(json, "}");
+	char want[5][24];
+	const char *wantp[5];
+	/* sorted by key: the three first keys in the order strcmp gives them */
+	int order[3] = { 0, 1, 2 };
+	for (int a = 0; a < 3; a++)
+		for (int b = a + 1; b < 3; b++)
+			if (strcmp(first[order[b]], first[order[a]]) < 0) {
+				int t = order[a];
+				order[a] = order[b];
+				order[b] = t;
+			}
+	for (int a = 0, w = 0; a < 3; a++)
+		for (int c = 0; c < (order[a] == 0 ? 3 : 1); c++, w++) {
+			snprintf(want[w], sizeof(want[w]), "\"%s\"", first[order[a]]);
+			wantp[w] = want[w];
+		}
+	CHECK(n == 100, "100 colliding keys found: %zu", n);
+	check_duplicates_in(json, wantp, 5, "colliding keys");
+}
+
 int main(void)
 {
 	test_full_object();
@@ -341,5 +415,6 @@ int main(void)
 	test_kernel_object();
 	test_kernel_version();
 	test_mutations();
+	test_duplicate_keys();
 	return check_summary("parse");
 }
