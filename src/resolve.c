@@ -254,6 +254,10 @@ static void names_free(struct names *nm)
 	free(nm->of);
 }
 
+/* A probe is cut short there: names made to collide cost a lookup each,
+ * not a search of all the others. */
+#define MAX_PROBES 64
+
 static uint64_t hash_name(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
@@ -280,10 +284,11 @@ static int names_grow(struct names *nm)
 	if (!slot)
 		return -1;
 	for (size_t i = nm->all.n; i < nm->n; i++) {
-		size_t h = (size_t)hash_name(nm->v[i].name) & (nslots - 1);
-		while (slot[h])
+		size_t h = (size_t)hash_name(nm->v[i].name) & (nslots - 1), probes = 0;
+		while (slot[h] && probes++ < MAX_PROBES)
 			h = (h + 1) & (nslots - 1);
-		slot[h] = (uint32_t)(i + 1);
+		if (!slot[h])
+			slot[h] = (uint32_t)(i + 1);
 	}
 	free(nm->slot);
 	nm->slot = slot;
@@ -308,11 +313,12 @@ static long names_entry(struct names *nm, const struct sg_policy *pol, const cha
 	}
 	if (names_grow(nm))
 		return -1;
-	size_t h = (size_t)hash_name(name) & (nm->nslots - 1);
-	for (; nm->slot[h]; h = (h + 1) & (nm->nslots - 1))
+	size_t h = (size_t)hash_name(name) & (nm->nslots - 1), probes = 0;
+	for (; nm->slot[h] && probes++ < MAX_PROBES; h = (h + 1) & (nm->nslots - 1))
 		if (strcmp(nm->v[nm->slot[h] - 1].name, name) == 0)
 			return (long)nm->slot[h] - 1;
-	nm->slot[h] = (uint32_t)(nm->n + 1);
+	if (!nm->slot[h]) /* else names made to collide: each gets an entry of its own */
+		nm->slot[h] = (uint32_t)(nm->n + 1);
 	memset(&nm->v[nm->n], 0, sizeof(*nm->v));
 	nm->v[nm->n].name = name;
 	nm->v[nm->n].mux = mux_find(name); /* no target has it */

@@ -403,6 +403,37 @@ static void test_duplicate_keys(void)
 	check_duplicates_in(json, wantp, 5, "colliding keys");
 }
 
+/* Unknown syscall names made to collide in resolve's hash (FNV-1a, 1024
+ * slots at first) are still each warned about, in order. */
+static void test_colliding_names(void)
+{
+	char json[16384] = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":\"SCMP_ACT_ERRNO\",\"names\":[";
+	size_t n = 0;
+	for (unsigned i = 0; n < 80 && i < 10000000; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "zq%u", i);
+		uint64_t h = 0xcbf29ce484222325u;
+		for (const char *c = name; *c; c++)
+			h = (h ^ (unsigned char)*c) * 0x100000001b3u;
+		if ((h & 1023) != 5)
+			continue;
+		for (int r = 0; r < 2; r++) /* each twice */
+			snprintf(json + strlen(json), sizeof(json) - strlen(json), "%s\"%s\"", n || r ? "," : "", name);
+		n++;
+	}
+	strcat(json, "]}]}");
+	struct sg_diags d;
+	struct sg_profile *p = parse(json, &d);
+	struct sg_policy *pol = p ? resolve_on(p, "x86_64", &d) : NULL;
+	size_t warned = 0;
+	for (size_t i = 0; i < d.n; i++)
+		warned += strstr(d.v[i].message, "on every architecture; skipped") != NULL;
+	CHECK(n == 80 && pol && warned == 160, "80 colliding unknown names twice: %zu warnings", warned);
+	sg_policy_free(pol);
+	sg_profile_free(p);
+	sg_diags_free(&d);
+}
+
 int main(void)
 {
 	test_full_object();
@@ -416,5 +447,6 @@ int main(void)
 	test_kernel_version();
 	test_mutations();
 	test_duplicate_keys();
+	test_colliding_names();
 	return check_summary("parse");
 }
