@@ -37,6 +37,8 @@ TEST_BINS += $(BUILD)/tests/test_kernel
 TEST_BINS += $(BUILD)/tests/test_default
 # exec.sh: the command run under sysgate exec, and a seccomp notify agent
 TEST_BINS += $(BUILD)/tests/probe $(BUILD)/tests/agent
+# linear.sh: the worst shapes of input, written by mkshape (tests/shapes.c)
+TEST_BINS += $(BUILD)/tests/mkshape
 
 .PHONY: fuzz fuzz-smoke fuzz-replay run all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static install clean
 
@@ -114,6 +116,11 @@ $(BUILD)/tests/probe $(BUILD)/tests/agent: $(BUILD)/tests/%: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(STD_FLAGS) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $<
 
+# the shapes are shared with the benchmark (bench/linear.c)
+$(BUILD)/tests/mkshape: tests/mkshape.c tests/shapes.c tests/shapes.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/mkshape.c tests/shapes.c
+
 # libseccomp is only an oracle in this test, never a dependency of sysgate
 $(BUILD)/tests/test_libseccomp: LDLIBS += -lseccomp
 # its libseccomp filter builder (tests/lsc_build.c) is shared with the benchmark
@@ -152,6 +159,7 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	$(WRAP) $(BUILD)/tests/test_libseccomp ../shared
 	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_kernel ../shared
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/cli.sh
+	SYSGATE_SAN=$(SAN) SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/linear.sh
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/exec.sh
 	$(MAKE) --no-print-directory fuzz-replay
 
@@ -235,18 +243,18 @@ fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/libfuzzer_%) $(FUZZ_TARGETS:%=build/fuzz
 		else tail -n 40 build/fuzz/smoke-$$t.log; echo "fuzz-smoke: $$t failed (log: build/fuzz/smoke-$$t.log)"; exit 1; fi; done
 
 # ---- benchmark: see README.md (Performance) -------------------------------------
-# `make bench` (under 2 minutes on 2 cores) writes bench/results/; QUICK=1 (a
+# `make bench` (about 3 minutes on 2 cores) writes bench/results/; QUICK=1 (a
 # smoke run, seconds) writes $(BUILD)/bench/results-quick/ instead. libseccomp is
 # a peer here: only the bench binary links it.
 .PHONY: bench
 QUICK     ?=
-BENCH_SRC := bench/main.c bench/latency.c bench/timing.c bench/report.c bench/common.c
+BENCH_SRC := bench/main.c bench/latency.c bench/timing.c bench/linear.c bench/report.c bench/common.c
 BENCH_OUT := $(if $(filter-out 0,$(QUICK)),$(BUILD)/bench/results-quick,bench/results)
 
-$(BUILD)/bench/sysgate-bench: $(BENCH_SRC) bench/bench.h tests/lsc_build.c tests/lsc_build.h $(BUILD)/libsysgate.a \
-		$(wildcard include/sysgate/*.h)
+$(BUILD)/bench/sysgate-bench: $(BENCH_SRC) bench/bench.h tests/lsc_build.c tests/lsc_build.h tests/shapes.c \
+		tests/shapes.h $(BUILD)/libsysgate.a $(wildcard include/sysgate/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Isrc -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRC) tests/lsc_build.c \
+	$(CC) $(CPPFLAGS) -Isrc -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRC) tests/lsc_build.c tests/shapes.c \
 		$(BUILD)/libsysgate.a -lseccomp -lm
 
 $(BUILD)/bench/true-static: bench/true.c

@@ -1,22 +1,27 @@
 /* sysgate's benchmark harness (make bench): per-syscall filter latency of
  * sysgate and libseccomp filters built from the same profiles, exact figures
- * from the emulator, compile time and start-up. See README.md, Performance.
+ * from the emulator, compile time and start-up, and the cost per MB of the
+ * worst shapes of input. See README.md, Performance.
  *
  *   main.c     options, profiles, filters, exact figures, the stats check
  *   latency.c  syscall classes, one forked child per filter and round
  *   timing.c   compile time in-process, whole-process runs, start-up
+ *   linear.c   the cost per MB of the worst shapes of input (tests/shapes.c),
+ *              and its table and its parts of the CSV, JSON and summary files
  *   report.c   the table on stdout, CSV, JSON and the SVG chart
  *   common.c   names of filters, classes and compilers, sample statistics,
- *              the clock, progress(), how a profile is resolved
+ *              the clock, progress(), quoting, how a profile is resolved
  *
- * main.c calls latency.c, timing.c and report.c; those three call only
- * common.c, never each other or main.c; common.c calls none of them.
+ * main.c calls latency.c, timing.c, linear.c and report.c; report.c calls
+ * linear.c's writers, and otherwise those four call only common.c, never
+ * each other or main.c; common.c calls none of them.
  */
 #ifndef SYSGATE_BENCH_H
 #define SYSGATE_BENCH_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sysgate/bpf.h"
 #include "sysgate/measure.h"
@@ -104,6 +109,16 @@ struct command {
 	double hf_mean, hf_stddev; /* hyperfine's, ms; 0 when not run */
 };
 
+/* The cost of the worst shapes of input (tests/shapes.c) as they grow: ms
+ * per command at each size, the minimum over the runs (-1: not run). */
+#define LINEAR_SIZES 3
+enum linear_cmd { L_CHECK, L_COMPILE, L_EXEC, NLINEAR_CMDS };
+struct linear_row {
+	const char *shape, *what;
+	double ms[NLINEAR_CMDS][LINEAR_SIZES];  /* wall */
+	double cpu[NLINEAR_CMDS][LINEAR_SIZES]; /* user + system */
+};
+
 struct bench {
 	int quick;
 	const char *out_dir;
@@ -128,6 +143,9 @@ struct bench {
 	char date[64], cpu_model[128], kernel[256], clocksource[64], meltdown[128], compiler[64], lsc_version[32];
 	int ncpus, bpf_jit, x32_abi;
 	int nice; /* the bench's priority: -20 when it may raise it (root), else its own */
+	struct linear_row linear[16];
+	size_t nlinear;
+	size_t linear_bytes[LINEAR_SIZES]; /* the sizes, growing fourfold */
 	double loadavg_start, loadavg_end;
 	double seconds;
 };
@@ -139,6 +157,14 @@ int run_latency(struct bench *b);
 /* timing.c */
 int run_compile_inprocess(struct bench *b);
 int run_processes(struct bench *b);
+
+/* linear.c: run_linear measures; report.c prints and writes its part */
+extern const char *const linear_cmd_name[NLINEAR_CMDS]; /* "check", "compile", "exec" */
+int run_linear(struct bench *b);
+void print_linear(const struct bench *b);
+int write_linear_csv(const struct bench *b, FILE *f);
+void write_linear_json(const struct bench *b, FILE *f);
+void write_linear_md(const struct bench *b, FILE *f);
 
 /* report.c */
 void print_report(const struct bench *b);
@@ -155,6 +181,8 @@ void summarize(const struct samples *s, struct summary *out); /* sorts s->v */
 double spread_pct(const struct summary *s);                  /* (p75 - p25) / 2 / median, in % */
 double now_ns(void);
 void progress(const char *fmt, ...) SG_PRINTF(1, 2);
+void json_str(FILE *f, const char *s); /* a JSON string */
+void csv_str(FILE *f, const char *s);  /* a quoted CSV field */
 /* how a profile is resolved: Docker's default for x86_64, x86 and x32, as `sysgate stats --arch ...` */
 void bench_resolve_opts(const struct bench_profile *bp, struct sg_resolve_opts *ro);
 int docker_explicit(const struct bench_profile *bp); /* the profile is Docker's default on an x86_64 host */

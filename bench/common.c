@@ -1,6 +1,6 @@
 /* What every part of the bench shares: the names of filters, syscall
- * classes and compilers, sample statistics, the clock, progress on stderr
- * and how a profile is resolved. It calls none of the other files. */
+ * classes and compilers, sample statistics, the clock, progress on stderr,
+ * quoting in JSON and CSV, and how a profile is resolved. It calls none of the other files. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +100,33 @@ void progress(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+/* ---- quoting in results files ---------------------------------------------------------------- */
+
+void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void csv_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
 }
 
 /* ---- how a profile is resolved ------------------------------------------------------------- */

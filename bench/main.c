@@ -311,6 +311,8 @@ int main(int argc, char **argv)
 		failed = 1;
 	if (run_processes(b) != 0)
 		failed = 1;
+	if (run_linear(b) != 0)
+		failed = 1;
 	b->loadavg_end = read_loadavg();
 	b->seconds = (now_ns() - t0) / 1e9;
 

@@ -267,6 +267,7 @@ void print_report(const struct bench *b)
 	print_figures(b);
 	print_compile(b);
 	print_processes(b);
+	print_linear(b);
 }
 
 /* ---- files ------------------------------------------------------------------------------------ */
@@ -289,31 +290,6 @@ static int close_out(FILE *f, const char *name)
 		return -1;
 	}
 	return 0;
-}
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void csv_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
 }
 
 static int write_latency_csv(const struct bench *b)
@@ -462,7 +438,9 @@ static int write_json(const struct bench *b)
 	fprintf(f, "  \"stats_check\": {\"checked\": %s, \"match\": %s, \"command\": ", b->stats_checked ? "true" : "false",
 		b->stats_match ? "true" : "false");
 	json_str(f, b->stats_cmd);
-	fprintf(f, "},\n  \"profiles\": [");
+	fprintf(f, "},\n");
+	write_linear_json(b, f);
+	fprintf(f, "  \"profiles\": [");
 	int firstp = 1;
 	for (size_t i = 0; i < b->nprof; i++) {
 		const struct bench_profile *bp = &b->prof[i];
@@ -749,6 +727,7 @@ static int write_summary(const struct bench *b)
 			fprintf(f, "\n");
 		}
 	}
+	write_linear_md(b, f);
 	return close_out(f, "summary.md");
 }
 
@@ -759,11 +738,13 @@ int write_results(const struct bench *b)
 	rc |= write_figures_csv(b);
 	rc |= write_compile_csv(b);
 	rc |= write_processes_csv(b);
+	FILE *f = open_out(b, "linear.csv");
+	rc |= !f || write_linear_csv(b, f) != 0 ? -1 : close_out(f, "linear.csv");
 	rc |= write_json(b);
 	rc |= write_svg(b);
 	rc |= write_summary(b);
 	if (rc == 0)
-		progress("wrote %s/{latency,figures,compile,processes}.csv, results.json, summary.md and overhead.svg",
+		progress("wrote %s/{latency,figures,compile,processes,linear}.csv, results.json, summary.md and overhead.svg",
 			 b->out_dir);
 	return rc;
 }
