@@ -460,7 +460,8 @@ static void check_names_index(void)
 		CHECK(strcmp(x.v[i - 1].name, x.v[i].name) < 0, "names sorted at %zu", i);
 	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz_0123456789AZ";
 	uint64_t seed = 7;
-	for (size_t i = 0; i < x.n; i++) { /* each name, and edits of it one to four away */
+	size_t step = getenv("SYSGATE_QUICK") ? 16 : 1; /* valgrind: every 16th name */
+	for (size_t i = 0; i < x.n; i += step) { /* each name, and edits of it one to four away */
 		char w[80];
 		snprintf(w, sizeof(w), "%s", x.v[i].name);
 		check_word(&x, w);
