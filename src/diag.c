@@ -188,7 +188,7 @@ static void flush(struct sg_diag_printer *pr)
 
 static void put(struct sg_diag_printer *pr, const char *s, size_t n)
 {
-	if (n == 0 || pr->lost)
+	if (n == 0 || (pr->hold && pr->lost)) /* what is held is incomplete; an error still prints */
 		return;
 	if (pr->n + n > pr->cap && !pr->hold)
 		flush(pr);

@@ -93,7 +93,7 @@ struct sg_diag_printer {
 	int hold;
 	char *buf;
 	size_t n, cap;
-	int lost; /* memory ran out while holding lines back */
+	int lost; /* memory ran out while holding lines back: later ones were dropped, and it is said at the end */
 };
 void sg_diag_printer_init(struct sg_diag_printer *pr, FILE *out, int hold);
 void sg_diag_printer_sink(const struct sg_diag *g, void *printer);
