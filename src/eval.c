@@ -271,6 +271,7 @@ static long libseccomp_rule(const struct sg_arch_policy *ap, uint32_t nr)
  * as many warnings. Past the bound one warning says the check stopped. */
 #define MAX_PAIRS ((size_t)1 << 22)   /* pairs compared, over all arches */
 #define MAX_WARNINGS ((size_t)1000)
+#define MAX_NOTE_SCAN ((size_t)8192) /* rules of an arch, for a warning's notes */
 
 /* One warning per pair of profile rules and syscall name: the pairs warned
  * about, in an open hash. */
@@ -331,8 +332,12 @@ static void warn_pair(struct overlaps *o, const struct sg_policy *pol, const str
 {
 	const struct sg_profile *p = o->p;
 	const struct sg_rule *ry = &p->rules[y->rule];
-	long r = deciding_rule(pol->precedence, ap, NULL, x->nr, args);
-	long f = deciding_rule(SG_PRECEDENCE_FIRST, ap, NULL, x->nr, args), u = libseccomp_rule(ap, x->nr);
+	/* each of these scans the arch's rules: past a bound (a profile no person
+	 * writes), x stands for the decider and the notes are left out */
+	int scan = ap->nrules <= MAX_NOTE_SCAN;
+	long r = scan ? deciding_rule(pol->precedence, ap, NULL, x->nr, args) : -1;
+	long f = scan ? deciding_rule(SG_PRECEDENCE_FIRST, ap, NULL, x->nr, args) : -1;
+	long u = scan ? libseccomp_rule(ap, x->nr) : -1;
 	const struct sg_arch_rule *dr = r >= 0 ? &ap->rules[r] : x;
 	char ad[48], ay[48], af[48], au[48], note[160] = "";
 	sg_action_format(dr->action, ad, sizeof(ad));
