@@ -132,6 +132,50 @@ const struct sg_arch *sg_arch_native(void)
 #endif
 }
 
+const struct sg_arch *sg_arch_for_call(uint32_t audit_arch, uint32_t nr)
+{
+	const struct sg_arch *best = NULL;
+	for (size_t i = 0; i < SG_NARCHES; i++) {
+		const struct sg_arch *a = sg_arch_table[i];
+		if (a->audit_arch == audit_arch && nr >= a->nr_base && (!best || a->nr_base > best->nr_base))
+			best = a;
+	}
+	return best;
+}
+
+/* Groups of ABIs one kernel runs side by side (its native and compat ABIs). */
+static const struct sg_arch *const families[][3] = {
+	{ &sg_arch_x86_64, &sg_arch_x86, &sg_arch_x32 },
+	{ &sg_arch_aarch64, &sg_arch_arm, NULL },
+	{ &sg_arch_s390x, &sg_arch_s390, NULL },
+	{ &sg_arch_ppc64, &sg_arch_ppc, NULL },
+	{ &sg_arch_mips64, &sg_arch_mips64n32, &sg_arch_mips },
+	{ &sg_arch_mipsel64, &sg_arch_mipsel64n32, &sg_arch_mipsel },
+};
+
+size_t sg_arch_family(const struct sg_arch *arch, const struct sg_arch **out, size_t cap)
+{
+	size_t n = 0;
+	if (!arch)
+		return 0;
+	if (n < cap)
+		out[n] = arch;
+	n++;
+	for (size_t f = 0; f < sizeof(families) / sizeof(*families); f++) {
+		int member = 0;
+		for (size_t k = 0; k < 3; k++)
+			member |= families[f][k] == arch;
+		for (size_t i = 0; member && i < SG_NARCHES; i++)
+			for (size_t k = 0; k < 3; k++)
+				if (families[f][k] == sg_arch_table[i] && sg_arch_table[i] != arch) {
+					if (n < cap)
+						out[n] = sg_arch_table[i];
+					n++;
+				}
+	}
+	return n;
+}
+
 static int cmp_syscall(const void *name, const void *entry) { return strcmp(name, sg_syscall_str(entry)); }
 static int cmp_errno(const void *name, const void *entry) { return strcmp(name, sg_errno_str(entry)); }
 

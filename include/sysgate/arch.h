@@ -68,6 +68,16 @@ const struct sg_arch *sg_arch_native(void);
 /* Syscall number by name on an arch: 0 and *nr set, or -1 when the arch has no such call. */
 int sg_syscall_nr(const struct sg_arch *arch, const char *name, uint32_t *nr);
 
+/* The architecture of a call as seccomp_data reports it: by its audit
+ * value and, where two ABIs share one (x86_64 and x32), by the number's
+ * base. NULL when sysgate has no table for it. */
+const struct sg_arch *sg_arch_for_call(uint32_t audit_arch, uint32_t nr);
+
+/* The architectures whose programs a kernel that runs `arch` may also run
+ * (x86_64: x86, x32; aarch64: arm; ...): arch first, then the others of its
+ * group in sg_arches() order. Writes at most cap, returns how many there are. */
+size_t sg_arch_family(const struct sg_arch *arch, const struct sg_arch **out, size_t cap);
+
 /* Name of a number on an arch, or NULL. */
 const char *sg_syscall_name(const struct sg_arch *arch, uint32_t nr);
 

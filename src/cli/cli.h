@@ -11,6 +11,39 @@
 /* Exit statuses shared by the subcommands. */
 enum { EXIT_VALID = 0, EXIT_WARNINGS = 1, EXIT_INVALID = 2 };
 
+/* What the commands that run a command exit with for their own failures,
+ * as env(1): sysgate's, CMD cannot be run, CMD not found. */
+enum { EXIT_OWN = 125, EXIT_CANNOT_RUN = 126, EXIT_NOT_FOUND = 127 };
+
+/* execvp's search for CMD, made before anything is loaded: 0 with its path
+ * in out, or EXIT_NOT_FOUND / EXIT_CANNOT_RUN, said on stderr. */
+int cli_find_command(const char *cmd, char *out, size_t outsz);
+
+/* Runs CMD as execvp would (a script without #! under /bin/sh); when it
+ * cannot, says why and ends with EXIT_CANNOT_RUN or EXIT_NOT_FOUND. For a
+ * process whose every call a supervisor lets run: no care for what a
+ * filter answers. */
+_Noreturn void cli_exec_command(const char *path, char **argv);
+
+/* A workload watched by a supervisor (watch.c): record, exec --complain. */
+struct sg_notification;
+struct cli_watch {
+	void (*on_call)(void *ctx, const struct sg_notification *n); /* each call notified, before it runs */
+	/* the findings are due: the workload's main process is ending (last 0:
+	 * it waits until this returns), or no task uses the filter (last 1) */
+	void (*at_end)(void *ctx, int last);
+	void *ctx;
+	int keep[4]; /* descriptors the supervisor keeps (its output) */
+	size_t nkeep;
+	long workload; /* set by cli_watch_and_exec: the workload's PID, sysgate's own */
+};
+
+/* Starts the supervisor (a child), loads prog for it, runs CMD in this
+ * process. Returns only when something failed before the load, with the
+ * exit status; the supervisor ends by _exit when no task uses the filter. */
+int cli_watch_and_exec(struct cli_watch *w, const struct sg_prog *prog, uint32_t flags, const char *path,
+		       char **argv);
+
 int cmd_check(int argc, char **argv);
 int cmd_syscalls(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
@@ -20,6 +53,8 @@ int cmd_explain(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_default(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_import_log(int argc, char **argv);
 
 /* profiles/runtime-default.json, built into the binary */
 const char *cli_default_profile(size_t *len);

@@ -14,7 +14,6 @@
 #include "sysgate/load.h"
 #include "sysgate/notify.h"
 
-enum { EXIT_OWN = 125, EXIT_CANNOT_RUN = 126, EXIT_NOT_FOUND = 127 };
 
 static const char exec_help[] =
 	"usage: sysgate exec [-p FILE | --bpf FILE.bpf] [OPTIONS] -- CMD [ARG...]\n"
@@ -54,15 +53,21 @@ static int parse_flags(const char *arg, uint32_t *flags)
 	return rc;
 }
 
+static int not_found(const char *cmd, int status)
+{
+	fprintf(stderr, "sysgate: %s: %s\n", cmd, status == EXIT_NOT_FOUND ? "command not found" : "not executable");
+	return status;
+}
+
 /* execvp's search, done before the filter is loaded so that the filter
  * only ever sees one execve, and "not found" never costs a filter. */
-static int find_command(const char *cmd, char *out, size_t outsz)
+int cli_find_command(const char *cmd, char *out, size_t outsz)
 {
 	if (strchr(cmd, '/')) {
 		struct stat st;
 		if ((size_t)snprintf(out, outsz, "%s", cmd) >= outsz || stat(cmd, &st) != 0)
-			return EXIT_NOT_FOUND;
-		return S_ISREG(st.st_mode) && access(cmd, X_OK) == 0 ? 0 : EXIT_CANNOT_RUN;
+			return not_found(cmd, EXIT_NOT_FOUND);
+		return S_ISREG(st.st_mode) && access(cmd, X_OK) == 0 ? 0 : not_found(cmd, EXIT_CANNOT_RUN);
 	}
 	const char *path = getenv("PATH");
 	if (!path || !*path)
@@ -83,7 +88,7 @@ static int find_command(const char *cmd, char *out, size_t outsz)
 			break;
 		p = e;
 	}
-	return found_unusable ? EXIT_CANNOT_RUN : EXIT_NOT_FOUND;
+	return not_found(cmd, found_unusable ? EXIT_CANNOT_RUN : EXIT_NOT_FOUND);
 }
 
 static int has_notify(const struct sg_prog *p)
@@ -524,6 +529,29 @@ static _Noreturn void exec_failed(const struct launch *l, int sh, int rc, int er
 	leave(l, rc != 0 && err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
 }
 
+_Noreturn void cli_exec_command(const char *path, char **argv)
+{
+	int rc = execv(path, argv), err = errno;
+	if (rc != 0 && err == ENOEXEC) { /* no #! line: a shell script, as execvp and env(1) run it */
+		size_t n = 0;
+		while (argv[n])
+			n++;
+		char **sh = calloc(n + 2, sizeof(*sh));
+		if (sh) {
+			sh[0] = (char *)"/bin/sh";
+			sh[1] = (char *)path;
+			memcpy(sh + 2, argv + 1, n * sizeof(*argv));
+			execv(sh[0], sh);
+		}
+		err = errno;
+		fprintf(stderr, "sysgate: %s: no #! line, and /bin/sh: %s\n", path, strerror(err));
+	} else {
+		fprintf(stderr, "sysgate: %s: %s\n", path, strerror(err));
+	}
+	fflush(stderr);
+	_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+}
+
 /* 5. Load the filter, hand the listener over, exec. Returns only when the
  * load failed, with the exit status; once the filter is in place, sysgate
  * makes only the calls step 3 asked about, and ends by leave(). */
@@ -557,11 +585,9 @@ int cmd_exec(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	char path[4096];
-	int found = find_command(o.cmd[0], path, sizeof(path));
-	if (found) {
-		fprintf(stderr, "sysgate: %s: %s\n", o.cmd[0], found == EXIT_NOT_FOUND ? "command not found" : "not executable");
+	int found = cli_find_command(o.cmd[0], path, sizeof(path));
+	if (found)
 		return found;
-	}
 	struct cli_built b;
 	struct sg_handoff h = { .sock = -1 };
 	struct launch l = { .path = path, .argv = o.cmd };

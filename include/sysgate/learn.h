@@ -1,0 +1,77 @@
+/* Learn stage: the system calls a workload was seen to make -> the profile
+ * that allows them. Calls come from a recording (user notification), from
+ * complain mode (what a profile would have refused) or from a kernel log;
+ * a base profile's allowed calls can be folded in, so that runs merge.
+ *
+ * The profile written is an allowlist: defaultAction SCMP_ACT_ERRNO (EPERM,
+ * runc's errno for it), the architectures seen (native group first), one
+ * ALLOW rule with the names sorted, and, for syscalls whose arguments are
+ * tracked, one ALLOW rule per value seen (SCMP_CMP_EQ). The same calls give
+ * the same bytes, in whatever order they were seen. */
+#ifndef SYSGATE_LEARN_H
+#define SYSGATE_LEARN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sysgate/diag.h"
+#include "sysgate/profile.h"
+#include "sysgate/resolve.h"
+
+struct sg_learn;
+
+enum sg_learn_format {
+	SG_LEARN_OCI, /* the runtime spec's seccomp object (runc, crun, Docker, kubelet Localhost) */
+	SG_LEARN_SPO, /* a Security Profiles Operator SeccompProfile object, as JSON */
+};
+
+struct sg_learn_opts {
+	enum sg_learn_format format;
+	const char *name; /* SPO: metadata.name (made a DNS-1123 name); NULL: "recorded" */
+};
+
+/* An empty set. native orders the architectures written (its group
+ * first); NULL: the machine's. NULL when memory runs out. */
+struct sg_learn *sg_learn_new(const struct sg_arch *native);
+void sg_learn_free(struct sg_learn *l);
+
+/* Records the values of the argument that tells a syscall's uses apart
+ * (socket's domain, prctl's option, ioctl's request, personality's persona,
+ * ...): its calls then become one rule per value. 0, or -1 with the
+ * supported names in d. */
+int sg_learn_track(struct sg_learn *l, const char *name, struct sg_diags *d);
+
+/* "personality, socket, ..." the names sg_learn_track takes. */
+const char *sg_learn_trackable(void);
+
+/* A call, as seccomp_data reports it (x32's bit in nr). args may be NULL
+ * when unknown (a log line): a tracked syscall then gets an unconditional
+ * rule. action is what was done or would have been done (SECCOMP_RET_*),
+ * kept apart for summaries. 1 when (arch, syscall, action) or a tracked
+ * value is new, 0 when already seen, -1 when sysgate has no table for the
+ * architecture or no name for the number (nothing added, nothing in d:
+ * the caller knows where the call came from), -2 when memory ran out (d). */
+int sg_learn_add(struct sg_learn *l, uint32_t audit_arch, uint32_t nr, const uint64_t *args, uint32_t action,
+		 struct sg_diags *d);
+
+/* Folds in what a base profile allows on the host it was resolved for
+ * (includes/excludes applied): its architectures, its unconditional ALLOW
+ * names as written, its conditional ALLOW rules one per name. A base whose
+ * default action lets calls run (ALLOW, LOG) is an error; rules with other
+ * actions are left out with a warning unless they refuse as the output's
+ * default does. 0, or -1 with d. */
+int sg_learn_add_base(struct sg_learn *l, const struct sg_policy *base, struct sg_diags *d);
+
+/* Distinct calls added (base rules aside): a supervisor rewrites its output
+ * file only when this has grown. */
+size_t sg_learn_count(const struct sg_learn *l);
+
+/* The profile, as malloc'd text. 0, or -1 (out of memory) with d. */
+int sg_learn_write(const struct sg_learn *l, const struct sg_learn_opts *o, char **out, size_t *len,
+		   struct sg_diags *d);
+
+/* One line per (arch, syscall, action) seen, sorted by architecture group
+ * order and name: "syscall arch count action", with a header. malloc'd. */
+int sg_learn_summary(const struct sg_learn *l, char **out, size_t *len, struct sg_diags *d);
+
+#endif

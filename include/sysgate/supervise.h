@@ -1,0 +1,67 @@
+/* Supervise stage: a filter whose notifications go to a supervisor process
+ * that looks at each call and lets it run (SECCOMP_USER_NOTIF_FLAG_CONTINUE,
+ * Linux 5.5): `sysgate record` and `exec --complain`. The caller keeps its
+ * PID and goes on to exec the workload; the supervisor is its child.
+ *
+ * The listener handoff. Once the filter is in place, every call of the
+ * caller's waits for a supervisor, so the caller cannot send the listener
+ * anywhere: a sendmsg would wait for the very supervisor it is addressed
+ * to. pidfd_getfd(2) would need ptrace rights over the parent, which Yama
+ * (ptrace_scope >= 1) denies to a child, and Linux 5.6. So the supervisor
+ * is started sharing the caller's file table (clone(CLONE_FILES)): the
+ * caller says which descriptor the listener will get (the lowest free one,
+ * before the load; nothing allocates one in between), loads, and the
+ * supervisor finds the listener there, takes it, and unshares the table.
+ * The listener is close-on-exec (the kernel makes it so), so the workload
+ * never holds it. */
+#ifndef SYSGATE_SUPERVISE_H
+#define SYSGATE_SUPERVISE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sysgate/bpf.h"
+#include "sysgate/diag.h"
+#include "sysgate/seccomp.h"
+
+struct sg_supervisor {
+	pid_t pid;    /* in the caller: the supervisor */
+	int ctl[2];   /* pipe: the caller's word on the load (the fd it expects, or -1: failed) */
+	int listener; /* in the supervisor, once accepted */
+};
+
+/* Whether this kernel can: user notification and CONTINUE (Linux 5.5).
+ * 0, or -1 with the reason. */
+int sg_supervise_supported(struct sg_diags *d);
+
+/* In the caller: starts the supervisor, a child sharing the caller's file
+ * table. 1 in the caller (s->pid set), 0 in the supervisor, -1 on failure
+ * (d; no child). */
+int sg_supervise_start(struct sg_supervisor *s, struct sg_diags *d);
+
+/* In the caller: loads prog (flags | NEW_LISTENER) for the supervisor to
+ * take. 0; or -1 with d, nothing loaded and the supervisor told (it ends;
+ * the caller should reap it). */
+int sg_supervise_load(struct sg_supervisor *s, const struct sg_prog *prog, uint32_t flags, struct sg_diags *d);
+
+/* In the supervisor: waits for the caller's load and takes the listener,
+ * then stops sharing the file table and closes every descriptor but the
+ * listener and keep[]. 0, or -1 when there is nothing to supervise (the
+ * load failed, the caller ended) or on error (d). */
+int sg_supervise_accept(struct sg_supervisor *s, const int *keep, size_t nkeep, struct sg_diags *d);
+
+struct sg_notification {
+	uint64_t id;
+	uint32_t pid; /* the calling thread, in the supervisor's PID namespace; 0 if outside it */
+	struct sg_seccomp_data data;
+};
+
+/* Called for each notification, before the call runs. */
+typedef void (*sg_notify_fn)(void *ctx, const struct sg_notification *n);
+
+/* In the supervisor: each notification to fn, then the call runs, until no
+ * task uses the filter any more. 0, or -1 with d. */
+int sg_supervise_serve(struct sg_supervisor *s, sg_notify_fn fn, void *ctx, struct sg_diags *d);
+
+#endif

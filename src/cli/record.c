@@ -1,0 +1,255 @@
+/* sysgate record: run a command with every syscall it makes noted by a
+ * supervisor (user notification, no privilege needed), and write the
+ * profile that allows them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sysgate/divert.h"
+#include "sysgate/learn.h"
+#include "sysgate/supervise.h"
+
+static const char record_help[] =
+	"usage: sysgate record [-o FILE] [--format oci|spo] [--base PROFILE] [--args NAME,...] -- CMD [ARG...]\n"
+	"\n"
+	"Runs CMD and writes the profile it needs: every syscall CMD, its threads and\n"
+	"its descendants make (across execve, on every architecture, 32-bit helpers\n"
+	"too), as an allowlist that refuses the rest with EPERM. No privilege is\n"
+	"needed: a supervisor (sysgate's child) hears of each call through seccomp\n"
+	"user notification and lets it run (Linux 5.5). CMD keeps sysgate's PID and\n"
+	"its exit status is sysgate's.\n"
+	"\n"
+	"  -o, --output FILE  write the profile here (default: standard output, once\n"
+	"                     every process under it has ended); a file is written\n"
+	"                     before CMD's exit is seen, and again if descendants\n"
+	"                     that outlive it make new calls\n"
+	"  --format F         oci (default: the runtime spec's seccomp object, for runc,\n"
+	"                     crun, Docker, kubelet Localhost) or spo (a Security\n"
+	"                     Profiles Operator SeccompProfile, JSON, which kubectl applies)\n"
+	"  --name NAME        the SeccompProfile's metadata.name (default: the output's\n"
+	"                     file name, or CMD's)\n"
+	"  --base PROFILE     start from this profile: what it allows runs without a round\n"
+	"                     trip to the supervisor and is kept in the output, so runs merge\n"
+	"  --args LIST        record these syscalls' telling argument and allow only the\n"
+	"                     values seen: fcntl, fcntl64, ioctl, personality, prctl, socket,\n"
+	"                     socketpair\n"
+	"  -v, --verbose      show the base profile's warnings, and a summary at the end\n" CLI_PROFILE_HELP
+	"  (the profile options apply to --base)\n"
+	"\n"
+	"exit status: CMD's own; 125 sysgate failed, 126 CMD cannot run, 127 CMD not found\n";
+
+struct record {
+	struct cli_profile_opts po;
+	const char *out_path, *base, *args, *name;
+	enum sg_learn_format format;
+	int verbose;
+	char **cmd;
+	int out_fd;        /* -o's, opened before anything runs; 1 for stdout */
+	struct sg_learn *learn;
+	size_t written;    /* sg_learn_count at the last write; (size_t)-1: never */
+};
+
+static int parse_format(const char *arg, enum sg_learn_format *f)
+{
+	if (strcmp(arg, "oci") == 0)
+		*f = SG_LEARN_OCI;
+	else if (strcmp(arg, "spo") == 0)
+		*f = SG_LEARN_SPO;
+	else
+		return fprintf(stderr, "sysgate: --format: \"%s\" is neither oci nor spo\n", arg), -1;
+	return 0;
+}
+
+/* -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, struct record *r)
+{
+	static const struct option opts[] = {
+		CLI_PROFILE_LONGOPTS,
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "base", required_argument, NULL, 'b' },
+		{ "args", required_argument, NULL, 'A' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	cli_profile_opts_init(&r->po);
+	r->po.quiet = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+hvo:", opts, NULL)) != -1) {
+		int k = cli_profile_option(&r->po, c, optarg);
+		if (k < 0 || (c == 'f' && parse_format(optarg, &r->format)))
+			return EXIT_OWN;
+		if (k > 0 || c == 'f')
+			continue;
+		if (c == 'o')
+			r->out_path = optarg;
+		else if (c == 'n')
+			r->name = optarg;
+		else if (c == 'b')
+			r->base = optarg;
+		else if (c == 'A')
+			r->args = optarg;
+		else if (c == 'v')
+			r->verbose = 1, r->po.quiet = 0;
+		else {
+			fputs(record_help, c == 'h' ? stdout : stderr);
+			return c == 'h' ? 0 : EXIT_OWN;
+		}
+	}
+	if (optind >= argc) {
+		fputs(record_help, stderr);
+		return EXIT_OWN;
+	}
+	r->cmd = argv + optind;
+	return -1;
+}
+
+/* --args, --base: what the set starts with. 0, or -1 said. */
+static int prepare_learn(struct record *r, struct cli_built *base)
+{
+	struct sg_diags d;
+	int rc = 0;
+	sg_diags_init(&d);
+	r->learn = sg_learn_new(NULL);
+	if (!r->learn)
+		rc = sg_oom(&d, NULL);
+	char *list = r->args && !rc ? strdup(r->args) : NULL, *save = NULL;
+	for (char *t = list ? strtok_r(list, ",", &save) : NULL; t && !rc; t = strtok_r(NULL, ",", &save))
+		rc = sg_learn_track(r->learn, t, &d);
+	free(list);
+	if (!rc && r->base)
+		rc = cli_build(r->base, NULL, 0, &r->po, base) ? -1 : sg_learn_add_base(r->learn, base->policy, &d);
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	return rc;
+}
+
+/* The recording filter: every call notified, or with --base, the base's
+ * filter with its refusals notified (what it allows runs at full speed,
+ * kernel-cached); exit_group is notified in both. */
+static int recording_filter(const struct cli_built *base, struct sg_prog *prog)
+{
+	/* no base: a filter that allows nothing */
+	static const struct sg_insn refuse_all = { SG_BPF_RET | SG_BPF_K, 0, 0, SG_RET_KILL_PROCESS };
+	const struct sg_arch *fam[SG_MAX_ARCHES];
+	size_t n = sg_arch_family(sg_arch_native(), fam, SG_MAX_ARCHES);
+	struct sg_prog all = { (struct sg_insn *)&refuse_all, 1 };
+	struct sg_diags d;
+	sg_diags_init(&d);
+	int rc = sg_divert(base->policy ? &base->prog : &all, fam, n < SG_MAX_ARCHES ? n : SG_MAX_ARCHES, prog, &d);
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	return rc;
+}
+
+/* Writes the profile to the output: a file from its start, each time. */
+static void write_profile(struct record *r)
+{
+	struct sg_diags d;
+	char *text = NULL;
+	size_t len = 0;
+	sg_diags_init(&d);
+	struct sg_learn_opts o = { r->format, r->name };
+	if (sg_learn_write(r->learn, &o, &text, &len, &d) == 0) {
+		struct stat st;
+		int file = fstat(r->out_fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(r->out_fd, 0, SEEK_SET) == 0;
+		size_t off = 0;
+		while (off < len) {
+			ssize_t k = write(r->out_fd, text + off, len - off);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0) {
+				sg_error(&d, r->out_path ? r->out_path : "<stdout>", NULL, "write: %s", strerror(errno));
+				break;
+			}
+			off += (size_t)k;
+		}
+		if (file && off == len && ftruncate(r->out_fd, (off_t)len))
+			sg_error(&d, r->out_path, NULL, "ftruncate: %s", strerror(errno));
+		r->written = sg_learn_count(r->learn);
+	}
+	free(text);
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+}
+
+static void on_call(void *ctx, const struct sg_notification *n)
+{
+	struct record *r = ctx;
+	struct sg_diags d;
+	sg_diags_init(&d);
+	if (sg_learn_add(r->learn, n->data.arch, n->data.nr, n->data.args, SG_RET_ALLOW, &d) == -1)
+		fprintf(stderr, "sysgate: record: a call sysgate has no name for: arch 0x%08x, nr %u (not recorded)\n",
+			n->data.arch, n->data.nr);
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+}
+
+static void at_end(void *ctx, int last)
+{
+	struct record *r = ctx;
+	int file = r->out_path != NULL;
+	/* standard output cannot be rewritten: written once, at the very end */
+	if ((file || last) && (r->written == (size_t)-1 || sg_learn_count(r->learn) != r->written))
+		write_profile(r);
+	if (last && r->verbose) {
+		char *text = NULL;
+		size_t len = 0;
+		struct sg_diags d;
+		sg_diags_init(&d);
+		if (sg_learn_summary(r->learn, &text, &len, &d) == 0)
+			fprintf(stderr, "%s", text);
+		free(text);
+		sg_diags_free(&d);
+	}
+}
+
+/* --name's default: the output's file name without its extension, or CMD's. */
+static void default_name(struct record *r, char *buf, size_t n)
+{
+	const char *from = r->out_path ? r->out_path : r->cmd[0];
+	const char *base = strrchr(from, '/');
+	snprintf(buf, n, "%s", base ? base + 1 : from);
+	char *dot = strchr(buf, '.');
+	if (dot && dot != buf)
+		*dot = '\0';
+	if (!r->name)
+		r->name = buf;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct record r = { .out_fd = 1, .written = (size_t)-1 };
+	struct cli_built base = { 0 };
+	struct sg_prog prog = { 0 };
+	char path[4096], name[256];
+	int status = parse_options(argc, argv, &r);
+	if (status >= 0)
+		return status;
+	if ((status = cli_find_command(r.cmd[0], path, sizeof(path))))
+		return status;
+	default_name(&r, name, sizeof(name));
+	if (r.out_path && (r.out_fd = open(r.out_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		fprintf(stderr, "sysgate: %s: %s\n", r.out_path, strerror(errno));
+		return EXIT_OWN;
+	}
+	status = EXIT_OWN;
+	if (prepare_learn(&r, &base) == 0 && recording_filter(&base, &prog) == 0) {
+		struct cli_watch w = { .on_call = on_call, .at_end = at_end, .ctx = &r, .keep = { 2, r.out_fd },
+				       .nkeep = 2 };
+		status = cli_watch_and_exec(&w, &prog, 0, path, r.cmd);
+	}
+	sg_prog_free(&prog);
+	cli_built_free(&base);
+	sg_learn_free(r.learn);
+	if (r.out_fd > 2)
+		close(r.out_fd);
+	return status;
+}

@@ -1,0 +1,69 @@
+/* The part `record` and `exec --complain` share: a supervisor that sees
+ * the workload's calls (sysgate's supervise stage), and the workload,
+ * which keeps sysgate's PID. */
+#include <errno.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sysgate/supervise.h"
+
+struct watch_run {
+	struct cli_watch *w;
+	int ended; /* the workload's main process said it was ending */
+};
+
+/* The workload's main process calls exit_group: the command writes its
+ * findings now, while the process waits, before its parent can see it end. */
+static int is_main_exit(const struct cli_watch *w, const struct sg_notification *n)
+{
+	const struct sg_arch *a = sg_arch_for_call(n->data.arch, n->data.nr);
+	const char *name = n->pid == (uint32_t)w->workload && a ? sg_syscall_name(a, n->data.nr) : NULL;
+	return name && strcmp(name, "exit_group") == 0;
+}
+
+static void on_notification(void *ctx, const struct sg_notification *n)
+{
+	struct watch_run *r = ctx;
+	r->w->on_call(r->w->ctx, n);
+	if (is_main_exit(r->w, n)) {
+		r->w->at_end(r->w->ctx, 0);
+		r->ended = 1;
+	}
+}
+
+static _Noreturn void supervise(struct cli_watch *w, struct sg_supervisor *s)
+{
+	struct sg_diags d;
+	struct watch_run r = { w, 0 };
+	sg_diags_init(&d);
+	if (sg_supervise_accept(s, w->keep, w->nkeep, &d) == 0) {
+		sg_supervise_serve(s, on_notification, &r, &d);
+		w->at_end(w->ctx, 1);
+	}
+	sg_diags_print(&d, stderr);
+	fflush(NULL);
+	_exit(sg_diags_failed(&d) ? EXIT_OWN : 0);
+}
+
+int cli_watch_and_exec(struct cli_watch *w, const struct sg_prog *prog, uint32_t flags, const char *path,
+		       char **argv)
+{
+	struct sg_supervisor s;
+	struct sg_diags d;
+	sg_diags_init(&d);
+	w->workload = getpid();
+	fflush(NULL);
+	int role = sg_supervise_supported(&d) ? -1 : sg_supervise_start(&s, &d);
+	if (role == 0)
+		supervise(w, &s);
+	if (role > 0 && sg_supervise_load(&s, prog, flags, &d) == 0)
+		cli_exec_command(path, argv); /* every call from here on waits for the supervisor */
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	if (role > 0)
+		while (waitpid(s.pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	return EXIT_OWN;
+}

@@ -1,0 +1,246 @@
+/* Supervise stage: see include/sysgate/supervise.h. */
+#include "sysgate/supervise.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sysgate/conditions.h"
+#include "sysgate/load.h"
+
+static long sys_seccomp(unsigned op, unsigned flags, void *arg) { return syscall(SYS_seccomp, op, flags, arg); }
+
+int sg_supervise_supported(struct sg_diags *d)
+{
+	unsigned v[3];
+	uint32_t action = SECCOMP_RET_USER_NOTIF;
+	static const unsigned need[3] = { 5, 5, 0 };
+	if (sg_kernel_running(v) == 0 && !sg_kernel_ge(v, need))
+		return sg_error(d, NULL, NULL, "letting a notified call run (SECCOMP_USER_NOTIF_FLAG_CONTINUE) needs "
+					       "Linux 5.5; this kernel is %u.%u.%u", v[0], v[1], v[2]);
+	if (sys_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &action))
+		return sg_error(d, NULL, NULL, "this kernel has no seccomp user notification (SECCOMP_RET_USER_NOTIF): %s",
+				strerror(errno));
+	return 0;
+}
+
+/* A fork that shares the file table: clone(CLONE_FILES | SIGCHLD) with no
+ * new stack, as fork does. s390 takes the stack first. */
+static long clone_files(void)
+{
+#if defined(__s390__)
+	return syscall(SYS_clone, 0L, (long)(CLONE_FILES | SIGCHLD), 0L, 0L, 0L);
+#else
+	return syscall(SYS_clone, (long)(CLONE_FILES | SIGCHLD), 0L, 0L, 0L, 0L);
+#endif
+}
+
+int sg_supervise_start(struct sg_supervisor *s, struct sg_diags *d)
+{
+	s->listener = -1;
+	if (pipe2(s->ctl, O_CLOEXEC))
+		return sg_error(d, NULL, NULL, "pipe: %s", strerror(errno));
+	pid_t parent = getpid();
+	long pid = clone_files();
+	if (pid < 0) {
+		int err = errno;
+		close(s->ctl[0]);
+		close(s->ctl[1]);
+		return sg_error(d, NULL, NULL, "starting the supervisor: clone: %s", strerror(err));
+	}
+	if (pid == 0) {
+		/* until the listener is taken, the caller's end is the supervisor's */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			s->listener = -2;
+		return 0;
+	}
+	s->pid = (pid_t)pid;
+	return 1;
+}
+
+/* The descriptor the kernel gives next: the lowest free one. */
+static int lowest_free_fd(int any)
+{
+	int fd = fcntl(any, F_DUPFD_CLOEXEC, 0);
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+int sg_supervise_load(struct sg_supervisor *s, const struct sg_prog *prog, uint32_t flags, struct sg_diags *d)
+{
+	int expect = lowest_free_fd(s->ctl[1]), listener = -1, failed = -1;
+	if (expect < 0 || write(s->ctl[1], &expect, sizeof(expect)) != sizeof(expect)) {
+		sg_error(d, NULL, NULL, "telling the supervisor: %s", strerror(errno));
+		close(s->ctl[1]); /* its read sees the end, or a word and then the end */
+		return -1;
+	}
+	/* from here until the supervisor has the listener, nothing allocates a descriptor */
+	if (sg_load(prog, flags | SG_FLAG_NEW_LISTENER, &listener, d)) {
+		if (write(s->ctl[1], &failed, sizeof(failed)) != sizeof(failed))
+			close(s->ctl[1]);
+		return -1;
+	}
+	/* listener == expect: nothing else allocated a descriptor. From here
+	 * each of the caller's syscalls waits for the supervisor. */
+	return 0;
+}
+
+/* Whether fd is a seccomp listener: its ID_VALID ioctl knows the request
+ * (ENOENT: no such notification; notification ids start at random). */
+static int is_listener(int fd)
+{
+	uint64_t id = 0;
+	return ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0 || errno == ENOENT;
+}
+
+/* The caller's word: the descriptor, or -1 (load failed or caller gone). */
+static int read_word(int fd)
+{
+	int w;
+	ssize_t n;
+	while ((n = read(fd, &w, sizeof(w))) < 0 && errno == EINTR)
+		;
+	return n == sizeof(w) ? w : -1;
+}
+
+/* Waits for the listener at fd: the caller's load takes microseconds from
+ * its word, so yield, then sleep briefly. 0, or -1 when the load failed. */
+static int wait_for_listener(int ctl, int fd)
+{
+	for (unsigned spins = 0;; spins++) {
+		if (is_listener(fd))
+			return 0;
+		struct pollfd p = { ctl, POLLIN, 0 };
+		if (poll(&p, 1, 0) > 0) /* a failure word, or the end */
+			return -1;
+		if (spins < 1000) {
+			sched_yield();
+		} else {
+			struct timespec ts = { 0, 100000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+static int kept(int fd, const int *keep, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keep[i] == fd)
+			return 1;
+	return 0;
+}
+
+/* Closes every descriptor but keep[] and the listener: the supervisor must
+ * not hold the workload's pipes open (a reader waiting for their end). */
+static void close_others(int listener, const int *keep, size_t nkeep)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 1 << 20)
+		max = 1 << 20;
+	int hi = -1;
+	for (int fd = 0; fd < (int)max; fd++) {
+		if (fd != listener && !kept(fd, keep, nkeep))
+			continue;
+		/* close (hi, fd) in one call where the kernel has close_range */
+		if (fd - hi > 1 && syscall(SYS_close_range, (unsigned)(hi + 1), (unsigned)(fd - 1), 0u) != 0)
+			for (int k = hi + 1; k < fd; k++)
+				close(k);
+		hi = fd;
+	}
+	if (syscall(SYS_close_range, (unsigned)(hi + 1), ~0u, 0u) != 0)
+		for (int k = hi + 1; k < (int)max; k++)
+			close(k);
+}
+
+int sg_supervise_accept(struct sg_supervisor *s, const int *keep, size_t nkeep, struct sg_diags *d)
+{
+	if (s->listener == -2)
+		return -1; /* the caller was gone before the supervisor started */
+	close(s->ctl[1]);
+	int fd = read_word(s->ctl[0]);
+	if (fd < 0 || wait_for_listener(s->ctl[0], fd))
+		return -1;
+	s->listener = fd;
+	/* the workload is on its way: it must not take the supervisor with it */
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (unshare(CLONE_FILES))
+		return sg_error(d, NULL, NULL, "unshare(CLONE_FILES): %s", strerror(errno));
+	close_others(fd, keep, nkeep);
+	return 0;
+}
+
+/* Receives one notification into *n: 1, 0 when it went away (the task
+ * died, a signal), -1 on error. */
+static int receive(int listener, void *req, size_t reqsz, struct sg_notification *n)
+{
+	memset(req, 0, reqsz);
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) != 0)
+		return errno == EINTR || errno == ENOENT ? 0 : -1;
+	const struct seccomp_notif *r = req;
+	n->id = r->id;
+	n->pid = r->pid;
+	n->data.nr = (uint32_t)r->data.nr;
+	n->data.arch = r->data.arch;
+	n->data.ip = r->data.instruction_pointer;
+	for (int i = 0; i < SG_MAX_ARGS; i++)
+		n->data.args[i] = r->data.args[i];
+	return 1;
+}
+
+static int let_run(int listener, void *resp, size_t respsz, uint64_t id)
+{
+	memset(resp, 0, respsz);
+	struct seccomp_notif_resp *r = resp;
+	r->id = id;
+	r->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp) == 0 || errno == ENOENT)
+		return 0; /* ENOENT: the task is gone, or its call was interrupted */
+	return -1;
+}
+
+int sg_supervise_serve(struct sg_supervisor *s, sg_notify_fn fn, void *ctx, struct sg_diags *d)
+{
+	struct seccomp_notif_sizes sz;
+	if (sys_seccomp(SECCOMP_GET_NOTIF_SIZES, 0, &sz))
+		return sg_error(d, NULL, NULL, "SECCOMP_GET_NOTIF_SIZES: %s", strerror(errno));
+	/* the kernel's structures may be larger than these headers' */
+	size_t reqsz = sz.seccomp_notif > sizeof(struct seccomp_notif) ? sz.seccomp_notif : sizeof(struct seccomp_notif);
+	size_t respsz = sz.seccomp_notif_resp > sizeof(struct seccomp_notif_resp) ? sz.seccomp_notif_resp
+										   : sizeof(struct seccomp_notif_resp);
+	void *req = malloc(reqsz), *resp = malloc(respsz);
+	int rc = req && resp ? 0 : sg_oom(d, NULL);
+	while (!rc) {
+		struct pollfd p = { s->listener, POLLIN, 0 };
+		if (poll(&p, 1, -1) < 0) {
+			if (errno != EINTR)
+				rc = sg_error(d, NULL, NULL, "poll on the listener: %s", strerror(errno));
+			continue;
+		}
+		if (!(p.revents & POLLIN))
+			break; /* POLLHUP: no task uses the filter any more */
+		struct sg_notification n;
+		int got = receive(s->listener, req, reqsz, &n);
+		if (got < 0)
+			rc = sg_error(d, NULL, NULL, "SECCOMP_IOCTL_NOTIF_RECV: %s", strerror(errno));
+		if (got <= 0)
+			continue;
+		fn(ctx, &n);
+		if (let_run(s->listener, resp, respsz, n.id))
+			rc = sg_error(d, NULL, NULL, "SECCOMP_IOCTL_NOTIF_SEND: %s", strerror(errno));
+	}
+	free(req);
+	free(resp);
+	return rc;
+}
