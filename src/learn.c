@@ -280,13 +280,13 @@ static int add_base_rule(struct sg_learn *l, const struct sg_profile *p, const s
 	if (k != SG_ACT_ALLOW && k != SG_ACT_LOG) {
 		if (!(refuses_as_default(&r->action) && r->nconds == 0))
 			sg_warning(d, p->file, &r->loc,
-				   "--base: this %s rule is left out: the profile written allows what the base "
-				   "allows and what was seen, and refuses the rest with EPERM",
+				   "this %s rule is left out: the learned profile allows what its inputs "
+				   "allow and refuses the rest with EPERM",
 				   sg_action_kind_name(k));
 		return 0;
 	}
 	if (k == SG_ACT_LOG)
-		sg_warning(d, p->file, &r->loc, "--base: this SCMP_ACT_LOG rule is kept as SCMP_ACT_ALLOW");
+		sg_warning(d, p->file, &r->loc, "this SCMP_ACT_LOG rule is kept as SCMP_ACT_ALLOW");
 	for (size_t n = 0; n < r->nnames; n++)
 		if (r->nconds ? add_cond_rule(l, r->names[n], r->conds, r->nconds) : add_name(l, r->names[n]))
 			return sg_oom(d, p->file);
@@ -299,8 +299,8 @@ int sg_learn_add_base(struct sg_learn *l, const struct sg_policy *base, struct s
 	enum sg_action_kind k = p->default_action.kind;
 	if (k == SG_ACT_ALLOW || k == SG_ACT_LOG)
 		return sg_error(d, p->file, &p->default_action.loc,
-				"--base: the default action is %s: a base must refuse by default (an allowlist), "
-				"or there is nothing to learn",
+				"the default action is %s: a profile to learn from must refuse by default "
+				"(an allowlist)",
 				sg_action_kind_name(k));
 	for (size_t i = 0; i < base->narches; i++)
 		l->arches[arch_index(base->arches[i].arch)] = 1;

@@ -41,6 +41,11 @@ struct cli_watch {
 /* Starts the supervisor (a child), loads prog for it, runs CMD in this
  * process. Returns only when something failed before the load, with the
  * exit status; the supervisor ends by _exit when no task uses the filter. */
+/* exec --complain: b's filter with its refusals reported (exec_complain.c). */
+struct cli_built;
+int cli_exec_complain(const struct cli_built *b, uint32_t bad_arch_action, uint32_t flags, const char *out_path,
+		      const char *path, char **argv);
+
 int cli_watch_and_exec(struct cli_watch *w, const struct sg_prog *prog, uint32_t flags, const char *path,
 		       char **argv);
 
@@ -54,6 +59,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_default(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_import_log(int argc, char **argv);
 
 /* profiles/runtime-default.json, built into the binary */

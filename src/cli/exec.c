@@ -31,7 +31,14 @@ static const char exec_help[] =
 	"  --bpf FILE          precompiled raw filter (this machine's byte order)\n"
 	"  --flags LIST        filter flags added to the profile's: tsync, log,\n"
 	"                      spec_allow, wait_killable_recv (SECCOMP_FILTER_FLAG_* names too)\n"
-	"  -v, --verbose       show the profile's warnings (shown anyway under --strict)\n" CLI_PROFILE_HELP
+	"  -v, --verbose       show the profile's warnings (shown anyway under --strict)\n"
+	"  --complain          development mode: whatever the filter would refuse runs,\n"
+	"                      and is reported on stderr once per (arch, syscall, action)\n"
+	"                      with the rule that decides it; a summary at the end. A\n"
+	"                      supervisor (sysgate's child) lets the calls run: no\n"
+	"                      security boundary. Not for a profile that uses SCMP_ACT_NOTIFY\n"
+	"  --complain-out FILE with --complain: write what would have been refused as a\n"
+	"                      profile of ALLOW rules (see `sysgate merge`)\n" CLI_PROFILE_HELP
 	"\n"
 	"exit status: CMD's own; 125 sysgate failed or nothing could end under the\n"
 	"filter, 126 CMD cannot run (the filter refuses its execve, say), 127 CMD not found\n";
@@ -100,7 +107,7 @@ static int has_notify(const struct sg_prog *p)
 	return 0;
 }
 
-static int read_bpf(const char *file, struct sg_prog *prog)
+static int read_bpf(const char *file, int complain, struct sg_prog *prog)
 {
 	struct sg_diags d;
 	char *raw = NULL, why[160];
@@ -112,7 +119,7 @@ static int read_bpf(const char *file, struct sg_prog *prog)
 	    sg_prog_from_raw((unsigned char *)raw, len, native ? native->endian : SG_LITTLE_ENDIAN, prog, &d, file) == 0) {
 		if (sg_bpf_check(prog->insns, prog->len, why, sizeof(why)))
 			fprintf(stderr, "sysgate: %s: the kernel would refuse this filter: %s\n", file, why);
-		else if (has_notify(prog))
+		else if (has_notify(prog) && !complain)
 			fprintf(stderr, "sysgate: %s returns SCMP_ACT_NOTIFY, which needs a listenerPath: use -p\n", file);
 		else
 			rc = 0;
@@ -150,6 +157,8 @@ struct exec_opts {
 	struct cli_profile_opts po;
 	const char *profile, *bpf;
 	uint32_t extra_flags; /* --flags */
+	int complain;
+	const char *complain_out;
 	char **cmd;           /* CMD [ARG...] */
 };
 
@@ -162,6 +171,8 @@ static int parse_options(int argc, char **argv, struct exec_opts *o)
 		{ "bpf", required_argument, NULL, 'b' },
 		{ "flags", required_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "complain", no_argument, NULL, 'C' },
+		{ "complain-out", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -182,6 +193,10 @@ static int parse_options(int argc, char **argv, struct exec_opts *o)
 			o->bpf = optarg;
 		else if (c == 'v')
 			o->po.quiet = 0;
+		else if (c == 'C')
+			o->complain = 1;
+		else if (c == 'O')
+			o->complain_out = optarg;
 		else if (c == 'F') {
 			if (parse_flags(optarg, &o->extra_flags))
 				return EXIT_OWN;
@@ -189,6 +204,10 @@ static int parse_options(int argc, char **argv, struct exec_opts *o)
 			fputs(exec_help, c == 'h' ? stdout : stderr);
 			return c == 'h' ? 0 : EXIT_OWN;
 		}
+	}
+	if (o->complain_out && !o->complain) {
+		fprintf(stderr, "sysgate: --complain-out goes with --complain\n");
+		return EXIT_OWN;
 	}
 	if (optind >= argc || (o->profile && o->bpf)) {
 		fputs(exec_help, stderr);
@@ -205,9 +224,9 @@ static int obtain_filter(const struct exec_opts *o, struct cli_built *b, uint32_
 	memset(b, 0, sizeof(*b));
 	*flags = o->extra_flags;
 	if (o->bpf) {
-		if (read_bpf(o->bpf, &b->prog))
+		if (read_bpf(o->bpf, o->complain, &b->prog))
 			return -1;
-	} else if (!o->profile && !o->po.changed && use_embedded_bpf(&o->po, &b->prog, flags)) {
+	} else if (!o->profile && !o->po.changed && !o->complain && use_embedded_bpf(&o->po, &b->prog, flags)) {
 		/* the build compiled the default for exactly this case */
 	} else {
 		size_t len = 0;
@@ -219,7 +238,7 @@ static int obtain_filter(const struct exec_opts *o, struct cli_built *b, uint32_
 	/* --flags may add what the kernel refuses in this combination */
 	struct sg_diags d;
 	sg_diags_init(&d);
-	*flags = sg_flags_complete(*flags, (*flags & SG_FLAG_NEW_LISTENER) != 0, "sysgate", &d);
+	*flags = sg_flags_complete(*flags, o->complain || (*flags & SG_FLAG_NEW_LISTENER), "sysgate", &d);
 	sg_diags_print(&d, stderr);
 	sg_diags_free(&d);
 	return 0;
@@ -593,6 +612,12 @@ int cmd_exec(int argc, char **argv)
 	struct launch l = { .path = path, .argv = o.cmd };
 	uint32_t flags;
 	status = obtain_filter(&o, &b, &flags) ? EXIT_OWN : prepare_launch(&l);
+	if (!status && o.complain) {
+		status = cli_exec_complain(&b, o.po.compile.bad_arch_action, flags, o.complain_out, path, o.cmd);
+		free(l.sh_argv);
+		cli_built_free(&b);
+		return status;
+	}
 	if (!status)
 		status = check_own_calls(&o, &b, &l);
 	if (!status)

@@ -1,0 +1,110 @@
+/* sysgate merge: profiles that allow calls (recorded ones, complain mode's
+ * additions, a base) -> one allowlist that allows what any of them allows. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sysgate/learn.h"
+
+static const char merge_help[] =
+	"usage: sysgate merge [-o FILE] [--format oci|spo] [--name NAME] [OPTIONS] PROFILE...\n"
+	"\n"
+	"Writes one profile that allows what any PROFILE allows on this machine\n"
+	"(includes/excludes applied): their architectures, their ALLOW rules (one\n"
+	"name each when conditional), refusing the rest with EPERM. The form\n"
+	"`sysgate record` writes: to fold `exec --complain-out` additions into a\n"
+	"profile, merge the two. Rules with other actions are left out, with a warning.\n"
+	"\n"
+	"  -o, --output FILE  write here (default: standard output); may be an input\n"
+	"  --format F         oci (default) or spo (a SeccompProfile object, JSON)\n"
+	"  --name NAME        the SeccompProfile's metadata.name\n" CLI_PROFILE_HELP
+	"\n"
+	"exit status: 0 written, 2 an input is invalid or the output cannot be written\n";
+
+struct merge_opts {
+	struct cli_profile_opts po;
+	struct sg_learn_opts out;
+	const char *path;
+};
+
+static int parse_options(int argc, char **argv, struct merge_opts *m)
+{
+	static const struct option opts[] = {
+		CLI_PROFILE_LONGOPTS,
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	cli_profile_opts_init(&m->po);
+	m->po.quiet = 1; /* names a profile lists for other architectures are no news here */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		int r = cli_profile_option(&m->po, c, optarg);
+		if (r < 0)
+			return EXIT_INVALID;
+		if (r > 0)
+			continue;
+		if (c == 'o')
+			m->path = optarg;
+		else if (c == 'n')
+			m->out.name = optarg;
+		else if (c == 'f' && (!strcmp(optarg, "oci") || !strcmp(optarg, "spo")))
+			m->out.format = strcmp(optarg, "spo") == 0 ? SG_LEARN_SPO : SG_LEARN_OCI;
+		else {
+			if (c == 'f')
+				fprintf(stderr, "sysgate: --format: \"%s\" is neither oci nor spo\n", optarg);
+			fputs(merge_help, c == 'h' ? stdout : stderr);
+			return c == 'h' ? 0 : EXIT_INVALID;
+		}
+	}
+	if (optind >= argc) {
+		fputs(merge_help, stderr);
+		return EXIT_INVALID;
+	}
+	return -1;
+}
+
+static int write_all(const char *path, const char *text, size_t len)
+{
+	int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : 1;
+	size_t off = 0;
+	ssize_t k = 0;
+	while (fd >= 0 && off < len && ((k = write(fd, text + off, len - off)) > 0 || errno == EINTR))
+		off += k > 0 ? (size_t)k : 0;
+	int rc = fd >= 0 && off == len && (!path || close(fd) == 0) ? 0 : -1;
+	if (rc)
+		fprintf(stderr, "sysgate: %s: %s\n", path ? path : "<stdout>", strerror(errno));
+	return rc;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+	struct merge_opts m = { 0 };
+	int status = parse_options(argc, argv, &m);
+	if (status >= 0)
+		return status;
+	struct sg_diags d;
+	sg_diags_init(&d);
+	struct sg_learn *l = sg_learn_new(NULL);
+	status = l ? 0 : EXIT_INVALID;
+	for (int i = optind; i < argc && !status; i++) {
+		struct cli_built b;
+		status = cli_build(argv[i], NULL, 0, &m.po, &b) || sg_learn_add_base(l, b.policy, &d) ? EXIT_INVALID : 0;
+		cli_built_free(&b);
+	}
+	char *text = NULL;
+	size_t len = 0;
+	if (!status && (sg_learn_write(l, &m.out, &text, &len, &d) || write_all(m.path, text, len)))
+		status = EXIT_INVALID;
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	free(text);
+	sg_learn_free(l);
+	return status;
+}
