@@ -37,6 +37,8 @@ TEST_BINS += $(BUILD)/tests/test_kernel
 TEST_BINS += $(BUILD)/tests/test_default
 # exec.sh: the command run under sysgate exec, and a seccomp notify agent
 TEST_BINS += $(BUILD)/tests/probe $(BUILD)/tests/agent
+# record.sh: a workload whose parts each make a syscall of their own
+TEST_BINS += $(BUILD)/tests/workload
 # linear.sh: the worst shapes of input, written by mkshape (tests/shapes.c)
 TEST_BINS += $(BUILD)/tests/mkshape
 
@@ -112,7 +114,7 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libsysgate.a tests/check.h
 # exec.sh's probe and agent: plain programs, never sanitized, since a program
 # under a seccomp filter must make only the calls the test expects (LeakSanitizer
 # calls getppid at exit, and the tests make getppid fail)
-$(BUILD)/tests/probe $(BUILD)/tests/agent: $(BUILD)/tests/%: tests/%.c
+$(BUILD)/tests/probe $(BUILD)/tests/agent $(BUILD)/tests/workload: $(BUILD)/tests/%: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(STD_FLAGS) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $<
 
@@ -161,6 +163,7 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/cli.sh
 	SYSGATE_SAN=$(SAN) SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/linear.sh
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/exec.sh
+	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/record.sh
 	$(MAKE) --no-print-directory fuzz-replay
 
 test: test-deps

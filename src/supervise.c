@@ -83,13 +83,13 @@ int sg_supervise_load(struct sg_supervisor *s, const struct sg_prog *prog, uint3
 	int expect = lowest_free_fd(s->ctl[1]), listener = -1, failed = -1;
 	if (expect < 0 || write(s->ctl[1], &expect, sizeof(expect)) != sizeof(expect)) {
 		sg_error(d, NULL, NULL, "telling the supervisor: %s", strerror(errno));
-		close(s->ctl[1]); /* its read sees the end, or a word and then the end */
+		kill(s->pid, SIGKILL); /* it waits for a word that will not come */
 		return -1;
 	}
 	/* from here until the supervisor has the listener, nothing allocates a descriptor */
 	if (sg_load(prog, flags | SG_FLAG_NEW_LISTENER, &listener, d)) {
 		if (write(s->ctl[1], &failed, sizeof(failed)) != sizeof(failed))
-			close(s->ctl[1]);
+			kill(s->pid, SIGKILL);
 		return -1;
 	}
 	/* listener == expect: nothing else allocated a descriptor. From here
@@ -168,7 +168,7 @@ int sg_supervise_accept(struct sg_supervisor *s, const int *keep, size_t nkeep, 
 {
 	if (s->listener == -2)
 		return -1; /* the caller was gone before the supervisor started */
-	close(s->ctl[1]);
+	/* nothing is closed before the table is unshared: it is the caller's too */
 	int fd = read_word(s->ctl[0]);
 	if (fd < 0 || wait_for_listener(s->ctl[0], fd))
 		return -1;
