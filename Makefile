@@ -30,7 +30,7 @@ CLI_SRC := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BINS := $(BUILD)/tests/test_arch $(BUILD)/tests/test_parse $(BUILD)/tests/test_emulate \
-	$(BUILD)/tests/test_compile
+	$(BUILD)/tests/test_compile $(BUILD)/tests/test_auditlog
 TEST_BINS += $(BUILD)/tests/test_libseccomp
 
 TEST_BINS += $(BUILD)/tests/test_kernel
@@ -157,6 +157,7 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	$(WRAP) $(BUILD)/tests/test_parse
 	$(WRAP) $(BUILD)/tests/test_emulate
 	$(WRAP) $(BUILD)/tests/test_compile
+	$(WRAP) $(BUILD)/tests/test_auditlog
 	$(WRAP) $(BUILD)/tests/test_default ../shared
 	$(WRAP) $(BUILD)/tests/test_libseccomp ../shared
 	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_kernel ../shared
