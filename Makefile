@@ -31,7 +31,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BINS := $(BUILD)/tests/test_arch $(BUILD)/tests/test_parse $(BUILD)/tests/test_emulate \
 	$(BUILD)/tests/test_compile $(BUILD)/tests/test_auditlog
-TEST_BINS += $(BUILD)/tests/test_libseccomp
+TEST_BINS += $(BUILD)/tests/test_libseccomp $(BUILD)/tests/test_learn
 
 TEST_BINS += $(BUILD)/tests/test_kernel
 TEST_BINS += $(BUILD)/tests/test_default
@@ -159,11 +159,13 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	$(WRAP) $(BUILD)/tests/test_compile
 	$(WRAP) $(BUILD)/tests/test_auditlog
 	$(WRAP) $(BUILD)/tests/test_default ../shared
+	$(WRAP) $(BUILD)/tests/test_learn profiles
 	$(WRAP) $(BUILD)/tests/test_libseccomp ../shared
 	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_kernel ../shared
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/cli.sh
 	SYSGATE_SAN=$(SAN) SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/linear.sh
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/exec.sh
+	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/learn.sh
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/record.sh
 	$(MAKE) --no-print-directory fuzz-replay
 

@@ -14,6 +14,7 @@ static const struct {
 } commands[] = {
 	{ "exec", cmd_exec, "run a command under a seccomp filter (default: the embedded profile)" },
 	{ "record", cmd_record, "run a command and write the profile it needs (rootless)" },
+	{ "import-log", cmd_import_log, "the profile a kernel or audit log's seccomp records call for" },
 	{ "merge", cmd_merge, "merge allowlist profiles (recordings, complain additions) into one" },
 	{ "check", cmd_check, "validate a profile and summarise what it does per architecture" },
 	{ "syscalls", cmd_syscalls, "list an architecture's syscall table" },

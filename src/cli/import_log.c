@@ -1,0 +1,186 @@
+/* sysgate import-log: the kernel's seccomp records in a log (dmesg,
+ * kern.log, journalctl -k, auditd's audit.log) -> the profile that allows
+ * the calls they name, on the architecture each names. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sysgate/auditlog.h"
+#include "sysgate/learn.h"
+
+static const char import_help[] =
+	"usage: sysgate import-log [-o FILE] [--base PROFILE] [--comm NAME] [--exe PATH] [--pid N]\n"
+	"                          [--format oci|spo] [--name NAME] [FILE...|-]\n"
+	"\n"
+	"Reads seccomp records (audit type 1326) from kernel logs as dmesg, kern.log,\n"
+	"journalctl -k print them, and from auditd's audit.log (type=SECCOMP, raw or\n"
+	"ENRICHED), and writes the profile that allows every call they name, each on the\n"
+	"architecture its record names (arch=40000003 syscall=5 is i386 open). Other lines\n"
+	"are ignored; a seccomp record that is cut, or names an architecture or number\n"
+	"sysgate has no name for, is a warning with its line number. A summary (syscall,\n"
+	"arch, count, action seen) goes to stderr. No FILE, or -: standard input.\n"
+	"\n"
+	"  -o, --output FILE  write the profile here (default: standard output)\n"
+	"  --base PROFILE     merge into this profile (may be the output too)\n"
+	"  --comm NAME        only records of this command name (comm=)\n"
+	"  --exe PATH         only records of this executable (exe=)\n"
+	"  --pid N            only records of this process\n"
+	"  --format F         oci (default) or spo (a SeccompProfile object, JSON)\n"
+	"  --name NAME        the SeccompProfile's metadata.name\n" CLI_PROFILE_HELP
+	"  (the profile options apply to --base)\n"
+	"\n"
+	"exit status: 0 written, 2 an input cannot be read or is invalid\n";
+
+struct import {
+	struct cli_profile_opts po;
+	struct sg_learn_opts out;
+	const char *path, *base, *comm, *exe;
+	long pid; /* -1: any */
+	struct sg_learn *learn;
+	size_t records, kept;
+};
+
+static int parse_options(int argc, char **argv, struct import *im)
+{
+	static const struct option opts[] = {
+		CLI_PROFILE_LONGOPTS,
+		{ "output", required_argument, NULL, 'o' }, { "base", required_argument, NULL, 'b' },
+		{ "comm", required_argument, NULL, 'C' },   { "exe", required_argument, NULL, 'E' },
+		{ "pid", required_argument, NULL, 'p' },    { "format", required_argument, NULL, 'f' },
+		{ "name", required_argument, NULL, 'n' },   { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	char *end;
+	cli_profile_opts_init(&im->po);
+	im->po.quiet = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		int r = cli_profile_option(&im->po, c, optarg);
+		if (r < 0)
+			return EXIT_INVALID;
+		if (r > 0)
+			continue;
+		if (c == 'o')
+			im->path = optarg;
+		else if (c == 'b')
+			im->base = optarg;
+		else if (c == 'C')
+			im->comm = optarg;
+		else if (c == 'E')
+			im->exe = optarg;
+		else if (c == 'n')
+			im->out.name = optarg;
+		else if (c == 'p' && (errno = 0, im->pid = strtol(optarg, &end, 10), !errno && *optarg && !*end && im->pid >= 0))
+			continue;
+		else if (c == 'f' && (!strcmp(optarg, "oci") || !strcmp(optarg, "spo")))
+			im->out.format = strcmp(optarg, "spo") == 0 ? SG_LEARN_SPO : SG_LEARN_OCI;
+		else {
+			if (c == 'p' || c == 'f')
+				fprintf(stderr, "sysgate: --%s: \"%s\"?\n", c == 'p' ? "pid" : "format", optarg);
+			fputs(import_help, c == 'h' ? stdout : stderr);
+			return c == 'h' ? 0 : EXIT_INVALID;
+		}
+	}
+	return -1;
+}
+
+/* Whether the record passes --comm, --exe and --pid. */
+static int wanted(const struct import *im, const struct sg_audit_call *a)
+{
+	if (im->comm && (!a->has_comm || strlen(im->comm) != a->comm_len || memcmp(im->comm, a->comm, a->comm_len)))
+		return 0;
+	if (im->exe && (!a->has_exe || strlen(im->exe) != a->exe_len || memcmp(im->exe, a->exe, a->exe_len)))
+		return 0;
+	return im->pid < 0 || (a->has_pid && a->pid == im->pid);
+}
+
+static void import_line(struct import *im, const char *file, size_t lineno, const char *line, size_t len,
+			struct sg_diags *d)
+{
+	struct sg_audit_call a;
+	const char *why = NULL;
+	struct sg_loc at = { .line = (unsigned)lineno, .col = 1, .path = "" };
+	enum sg_audit_kind k = sg_audit_parse_line(line, len, &a, &why);
+	if (k == SG_AUDIT_MALFORMED)
+		sg_warning(d, file, &at, "a seccomp record sysgate cannot read (%s): skipped", why);
+	if (k != SG_AUDIT_SECCOMP)
+		return;
+	im->records++;
+	if (!wanted(im, &a))
+		return;
+	int r = sg_learn_add(im->learn, a.arch, a.nr, NULL, a.has_code ? a.code : 0xffffffffu, d);
+	if (r == -1)
+		sg_warning(d, file, &at, "arch=%x syscall=%u: sysgate has no name for this call on this "
+					 "architecture: skipped", a.arch, a.nr);
+	im->kept += r >= 0;
+}
+
+static int import_file(struct import *im, const char *file, struct sg_diags *d)
+{
+	int stdin_ = strcmp(file, "-") == 0;
+	FILE *f = stdin_ ? stdin : fopen(file, "re");
+	if (!f)
+		return sg_error(d, file, NULL, "%s", strerror(errno));
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+	while (!sg_diags_failed(d) && (n = getline(&line, &cap, f)) >= 0)
+		import_line(im, stdin_ ? "<stdin>" : file, ++lineno, line, (size_t)n, d);
+	int rc = ferror(f) ? sg_error(d, file, NULL, "read: %s", strerror(errno)) : 0;
+	free(line);
+	if (!stdin_)
+		fclose(f);
+	return rc;
+}
+
+static int write_out(const struct import *im, struct sg_diags *d)
+{
+	char *text = NULL, *sum = NULL;
+	size_t len = 0, slen = 0, off = 0;
+	ssize_t k = 0;
+	if (sg_learn_write(im->learn, &im->out, &text, &len, d) || sg_learn_summary(im->learn, &sum, &slen, d)) {
+		free(text);
+		return -1;
+	}
+	int fd = im->path ? open(im->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : 1;
+	while (fd >= 0 && off < len && ((k = write(fd, text + off, len - off)) > 0 || errno == EINTR))
+		off += k > 0 ? (size_t)k : 0;
+	int rc = fd >= 0 && off == len && (!im->path || close(fd) == 0) ? 0
+		 : sg_error(d, im->path ? im->path : "<stdout>", NULL, "%s", strerror(errno));
+	fprintf(stderr, "%s%zu seccomp records read, %zu imported\n", sum, im->records, im->kept);
+	free(text);
+	free(sum);
+	return rc;
+}
+
+int cmd_import_log(int argc, char **argv)
+{
+	struct import im = { .pid = -1 };
+	int status = parse_options(argc, argv, &im);
+	if (status >= 0)
+		return status;
+	struct sg_diags d;
+	struct cli_built b = { 0 };
+	sg_diags_init(&d);
+	status = (im.learn = sg_learn_new(NULL)) ? 0 : sg_oom(&d, NULL);
+	if (!status && im.base)
+		status = cli_build(im.base, NULL, 0, &im.po, &b) ? -1 : sg_learn_add_base(im.learn, b.policy, &d);
+	for (int i = optind; !status && i < argc; i++)
+		status = import_file(&im, argv[i], &d);
+	if (!status && optind == argc)
+		status = import_file(&im, "-", &d);
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	sg_diags_init(&d);
+	if (!status)
+		status = write_out(&im, &d);
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	cli_built_free(&b);
+	sg_learn_free(im.learn);
+	return status ? EXIT_INVALID : 0;
+}
