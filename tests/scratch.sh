@@ -9,7 +9,10 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 
 size=$(stat -c %s "$BUILD/sysgate-static")
-if [ "$size" -le 200000 ]; then ok; else bad "sysgate-static is $size bytes stripped, over 200 KB (200,000 bytes)"; fi
+# 200,000 bytes until the authoring loop (record, exec --complain, import-log,
+# merge: 26 KB) joined the runtime; the bound keeps the growth in view
+limit=230000
+if [ "$size" -le "$limit" ]; then ok; else bad "sysgate-static is $size bytes stripped, over $limit bytes"; fi
 echo "scratch: sysgate-static is $size bytes"
 # a dynamically linked binary names its loader in a PT_INTERP header
 if ! headers=$(readelf -l "$BUILD/sysgate-static"); then bad "readelf failed on sysgate-static"
