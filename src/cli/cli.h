@@ -46,6 +46,11 @@ struct cli_built;
 int cli_exec_complain(const struct cli_built *b, uint32_t bad_arch_action, uint32_t flags, const char *out_path,
 		      const char *path, char **argv);
 
+/* A supervisor's output, opened before anything runs (not truncated: it is
+ * written from its start when due); *created tells whether it was made
+ * now, to be removed if nothing runs. The descriptor, or -1 said. */
+int cli_open_output(const char *path, int *created);
+
 int cli_watch_and_exec(struct cli_watch *w, const struct sg_prog *prog, uint32_t flags, const char *path,
 		       char **argv);
 

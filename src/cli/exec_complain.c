@@ -79,8 +79,9 @@ int cli_exec_complain(const struct cli_built *b, uint32_t bad_arch_action, uint3
 	struct sg_diags d;
 	int status = EXIT_OWN;
 	sg_diags_init(&d);
-	if (out_path && (r.out_fd = open(out_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0)
-		sg_error(&d, out_path, NULL, "%s", strerror(errno));
+	int created = 0;
+	if (out_path && (r.out_fd = cli_open_output(out_path, &created)) < 0)
+		sg_error(&d, NULL, NULL, "--complain-out cannot be written");
 	else if (sg_divert(&b->prog, fam, n < SG_MAX_ARCHES ? n : SG_MAX_ARCHES, &diverted, &d) == 0 &&
 		 !(r.c = sg_complain_new(&b->prog, b->policy, bad_arch_action)))
 		sg_oom(&d, NULL);
@@ -90,6 +91,8 @@ int cli_exec_complain(const struct cli_built *b, uint32_t bad_arch_action, uint3
 				       .nkeep = r.out_fd >= 0 ? 2 : 1 };
 		status = cli_watch_and_exec(&w, &diverted, flags & ~SG_FLAG_NEW_LISTENER, path, argv);
 	}
+	if (created) /* only failures return: nothing ran */
+		unlink(out_path);
 	sg_diags_free(&d);
 	sg_complain_free(r.c);
 	sg_prog_free(&diverted);

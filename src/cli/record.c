@@ -236,16 +236,17 @@ int cmd_record(int argc, char **argv)
 	if ((status = cli_find_command(r.cmd[0], path, sizeof(path))))
 		return status;
 	default_name(&r, name, sizeof(name));
-	if (r.out_path && (r.out_fd = open(r.out_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0) {
-		fprintf(stderr, "sysgate: %s: %s\n", r.out_path, strerror(errno));
+	int created = 0;
+	if (r.out_path && (r.out_fd = cli_open_output(r.out_path, &created)) < 0)
 		return EXIT_OWN;
-	}
 	status = EXIT_OWN;
 	if (prepare_learn(&r, &base) == 0 && recording_filter(&base, &prog) == 0) {
 		struct cli_watch w = { .on_call = on_call, .at_end = at_end, .ctx = &r, .keep = { 2, r.out_fd },
 				       .nkeep = 2 };
 		status = cli_watch_and_exec(&w, &prog, 0, path, r.cmd);
 	}
+	if (created) /* only failures return: nothing ran */
+		unlink(r.out_path);
 	sg_prog_free(&prog);
 	cli_built_free(&base);
 	sg_learn_free(r.learn);
