@@ -146,13 +146,15 @@ static int next_field(struct scan *s, struct span *key, struct span *val, int *q
  * auditd (ausearch -i puts a space before the colon). SG_AUDIT_SECCOMP
  * with s->p at the fields; SG_AUDIT_MALFORMED when the line ends before
  * them; SG_AUDIT_OTHER for any other text. */
+static enum sg_audit_kind find_journal_record(struct scan *s);
+
 static enum sg_audit_kind find_record(struct scan *s)
 {
 	const char *t = s->p, *v;
 	while (t < s->end && (starts(t, s->end, "type=") != 1 || (t > s->p && !is_sep(t[-1]))))
 		t++;
 	if (t == s->end)
-		return SG_AUDIT_OTHER;
+		return find_journal_record(s);
 	for (v = t += 5; t < s->end && !is_sep(*t); t++)
 		;
 	struct span type = { v, (size_t)(t - v) };
@@ -179,6 +181,27 @@ static enum sg_audit_kind find_record(struct scan *s)
 		return SG_AUDIT_OTHER;
 	s->p = t + 1;
 	return SG_AUDIT_SECCOMP;
+}
+
+/* journald's audit transport, as plain journalctl prints it: the record
+ * type as a word after the identifier, "audit[1234]: SECCOMP auid=...". */
+static enum sg_audit_kind find_journal_record(struct scan *s)
+{
+	for (const char *t = s->p; t < s->end; t++) {
+		if ((t > s->p && !is_sep(t[-1])) || starts(t, s->end, "audit[") != 1)
+			continue;
+		const char *q = t + 6;
+		while (q < s->end && *q >= '0' && *q <= '9')
+			q++;
+		int m = q > t + 6 ? starts(q, s->end, "]: SECCOMP ") : 0;
+		if (m == 1) {
+			s->p = q + 11;
+			return SG_AUDIT_SECCOMP;
+		}
+		if (m == 2 && q + 4 < s->end) /* cut inside "SECCOMP " */
+			return SG_AUDIT_MALFORMED;
+	}
+	return SG_AUDIT_OTHER;
 }
 
 /* One field into *c; arch= and syscall= that cannot be read go in *bad. */

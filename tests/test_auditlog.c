@@ -92,6 +92,7 @@ static void test_formats(void)
 		AUDITD BODY "\x1d" ENRICHED,                                     /* auditd ENRICHED */
 		AUDITD BODY " " ENRICHED,                                        /* ENRICHED, space */
 		"Dec  1 18:00:00 host audispd: " AUDITD BODY,                    /* auditd via syslog */
+		"Dec 01 18:00:00 host audit[1234]: SECCOMP " BODY,               /* journald's audit transport */
 	};
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
 		if (seccomp_line(lines[i], 0xc000003e, 165))
@@ -117,6 +118,17 @@ static void test_formats(void)
 	malformed_line("type=SECCOMP msg=audit(12/01/2023 18:00:00.123:456) : auid=unset uid=root pid=1 "
 		       "comm=python3 arch=x86_64 syscall=close",
 		       "arch=");
+}
+
+/* journald's audit transport: other record types and cut words */
+static void test_journal(void)
+{
+	other_line("Dec 01 18:00:00 host audit[1234]: SYSCALL arch=c000003e syscall=59 success=yes");
+	other_line("Dec 01 18:00:00 host audit[]: SECCOMP arch=c000003e syscall=59");
+	other_line("Dec 01 18:00:00 host xaudit[12]: SECCOMP arch=c000003e syscall=59");
+	other_line("Dec 01 18:00:00 host audit[12]");
+	CHECK(parse("Dec 01 18:00:00 host audit[12]: SECC", NULL) == SG_AUDIT_MALFORMED, "a cut SECCOMP word");
+	malformed_line("Dec 01 18:00:00 host audit[12]: SECCOMP pid=1 arch=c000003e", "syscall=");
 }
 
 static void test_text(void)
@@ -346,6 +358,7 @@ static void test_garbled(unsigned rounds)
 int main(void)
 {
 	test_formats();
+	test_journal();
 	test_text();
 	test_numbers();
 	test_noise();

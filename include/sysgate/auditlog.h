@@ -8,6 +8,7 @@
  *   audit: type=1326 audit(1701450000.123:456): ... arch=c000003e syscall=165 ...
  *   type=SECCOMP msg=audit(1701450000.123:456): ... arch=c000003e syscall=165 ...
  *   type=1326 msg=audit(...): ...             (auditd, numeric type)
+ *   audit[1234]: SECCOMP auid=... arch=c000003e syscall=165 ... (journald's audit transport)
  * and auditd's ENRICHED form, which appends interpretations (ARCH=x86_64
  * SYSCALL=close) after a 0x1d byte or a space. Only the lowercase numeric
  * fields are read: they are what the filter saw, while the interpretations
