@@ -162,10 +162,13 @@ static int rehash(struct sg_learn *l)
 	return 0;
 }
 
-/* The entry for (audit, nr, action): found, made (*fresh set), or NULL
- * when out of memory. */
-static struct seen *entry_for(struct sg_learn *l, const struct sg_arch *arch, const char *name, uint32_t audit,
-			      uint32_t nr, uint32_t action, int *fresh)
+static size_t arch_index(const struct sg_arch *a);
+
+/* The entry for (audit, nr, action): found, or made (*fresh set; the name
+ * is looked up only then: a supervisor calls this for every call). NULL
+ * when sysgate has no name for the call (*unknown set) or out of memory. */
+static struct seen *entry_for(struct sg_learn *l, uint32_t audit, uint32_t nr, uint32_t action, int *fresh,
+			      int *unknown)
 {
 	size_t k = slot_of(audit, nr, action, l->capindex);
 	for (; l->index[k]; k = (k + 1) & (l->capindex - 1)) {
@@ -173,10 +176,16 @@ static struct seen *entry_for(struct sg_learn *l, const struct sg_arch *arch, co
 		if (s->audit == audit && s->nr == nr && s->action == action)
 			return s;
 	}
+	const struct sg_arch *arch = sg_arch_for_call(audit, nr);
+	const char *name = arch ? sg_syscall_name(arch, nr) : NULL;
+	if (!name) {
+		*unknown = 1;
+		return NULL;
+	}
 	if ((l->nseen + 1) * 2 > l->capindex) {
 		if (rehash(l))
 			return NULL;
-		return entry_for(l, arch, name, audit, nr, action, fresh);
+		return entry_for(l, audit, nr, action, fresh, unknown);
 	}
 	if (grow(&l->seen, &l->capseen, l->nseen + 1, sizeof(*l->seen)))
 		return NULL;
@@ -185,6 +194,7 @@ static struct seen *entry_for(struct sg_learn *l, const struct sg_arch *arch, co
 	*s = (struct seen){ .arch = arch, .name = name, .audit = audit, .nr = nr, .action = action,
 			    .tracked = t >= 0 && (l->track & (1u << t)) ? t : -1 };
 	l->index[k] = (uint32_t)++l->nseen;
+	l->arches[arch_index(arch)] = 1;
 	*fresh = 1;
 	return s;
 }
@@ -214,16 +224,11 @@ static int add_value(struct seen *s, uint64_t v)
 int sg_learn_add(struct sg_learn *l, uint32_t audit_arch, uint32_t nr, const uint64_t *args, uint32_t action,
 		 struct sg_diags *d)
 {
-	const struct sg_arch *arch = sg_arch_for_call(audit_arch, nr);
-	const char *name = arch ? sg_syscall_name(arch, nr) : NULL;
-	if (!name)
-		return -1;
-	int fresh = 0, r;
-	struct seen *s = entry_for(l, arch, name, audit_arch, nr, action, &fresh);
+	int fresh = 0, unknown = 0, r;
+	struct seen *s = entry_for(l, audit_arch, nr, action, &fresh, &unknown);
 	if (!s)
-		return sg_oom(d, NULL), -2;
+		return unknown ? -1 : (sg_oom(d, NULL), -2);
 	s->count++;
-	l->arches[arch_index(arch)] = 1;
 	if (s->tracked < 0 || !args) {
 		if (s->tracked >= 0 && !s->unconditional)
 			fresh = s->unconditional = 1;

@@ -12,32 +12,44 @@
 
 struct watch_run {
 	struct cli_watch *w;
-	int ended; /* the workload's main process said it was ending */
+	struct {
+		uint32_t audit, nr;
+	} exits[SG_MAX_ARCHES]; /* exit_group on each ABI of the native group */
+	size_t nexits;
 };
+
+static void find_exits(struct watch_run *r)
+{
+	const struct sg_arch *fam[SG_MAX_ARCHES];
+	size_t n = sg_arch_family(sg_arch_native(), fam, SG_MAX_ARCHES);
+	for (size_t i = 0; i < n && i < SG_MAX_ARCHES; i++)
+		if (sg_syscall_nr(fam[i], "exit_group", &r->exits[r->nexits].nr) == 0)
+			r->exits[r->nexits++].audit = fam[i]->audit_arch;
+}
 
 /* The workload's main process calls exit_group: the command writes its
  * findings now, while the process waits, before its parent can see it end. */
-static int is_main_exit(const struct cli_watch *w, const struct sg_notification *n)
+static int is_main_exit(const struct watch_run *r, const struct sg_notification *n)
 {
-	const struct sg_arch *a = sg_arch_for_call(n->data.arch, n->data.nr);
-	const char *name = n->pid == (uint32_t)w->workload && a ? sg_syscall_name(a, n->data.nr) : NULL;
-	return name && strcmp(name, "exit_group") == 0;
+	for (size_t i = 0; n->pid == (uint32_t)r->w->workload && i < r->nexits; i++)
+		if (n->data.arch == r->exits[i].audit && n->data.nr == r->exits[i].nr)
+			return 1;
+	return 0;
 }
 
 static void on_notification(void *ctx, const struct sg_notification *n)
 {
 	struct watch_run *r = ctx;
 	r->w->on_call(r->w->ctx, n);
-	if (is_main_exit(r->w, n)) {
+	if (is_main_exit(r, n))
 		r->w->at_end(r->w->ctx, 0);
-		r->ended = 1;
-	}
 }
 
 static _Noreturn void supervise(struct cli_watch *w, struct sg_supervisor *s)
 {
 	struct sg_diags d;
-	struct watch_run r = { w, 0 };
+	struct watch_run r = { .w = w };
+	find_exits(&r);
 	sg_diags_init(&d);
 	if (sg_supervise_accept(s, w->keep, w->nkeep, &d) == 0) {
 		sg_supervise_serve(s, on_notification, &r, &d);
