@@ -181,6 +181,12 @@ if kernel "pid, descriptors, exit status"; then
 	[ "$status" -eq 9 ] && ok || bad "complain: exit status $status, want 9"
 	sg record -o "$TMP/x.json" -- sh -c 'kill -9 $$'
 	[ "$status" -eq 137 ] && ok || bad "record: killed CMD gives $status, want 137"
+	# Ctrl-C reaches the whole process group: the workload ends, the recording is written
+	rm -f "$TMP/int.json"
+	{ timeout 30 "${AS[@]}" setsid -w $SYSGATE record -o "$TMP/int.json" -- sh -c 'kill -INT 0; sleep 5' \
+		>/dev/null 2>&1 </dev/null; } 2>/dev/null
+	for _ in 1 2 3 4 5 6 7 8 9 10; do has "$TMP/int.json" kill 2>/dev/null && break; sleep 0.2; done
+	has "$TMP/int.json" kill && ok || bad "record: SIGINT to the group lost the recording: $(cat "$TMP/int.json" 2>&1)"
 fi
 
 # ---- a 32-bit helper: its calls named on its own architecture ----------------------

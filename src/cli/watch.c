@@ -3,6 +3,7 @@
  * which keeps sysgate's PID. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +53,11 @@ static _Noreturn void supervise(struct cli_watch *w, struct sg_supervisor *s)
 	find_exits(&r);
 	sg_diags_init(&d);
 	if (sg_supervise_accept(s, w->keep, w->nkeep, &d) == 0) {
+		/* Ctrl-C, a hangup, a group kill are for the workload: the supervisor
+		 * ends with it, having written what it saw (only SIGKILL stops it) */
+		static const int keep_going[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE };
+		for (size_t i = 0; i < sizeof(keep_going) / sizeof(*keep_going); i++)
+			signal(keep_going[i], SIG_IGN);
 		sg_supervise_serve(s, on_notification, &r, &d);
 		w->at_end(w->ctx, 1);
 	}
