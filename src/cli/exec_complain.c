@@ -19,6 +19,7 @@ struct complain_run {
 	int out_fd;
 	size_t written; /* additions at the last write; (size_t)-1 never */
 	int summarised;
+	size_t summary_count; /* additions when last summarised */
 };
 
 static void on_call(void *ctx, const struct sg_notification *n)
@@ -60,13 +61,16 @@ static void at_end(void *ctx, int last)
 	struct complain_run *r = ctx;
 	if (r->out_fd >= 0 && sg_learn_count(sg_complain_additions(r->c)) != r->written)
 		write_additions(r);
-	if (!r->summarised) {
+	/* at the main process's end; again at the very end if descendants that
+	 * outlived it were refused more */
+	size_t now = sg_learn_count(sg_complain_additions(r->c));
+	if (!r->summarised || (last && now != r->summary_count)) {
 		char buf[1200];
 		sg_complain_summary(r->c, buf, sizeof(buf));
 		fprintf(stderr, "sysgate: complain: %s\n", buf);
 		r->summarised = 1;
+		r->summary_count = now;
 	}
-	(void)last;
 }
 
 int cli_exec_complain(const struct cli_built *b, uint32_t bad_arch_action, uint32_t flags, const char *out_path,
