@@ -41,16 +41,10 @@ static void write_additions(struct complain_run *r)
 	struct sg_learn_opts o = { SG_LEARN_OCI, NULL };
 	struct sg_diags d;
 	char *text = NULL;
-	size_t len = 0, off = 0;
+	size_t len = 0;
 	sg_diags_init(&d);
-	if (sg_learn_write(add, &o, &text, &len, &d) == 0 && lseek(r->out_fd, 0, SEEK_SET) == 0) {
-		ssize_t k = 1;
-		while (off < len && ((k = write(r->out_fd, text + off, len - off)) > 0 || errno == EINTR))
-			off += k > 0 ? (size_t)k : 0;
-		if (off < len || ftruncate(r->out_fd, (off_t)len))
-			sg_error(&d, r->out_path, NULL, "write: %s", strerror(errno));
+	if (sg_learn_write(add, &o, &text, &len, &d) == 0 && cli_write_profile(r->out_fd, r->out_path, text, len) == 0)
 		r->written = sg_learn_count(add);
-	}
 	free(text);
 	sg_diags_print(&d, stderr);
 	sg_diags_free(&d);

@@ -141,21 +141,14 @@ static int import_file(struct import *im, const char *file, struct sg_diags *d)
 static int write_out(const struct import *im, struct sg_diags *d)
 {
 	char *text = NULL, *sum = NULL;
-	size_t len = 0, slen = 0, off = 0;
-	ssize_t k = 0;
-	if (sg_learn_write(im->learn, &im->out, &text, &len, d) || sg_learn_summary(im->learn, &sum, &slen, d)) {
-		free(text);
-		return -1;
-	}
-	int fd = im->path ? open(im->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : 1;
-	while (fd >= 0 && off < len && ((k = write(fd, text + off, len - off)) > 0 || errno == EINTR))
-		off += k > 0 ? (size_t)k : 0;
-	int rc = fd >= 0 && off == len && (!im->path || close(fd) == 0) ? 0
-		 : sg_error(d, im->path ? im->path : "<stdout>", NULL, "%s", strerror(errno));
-	fprintf(stderr, "%s%zu seccomp records read, %zu imported\n", sum, im->records, im->kept);
+	size_t len = 0, slen = 0;
+	int rc = sg_learn_write(im->learn, &im->out, &text, &len, d) || sg_learn_summary(im->learn, &sum, &slen, d) ||
+		 cli_write_file(im->path, text, len);
+	if (sum)
+		fprintf(stderr, "%s%zu seccomp records read, %zu imported\n", sum, im->records, im->kept);
 	free(text);
 	free(sum);
-	return rc;
+	return rc ? -1 : 0;
 }
 
 int cmd_import_log(int argc, char **argv)

@@ -70,19 +70,6 @@ static int parse_options(int argc, char **argv, struct merge_opts *m)
 	return -1;
 }
 
-static int write_all(const char *path, const char *text, size_t len)
-{
-	int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : 1;
-	size_t off = 0;
-	ssize_t k = 0;
-	while (fd >= 0 && off < len && ((k = write(fd, text + off, len - off)) > 0 || errno == EINTR))
-		off += k > 0 ? (size_t)k : 0;
-	int rc = fd >= 0 && off == len && (!path || close(fd) == 0) ? 0 : -1;
-	if (rc)
-		fprintf(stderr, "sysgate: %s: %s\n", path ? path : "<stdout>", strerror(errno));
-	return rc;
-}
-
 int cmd_merge(int argc, char **argv)
 {
 	struct merge_opts m = { 0 };
@@ -100,7 +87,7 @@ int cmd_merge(int argc, char **argv)
 	}
 	char *text = NULL;
 	size_t len = 0;
-	if (!status && (sg_learn_write(l, &m.out, &text, &len, &d) || write_all(m.path, text, len)))
+	if (!status && (sg_learn_write(l, &m.out, &text, &len, &d) || cli_write_file(m.path, text, len)))
 		status = EXIT_INVALID;
 	sg_diags_print(&d, stderr);
 	sg_diags_free(&d);

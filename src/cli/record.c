@@ -157,24 +157,9 @@ static void write_profile(struct record *r)
 	size_t len = 0;
 	sg_diags_init(&d);
 	struct sg_learn_opts o = { r->format, r->name };
-	if (sg_learn_write(r->learn, &o, &text, &len, &d) == 0) {
-		struct stat st;
-		int file = fstat(r->out_fd, &st) == 0 && S_ISREG(st.st_mode) && lseek(r->out_fd, 0, SEEK_SET) == 0;
-		size_t off = 0;
-		while (off < len) {
-			ssize_t k = write(r->out_fd, text + off, len - off);
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0) {
-				sg_error(&d, r->out_path ? r->out_path : "<stdout>", NULL, "write: %s", strerror(errno));
-				break;
-			}
-			off += (size_t)k;
-		}
-		if (file && off == len && ftruncate(r->out_fd, (off_t)len))
-			sg_error(&d, r->out_path, NULL, "ftruncate: %s", strerror(errno));
+	if (sg_learn_write(r->learn, &o, &text, &len, &d) == 0 &&
+	    cli_write_profile(r->out_fd, r->out_path ? r->out_path : "<stdout>", text, len) == 0)
 		r->written = sg_learn_count(r->learn);
-	}
 	free(text);
 	sg_diags_print(&d, stderr);
 	sg_diags_free(&d);

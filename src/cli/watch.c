@@ -2,7 +2,6 @@
  * the workload's calls (sysgate's supervise stage), and the workload,
  * which keeps sysgate's PID. */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -85,15 +84,4 @@ int cli_watch_and_exec(struct cli_watch *w, const struct sg_prog *prog, uint32_t
 		while (waitpid(s.pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	return EXIT_OWN;
-}
-
-int cli_open_output(const char *path, int *created)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	*created = fd >= 0;
-	if (fd < 0 && errno == EEXIST)
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		fprintf(stderr, "sysgate: %s: %s\n", path, strerror(errno));
-	return fd;
 }
