@@ -10,6 +10,7 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) BDIR=$BUILD ;; *) if [ -d "$BUILD" ]; then BDIR=$(cd "$BUILD" && pwd); else BDIR=$ROOT/$BUILD; fi ;; esac
 SYSGATE=${SYSGATE:-$BDIR/sysgate}
 W=$BDIR/tests/workload
+PROBE=$BDIR/tests/probe
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 chmod 1777 "$TMP"
@@ -17,7 +18,9 @@ pass=0 fail=0 skip=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 case $SYSGATE in *valgrind*) VALGRIND=1 ;; *) VALGRIND=0 ;; esac
-[ -x "$W" ] || { echo "record: $W is missing (make $W)" >&2; exit 1; }
+for f in "$W" "$PROBE"; do
+	[ -x "$f" ] || { echo "record: $f is missing (make $f)" >&2; exit 1; }
+done
 
 # Recording needs no privilege: as root, the tests drop to nobody.
 AS=()
@@ -81,10 +84,11 @@ sg exec --complain -p "$TMP/notify.json" -- sh -c "touch $TMP/ran"
 
 # ---- a workload recorded whole, replayed under its own profile -------------------
 if kernel "record and replay"; then
-	sg record -o "$TMP/p.json" -- "$W" thread fork exec
+	# sysinfo (99): only the other program, tests/probe, makes it
+	sg record -o "$TMP/p.json" -- "$W" thread fork exec run "$PROBE" syscall:99
 	[ "$status" -eq 0 ] && ok || bad "record: exit $status; $err"
-	# the thread's, the child's and the exec'd program's own calls, and the exec itself
-	has "$TMP/p.json" sched_getscheduler getsid getpriority execve clone exit_group && ok ||
+	# the thread's, the child's and the exec'd programs' own calls, and the exec itself
+	has "$TMP/p.json" sched_getscheduler getsid getpriority sysinfo execve clone exit_group && ok ||
 		bad "record: a part of the workload is missing: $(cat "$TMP/p.json")"
 	has "$TMP/p.json" getpgid && bad "record: getpgid recorded, never called" || ok
 	grep -q '"defaultAction": "SCMP_ACT_ERRNO"' "$TMP/p.json" && grep -q '"SCMP_ARCH_X86_64"' "$TMP/p.json" && ok ||
@@ -92,14 +96,14 @@ if kernel "record and replay"; then
 
 	sg check --strict "$TMP/p.json"
 	[ "$status" -eq 0 ] && ok || bad "check of the recording: exit $status; $err"
-	sg exec -p "$TMP/p.json" -- "$W" thread fork exec
-	[ "$status" -eq 0 ] && ok || bad "the recording enforced: exit $status; $err"
-	sg exec --complain -p "$TMP/p.json" -- "$W" thread fork exec
+	sg exec -p "$TMP/p.json" -- "$W" thread fork exec run "$PROBE" syscall:99
+	[ "$status" -eq 0 ] && grep -qx 'syscall -> -1 errno 14' <<<"$out" && ok || bad "the recording enforced: exit $status; $out $err"
+	sg exec --complain -p "$TMP/p.json" -- "$W" thread fork exec run "$PROBE" syscall:99
 	[ "$status" -eq 0 ] && [ "$err" = "sysgate: complain: nothing would have been refused" ] && ok ||
 		bad "replay under --complain: exit $status; [$err] [$out]"
 
 	# same calls, same bytes
-	sg record -o "$TMP/p2.json" -- "$W" thread fork exec
+	sg record -o "$TMP/p2.json" -- "$W" thread fork exec run "$PROBE" syscall:99
 	cmp -s "$TMP/p.json" "$TMP/p2.json" && ok || bad "two recordings of one workload differ"
 
 	# to standard output, through a pipe: the profile when every process has ended

@@ -4,6 +4,8 @@
  *   thread       a thread calls sched_getscheduler
  *   fork         a child process calls getsid
  *   exec         runs itself again (execve) as "execd": getpriority
+ *   run PROG ... runs another program (fork, execve) with the rest of the
+ *                arguments, and waits for it: the last operation
  *   extra        getpgid, and times
  *   args         ioctl(0, FIONREAD), prctl(PR_GET_DUMPABLE), fcntl(0, F_GETFD)
  *   i386 FILE    writes a tiny i386 program to FILE and runs it (getpid,
@@ -47,15 +49,21 @@ static int run_fork(void)
 	return pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0;
 }
 
-static int run_exec(const char *self)
+static int run_program(char **argv)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
-		execl(self, self, "execd", (char *)NULL);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	int st;
 	return pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+}
+
+static int run_exec(const char *self)
+{
+	char *argv[] = { (char *)self, (char *)"execd", NULL };
+	return run_program(argv);
 }
 
 /* ELF header, one PT_LOAD, then: mov eax,20; int 0x80; mov eax,1; xor ebx,ebx; int 0x80 */
@@ -127,6 +135,10 @@ int main(int argc, char **argv)
 			rc = run_fork();
 		else if (!strcmp(a, "exec"))
 			rc = run_exec(argv[0]);
+		else if (!strcmp(a, "run") && i + 1 < argc) {
+			rc = run_program(argv + i + 1);
+			break;
+		}
 		else if (!strcmp(a, "execd"))
 			rc = (int)syscall(SYS_getpriority, 0, 0) < 0;
 		else if (!strcmp(a, "extra"))
