@@ -194,7 +194,7 @@ clang-check: deps
 	@echo "clang: no warnings"
 
 # ---- fuzzing: see README.md ------------------------------------------------------
-FUZZ_TARGETS := parse compile bpf
+FUZZ_TARGETS := parse compile bpf learn
 TARGET       ?= parse
 ENGINE       ?= libfuzzer
 FUZZ_SECONDS ?= 60
