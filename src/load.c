@@ -46,7 +46,10 @@ static void explain_failure(uint32_t flags, int err, struct sg_diags *d)
 				return;
 			}
 	}
-	if (err == EFAULT || err == EINVAL)
+	if (err == EBUSY && (flags & SG_FLAG_NEW_LISTENER))
+		sg_error(d, NULL, NULL, "the kernel allows one seccomp listener per process, and a filter already in "
+					 "place has one (a seccomp agent's?): %s", strerror(err));
+	else if (err == EFAULT || err == EINVAL)
 		sg_error(d, NULL, NULL, "the kernel refused the filter: %s", strerror(err));
 	else if (err == ENOSYS)
 		sg_error(d, NULL, NULL, "this kernel has no seccomp filter support: %s", strerror(err));
