@@ -147,7 +147,7 @@ static void line_pieces(const struct sg_diag *g, char line_col[32], const char *
 		}
 	}
 	*o = '\0';
-	p[0] = g->file ? g->file : "";
+	p[0] = g->file ? g->file : g->loc.line ? "" : "sysgate: "; /* a message of no file is sysgate's own */
 	p[1] = g->file ? ":" : "";
 	p[2] = line_col;
 	p[3] = g->file || g->loc.line ? " " : "";

@@ -52,7 +52,7 @@ static size_t exit_groups(const struct sg_arch *const *arches, size_t narches, s
 }
 
 /* The prelude (see divert.h) into p; returns its length. p has room:
- * 1 + per group 3 + its numbers, + 1 for the notify return. */
+ * 1 + per group 3 + its numbers, + the notify return and the A reset. */
 static size_t prelude(const struct group *g, size_t ngroups, struct sg_insn *p)
 {
 	size_t len = 1;
@@ -73,6 +73,9 @@ static size_t prelude(const struct group *g, size_t ngroups, struct sg_insn *p)
 		i++;
 	}
 	p[i++] = stmt(SG_BPF_RET | SG_BPF_K, SG_RET_USER_NOTIF);
+	/* the original starts with A = 0, as the kernel starts a filter (AND
+	 * with a constant: the cache emulator follows it) */
+	p[i++] = stmt(SG_BPF_ALU | SG_BPF_AND | SG_BPF_K, 0);
 	return i;
 }
 
@@ -98,7 +101,7 @@ int sg_divert(const struct sg_prog *in, const struct sg_arch *const *arches, siz
 	      struct sg_diags *d)
 {
 	struct group g[SG_MAX_ARGS];
-	size_t ngroups = exit_groups(arches, narches, g, SG_MAX_ARGS), room = 2;
+	size_t ngroups = exit_groups(arches, narches, g, SG_MAX_ARGS), room = 3;
 	char why[160];
 	for (size_t k = 0; k < ngroups; k++)
 		room += 3 + g[k].n;

@@ -25,10 +25,11 @@ int sg_supervise_supported(struct sg_diags *d)
 {
 	unsigned v[3];
 	uint32_t action = SECCOMP_RET_USER_NOTIF;
-	static const unsigned need[3] = { 5, 5, 0 };
+	static const unsigned need[3] = { 5, 9, 0 };
 	if (sg_kernel_running(v) == 0 && !sg_kernel_ge(v, need))
-		return sg_error(d, NULL, NULL, "letting a notified call run (SECCOMP_USER_NOTIF_FLAG_CONTINUE) needs "
-					       "Linux 5.5; this kernel is %u.%u.%u", v[0], v[1], v[2]);
+		return sg_error(d, NULL, NULL, "a supervisor needs Linux 5.9 (a notified call let run: 5.5; the "
+					       "listener's hangup when no task uses the filter: 5.9); this kernel is %u.%u.%u",
+				v[0], v[1], v[2]);
 	if (sys_seccomp(SECCOMP_GET_ACTION_AVAIL, 0, &action))
 		return sg_error(d, NULL, NULL, "this kernel has no seccomp user notification (SECCOMP_RET_USER_NOTIF): %s",
 				strerror(errno));
@@ -46,27 +47,52 @@ static long clone_files(void)
 #endif
 }
 
+/* Signals for the workload, not for its supervisor: Ctrl-C, a hangup, a
+ * group kill. The supervisor ends when the last process under the filter
+ * does, having written what it saw; only SIGKILL stops it earlier. */
+static void detach(void)
+{
+	static const int workload_signals[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE };
+	for (size_t i = 0; i < sizeof(workload_signals) / sizeof(*workload_signals); i++)
+		signal(workload_signals[i], SIG_IGN);
+	setsid(); /* out of the workload's process group and terminal */
+}
+
+/* In the intermediate child: starts the supervisor (sharing the table
+ * still) and ends, so that the supervisor is nobody's child but init's
+ * (or a subreaper's): a workload that waits for all its children, as an
+ * init does, must not wait for it. Never returns in the intermediate. */
+static int start_detached(void)
+{
+	long pid = clone_files();
+	if (pid != 0)
+		_exit(pid < 0 ? 1 : 0);
+	detach();
+	return 0;
+}
+
 int sg_supervise_start(struct sg_supervisor *s, struct sg_diags *d)
 {
 	s->listener = -1;
+	s->caller = -1;
 	if (pipe2(s->ctl, O_CLOEXEC))
 		return sg_error(d, NULL, NULL, "pipe: %s", strerror(errno));
-	pid_t parent = getpid();
-	long pid = clone_files();
-	if (pid < 0) {
-		int err = errno;
-		close(s->ctl[0]);
-		close(s->ctl[1]);
-		return sg_error(d, NULL, NULL, "starting the supervisor: clone: %s", strerror(err));
-	}
-	if (pid == 0) {
-		/* until the listener is taken, the caller's end is the supervisor's */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
-			s->listener = -2;
-		return 0;
-	}
-	s->pid = (pid_t)pid;
-	return 1;
+	/* the supervisor watches the caller through this: were the caller to end
+	 * before its load, nothing else would tell (the pipe's ends are shared) */
+	s->caller = (int)syscall(SYS_pidfd_open, getpid(), 0u);
+	long pid = s->caller >= 0 ? clone_files() : -1;
+	int status = 0, err = errno;
+	if (pid == 0)
+		return start_detached();
+	while (pid > 0 && waitpid((pid_t)pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 1;
+	close(s->ctl[0]);
+	close(s->ctl[1]);
+	if (s->caller >= 0)
+		close(s->caller);
+	return sg_error(d, NULL, NULL, "starting the supervisor: %s", pid < 0 ? strerror(err) : "clone failed");
 }
 
 /* The descriptor the kernel gives next: the lowest free one. */
@@ -81,19 +107,16 @@ static int lowest_free_fd(int any)
 int sg_supervise_load(struct sg_supervisor *s, const struct sg_prog *prog, uint32_t flags, struct sg_diags *d)
 {
 	int expect = lowest_free_fd(s->ctl[1]), listener = -1, failed = -1;
-	if (expect < 0 || write(s->ctl[1], &expect, sizeof(expect)) != sizeof(expect)) {
-		sg_error(d, NULL, NULL, "telling the supervisor: %s", strerror(errno));
-		kill(s->pid, SIGKILL); /* it waits for a word that will not come */
-		return -1;
-	}
-	/* from here until the supervisor has the listener, nothing allocates a descriptor */
+	if (expect < 0 || write(s->ctl[1], &expect, sizeof(expect)) != sizeof(expect))
+		return sg_error(d, NULL, NULL, "telling the supervisor: %s", strerror(errno)); /* it sees us end */
+	/* from here until the supervisor has the listener, nothing allocates a
+	 * descriptor (should one, the supervisor finds the listener elsewhere) */
 	if (sg_load(prog, flags | SG_FLAG_NEW_LISTENER, &listener, d)) {
 		if (write(s->ctl[1], &failed, sizeof(failed)) != sizeof(failed))
-			kill(s->pid, SIGKILL);
+			return -1; /* it sees us end */
 		return -1;
 	}
-	/* listener == expect: nothing else allocated a descriptor. From here
-	 * each of the caller's syscalls waits for the supervisor. */
+	/* from here each of the caller's syscalls waits for the supervisor */
 	return 0;
 }
 
@@ -105,32 +128,60 @@ static int is_listener(int fd)
 	return ioctl(fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0 || errno == ENOENT;
 }
 
+/* Waits until fd or the caller's pidfd is readable: 1 fd, 0 the caller
+ * ended, -1 on error. timeout in ms, -1 none; 2 when it passed. */
+static int wait_readable(int fd, int caller, int timeout)
+{
+	struct pollfd p[2] = { { fd, POLLIN, 0 }, { caller, POLLIN, 0 } };
+	int n;
+	while ((n = poll(p, 2, timeout)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return 2;
+	return p[0].revents ? 1 : 0;
+}
+
 /* The caller's word: the descriptor, or -1 (load failed or caller gone). */
-static int read_word(int fd)
+static int read_word(int fd, int caller)
 {
 	int w;
 	ssize_t n;
+	if (wait_readable(fd, caller, -1) != 1)
+		return -1;
 	while ((n = read(fd, &w, sizeof(w))) < 0 && errno == EINTR)
 		;
 	return n == sizeof(w) ? w : -1;
 }
 
+/* The listener, should it not be where the caller said: a scan of the
+ * shared table (nothing in sysgate allocates there, but a runtime might). */
+static int find_listener(void)
+{
+	for (int fd = 0; fd < 4096; fd++)
+		if (is_listener(fd))
+			return fd;
+	return -1;
+}
+
 /* Waits for the listener at fd: the caller's load takes microseconds from
- * its word, so yield, then sleep briefly. 0, or -1 when the load failed. */
-static int wait_for_listener(int ctl, int fd)
+ * its word, so yield, then look less often (and elsewhere too). The
+ * listener's descriptor, or -1 when the load failed or the caller ended. */
+static int wait_for_listener(int ctl, int caller, int fd)
 {
 	for (unsigned spins = 0;; spins++) {
 		if (is_listener(fd))
-			return 0;
-		struct pollfd p = { ctl, POLLIN, 0 };
-		if (poll(&p, 1, 0) > 0) /* a failure word, or the end */
-			return -1;
+			return fd;
 		if (spins < 1000) {
 			sched_yield();
-		} else {
-			struct timespec ts = { 0, 100000 };
-			nanosleep(&ts, NULL);
+			continue;
 		}
+		int found = find_listener();
+		if (found >= 0)
+			return found;
+		if (wait_readable(ctl, caller, 1) != 2) /* a failure word, the caller's end, an error */
+			return -1;
 	}
 }
 
@@ -166,17 +217,20 @@ static void close_others(int listener, const int *keep, size_t nkeep)
 
 int sg_supervise_accept(struct sg_supervisor *s, const int *keep, size_t nkeep, struct sg_diags *d)
 {
-	if (s->listener == -2)
-		return -1; /* the caller was gone before the supervisor started */
 	/* nothing is closed before the table is unshared: it is the caller's too */
-	int fd = read_word(s->ctl[0]);
-	if (fd < 0 || wait_for_listener(s->ctl[0], fd))
+	int fd = read_word(s->ctl[0], s->caller);
+	if (fd >= 0)
+		fd = wait_for_listener(s->ctl[0], s->caller, fd);
+	if (fd < 0)
 		return -1;
 	s->listener = fd;
-	/* the workload is on its way: it must not take the supervisor with it */
-	prctl(PR_SET_PDEATHSIG, 0);
-	if (unshare(CLONE_FILES))
-		return sg_error(d, NULL, NULL, "unshare(CLONE_FILES): %s", strerror(errno));
+	if (unshare(CLONE_FILES)) {
+		int err = errno;
+		/* the caller's calls wait for a supervisor that cannot serve: closing
+		 * the only listener fails them with ENOSYS, its execve too */
+		close(fd);
+		return sg_error(d, NULL, NULL, "unshare(CLONE_FILES): %s", strerror(err));
+	}
 	close_others(fd, keep, nkeep);
 	return 0;
 }
@@ -221,23 +275,25 @@ int sg_supervise_serve(struct sg_supervisor *s, sg_notify_fn fn, void *ctx, stru
 										   : sizeof(struct seccomp_notif_resp);
 	void *req = malloc(reqsz), *resp = malloc(respsz);
 	int rc = req && resp ? 0 : sg_oom(d, NULL);
-	while (!rc) {
+	/* errors are reported and serving goes on: the workload's calls wait
+	 * for this loop. Only failing again and again, never receiving, ends it. */
+	for (unsigned failures = 0; req && resp && failures < 1000;) {
 		struct pollfd p = { s->listener, POLLIN, 0 };
 		if (poll(&p, 1, -1) < 0) {
-			if (errno != EINTR)
-				rc = sg_error(d, NULL, NULL, "poll on the listener: %s", strerror(errno));
+			failures += errno != EINTR;
 			continue;
 		}
 		if (!(p.revents & POLLIN))
 			break; /* POLLHUP: no task uses the filter any more */
 		struct sg_notification n;
 		int got = receive(s->listener, req, reqsz, &n);
-		if (got < 0)
+		if (got < 0 && !failures++)
 			rc = sg_error(d, NULL, NULL, "SECCOMP_IOCTL_NOTIF_RECV: %s", strerror(errno));
 		if (got <= 0)
 			continue;
+		failures = 0;
 		fn(ctx, &n);
-		if (let_run(s->listener, resp, respsz, n.id))
+		if (let_run(s->listener, resp, respsz, n.id) && !rc)
 			rc = sg_error(d, NULL, NULL, "SECCOMP_IOCTL_NOTIF_SEND: %s", strerror(errno));
 	}
 	free(req);

@@ -18,7 +18,8 @@
  *     ja  original
  *   next: ... (the other architectures)
  *   notify: ret USER_NOTIF
- *   original: the filter as compiled */
+ *   original: and #0                ; A = 0, as the kernel starts a filter
+ *     the filter as compiled */
 #ifndef SYSGATE_DIVERT_H
 #define SYSGATE_DIVERT_H
 

@@ -51,9 +51,9 @@ int cli_exec_complain(const struct cli_built *b, uint32_t bad_arch_action, uint3
  * now, to be removed if nothing runs. The descriptor, or -1 said. */
 int cli_open_output(const char *path, int *created);
 
-/* text as the whole content of fd (rewound and truncated when it is a
- * regular file; a pipe just gets it); name is for the message. 0, or -1 said. */
-int cli_write_profile(int fd, const char *name, const char *text, size_t len);
+/* text to fd; with rewrite (a file sysgate opened itself), as its whole
+ * content: rewound and truncated. name is for the message. 0, or -1 said. */
+int cli_write_profile(int fd, const char *name, int rewrite, const char *text, size_t len);
 
 /* text as the file path (made or truncated), or standard output when path
  * is NULL. 0, or -1 said. */

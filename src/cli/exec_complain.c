@@ -43,7 +43,7 @@ static void write_additions(struct complain_run *r)
 	char *text = NULL;
 	size_t len = 0;
 	sg_diags_init(&d);
-	if (sg_learn_write(add, &o, &text, &len, &d) == 0 && cli_write_profile(r->out_fd, r->out_path, text, len) == 0)
+	if (sg_learn_write(add, &o, &text, &len, &d) == 0 && cli_write_profile(r->out_fd, r->out_path, 1, text, len) == 0)
 		r->written = sg_learn_count(add);
 	free(text);
 	sg_diags_print(&d, stderr);
@@ -78,7 +78,12 @@ int cli_exec_complain(const struct cli_built *b, uint32_t bad_arch_action, uint3
 	int status = EXIT_OWN;
 	sg_diags_init(&d);
 	int created = 0;
-	if (out_path && (r.out_fd = cli_open_output(out_path, &created)) < 0)
+	struct stat out_st, in_st;
+	if (out_path && b->profile && stat(out_path, &out_st) == 0 && stat(b->profile->file, &in_st) == 0 &&
+	    out_st.st_dev == in_st.st_dev && out_st.st_ino == in_st.st_ino)
+		sg_error(&d, NULL, NULL, "--complain-out %s is the profile itself: the additions would replace it "
+					 "(write them apart, then `sysgate merge`)", out_path);
+	else if (out_path && (r.out_fd = cli_open_output(out_path, &created)) < 0)
 		sg_error(&d, NULL, NULL, "--complain-out cannot be written");
 	else if (sg_divert(&b->prog, fam, n < SG_MAX_ARCHES ? n : SG_MAX_ARCHES, &diverted, &d) == 0 &&
 		 !(r.c = sg_complain_new(&b->prog, b->policy, bad_arch_action)))

@@ -19,10 +19,10 @@ int cli_open_output(const char *path, int *created)
 	return fd;
 }
 
-int cli_write_profile(int fd, const char *name, const char *text, size_t len)
+int cli_write_profile(int fd, const char *name, int rewrite, const char *text, size_t len)
 {
 	struct stat st;
-	int file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	int file = rewrite && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	size_t off = 0;
 	ssize_t k = 0;
 	if (file && lseek(fd, 0, SEEK_SET) != 0)
@@ -42,7 +42,7 @@ int cli_write_file(const char *path, const char *text, size_t len)
 		fprintf(stderr, "sysgate: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	int rc = cli_write_profile(fd, path ? path : "<stdout>", text, len);
+	int rc = cli_write_profile(fd, path ? path : "<stdout>", path != NULL, text, len);
 	if (path && close(fd) != 0 && !rc) {
 		fprintf(stderr, "sysgate: %s: %s\n", path, strerror(errno));
 		rc = -1;

@@ -158,7 +158,7 @@ static void write_profile(struct record *r)
 	sg_diags_init(&d);
 	struct sg_learn_opts o = { r->format, r->name };
 	if (sg_learn_write(r->learn, &o, &text, &len, &d) == 0 &&
-	    cli_write_profile(r->out_fd, r->out_path ? r->out_path : "<stdout>", text, len) == 0)
+	    cli_write_profile(r->out_fd, r->out_path ? r->out_path : "<stdout>", r->out_path != NULL, text, len) == 0)
 		r->written = sg_learn_count(r->learn);
 	free(text);
 	sg_diags_print(&d, stderr);
@@ -182,8 +182,17 @@ static void at_end(void *ctx, int last)
 	struct record *r = ctx;
 	int file = r->out_path != NULL;
 	/* standard output cannot be rewritten: written once, at the very end */
-	if ((file || last) && (r->written == (size_t)-1 || sg_learn_count(r->learn) != r->written))
+	if (file ? r->written == (size_t)-1 || sg_learn_count(r->learn) != r->written : last && r->written == (size_t)-1)
 		write_profile(r);
+	/* the file is written: the supervisor's stderr must not keep a pipe open
+	 * for as long as a daemon the workload left behind runs */
+	if (file && !last && !r->verbose) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null >= 0 && null != 2) {
+			dup2(null, 2);
+			close(null);
+		}
+	}
 	if (last && r->verbose) {
 		char *text = NULL;
 		size_t len = 0;

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -27,13 +26,23 @@ static void find_exits(struct watch_run *r)
 			r->exits[r->nexits++].audit = fam[i]->audit_arch;
 }
 
+/* Whether the thread tid belongs to the workload's main process. */
+static int in_workload(long workload, uint32_t tid)
+{
+	char path[64];
+	if (tid == (uint32_t)workload)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%ld/task/%u", workload, tid);
+	return access(path, F_OK) == 0;
+}
+
 /* The workload's main process calls exit_group: the command writes its
  * findings now, while the process waits, before its parent can see it end. */
 static int is_main_exit(const struct watch_run *r, const struct sg_notification *n)
 {
-	for (size_t i = 0; n->pid == (uint32_t)r->w->workload && i < r->nexits; i++)
+	for (size_t i = 0; i < r->nexits; i++)
 		if (n->data.arch == r->exits[i].audit && n->data.nr == r->exits[i].nr)
-			return 1;
+			return in_workload(r->w->workload, n->pid);
 	return 0;
 }
 
@@ -41,8 +50,10 @@ static void on_notification(void *ctx, const struct sg_notification *n)
 {
 	struct watch_run *r = ctx;
 	r->w->on_call(r->w->ctx, n);
+	/* as PID 1 of a namespace, the workload's end is everyone's: the kernel
+	 * kills the supervisor with it, so that is the very end */
 	if (is_main_exit(r, n))
-		r->w->at_end(r->w->ctx, 0);
+		r->w->at_end(r->w->ctx, r->w->workload == 1);
 }
 
 static _Noreturn void supervise(struct cli_watch *w, struct sg_supervisor *s)
@@ -52,11 +63,6 @@ static _Noreturn void supervise(struct cli_watch *w, struct sg_supervisor *s)
 	find_exits(&r);
 	sg_diags_init(&d);
 	if (sg_supervise_accept(s, w->keep, w->nkeep, &d) == 0) {
-		/* Ctrl-C, a hangup, a group kill are for the workload: the supervisor
-		 * ends with it, having written what it saw (only SIGKILL stops it) */
-		static const int keep_going[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE };
-		for (size_t i = 0; i < sizeof(keep_going) / sizeof(*keep_going); i++)
-			signal(keep_going[i], SIG_IGN);
 		sg_supervise_serve(s, on_notification, &r, &d);
 		w->at_end(w->ctx, 1);
 	}
@@ -80,8 +86,5 @@ int cli_watch_and_exec(struct cli_watch *w, const struct sg_prog *prog, uint32_t
 		cli_exec_command(path, argv); /* every call from here on waits for the supervisor */
 	sg_diags_print(&d, stderr);
 	sg_diags_free(&d);
-	if (role > 0)
-		while (waitpid(s.pid, NULL, 0) < 0 && errno == EINTR)
-			;
 	return EXIT_OWN;
 }
