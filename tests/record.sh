@@ -193,6 +193,32 @@ if kernel "pid, descriptors, exit status"; then
 	has "$TMP/int.json" kill && ok || bad "record: SIGINT to the group lost the recording: $(cat "$TMP/int.json" 2>&1)"
 fi
 
+# ---- what the supervisor must never do to the workload or the output -------------
+if kernel "supervisor detached"; then
+	# a workload that reaps every child (an init) does not wait for the supervisor
+	sg record -o "$TMP/reap.json" -- "$W" fork reap
+	[ "$status" -eq 0 ] && has "$TMP/reap.json" wait4 && ok || bad "a reaping workload: exit $status (124: it hung); $err"
+	sg exec --complain -p "$TMP/reap.json" -- "$W" fork reap
+	[ "$status" -eq 0 ] && ok || bad "a reaping workload under --complain: exit $status; $err"
+	# stdout a file: the workload's output stays, the profile follows it
+	{ timeout 30 "${AS[@]}" $SYSGATE record -- "$W" pid >"$TMP/stdout.file" 2>/dev/null </dev/null; } 2>/dev/null
+	for _ in 1 2 3 4 5 6 7 8 9 10; do grep -q '^}' "$TMP/stdout.file" && break; sleep 0.2; done
+	grep -qE '^[0-9]+$' <(head -1 "$TMP/stdout.file") && has "$TMP/stdout.file" getpid && ok ||
+		bad "record to a stdout file: $(cat "$TMP/stdout.file")"
+	# stderr closed: the output file never becomes fd 2 and takes messages
+	{ timeout 30 "${AS[@]}" $SYSGATE record -v -o "$TMP/noerr.json" -- "$W" pid >/dev/null 2>&- </dev/null; } 2>/dev/null
+	sg check "$TMP/noerr.json"
+	[ "$status" -eq 0 ] && [ "$(tail -c 2 "$TMP/noerr.json")" = "}" ] && ok || bad "record with stderr closed: $(cat "$TMP/noerr.json")"
+	# PID 1 of a namespace: its end kills the supervisor, so the profile is out by then
+	if timeout 10 "${AS[@]}" unshare -Urpf --mount-proc true 2>/dev/null; then
+		{ timeout 30 "${AS[@]}" unshare -Urpf --mount-proc $SYSGATE record -- "$W" pid | cat >"$TMP/pid1"; } 2>/dev/null
+		[ "$(head -1 "$TMP/pid1")" = 1 ] && has "$TMP/pid1" getpid && ok || bad "record as PID 1: $(cat "$TMP/pid1")"
+	else
+		echo "record: SKIP PID 1: no unprivileged user and PID namespaces here"
+		skip=$((skip + 1))
+	fi
+fi
+
 # ---- a 32-bit helper: its calls named on its own architecture ----------------------
 if kernel "i386 helper"; then
 	sg record -v -o "$TMP/p32.json" -- "$W" i386 "$TMP/i386"

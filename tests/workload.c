@@ -10,6 +10,7 @@
  *   args         ioctl(0, FIONREAD), prctl(PR_GET_DUMPABLE), fcntl(0, F_GETFD)
  *   i386 FILE    writes a tiny i386 program to FILE and runs it (getpid,
  *                exit through int 0x80): exit 77 when this kernel cannot
+ *   reap         waits for every child it has, as an init does
  *   fds          prints where each descriptor it holds leads
  *   pid          prints its PID
  *   exit N       exits with N
@@ -149,6 +150,9 @@ int main(int argc, char **argv)
 			rc = run_i386(argv[++i]);
 		else if (!strcmp(a, "fds"))
 			rc = run_fds();
+		else if (!strcmp(a, "reap"))
+			while (wait(NULL) > 0)
+				;
 		else if (!strcmp(a, "pid"))
 			printf("%ld\n", (long)getpid());
 		else if (!strcmp(a, "exit") && i + 1 < argc)
