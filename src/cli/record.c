@@ -20,7 +20,7 @@ static const char record_help[] =
 	"its descendants make (across execve, on every architecture, 32-bit helpers\n"
 	"too), as an allowlist that refuses the rest with EPERM. No privilege is\n"
 	"needed: a supervisor (sysgate's child) hears of each call through seccomp\n"
-	"user notification and lets it run (Linux 5.5). CMD keeps sysgate's PID and\n"
+	"user notification and lets it run (Linux 5.9). CMD keeps sysgate's PID and\n"
 	"its exit status is sysgate's.\n"
 	"\n"
 	"  -o, --output FILE  write the profile here (default: standard output, once\n"
