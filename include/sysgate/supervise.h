@@ -1,7 +1,8 @@
 /* Supervise stage: a filter whose notifications go to a supervisor process
  * that looks at each call and lets it run (SECCOMP_USER_NOTIF_FLAG_CONTINUE,
- * Linux 5.5; 5.9 for the hangup that ends it): `sysgate record` and `exec --complain`. The caller keeps its
- * PID and goes on to exec the workload; the supervisor is its child.
+ * Linux 5.5; 5.9 for the hangup that ends it): `sysgate record` and
+ * `exec --complain`. The caller keeps its PID and goes on to exec the
+ * workload; the supervisor is detached from it (see sg_supervise_start).
  *
  * The listener handoff. Once the filter is in place, every call of the
  * caller's waits for a supervisor, so the caller cannot send the listener
