@@ -88,7 +88,7 @@ printf '%s\n' "$out" >"$TMP/spo.json"
 run check "$TMP/spo.json"
 [ "$status" -eq 0 ] && ok || bad "the SeccompProfile does not check: $err"
 
-# a base with conditional ALLOW rules keeps them, one name each; refusing rules are left out, said
+# a base with conditional ALLOW rules keeps them, one name each; its refusing rules are kept too
 cat >"$TMP/base.json" <<'EOF'
 {"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[
 {"names":["read","write"],"action":"SCMP_ACT_ALLOW"},
@@ -98,11 +98,54 @@ EOF
 run merge "$TMP/base.json" "$TMP/only2.json"
 [ "$status" -eq 0 ] && [ "$(names <(echo "$out") | tr '\n' ' ')" = "getpid read write " ] &&
 	[ "$(grep -c '"index": 0, "value": 8, "op": "SCMP_CMP_EQ"' <<<"$out")" -eq 2 ] &&
-	grep -q 'base.json:4:1: warning: /syscalls/2: this SCMP_ACT_KILL_PROCESS rule is left out' <<<"$err" && ok ||
+	grep -A1 '"names": \["kill"\],' <<<"$out" | grep -q '"action": "SCMP_ACT_KILL_PROCESS"' && [ -z "$err" ] && ok ||
 	bad "merge with a conditional base: $out; $err"
 printf '%s\n' "$out" >"$TMP/merged.json"
 run check --strict "$TMP/merged.json"
 [ "$status" -eq 0 ] && ok || bad "the merged profile does not check: $err"
+
+# a base's refusals are kept with their action and errno: ptrace allowed and refused is refused
+# (restrictive precedence), and the default KILL_PROCESS stays
+cat >"$TMP/ptrace.json" <<'EOF'
+{"defaultAction":"SCMP_ACT_KILL_PROCESS","architectures":["SCMP_ARCH_X86_64"],"syscalls":[
+{"names":["read","ptrace"],"action":"SCMP_ACT_ALLOW"},
+{"names":["ptrace"],"action":"SCMP_ACT_ERRNO"}]}
+EOF
+run merge -o "$TMP/mp.json" "$TMP/ptrace.json"
+run explain "$TMP/mp.json" ptrace
+[ "$status" -eq 0 ] && grep -q '^x86_64 ptrace(.*-> SCMP_ACT_ERRNO(1)$' <<<"$out" &&
+	grep -q '"defaultAction": "SCMP_ACT_KILL_PROCESS"' "$TMP/mp.json" && ok || bad "merged ptrace base: $out; $(cat "$TMP/mp.json")"
+run explain "$TMP/mp.json" getpid
+grep -q -- '-> SCMP_ACT_KILL_PROCESS$' <<<"$out" && ok || bad "merged ptrace base, default: $out"
+# runtime-default's clone3 stays ENOSYS (38): glibc falls back to clone on it
+run merge -o "$TMP/rd.json" "$ROOT/profiles/runtime-default.json"
+run explain "$TMP/rd.json" clone3
+[ "$status" -eq 0 ] && grep -q '^x86_64 clone3(.*-> SCMP_ACT_ERRNO(38)$' <<<"$out" && ok || bad "runtime-default clone3: $out"
+# the workload was seen making it: the base's refusal goes
+printf 'type=SECCOMP msg=audit(1.0:1): pid=9 comm="a" exe="/a" sig=0 arch=c000003e syscall=101 compat=0 ip=0x1 code=0x50001\n' >"$TMP/log3"
+run import-log --base "$TMP/ptrace.json" -o "$TMP/ip.json" "$TMP/log3"
+run explain "$TMP/ip.json" ptrace
+grep -q -- '-> SCMP_ACT_ALLOW$' <<<"$out" && ! grep -q 'ERRNO' "$TMP/ip.json" && ok || bad "an imported call keeps its refusal: $out"
+# another input allows it outright: the refusal goes (the union), whatever the order of the inputs;
+# the defaults differ: the most restrictive is kept, said
+printf '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["ptrace"],"action":"SCMP_ACT_ALLOW"}]}\n' >"$TMP/allowp.json"
+run merge -o "$TMP/u1.json" "$TMP/ptrace.json" "$TMP/allowp.json"
+grep -q 'warning: /defaultAction: the default action SCMP_ACT_ERRNO(1) differs' <<<"$err" && ok || bad "differing defaults: $err"
+run merge -o "$TMP/u2.json" "$TMP/allowp.json" "$TMP/ptrace.json"
+run explain "$TMP/u1.json" ptrace
+grep -q -- '-> SCMP_ACT_ALLOW$' <<<"$out" && cmp -s "$TMP/u1.json" "$TMP/u2.json" &&
+	grep -q '"defaultAction": "SCMP_ACT_KILL_PROCESS"' "$TMP/u1.json" && ok || bad "another input's allow: $out"
+# conditions in any order: the same bytes
+for order in '{"index":1,"value":2,"op":"SCMP_CMP_EQ"},{"index":0,"value":5,"valueTwo":4,"op":"SCMP_CMP_MASKED_EQ"}' \
+	'{"index":0,"value":5,"valueTwo":4,"op":"SCMP_CMP_MASKED_EQ"},{"index":1,"value":2,"op":"SCMP_CMP_EQ"}'; do
+	printf '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["ioctl"],"action":"SCMP_ACT_ALLOW","args":[%s]},{"names":["mount"],"action":"SCMP_ACT_KILL_THREAD","args":[%s]}]}\n' "$order" "$order"
+done >"$TMP/orders"
+sed -n 1p "$TMP/orders" >"$TMP/o1.json"
+sed -n 2p "$TMP/orders" >"$TMP/o2.json"
+run merge -o "$TMP/mo1.json" "$TMP/o1.json"
+run merge -o "$TMP/mo2.json" "$TMP/o2.json"
+cmp -s "$TMP/mo1.json" "$TMP/mo2.json" && grep -q '"action": "SCMP_ACT_KILL_THREAD"' "$TMP/mo1.json" && ok ||
+	bad "condition order shows: $(diff "$TMP/mo1.json" "$TMP/mo2.json")"
 
 # bad input
 run import-log /no/such/log

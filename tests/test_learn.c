@@ -5,7 +5,10 @@
  *    exit_group always; the kernel caches the same syscalls (but exit_group);
  *  - learn: the same calls in any order give the same bytes; names come from
  *    each call's architecture (i386, x32's bit); tracked arguments become one
- *    rule per value; the written profile parses and allows what was added.
+ *    rule per value; the written profile parses and allows what was added;
+ *  - bases: their refusals kept with action and errno, dropped for a call
+ *    seen or allowed outright by another input; the most restrictive
+ *    default; the same bytes whatever the order of inputs and conditions.
  * argv[1]: the profiles directory (default: profiles). */
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +201,96 @@ static void test_learn(void)
 	sg_diags_free(&d);
 }
 
+/* The profile learned from bases (resolved for x86_64) and calls (x86_64 numbers, no arguments). */
+static char *merged(const char *const *bases, size_t nbases, const uint32_t *nrs, size_t ncalls, size_t *warnings)
+{
+	struct sg_diags d;
+	sg_diags_init(&d);
+	struct sg_learn *l = sg_learn_new(x86fam[0]);
+	for (size_t i = 0; i < nbases; i++) {
+		struct sg_resolve_opts o;
+		sg_resolve_opts_init(&o);
+		o.host = x86fam[0];
+		struct sg_profile *p = sg_profile_parse("base.json", bases[i], strlen(bases[i]), &d);
+		struct sg_policy *pol = p ? sg_resolve(p, &o, &d) : NULL;
+		CHECK(pol && sg_learn_add_base(l, pol, &d) == 0, "base %zu is refused", i);
+		sg_policy_free(pol);
+		sg_profile_free(p);
+	}
+	for (size_t i = 0; i < ncalls; i++)
+		sg_learn_add(l, x86fam[0]->audit_arch, nrs[i], NULL, SG_RET_ALLOW, &d);
+	char *text = NULL;
+	size_t len;
+	struct sg_learn_opts o = { SG_LEARN_OCI, NULL };
+	if (sg_learn_write(l, &o, &text, &len, &d))
+		text = NULL;
+	if (warnings)
+		*warnings = d.warnings;
+	sg_learn_free(l);
+	sg_diags_free(&d);
+	return text;
+}
+
+/* What the learned profile's filter returns for an x86_64 call. */
+static uint32_t verdict(const char *text, uint32_t nr, uint64_t arg0)
+{
+	struct sg_profile *p = NULL;
+	struct sg_policy *pol = NULL;
+	struct sg_prog prog = { 0 };
+	uint32_t r = 0xdeadbeef;
+	struct sg_seccomp_data sd = { .nr = nr, .arch = x86fam[0]->audit_arch, .args = { arg0 } };
+	if (text && compile("learned.json", text, strlen(text), &p, &pol, &prog) == 0)
+		r = sg_bpf_run(prog.insns, prog.len, &sd, SG_LITTLE_ENDIAN, NULL, NULL, 0);
+	sg_prog_free(&prog);
+	sg_policy_free(pol);
+	sg_profile_free(p);
+	return r;
+}
+
+static void test_bases(void)
+{
+	const uint32_t ptrace = 101, read_ = 0, getpid = 39, clone3 = 435;
+	const char *ptrace_base = "{\"defaultAction\":\"SCMP_ACT_KILL_PROCESS\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+				  "\"syscalls\":[{\"names\":[\"read\",\"ptrace\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+				  "{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_ERRNO\"}]}";
+	const char *allow_ptrace = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"ptrace\"],"
+				   "\"action\":\"SCMP_ACT_ALLOW\"}]}";
+	const char *enosys = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"clone3\"],"
+			     "\"action\":\"SCMP_ACT_ERRNO\",\"errno\":\"ENOSYS\"}]}";
+	size_t warnings = 0;
+	char *t = merged(&ptrace_base, 1, NULL, 0, NULL);
+	CHECK(verdict(t, ptrace, 0) == (SG_RET_ERRNO | 1), "a base's refused ptrace is allowed: %s", t ? t : "");
+	CHECK(verdict(t, read_, 0) == SG_RET_ALLOW && verdict(t, getpid, 0) == SG_RET_KILL_PROCESS, "ptrace base: %s",
+	      t ? t : "");
+	free(t);
+	t = merged(&enosys, 1, NULL, 0, NULL);
+	CHECK(verdict(t, clone3, 0) == (SG_RET_ERRNO | 38) && t && strstr(t, "\"errnoRet\": 38"), "ENOSYS: %s",
+	      t ? t : "");
+	free(t);
+	t = merged(&ptrace_base, 1, &ptrace, 1, NULL);
+	CHECK(verdict(t, ptrace, 0) == SG_RET_ALLOW, "a call seen keeps the base's refusal: %s", t ? t : "");
+	free(t);
+	const char *both[2] = { ptrace_base, allow_ptrace }, *swapped[2] = { allow_ptrace, ptrace_base };
+	t = merged(both, 2, NULL, 0, &warnings);
+	char *u = merged(swapped, 2, NULL, 0, NULL);
+	CHECK(verdict(t, ptrace, 0) == SG_RET_ALLOW && verdict(t, getpid, 0) == SG_RET_KILL_PROCESS && warnings == 1,
+	      "another input's allow: %zu warnings, %s", warnings, t ? t : "");
+	CHECK(t && u && strcmp(t, u) == 0, "the inputs' order shows");
+	free(t);
+	free(u);
+	const char *conds[2] = {
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_TRAP\","
+		"\"args\":[{\"index\":1,\"value\":9,\"op\":\"SCMP_CMP_EQ\"},{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_GT\"}]}]}",
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_TRAP\","
+		"\"args\":[{\"index\":0,\"value\":1,\"op\":\"SCMP_CMP_GT\"},{\"index\":1,\"value\":9,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+	};
+	t = merged(&conds[0], 1, NULL, 0, NULL);
+	u = merged(&conds[1], 1, NULL, 0, NULL);
+	CHECK(t && u && strcmp(t, u) == 0 && strstr(t, "SCMP_ACT_TRAP"), "condition order shows: %s", t ? t : "");
+	free(t);
+	free(u);
+}
+
 int main(int argc, char **argv)
 {
 	x86fam[0] = sg_arch_lookup("x86_64");
@@ -205,5 +298,6 @@ int main(int argc, char **argv)
 	x86fam[2] = sg_arch_lookup("x32");
 	test_divert(argc > 1 ? argv[1] : "profiles");
 	test_learn();
+	test_bases();
 	return check_summary("learn");
 }

@@ -1,13 +1,18 @@
 /* Learn stage: the system calls a workload was seen to make -> the profile
  * that allows them. Calls come from a recording (user notification), from
  * complain mode (what a profile would have refused) or from a kernel log;
- * a base profile's allowed calls can be folded in, so that runs merge.
+ * base profiles can be folded in, so that runs merge.
  *
- * The profile written is an allowlist: defaultAction SCMP_ACT_ERRNO (EPERM,
- * runc's errno for it), the architectures seen (native group first), one
- * ALLOW rule with the names sorted, and, for syscalls whose arguments are
- * tracked, one ALLOW rule per value seen (SCMP_CMP_EQ). The same calls give
- * the same bytes, in whatever order they were seen. */
+ * The profile written is an allowlist: the architectures seen (native group
+ * first), one ALLOW rule with the names sorted, and, for syscalls whose
+ * arguments are tracked, one ALLOW rule per value seen (SCMP_CMP_EQ). With
+ * no base, defaultAction is SCMP_ACT_ERRNO (EPERM, runc's errno for it).
+ * With bases, it never allows more than the union of its inputs and keeps
+ * how they refuse: see sg_learn_add_base. Rules come in three groups — the
+ * unconditional ALLOW, the conditional ALLOW rules, the refusing rules —
+ * each sorted (name, action and data, conditions) without repeats, and
+ * each rule's conditions sorted: the same calls and bases give the same
+ * bytes, in whatever order they were seen or written. */
 #ifndef SYSGATE_LEARN_H
 #define SYSGATE_LEARN_H
 
@@ -54,12 +59,23 @@ const char *sg_learn_trackable(void);
 int sg_learn_add(struct sg_learn *l, uint32_t audit_arch, uint32_t nr, const uint64_t *args, uint32_t action,
 		 struct sg_diags *d);
 
-/* Folds in what a base profile allows on the host it was resolved for
- * (includes/excludes applied): its architectures, its unconditional ALLOW
- * names as written, its conditional ALLOW rules one per name. A base whose
- * default action lets calls run (ALLOW, LOG) is an error; rules with other
- * actions are left out with a warning unless they refuse as the output's
- * default does. 0, or -1 with d. */
+/* Folds in a base profile as resolved on the host (includes/excludes
+ * applied; its first architecture encodes errno names as numbers): its
+ * architectures, and its rules one name each, with their conditions:
+ *  - ALLOW rules; LOG rules become ALLOW (a warning); NOTIFY rules are left
+ *    out (a warning: the output has no listener);
+ *  - refusing rules (ERRNO, KILL_*, TRAP, TRACE) with their action and data,
+ *    so a refusal a base makes (ENOSYS where libc falls back, a KILL) stays
+ *    one, and what the base refuses is not allowed by its own ALLOW rules
+ *    (restrictive precedence decides between the rules of one input, as in
+ *    the base). A refusal is dropped when its syscall was added with
+ *    sg_learn_add (the workload makes it: it must run) or when another base
+ *    allows it unconditionally (the output allows what any input allows);
+ *    a rule with the base's default action is dropped as resolve drops it.
+ * The output's default is the most restrictive of the bases' defaults
+ * (sg_action_rank; the first base's among equals), a warning when they
+ * differ; a default NOTIFY counts as ERRNO (EPERM). A base whose default
+ * lets calls run (ALLOW, LOG) is an error. 0, or -1 with d. */
 int sg_learn_add_base(struct sg_learn *l, const struct sg_policy *base, struct sg_diags *d);
 
 /* Distinct calls added (base rules aside): a supervisor rewrites its output
