@@ -361,6 +361,12 @@ int sg_learn_write(const struct sg_learn *l, const struct sg_learn_opts *opts, c
 {
 	const struct sg_arch *arches[64];
 	size_t n = arches_in_order(l, arches);
+	/* a profile sysgate could not read back is no use to write */
+	if (n > SG_MAX_ARCHES)
+		return sg_error(d, NULL, NULL,
+				"the profile would name %zu architectures (%s, %s, ..., %s); sysgate reads at most %d "
+				"in a profile",
+				n, arches[0]->scmp_name, arches[1]->scmp_name, arches[n - 1]->scmp_name, SG_MAX_ARCHES);
 	struct plan pl;
 	struct out o = { 0 };
 	if (plan(l, &pl))

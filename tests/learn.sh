@@ -147,6 +147,11 @@ run merge -o "$TMP/mo2.json" "$TMP/o2.json"
 cmp -s "$TMP/mo1.json" "$TMP/mo2.json" && grep -q '"action": "SCMP_ACT_KILL_THREAD"' "$TMP/mo1.json" && ok ||
 	bad "condition order shows: $(diff "$TMP/mo1.json" "$TMP/mo2.json")"
 
+# more architectures than sysgate reads back: refused, nothing written
+run import-log -o "$TMP/nine.json" "$ROOT/fuzz/regressions/learn-nine-arches.log"
+[ "$status" -eq 2 ] && [ ! -e "$TMP/nine.json" ] && grep -q 'would name 9 architectures' <<<"$err" && ok ||
+	bad "nine architectures: exit $status; $err"
+
 # bad input
 run import-log /no/such/log
 [ "$status" -eq 2 ] && grep -q '/no/such/log' <<<"$err" && ok || bad "unreadable log: exit $status; $err"

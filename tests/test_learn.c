@@ -199,6 +199,19 @@ static void test_learn(void)
 	CHECK(sg_learn_track(l, "open", &d) == -1 && d.errors == 1, "open is not trackable");
 	sg_learn_free(l);
 	sg_diags_free(&d);
+
+	/* nine architectures: more than sysgate reads back, so not written */
+	static const char *const nine[] = { "x86_64", "x86", "aarch64", "arm", "s390x", "s390", "ppc64le", "ppc64", "riscv64" };
+	sg_diags_init(&d);
+	l = sg_learn_new(x86fam[0]);
+	for (size_t i = 0; i < 9; i++)
+		sg_learn_add(l, sg_arch_lookup(nine[i])->audit_arch, 1, NULL, 0, &d);
+	char *text = NULL;
+	size_t len = 0;
+	struct sg_learn_opts o = { SG_LEARN_OCI, NULL };
+	CHECK(sg_learn_write(l, &o, &text, &len, &d) == -1 && !text && d.errors == 1, "nine architectures are written");
+	sg_learn_free(l);
+	sg_diags_free(&d);
 }
 
 /* The profile learned from bases (resolved for x86_64) and calls (x86_64 numbers, no arguments). */

@@ -82,7 +82,9 @@ int sg_learn_add_base(struct sg_learn *l, const struct sg_policy *base, struct s
  * file only when this has grown. */
 size_t sg_learn_count(const struct sg_learn *l);
 
-/* The profile, as malloc'd text. 0, or -1 (out of memory) with d. */
+/* The profile, as malloc'd text. -1 with d when memory runs out, or when
+ * the profile would name more than SG_MAX_ARCHES architectures (sysgate
+ * could not read it back). */
 int sg_learn_write(const struct sg_learn *l, const struct sg_learn_opts *o, char **out, size_t *len,
 		   struct sg_diags *d);
 
