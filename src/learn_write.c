@@ -338,6 +338,40 @@ static void put_k8s_name(struct out *o, const char *name)
 	put(o, "\"%s\"", n ? buf : "recorded");
 }
 
+/* What the SeccompProfile CRD (v1beta1) refuses though the runtime spec
+ * takes it: the API server would reject the object, so say so. */
+static void spo_rule_warnings(const struct wrule *r, struct sg_diags *d)
+{
+	if (r->nconds > 6)
+		sg_warning(d, NULL, NULL,
+			   "%s: a rule with %zu args; the SeccompProfile CRD allows at most 6: the API server will "
+			   "refuse this object",
+			   r->name, r->nconds);
+	for (size_t c = 0; c < r->nconds; c++) {
+		const struct sg_cond *x = &wrule_conds(r)[c];
+		int two = x->op == SG_CMP_MASKED_EQ && x->value_two >> 63;
+		if (x->value >> 63 || two)
+			sg_warning(d, NULL, NULL,
+				   "%s: argument %u compared with %" PRIu64 "; the SeccompProfile CRD takes int64 "
+				   "values from 0 to %" PRId64 ": the API server will refuse this object",
+				   r->name, x->index, two ? x->value_two : x->value, INT64_MAX);
+	}
+}
+
+static void spo_warnings(const struct plan *pl, const struct sg_arch *const *arches, size_t n,
+			 struct sg_diags *d)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(arches[i]->scmp_name, "SCMP_ARCH_LOONGARCH64") == 0)
+			sg_warning(d, NULL, NULL,
+				   "SCMP_ARCH_LOONGARCH64 is not among the SeccompProfile CRD's architectures: the "
+				   "API server will refuse this object");
+	for (size_t i = 0; i < pl->nallow; i++)
+		spo_rule_warnings(&pl->allow[i], d);
+	for (size_t i = 0; i < pl->nrefuse; i++)
+		spo_rule_warnings(&pl->refuse[i], d);
+}
+
 static int write_text(const struct plan *pl, const struct sg_learn_opts *opts, const struct sg_arch *const *arches,
 		      size_t n, struct out *o)
 {
@@ -371,6 +405,8 @@ int sg_learn_write(const struct sg_learn *l, const struct sg_learn_opts *opts, c
 	struct out o = { 0 };
 	if (plan(l, &pl))
 		return sg_oom(d, NULL);
+	if (opts->format == SG_LEARN_SPO)
+		spo_warnings(&pl, arches, n, d);
 	int rc = write_text(&pl, opts, arches, n, &o);
 	plan_free(&pl);
 	if (rc) {

@@ -152,6 +152,22 @@ run import-log -o "$TMP/nine.json" "$ROOT/fuzz/regressions/learn-nine-arches.log
 [ "$status" -eq 2 ] && [ ! -e "$TMP/nine.json" ] && grep -q 'would name 9 architectures' <<<"$err" && ok ||
 	bad "nine architectures: exit $status; $err"
 
+# --format spo: what the SeccompProfile CRD refuses is said (int64 values, LOONGARCH64, 6 args at most)
+cat >"$TMP/crd.json" <<'EOF'
+{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_LOONGARCH64"],"syscalls":[
+{"names":["ioctl"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":9223372036854775808,"op":"SCMP_CMP_EQ"}]},
+{"names":["prctl"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"},
+{"index":0,"value":2,"op":"SCMP_CMP_EQ"},{"index":0,"value":3,"op":"SCMP_CMP_EQ"},{"index":0,"value":4,"op":"SCMP_CMP_EQ"},
+{"index":0,"value":5,"op":"SCMP_CMP_EQ"},{"index":0,"value":6,"op":"SCMP_CMP_EQ"},{"index":0,"value":7,"op":"SCMP_CMP_EQ"}]}]}
+EOF
+run merge --format spo "$TMP/crd.json"
+[ "$status" -eq 0 ] && grep -q 'ioctl: argument 1 compared with 9223372036854775808; the SeccompProfile CRD' <<<"$err" &&
+	grep -q 'SCMP_ARCH_LOONGARCH64 is not among the SeccompProfile' <<<"$err" &&
+	grep -q 'prctl: a rule with 7 args; the SeccompProfile CRD allows at most 6' <<<"$err" && ok ||
+	bad "--format spo, CRD limits: exit $status; $err"
+run merge "$TMP/crd.json"
+[ "$status" -eq 0 ] && ! grep -q SeccompProfile <<<"$err" && ok || bad "CRD limits said for OCI: $err"
+
 # bad input
 run import-log /no/such/log
 [ "$status" -eq 2 ] && grep -q '/no/such/log' <<<"$err" && ok || bad "unreadable log: exit $status; $err"

@@ -201,7 +201,8 @@ static void test_learn(void)
 	sg_diags_free(&d);
 
 	/* nine architectures: more than sysgate reads back, so not written */
-	static const char *const nine[] = { "x86_64", "x86", "aarch64", "arm", "s390x", "s390", "ppc64le", "ppc64", "riscv64" };
+	static const char *const nine[] = { "x86_64", "x86",     "aarch64", "arm",    "s390x",
+					    "s390",   "ppc64le", "ppc64",   "riscv64" };
 	sg_diags_init(&d);
 	l = sg_learn_new(x86fam[0]);
 	for (size_t i = 0; i < 9; i++)

@@ -84,7 +84,10 @@ size_t sg_learn_count(const struct sg_learn *l);
 
 /* The profile, as malloc'd text. -1 with d when memory runs out, or when
  * the profile would name more than SG_MAX_ARCHES architectures (sysgate
- * could not read it back). */
+ * could not read it back). With SG_LEARN_SPO, a warning for each thing
+ * the SeccompProfile CRD refuses though the runtime spec takes it: an
+ * argument's value or valueTwo above INT64_MAX (int64, minimum 0),
+ * SCMP_ARCH_LOONGARCH64 (not in its enum), more than 6 args in a rule. */
 int sg_learn_write(const struct sg_learn *l, const struct sg_learn_opts *o, char **out, size_t *len,
 		   struct sg_diags *d);
 
