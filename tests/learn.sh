@@ -67,6 +67,25 @@ run import-log --pid 1234 "$TMP/log"
 run import-log --comm nobody "$TMP/log"
 [ "$status" -eq 0 ] && grep -q '"syscalls": \[\]' <<<"$out" && ok || bad "no record kept: $out"
 
+# a call sysgate cannot name is said once; a reason a record cannot be read, for 10 lines, then counted
+{
+	for i in 1 2 3; do sed -n 11p "$TMP/log"; done
+	for i in $(seq 12); do sed -n 10p "$TMP/log"; done
+} >"$TMP/noisy"
+run import-log "$TMP/noisy"
+[ "$status" -eq 0 ] && [ "$(grep -c 'syscall=999: sysgate has no name' <<<"$err")" -eq 1 ] &&
+	[ "$(grep -c 'a seccomp record sysgate cannot read (no syscall= field)' <<<"$err")" -eq 10 ] &&
+	grep -q '^warning: 2 more seccomp records sysgate cannot read (no syscall= field): skipped$' <<<"$err" && ok ||
+	bad "warnings said once: $err"
+# --comm: the kernel keeps 15 bytes of a command name
+printf 'type=SECCOMP msg=audit(1.0:1): pid=9 comm="averylongcomman" exe="/a" sig=0 arch=c000003e syscall=39 compat=0 ip=0x1 code=0x50001\n' >"$TMP/log4"
+run import-log --comm averylongcommandname "$TMP/log4"
+[ "$status" -eq 0 ] && [ "$(names <(echo "$out") | tr '\n' ' ')" = "getpid " ] &&
+	[ "$(grep -c 'the kernel keeps the first 15 bytes of a command name: comparing "averylongcomman"' <<<"$err")" -eq 1 ] && ok ||
+	bad "--comm of 20 bytes: $out; $err"
+run import-log --comm averylongcomman "$TMP/log4"
+[ "$(names <(echo "$out") | tr '\n' ' ')" = "getpid " ] && ! grep -q 'kernel keeps' <<<"$err" && ok || bad "--comm of 15 bytes: $err"
+
 # standard input, and a line cut at every byte never breaks anything
 line=$(sed -n 4p "$TMP/log")
 for ((i = 0; i <= ${#line}; i += 7)); do printf '%s\n' "${line:0:i}"; done >"$TMP/cut"

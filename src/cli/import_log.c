@@ -20,13 +20,15 @@ static const char import_help[] =
 	"ENRICHED) and from journald's audit transport (audit[PID]: SECCOMP ...), and\n"
 	"writes the profile that allows every call they name, each on the architecture\n"
 	"its record names (arch=40000003 syscall=5 is i386 open). Other lines\n"
-	"are ignored; a seccomp record that is cut, or names an architecture or number\n"
-	"sysgate has no name for, is a warning with its line number. A summary (syscall,\n"
-	"arch, count, action seen) goes to stderr. No FILE, or -: standard input.\n"
+	"are ignored. A call sysgate has no name for is a warning with its line number\n"
+	"once per call; a seccomp record that is cut, for the first 10 lines of each\n"
+	"reason, then a count. A summary (syscall, arch, count, action seen) goes to\n"
+	"stderr. No FILE, or -: standard input.\n"
 	"\n"
 	"  -o, --output FILE  write the profile here (default: standard output)\n"
 	"  --base PROFILE     merge into this profile (may be the output too)\n"
-	"  --comm NAME        only records of this command name (comm=)\n"
+	"  --comm NAME        only records of this command name (comm=; the kernel keeps\n"
+	"                     its first 15 bytes, so those of NAME are compared)\n"
 	"  --exe PATH         only records of this executable (exe=)\n"
 	"  --pid N            only records of this process\n"
 	"  --format F         oci (default) or spo (a SeccompProfile object, JSON)\n"
@@ -35,13 +37,34 @@ static const char import_help[] =
 	"\n"
 	"exit status: 0 written, 2 an input cannot be read or is invalid\n";
 
+/* The kernel keeps this much of a command name (TASK_COMM_LEN 16, with the NUL). */
+#define COMM_MAX 15
+
+/* Warnings are kept in memory until the profile is written, and a log can
+ * hold millions of records: a call sysgate cannot name is said once, and
+ * each reason a record cannot be read for its first few lines, then
+ * counted. */
+#define UNKNOWN_MAX 64
+#define MALFORMED_LINES 10
+#define MALFORMED_KINDS 8
+
 struct import {
 	struct cli_profile_opts po;
 	struct sg_learn_opts out;
 	const char *path, *base, *comm, *exe;
+	size_t comm_len; /* what is compared: at most COMM_MAX bytes */
 	long pid; /* -1: any */
 	struct sg_learn *learn;
 	size_t records, kept;
+	struct {
+		uint32_t arch, nr;
+	} unknown[UNKNOWN_MAX]; /* the calls said to have no name */
+	size_t nunknown, unknown_unsaid; /* records of unknown calls beyond those */
+	struct {
+		const char *why; /* sg_audit_parse_line's static text */
+		size_t count;
+	} malformed[MALFORMED_KINDS];
+	size_t nmalformed;
 };
 
 static int parse_options(int argc, char **argv, struct import *im)
@@ -70,7 +93,7 @@ static int parse_options(int argc, char **argv, struct import *im)
 		else if (c == 'b')
 			im->base = optarg;
 		else if (c == 'C')
-			im->comm = optarg;
+			im->comm = optarg, im->comm_len = strlen(optarg);
 		else if (c == 'E')
 			im->exe = optarg;
 		else if (c == 'n')
@@ -86,17 +109,51 @@ static int parse_options(int argc, char **argv, struct import *im)
 			return c == 'h' ? 0 : EXIT_INVALID;
 		}
 	}
+	if (im->comm_len > COMM_MAX) {
+		im->comm_len = COMM_MAX;
+		fprintf(stderr,
+			"sysgate: --comm: the kernel keeps the first %d bytes of a command name: comparing \"%.*s\"\n",
+			COMM_MAX, COMM_MAX, im->comm);
+	}
 	return -1;
 }
 
 /* Whether the record passes --comm, --exe and --pid. */
 static int wanted(const struct import *im, const struct sg_audit_call *a)
 {
-	if (im->comm && (!a->has_comm || strlen(im->comm) != a->comm_len || memcmp(im->comm, a->comm, a->comm_len)))
+	if (im->comm && (!a->has_comm || im->comm_len != a->comm_len || memcmp(im->comm, a->comm, a->comm_len)))
 		return 0;
 	if (im->exe && (!a->has_exe || strlen(im->exe) != a->exe_len || memcmp(im->exe, a->exe, a->exe_len)))
 		return 0;
 	return im->pid < 0 || (a->has_pid && a->pid == im->pid);
+}
+
+/* Whether to say that a record cannot be read: the first lines of each reason. */
+static int say_malformed(struct import *im, const char *why)
+{
+	size_t k = 0;
+	while (k < im->nmalformed && strcmp(im->malformed[k].why, why) != 0)
+		k++;
+	if (k == MALFORMED_KINDS)
+		return 1; /* more reasons than the parser has today: each said rather than lost */
+	if (k == im->nmalformed)
+		im->malformed[im->nmalformed++].why = why;
+	return ++im->malformed[k].count <= MALFORMED_LINES;
+}
+
+/* Whether to say that sysgate has no name for a call: once per call. */
+static int say_unknown(struct import *im, uint32_t arch, uint32_t nr)
+{
+	for (size_t i = 0; i < im->nunknown; i++)
+		if (im->unknown[i].arch == arch && im->unknown[i].nr == nr)
+			return 0;
+	if (im->nunknown == UNKNOWN_MAX) {
+		im->unknown_unsaid++;
+		return 0;
+	}
+	im->unknown[im->nunknown].arch = arch;
+	im->unknown[im->nunknown++].nr = nr;
+	return 1;
 }
 
 static void import_line(struct import *im, const char *file, size_t lineno, const char *line, size_t len,
@@ -106,7 +163,7 @@ static void import_line(struct import *im, const char *file, size_t lineno, cons
 	const char *why = NULL;
 	struct sg_loc at = { .line = (unsigned)lineno, .col = 1, .path = "" };
 	enum sg_audit_kind k = sg_audit_parse_line(line, len, &a, &why);
-	if (k == SG_AUDIT_MALFORMED)
+	if (k == SG_AUDIT_MALFORMED && say_malformed(im, why))
 		sg_warning(d, file, &at, "a seccomp record sysgate cannot read (%s): skipped", why);
 	if (k != SG_AUDIT_SECCOMP)
 		return;
@@ -114,10 +171,26 @@ static void import_line(struct import *im, const char *file, size_t lineno, cons
 	if (!wanted(im, &a))
 		return;
 	int r = sg_learn_add(im->learn, a.arch, a.nr, NULL, a.has_code ? a.code : 0xffffffffu, d);
-	if (r == -1)
-		sg_warning(d, file, &at, "arch=%x syscall=%u: sysgate has no name for this call on this "
-					 "architecture: skipped", a.arch, a.nr);
+	if (r == -1 && say_unknown(im, a.arch, a.nr))
+		sg_warning(d, file, &at,
+			   "arch=%x syscall=%u: sysgate has no name for this call on this architecture: skipped "
+			   "(here and on any later line)",
+			   a.arch, a.nr);
 	im->kept += r >= 0;
+}
+
+/* The counts of what was not said line by line. */
+static void say_counts(const struct import *im, struct sg_diags *d)
+{
+	for (size_t k = 0; k < im->nmalformed; k++)
+		if (im->malformed[k].count > MALFORMED_LINES)
+			sg_warning(d, NULL, NULL, "%zu more seccomp records sysgate cannot read (%s): skipped",
+				   im->malformed[k].count - MALFORMED_LINES, im->malformed[k].why);
+	if (im->unknown_unsaid)
+		sg_warning(d, NULL, NULL,
+			   "%zu more records of calls sysgate has no name for (beyond the %d calls named above): "
+			   "skipped",
+			   im->unknown_unsaid, UNKNOWN_MAX);
 }
 
 static int import_file(struct import *im, const char *file, struct sg_diags *d)
@@ -142,8 +215,9 @@ static int write_out(const struct import *im, struct sg_diags *d)
 {
 	char *text = NULL, *sum = NULL;
 	size_t len = 0, slen = 0;
+	/* memory that ran out may have lost a warning: nothing is written then */
 	int rc = sg_learn_write(im->learn, &im->out, &text, &len, d) || sg_learn_summary(im->learn, &sum, &slen, d) ||
-		 cli_write_file(im->path, text, len);
+		 sg_diags_failed(d) || cli_write_file(im->path, text, len);
 	if (sum)
 		fprintf(stderr, "%s%zu seccomp records read, %zu imported\n", sum, im->records, im->kept);
 	free(text);
@@ -167,6 +241,9 @@ int cmd_import_log(int argc, char **argv)
 		status = import_file(&im, argv[i], &d);
 	if (!status && optind == argc)
 		status = import_file(&im, "-", &d);
+	say_counts(&im, &d);
+	if (sg_diags_failed(&d)) /* memory ran out: the profile would lack calls */
+		status = -1;
 	sg_diags_print(&d, stderr);
 	sg_diags_free(&d);
 	sg_diags_init(&d);
