@@ -187,6 +187,13 @@ run merge --format spo "$TMP/crd.json"
 run merge "$TMP/crd.json"
 [ "$status" -eq 0 ] && ! grep -q SeccompProfile <<<"$err" && ok || bad "CRD limits said for OCI: $err"
 
+# an input's own warnings are shown (here: a name this machine's architecture does not have)
+printf '{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["read","mmap2"],"action":"SCMP_ACT_ALLOW"}]}\n' >"$TMP/w.json"
+run merge "$TMP/w.json"
+[ "$status" -eq 0 ] && grep -q 'w.json: warning: .*mmap2' <<<"$err" && ok || bad "merge hides an input's warnings: $err"
+run import-log --base "$TMP/w.json" "$TMP/log2"
+[ "$status" -eq 0 ] && grep -q 'w.json: warning: .*mmap2' <<<"$err" && ok || bad "import-log hides the base's warnings: $err"
+
 # bad input
 run import-log /no/such/log
 [ "$status" -eq 2 ] && grep -q '/no/such/log' <<<"$err" && ok || bad "unreadable log: exit $status; $err"

@@ -80,7 +80,7 @@ static int parse_options(int argc, char **argv, struct import *im)
 	int c;
 	char *end;
 	cli_profile_opts_init(&im->po);
-	im->po.quiet = 1;
+	im->po.quiet = 0; /* the base's warnings bear on the result */
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		int r = cli_profile_option(&im->po, c, optarg);

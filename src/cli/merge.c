@@ -44,7 +44,7 @@ static int parse_options(int argc, char **argv, struct merge_opts *m)
 	};
 	int c;
 	cli_profile_opts_init(&m->po);
-	m->po.quiet = 1; /* names a profile lists for other architectures are no news here */
+	m->po.quiet = 0; /* an input's warnings (names unknown here, a rule never applied) bear on the result */
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		int r = cli_profile_option(&m->po, c, optarg);
