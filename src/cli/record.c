@@ -80,7 +80,7 @@ static int parse_options(int argc, char **argv, struct record *r)
 	};
 	int c;
 	cli_profile_opts_init(&r->po);
-	r->po.quiet = 1;
+	r->po.quiet = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+hvo:", opts, NULL)) != -1) {
 		int k = cli_profile_option(&r->po, c, optarg);
