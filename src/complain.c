@@ -9,12 +9,23 @@
 #include "sysgate/emulate.h"
 #include "sysgate/eval.h"
 
+/* Calls sysgate has no name for, which a learn set cannot hold, kept here
+ * to be said once each: a workload probing numbers makes few of them.
+ * Beyond this many, each is said every time. */
+#define UNKNOWN_MAX 64
+
 struct sg_complain {
 	const struct sg_prog *orig;
 	const struct sg_policy *pol;
 	uint32_t bad_arch_action;
 	struct sg_learn *refused; /* keyed by (arch, nr, decision) */
+	struct sg_learn *listed;  /* keyed by (arch, nr): each call once in the summary */
+	struct {
+		uint32_t arch, nr, ret;
+	} unknown[UNKNOWN_MAX];
+	size_t nunknown;
 	uint64_t calls;           /* refusals heard of, repeats included */
+	size_t distinct;          /* syscalls in the summary */
 	char names[1024];         /* for the summary, in the order first seen */
 	size_t nnames;
 	int names_cut;
@@ -23,7 +34,9 @@ struct sg_complain {
 struct sg_complain *sg_complain_new(const struct sg_prog *orig, const struct sg_policy *pol, uint32_t bad_arch_action)
 {
 	struct sg_complain *c = calloc(1, sizeof(*c));
-	if (!c || !(c->refused = sg_learn_new(NULL))) {
+	if (!c || !(c->refused = sg_learn_new(NULL)) || !(c->listed = sg_learn_new(NULL))) {
+		if (c)
+			sg_learn_free(c->refused);
 		free(c);
 		return NULL;
 	}
@@ -35,8 +48,10 @@ struct sg_complain *sg_complain_new(const struct sg_prog *orig, const struct sg_
 
 void sg_complain_free(struct sg_complain *c)
 {
-	if (c)
+	if (c) {
 		sg_learn_free(c->refused);
+		sg_learn_free(c->listed);
+	}
 	free(c);
 }
 
@@ -64,18 +79,54 @@ static void decider(const struct sg_complain *c, const struct sg_seccomp_data *c
 	}
 }
 
-static void note_name(struct sg_complain *c, const struct sg_arch *a, const char *name)
+/* The summary's list: "getpid", "x86:open", "nr 999", "arch 0xdeadbeef nr 1". */
+static void note_name(struct sg_complain *c, const struct sg_arch *a, const char *name, uint32_t audit, uint32_t nr)
 {
 	const struct sg_arch *native = sg_arch_native();
+	const char *sep = c->nnames ? ", " : "", *an = a && a != native ? a->name : "", *colon = *an ? ":" : "";
 	size_t room = sizeof(c->names) - c->nnames;
-	int k = snprintf(c->names + c->nnames, room, "%s%s%s%s", c->nnames ? ", " : "", a && a != native ? a->name : "",
-			 a && a != native ? ":" : "", name);
+	int k = name ? snprintf(c->names + c->nnames, room, "%s%s%s%s", sep, an, colon, name)
+		: a ? snprintf(c->names + c->nnames, room, "%s%s%snr %" PRIu32, sep, an, colon, nr)
+		    : snprintf(c->names + c->nnames, room, "%sarch 0x%08" PRIx32 " nr %" PRIu32, sep, audit, nr);
+	c->distinct++;
 	if (k < 0 || (size_t)k >= room) {
 		c->names[c->nnames] = '\0';
 		c->names_cut = 1;
 	} else {
 		c->nnames += (size_t)k;
 	}
+}
+
+/* A call sysgate has no name for: 1 the first time its (arch, nr, ret) is
+ * met (always, beyond UNKNOWN_MAX of them), 0 after; *new_call when its
+ * (arch, nr) was not met before either. */
+static int unknown_fresh(struct sg_complain *c, const struct sg_seccomp_data *call, uint32_t ret, int *new_call)
+{
+	*new_call = 1;
+	for (size_t i = 0; i < c->nunknown; i++)
+		if (c->unknown[i].arch == call->arch && c->unknown[i].nr == call->nr) {
+			if (c->unknown[i].ret == ret)
+				return 0;
+			*new_call = 0;
+		}
+	if (c->nunknown < UNKNOWN_MAX) {
+		c->unknown[c->nunknown].arch = call->arch;
+		c->unknown[c->nunknown].nr = call->nr;
+		c->unknown[c->nunknown++].ret = ret;
+	}
+	return 1;
+}
+
+/* "x86_64 mkdir(", "arch x86_64 nr 999(", "arch 0xdeadbeef nr 1(" and the arguments. */
+static int format_call(char *line, size_t linesz, const struct sg_arch *a, const char *name,
+		       const struct sg_seccomp_data *call)
+{
+	int k = name ? snprintf(line, linesz, "%s %s(", a->name, name)
+		: a ? snprintf(line, linesz, "arch %s nr %" PRIu32 "(", a->name, call->nr)
+		    : snprintf(line, linesz, "arch 0x%08" PRIx32 " nr %" PRIu32 "(", call->arch, call->nr);
+	for (int i = 0; i < SG_MAX_ARGS && k >= 0 && (size_t)k < linesz; i++)
+		k += snprintf(line + k, linesz - (size_t)k, "%s0x%" PRIx64, i ? ", " : "", call->args[i]);
+	return k;
 }
 
 int sg_complain_call(struct sg_complain *c, const struct sg_seccomp_data *call, uint32_t pid, char *line,
@@ -87,8 +138,12 @@ int sg_complain_call(struct sg_complain *c, const struct sg_seccomp_data *call, 
 	if (act == SG_RET_ALLOW || act == SG_RET_LOG)
 		return 0;
 	c->calls++;
-	int fresh = sg_learn_add(c->refused, call->arch, call->nr, call->args, ret, d);
+	int fresh = sg_learn_add(c->refused, call->arch, call->nr, call->args, ret, d), new_call = 0;
 	if (fresh == -2)
+		return -1;
+	if (fresh == -1)
+		fresh = unknown_fresh(c, call, ret, &new_call);
+	else if (fresh == 1 && (new_call = sg_learn_add(c->listed, call->arch, call->nr, NULL, 0, d)) == -2)
 		return -1;
 	if (fresh == 0)
 		return 0;
@@ -96,12 +151,9 @@ int sg_complain_call(struct sg_complain *c, const struct sg_seccomp_data *call, 
 	char act_text[48], why[300];
 	sg_action_format(ret, act_text, sizeof(act_text));
 	decider(c, call, ret, why, sizeof(why));
-	if (fresh == 1)
-		note_name(c, a, name);
-	int k = a ? snprintf(line, linesz, "%s %s(", a->name, name ? name : "?")
-		  : snprintf(line, linesz, "arch 0x%08" PRIx32 " nr %" PRIu32 "(", call->arch, call->nr);
-	for (int i = 0; i < SG_MAX_ARGS && k >= 0 && (size_t)k < linesz; i++)
-		k += snprintf(line + k, linesz - (size_t)k, "%s0x%" PRIx64, i ? ", " : "", call->args[i]);
+	if (new_call == 1)
+		note_name(c, a, name, call->arch, call->nr);
+	int k = format_call(line, linesz, a, name, call);
 	if (k >= 0 && (size_t)k < linesz)
 		snprintf(line + k, linesz - (size_t)k, ") pid %" PRIu32 ": would be %s%s", pid, act_text, why);
 	return 1;
@@ -109,7 +161,7 @@ int sg_complain_call(struct sg_complain *c, const struct sg_seccomp_data *call, 
 
 void sg_complain_summary(const struct sg_complain *c, char *buf, size_t n)
 {
-	size_t distinct = sg_learn_count(c->refused);
+	size_t distinct = c->distinct;
 	if (!c->calls)
 		snprintf(buf, n, "nothing would have been refused");
 	else

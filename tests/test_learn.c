@@ -8,12 +8,15 @@
  *    rule per value; the written profile parses and allows what was added;
  *  - bases: their refusals kept with action and errno, dropped for a call
  *    seen or allowed outright by another input; the most restrictive
- *    default; the same bytes whatever the order of inputs and conditions.
+ *    default; the same bytes whatever the order of inputs and conditions;
+ *  - complain: calls without a name said once per decision, with their
+ *    number; the summary lists each syscall once.
  * argv[1]: the profiles directory (default: profiles). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "sysgate/complain.h"
 #include "sysgate/divert.h"
 #include "sysgate/emit.h"
 #include "sysgate/emulate.h"
@@ -305,6 +308,49 @@ static void test_bases(void)
 	free(u);
 }
 
+/* complain: a call sysgate has no name for is said once per decision, with its number; the summary
+ * counts and lists each syscall once, whatever its decisions. */
+static void test_complain(void)
+{
+	/* args[0] == 0: ERRNO(1), else TRAP */
+	struct sg_insn insns[] = {
+		{ SG_BPF_LD | SG_BPF_W | SG_BPF_ABS, 0, 0, SG_OFF_ARGS },
+		{ SG_BPF_JMP | SG_BPF_JEQ | SG_BPF_K, 0, 1, 0 },
+		{ SG_BPF_RET | SG_BPF_K, 0, 0, SG_RET_ERRNO | 1 },
+		{ SG_BPF_RET | SG_BPF_K, 0, 0, SG_RET_TRAP },
+	};
+	struct sg_prog prog = { insns, 4 };
+	struct sg_diags d;
+	sg_diags_init(&d);
+	struct sg_complain *c = sg_complain_new(&prog, NULL, SG_RET_KILL_PROCESS);
+	const uint32_t x64 = x86fam[0]->audit_arch;
+	struct sg_seccomp_data calls[] = {
+		{ .nr = 999, .arch = x64 },                     /* said */
+		{ .nr = 999, .arch = x64 },                     /* again: not */
+		{ .nr = 999, .arch = x64, .args = { 1 } },      /* another decision: said */
+		{ .nr = 0, .arch = x64 },                       /* read: said */
+		{ .nr = 0, .arch = x64, .args = { 1 } },        /* read, another decision: said */
+		{ .nr = 1, .arch = 0xdeadbeef },                /* said */
+		{ .nr = 1, .arch = 0xdeadbeef },                /* again: not */
+	};
+	const int said[] = { 1, 0, 1, 1, 1, 1, 0 };
+	char line[512], sum[512];
+	for (size_t i = 0; c && i < sizeof(calls) / sizeof(*calls); i++) {
+		int r = sg_complain_call(c, &calls[i], 7, line, sizeof(line), &d);
+		CHECK(r == said[i], "complain call %zu: %d", i, r);
+		if (i == 0)
+			CHECK(strncmp(line, "arch x86_64 nr 999(0x0, ", 24) == 0, "unknown call: %s", line);
+		if (i == 5)
+			CHECK(strncmp(line, "arch 0xdeadbeef nr 1(", 21) == 0, "unknown arch: %s", line);
+	}
+	if (c)
+		sg_complain_summary(c, sum, sizeof(sum));
+	CHECK(c && strcmp(sum, "3 syscalls would have been refused (7 calls): nr 999, read, arch 0xdeadbeef nr 1") == 0,
+	      "summary: %s", c ? sum : "(none)");
+	sg_complain_free(c);
+	sg_diags_free(&d);
+}
+
 int main(int argc, char **argv)
 {
 	x86fam[0] = sg_arch_lookup("x86_64");
@@ -313,5 +359,6 @@ int main(int argc, char **argv)
 	test_divert(argc > 1 ? argv[1] : "profiles");
 	test_learn();
 	test_bases();
+	test_complain();
 	return check_summary("learn");
 }

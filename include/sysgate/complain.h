@@ -25,15 +25,18 @@ struct sg_complain *sg_complain_new(const struct sg_prog *orig, const struct sg_
 void sg_complain_free(struct sg_complain *c);
 
 /* A call the supervisor heard of (pid: the caller's). 1 with a line in
- * line ("x86_64 mkdir(0x..., ...) ..." without a newline) the first time
- * its (arch, syscall, decision) is refused; 0 when it was refused before,
- * or the original allows it (the supervisor also hears of exit_group);
- * -1 when memory ran out (d). */
+ * line ("x86_64 mkdir(0x..., ...) ..." without a newline; "arch x86_64 nr
+ * 999(" or "arch 0x... nr 1(" for a call sysgate has no name for) the
+ * first time its (arch, syscall, decision) is refused; 0 when it was
+ * refused before, or the original allows it (the supervisor also hears of
+ * exit_group); -1 when memory ran out (d). Calls without a name are told
+ * apart for the first 64 (arch, syscall, decision); beyond, each is a line. */
 int sg_complain_call(struct sg_complain *c, const struct sg_seccomp_data *call, uint32_t pid, char *line,
 		     size_t linesz, struct sg_diags *d);
 
 /* "3 syscalls would have been refused (7 calls): mkdir, rmdir, x86:open",
- * or "nothing would have been refused". */
+ * or "nothing would have been refused": each syscall once, whatever the
+ * decisions ("nr 999", "arch 0x... nr 1" for one without a name). */
 void sg_complain_summary(const struct sg_complain *c, char *buf, size_t n);
 
 /* The calls that would have been refused, as a set (learn.h): to write
