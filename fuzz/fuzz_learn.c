@@ -1,6 +1,6 @@
 /* Fuzz target: the learning path. Bytes are a log (lines, as import-log
  * reads them) or, when they start with '{', a base profile; the calls the
- * log names and the base's ALLOW rules go into a learn set, which is
+ * log names and the base's rules go into a learn set, which is
  * written in both formats. Nothing may crash or leak; a write may be
  * refused (more architectures than sysgate reads back: an error in d, no
  * text), but a profile written must parse and resolve without an error, be
