@@ -75,7 +75,7 @@ run import-log --comm nobody "$TMP/log"
 run import-log "$TMP/noisy"
 [ "$status" -eq 0 ] && [ "$(grep -c 'syscall=999: sysgate has no name' <<<"$err")" -eq 1 ] &&
 	[ "$(grep -c 'a seccomp record sysgate cannot read (no syscall= field)' <<<"$err")" -eq 10 ] &&
-	grep -q '^warning: 2 more seccomp records sysgate cannot read (no syscall= field): skipped$' <<<"$err" && ok ||
+	grep -q '^sysgate: warning: 2 more seccomp records sysgate cannot read (no syscall= field): skipped$' <<<"$err" && ok ||
 	bad "warnings said once: $err"
 # --comm: the kernel keeps 15 bytes of a command name
 printf 'type=SECCOMP msg=audit(1.0:1): pid=9 comm="averylongcomman" exe="/a" sig=0 arch=c000003e syscall=39 compat=0 ip=0x1 code=0x50001\n' >"$TMP/log4"

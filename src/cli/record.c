@@ -37,7 +37,7 @@ static const char record_help[] =
 	"  --args LIST        record these syscalls' telling argument and allow only the\n"
 	"                     values seen: fcntl, fcntl64, ioctl, personality, prctl, socket,\n"
 	"                     socketpair\n"
-	"  -v, --verbose      show the base profile's warnings, and a summary at the end\n" CLI_PROFILE_HELP
+	"  -v, --verbose      a summary of the calls seen (syscall, arch, count) at the end\n" CLI_PROFILE_HELP
 	"  (the profile options apply to --base)\n"
 	"\n"
 	"exit status: CMD's own; 125 sysgate failed, 126 CMD cannot run, 127 CMD not found\n";
