@@ -197,7 +197,6 @@ static void check_stats(struct bench *b, const struct bench_profile *bp)
 }
 
 /* ---- main ------------------------------------------------------------------------------- */
-
 static void usage(FILE *out)
 {
 	fputs("usage: sysgate-bench [--quick] [--out DIR] [--shared DIR] [--sysgate BIN] [--static BIN]\n"
@@ -205,10 +204,9 @@ static void usage(FILE *out)
 	      out);
 }
 
-int main(int argc, char **argv)
+/* The options into b: 0, or the exit status (-1: go on, 0: --help, 2: usage). */
+static int parse_args(struct bench *b, int argc, char **argv)
 {
-	static struct bench bench;
-	struct bench *b = &bench;
 	static const struct option opts[] = {
 		{ "quick", no_argument, NULL, 'q' },         { "out", required_argument, NULL, 'o' },
 		{ "shared", required_argument, NULL, 's' },  { "sysgate", required_argument, NULL, 'g' },
@@ -240,8 +238,13 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	double t0 = now_ns();
+	return -1;
+}
+
+/* Repetitions, the CPU latency children are pinned to, the machine, the
+ * priority, the temporary and output directories: 0, or -1. */
+static int setup(struct bench *b)
+{
 	/* Latency: rounds x batches x calls per class and filter; the other
 	 * parts: repetitions. Full: about two minutes on 2 cores. */
 	if (b->quick) {
@@ -267,16 +270,22 @@ int main(int argc, char **argv)
 	snprintf(b->tmpdir, sizeof(b->tmpdir), "/tmp/sysgate-bench-XXXXXX");
 	if (!mkdtemp(b->tmpdir)) {
 		perror("mkdtemp");
-		return 1;
+		return -1;
 	}
 	if (mkdir(b->out_dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "bench: cannot create %s: %s\n", b->out_dir, strerror(errno));
-		return 1;
+		return -1;
 	}
 	/* libseccomp's filters are only exported here and loaded by the bench
 	 * like sysgate's: no probing of the kernel (API level 6: KILL_PROCESS, LOG) */
 	seccomp_api_set(6);
+	return 0;
+}
 
+/* Every profile of profile_list that is present: loaded, its filters built
+ * and its classes picked. 0, or -1 when one fails. */
+static int load_profiles(struct bench *b)
+{
 	int failed = 0;
 	for (size_t i = 0; i < N(profile_list); i++) {
 		struct bench_profile *bp = &b->prof[b->nprof++];
@@ -304,23 +313,11 @@ int main(int argc, char **argv)
 	}
 	if (b->stats_checked && !b->stats_match)
 		failed = 1;
+	return failed ? -1 : 0;
+}
 
-	if (run_compile_inprocess(b) != 0)
-		failed = 1;
-	if (run_latency(b) != 0)
-		failed = 1;
-	if (run_processes(b) != 0)
-		failed = 1;
-	if (run_linear(b) != 0)
-		failed = 1;
-	b->loadavg_end = read_loadavg();
-	b->seconds = (now_ns() - t0) / 1e9;
-
-	print_report(b);
-	if (write_results(b) != 0)
-		failed = 1;
-	progress("done in %.0f s%s", b->seconds, failed ? "; something failed (see above)" : "");
-
+static void cleanup(struct bench *b)
+{
 	for (size_t i = 0; i < b->nprof; i++) {
 		struct bench_profile *bp = &b->prof[i];
 		for (int f = 0; f < NFILTERS; f++)
@@ -347,5 +344,36 @@ int main(int argc, char **argv)
 	}
 	if (rmdir(b->tmpdir) != 0)
 		progress("could not remove %s: %s", b->tmpdir, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	static struct bench bench;
+	struct bench *b = &bench;
+	int rc = parse_args(b, argc, argv);
+	if (rc >= 0)
+		return rc;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	double t0 = now_ns();
+	if (setup(b) != 0)
+		return 1;
+
+	int failed = load_profiles(b) != 0;
+	if (run_compile_inprocess(b) != 0)
+		failed = 1;
+	if (run_latency(b) != 0)
+		failed = 1;
+	if (run_processes(b) != 0)
+		failed = 1;
+	if (run_linear(b) != 0)
+		failed = 1;
+	b->loadavg_end = read_loadavg();
+	b->seconds = (now_ns() - t0) / 1e9;
+
+	print_report(b);
+	if (write_results(b) != 0)
+		failed = 1;
+	progress("done in %.0f s%s", b->seconds, failed ? "; something failed (see above)" : "");
+	cleanup(b);
 	return failed;
 }

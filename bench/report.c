@@ -412,34 +412,9 @@ static void json_summary(FILE *f, const struct summary *s)
 		s->median, s->min, s->p25, s->p75, s->max, s->n);
 }
 
-static int write_json(const struct bench *b)
+/* results.json's profiles: filters, exact figures, classes and their latency, compile time. */
+static void json_profiles(const struct bench *b, FILE *f)
 {
-	FILE *f = open_out(b, "results.json");
-	if (!f)
-		return -1;
-	fprintf(f, "{\n  \"date\": ");
-	json_str(f, b->date);
-	fprintf(f, ",\n  \"quick\": %s,\n  \"seconds\": %.1f,\n  \"machine\": {\"cpu\": ", b->quick ? "true" : "false",
-		b->seconds);
-	json_str(f, b->cpu_model);
-	fprintf(f, ", \"cpus\": %d, \"kernel\": ", b->ncpus);
-	json_str(f, b->kernel);
-	fprintf(f, ", \"clocksource\": ");
-	json_str(f, b->clocksource);
-	fprintf(f, ", \"meltdown\": ");
-	json_str(f, b->meltdown);
-	fprintf(f, ", \"bpf_jit\": %d, \"x32_abi\": %d, \"loadavg_start\": %.2f, \"loadavg_end\": %.2f, \"nice\": %d, "
-		   "\"libseccomp\": ", b->bpf_jit, b->x32_abi, b->loadavg_start, b->loadavg_end, b->nice);
-	json_str(f, b->lsc_version);
-	fprintf(f, ", \"compiler\": ");
-	json_str(f, b->compiler);
-	fprintf(f, "},\n  \"latency_setup\": {\"rounds\": %u, \"batches\": %u, \"calls\": %u, \"cpu\": %d},\n",
-		b->rounds, b->batches, b->calls, b->cpu);
-	fprintf(f, "  \"stats_check\": {\"checked\": %s, \"match\": %s, \"command\": ", b->stats_checked ? "true" : "false",
-		b->stats_match ? "true" : "false");
-	json_str(f, b->stats_cmd);
-	fprintf(f, "},\n");
-	write_linear_json(b, f);
 	fprintf(f, "  \"profiles\": [");
 	int firstp = 1;
 	for (size_t i = 0; i < b->nprof; i++) {
@@ -503,6 +478,37 @@ static int write_json(const struct bench *b)
 		}
 		fprintf(f, "}}");
 	}
+}
+
+static int write_json(const struct bench *b)
+{
+	FILE *f = open_out(b, "results.json");
+	if (!f)
+		return -1;
+	fprintf(f, "{\n  \"date\": ");
+	json_str(f, b->date);
+	fprintf(f, ",\n  \"quick\": %s,\n  \"seconds\": %.1f,\n  \"machine\": {\"cpu\": ", b->quick ? "true" : "false",
+		b->seconds);
+	json_str(f, b->cpu_model);
+	fprintf(f, ", \"cpus\": %d, \"kernel\": ", b->ncpus);
+	json_str(f, b->kernel);
+	fprintf(f, ", \"clocksource\": ");
+	json_str(f, b->clocksource);
+	fprintf(f, ", \"meltdown\": ");
+	json_str(f, b->meltdown);
+	fprintf(f, ", \"bpf_jit\": %d, \"x32_abi\": %d, \"loadavg_start\": %.2f, \"loadavg_end\": %.2f, \"nice\": %d, "
+		   "\"libseccomp\": ", b->bpf_jit, b->x32_abi, b->loadavg_start, b->loadavg_end, b->nice);
+	json_str(f, b->lsc_version);
+	fprintf(f, ", \"compiler\": ");
+	json_str(f, b->compiler);
+	fprintf(f, "},\n  \"latency_setup\": {\"rounds\": %u, \"batches\": %u, \"calls\": %u, \"cpu\": %d},\n",
+		b->rounds, b->batches, b->calls, b->cpu);
+	fprintf(f, "  \"stats_check\": {\"checked\": %s, \"match\": %s, \"command\": ", b->stats_checked ? "true" : "false",
+		b->stats_match ? "true" : "false");
+	json_str(f, b->stats_cmd);
+	fprintf(f, "},\n");
+	write_linear_json(b, f);
+	json_profiles(b, f);
 	fprintf(f, "\n  ],\n  \"processes_ms\": [");
 	for (size_t i = 0; i < b->ncmds; i++) {
 		const struct command *c = &b->cmds[i];
