@@ -265,7 +265,7 @@ $(BUILD)/bench/sysgate-bench: $(BENCH_SRC) bench/bench.h tests/lsc_build.c tests
 	$(CC) $(CPPFLAGS) -Isrc -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRC) tests/lsc_build.c tests/shapes.c \
 		$(BUILD)/libsysgate.a -lseccomp -lm
 
-$(BUILD)/bench/true-static: bench/true.c
+$(BUILD)/bench/true-static $(BUILD)/bench/syscalls-static: $(BUILD)/bench/%-static: bench/%.c
 	@mkdir -p $(dir $@)
 	musl-gcc -static -Os -std=c11 -Wall -Wextra -Werror -o $@ $<
 
