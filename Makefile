@@ -256,7 +256,7 @@ fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/libfuzzer_%) $(FUZZ_TARGETS:%=build/fuzz
 # a peer here: only the bench binary links it.
 .PHONY: bench
 QUICK     ?=
-BENCH_SRC := bench/main.c bench/latency.c bench/timing.c bench/linear.c bench/report.c bench/common.c
+BENCH_SRC := bench/main.c bench/latency.c bench/timing.c bench/linear.c bench/record.c bench/report.c bench/common.c
 BENCH_OUT := $(if $(filter-out 0,$(QUICK)),$(BUILD)/bench/results-quick,bench/results)
 
 $(BUILD)/bench/sysgate-bench: $(BENCH_SRC) bench/bench.h tests/lsc_build.c tests/lsc_build.h tests/shapes.c \
@@ -273,9 +273,10 @@ bench: all
 	$(call need,/usr/include/seccomp.h,libseccomp-dev)
 	$(call need,/usr/bin/musl-gcc,musl-tools)
 	@$(MAKE) --no-print-directory static >/dev/null
-	@$(MAKE) -s --no-print-directory $(BUILD)/bench/sysgate-bench $(BUILD)/bench/true-static
+	@$(MAKE) -s --no-print-directory $(BUILD)/bench/sysgate-bench $(BUILD)/bench/true-static $(BUILD)/bench/syscalls-static
 	$(BUILD)/bench/sysgate-bench $(if $(filter-out 0,$(QUICK)),--quick) --out $(BENCH_OUT) \
-		--sysgate $(BUILD)/sysgate --static $(BUILD)/sysgate-static --true-static $(BUILD)/bench/true-static
+		--sysgate $(BUILD)/sysgate --static $(BUILD)/sysgate-static --true-static $(BUILD)/bench/true-static \
+		--syscalls $(BUILD)/bench/syscalls-static
 
 # ---- install / clean ---------------------------------------------------------
 install: all

@@ -8,13 +8,17 @@
  *   timing.c   compile time in-process, whole-process runs, start-up
  *   linear.c   the cost per MB of the worst shapes of input (tests/shapes.c),
  *              and its table and its parts of the CSV, JSON and summary files
+ *   record.c   recording overhead: workloads plain, under `sysgate record`
+ *              and under `sysgate record --base`, and its table and its
+ *              parts of the CSV, JSON and summary files
  *   report.c   the table on stdout, CSV, JSON and the SVG chart
  *   common.c   names of filters, classes and compilers, sample statistics,
  *              the clock, progress(), quoting, how a profile is resolved
  *
- * main.c calls latency.c, timing.c, linear.c and report.c; report.c calls
- * linear.c's writers, and otherwise those four call only common.c, never
- * each other or main.c; common.c calls none of them.
+ * main.c calls latency.c, timing.c, linear.c, record.c and report.c;
+ * report.c calls linear.c's and record.c's writers, and otherwise those
+ * five call only common.c, never each other or main.c; common.c calls none
+ * of them.
  */
 #ifndef SYSGATE_BENCH_H
 #define SYSGATE_BENCH_H
@@ -119,6 +123,24 @@ struct linear_row {
 	double cpu[NLINEAR_CMDS][LINEAR_SIZES]; /* user + system */
 };
 
+/* Recording overhead (record.c): each workload plain, under `sysgate record
+ * -o /dev/null` and under `sysgate record --base B -o /dev/null`, B its own
+ * recording. */
+enum record_cfg { R_PLAIN, R_RECORD, R_BASE, NRECORD_CFGS };
+#define MAX_RECORD_WORKLOADS 3
+struct record_workload {
+	const char *key;           /* "python3", "python3-direct", "syscalls" */
+	char label[128];           /* what the table shows: "python3 -c pass" */
+	char path[256];            /* the program run */
+	char base[300];            /* B: the workload's own recording */
+	char *argv[NRECORD_CFGS][16];
+	long calls;                /* the calls of its loop (bench/syscalls.c), else 0 */
+	long notified[NRECORD_CFGS]; /* notifications in a counting run with -v (plain: 0) */
+	long clones, execs;        /* clone, clone3, fork, vfork and execve calls seen by record */
+	struct samples ms[NRECORD_CFGS];
+	struct summary s[NRECORD_CFGS];
+};
+
 struct bench {
 	int quick;
 	const char *out_dir;
@@ -146,6 +168,14 @@ struct bench {
 	struct linear_row linear[16];
 	size_t nlinear;
 	size_t linear_bytes[LINEAR_SIZES]; /* the sizes, growing fourfold */
+	/* recording overhead */
+	const char *syscalls_bin;   /* bench/syscalls.c, static */
+	unsigned record_rounds;
+	long record_calls;          /* the syscall-heavy workload's N */
+	char record_skip[320];      /* why the part was skipped; "" when it ran */
+	double record_pipe_ns;      /* a round trip between two processes through pipes, ns */
+	struct record_workload rec[MAX_RECORD_WORKLOADS];
+	size_t nrec;
 	double loadavg_start, loadavg_end;
 	double seconds;
 };
@@ -166,6 +196,15 @@ int write_linear_csv(const struct bench *b, FILE *f);
 void write_linear_json(const struct bench *b, FILE *f);
 void write_linear_md(const struct bench *b, FILE *f);
 
+/* record.c: run_record measures; report.c prints and writes its part */
+extern const char *const record_cfg_name[NRECORD_CFGS]; /* "plain", "record", "record --base" */
+int run_record(struct bench *b);
+void free_record(struct bench *b);
+void print_record(const struct bench *b);
+int write_record_csv(const struct bench *b, FILE *f);
+void write_record_json(const struct bench *b, FILE *f);
+void write_record_md(const struct bench *b, FILE *f);
+
 /* report.c */
 void print_report(const struct bench *b);
 int write_results(const struct bench *b);
@@ -182,6 +221,7 @@ double spread_pct(const struct summary *s);                  /* (p75 - p25) / 2 
 double now_ns(void);
 void progress(const char *fmt, ...) SG_PRINTF(1, 2);
 void json_str(FILE *f, const char *s); /* a JSON string */
+void json_summary(FILE *f, const struct summary *s); /* {"median": ..., "n": ...} */
 void csv_str(FILE *f, const char *s);  /* a quoted CSV field */
 /* how a profile is resolved: Docker's default for x86_64, x86 and x32, as `sysgate stats --arch ...` */
 void bench_resolve_opts(const struct bench_profile *bp, struct sg_resolve_opts *ro);

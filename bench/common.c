@@ -118,6 +118,12 @@ void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+void json_summary(FILE *f, const struct summary *s)
+{
+	fprintf(f, "{\"median\": %.3f, \"min\": %.3f, \"p25\": %.3f, \"p75\": %.3f, \"max\": %.3f, \"n\": %zu}",
+		s->median, s->min, s->p25, s->p75, s->max, s->n);
+}
+
 void csv_str(FILE *f, const char *s)
 {
 	fputc('"', f);

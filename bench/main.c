@@ -200,7 +200,7 @@ static void check_stats(struct bench *b, const struct bench_profile *bp)
 static void usage(FILE *out)
 {
 	fputs("usage: sysgate-bench [--quick] [--out DIR] [--shared DIR] [--sysgate BIN] [--static BIN]\n"
-	      "                     [--true-static BIN] [--cpu N]\n",
+	      "                     [--true-static BIN] [--syscalls BIN] [--cpu N]\n",
 	      out);
 }
 
@@ -212,13 +212,14 @@ static int parse_args(struct bench *b, int argc, char **argv)
 		{ "shared", required_argument, NULL, 's' },  { "sysgate", required_argument, NULL, 'g' },
 		{ "static", required_argument, NULL, 'S' },  { "true-static", required_argument, NULL, 't' },
 		{ "cpu", required_argument, NULL, 'c' },     { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "syscalls", required_argument, NULL, 'y' }, { NULL, 0, NULL, 0 },
 	};
 	b->out_dir = "bench/results";
 	b->shared = "../shared";
 	b->sysgate = "build/sysgate";
 	b->sysgate_static = "build/sysgate-static";
 	b->true_static = "build/bench/true-static";
+	b->syscalls_bin = "build/bench/syscalls-static";
 	b->cpu = -1;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -229,6 +230,7 @@ static int parse_args(struct bench *b, int argc, char **argv)
 		case 'g': b->sysgate = optarg; break;
 		case 'S': b->sysgate_static = optarg; break;
 		case 't': b->true_static = optarg; break;
+		case 'y': b->syscalls_bin = optarg; break;
 		case 'c': b->cpu = atoi(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -336,6 +338,7 @@ static void cleanup(struct bench *b)
 		for (size_t k = 0; b->cmds[i].argv[k]; k++)
 			free(b->cmds[i].argv[k]);
 	}
+	free_record(b);
 	static const char *const tmpfiles[] = { "docker.bpf", "out.bpf", "hyperfine.json" };
 	for (size_t i = 0; i < N(tmpfiles); i++) {
 		char path[sizeof(b->tmpdir) + 32];
@@ -366,6 +369,8 @@ int main(int argc, char **argv)
 	if (run_processes(b) != 0)
 		failed = 1;
 	if (run_linear(b) != 0)
+		failed = 1;
+	if (run_record(b) != 0)
 		failed = 1;
 	b->loadavg_end = read_loadavg();
 	b->seconds = (now_ns() - t0) / 1e9;

@@ -268,6 +268,7 @@ void print_report(const struct bench *b)
 	print_compile(b);
 	print_processes(b);
 	print_linear(b);
+	print_record(b);
 }
 
 /* ---- files ------------------------------------------------------------------------------------ */
@@ -406,12 +407,6 @@ static int write_processes_csv(const struct bench *b)
 	return close_out(f, "processes.csv");
 }
 
-static void json_summary(FILE *f, const struct summary *s)
-{
-	fprintf(f, "{\"median\": %.3f, \"min\": %.3f, \"p25\": %.3f, \"p75\": %.3f, \"max\": %.3f, \"n\": %zu}",
-		s->median, s->min, s->p25, s->p75, s->max, s->n);
-}
-
 /* results.json's profiles: filters, exact figures, classes and their latency, compile time. */
 static void json_profiles(const struct bench *b, FILE *f)
 {
@@ -508,6 +503,7 @@ static int write_json(const struct bench *b)
 	json_str(f, b->stats_cmd);
 	fprintf(f, "},\n");
 	write_linear_json(b, f);
+	write_record_json(b, f);
 	json_profiles(b, f);
 	fprintf(f, "\n  ],\n  \"processes_ms\": [");
 	for (size_t i = 0; i < b->ncmds; i++) {
@@ -718,8 +714,7 @@ static int write_summary(const struct bench *b)
 			   "binary, PROFILE is %s:\n\n"
 			   "| command | median / min | over baseline |%s\n|---|--:|--:|%s\n",
 			b->process_runs, b->hyperfine ? "; hyperfine -N mean ± σ" : "", b->process_profile,
-			b->hyperfine ? " hyperfine |" : "",
-			b->hyperfine ? "--:|" : "");
+			b->hyperfine ? " hyperfine |" : "", b->hyperfine ? "--:|" : "");
 		for (size_t i = 0; i < b->ncmds; i++) {
 			const struct command *c = &b->cmds[i];
 			const struct command *base = baseline(b, c->group);
@@ -734,6 +729,7 @@ static int write_summary(const struct bench *b)
 		}
 	}
 	write_linear_md(b, f);
+	write_record_md(b, f);
 	return close_out(f, "summary.md");
 }
 
@@ -746,11 +742,13 @@ int write_results(const struct bench *b)
 	rc |= write_processes_csv(b);
 	FILE *f = open_out(b, "linear.csv");
 	rc |= !f || write_linear_csv(b, f) != 0 ? -1 : close_out(f, "linear.csv");
+	f = open_out(b, "record.csv");
+	rc |= !f || write_record_csv(b, f) != 0 ? -1 : close_out(f, "record.csv");
 	rc |= write_json(b);
 	rc |= write_svg(b);
 	rc |= write_summary(b);
 	if (rc == 0)
-		progress("wrote %s/{latency,figures,compile,processes,linear}.csv, results.json, summary.md and overhead.svg",
+		progress("wrote %s/{latency,figures,compile,processes,linear,record}.csv, results.json, summary.md and overhead.svg",
 			 b->out_dir);
 	return rc;
 }
