@@ -503,8 +503,9 @@ int write_record_csv(const struct bench *b, FILE *f)
 			char line[1024];
 			size_t len = 0;
 			line[0] = '\0';
-			for (size_t k = 0; w->argv[cfg][k] && len < sizeof(line); k++)
-				len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", k ? " " : "", w->argv[cfg][k]);
+			for (size_t k = 0; w->argv[cfg][k] && len < sizeof(line); k++) /* the base: B, as in the table */
+				len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", k ? " " : "",
+							strcmp(w->argv[cfg][k], w->base) ? w->argv[cfg][k] : "B");
 			fprintf(f, "%s,%s,", w->key, cfg_key[cfg]);
 			csv_str(f, line);
 			fprintf(f, ",%.3f,%.3f,%.3f,%.3f,%.3f,%zu,%.4f,%ld,%ld,%ld\n", s->median, s->min, s->p25, s->p75,
