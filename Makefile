@@ -251,7 +251,7 @@ fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/libfuzzer_%) $(FUZZ_TARGETS:%=build/fuzz
 		else tail -n 40 build/fuzz/smoke-$$t.log; echo "fuzz-smoke: $$t failed (log: build/fuzz/smoke-$$t.log)"; exit 1; fi; done
 
 # ---- benchmark: see README.md (Performance) -------------------------------------
-# `make bench` (about 3 minutes on 2 cores) writes bench/results/; QUICK=1 (a
+# `make bench` (about 4 minutes on 2 cores) writes bench/results/; QUICK=1 (a
 # smoke run, seconds) writes $(BUILD)/bench/results-quick/ instead. libseccomp is
 # a peer here: only the bench binary links it.
 .PHONY: bench

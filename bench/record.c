@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -48,10 +49,26 @@ static void on_alarm(int sig)
 	alarmed = 1;
 }
 
+/* Waits, up to a deadline, until no process of the group pgid is left:
+ * record's supervisor outlives the workload a little (it prints -v's
+ * summary then), and should not run into the next run. */
+static void wait_group(pid_t pgid)
+{
+	struct timespec ms = { 0, 1000000 };
+	for (int i = 0; i < 10000; i++) {
+		if (kill(-pgid, 0) != 0 && errno == ESRCH)
+			return;
+		nanosleep(&ms, NULL);
+	}
+	fprintf(stderr, "bench: record: processes of group %d still ran 10 s after it ended: killed\n", (int)pgid);
+	kill(-pgid, SIGKILL);
+}
+
 /* Runs argv in a process group of its own, stdin and stdout /dev/null,
- * stderr to err (NULL: /dev/null). The wall time in ms and the wait status
- * in *status; -1 when it could not start, or ran past the deadline and was
- * killed with its group. */
+ * stderr to err (NULL: /dev/null). The wall time in ms (until argv[0]'s
+ * process ends; then the rest of the group is waited for) and the wait
+ * status in *status; -1 when it could not start, or ran past the deadline
+ * and was killed with its group. */
 static double run_timed(char *const argv[], const char *err, int *status)
 {
 	posix_spawn_file_actions_t fa;
@@ -79,6 +96,8 @@ static double run_timed(char *const argv[], const char *err, int *status)
 		alarm(0);
 	}
 	double t1 = now_ns();
+	if (rc == 0 && !killed)
+		wait_group(pid);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (rc != 0)
