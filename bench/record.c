@@ -23,9 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -49,24 +49,32 @@ static void on_alarm(int sig)
 	alarmed = 1;
 }
 
-/* Waits, up to a deadline, until no process of the group pgid is left:
- * record's supervisor outlives the workload a little (it prints -v's
- * summary then), and should not run into the next run. */
-static void wait_group(pid_t pgid)
+/* Waits for pid, or with pid negative for every child in the group -pid
+ * until none is left; at the deadline (SIGALRM) the group is killed. The
+ * bench is the group's subreaper while the record part runs, so record's
+ * supervisor, which outlives the workload a little (-v's summary comes
+ * then), is its child by the time the workload has ended. */
+static void reap(pid_t pid, int *status, int *killed)
 {
-	struct timespec ms = { 0, 1000000 };
-	for (int i = 0; i < 10000; i++) {
-		if (kill(-pgid, 0) != 0 && errno == ESRCH)
+	int st;
+	for (;;) {
+		pid_t r = waitpid(pid, &st, 0);
+		if (r > 0 && status) {
+			*status = st;
 			return;
-		nanosleep(&ms, NULL);
+		}
+		if (r < 0 && errno != EINTR)
+			return; /* ECHILD: nothing (more) to wait for */
+		if (alarmed && !*killed) {
+			*killed = 1;
+			kill(pid > 0 ? -pid : pid, SIGKILL);
+		}
 	}
-	fprintf(stderr, "bench: record: processes of group %d still ran 10 s after it ended: killed\n", (int)pgid);
-	kill(-pgid, SIGKILL);
 }
 
 /* Runs argv in a process group of its own, stdin and stdout /dev/null,
- * stderr to err (NULL: /dev/null). The wall time in ms (until argv[0]'s
- * process ends; then the rest of the group is waited for) and the wait
+ * stderr to err (NULL: /dev/null). The wall time in ms until argv[0]'s
+ * process ends (the rest of its group is waited for after) and its wait
  * status in *status; -1 when it could not start, or ran past the deadline
  * and was killed with its group. */
 static double run_timed(char *const argv[], const char *err, int *status)
@@ -84,26 +92,21 @@ static double run_timed(char *const argv[], const char *err, int *status)
 	int killed = 0;
 	*status = 0;
 	alarmed = 0;
-	double t0 = now_ns();
+	double t0 = now_ns(), t1 = t0;
 	int rc = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
 	if (rc == 0) {
 		alarm(RUN_TIMEOUT_S);
-		while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-			if (alarmed && !killed) {
-				killed = 1;
-				kill(-pid, SIGKILL);
-			}
+		reap(pid, status, &killed);
+		t1 = now_ns();
+		reap(-pid, NULL, &killed);
 		alarm(0);
 	}
-	double t1 = now_ns();
-	if (rc == 0 && !killed)
-		wait_group(pid);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (rc != 0)
 		fprintf(stderr, "bench: record: cannot run %s: %s\n", argv[0], strerror(rc));
 	else if (killed)
-		fprintf(stderr, "bench: record: `%s %s ...` still ran after %d s: killed\n", argv[0],
+		fprintf(stderr, "bench: record: `%s %s ...` or its group still ran after %d s: killed\n", argv[0],
 			argv[1] ? argv[1] : "", RUN_TIMEOUT_S);
 	return rc || killed ? -1 : (t1 - t0) / 1e6;
 }
@@ -392,10 +395,13 @@ int run_record(struct bench *b)
 	sa.sa_handler = on_alarm; /* no SA_RESTART: the wait returns EINTR at the deadline */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
+	/* orphans of a run (record's supervisor) become the bench's children, to be waited for */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	int works = record_works(b);
 	if (works <= 0) {
 		if (works == 0)
 			progress("SKIP record: %s", b->record_skip);
+		prctl(PR_SET_CHILD_SUBREAPER, 0);
 		return works;
 	}
 	add_workloads(b);
@@ -409,6 +415,7 @@ int run_record(struct bench *b)
 	measure_pipe(b);
 	for (size_t i = 0; i < b->nrec; i++)
 		unlink(b->rec[i].base);
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	return rc;
 }
 
