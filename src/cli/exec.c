@@ -35,7 +35,7 @@ static const char exec_help[] =
 	"  --complain          development mode: whatever the filter would refuse runs,\n"
 	"                      and is reported on stderr once per (arch, syscall, action)\n"
 	"                      with the rule that decides it; a summary at the end. A\n"
-	"                      supervisor (sysgate's child) lets the calls run: no\n"
+	"                      supervisor process sysgate starts lets them run: no\n"
 	"                      security boundary. Not for a profile that uses SCMP_ACT_NOTIFY\n"
 	"  --complain-out FILE with --complain: write what would have been refused as a\n"
 	"                      profile of ALLOW rules (see `sysgate merge`)\n" CLI_PROFILE_HELP

@@ -19,7 +19,7 @@ static const char record_help[] =
 	"Runs CMD and writes the profile it needs: every syscall CMD, its threads and\n"
 	"its descendants make (across execve, on every architecture, 32-bit helpers\n"
 	"too), as an allowlist that refuses the rest with EPERM. No privilege is\n"
-	"needed: a supervisor (sysgate's child) hears of each call through seccomp\n"
+	"needed: a supervisor process sysgate starts hears of each call through seccomp\n"
 	"user notification and lets it run (Linux 5.9). CMD keeps sysgate's PID and\n"
 	"its exit status is sysgate's.\n"
 	"\n"
