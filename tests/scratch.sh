@@ -10,8 +10,9 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 
 size=$(stat -c %s "$BUILD/sysgate-static")
 # 200,000 bytes until the authoring loop (record, exec --complain, import-log,
-# merge: 26 KB) joined the runtime; the bound keeps the growth in view
-limit=230000
+# merge: 31 KB) joined the runtime (229,912 then); the bound keeps the growth
+# in view with room for small changes
+limit=235000
 if [ "$size" -le "$limit" ]; then ok; else bad "sysgate-static is $size bytes stripped, over $limit bytes"; fi
 echo "scratch: sysgate-static is $size bytes"
 # a dynamically linked binary names its loader in a PT_INTERP header
