@@ -9,21 +9,12 @@
 #include "sysgate/emulate.h"
 #include "sysgate/eval.h"
 
-/* Calls sysgate has no name for, which a learn set cannot hold, kept here
- * to be said once each: a workload probing numbers makes few of them.
- * Beyond this many, each is said every time. */
-#define UNKNOWN_MAX 64
-
 struct sg_complain {
 	const struct sg_prog *orig;
 	const struct sg_policy *pol;
 	uint32_t bad_arch_action;
 	struct sg_learn *refused; /* keyed by (arch, nr, decision) */
 	struct sg_learn *listed;  /* keyed by (arch, nr): each call once in the summary */
-	struct {
-		uint32_t arch, nr, ret;
-	} unknown[UNKNOWN_MAX];
-	size_t nunknown;
 	uint64_t calls;           /* refusals heard of, repeats included */
 	size_t distinct;          /* syscalls in the summary */
 	char names[1024];         /* for the summary, in the order first seen */
@@ -97,26 +88,6 @@ static void note_name(struct sg_complain *c, const struct sg_arch *a, const char
 	}
 }
 
-/* A call sysgate has no name for: 1 the first time its (arch, nr, ret) is
- * met (always, beyond UNKNOWN_MAX of them), 0 after; *new_call when its
- * (arch, nr) was not met before either. */
-static int unknown_fresh(struct sg_complain *c, const struct sg_seccomp_data *call, uint32_t ret, int *new_call)
-{
-	*new_call = 1;
-	for (size_t i = 0; i < c->nunknown; i++)
-		if (c->unknown[i].arch == call->arch && c->unknown[i].nr == call->nr) {
-			if (c->unknown[i].ret == ret)
-				return 0;
-			*new_call = 0;
-		}
-	if (c->nunknown < UNKNOWN_MAX) {
-		c->unknown[c->nunknown].arch = call->arch;
-		c->unknown[c->nunknown].nr = call->nr;
-		c->unknown[c->nunknown++].ret = ret;
-	}
-	return 1;
-}
-
 /* "x86_64 mkdir(", "arch x86_64 nr 999(", "arch 0xdeadbeef nr 1(" and the arguments. */
 static int format_call(char *line, size_t linesz, const struct sg_arch *a, const char *name,
 		       const struct sg_seccomp_data *call)
@@ -138,20 +109,20 @@ int sg_complain_call(struct sg_complain *c, const struct sg_seccomp_data *call, 
 	if (act == SG_RET_ALLOW || act == SG_RET_LOG)
 		return 0;
 	c->calls++;
-	int fresh = sg_learn_add(c->refused, call->arch, call->nr, call->args, ret, d), new_call = 0;
-	if (fresh == -2)
+	/* said once per (arch, syscall, decision), listed once per (arch, syscall) */
+	int fresh = sg_learn_add(c->refused, call->arch, call->nr, call->args, ret, d);
+	if (fresh == SG_LEARN_OOM)
 		return -1;
-	if (fresh == -1)
-		fresh = unknown_fresh(c, call, ret, &new_call);
-	else if (fresh == 1 && (new_call = sg_learn_add(c->listed, call->arch, call->nr, NULL, 0, d)) == -2)
-		return -1;
-	if (fresh == 0)
+	if (fresh != 1 && fresh != SG_LEARN_UNNAMED)
 		return 0;
+	int new_call = sg_learn_add(c->listed, call->arch, call->nr, NULL, 0, d);
+	if (new_call == SG_LEARN_OOM)
+		return -1;
 	const char *name = a ? sg_syscall_name(a, call->nr) : NULL;
 	char act_text[48], why[300];
 	sg_action_format(ret, act_text, sizeof(act_text));
 	decider(c, call, ret, why, sizeof(why));
-	if (new_call == 1)
+	if (new_call == 1 || new_call == SG_LEARN_UNNAMED)
 		note_name(c, a, name, call->arch, call->nr);
 	int k = format_call(line, linesz, a, name, call);
 	if (k >= 0 && (size_t)k < linesz)

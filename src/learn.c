@@ -125,10 +125,10 @@ static int rehash(struct sg_learn *l)
 }
 
 /* The entry for (audit, nr, action): found, or made (*fresh set; the name
- * is looked up only then: a supervisor calls this for every call). NULL
- * when sysgate has no name for the call (*unknown set) or out of memory. */
-static struct sg_learn_seen *entry_for(struct sg_learn *l, uint32_t audit, uint32_t nr, uint32_t action, int *fresh,
-			      int *unknown)
+ * is looked up only then: a supervisor calls this for every call). A call
+ * sysgate cannot name gets an entry with no name, so that it is told apart
+ * when met again. NULL when out of memory. */
+static struct sg_learn_seen *entry_for(struct sg_learn *l, uint32_t audit, uint32_t nr, uint32_t action, int *fresh)
 {
 	size_t k = slot_of(audit, nr, action, l->capindex);
 	for (; l->index[k]; k = (k + 1) & (l->capindex - 1)) {
@@ -136,27 +136,24 @@ static struct sg_learn_seen *entry_for(struct sg_learn *l, uint32_t audit, uint3
 		if (s->audit == audit && s->nr == nr && s->action == action)
 			return s;
 	}
-	const struct sg_arch *arch = sg_arch_for_call(audit, nr);
-	const char *name = arch ? sg_syscall_name(arch, nr) : NULL;
-	if (!name) {
-		*unknown = 1;
-		return NULL;
-	}
 	if ((l->nseen + 1) * 2 > l->capindex) {
 		if (rehash(l))
 			return NULL;
-		return entry_for(l, audit, nr, action, fresh, unknown);
+		return entry_for(l, audit, nr, action, fresh);
 	}
 	if (sg_learn_grow(&l->seen, &l->capseen, l->nseen + 1, sizeof(*l->seen)))
 		return NULL;
-	int t = trackable_index(name);
+	const struct sg_arch *arch = sg_arch_for_call(audit, nr);
+	const char *name = arch ? sg_syscall_name(arch, nr) : NULL;
+	int t = name ? trackable_index(name) : -1;
 	struct sg_learn_seen *s = &l->seen[l->nseen];
 	*s = (struct sg_learn_seen){ .arch = arch, .name = name, .audit = audit, .nr = nr, .action = action,
 			    .tracked = t >= 0 && (l->track & (1u << t)) ? t : -1 };
 	if (s->tracked >= 0)
 		s->arg = trackable[t].index;
 	l->index[k] = (uint32_t)++l->nseen;
-	l->arches[sg_learn_arch_index(arch)] = 1;
+	if (name)
+		l->arches[sg_learn_arch_index(arch)] = 1;
 	*fresh = 1;
 	return s;
 }
@@ -186,11 +183,13 @@ static int add_value(struct sg_learn_seen *s, uint64_t v)
 int sg_learn_add(struct sg_learn *l, uint32_t audit_arch, uint32_t nr, const uint64_t *args, uint32_t action,
 		 struct sg_diags *d)
 {
-	int fresh = 0, unknown = 0, r;
-	struct sg_learn_seen *s = entry_for(l, audit_arch, nr, action, &fresh, &unknown);
+	int fresh = 0, r;
+	struct sg_learn_seen *s = entry_for(l, audit_arch, nr, action, &fresh);
 	if (!s)
-		return unknown ? -1 : (sg_oom(d, NULL), -2);
+		return sg_oom(d, NULL), SG_LEARN_OOM;
 	s->count++;
+	if (!s->name)
+		return fresh ? SG_LEARN_UNNAMED : SG_LEARN_UNNAMED_AGAIN;
 	if (s->tracked < 0 || !args) {
 		if (s->tracked >= 0 && !s->unconditional)
 			fresh = s->unconditional = 1;
@@ -199,7 +198,7 @@ int sg_learn_add(struct sg_learn *l, uint32_t audit_arch, uint32_t nr, const uin
 	}
 	r = add_value(s, args[s->arg]);
 	if (r < 0)
-		return sg_oom(d, NULL), -2;
+		return sg_oom(d, NULL), SG_LEARN_OOM;
 	l->added += (size_t)(fresh | r);
 	return fresh | r;
 }
@@ -248,19 +247,6 @@ static int add_rule(struct sg_learn *l, const char *name, uint32_t action, const
 	return 0;
 }
 
-/* An action as the base's first architecture encodes it, as resolve does:
- * errno names differ between architectures (ENOSYS is 38, 89 on MIPS) and
- * the output writes a number, so it is the one the host would use. */
-static uint32_t encode_on(const struct sg_action *a, const struct sg_arch *arch)
-{
-	uint16_t data = 1, named; /* runc's default for ERRNO and TRACE: EPERM */
-	if (a->has_errno_ret)
-		data = a->errno_ret;
-	else if (a->errno_name && sg_errno_value(arch, a->errno_name, &named) == 0)
-		data = named;
-	return sg_actions[a->kind].ret | (sg_actions[a->kind].has_data ? data : 0);
-}
-
 static int add_base_rule(struct sg_learn *l, const struct sg_profile *p, const struct sg_rule *r,
 			 const struct sg_arch *arch, uint32_t base_default, struct sg_diags *d)
 {
@@ -272,7 +258,11 @@ static int add_base_rule(struct sg_learn *l, const struct sg_profile *p, const s
 	}
 	if (k == SG_ACT_LOG)
 		sg_warning(d, p->file, &r->loc, "this SCMP_ACT_LOG rule is kept as SCMP_ACT_ALLOW");
-	uint32_t action = k == SG_ACT_LOG ? SG_RET_ALLOW : encode_on(&r->action, arch);
+	/* encoded on the base's first architecture: the output writes a number,
+	 * the one the host uses */
+	uint32_t action = SG_RET_ALLOW;
+	if (k != SG_ACT_LOG && sg_action_encode(p, &r->action, arch, &action, d))
+		return -1;
 	/* resolve drops a rule with the default's action and runc ignores it:
 	 * the base never applies it, nor may the output */
 	if (action == base_default)
@@ -319,7 +309,11 @@ int sg_learn_add_base(struct sg_learn *l, const struct sg_policy *base, struct s
 				"(an allowlist)",
 				sg_action_kind_name(k));
 	const struct sg_arch *first = base->narches ? base->arches[0].arch : l->native;
-	uint32_t def = base->narches ? base->arches[0].default_action : encode_on(&p->default_action, first);
+	uint32_t def = SG_RET_ERRNO | 1;
+	if (base->narches)
+		def = base->arches[0].default_action;
+	else if (sg_action_encode(p, &p->default_action, first, &def, d))
+		return -1;
 	for (size_t i = 0; i < base->narches; i++)
 		l->arches[sg_learn_arch_index(base->arches[i].arch)] = 1;
 	for (size_t r = 0; r < p->nrules; r++)

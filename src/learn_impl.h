@@ -10,7 +10,7 @@
 #include "sysgate/learn.h"
 
 struct sg_learn_seen {
-	const struct sg_arch *arch;
+	const struct sg_arch *arch; /* NULL, as name, for a call sysgate cannot name */
 	const char *name; /* the arch table's */
 	uint32_t audit, nr, action;
 	uint64_t count;

@@ -134,6 +134,8 @@ static void collect_names(const struct sg_learn *l, struct plan *pl)
 			pl->outright[pl->noutright++] = view(&l->rules[i]);
 		}
 	for (size_t i = 0; i < l->nseen; i++) {
+		if (!l->seen[i].name)
+			continue;
 		pl->seen[pl->nseen++] = l->seen[i].name;
 		if (l->seen[i].tracked < 0 || l->seen[i].unconditional)
 			pl->names[pl->nnames++] = l->seen[i].name;
@@ -248,10 +250,9 @@ static size_t arches_in_order(const struct sg_learn *l, const struct sg_arch **o
 
 static enum sg_action_kind kind_of(uint32_t ret)
 {
-	for (int k = 0; k < SG_NACTIONS; k++)
-		if (sg_actions[k].ret == (ret & SG_RET_ACTION_FULL))
-			return (enum sg_action_kind)k;
-	return SG_ACT_KILL_PROCESS; /* never: every action kept is one of the table's */
+	enum sg_action_kind k = SG_ACT_KILL_PROCESS; /* never left so: every action kept is one of the table's */
+	sg_action_kind_of(ret, &k);
+	return k;
 }
 
 /* One rule: its name, its action (with ERRNO's or TRACE's data written
@@ -453,11 +454,13 @@ int sg_learn_summary(const struct sg_learn *l, char **text, size_t *len, struct 
 	struct out o = { 0 };
 	if (!r)
 		return sg_oom(d, NULL);
+	size_t n = 0;
 	for (size_t i = 0; i < l->nseen; i++)
-		r[i] = (struct ranked){ arch_rank(l, l->seen[i].arch), &l->seen[i] };
-	qsort(r, l->nseen, sizeof(*r), cmp_ranked);
+		if (l->seen[i].name)
+			r[n++] = (struct ranked){ arch_rank(l, l->seen[i].arch), &l->seen[i] };
+	qsort(r, n, sizeof(*r), cmp_ranked);
 	put(&o, "%-24s %-12s %10s  %s\n", "syscall", "arch", "count", "action");
-	for (size_t i = 0; i < l->nseen; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char act[48];
 		sg_action_format(r[i].s->action, act, sizeof(act));
 		put(&o, "%-24s %-12s %10" PRIu64 "  %s\n", r[i].s->name, r[i].s->arch->name, r[i].s->count, act);

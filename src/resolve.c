@@ -39,9 +39,7 @@ static void warn_unknown_caps(const struct sg_profile *p, struct sg_diags *d)
 	}
 }
 
-/* The action on one arch: errno names differ between architectures (ENOSYS is
- * 38 on most, 89 on MIPS), so the encoding is per arch. */
-static int encode_action(const struct sg_profile *p, const struct sg_action *a, const struct sg_arch *arch,
+int sg_action_encode(const struct sg_profile *p, const struct sg_action *a, const struct sg_arch *arch,
 			 uint32_t *out, struct sg_diags *d)
 {
 	uint16_t data = 1; /* runc's default errno for ERRNO and TRACE: EPERM */
@@ -474,14 +472,14 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_
 			struct sg_diags *d)
 {
 	struct sg_arch_policy *ap = &pol->arches[a];
-	if (encode_action(p, &p->default_action, ap->arch, &ap->default_action, d))
+	if (sg_action_encode(p, &p->default_action, ap->arch, &ap->default_action, d))
 		return -1;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sg_rule *r = &p->rules[i];
 		if (!pol->rule_used[i])
 			continue;
 		uint32_t action;
-		if (encode_action(p, &r->action, ap->arch, &action, d))
+		if (sg_action_encode(p, &r->action, ap->arch, &action, d))
 			return -1;
 		if (action == ap->default_action) {
 			pol->rules_dropped += a == 0; /* runc ignores such a rule */

@@ -48,19 +48,25 @@ int sg_action_rank(uint32_t ret)
 	return r;
 }
 
+int sg_action_kind_of(uint32_t ret, enum sg_action_kind *out)
+{
+	for (int k = 0; k < SG_NACTIONS; k++)
+		if (sg_actions[k].ret == (ret & SG_RET_ACTION_FULL)) {
+			*out = (enum sg_action_kind)k;
+			return 0;
+		}
+	return -1;
+}
+
 void sg_action_format(uint32_t ret, char *buf, size_t n)
 {
-	for (int k = 0; k < SG_NACTIONS; k++) {
-		const struct sg_action_info *a = &sg_actions[k];
-		if (a->ret != (ret & SG_RET_ACTION_FULL))
-			continue;
-		if (a->has_data)
-			snprintf(buf, n, "%s(%u)", a->name, ret & SG_RET_DATA);
-		else
-			snprintf(buf, n, "%s", a->name);
-		return;
-	}
-	snprintf(buf, n, "0x%08x", ret);
+	enum sg_action_kind k;
+	if (sg_action_kind_of(ret, &k))
+		snprintf(buf, n, "0x%08x", ret);
+	else if (sg_actions[k].has_data)
+		snprintf(buf, n, "%s(%u)", sg_actions[k].name, ret & SG_RET_DATA);
+	else
+		snprintf(buf, n, "%s", sg_actions[k].name);
 }
 
 const struct sg_flag_info sg_flags[SG_NFLAGS] = {

@@ -102,6 +102,11 @@ if kernel "record and replay"; then
 	[ "$status" -eq 0 ] && [ "$err" = "sysgate: complain: nothing would have been refused" ] && ok ||
 		bad "replay under --complain: exit $status; [$err] [$out]"
 
+	# a call sysgate has no name for (x86_64 has no 1000): said once, however often made
+	sg record -o "$TMP/unnamed.json" -- "$PROBE" syscall:1000 syscall:1000 syscall:1000
+	[ "$status" -eq 0 ] && [ "$(grep -c 'no name for: arch 0xc000003e, nr 1000' <<<"$err")" -eq 1 ] && ok ||
+		bad "an unnamed call: exit $status; $err"
+
 	# same calls, same bytes
 	sg record -o "$TMP/p2.json" -- "$W" thread fork exec run "$PROBE" syscall:99
 	cmp -s "$TMP/p.json" "$TMP/p2.json" && ok || bad "two recordings of one workload differ"

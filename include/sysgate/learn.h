@@ -49,13 +49,20 @@ int sg_learn_track(struct sg_learn *l, const char *name, struct sg_diags *d);
 /* "personality, socket, ..." the names sg_learn_track takes. */
 const char *sg_learn_trackable(void);
 
+/* What sg_learn_add says of a call sysgate has no table for the
+ * architecture of, or no name for the number of: nothing is added to the
+ * profile and nothing is said in d (the caller knows where the call came
+ * from); the set remembers it, so that callers say so once per call. */
+#define SG_LEARN_UNNAMED (-1)       /* the first time (arch, number, action) */
+#define SG_LEARN_UNNAMED_AGAIN (-3) /* any later time */
+#define SG_LEARN_OOM (-2)
+
 /* A call, as seccomp_data reports it (x32's bit in nr). args may be NULL
  * when unknown (a log line): a tracked syscall then gets an unconditional
  * rule. action is what was done or would have been done (SECCOMP_RET_*),
  * kept apart for summaries. 1 when (arch, syscall, action) or a tracked
- * value is new, 0 when already seen, -1 when sysgate has no table for the
- * architecture or no name for the number (nothing added, nothing in d:
- * the caller knows where the call came from), -2 when memory ran out (d). */
+ * value is new, 0 when already seen, SG_LEARN_UNNAMED(_AGAIN) for a call
+ * sysgate cannot name, SG_LEARN_OOM when memory ran out (d). */
 int sg_learn_add(struct sg_learn *l, uint32_t audit_arch, uint32_t nr, const uint64_t *args, uint32_t action,
 		 struct sg_diags *d);
 

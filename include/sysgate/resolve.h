@@ -68,6 +68,13 @@ struct sg_policy {
 	size_t nowned;
 };
 
+/* An action as one arch's filter returns it (SECCOMP_RET_* | data): errno
+ * names differ between architectures (ENOSYS is 38 on most, 89 on MIPS).
+ * ERRNO and TRACE without an errno get runc's EPERM. 0, or -1 with d for a
+ * name the arch has no errno of. */
+int sg_action_encode(const struct sg_profile *p, const struct sg_action *a, const struct sg_arch *arch, uint32_t *out,
+		     struct sg_diags *d);
+
 struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve_opts *o, struct sg_diags *d);
 void sg_policy_free(struct sg_policy *pol);
 

@@ -59,6 +59,10 @@ const char *sg_action_kind_name(enum sg_action_kind k); /* "SCMP_ACT_ERRNO"; "?"
  * 0 for KILL_PROCESS up to 7 for ALLOW; 8 for a value that is no action. */
 int sg_action_rank(uint32_t ret);
 
+/* The action of a return value (its data aside): 0, or -1 for a value that
+ * is no action. SCMP_ACT_KILL_THREAD for 0, never the older SCMP_ACT_KILL. */
+int sg_action_kind_of(uint32_t ret, enum sg_action_kind *out);
+
 /* A return value as text: "SCMP_ACT_ERRNO(1)", "SCMP_ACT_ALLOW", or
  * "0x%08x" for a value that is no action. */
 void sg_action_format(uint32_t ret, char *buf, size_t n);

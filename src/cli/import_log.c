@@ -41,9 +41,9 @@ static const char import_help[] =
 #define COMM_MAX 15
 
 /* Warnings are kept in memory until the profile is written, and a log can
- * hold millions of records: a call sysgate cannot name is said once, and
- * each reason a record cannot be read for its first few lines, then
- * counted. */
+ * hold millions of records: a call sysgate cannot name is said once (the
+ * learn set tells), for the first few such calls, and each reason a record
+ * cannot be read for its first few lines; the rest are counted. */
 #define UNKNOWN_MAX 64
 #define MALFORMED_LINES 10
 #define MALFORMED_KINDS 8
@@ -56,10 +56,7 @@ struct import {
 	long pid; /* -1: any */
 	struct sg_learn *learn;
 	size_t records, kept;
-	struct {
-		uint32_t arch, nr;
-	} unknown[UNKNOWN_MAX]; /* the calls said to have no name */
-	size_t nunknown, unknown_unsaid; /* records of unknown calls beyond those */
+	size_t unknown_said, unknown_unsaid; /* calls sysgate cannot name: said, beyond those */
 	struct {
 		const char *why; /* sg_audit_parse_line's static text */
 		size_t count;
@@ -141,21 +138,6 @@ static int say_malformed(struct import *im, const char *why)
 	return ++im->malformed[k].count <= MALFORMED_LINES;
 }
 
-/* Whether to say that sysgate has no name for a call: once per call. */
-static int say_unknown(struct import *im, uint32_t arch, uint32_t nr)
-{
-	for (size_t i = 0; i < im->nunknown; i++)
-		if (im->unknown[i].arch == arch && im->unknown[i].nr == nr)
-			return 0;
-	if (im->nunknown == UNKNOWN_MAX) {
-		im->unknown_unsaid++;
-		return 0;
-	}
-	im->unknown[im->nunknown].arch = arch;
-	im->unknown[im->nunknown++].nr = nr;
-	return 1;
-}
-
 static void import_line(struct import *im, const char *file, size_t lineno, const char *line, size_t len,
 			struct sg_diags *d)
 {
@@ -171,11 +153,15 @@ static void import_line(struct import *im, const char *file, size_t lineno, cons
 	if (!wanted(im, &a))
 		return;
 	int r = sg_learn_add(im->learn, a.arch, a.nr, NULL, a.has_code ? a.code : 0xffffffffu, d);
-	if (r == -1 && say_unknown(im, a.arch, a.nr))
+	if (r == SG_LEARN_UNNAMED && im->unknown_said == UNKNOWN_MAX) {
+		im->unknown_unsaid++;
+	} else if (r == SG_LEARN_UNNAMED) {
+		im->unknown_said++;
 		sg_warning(d, file, &at,
 			   "arch=%x syscall=%u: sysgate has no name for this call on this architecture: skipped "
 			   "(here and on any later line)",
 			   a.arch, a.nr);
+	}
 	im->kept += r >= 0;
 }
 
@@ -188,8 +174,7 @@ static void say_counts(const struct import *im, struct sg_diags *d)
 				   im->malformed[k].count - MALFORMED_LINES, im->malformed[k].why);
 	if (im->unknown_unsaid)
 		sg_warning(d, NULL, NULL,
-			   "%zu more records of calls sysgate has no name for (beyond the %d calls named above): "
-			   "skipped",
+			   "%zu more calls sysgate has no name for (beyond the %d named above): skipped",
 			   im->unknown_unsaid, UNKNOWN_MAX);
 }
 

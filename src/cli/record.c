@@ -170,7 +170,7 @@ static void on_call(void *ctx, const struct sg_notification *n)
 	struct record *r = ctx;
 	struct sg_diags d;
 	sg_diags_init(&d);
-	if (sg_learn_add(r->learn, n->data.arch, n->data.nr, n->data.args, SG_RET_ALLOW, &d) == -1)
+	if (sg_learn_add(r->learn, n->data.arch, n->data.nr, n->data.args, SG_RET_ALLOW, &d) == SG_LEARN_UNNAMED)
 		fprintf(stderr, "sysgate: record: a call sysgate has no name for: arch 0x%08x, nr %u (not recorded)\n",
 			n->data.arch, n->data.nr);
 	sg_diags_print(&d, stderr);
