@@ -1,6 +1,4 @@
 /* sysgate: seccomp profiles (OCI / Docker / Kubernetes JSON) to classic BPF. */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 
 #include "cli.h"
@@ -37,18 +35,8 @@ static void usage(FILE *out)
 	fprintf(out, "\n`sysgate COMMAND --help` describes a command.\n");
 }
 
-/* Standard input, output and error exist: a file sysgate opens must never
- * become fd 2 and take its messages, nor fd 1 a profile written to stdout. */
-static void std_fds(void)
-{
-	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
-			return;
-}
-
 int main(int argc, char **argv)
 {
-	std_fds();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_INVALID;

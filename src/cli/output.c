@@ -8,12 +8,26 @@
 
 #include "cli.h"
 
+/* An output never takes descriptor 0, 1 or 2: with stderr closed it would
+ * receive sysgate's messages, and the workload's stderr too. */
+static int open_above_std(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0644);
+	if (fd >= 0 && fd <= 2) {
+		int high = fcntl(fd, F_DUPFD_CLOEXEC, 3), err = errno;
+		close(fd);
+		errno = err;
+		fd = high;
+	}
+	return fd;
+}
+
 int cli_open_output(const char *path, int *created)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int fd = open_above_std(path, O_WRONLY | O_CREAT | O_EXCL);
 	*created = fd >= 0;
 	if (fd < 0 && errno == EEXIST)
-		fd = open(path, O_WRONLY | O_CLOEXEC);
+		fd = open_above_std(path, O_WRONLY);
 	if (fd < 0)
 		fprintf(stderr, "sysgate: %s: %s\n", path, strerror(errno));
 	return fd;
@@ -37,7 +51,7 @@ int cli_write_profile(int fd, const char *name, int rewrite, const char *text, s
 
 int cli_write_file(const char *path, const char *text, size_t len)
 {
-	int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : 1;
+	int fd = path ? open_above_std(path, O_WRONLY | O_CREAT | O_TRUNC) : 1;
 	if (fd < 0) {
 		fprintf(stderr, "sysgate: %s: %s\n", path, strerror(errno));
 		return -1;
