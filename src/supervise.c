@@ -10,10 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sysgate/conditions.h"
@@ -112,8 +110,9 @@ int sg_supervise_load(struct sg_supervisor *s, const struct sg_prog *prog, uint3
 	/* from here until the supervisor has the listener, nothing allocates a
 	 * descriptor (should one, the supervisor finds the listener elsewhere) */
 	if (sg_load(prog, flags | SG_FLAG_NEW_LISTENER, &listener, d)) {
-		if (write(s->ctl[1], &failed, sizeof(failed)) != sizeof(failed))
-			return -1; /* it sees us end */
+		/* told, or should that fail, it sees us end */
+		ssize_t told = write(s->ctl[1], &failed, sizeof(failed));
+		(void)told;
 		return -1;
 	}
 	/* from here each of the caller's syscalls waits for the supervisor */

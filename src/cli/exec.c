@@ -611,13 +611,13 @@ int cmd_exec(int argc, char **argv)
 	struct sg_handoff h = { .sock = -1 };
 	struct launch l = { .path = path, .argv = o.cmd };
 	uint32_t flags;
-	status = obtain_filter(&o, &b, &flags) ? EXIT_OWN : prepare_launch(&l);
-	if (!status && o.complain) {
+	status = obtain_filter(&o, &b, &flags) ? EXIT_OWN : 0;
+	/* every refusal goes to the supervisor, so no own-call checks; it returns
+	 * only when nothing ran */
+	if (!status && o.complain)
 		status = cli_exec_complain(&b, o.po.compile.bad_arch_action, flags, o.complain_out, path, o.cmd);
-		free(l.sh_argv);
-		cli_built_free(&b);
-		return status;
-	}
+	if (!status)
+		status = prepare_launch(&l);
 	if (!status)
 		status = check_own_calls(&o, &b, &l);
 	if (!status)

@@ -1,9 +1,7 @@
 /* The part `record` and `exec --complain` share: a supervisor that sees
  * the workload's calls (sysgate's supervise stage), and the workload,
  * which keeps sysgate's PID. */
-#include <errno.h>
-#include <signal.h>
-#include <string.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "cli.h"
