@@ -81,6 +81,22 @@ size_t sg_arch_family(const struct sg_arch *arch, const struct sg_arch **out, si
 /* Name of a number on an arch, or NULL. */
 const char *sg_syscall_name(const struct sg_arch *arch, uint32_t nr);
 
+/* How the kernel reads one argument of a syscall: the C type its entry
+ * point declares (SYSCALL_DEFINE / COMPAT_SYSCALL_DEFINE, generated into
+ * arch/ from the kernel's own declarations), and so how many low bits of
+ * the 64-bit register it keeps. */
+struct sg_arg_decl {
+	const char *name; /* "family" */
+	const char *type; /* "int", "umode_t", "unsigned long", "const char *" */
+	unsigned bits;    /* low bits the kernel keeps: 16, 32, or the ABI's word (arch->bits) */
+	int is_signed;    /* narrower than the word and signed: C sign-extends it (int, pid_t) */
+};
+
+/* Argument index (0..5) of the call numbered nr on arch: 1 and *out set;
+ * 0 when the call takes fewer arguments (the kernel reads no such
+ * register); -1 when sysgate has no declaration for the call. */
+int sg_syscall_arg(const struct sg_arch *arch, uint32_t nr, unsigned index, struct sg_arg_decl *out);
+
 /* errno by name ("EPERM") on an arch: 0 and *value set, or -1. */
 int sg_errno_value(const struct sg_arch *arch, const char *name, uint16_t *value);
 
