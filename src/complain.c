@@ -61,7 +61,11 @@ static void decider(const struct sg_complain *c, const struct sg_seccomp_data *c
 	const struct sg_profile *p = c->pol->profile;
 	if (!ap)
 		snprintf(buf, n, ", the bad-arch action (the profile does not target this architecture)");
-	else if (rule < 0)
+	else if (rule == SG_RULE_ENOSYS) {
+		char why[160];
+		sg_stub_reason(ap, call->nr, why, sizeof(why));
+		snprintf(buf, n, ", the ENOSYS stub (%s)", why);
+	} else if (rule < 0)
 		snprintf(buf, n, ", the default action (%s:%u:%u %s)", p->file, p->default_action.loc.line,
 			 p->default_action.loc.col, p->default_action.loc.path);
 	else {

@@ -4,6 +4,7 @@
  * so that a mistake in the planner's lowering cannot hide in both. */
 #include "sysgate/eval.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,12 +53,35 @@ static const struct sg_arch_policy *ruling_arch(const struct sg_policy *pol, uin
 	return ap;
 }
 
+/* Each argument as the kernel reads it (sg_arg_canon): a rule decides on
+ * what the kernel will see, never on bits it drops. */
 static int rule_holds(const struct sg_arch_rule *r, const uint64_t args[6], unsigned bits)
 {
 	size_t k = 0;
-	while (k < r->nconds && cond_holds(&r->conds[k], args[r->conds[k].index], bits))
+	while (k < r->nconds) {
+		unsigned i = r->conds[k].index;
+		if (!cond_holds(&r->conds[k], sg_arg_canon(args[i], sg_rule_read(r, i)), bits))
+			break;
 		k++;
+	}
 	return k == r->nconds;
+}
+
+int sg_arch_policy_stubbed(const struct sg_arch_policy *ap, uint32_t nr)
+{
+	if (!ap->enosys || nr == SG_NR_SKIP)
+		return 0;
+	if (nr > ap->last_nr)
+		return 1;
+	size_t lo = 0, hi = ap->nallocated;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ap->allocated[mid] < nr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == ap->nallocated || ap->allocated[lo] != nr;
 }
 
 /* Whether r should decide rather than b (NULL: none yet), both holding. */
@@ -90,6 +114,16 @@ static long deciding_rule(enum sg_precedence prec, const struct sg_arch_policy *
 	return best;
 }
 
+void sg_stub_reason(const struct sg_arch_policy *ap, uint32_t nr, char *buf, size_t n)
+{
+	const char *last = sg_syscall_name(ap->arch, ap->last_nr);
+	if (nr > ap->last_nr)
+		snprintf(buf, n, "%" PRIu32 " is above %" PRIu32 " (%s), the last syscall the profile names on %s", nr,
+			 ap->last_nr, last ? last : "?", ap->arch->name);
+	else
+		snprintf(buf, n, "%s allocates no syscall %" PRIu32, ap->arch->name, nr);
+}
+
 static uint32_t eval(const struct sg_policy *pol, const struct sg_rules_by_nr *by_nr, uint32_t audit_arch,
 		     uint32_t nr, const uint64_t args[6], uint32_t bad_arch_action, const struct sg_arch_policy **ap_out,
 		     long *rule_out)
@@ -102,6 +136,10 @@ static uint32_t eval(const struct sg_policy *pol, const struct sg_rules_by_nr *b
 		return bad_arch_action;
 	if (nr == SG_NR_SKIP)
 		return ap->default_action;
+	if (sg_arch_policy_stubbed(ap, nr)) { /* before any rule, as runc's stub runs first */
+		*rule_out = SG_RULE_ENOSYS;
+		return ap->enosys;
+	}
 	*rule_out = deciding_rule(pol->precedence, ap, by_nr ? &by_nr[which] : NULL, nr, args);
 	return *rule_out >= 0 ? ap->rules[*rule_out].action : ap->default_action;
 }
@@ -243,6 +281,9 @@ static int both_match(const struct sg_arch_rule *a, const struct sg_arch_rule *b
 		uint64_t cand[64];
 		size_t nc = candidates(cs, n > 6 ? 6 : n, cand);
 		size_t w = 0;
+		enum sg_arg_read rd = sg_rule_read(a, idx); /* one syscall: b reads it alike */
+		for (size_t c = 0; c < nc; c++)
+			cand[c] = sg_arg_canon(cand[c], rd);
 		while (w < nc && !all_hold(cs, n, cand[w], bits))
 			w++;
 		if (w == nc)

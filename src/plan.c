@@ -213,17 +213,111 @@ static void arg_words(const struct sg_arch *arch, unsigned index, unsigned *lo, 
 	*hi = base + (arch->endian == SG_BIG_ENDIAN ? 0 : 4);
 }
 
+/* ---- arguments the kernel reads narrower than the word --------------------- */
+
+/* Whether v is a value the canonical register of such an argument can
+ * hold (resolve.h, sg_arg_canon): the low bits zero- or sign-extended. */
+static int narrow_holds_value(uint64_t v, enum sg_arg_read rd)
+{
+	switch (rd) {
+	case SG_READ_U16: return v >> 16 == 0;
+	case SG_READ_U32: return v >> 32 == 0;
+	case SG_READ_S32: return v >> 31 == 0 || v >> 31 == 0x1ffffffffu;
+	case SG_READ_WORD: break;
+	}
+	return 1;
+}
+
+/* The least low bits L whose canonical register is >= v; lmask + 1 when
+ * none is. The register grows with L: a negative int's sign extension
+ * sorts above every non-negative one, as its low word does. */
+static uint64_t narrow_least_from(uint64_t v, enum sg_arg_read rd, uint32_t lmask)
+{
+	if (rd != SG_READ_S32)
+		return v <= lmask ? v : (uint64_t)lmask + 1;
+	if (v <= 0x7fffffffu)
+		return v;
+	if (v <= 0xffffffff80000000u)
+		return 0x80000000u; /* the least negative int, -2^31 */
+	return v & 0xffffffffu;
+}
+
+/* canonical >= v, as a test of the low bits alone:
+ *   ld [lo]; jge #L, t, f                 int, unsigned int: the low word
+ *   ld [lo]; and #0xffff; jge #L, t, f    umode_t, ipc's call */
+static uint32_t narrow_ge(struct planner *pl, unsigned lo, uint32_t lmask, enum sg_arg_read rd, uint64_t v, uint32_t t,
+			  uint32_t f)
+{
+	uint64_t l = narrow_least_from(v, rd, lmask);
+	if (l == 0)
+		return t;
+	if (l > lmask)
+		return f;
+	return test_node(pl, lo, lmask, SG_BPF_JGE, (uint32_t)l, t, f);
+}
+
+/* (canonical & m) == d of a signed 32-bit argument: the high word is the
+ * sign bit repeated, so the mask's high half asks for a sign, tested with
+ * the low word's own mask:
+ *   ld [lo]; and #(mlo | 0x80000000); jeq #(dlo | sign << 31), t, f */
+static uint32_t narrow_masked_s32(struct planner *pl, unsigned lo, uint64_t m, uint64_t d, uint32_t t, uint32_t f)
+{
+	uint32_t mlo = (uint32_t)m, mhi = (uint32_t)(m >> 32), dlo = (uint32_t)d, dhi = (uint32_t)(d >> 32);
+	if (mhi == 0)
+		return word_eq(pl, lo, mlo, dlo, t, f);
+	uint32_t sign;
+	if (dhi == 0)
+		sign = 0;
+	else if (dhi == mhi)
+		sign = 0x80000000u;
+	else
+		return f; /* the high word is all zeros or all ones */
+	if ((mlo & 0x80000000u) && (dlo & 0x80000000u) != sign)
+		return f;
+	return word_eq(pl, lo, mlo | 0x80000000u, (dlo & ~0x80000000u) | sign, t, f);
+}
+
+/* A condition on an argument the kernel reads narrower than the word
+ * (int, unsigned int, umode_t, ipc's call): decided on the low bits L
+ * the kernel keeps, the way the reference decides it on the canonical
+ * register (resolve.h) — the high word is never loaded. On a 32-bit ABI
+ * the value is first truncated to 32 bits, as there for every argument. */
+static uint32_t narrow_node(struct planner *pl, const struct sg_arch *arch, unsigned lo, const struct sg_cond *cd,
+			    enum sg_arg_read rd, uint32_t t, uint32_t f)
+{
+	uint64_t top = arch->bits == 32 ? WORD : UINT64_MAX;
+	uint32_t lmask = rd == SG_READ_U16 ? 0xffffu : WORD;
+	uint64_t v = cd->value & top;
+	switch (cd->op) {
+	case SG_CMP_EQ: return narrow_holds_value(v, rd) ? word_eq(pl, lo, lmask, (uint32_t)v & lmask, t, f) : f;
+	case SG_CMP_NE: return narrow_holds_value(v, rd) ? word_eq(pl, lo, lmask, (uint32_t)v & lmask, f, t) : t;
+	case SG_CMP_GE: return narrow_ge(pl, lo, lmask, rd, v, t, f);
+	case SG_CMP_LT: return narrow_ge(pl, lo, lmask, rd, v, f, t);
+	case SG_CMP_GT: return v == top ? f : narrow_ge(pl, lo, lmask, rd, v + 1, t, f);
+	case SG_CMP_LE: return v == top ? t : narrow_ge(pl, lo, lmask, rd, v + 1, f, t);
+	case SG_CMP_MASKED_EQ: {
+		uint64_t m = v, d = cd->value_two & m; /* libseccomp masks the datum too */
+		if (rd == SG_READ_S32)
+			return narrow_masked_s32(pl, lo, m, d, t, f);
+		return d & ~(uint64_t)lmask ? f : word_eq(pl, lo, (uint32_t)m & lmask, (uint32_t)d, t, f);
+	}
+	}
+	return f;
+}
+
 /* One condition of a rule, as tests of the argument's words:
  *   EQ:   ld [lo]; jeq #vl, 1f, f;  1: ld [hi]; jeq #vh, t, f    NE: t and f swapped
  *   GT, GE: gt64;  LE, LT: not GT, not GE (gt64, t and f swapped)
  *   MASKED_EQ: word_eq on each word with its own mask; a word masked to 0 has no test
- * On a 32-bit ABI, one test of the low word. */
-static uint32_t cond_node(struct planner *pl, const struct sg_arch *arch, const struct sg_cond *cd, uint32_t t,
-			  uint32_t f)
+ * On a 32-bit ABI, one test of the low word; a narrower argument: narrow_node. */
+static uint32_t cond_node(struct planner *pl, const struct sg_arch *arch, const struct sg_cond *cd,
+			  enum sg_arg_read rd, uint32_t t, uint32_t f)
 {
 	unsigned lo, hi;
 	arg_words(arch, cd->index, &lo, &hi);
 	uint64_t v = cd->value;
+	if (rd != SG_READ_WORD)
+		return narrow_node(pl, arch, lo, cd, rd, t, f);
 	if (arch->bits == 32) {
 		/* 32-bit ABIs: only the low word is the argument (some kernels
 		 * sign-extend it into the high one); values are truncated to 32
@@ -473,6 +567,21 @@ static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const str
 	arg_words(arch, rules[i]->conds[0].index, &lo, &hi);
 	uint32_t yes = ret_node(pl, rules[i]->action), node = next;
 	size_t n = j - i;
+	enum sg_arg_read rd = sg_rule_read(rules[i], rules[i]->conds[0].index); /* one syscall: alike for all */
+	if (rd != SG_READ_WORD) {
+		/* a 32-bit argument of a 64-bit ABI: its low words, no high test;
+		 * a value it cannot have never matches */
+		uint32_t *lows = malloc(n * sizeof(*lows));
+		size_t m = 0;
+		if (!lows)
+			return plan_failed(pl);
+		for (size_t k = 0; k < n; k++)
+			if (narrow_holds_value(rules[i + k]->conds[0].value, rd))
+				lows[m++] = (uint32_t)rules[i + k]->conds[0].value;
+		node = m ? word_in(pl, lo, lows, m, yes, next) : next;
+		free(lows);
+		return node;
+	}
 	/* per rule: its place by high word (order), where its group begins
 	 * there if it comes first in it (group), its high word; then the low
 	 * words by high word */
@@ -528,7 +637,7 @@ static uint32_t syscall_block(struct planner *pl, const struct sg_arch_policy *a
 			continue;
 		}
 		size_t g = i; /* rules [g, i] form a set of EQ values */
-		while (single_eq(r) && g > 0 && single_eq(rules[g - 1]) &&
+		while (single_eq(r) && sg_rule_read(r, r->conds[0].index) != SG_READ_U16 && g > 0 && single_eq(rules[g - 1]) &&
 		       rules[g - 1]->action == r->action && rules[g - 1]->conds[0].index == r->conds[0].index)
 			g--;
 		if (g < i) {
@@ -538,7 +647,7 @@ static uint32_t syscall_block(struct planner *pl, const struct sg_arch_policy *a
 		}
 		uint32_t all = yes;
 		for (size_t k = r->nconds; k-- > 0;)
-			all = cond_node(pl, ap->arch, &r->conds[k], all, next);
+			all = cond_node(pl, ap->arch, &r->conds[k], sg_rule_read(r, r->conds[k].index), all, next);
 		next = all;
 	}
 	return next;
@@ -546,7 +655,38 @@ static uint32_t syscall_block(struct planner *pl, const struct sg_arch_policy *a
 
 /* ---- number runs and the search tree ---------------------------------------- */
 
-/* Adds the runs of [lo, hi] for one arch: its rules' blocks, the default between them. */
+/* The runs of [from, to], numbers no rule decides: the default, or with
+ * the ENOSYS stub (resolve.h) the default only at numbers the table
+ * allocates up to last_nr, stub runs between them and above. cur walks
+ * ap->allocated as the calls come in ascending order. */
+static void gap_runs(struct planner *pl, struct runs *rs, const struct sg_arch_policy *ap, uint32_t dflt,
+		     uint32_t stub, uint32_t from, uint32_t to, size_t *cur)
+{
+	if (!ap->enosys) {
+		add_run(pl, rs, from, dflt);
+		return;
+	}
+	while (*cur < ap->nallocated && ap->allocated[*cur] < from)
+		(*cur)++;
+	for (uint64_t x = from; x <= to;) {
+		if (x > ap->last_nr) {
+			add_run(pl, rs, (uint32_t)x, stub);
+			return;
+		}
+		if (*cur < ap->nallocated && ap->allocated[*cur] == x) {
+			add_run(pl, rs, (uint32_t)x, dflt);
+			x++;
+			(*cur)++;
+			continue;
+		}
+		add_run(pl, rs, (uint32_t)x, stub);
+		x = *cur < ap->nallocated && ap->allocated[*cur] <= ap->last_nr ? ap->allocated[*cur]
+										  : (uint64_t)ap->last_nr + 1;
+	}
+}
+
+/* Adds the runs of [lo, hi] for one arch: its rules' blocks, the default
+ * (or the ENOSYS stub) between them. */
 static void arch_runs(struct planner *pl, struct runs *rs, const struct sg_arch_policy *ap, uint32_t lo, uint32_t hi)
 {
 	/* by number, in profile order within a syscall */
@@ -566,20 +706,25 @@ static void arch_runs(struct planner *pl, struct runs *rs, const struct sg_arch_
 		byn[i] = &ap->rules[order[i]];
 	free(nrs);
 	free(order);
-	uint32_t dflt = ret_node(pl, ap->default_action);
-	add_run(pl, rs, lo, dflt);
+	uint32_t dflt = ret_node(pl, ap->default_action), stub = ap->enosys ? ret_node(pl, ap->enosys) : dflt;
+	uint64_t next = lo; /* the first number not yet given a run */
+	size_t cur = 0;
 	for (size_t i = 0; i < ap->nrules && !pl->failed;) {
 		size_t j = i;
 		uint32_t nr = byn[i]->nr;
 		while (j < ap->nrules && byn[j]->nr == nr)
 			j++;
-		if (nr >= lo && nr <= hi) {
+		/* the stub comes before any rule: a multiplexer above last_nr is stubbed */
+		if (nr >= lo && nr <= hi && !(ap->enosys && nr > ap->last_nr)) {
+			if (nr > next)
+				gap_runs(pl, rs, ap, dflt, stub, (uint32_t)next, nr - 1, &cur);
 			add_run(pl, rs, nr, syscall_block(pl, ap, byn + i, j - i));
-			if (nr < hi)
-				add_run(pl, rs, nr + 1, dflt);
+			next = (uint64_t)nr + 1;
 		}
 		i = j;
 	}
+	if (next <= hi)
+		gap_runs(pl, rs, ap, dflt, stub, (uint32_t)next, hi, &cur);
 	free(byn);
 }
 

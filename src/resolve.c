@@ -2,10 +2,12 @@
  * profile, so that a profile means the same thing under sysgate. */
 #include "sysgate/resolve.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
+#include "sort.h"
 
 void sg_resolve_opts_init(struct sg_resolve_opts *o)
 {
@@ -468,16 +470,131 @@ static int order_by_precedence(struct sg_arch_policy *ap)
 	return 0;
 }
 
-static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_t a, const struct names *nm,
-			struct sg_diags *d)
+/* ---- argument widths and the ENOSYS stub ----------------------------------- */
+
+/* How the kernel reads each argument of nr on arch: narrower than the
+ * compared word only where it declares so (on a 32-bit ABI the word is
+ * already 32 bits; 16-bit reads narrow it there too). */
+static uint16_t reads_of(const struct sg_arch *arch, uint32_t nr)
+{
+	uint16_t reads = 0;
+	for (unsigned i = 0; i < 6; i++) {
+		struct sg_arg_decl decl;
+		int r = sg_syscall_arg(arch, nr, i, &decl);
+		if (r < 0)
+			break; /* no declaration: every argument as written */
+		enum sg_arg_read rd = SG_READ_WORD;
+		if (r == 1 && decl.bits == 16)
+			rd = SG_READ_U16;
+		else if (r == 1 && decl.bits == 32 && arch->bits == 64)
+			rd = decl.is_signed ? SG_READ_S32 : SG_READ_U32;
+		reads |= (uint16_t)(rd << (2 * i));
+	}
+	return reads;
+}
+
+/* A profile value the argument cannot have, as the kernel reads it: say
+ * so, once per condition, with the value the author may have meant. */
+static void warn_narrow(const struct sg_profile *p, size_t ri, const struct sg_arch *arch, uint32_t nr,
+			uint16_t reads, unsigned char *warned, struct sg_diags *d)
+{
+	const struct sg_rule *r = &p->rules[ri];
+	for (size_t k = 0; k < r->nconds; k++) {
+		const struct sg_cond *c = &r->conds[k];
+		enum sg_arg_read rd = (enum sg_arg_read)(reads >> (2 * c->index) & 3);
+		uint64_t v = c->op == SG_CMP_MASKED_EQ ? c->value_two & c->value : c->value;
+		if (arch->bits == 32)
+			v &= 0xffffffffu; /* truncated first, as libseccomp does (warned apart) */
+		if (rd == SG_READ_WORD || warned[k] || sg_arg_canon(v, rd) == v)
+			continue;
+		warned[k] = 1;
+		struct sg_arg_decl decl;
+		struct sg_loc at;
+		const char *name = sg_syscall_name(arch, nr);
+		if (sg_syscall_arg(arch, nr, c->index, &decl) != 1)
+			continue;
+		sg_rule_cond_loc(r, k, &at);
+		char meant[64] = "";
+		uint64_t low = v & (rd == SG_READ_U16 ? 0xffffu : 0xffffffffu);
+		if (sg_arg_canon(low, rd) != v)
+			snprintf(meant, sizeof(meant), "; the value it reads as is %llu (0x%llx)",
+				 (unsigned long long)sg_arg_canon(low, rd), (unsigned long long)sg_arg_canon(low, rd));
+		sg_warning(d, p->file, &at,
+			   "%s's args[%u] %s is %s (%u bits) on %s: 0x%llx is no value it can have, so the condition "
+			   "is decided on the %u bits the kernel reads%s (--arg-width 64 compares all 64, as runc)",
+			   name ? name : "the call", c->index, decl.name, decl.type, decl.bits, arch->name,
+			   (unsigned long long)v, decl.bits, meant);
+	}
+}
+
+/* The ENOSYS stub's facts for an arch: runc's rules (enosys_linux.go's
+ * generatePatch): none when the default allows, logs or traces (a tracer
+ * handles new calls itself); else numbers above the largest one any
+ * applying rule names on this arch (any action, even the default's; names
+ * unknown here skipped; none named: no stub). And the step beyond runc:
+ * numbers the table does not allocate (the kernel answers ENOSYS there). */
+static int stub_init(const struct sg_profile *p, struct sg_arch_policy *ap, int off, int named, uint32_t last)
+{
+	enum sg_action_kind k = p->default_action.kind;
+	uint16_t enosys;
+	if (off || !named || k == SG_ACT_ALLOW || k == SG_ACT_LOG || k == SG_ACT_TRACE ||
+	    sg_errno_value(ap->arch, "ENOSYS", &enosys))
+		return 0;
+	const struct sg_arch *arch = ap->arch;
+	ap->allocated = malloc((arch->nsyscalls + 1) * sizeof(*ap->allocated));
+	if (!ap->allocated)
+		return -1;
+	for (size_t i = 0; i < arch->nsyscalls; i++)
+		ap->allocated[i] = sg_syscall_num(arch, &arch->by_name[i]);
+	size_t *order = malloc((arch->nsyscalls + 1) * sizeof(*order));
+	if (!order || sg_sort_by_key(ap->allocated, arch->nsyscalls, order)) {
+		free(order);
+		return -1;
+	}
+	uint32_t *sorted = malloc((arch->nsyscalls + 1) * sizeof(*sorted));
+	if (!sorted) {
+		free(order);
+		return -1;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < arch->nsyscalls; i++) {
+		uint32_t nr = ap->allocated[order[i]];
+		if (!n || sorted[n - 1] != nr) /* two names for one number (arm's sync_file_range2) */
+			sorted[n++] = nr;
+	}
+	free(order);
+	free(ap->allocated);
+	ap->allocated = sorted;
+	ap->nallocated = n;
+	ap->last_nr = last;
+	ap->enosys = SG_RET_ERRNO | enosys;
+	return 0;
+}
+
+/* Per applying condition, whether warn_narrow spoke of it already. */
+struct narrow_warned {
+	size_t *base; /* per rule: its first condition's flag */
+	unsigned char *flag;
+};
+
+/* resolve_arch's rules; named and last: whether a rule names a call here, the largest such number. */
+static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size_t a, const struct names *nm,
+			 struct narrow_warned *nw, int kernel, uint32_t *rcache, uint32_t mux_reads[2], int *named,
+			 uint32_t *last, struct sg_diags *d)
 {
 	struct sg_arch_policy *ap = &pol->arches[a];
-	if (sg_action_encode(p, &p->default_action, ap->arch, &ap->default_action, d))
-		return -1;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sg_rule *r = &p->rules[i];
 		if (!pol->rule_used[i])
 			continue;
+		for (size_t k = 0; k < r->nnames; k++) {
+			const struct name_info *e = name_of(nm, i, k);
+			if (e->on >> a & 1) {
+				uint32_t nr = nm->nr[e - nm->v][a];
+				*last = !*named || nr > *last ? nr : *last;
+				*named = 1;
+			}
+		}
 		uint32_t action;
 		if (sg_action_encode(p, &r->action, ap->arch, &action, d))
 			return -1;
@@ -495,6 +612,9 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_
 			const struct mux_call *mc = mux_on(ap->arch, e->mux, &mux_nr);
 			for (size_t g = 0; mc && g < groups; g++) {
 				struct sg_arch_rule ar = { .nr = mux_nr, .action = action, .rule = i, .name = k };
+				if (kernel && mux_reads[mc->ipc] == UINT32_MAX)
+					mux_reads[mc->ipc] = reads_of(ap->arch, mux_nr);
+				ar.reads = kernel ? (uint16_t)mux_reads[mc->ipc] : 0;
 				if (mux_conds(pol, mc, split ? &r->conds[g] : r->conds, split ? 1 : r->nconds, &ar) ||
 				    push_rule(ap, &ar)) {
 					return sg_oom(d, p->file);
@@ -503,6 +623,12 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_
 			if (!(e->on >> a & 1))
 				continue;
 			uint32_t nr = nm->nr[e - nm->v][a];
+			size_t ei = (size_t)(e - nm->v);
+			if (kernel && r->nconds && rcache[ei] == UINT32_MAX)
+				rcache[ei] = reads_of(ap->arch, nr);
+			uint16_t reads = kernel && r->nconds ? (uint16_t)rcache[ei] : 0;
+			if (reads)
+				warn_narrow(p, i, ap->arch, nr, reads, nw->flag + nw->base[i], d);
 			for (size_t g = 0; g < groups; g++) {
 				struct sg_arch_rule ar = {
 					.nr = nr,
@@ -511,6 +637,7 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_
 					.nconds = split ? 1 : r->nconds,
 					.rule = i,
 					.name = k,
+					.reads = reads,
 				};
 				if (push_rule(ap, &ar)) {
 					return sg_oom(d, p->file);
@@ -518,6 +645,29 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_
 			}
 		}
 	}
+	return 0;
+}
+
+static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_t a, const struct names *nm,
+			struct narrow_warned *nw, struct sg_diags *d)
+{
+	struct sg_arch_policy *ap = &pol->arches[a];
+	if (sg_action_encode(p, &p->default_action, ap->arch, &ap->default_action, d))
+		return -1;
+	int kernel = pol->arg_width == SG_ARG_WIDTH_KERNEL, named = 0;
+	uint32_t last = 0;
+	/* reads per known name, looked up once: UINT32_MAX not yet */
+	uint32_t *rcache = malloc((nm->all.n + 1) * sizeof(*rcache)), mux_reads[2] = { UINT32_MAX, UINT32_MAX };
+	if (!rcache)
+		return sg_oom(d, p->file);
+	for (size_t i = 0; i < nm->all.n; i++)
+		rcache[i] = UINT32_MAX;
+	int rc = resolve_rules(p, pol, a, nm, nw, kernel, rcache, mux_reads, &named, &last, d);
+	free(rcache);
+	if (rc)
+		return rc;
+	if (stub_init(p, ap, pol->enosys_off, named, last))
+		return sg_oom(d, p->file);
 	return 0;
 }
 
@@ -556,6 +706,8 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 	}
 	pol->profile = p;
 	pol->precedence = o->precedence;
+	pol->arg_width = o->arg_width;
+	pol->enosys_off = o->enosys_off;
 	pol->flags = p->has_flags ? p->flags : SG_FLAG_SPEC_ALLOW;
 	if (choose_targets(pol, p, o, d))
 		goto fail;
@@ -578,18 +730,36 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 		goto fail;
 	}
 	report_unknown_everywhere(p, pol, &nm, o, d);
+	struct narrow_warned nw = { .base = malloc((p->nrules + 1) * sizeof(size_t)) };
+	size_t nconds = 0;
+	for (size_t i = 0; nw.base && i < p->nrules; i++) {
+		nw.base[i] = nconds;
+		nconds += p->rules[i].nconds;
+	}
+	if (!nw.base || !(nw.flag = calloc(nconds + 1, 1))) {
+		free(nw.base);
+		names_free(&nm);
+		sg_oom(d, p->file);
+		goto fail;
+	}
 	for (size_t a = 0; a < pol->narches; a++) {
 		report_unknown_on_arch(p, pol, a, &nm, o, d);
-		if (resolve_arch(p, pol, a, &nm, d)) {
+		if (resolve_arch(p, pol, a, &nm, &nw, d)) {
+			free(nw.base);
+			free(nw.flag);
 			names_free(&nm);
 			goto fail;
 		}
 		if (pol->precedence == SG_PRECEDENCE_RESTRICTIVE && order_by_precedence(&pol->arches[a])) {
 			names_free(&nm);
+			free(nw.base);
+			free(nw.flag);
 			sg_oom(d, p->file);
 			goto fail;
 		}
 	}
+	free(nw.base);
+	free(nw.flag);
 	names_free(&nm);
 	if (d->errors > errors_before || d->oom)
 		goto fail;
@@ -603,8 +773,10 @@ void sg_policy_free(struct sg_policy *pol)
 {
 	if (!pol)
 		return;
-	for (size_t i = 0; i < pol->narches; i++)
+	for (size_t i = 0; i < pol->narches; i++) {
 		free(pol->arches[i].rules);
+		free(pol->arches[i].allocated);
+	}
 	free(pol->rule_used);
 	for (size_t i = 0; i < pol->nowned; i++)
 		free(pol->owned[i]);

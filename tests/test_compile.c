@@ -52,8 +52,11 @@ struct compiled {
 	struct sg_compile_opts co;
 };
 
-/* The rule precedence build() resolves with: the random test alternates. */
+/* The rule precedence, argument widths and ENOSYS stub build() resolves
+ * with: the random test alternates them. */
 static enum sg_precedence precedence = SG_PRECEDENCE_RESTRICTIVE;
+static enum sg_arg_width arg_width = SG_ARG_WIDTH_KERNEL;
+static int enosys_off;
 
 static int build(const char *json, const char *const *arches, size_t narches, struct compiled *c,
 		 struct sg_diags *d)
@@ -70,6 +73,8 @@ static int build(const char *json, const char *const *arches, size_t narches, st
 		o.targets[o.ntargets++] = sg_arch_lookup(arches[i]);
 	o.host = o.targets[0];
 	o.precedence = precedence;
+	o.arg_width = arg_width;
+	o.enosys_off = enosys_off;
 	c->pol = sg_resolve(c->p, &o, d);
 	if (!c->pol)
 		return -1;
@@ -93,7 +98,10 @@ static const char *const ops[] = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", 
 static uint64_t interesting(struct rng *r)
 {
 	static const uint64_t v[] = { 0, 1, 2, 8, 40, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ull,
-				      0x100000001ull, 0xffffffff00000000ull, 0x8000000000000000ull, UINT64_MAX };
+				      0x100000001ull, 0xffffffff00000000ull, 0x8000000000000000ull, UINT64_MAX,
+				      /* the edges of narrow arguments: int's sign, umode_t's 16 bits */
+				      0xffffffff80000000ull, 0xffffffff7fffffffull, 0xffffffff80000001ull, 0xffff,
+				      0x10000, 0x1ffff, 0xfffffffffffffff6ull, 0x1ffffffffull };
 	switch (below(r, 4)) {
 	case 0: return v[below(r, sizeof(v) / sizeof(*v))];
 	case 1: return below(r, 64);
@@ -178,8 +186,11 @@ static uint64_t pick_arg(struct rng *r, const struct sg_policy *pol, unsigned bi
 	} else {
 		v = interesting(r);
 	}
-	/* 32-bit ABIs: the high word is noise the filter must ignore */
+	/* 32-bit ABIs, and narrow arguments anywhere: bits the kernel drops
+	 * are noise the filter must ignore */
 	(void)bits;
+	if (below(r, 4) == 0)
+		v = (v & (below(r, 2) ? 0xffffffffu : 0xffffu)) | next(r) << (below(r, 2) ? 32 : 16);
 	return v;
 }
 
@@ -267,10 +278,17 @@ static void test_random_profiles(size_t profiles, size_t inputs)
 		char *json = random_profile(&r, sg_arch_lookup(set[0]));
 		struct compiled c;
 		struct sg_diags d;
-		/* rules often share a syscall: both precedences, every other profile */
-		precedence = (i / nsets) % 2 ? SG_PRECEDENCE_FIRST : SG_PRECEDENCE_RESTRICTIVE;
+		/* rules often share a syscall: both precedences, every other
+		 * profile; both argument widths and with or without the stub, as
+		 * the next bits of the round count */
+		size_t round = i / nsets;
+		precedence = round % 2 ? SG_PRECEDENCE_FIRST : SG_PRECEDENCE_RESTRICTIVE;
+		arg_width = round / 2 % 2 ? SG_ARG_WIDTH_64 : SG_ARG_WIDTH_KERNEL;
+		enosys_off = round / 4 % 2;
 		int rc = build(json, set, n, &c, &d);
 		precedence = SG_PRECEDENCE_RESTRICTIVE;
+		arg_width = SG_ARG_WIDTH_KERNEL;
+		enosys_off = 0;
 		if (rc) {
 			failed++;
 			sg_diags_print(&d, stderr);

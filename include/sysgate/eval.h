@@ -16,10 +16,16 @@
  * syscall as the audit arch and number the kernel reports, with its 64-bit
  * arguments. The compiled filter must agree with this for every input.
  * *ap_out is the arch whose rules applied (NULL for a foreign arch) and
- * *rule_out the index in its rules of the rule that decided, or -1 for the
- * default action. */
+ * *rule_out the index in its rules of the rule that decided, -1 for the
+ * default action, or SG_RULE_ENOSYS for the ENOSYS stub (resolve.h). */
+#define SG_RULE_ENOSYS (-2L)
 uint32_t sg_policy_eval(const struct sg_policy *pol, uint32_t audit_arch, uint32_t nr, const uint64_t args[6],
 			uint32_t bad_arch_action, const struct sg_arch_policy **ap_out, long *rule_out);
+
+/* Why nr takes ap's ENOSYS stub, for people: "471 is above 469
+ * (file_setattr), the last syscall the profile names on x86_64" or "x86_64
+ * allocates no syscall 400". */
+void sg_stub_reason(const struct sg_arch_policy *ap, uint32_t nr, char *buf, size_t n);
 
 /* One arch's rules by syscall number, for callers that ask about many
  * numbers (a sweep, the overlap warnings): the rules for nr, in profile

@@ -103,7 +103,12 @@ struct cli_profile_opts {
 #define CLI_PROFILE_LONGOPTS                                                                        \
 	{ "arch", required_argument, NULL, 'a' }, { "caps", required_argument, NULL, 'c' },         \
 		{ "kernel", required_argument, NULL, 'k' }, { "strict", no_argument, NULL, 's' },   \
-		{ "bad-arch", required_argument, NULL, 'B' }, { "precedence", required_argument, NULL, 'P' }
+		{ "bad-arch", required_argument, NULL, 'B' }, { "precedence", required_argument, NULL, 'P' }, \
+		{ "arg-width", required_argument, NULL, CLI_OPT_ARG_WIDTH },                         \
+		{ "enosys", required_argument, NULL, CLI_OPT_ENOSYS }
+/* long-only options: past every short option's letter */
+#define CLI_OPT_ARG_WIDTH 0x101
+#define CLI_OPT_ENOSYS 0x102
 
 #define CLI_PROFILE_HELP                                                                            \
 	"  --arch A        target architecture (repeatable; default: what the profile\n"                \
@@ -115,7 +120,12 @@ struct cli_profile_opts {
 	"                  SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO[:N]\n"                  \
 	"  --precedence P  when several rules of a syscall match: restrictive (default: the\n"       \
 	"                  most restrictive action, as the kernel between filters) or first\n"      \
-	"                  (the first rule in profile order)\n"
+	"                  (the first rule in profile order)\n"                                     \
+	"  --arg-width W   kernel (default: an argument the kernel declares narrower, int or\n"     \
+	"                  umode_t, is compared on the bits it reads) or 64 (all 64 bits, as runc)\n" \
+	"  --enosys on|off on (default): numbers above every syscall the profile names, and\n"    \
+	"                  numbers the table leaves unallocated, return ENOSYS when the default\n"  \
+	"                  refuses, as runc does above; off: the default action there\n"
 
 void cli_profile_opts_init(struct cli_profile_opts *o);
 /* Handles one of CLI_PROFILE_LONGOPTS: 1 handled, 0 not ours, -1 bad value. */

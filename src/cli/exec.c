@@ -351,7 +351,11 @@ static void decider(const struct exec_opts *o, const struct cli_built *b, const 
 		return;
 	const struct sg_profile *p = b->profile;
 	const struct sg_loc *at = rule >= 0 ? &p->rules[ap->rules[rule].rule].loc : &p->default_action.loc;
-	if (ap)
+	if (ap && rule == SG_RULE_ENOSYS) {
+		char why[160];
+		sg_stub_reason(ap, c->d.nr, why, sizeof(why));
+		snprintf(buf, n, " (the ENOSYS stub: %s)", why);
+	} else if (ap)
 		snprintf(buf, n, " (decided by %s:%u:%u %s%s)", p->file, at->line, at->col, at->path,
 			 rule >= 0 ? "" : ", the default action");
 	else

@@ -40,6 +40,22 @@ static void print_cond(const struct sg_cond *c)
 		printf("args[%u] %s 0x%llx", c->index, sym[c->op], (unsigned long long)c->value);
 }
 
+/* The width each tested argument is compared at, where the kernel reads
+ * it narrower than the word: "args[0] family: int, 32 bits". */
+static void print_widths(const struct sg_arch_rule *r, const struct sg_arch *arch)
+{
+	unsigned done = 0;
+	for (size_t k = 0; k < r->nconds; k++) {
+		unsigned i = r->conds[k].index;
+		struct sg_arg_decl decl;
+		if (done >> i & 1 || sg_rule_read(r, i) == SG_READ_WORD || sg_syscall_arg(arch, r->nr, i, &decl) != 1)
+			continue;
+		done |= 1u << i;
+		printf("  args[%u] %s: %s, %u bits (compared as the kernel reads it; --arg-width 64: all 64)\n", i,
+		       decl.name, decl.type, decl.bits);
+	}
+}
+
 /* One arch: 0, 3 on a mismatch, or -1 when the arch has no such syscall. */
 static int explain_on(const struct sg_profile *p, const struct sg_policy *pol, const struct sg_arch *arch,
 		      const struct sg_compile_opts *co, const struct sg_prog *prog, const char *what,
@@ -80,6 +96,11 @@ static int explain_on(const struct sg_profile *p, const struct sg_policy *pol, c
 			print_cond(&r->conds[k]);
 		}
 		printf("\n");
+		print_widths(r, arch);
+	} else if (rule == SG_RULE_ENOSYS) {
+		char why[160];
+		sg_stub_reason(ap, nr, why, sizeof(why));
+		printf("decided by the ENOSYS stub (--enosys): %s\n", why);
 	} else if (ap) {
 		printf("decided by the default action (no rule for this syscall matches)\n");
 	} else {

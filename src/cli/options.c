@@ -101,7 +101,8 @@ static int parse_bad_arch(const char *arg, uint32_t *out)
 int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg)
 {
 	struct sg_resolve_opts *r = &o->resolve;
-	if (c == 'a' || c == 'c' || c == 'k' || c == 's' || c == 'B' || c == 'P')
+	if (c == 'a' || c == 'c' || c == 'k' || c == 's' || c == 'B' || c == 'P' || c == CLI_OPT_ARG_WIDTH ||
+	    c == CLI_OPT_ENOSYS)
 		o->changed = 1;
 	switch (c) {
 	case 'a': {
@@ -127,6 +128,20 @@ int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg)
 			return 1;
 		}
 		fprintf(stderr, "sysgate: --precedence is restrictive or first, not \"%s\"\n", arg);
+		return -1;
+	case CLI_OPT_ARG_WIDTH:
+		if (strcmp(arg, "kernel") == 0 || strcmp(arg, "64") == 0) {
+			r->arg_width = arg[0] == 'k' ? SG_ARG_WIDTH_KERNEL : SG_ARG_WIDTH_64;
+			return 1;
+		}
+		fprintf(stderr, "sysgate: --arg-width is kernel or 64, not \"%s\"\n", arg);
+		return -1;
+	case CLI_OPT_ENOSYS:
+		if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0) {
+			r->enosys_off = arg[1] == 'f';
+			return 1;
+		}
+		fprintf(stderr, "sysgate: --enosys is on or off, not \"%s\"\n", arg);
 		return -1;
 	default: return 0;
 	}
