@@ -236,33 +236,60 @@ struct arch_set {
 	const char *host;           /* or: on this host, the targets the profile names */
 	unsigned share;             /* random inputs: INPUTS / share per arch (extra sets: 4) */
 	int first;                  /* resolved with --precedence first, the opt-out */
+	int kernel;                 /* sysgate's own semantics (argument widths, the ENOSYS stub):
+				       libseccomp sees each argument as the kernel reads it; the
+				       other sets resolve with --arg-width 64 --enosys off, runc's */
 };
 
 static const struct arch_set arch_sets[] = {
-	{ "x86_64+x86+x32", { "x86_64", "x86", "x32" }, NULL, 1, 0 }, /* Docker on an x86_64 host */
-	{ "aarch64", { "aarch64" }, NULL, 1, 0 },
-	{ "arm", { "arm" }, NULL, 1, 0 },
-	{ "riscv64", { "riscv64" }, NULL, 1, 0 },
-	{ "s390x", { "s390x" }, NULL, 1, 0 },
-	{ "ppc64le", { "ppc64le" }, NULL, 1, 0 },
-	{ "mips", { "mips" }, NULL, 1, 0 },
+	{ "x86_64+x86+x32", { "x86_64", "x86", "x32" }, NULL, 1, 0, 0 }, /* Docker on an x86_64 host */
+	{ "aarch64", { "aarch64" }, NULL, 1, 0, 0 },
+	{ "arm", { "arm" }, NULL, 1, 0, 0 },
+	{ "riscv64", { "riscv64" }, NULL, 1, 0, 0 },
+	{ "s390x", { "s390x" }, NULL, 1, 0, 0 },
+	{ "ppc64le", { "ppc64le" }, NULL, 1, 0, 0 },
+	{ "mips", { "mips" }, NULL, 1, 0, 0 },
 	/* extra sets, a quarter of the random inputs: their arches are covered
 	 * above, or they add an ABI the issue does not ask for */
-	{ "x86_64", { "x86_64" }, NULL, 4, 0 },           /* x32 numbers are a foreign ABI here */
-	{ "ppc64", { "ppc64" }, NULL, 4, 0 },             /* big-endian, 64-bit */
-	{ "s390", { "s390" }, NULL, 4, 0 },               /* big-endian, 31-bit, multiplexers */
-	{ "ppc", { "ppc" }, NULL, 4, 0 },                 /* big-endian, 32-bit */
-	{ "mipsel64n32", { "mipsel64n32" }, NULL, 4, 0 }, /* little-endian, 32-bit pointers in 64-bit registers */
+	{ "x86_64", { "x86_64" }, NULL, 4, 0, 0 },           /* x32 numbers are a foreign ABI here */
+	{ "ppc64", { "ppc64" }, NULL, 4, 0, 0 },             /* big-endian, 64-bit */
+	{ "s390", { "s390" }, NULL, 4, 0, 0 },               /* big-endian, 31-bit, multiplexers */
+	{ "ppc", { "ppc" }, NULL, 4, 0, 0 },                 /* big-endian, 32-bit */
+	{ "mipsel64n32", { "mipsel64n32" }, NULL, 4, 0, 0 }, /* little-endian, 32-bit pointers in 64-bit registers */
 	/* the profile's own architectures/archMap, worked out here as runc and
 	 * Docker do and compared with what sysgate chose */
-	{ "profile@x86_64", { NULL }, "x86_64", 4, 0 },
-	{ "profile@aarch64", { NULL }, "aarch64", 4, 0 },
-	{ "profile@mips64", { NULL }, "mips64", 4, 0 },
+	{ "profile@x86_64", { NULL }, "x86_64", 4, 0, 0 },
+	{ "profile@aarch64", { NULL }, "aarch64", 4, 0, 0 },
+	{ "profile@mips64", { NULL }, "mips64", 4, 0, 0 },
 	/* the opt-out, --precedence first: the same differences are named, but
 	 * first-match may be more permissive than libseccomp there (that is why
 	 * it is not the default), so only the one-sided check is left out */
-	{ "x86_64+x86+x32 first", { "x86_64", "x86", "x32" }, NULL, 4, 1 },
+	{ "x86_64+x86+x32 first", { "x86_64", "x86", "x32" }, NULL, 4, 1, 0 },
+	/* the default semantics, every arch family, both byte orders */
+	{ "x86_64+x86+x32 kernel", { "x86_64", "x86", "x32" }, NULL, 2, 0, 1 },
+	{ "aarch64 kernel", { "aarch64" }, NULL, 4, 0, 1 },
+	{ "arm kernel", { "arm" }, NULL, 4, 0, 1 },
+	{ "riscv64 kernel", { "riscv64" }, NULL, 4, 0, 1 },
+	{ "s390x kernel", { "s390x" }, NULL, 4, 0, 1 },
+	{ "s390 kernel", { "s390" }, NULL, 4, 0, 1 },
+	{ "ppc64le kernel", { "ppc64le" }, NULL, 4, 0, 1 },
+	{ "ppc64 kernel", { "ppc64" }, NULL, 4, 0, 1 },
+	{ "mips kernel", { "mips" }, NULL, 4, 0, 1 },
+	{ "mips64 kernel", { "mips64" }, NULL, 4, 0, 1 },
 };
+
+/* An argument as the kernel reads it (arch.h's declarations, read here
+ * apart from resolve): the low bits, sign-extended for a signed type. The
+ * register a C caller passes for that value, so libseccomp's 64-bit
+ * compare of it is what the profile means. */
+static uint64_t kernel_view(const struct sg_arch *arch, uint32_t nr, unsigned i, uint64_t a)
+{
+	struct sg_arg_decl decl;
+	if (sg_syscall_arg(arch, nr, i, &decl) != 1 || decl.bits >= arch->bits)
+		return a;
+	uint64_t m = decl.bits == 16 ? 0xffffu : 0xffffffffu, low = a & m;
+	return decl.is_signed && (low >> (decl.bits - 1) & 1) ? low | ~m : low;
+}
 
 /* Docker: the host's archMap entry and its subArchitectures; runc with a
  * flat list: the native arch (libseccomp always keeps it) and the list. */
@@ -317,6 +344,7 @@ struct target {
 	struct arch_info info[MAX_SET];
 	size_t inputs, mismatches, shown, shown_named[ND], sg_wrong;
 	size_t more_permissive; /* D_PRECEDENCE inputs where sysgate allows more than libseccomp: must be 0 */
+	size_t stubbed;         /* kernel sets: inputs the ENOSYS stub answers */
 	size_t covered[ND], differ[ND];
 	size_t repaired; /* libseccomp returns in the wrong byte order, swapped back */
 	size_t lib_unknown, lib_refused; /* names libseccomp does not know; rules it refuses */
@@ -378,11 +406,17 @@ static void compare(struct target *t, size_t k, uint32_t audit, uint32_t nr, con
 	uint32_t ref = sg_policy_eval(t->pol, audit, nr, args, BAD_ARCH, &ap, &rule);
 	uint32_t sg = sg_bpf_run(t->sg.insns, t->sg.len, &sd, arch->endian, NULL, NULL, 0);
 	uint32_t lib[2];
+	struct sg_seccomp_data lsd = sd;
+	int stubbed = t->set->kernel && ap && sg_arch_policy_stubbed(ap, nr);
+	for (int i = 0; t->set->kernel && ap && i < 6; i++)
+		lsd.args[i] = kernel_view(ap->arch, nr, (unsigned)i, args[i]);
 	for (int i = 0; i < 2; i++)
-		lib[i] = sg_bpf_run(t->lib[i].prog.insns, t->lib[i].prog.len, &sd, arch->endian, NULL, NULL, 0);
+		lib[i] = stubbed ? ap->enosys /* the stub: checked below, not libseccomp's */
+				 : sg_bpf_run(t->lib[i].prog.insns, t->lib[i].prog.len, &lsd, arch->endian, NULL, NULL, 0);
 	enum diff d = classify(t, k, audit, nr, args);
 	t->inputs++;
-	int bad = sg != ref;
+	t->stubbed += stubbed;
+	int bad = sg != ref || (stubbed && sg != ap->enosys);
 	t->sg_wrong += bad;
 	int differs = lib[0] != sg || lib[1] != sg;
 	if (d != D_NONE) {
@@ -662,8 +696,12 @@ static void run_arch(struct target *t, size_t k)
 		for (size_t i = 0; i < m; i++) {
 			uint64_t args[6];
 			mask = i % 4 == 3 ? ~0ull : mask32;
-			for (int a = 0; a < 6; a++)
+			for (int a = 0; a < 6; a++) {
 				args[a] = draw(&pl) & mask;
+				/* sysgate's semantics: high bits the kernel may drop */
+				if (t->set->kernel && arch->bits == 64 && i % 4 == 1)
+					args[a] ^= rnd() << (rnd() % 2 ? 32 : 16);
+			}
 			compare(t, k, audit, nr, args);
 		}
 	}
@@ -753,6 +791,8 @@ static void run_target(const char *file, const struct sg_profile *p, const struc
 	ro.kernel[1] = KERNEL_MINOR;
 	ro.kernel[2] = 0;
 	ro.precedence = set->first ? SG_PRECEDENCE_FIRST : SG_PRECEDENCE_RESTRICTIVE;
+	ro.arg_width = set->kernel ? SG_ARG_WIDTH_KERNEL : SG_ARG_WIDTH_64;
+	ro.enosys_off = !set->kernel;
 	ro.host = t.arches[0];
 	for (size_t i = 0; i < t.narches && !set->host; i++)
 		ro.targets[i] = t.arches[i];
@@ -834,6 +874,8 @@ static void run_target(const char *file, const struct sg_profile *p, const struc
 			out_add(&t, ", %s %zu (%zu differ)", diff_tag[dd], t.covered[dd], t.differ[dd]);
 	if (t.repaired)
 		out_add(&t, ", %zu libseccomp returns byte-swapped back", t.repaired);
+	if (t.stubbed)
+		out_add(&t, ", %zu ENOSYS stub", t.stubbed);
 	out_add(&t, "\n");
 	snprintf(out, outsz, "%s", t.out);
 	TCHECK(t.sg_wrong == 0, "%s [%s]: sysgate's filter disagrees with sg_policy_eval on %zu inputs", file, set->label,
