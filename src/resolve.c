@@ -532,7 +532,11 @@ static void warn_narrow(const struct sg_profile *p, size_t ri, const struct sg_a
  * handles new calls itself); else numbers above the largest one any
  * applying rule names on this arch (any action, even the default's; names
  * unknown here skipped; none named: no stub). And the step beyond runc:
- * numbers the table does not allocate (the kernel answers ENOSYS there). */
+ * numbers no row of the arch's kernel table allocates, for any of the
+ * ABIs the table file serves (x86_64.tbl: x86_64 and x32; s390.tbl,
+ * powerpc.tbl, generic.tbl): the kernel answers ENOSYS there. A number the
+ * file gives a sibling ABI (x86_64's 13 rt_sigaction, 0x4000000d on x32)
+ * keeps the default: in use, and no run of its own in the tree. */
 static int stub_init(const struct sg_profile *p, struct sg_arch_policy *ap, int off, int named, uint32_t last)
 {
 	enum sg_action_kind k = p->default_action.kind;
@@ -541,25 +545,41 @@ static int stub_init(const struct sg_profile *p, struct sg_arch_policy *ap, int 
 	    sg_errno_value(ap->arch, "ENOSYS", &enosys))
 		return 0;
 	const struct sg_arch *arch = ap->arch;
-	ap->allocated = malloc((arch->nsyscalls + 1) * sizeof(*ap->allocated));
+	size_t narches, total = 0;
+	const struct sg_arch *const *all = sg_arches(&narches);
+	for (size_t a = 0; a < narches; a++)
+		if (all[a] == arch || strcmp(all[a]->source, arch->source) == 0)
+			total += all[a]->nsyscalls;
+	ap->allocated = malloc((total + 1) * sizeof(*ap->allocated));
 	if (!ap->allocated)
 		return -1;
-	for (size_t i = 0; i < arch->nsyscalls; i++)
-		ap->allocated[i] = sg_syscall_num(arch, &arch->by_name[i]);
-	size_t *order = malloc((arch->nsyscalls + 1) * sizeof(*order));
-	if (!order || sg_sort_by_key(ap->allocated, arch->nsyscalls, order)) {
+	total = 0;
+	for (size_t a = 0; a < narches; a++) {
+		const struct sg_arch *b = all[a];
+		if (b != arch && strcmp(b->source, arch->source) != 0)
+			continue;
+		for (size_t i = 0; i < b->nsyscalls; i++) {
+			const struct sg_syscall *sc = &b->by_name[i];
+			if (b == arch)
+				ap->allocated[total++] = sg_syscall_num(arch, sc);
+			else if (sc->nr < SG_NR_PRIVATE) /* the table's number, in this ABI's numbering */
+				ap->allocated[total++] = arch->nr_base + sc->nr;
+		}
+	}
+	size_t *order = malloc((total + 1) * sizeof(*order));
+	if (!order || sg_sort_by_key(ap->allocated, total, order)) {
 		free(order);
 		return -1;
 	}
-	uint32_t *sorted = malloc((arch->nsyscalls + 1) * sizeof(*sorted));
+	uint32_t *sorted = malloc((total + 1) * sizeof(*sorted));
 	if (!sorted) {
 		free(order);
 		return -1;
 	}
 	size_t n = 0;
-	for (size_t i = 0; i < arch->nsyscalls; i++) {
+	for (size_t i = 0; i < total; i++) {
 		uint32_t nr = ap->allocated[order[i]];
-		if (!n || sorted[n - 1] != nr) /* two names for one number (arm's sync_file_range2) */
+		if (!n || sorted[n - 1] != nr) /* two names for one number, or two ABIs */
 			sorted[n++] = nr;
 	}
 	free(order);

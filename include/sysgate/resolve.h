@@ -100,7 +100,7 @@ struct sg_arch_policy {
 	 * a tracer's skip and no syscall, is never stubbed. */
 	uint32_t enosys;
 	uint32_t last_nr;     /* the largest number any applying rule names here */
-	uint32_t *allocated;  /* the table's numbers, ascending (x32: with its bit) */
+	uint32_t *allocated;  /* numbers the kernel table file allocates (any of its ABIs), ascending */
 	size_t nallocated;
 };
 
