@@ -297,6 +297,22 @@ if kernel "the embedded default"; then
 	expect "embedded default: personality(1)" 0 "personality -> -1 errno 1"
 	sg exec -- "$PROBE" personality:ffffffff
 	grep -qE '^personality -> [0-9]+$' <<<"$out" && ok || bad "embedded default: personality(0xffffffff): $out $err"
+	# argument widths and the ENOSYS stub under the embedded default (Docker's): the
+	# kernel reads socket's family as an int, personality's as an unsigned int
+	sg exec -- "$PROBE" socket:40 socket:0x100000028 socket:0x100000026 socket:1 \
+		personality:ffffffff personality:1ffffffff syscall:103 syscall:400 syscall:471 syscall:1000
+	expect "embedded default: widths and ENOSYS" 0 "socket -> -1 errno 1" "syscall -> -1 errno 1" \
+		"syscall -> -1 errno 38"
+	[ "$(grep -c '^socket -> -1 errno 1$' <<<"$out")" = 3 ] && ok || bad "embedded default: socket 40, (1<<32)|40, (1<<32)|38 refused: $out"
+	grep -qE '^socket -> [0-9]+$' <<<"$out" && ok || bad "embedded default: socket(AF_UNIX): $out"
+	[ "$(grep -cE '^personality -> [0-9]+$' <<<"$out")" = 2 ] && ok || bad "embedded default: both personality queries: $out"
+	[ "$(grep -c '^syscall -> -1 errno 38$' <<<"$out")" = 3 ] && ok || bad "embedded default: 400, 471, 1000 ENOSYS: $out"
+	# the opt-outs: runc's filter
+	sg exec --enosys off -- "$PROBE" syscall:471
+	expect "embedded default --enosys off: 471" 0 "syscall -> -1 errno 1"
+	sg exec --arg-width 64 -- "$PROBE" socket:0x100000028 personality:1ffffffff
+	expect "embedded default --arg-width 64" 0 "personality -> -1 errno 1"
+	grep -q '^socket -> -1 errno 1$' <<<"$out" && bad "--arg-width 64: socket((1<<32)|40) must pass the filter: $out" || ok
 	# the embedded default compiled on the spot (--kernel makes exec compile) behaves the same
 	sg exec --kernel 6.18 -- "$PROBE" personality:1 getppid
 	if [ "$status" -eq 0 ] && grep -qx 'personality -> -1 errno 1' <<<"$out" && grep -qE '^getppid -> [1-9]' <<<"$out"; then ok

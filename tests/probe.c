@@ -4,7 +4,7 @@
  *
  *   getpid getppid gettid uname    the raw syscalls
  *   mkdir:PATH chmod:PATH          mkdir(PATH, 0700), chmod(PATH, 0700)
- *   personality:HEX socket:DOMAIN  personality(HEX), socket(DOMAIN, SOCK_STREAM, 0)
+ *   personality:HEX socket:DOMAIN  personality(HEX), socket(DOMAIN, SOCK_STREAM, 0) (DOMAIN: 64 bits)
  *   syscall:NR                     syscall NR (any number: x32's, -1) with zero arguments
  *   marker:PATH                    creates PATH: proof that the command ran
  *   fds                            lists the open file descriptors
@@ -72,7 +72,8 @@ static int run_op(const char *op, const char *prefix)
 	else if (strcmp(name, "personality") == 0)
 		rc = syscall(SYS_personality, strtoul(arg, NULL, 16));
 	else if (strcmp(name, "socket") == 0) {
-		rc = socket((int)strtol(arg, NULL, 0), SOCK_STREAM, 0);
+		/* the raw call: a family's high bits reach the filter, as written */
+		rc = syscall(SYS_socket, strtoul(arg, NULL, 0), SOCK_STREAM, 0);
 		if (rc >= 0)
 			close((int)rc);
 	} else if (strcmp(name, "syscall") == 0) {
