@@ -343,6 +343,96 @@ static void test_x32_and_minus_one(void)
 	release(&c, &d);
 }
 
+/* The multiplexers read their call number narrower than the register:
+ * ipc(2) keeps the low 16 bits (the high half is a version), socketcall(2)
+ * an int. A deny rule on semop or connect holds for every form the kernel
+ * runs as that call; --arg-width 64 gives runc's 64-bit compare back. */
+static void test_multiplexer_widths(void)
+{
+	static const char *const x86[] = { "x86" }, *const s390x[] = { "s390x" };
+	const char *json = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+			   "{\"names\":[\"semop\",\"connect\"],\"action\":\"SCMP_ACT_ERRNO\"}]}";
+	struct compiled c;
+	struct sg_diags d;
+	for (int wide = 0; wide < 2; wide++) {
+		arg_width = wide ? SG_ARG_WIDTH_64 : SG_ARG_WIDTH_KERNEL;
+		uint32_t hi_ipc = wide ? SG_RET_ALLOW : SG_RET_ERRNO | 1;
+		CHECK(build(json, x86, 1, &c, &d) == 0, "x86 deny list compiles");
+		CHECK(run1(&c, "x86", 117, 1) == (SG_RET_ERRNO | 1), "ipc(SEMOP) refused");
+		CHECK(run1(&c, "x86", 117, 0x10001) == hi_ipc, "ipc(0x10001), semop to the kernel (width %s)",
+		      wide ? "64" : "kernel");
+		CHECK(run1(&c, "x86", 117, 0xffff0001u) == hi_ipc, "ipc(0xffff0001): version 0xffff, semop");
+		CHECK(run1(&c, "x86", 117, 2) == SG_RET_ALLOW, "ipc(SEMGET) allowed");
+		CHECK(run1(&c, "x86", 102, 3) == (SG_RET_ERRNO | 1), "x86 socketcall(SYS_CONNECT) refused");
+		release(&c, &d);
+		CHECK(build(json, s390x, 1, &c, &d) == 0, "s390x deny list compiles");
+		CHECK(run1(&c, "s390x", 102, 3) == (SG_RET_ERRNO | 1), "s390x socketcall(SYS_CONNECT) refused");
+		CHECK(run1(&c, "s390x", 102, 0x100000003ull) == (wide ? SG_RET_ALLOW : SG_RET_ERRNO | 1),
+		      "s390x socketcall(0x100000003), connect to the kernel (width %s)", wide ? "64" : "kernel");
+		CHECK(run1(&c, "s390x", 102, 0x100000001ull) == SG_RET_ALLOW, "s390x socketcall(SYS_SOCKET) allowed");
+		release(&c, &d);
+	}
+	arg_width = SG_ARG_WIDTH_KERNEL;
+}
+
+/* runc's ENOSYS stub and the unallocated numbers (README "ENOSYS"). */
+static void test_enosys(void)
+{
+	static const char *const x86_64[] = { "x86_64" }, *const x32[] = { "x32" }, *const x86[] = { "x86" };
+	const uint32_t enosys = SG_RET_ERRNO | 38, eperm = SG_RET_ERRNO | 1;
+	struct compiled c;
+	struct sg_diags d;
+	const char *json = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+			   "{\"names\":[\"read\",\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+			   "{\"names\":[\"write\"],\"action\":\"SCMP_ACT_ERRNO\"}]}";
+	CHECK(build(json, x86_64, 1, &c, &d) == 0, "stub profile compiles");
+	CHECK(run1(&c, "x86_64", 39, 0) == SG_RET_ALLOW, "getpid allowed");
+	CHECK(run1(&c, "x86_64", 1, 0) == eperm, "write: its own rule, the default's action");
+	CHECK(run1(&c, "x86_64", 2, 0) == eperm, "open: named nowhere, below the last: the default");
+	CHECK(run1(&c, "x86_64", 40, 0) == enosys, "40: above getpid (39), the last named: ENOSYS");
+	CHECK(run1(&c, "x86_64", 400, 0) == enosys, "400: ENOSYS");
+	CHECK(run1(&c, "x86_64", 0x3fffffffu, 0) == enosys, "the last x86_64 number: ENOSYS");
+	CHECK(run1(&c, "x86_64", 0x40000000u | 1, 0) == SG_RET_KILL_PROCESS, "x32 numbers: still a foreign ABI");
+	CHECK(run1(&c, "x86_64", 0xffffffffu, 0) == eperm, "-1 keeps the default");
+	release(&c, &d);
+	enosys_off = 1;
+	CHECK(build(json, x86_64, 1, &c, &d) == 0, "--enosys off compiles");
+	CHECK(run1(&c, "x86_64", 400, 0) == eperm && run1(&c, "x86_64", 40, 0) == eperm, "--enosys off: the default");
+	release(&c, &d);
+	enosys_off = 0;
+	/* x32 apart, by its own last number; x86_64-only numbers keep its default */
+	CHECK(build(json, x32, 1, &c, &d) == 0, "x32 stub profile compiles");
+	CHECK(run1(&c, "x32", 0x40000000u | 40, 0) == enosys, "x32 40: above the last");
+	CHECK(run1(&c, "x32", 0x40000000u | 2, 0) == eperm, "x32 2: allocated, the default");
+	release(&c, &d);
+	const char *gaps = "{\"defaultAction\":\"SCMP_ACT_KILL_PROCESS\",\"syscalls\":["
+			   "{\"names\":[\"getpid\",\"file_setattr\"],\"action\":\"SCMP_ACT_ALLOW\"}]}";
+	CHECK(build(gaps, x86_64, 1, &c, &d) == 0, "gaps profile compiles");
+	CHECK(run1(&c, "x86_64", 400, 0) == enosys, "336..423 are unallocated on x86_64: ENOSYS under KILL too");
+	CHECK(run1(&c, "x86_64", 335, 0) == SG_RET_KILL_PROCESS, "335 (uretprobe) is allocated: the default");
+	CHECK(run1(&c, "x86_64", 424, 0) == SG_RET_KILL_PROCESS, "424 (pidfd_send_signal): the default");
+	CHECK(run1(&c, "x86_64", 470, 0) == enosys, "470: above file_setattr (469)");
+	release(&c, &d);
+	/* a default that allows, logs or traces: no stub (runc's rule) */
+	static const char *const lenient[] = { "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_TRACE" };
+	for (size_t i = 0; i < 3; i++) {
+		char j[256];
+		snprintf(j, sizeof(j), "{\"defaultAction\":\"%s\",\"syscalls\":[{\"names\":[\"getpid\"],"
+			 "\"action\":\"SCMP_ACT_ERRNO\"}]}", lenient[i]);
+		CHECK(build(j, x86_64, 1, &c, &d) == 0, "%s profile compiles", lenient[i]);
+		CHECK(run1(&c, "x86_64", 400, 0) != enosys, "%s default: no stub", lenient[i]);
+		release(&c, &d);
+	}
+	/* runc's stub runs first: ipc (117) above the last named number is
+	 * answered ENOSYS, semop's rule there notwithstanding */
+	const char *mux = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+			  "{\"names\":[\"read\",\"semop\"],\"action\":\"SCMP_ACT_ALLOW\"}]}";
+	CHECK(build(mux, x86, 1, &c, &d) == 0, "x86 mux profile compiles");
+	CHECK(run1(&c, "x86", 3, 0) == SG_RET_ALLOW, "x86 read allowed");
+	CHECK(run1(&c, "x86", 117, 1) == enosys, "ipc above read (3): the stub, before semop's rule");
+	release(&c, &d);
+}
+
 /* 32-bit ABIs: only the low word of an argument counts (64-bit MIPS kernels
  * sign-extend o32/n32 arguments into the high one), and values are
  * truncated to 32 bits, as libseccomp does. */
@@ -528,5 +618,7 @@ int main(void)
 	test_eq_sets();
 	test_big_programs();
 	test_random_profiles(q ? 100 : 1000, q ? 300 : 3000);
+	test_multiplexer_widths();
+	test_enosys();
 	return check_summary("compile");
 }
