@@ -514,16 +514,13 @@ static void warn_narrow(const struct sg_profile *p, size_t ri, const struct sg_a
 		if (sg_syscall_arg(arch, nr, c->index, &decl) != 1)
 			continue;
 		sg_rule_cond_loc(r, k, &at);
-		char meant[64] = "";
 		uint64_t low = v & (rd == SG_READ_U16 ? 0xffffu : 0xffffffffu);
-		if (sg_arg_canon(low, rd) != v)
-			snprintf(meant, sizeof(meant), "; the value it reads as is %llu (0x%llx)",
-				 (unsigned long long)sg_arg_canon(low, rd), (unsigned long long)sg_arg_canon(low, rd));
 		sg_warning(d, p->file, &at,
-			   "%s's args[%u] %s is %s (%u bits) on %s: 0x%llx is no value it can have, so the condition "
-			   "is decided on the %u bits the kernel reads%s (--arg-width 64 compares all 64, as runc)",
+			   "%s's args[%u] %s is %s, %u bits on %s: as the kernel reads it, it is never 0x%llx (which it "
+			   "reads as 0x%llx); the condition is decided on those %u bits (--arg-width 64: on all 64, "
+			   "as runc)",
 			   name ? name : "the call", c->index, decl.name, decl.type, decl.bits, arch->name,
-			   (unsigned long long)v, decl.bits, meant);
+			   (unsigned long long)v, (unsigned long long)sg_arg_canon(low, rd), decl.bits);
 	}
 }
 

@@ -392,6 +392,35 @@ run exec -p "$TMP/held.json" -- true
 run exec -v -p "$TMP/held.json" -- true
 grep -q 'held.json:1:35: warning: /foo: unknown field' "$TMP/err" && ok || bad "exec -v shows warnings: $err"
 
+# ---- argument widths and the ENOSYS stub ------------------------------------------
+cat >"$TMP/wide.json" <<'JSON'
+{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+ {"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":4294967336,"op":"SCMP_CMP_EQ"}]},
+ {"names":["personality"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":4294967295,"op":"SCMP_CMP_EQ"}]},
+ {"names":["fchmodat"],"action":"SCMP_ACT_ALLOW","args":[{"index":2,"value":4294967196,"op":"SCMP_CMP_EQ"}]}
+]}
+JSON
+run check --arch x86_64 "$TMP/wide.json"
+grep -qF "wide.json:2:56: warning: /syscalls/0/args/0: socket's args[0] family is int, 32 bits on x86_64: as the kernel reads it, it is never 0x100000028 (which it reads as 0x28)" "$TMP/err" && ok || bad "check: a value wider than socket's int: $err"
+grep -qF "fchmodat's args[2] mode is umode_t, 16 bits on x86_64" "$TMP/err" && ok || bad "check: umode_t's 16 bits: $err"
+! grep -q "personality" "$TMP/err" && ok || bad "check: 0xffffffff is an unsigned int personality can have: $err"
+run check --arch x86_64 --arg-width 64 "$TMP/wide.json"
+! grep -q "as the kernel reads it" "$TMP/err" && ok || bad "check --arg-width 64: no width warning: $err"
+run explain --arch x86_64 "$TMP/wide.json" personality 0x1ffffffff
+[ "$status" -eq 0 ] && grep -qx "  args\[0\] personality: unsigned int, 32 bits (compared as the kernel reads it; --arg-width 64: all 64)" "$TMP/out" \
+	&& grep -q "SCMP_ACT_ALLOW" "$TMP/out" && ok || bad "explain names the width: $status $out"
+run explain --arch x86_64 "$TMP/wide.json" socket 0x300000028
+[ "$status" -eq 0 ] && grep -q "SCMP_ACT_ERRNO(1)" "$TMP/out" && ok || bad "explain: socket's int is 40, not 0x100000028: $status $out"
+run explain --arch x86_64 "$TMP/wide.json" 471
+[ "$status" -eq 0 ] && grep -qF "decided by the ENOSYS stub (--enosys): 471 is above 268 (fchmodat), the last syscall the profile names on x86_64" "$TMP/out" \
+	&& grep -q "SCMP_ACT_ERRNO(38)" "$TMP/out" && ok || bad "explain names the stub: $status $out"
+run explain --arch x86_64 --enosys off "$TMP/wide.json" 471
+grep -q "SCMP_ACT_ERRNO(1)" "$TMP/out" && ok || bad "explain --enosys off: $out"
+run check --arg-width 32 "$TMP/wide.json"
+[ "$status" -eq 2 ] && grep -q -- "--arg-width is kernel or 64" "$TMP/err" && ok || bad "--arg-width 32: $status $err"
+run check --enosys maybe "$TMP/wide.json"
+[ "$status" -eq 2 ] && grep -q -- "--enosys is on or off" "$TMP/err" && ok || bad "--enosys maybe: $status $err"
+
 for sub in compile disasm explain stats exec default; do
 	run $sub --help
 	if [ "$status" -eq 0 ] && grep -q "usage: sysgate $sub" "$TMP/out"; then ok; else bad "$sub --help"; fi
