@@ -1,7 +1,8 @@
 /* Fuzz target: bytes -> the whole pipeline for several arch sets, checked by
  * oracles: the program passes the kernel's checks, is within 4096
  * instructions or refused cleanly, compiles to the same bytes twice, and the
- * emulator agrees with the reference evaluator on inputs drawn from the data. */
+ * emulator agrees with the reference evaluator on inputs drawn from the data,
+ * under sysgate's semantics and runc's (--arg-width 64, --enosys off). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,10 @@ static uint64_t take(const uint8_t *data, size_t size, size_t *at)
 	return v;
 }
 
-static void check_set(const struct sg_profile *p, const char *const *set, const uint8_t *data, size_t size)
+/* mode: bit 0 --arg-width 64, bit 1 --enosys off; the semantics vary with
+ * the set and the input's length, so each is reached without a second pass. */
+static void check_set(const struct sg_profile *p, const char *const *set, const uint8_t *data, size_t size,
+		      unsigned mode)
 {
 	struct sg_diags d;
 	struct sg_resolve_opts o;
@@ -36,6 +40,8 @@ static void check_set(const struct sg_profile *p, const char *const *set, const 
 	for (size_t i = 0; i < 3 && set[i]; i++)
 		o.targets[o.ntargets++] = sg_arch_lookup(set[i]);
 	o.host = o.targets[0];
+	o.arg_width = mode & 1 ? SG_ARG_WIDTH_64 : SG_ARG_WIDTH_KERNEL;
+	o.enosys_off = (mode & 2) != 0;
 	struct sg_policy *pol = sg_resolve(p, &o, &d);
 	struct sg_compile_opts co;
 	sg_compile_opts_init(&co);
@@ -84,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p)
 		return 0;
 	for (size_t i = 0; i < sizeof(sets) / sizeof(*sets); i++)
-		check_set(p, sets[i], data, size);
+		check_set(p, sets[i], data, size, (unsigned)(i + size));
 	sg_profile_free(p);
 	return 0;
 }
