@@ -2,38 +2,36 @@
 #ifndef SYSGATE_ARCH_ARGS_H
 #define SYSGATE_ARCH_ARGS_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 #include "arches.h"
 
-#define SG_ARG_POOL_SIZE 6068
-#define SG_ARG_NCALLS 512
+#define SG_ARG_POOL_SIZE 6078
+#define SG_ARG_NNAMES 648    /* names in sg_name_pool */
+#define SG_ARG_RANK_STEP 16
+#define SG_ARG_NAME_BITS 12
+#define SG_ARG_COMPAT_COUNT 131 /* the compat list: sg_arg_overrides[0..] */
 #define SG_ARG_NONE 0xffffu /* no declaration */
 enum { SG_ARG_16, SG_ARG_32, SG_ARG_WORD }; /* bits of a type, in sg_arg_types */
 
-struct sg_arg_call {
-	uint16_t name;   /* offset in sg_name_pool */
-	uint16_t sig[2]; /* start << 3 | count in the slots, or SG_ARG_NONE;
-			  * [0] native entries, [1] 32-bit ABIs' compat entries */
-};
-
 struct sg_arg_override {
-	uint16_t call; /* index in sg_arg_calls */
+	uint16_t rank; /* of the call's name in sg_name_pool */
 	uint16_t sig;
 };
 
 struct sg_arg_arch {
-	uint16_t first, count; /* in sg_arg_overrides, by call */
-	uint16_t column;      /* of sg_arg_call.sig */
+	uint16_t first, count; /* its own list in sg_arg_overrides */
+	uint16_t compat;      /* 1: the compat list applies */
 };
 
 extern const char sg_arg_pool[SG_ARG_POOL_SIZE];
 extern const uint16_t sg_arg_types[216];
-extern const uint16_t sg_arg_slot_name[1581];
-extern const uint8_t sg_arg_slot_type[1581];
-extern const struct sg_arg_call sg_arg_calls[SG_ARG_NCALLS];
-extern const struct sg_arg_override sg_arg_overrides[231];
+extern const uint16_t sg_arg_slots[1581];
+extern const uint8_t sg_arg_type_hi[791];
+extern const uint16_t sg_arg_rank_mark[41];
+#define SG_ARG_NMARKS 41
+extern const uint16_t sg_arg_sig[SG_ARG_NNAMES];
+extern const struct sg_arg_override sg_arg_overrides[362];
 extern const struct sg_arg_arch sg_arg_arches[SG_NARCHES];
 
 #endif
