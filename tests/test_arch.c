@@ -491,6 +491,152 @@ static void check_names_index(void)
 	sg_names_free(&x);
 }
 
+/* ---- sg_syscall_arg: the kernel's declarations (arch/gen-widths) ---- */
+
+/* The result of sg_syscall_arg for a call by name; -2 when the arch lacks it. */
+static int arg_decl(const char *arch_name, const char *call, unsigned index, struct sg_arg_decl *d)
+{
+	const struct sg_arch *a = sg_arch_lookup(arch_name);
+	uint32_t nr;
+
+	if (!a || sg_syscall_nr(a, call, &nr) != 0)
+		return -2;
+	return sg_syscall_arg(a, nr, index, d);
+}
+
+static void check_arg(const char *arch_name, const char *call, unsigned index, const char *name,
+		      unsigned bits, int is_signed)
+{
+	struct sg_arg_decl d = { 0 };
+	int r = arg_decl(arch_name, call, index, &d);
+
+	CHECK(r == 1, "%s %s args[%u]: %d", arch_name, call, index, r);
+	if (r != 1)
+		return;
+	CHECK(strcmp(d.name, name) == 0, "%s %s args[%u] is %s, not %s", arch_name, call, index, d.name, name);
+	CHECK(d.bits == bits && d.is_signed == is_signed, "%s %s args[%u] (%s %s): %u bits%s, not %u%s",
+	      arch_name, call, index, d.type, d.name, d.bits, d.is_signed ? " signed" : "", bits,
+	      is_signed ? " signed" : "");
+}
+
+static const char *const arches64[] = { "x86_64", "aarch64", "s390x", "ppc64le", "ppc64", "riscv64",
+					"mips64", "mipsel64", "loongarch64" };
+#define N64 (sizeof(arches64) / sizeof(arches64[0]))
+
+static void check_arg_known(void)
+{
+	struct sg_arg_decl d;
+
+	for (size_t i = 0; i < N64; i++) {
+		const char *a = arches64[i];
+		check_arg(a, "socket", 0, "family", 32, 1);
+		check_arg(a, "ioctl", 1, "cmd", 32, 0);
+		check_arg(a, "prctl", 0, "option", 32, 1);
+		check_arg(a, "read", 2, "count", 64, 0);
+		check_arg(a, "fchmodat", 2, "mode", 16, 0);
+		/* powerpc's own entry, sys_ppc64_personality, takes unsigned long */
+		if (strncmp(a, "ppc64", 5) != 0)
+			check_arg(a, "personality", 0, "personality", 32, 0);
+		else
+			check_arg(a, "personality", 0, "personality", 64, 0);
+	}
+	check_arg("x86_64", "mmap", 2, "prot", 64, 0);
+	check_arg("aarch64", "mmap", 2, "prot", 64, 0);
+	CHECK(arg_decl("aarch64", "mmap", 2, &d) == 1 && strcmp(d.type, "unsigned long") == 0, "aarch64 mmap prot type");
+	/* clone's argument order is the arch's Kconfig choice (kernel/fork.c) */
+	check_arg("x86_64", "clone", 0, "clone_flags", 64, 0);
+	check_arg("x86_64", "clone", 3, "child_tidptr", 64, 0);
+	check_arg("loongarch64", "clone", 3, "child_tidptr", 64, 0);
+	check_arg("aarch64", "clone", 3, "tls", 64, 0);  /* CLONE_BACKWARDS */
+	check_arg("riscv64", "clone", 3, "tls", 64, 0);
+	check_arg("s390x", "clone", 0, "newsp", 64, 0);  /* CLONE_BACKWARDS2 */
+	check_arg("s390x", "clone", 1, "clone_flags", 64, 0);
+	/* ipc keeps the low 16 bits of call as the operation (ipc/syscall.c) */
+	check_arg("x86", "ipc", 0, "call", 16, 0);
+	check_arg("s390x", "ipc", 0, "call", 16, 0);
+	check_arg("s390", "ipc", 0, "call", 16, 0);
+	check_arg("ppc64le", "ipc", 0, "call", 16, 0);
+	check_arg("x86", "socketcall", 0, "call", 32, 0);  /* int, the whole word of x86 */
+	check_arg("s390x", "socketcall", 0, "call", 32, 1);
+	/* 32-bit ABIs: int is the word; 16-bit types stay 16 */
+	check_arg("x86", "socket", 0, "family", 32, 0);
+	check_arg("x86", "read", 2, "count", 32, 0);
+	check_arg("x86", "lchown", 1, "user", 16, 0);      /* sys_lchown16, old_uid_t */
+	check_arg("x32", "ioctl", 1, "cmd", 32, 0);
+	size_t n;
+	const struct sg_arch *const *all = sg_arches(&n);
+	for (size_t i = 0; i < n; i++)  /* umode_t: 16 bits on every ABI */
+		check_arg(all[i]->name, "fchmodat", 2, "mode", 16, 0);
+	CHECK(arg_decl("x86_64", "getpid", 0, &d) == 0, "getpid takes no argument");
+	CHECK(arg_decl("x86_64", "socket", 3, &d) == 0, "socket takes three");
+	CHECK(arg_decl("x86_64", "socket", 6, &d) == 0, "index 6");
+	CHECK(sg_syscall_arg(arch("x86_64"), 100000, 0, &d) == -1, "unknown number");
+	CHECK(sg_syscall_arg(arch("x86_64"), 0x40000000u, 0, &d) == -1, "x32 number on x86_64");
+	CHECK(arg_decl("x86_64", "tuxcall", 0, &d) == -1, "tuxcall has no entry point");
+	CHECK(arg_decl("x86_64", "setxattrat", 4, &d) == 1 && strcmp(d.type, "const struct xattr_args *") == 0,
+	      "setxattrat, newer than the source: %s", d.type);
+}
+
+/* Calls the generator finds no declaration for (sys_ni_syscall, rows with
+ * no entry point, assembly entries): the caller compares the whole word. */
+static const char *const undeclared[] = {
+	"_sysctl", "afs_syscall", "bdflush", "break", "breakpoint", "cacheflush", "create_module",
+	"epoll_ctl_old", "epoll_wait_old", "ftime", "get_kernel_syms", "get_thread_area", "get_tls",
+	"getpmsg", "getrlimit", "gtty", "idle", "ioperm", "iopl", "lock", "lookup_dcookie",
+	"map_shadow_stack", "modify_ldt", "mpx", "multiplexer", "nfsservctl", "oldfstat", "oldlstat",
+	"oldolduname", "oldstat", "olduname", "prof", "profil", "putpmsg", "query_module", "readdir",
+	"reserved177", "reserved193", "reserved221", "reserved82", "security", "select",
+	"set_thread_area", "set_tls", "sigaction", "signal", "sigpending", "sigprocmask", "sigreturn",
+	"sigsuspend", "stty", "switch_endian", "sys_debug_setcontext", "syscall", "timerfd", "tuxcall",
+	"ulimit", "umount", "unused150", "unused18", "unused28", "unused84", "uselib", "usr26", "usr32",
+	"vm86", "vm86old", "vserver",
+};
+
+static int is_undeclared(const char *name)
+{
+	for (size_t i = 0; i < sizeof(undeclared) / sizeof(undeclared[0]); i++)
+		if (strcmp(name, undeclared[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Every entry of every table: a declaration, or a name the list above has;
+ * arguments 0..n-1 then n.. 5 answer 1 then 0, at most the word. */
+static void check_arg_sweep(void)
+{
+	size_t n, declared = 0, missing = 0;
+	const struct sg_arch *const *all = sg_arches(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct sg_arch *a = all[i];
+		for (size_t k = 0; k < a->nsyscalls; k++) {
+			uint32_t nr = sg_syscall_num(a, &a->by_name[k]);
+			const char *call = sg_syscall_name(a, nr);
+			struct sg_arg_decl d;
+			int r = sg_syscall_arg(a, nr, 0, &d), last = r;
+
+			if (r == -1) {
+				missing++;
+				CHECK(is_undeclared(call), "%s %s has no declaration", a->name, call);
+				continue;
+			}
+			declared++;
+			for (unsigned idx = 0; idx < 6; idx++) {
+				r = sg_syscall_arg(a, nr, idx, &d);
+				CHECK(r == 0 || r == 1, "%s %s args[%u]: %d", a->name, call, idx, r);
+				CHECK(!(r == 1 && last == 0), "%s %s args[%u] after the last", a->name, call, idx);
+				if (r == 1)
+					CHECK(*d.name && *d.type && (d.bits == 16 || d.bits == 32 || d.bits == a->bits) &&
+					      d.bits <= a->bits && (!d.is_signed || d.bits < a->bits),
+					      "%s %s args[%u]: %s %s %u", a->name, call, idx, d.type, d.name, d.bits);
+				last = r;
+			}
+		}
+	}
+	printf("arch: syscall arguments: %zu (arch, call) pairs declared, %zu without a declaration\n",
+	       declared, missing);
+}
+
 int main(int argc, char **argv)
 {
 	int i;
@@ -502,6 +648,8 @@ int main(int argc, char **argv)
 	check_lookup();
 	check_errnos();
 	check_names_index();
+	check_arg_known();
+	check_arg_sweep();
 	for (i = 1; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 
