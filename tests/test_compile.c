@@ -267,6 +267,9 @@ static void test_random_profiles(size_t profiles, size_t inputs)
 		{ "x86_64", "x86", "x32" }, { "aarch64", NULL, NULL }, { "s390x", "s390", NULL },
 		{ "arm", NULL, NULL },      { "mips64n32", "mips", NULL }, { "ppc64", NULL, NULL },
 		{ "riscv64", NULL, NULL },  { "x32", NULL, NULL },       { "x86_64", NULL, NULL },
+		/* every other arch, each byte order */
+		{ "ppc64le", NULL, NULL },  { "ppc", NULL, NULL },       { "mips64", "mips", NULL },
+		{ "mipsel64", "mipsel", NULL }, { "mipsel64n32", NULL, NULL }, { "loongarch64", NULL, NULL },
 	};
 	size_t nsets = sizeof(sets) / sizeof(*sets), mismatches = 0, failed = 0, compared = 0;
 	struct rng r = { 0x5ea7 };
