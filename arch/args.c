@@ -4,1009 +4,451 @@
 /* Indexed by the rank of a name in arch/names.c's pool */
 _Static_assert(SG_NAME_POOL_SIZE == 6510, "arch/names.c changed: rerun arch/gen-widths");
 
+/* The names and types of the arguments narrower than the word */
 const char sg_arg_pool[SG_ARG_POOL_SIZE] =
-	"created_timer_id\0"
-	"timer_event_spec\0"
-	"u_notification\0"
-	"upeer_sockaddr\0"
-	"_callout_info\0"
 	"event_f_flags\0"
-	"from_pathname\0"
-	"function_code\0"
-	"parent_tidptr\0"
 	"timeout_msecs\0"
-	"u_abs_timeout\0"
-	"unshare_flags\0"
-	"upeer_addrlen\0"
-	"user_mask_ptr\0"
-	"usockaddr_len\0"
-	"_description\0"
-	"child_tidptr\0"
 	"min_complete\0"
-	"clone_flags\0"
-	"cmdline_len\0"
-	"cmdline_ptr\0"
-	"cstat_range\0"
 	"fanotify_fd\0"
 	"neighbor_fd\0"
-	"new_setting\0"
-	"nr_segments\0"
 	"offset_high\0"
-	"old_setting\0"
 	"personality\0"
-	"return_code\0"
-	"specialfile\0"
-	"to_pathname\0"
-	"user_buffer\0"
 	"which_clock\0"
 	"attr_flags\0"
-	"cpusetsize\0"
 	"destringid\0"
 	"error_code\0"
 	"gidsetsize\0"
 	"mountdirfd\0"
 	"nr_futexes\0"
-	"nr_mnt_ids\0"
 	"nr_requeue\0"
 	"offset_low\0"
-	"pair_count\0"
 	"ruleset_fd\0"
 	"sigsetsize\0"
 	"swap_flags\0"
-	"u_msg_prio\0"
-	"attr_uptr\0"
-	"bytecount\0"
-	"grouplist\0"
-	"home_node\0"
 	"increment\0"
 	"initrd_fd\0"
 	"kernel_fd\0"
 	"maxevents\0"
-	"mmio_addr\0"
-	"name_user\0"
-	"new_nodes\0"
 	"nr_events\0"
-	"offset_a2\0"
-	"offset_a3\0"
-	"offset_hi\0"
-	"offset_lo\0"
-	"old_nodes\0"
-	"rule_attr\0"
 	"rule_type\0"
-	"stat_addr\0"
 	"to_submit\0"
-	"u_msg_ptr\0"
-	"u_omqstat\0"
-	"user_mask\0"
-	"uservaddr\0"
-	"usockaddr\0"
-	"_fs_name\0"
-	"_payload\0"
+	"addr_len\0"
 	"at_flags\0"
 	"behavior\0"
-	"ctx_size\0"
-	"dev_name\0"
-	"dir_name\0"
-	"filename\0"
 	"from_dfd\0"
 	"group_fd\0"
-	"head_ptr\0"
-	"in_devfn\0"
-	"init_val\0"
-	"interval\0"
 	"len_high\0"
-	"new_addr\0"
-	"new_rlim\0"
-	"new_root\0"
-	"nr_pages\0"
-	"old_rlim\0"
-	"pos_high\0"
+	"msg_prio\0"
 	"protocol\0"
 	"resource\0"
 	"rseq_len\0"
-	"sizemask\0"
-	"u_mqstat\0"
-	"uoss_ptr\0"
-	"usockvec\0"
-	"__dummy\0"
+	"timer_id\0"
+	"addrlen\0"
 	"backlog\0"
-	"bufsize\0"
 	"clockid\0"
 	"command\0"
-	"dataptr\0"
 	"entries\0"
-	"handler\0"
 	"len_low\0"
-	"len_ptr\0"
-	"lenhigh\0"
-	"library\0"
-	"liovcnt\0"
-	"mask_hi\0"
-	"mask_lo\0"
-	"maxnode\0"
-	"msg_len\0"
-	"nbytes1\0"
-	"nbytes2\0"
-	"new_ctx\0"
-	"new_len\0"
 	"newmask\0"
-	"newname\0"
 	"niceval\0"
 	"nr_args\0"
-	"nr_segs\0"
 	"nr_wake\0"
-	"off_low\0"
-	"off_out\0"
-	"offhigh\0"
-	"offset1\0"
-	"offset2\0"
-	"old_ctx\0"
-	"old_len\0"
-	"oldname\0"
 	"options\0"
 	"optname\0"
-	"pos_low\0"
-	"put_old\0"
-	"request\0"
-	"riovcnt\0"
 	"seconds\0"
-	"shmaddr\0"
-	"sigmask\0"
-	"special\0"
-	"statbuf\0"
-	"tls_val\0"
+	"timeout\0"
 	"turn_on\0"
-	"umyaddr\0"
-	"unewset\0"
 	"unused1\0"
 	"unused2\0"
-	"uss_ptr\0"
-	"ustatus\0"
-	"waiters\0"
-	"_value\0"
 	"advice\0"
-	"advise\0"
 	"bufsiz\0"
 	"cpu_id\0"
-	"ctx32p\0"
 	"ctx_id\0"
-	"dirent\0"
 	"family\0"
 	"fd_out\0"
 	"fildes\0"
-	"handle\0"
-	"header\0"
-	"in_bus\0"
-	"iocbpp\0"
 	"ioprio\0"
-	"len_a4\0"
-	"len_a5\0"
-	"len_hi\0"
-	"len_in\0"
-	"len_lo\0"
-	"length\0"
-	"lenlow\0"
 	"magic1\0"
 	"magic2\0"
 	"max_fd\0"
 	"min_nr\0"
-	"mnt_id\0"
 	"msgflg\0"
-	"msgtyp\0"
 	"nbytes\0"
 	"newdfd\0"
-	"off_4k\0"
-	"off_hi\0"
-	"off_in\0"
-	"off_lo\0"
-	"offlow\0"
-	"offset\0"
 	"olddfd\0"
 	"opcode\0"
 	"option\0"
 	"optlen\0"
-	"optval\0"
-	"origin\0"
 	"out_fd\0"
-	"ovalue\0"
-	"params\0"
 	"policy\0"
-	"result\0"
 	"second\0"
 	"semflg\0"
 	"semnum\0"
 	"shmflg\0"
 	"signum\0"
 	"to_dfd\0"
-	"u_attr\0"
-	"u_info\0"
-	"u_name\0"
-	"uaddr2\0"
-	"ufattr\0"
-	"unused\0"
-	"uthese\0"
-	"utimes\0"
 	"whence\0"
-	"__pad\0"
-	"argsz\0"
 	"cache\0"
-	"cstat\0"
-	"egidp\0"
-	"entry\0"
-	"euidp\0"
-	"event\0"
+	"count\0"
 	"fd_in\0"
 	"fdout\0"
 	"fifth\0"
 	"first\0"
 	"fs_fd\0"
 	"group\0"
-	"gs_cb\0"
 	"in_fd\0"
-	"infop\0"
 	"level\0"
 	"mqdes\0"
-	"msgsz\0"
 	"msqid\0"
 	"newfd\0"
-	"newsp\0"
-	"nmask\0"
-	"nodep\0"
 	"nsems\0"
 	"nsops\0"
 	"oflag\0"
 	"oldfd\0"
-	"pairs\0"
-	"param\0"
-	"pgoff\0"
 	"pidfd\0"
-	"pos_h\0"
-	"pos_l\0"
-	"poshi\0"
-	"poslo\0"
-	"rgidp\0"
-	"ruidp\0"
 	"semid\0"
-	"set32\0"
-	"sgidp\0"
 	"shmid\0"
-	"start\0"
-	"suidp\0"
 	"third\0"
-	"tsems\0"
-	"tsops\0"
-	"txc_p\0"
-	"uaddr\0"
-	"uargs\0"
-	"uattr\0"
-	"uinfo\0"
-	"uname\0"
 	"usize\0"
-	"utime\0"
 	"which\0"
-	"_key\0"
-	"arg1\0"
-	"arg2\0"
-	"arg3\0"
-	"arg4\0"
-	"arg5\0"
-	"argp\0"
-	"argv\0"
-	"buff\0"
+	"attr\0"
 	"call\0"
-	"cpup\0"
-	"cpus\0"
-	"ctxp\0"
-	"data\0"
 	"egid\0"
-	"envp\0"
 	"epfd\0"
 	"euid\0"
 	"fdin\0"
-	"from\0"
 	"func\0"
-	"head\0"
-	"idx1\0"
-	"idx2\0"
-	"iocb\0"
-	"len1\0"
-	"len2\0"
-	"lvec\0"
-	"mmsg\0"
 	"mode\0"
-	"msgp\0"
 	"nfds\0"
-	"nset\0"
-	"oact\0"
-	"oset\0"
-	"otmr\0"
-	"outp\0"
-	"pad0\0"
-	"path\0"
 	"pgid\0"
 	"pid1\0"
 	"pid2\0"
 	"pkey\0"
-	"plen\0"
-	"pos1\0"
-	"pos2\0"
-	"prot\0"
 	"reg4\0"
-	"reg6\0"
 	"rgid\0"
-	"rmtp\0"
-	"rqtp\0"
-	"rseq\0"
 	"ruid\0"
-	"rvec\0"
 	"sgid\0"
 	"suid\0"
 	"tgid\0"
-	"tloc\0"
-	"tptr\0"
-	"ubuf\0"
-	"ufds\0"
-	"uiov\0"
-	"umod\0"
-	"unpc\0"
-	"uoss\0"
 	"upid\0"
-	"uset\0"
-	"usig\0"
-	"utmr\0"
+	"user\0"
 	"val3\0"
 	"vlen\0"
 	"arg\0"
 	"aux\0"
-	"brk\0"
 	"cmd\0"
 	"cpu\0"
 	"dev\0"
-	"dfn\0"
-	"end\0"
-	"exp\0"
 	"how\0"
-	"inp\0"
-	"map\0"
-	"new\0"
-	"pos\0"
-	"req\0"
-	"tls\0"
-	"tsp\0"
-	"tvp\0"
+	"ptr\0"
+	"sig\0"
 	"ufd\0"
-	"uru\0"
-	"uss\0"
-	"uts\0"
-	"utx\0"
 	"who\0"
-	"r4\0"
-	"tv\0"
-	"tz\0"
+	"op\0"
 	"wd\0"
-	"const struct landlock_ruleset_attr *const\0"
-	"const struct compat_old_sigaction *\0"
-	"const struct __compat_aio_sigset *\0"
-	"const struct __kernel_itimerspec *\0"
-	"const struct __kernel_timespec *\0"
-	"struct compat_old_linux_dirent *\0"
-	"struct compat_robust_list_head *\0"
-	"const struct compat_sigaction *\0"
-	"const struct old_itimerspec32 *\0"
-	"struct __kernel_old_itimerval *\0"
-	"const struct compat_sigevent *\0"
-	"struct compat_sel_arg_struct *\0"
-	"struct mmap_arg_struct_emu31 *\0"
 	"const enum landlock_rule_type\0"
-	"const struct compat_mq_attr *\0"
-	"const struct old_timespec32 *\0"
-	"struct __kernel_old_timeval *\0"
-	"struct compat_kexec_segment *\0"
-	"const struct old_sigaction *\0"
-	"struct compat_linux_dirent *\0"
-	"const struct __aio_sigset *\0"
-	"struct __old_kernel_stat *\0"
-	"struct fadvise64_64_args *\0"
-	"struct mmap_arg_struct32 *\0"
-	"struct robust_list_head **\0"
-	"const struct mnt_id_req *\0"
-	"const struct xattr_args *\0"
-	"struct robust_list_head *\0"
-	"const struct sigaction *\0"
-	"struct cachestat_range *\0"
-	"struct compat_statfs64 *\0"
-	"struct io_uring_params *\0"
-	"struct mmap_arg_struct *\0"
-	"struct old_itimerval32 *\0"
-	"struct perf_event_attr *\0"
-	"const compat_sigset_t *\0"
-	"const struct rlimit64 *\0"
-	"const struct sigevent *\0"
-	"struct __kernel_timex *\0"
-	"struct compat_mmsghdr *\0"
-	"struct compat_siginfo *\0"
-	"struct compat_sysinfo *\0"
-	"struct linux_dirent64 *\0"
-	"struct oldold_utsname *\0"
-	"const compat_stack_t *\0"
-	"const struct mq_attr *\0"
-	"struct compat_msghdr *\0"
-	"struct compat_rlimit *\0"
-	"struct compat_rusage *\0"
-	"struct compat_statfs *\0"
-	"struct kexec_segment *\0"
-	"struct old_timeval32 *\0"
-	"struct old_utimbuf32 *\0"
-	"struct riscv_hwprobe *\0"
-	"__kernel_old_time_t *\0"
-	"compat_old_sigset_t *\0"
-	"const cap_user_data_t\0"
-	"const compat_uptr_t *\0"
-	"const unsigned long *\0"
-	"struct compat_ustat *\0"
-	"struct getcpu_cache *\0"
-	"struct linux_dirent *\0"
-	"struct stat64_emu31 *\0"
 	"compat_aio_context_t\0"
-	"const struct iovec *\0"
-	"struct compat_stat *\0"
-	"struct epoll_event *\0"
-	"struct file_handle *\0"
-	"struct futex_waitv *\0"
-	"struct new_utsname *\0"
-	"struct old_timex32 *\0"
-	"struct old_utsname *\0"
-	"struct sched_param *\0"
-	"struct user_msghdr *\0"
-	"const char *const *\0"
-	"struct clone_args *\0"
-	"struct compat_tms *\0"
-	"struct mount_attr *\0"
-	"struct sched_attr *\0"
-	"struct cachestat *\0"
-	"struct file_attr *\0"
-	"struct rtas_args *\0"
-	"struct statmount *\0"
-	"struct user_desc *\0"
-	"cap_user_header_t\0"
-	"const void *const\0"
-	"struct io_event *\0"
-	"struct msqid_ds *\0"
-	"struct open_how *\0"
-	"struct shmid_ds *\0"
-	"struct sockaddr *\0"
-	"struct statfs64 *\0"
-	"struct timezone *\0"
-	"struct ucontext *\0"
-	"compat_ulong_t *\0"
-	"const sigset_t *\0"
-	"struct lsm_ctx *\0"
-	"struct mmsghdr *\0"
-	"struct siginfo *\0"
-	"struct sysinfo *\0"
-	"struct utimbuf *\0"
-	"union bpf_attr *\0"
-	"aio_context_t *\0"
-	"compat_loff_t *\0"
-	"compat_size_t *\0"
-	"compat_uint_t *\0"
 	"const clockid_t\0"
-	"const stack_t *\0"
-	"struct msgbuf *\0"
-	"struct pollfd *\0"
-	"struct rlimit *\0"
-	"struct rusage *\0"
-	"struct sembuf *\0"
-	"struct stat64 *\0"
-	"struct statfs *\0"
-	"unsigned char *\0"
-	"__sighandler_t\0"
-	"compat_off_t *\0"
-	"compat_ssize_t\0"
 	"compat_ulong_t\0"
-	"old_time32_t *\0"
-	"struct gs_cb *\0"
-	"struct iocb **\0"
-	"struct statx *\0"
-	"struct ustat *\0"
-	"unsigned int *\0"
 	"compat_long_t\0"
 	"compat_mode_t\0"
 	"compat_size_t\0"
 	"compat_uptr_t\0"
-	"const void **\0"
-	"struct iocb *\0"
-	"struct rseq *\0"
-	"struct stat *\0"
-	"unsigned long\0"
-	"compat_off_t\0"
-	"compat_pid_t\0"
-	"const char *\0"
-	"const size_t\0"
-	"const void *\0"
 	"key_serial_t\0"
-	"old_sigset_t\0"
-	"struct tms *\0"
 	"unsigned int\0"
 	"const __u32\0"
-	"const int *\0"
-	"old_gid_t *\0"
-	"old_uid_t *\0"
-	"siginfo_t *\0"
-	"unsigned *\0"
 	"const int\0"
 	"old_gid_t\0"
 	"old_uid_t\0"
-	"timer_t *\0"
-	"uintptr_t\0"
-	"fd_set *\0"
 	"unsigned\0"
-	"__u32 *\0"
 	"timer_t\0"
 	"umode_t\0"
-	"loff_t\0"
 	"__s32\0"
-	"__u64\0"
 	"key_t\0"
 	"mqd_t\0"
+	"pid_t\0"
 	"qid_t\0"
 	"rwf_t\0"
-	"u64 *\0"
 	"uint\0"
 	;
 
-/* offset in sg_arg_pool << 3 | SG_ARG_16/32/WORD << 1 | signed */
-const uint16_t sg_arg_types[216] = {
-	4303 << 3 | SG_ARG_WORD << 1 | 0, /* __kernel_old_time_t * */
-	6030 << 3 | SG_ARG_32 << 1 | 1, /* __s32 */
-	5467 << 3 | SG_ARG_WORD << 1 | 0, /* __sighandler_t */
-	5866 << 3 | SG_ARG_32 << 1 | 0, /* __u32 */
-	5999 << 3 | SG_ARG_WORD << 1 | 0, /* __u32 * */
-	6036 << 3 | SG_ARG_WORD << 1 | 0, /* __u64 */
-	4508 << 3 | SG_ARG_WORD << 1 | 0, /* aio_context_t */
-	5243 << 3 | SG_ARG_WORD << 1 | 0, /* aio_context_t * */
-	4353 << 3 | SG_ARG_WORD << 1 | 0, /* cap_user_data_t */
-	4927 << 3 | SG_ARG_WORD << 1 | 0, /* cap_user_header_t */
-	5460 << 3 | SG_ARG_WORD << 1 | 0, /* char * */
-	5313 << 3 | SG_ARG_32 << 1 | 1, /* clockid_t */
-	4501 << 3 | SG_ARG_32 << 1 | 0, /* compat_aio_context_t */
-	5259 << 3 | SG_ARG_WORD << 1 | 0, /* compat_loff_t * */
-	5617 << 3 | SG_ARG_32 << 1 | 1, /* compat_long_t */
-	5631 << 3 | SG_ARG_16 << 1 | 0, /* compat_mode_t */
-	5631 << 3 | SG_ARG_32 << 1 | 0, /* compat_mode_t */
-	5743 << 3 | SG_ARG_32 << 1 | 1, /* compat_off_t */
-	5482 << 3 | SG_ARG_WORD << 1 | 0, /* compat_off_t * */
-	4325 << 3 | SG_ARG_WORD << 1 | 0, /* compat_old_sigset_t * */
-	5756 << 3 | SG_ARG_32 << 1 | 1, /* compat_pid_t */
-	3863 << 3 | SG_ARG_WORD << 1 | 0, /* compat_sigset_t * */
-	5645 << 3 | SG_ARG_32 << 1 | 0, /* compat_size_t */
-	5275 << 3 | SG_ARG_WORD << 1 | 0, /* compat_size_t * */
-	5497 << 3 | SG_ARG_32 << 1 | 1, /* compat_ssize_t */
-	4079 << 3 | SG_ARG_WORD << 1 | 0, /* compat_stack_t * */
-	5291 << 3 | SG_ARG_WORD << 1 | 0, /* compat_uint_t * */
-	5512 << 3 | SG_ARG_32 << 1 | 0, /* compat_ulong_t */
-	5107 << 3 | SG_ARG_WORD << 1 | 0, /* compat_ulong_t * */
-	5659 << 3 | SG_ARG_32 << 1 | 0, /* compat_uptr_t */
-	4375 << 3 | SG_ARG_WORD << 1 | 0, /* compat_uptr_t * */
-	5860 << 3 | SG_ARG_32 << 1 | 0, /* const __u32 */
-	4347 << 3 | SG_ARG_WORD << 1 | 0, /* const cap_user_data_t */
-	5769 << 3 | SG_ARG_WORD << 1 | 0, /* const char * */
-	4732 << 3 | SG_ARG_WORD << 1 | 0, /* const char *const * */
-	5307 << 3 | SG_ARG_32 << 1 | 1, /* const clockid_t */
-	3857 << 3 | SG_ARG_WORD << 1 | 0, /* const compat_sigset_t * */
-	4073 << 3 | SG_ARG_WORD << 1 | 0, /* const compat_stack_t * */
-	4369 << 3 | SG_ARG_WORD << 1 | 0, /* const compat_uptr_t * */
-	3260 << 3 | SG_ARG_32 << 1 | 0, /* const enum landlock_rule_type */
-	5931 << 3 | SG_ARG_32 << 1 | 1, /* const int */
-	5872 << 3 | SG_ARG_WORD << 1 | 0, /* const int * */
-	5124 << 3 | SG_ARG_WORD << 1 | 0, /* const sigset_t * */
-	5782 << 3 | SG_ARG_WORD << 1 | 0, /* const size_t */
-	5323 << 3 | SG_ARG_WORD << 1 | 0, /* const stack_t * */
-	3468 << 3 | SG_ARG_WORD << 1 | 0, /* const struct __aio_sigset * */
-	2902 << 3 | SG_ARG_WORD << 1 | 0, /* const struct __compat_aio_sigset * */
-	2937 << 3 | SG_ARG_WORD << 1 | 0, /* const struct __kernel_itimerspec * */
-	2972 << 3 | SG_ARG_WORD << 1 | 0, /* const struct __kernel_timespec * */
-	3290 << 3 | SG_ARG_WORD << 1 | 0, /* const struct compat_mq_attr * */
-	2866 << 3 | SG_ARG_WORD << 1 | 0, /* const struct compat_old_sigaction * */
-	3071 << 3 | SG_ARG_WORD << 1 | 0, /* const struct compat_sigaction * */
-	3167 << 3 | SG_ARG_WORD << 1 | 0, /* const struct compat_sigevent * */
-	4522 << 3 | SG_ARG_WORD << 1 | 0, /* const struct iovec * */
-	2824 << 3 | SG_ARG_WORD << 1 | 0, /* const struct landlock_ruleset_attr *const */
-	3604 << 3 | SG_ARG_WORD << 1 | 0, /* const struct mnt_id_req * */
-	4096 << 3 | SG_ARG_WORD << 1 | 0, /* const struct mq_attr * */
-	3103 << 3 | SG_ARG_WORD << 1 | 0, /* const struct old_itimerspec32 * */
-	3410 << 3 | SG_ARG_WORD << 1 | 0, /* const struct old_sigaction * */
-	3320 << 3 | SG_ARG_WORD << 1 | 0, /* const struct old_timespec32 * */
-	3881 << 3 | SG_ARG_WORD << 1 | 0, /* const struct rlimit64 * */
-	3682 << 3 | SG_ARG_WORD << 1 | 0, /* const struct sigaction * */
-	3905 << 3 | SG_ARG_WORD << 1 | 0, /* const struct sigevent * */
-	3630 << 3 | SG_ARG_WORD << 1 | 0, /* const struct xattr_args * */
-	4391 << 3 | SG_ARG_WORD << 1 | 0, /* const unsigned long * */
-	5795 << 3 | SG_ARG_WORD << 1 | 0, /* const void * */
-	5673 << 3 | SG_ARG_WORD << 1 | 0, /* const void ** */
-	4945 << 3 | SG_ARG_WORD << 1 | 0, /* const void *const */
-	5981 << 3 | SG_ARG_WORD << 1 | 0, /* fd_set * */
-	5945 << 3 | SG_ARG_32 << 1 | 0, /* gid_t */
-	5888 << 3 | SG_ARG_WORD << 1 | 0, /* gid_t * */
-	5856 << 3 | SG_ARG_32 << 1 | 1, /* int */
-	5611 << 3 | SG_ARG_WORD << 1 | 0, /* int * */
-	5808 << 3 | SG_ARG_32 << 1 | 1, /* key_serial_t */
-	6042 << 3 | SG_ARG_32 << 1 | 1, /* key_t */
-	6023 << 3 | SG_ARG_WORD << 1 | 0, /* loff_t */
-	5266 << 3 | SG_ARG_WORD << 1 | 0, /* loff_t * */
-	5738 << 3 | SG_ARG_WORD << 1 | 0, /* long */
-	6048 << 3 | SG_ARG_32 << 1 | 1, /* mqd_t */
-	5750 << 3 | SG_ARG_WORD << 1 | 0, /* off_t */
-	5267 << 3 | SG_ARG_WORD << 1 | 0, /* off_t * */
-	5941 << 3 | SG_ARG_16 << 1 | 0, /* old_gid_t */
-	5884 << 3 | SG_ARG_WORD << 1 | 0, /* old_gid_t * */
-	5821 << 3 | SG_ARG_WORD << 1 | 0, /* old_sigset_t */
-	4332 << 3 | SG_ARG_WORD << 1 | 0, /* old_sigset_t * */
-	5527 << 3 | SG_ARG_WORD << 1 | 0, /* old_time32_t * */
-	5951 << 3 | SG_ARG_16 << 1 | 0, /* old_uid_t */
-	5896 << 3 | SG_ARG_WORD << 1 | 0, /* old_uid_t * */
-	5763 << 3 | SG_ARG_32 << 1 | 1, /* pid_t */
-	6054 << 3 | SG_ARG_32 << 1 | 0, /* qid_t */
-	6060 << 3 | SG_ARG_32 << 1 | 1, /* rwf_t */
-	6032 << 3 | SG_ARG_32 << 1 | 1, /* s32 */
-	5908 << 3 | SG_ARG_WORD << 1 | 0, /* siginfo_t * */
-	3870 << 3 | SG_ARG_WORD << 1 | 0, /* sigset_t * */
-	5505 << 3 | SG_ARG_WORD << 1 | 0, /* size_t */
-	5282 << 3 | SG_ARG_WORD << 1 | 0, /* size_t * */
-	4086 << 3 | SG_ARG_WORD << 1 | 0, /* stack_t * */
-	2943 << 3 | SG_ARG_WORD << 1 | 0, /* struct __kernel_itimerspec * */
-	3135 << 3 | SG_ARG_WORD << 1 | 0, /* struct __kernel_old_itimerval * */
-	3350 << 3 | SG_ARG_WORD << 1 | 0, /* struct __kernel_old_timeval * */
-	2978 << 3 | SG_ARG_WORD << 1 | 0, /* struct __kernel_timespec * */
-	3929 << 3 | SG_ARG_WORD << 1 | 0, /* struct __kernel_timex * */
-	3496 << 3 | SG_ARG_WORD << 1 | 0, /* struct __old_kernel_stat * */
-	4832 << 3 | SG_ARG_WORD << 1 | 0, /* struct cachestat * */
-	3707 << 3 | SG_ARG_WORD << 1 | 0, /* struct cachestat_range * */
-	4752 << 3 | SG_ARG_WORD << 1 | 0, /* struct clone_args * */
-	3380 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_kexec_segment * */
-	3439 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_linux_dirent * */
-	3953 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_mmsghdr * */
-	3296 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_mq_attr * */
-	4119 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_msghdr * */
-	3005 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_old_linux_dirent * */
-	2872 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_old_sigaction * */
-	4142 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_rlimit * */
-	3038 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_robust_list_head * */
-	4165 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_rusage * */
-	3198 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_sel_arg_struct * */
-	3077 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_sigaction * */
-	3173 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_sigevent * */
-	3977 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_siginfo * */
-	4543 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_stat * */
-	4188 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_statfs * */
-	3732 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_statfs64 * */
-	4001 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_sysinfo * */
-	4772 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_tms * */
-	4413 << 3 | SG_ARG_WORD << 1 | 0, /* struct compat_ustat * */
-	4564 << 3 | SG_ARG_WORD << 1 | 0, /* struct epoll_event * */
-	3523 << 3 | SG_ARG_WORD << 1 | 0, /* struct fadvise64_64_args * */
-	4851 << 3 | SG_ARG_WORD << 1 | 0, /* struct file_attr * */
-	4585 << 3 | SG_ARG_WORD << 1 | 0, /* struct file_handle * */
-	4606 << 3 | SG_ARG_WORD << 1 | 0, /* struct futex_waitv * */
-	4435 << 3 | SG_ARG_WORD << 1 | 0, /* struct getcpu_cache * */
-	5542 << 3 | SG_ARG_WORD << 1 | 0, /* struct gs_cb * */
-	4963 << 3 | SG_ARG_WORD << 1 | 0, /* struct io_event * */
-	3757 << 3 | SG_ARG_WORD << 1 | 0, /* struct io_uring_params * */
-	5687 << 3 | SG_ARG_WORD << 1 | 0, /* struct iocb * */
-	5557 << 3 | SG_ARG_WORD << 1 | 0, /* struct iocb ** */
-	4211 << 3 | SG_ARG_WORD << 1 | 0, /* struct kexec_segment * */
-	4457 << 3 | SG_ARG_WORD << 1 | 0, /* struct linux_dirent * */
-	4025 << 3 | SG_ARG_WORD << 1 | 0, /* struct linux_dirent64 * */
-	5141 << 3 | SG_ARG_WORD << 1 | 0, /* struct lsm_ctx * */
-	3782 << 3 | SG_ARG_WORD << 1 | 0, /* struct mmap_arg_struct * */
-	3550 << 3 | SG_ARG_WORD << 1 | 0, /* struct mmap_arg_struct32 * */
-	3229 << 3 | SG_ARG_WORD << 1 | 0, /* struct mmap_arg_struct_emu31 * */
-	5158 << 3 | SG_ARG_WORD << 1 | 0, /* struct mmsghdr * */
-	4792 << 3 | SG_ARG_WORD << 1 | 0, /* struct mount_attr * */
-	4102 << 3 | SG_ARG_WORD << 1 | 0, /* struct mq_attr * */
-	5339 << 3 | SG_ARG_WORD << 1 | 0, /* struct msgbuf * */
-	4981 << 3 | SG_ARG_WORD << 1 | 0, /* struct msqid_ds * */
-	4627 << 3 | SG_ARG_WORD << 1 | 0, /* struct new_utsname * */
-	3109 << 3 | SG_ARG_WORD << 1 | 0, /* struct old_itimerspec32 * */
-	3807 << 3 | SG_ARG_WORD << 1 | 0, /* struct old_itimerval32 * */
-	3416 << 3 | SG_ARG_WORD << 1 | 0, /* struct old_sigaction * */
-	3326 << 3 | SG_ARG_WORD << 1 | 0, /* struct old_timespec32 * */
-	4234 << 3 | SG_ARG_WORD << 1 | 0, /* struct old_timeval32 * */
-	4648 << 3 | SG_ARG_WORD << 1 | 0, /* struct old_timex32 * */
-	4257 << 3 | SG_ARG_WORD << 1 | 0, /* struct old_utimbuf32 * */
-	4669 << 3 | SG_ARG_WORD << 1 | 0, /* struct old_utsname * */
-	4049 << 3 | SG_ARG_WORD << 1 | 0, /* struct oldold_utsname * */
-	4999 << 3 | SG_ARG_WORD << 1 | 0, /* struct open_how * */
-	3832 << 3 | SG_ARG_WORD << 1 | 0, /* struct perf_event_attr * */
-	5355 << 3 | SG_ARG_WORD << 1 | 0, /* struct pollfd * */
-	4280 << 3 | SG_ARG_WORD << 1 | 0, /* struct riscv_hwprobe * */
-	5371 << 3 | SG_ARG_WORD << 1 | 0, /* struct rlimit * */
-	3887 << 3 | SG_ARG_WORD << 1 | 0, /* struct rlimit64 * */
-	3656 << 3 | SG_ARG_WORD << 1 | 0, /* struct robust_list_head * */
-	3577 << 3 | SG_ARG_WORD << 1 | 0, /* struct robust_list_head ** */
-	5701 << 3 | SG_ARG_WORD << 1 | 0, /* struct rseq * */
-	4870 << 3 | SG_ARG_WORD << 1 | 0, /* struct rtas_args * */
-	5387 << 3 | SG_ARG_WORD << 1 | 0, /* struct rusage * */
-	4812 << 3 | SG_ARG_WORD << 1 | 0, /* struct sched_attr * */
-	4690 << 3 | SG_ARG_WORD << 1 | 0, /* struct sched_param * */
-	5403 << 3 | SG_ARG_WORD << 1 | 0, /* struct sembuf * */
-	5017 << 3 | SG_ARG_WORD << 1 | 0, /* struct shmid_ds * */
-	3688 << 3 | SG_ARG_WORD << 1 | 0, /* struct sigaction * */
-	3911 << 3 | SG_ARG_WORD << 1 | 0, /* struct sigevent * */
-	5175 << 3 | SG_ARG_WORD << 1 | 0, /* struct siginfo * */
-	5035 << 3 | SG_ARG_WORD << 1 | 0, /* struct sockaddr * */
-	5715 << 3 | SG_ARG_WORD << 1 | 0, /* struct stat * */
-	5419 << 3 | SG_ARG_WORD << 1 | 0, /* struct stat64 * */
-	4479 << 3 | SG_ARG_WORD << 1 | 0, /* struct stat64_emu31 * */
-	5435 << 3 | SG_ARG_WORD << 1 | 0, /* struct statfs * */
-	5053 << 3 | SG_ARG_WORD << 1 | 0, /* struct statfs64 * */
-	4889 << 3 | SG_ARG_WORD << 1 | 0, /* struct statmount * */
-	5572 << 3 | SG_ARG_WORD << 1 | 0, /* struct statx * */
-	5192 << 3 | SG_ARG_WORD << 1 | 0, /* struct sysinfo * */
-	5071 << 3 | SG_ARG_WORD << 1 | 0, /* struct timezone * */
-	5834 << 3 | SG_ARG_WORD << 1 | 0, /* struct tms * */
-	5089 << 3 | SG_ARG_WORD << 1 | 0, /* struct ucontext * */
-	4908 << 3 | SG_ARG_WORD << 1 | 0, /* struct user_desc * */
-	4711 << 3 | SG_ARG_WORD << 1 | 0, /* struct user_msghdr * */
-	5587 << 3 | SG_ARG_WORD << 1 | 0, /* struct ustat * */
-	5209 << 3 | SG_ARG_WORD << 1 | 0, /* struct utimbuf * */
-	3636 << 3 | SG_ARG_WORD << 1 | 0, /* struct xattr_args * */
-	6007 << 3 | SG_ARG_32 << 1 | 1, /* timer_t */
-	5961 << 3 | SG_ARG_WORD << 1 | 0, /* timer_t * */
-	5868 << 3 | SG_ARG_16 << 1 | 0, /* u32 */
-	5868 << 3 | SG_ARG_32 << 1 | 0, /* u32 */
-	6001 << 3 | SG_ARG_WORD << 1 | 0, /* u32 * */
-	6038 << 3 | SG_ARG_WORD << 1 | 0, /* u64 */
-	6066 << 3 | SG_ARG_WORD << 1 | 0, /* u64 * */
-	5955 << 3 | SG_ARG_32 << 1 | 0, /* uid_t */
-	5900 << 3 | SG_ARG_WORD << 1 | 0, /* uid_t * */
-	6072 << 3 | SG_ARG_16 << 1 | 0, /* uint */
-	5971 << 3 | SG_ARG_WORD << 1 | 0, /* uintptr_t */
-	6015 << 3 | SG_ARG_16 << 1 | 0, /* umode_t */
-	5226 << 3 | SG_ARG_WORD << 1 | 0, /* union bpf_attr * */
-	5990 << 3 | SG_ARG_32 << 1 | 0, /* unsigned */
-	5920 << 3 | SG_ARG_WORD << 1 | 0, /* unsigned * */
-	5451 << 3 | SG_ARG_WORD << 1 | 0, /* unsigned char * */
-	5847 << 3 | SG_ARG_16 << 1 | 0, /* unsigned int */
-	5847 << 3 | SG_ARG_32 << 1 | 0, /* unsigned int */
-	5602 << 3 | SG_ARG_WORD << 1 | 0, /* unsigned int * */
-	5729 << 3 | SG_ARG_WORD << 1 | 0, /* unsigned long */
-	4397 << 3 | SG_ARG_WORD << 1 | 0, /* unsigned long * */
-	5801 << 3 | SG_ARG_WORD << 1 | 0, /* void * */
+/* offset in sg_arg_pool << 2 | 32 bits (else 16) << 1 | signed */
+const uint16_t sg_arg_types[31] = {
+	1253 << 2 | 1 << 1 | 1, /* __s32 */
+	1079 << 2 | 1 << 1 | 1, /* clockid_t */
+	1052 << 2 | 1 << 1 | 0, /* compat_aio_context_t */
+	1104 << 2 | 1 << 1 | 1, /* compat_long_t */
+	1118 << 2 | 0 << 1 | 0, /* compat_mode_t */
+	1132 << 2 | 1 << 1 | 0, /* compat_size_t */
+	1089 << 2 | 1 << 1 | 0, /* compat_ulong_t */
+	1146 << 2 | 1 << 1 | 0, /* compat_uptr_t */
+	1186 << 2 | 1 << 1 | 0, /* const __u32 */
+	1073 << 2 | 1 << 1 | 1, /* const clockid_t */
+	1022 << 2 | 1 << 1 | 0, /* const enum landlock_rule_type */
+	1198 << 2 | 1 << 1 | 1, /* const int */
+	1212 << 2 | 1 << 1 | 0, /* gid_t */
+	1182 << 2 | 1 << 1 | 1, /* int */
+	1160 << 2 | 1 << 1 | 1, /* key_serial_t */
+	1259 << 2 | 1 << 1 | 1, /* key_t */
+	1265 << 2 | 1 << 1 | 1, /* mqd_t */
+	1208 << 2 | 0 << 1 | 0, /* old_gid_t */
+	1218 << 2 | 0 << 1 | 0, /* old_uid_t */
+	1271 << 2 | 1 << 1 | 1, /* pid_t */
+	1277 << 2 | 1 << 1 | 0, /* qid_t */
+	1283 << 2 | 1 << 1 | 1, /* rwf_t */
+	1237 << 2 | 1 << 1 | 1, /* timer_t */
+	1194 << 2 | 0 << 1 | 0, /* u32 */
+	1194 << 2 | 1 << 1 | 0, /* u32 */
+	1222 << 2 | 1 << 1 | 0, /* uid_t */
+	1289 << 2 | 0 << 1 | 0, /* uint */
+	1245 << 2 | 0 << 1 | 0, /* umode_t */
+	1228 << 2 | 1 << 1 | 0, /* unsigned */
+	1173 << 2 | 0 << 1 | 0, /* unsigned int */
+	1173 << 2 | 1 << 1 | 0, /* unsigned int */
 };
 
-/* The arguments, signatures being runs of them: the name's offset in
- * sg_arg_pool | the type's low 4 bits << 12; its high 4 bits in
- * sg_arg_type_hi, two a byte (the even slot's low). */
-const uint16_t sg_arg_slots[1581] = {
-	0x713a, 0x77de, 0x52e5, 0x52ef, 0x5692, 0x5699, 0x7056, 0x503b, 0xe0ba, 0x5a1a,
-	0x5056, 0x513a, 0x56fe, 0x503b, 0xe0ba, 0x5a1a, 0x5056, 0x513a, 0xf721, 0x503b,
-	0x50ba, 0x5a1a, 0x5056, 0x513a, 0x589a, 0x503b, 0x50ba, 0x5a1a, 0x5056, 0x513a,
-	0xf721, 0x503b, 0x50ba, 0x5a1a, 0x5056, 0x513a, 0x5721, 0x503b, 0x50ba, 0x5a1a,
-	0x5056, 0x513a, 0x5898, 0x4961, 0x7820, 0x7775, 0x58ec, 0xd082, 0x581a, 0x2961,
-	0x7820, 0x5775, 0x58ec, 0x7082, 0xd81a, 0x6648, 0xd6d4, 0xd6d8, 0x52af, 0x409a,
-	0xda88, 0x6648, 0xd6d4, 0xd6d8, 0x52af, 0x909a, 0xda88, 0xc648, 0xe6d4, 0xe6d8,
-	0x52af, 0x409a, 0xea88, 0xc648, 0xe6d4, 0xe6d8, 0x52af, 0x909a, 0xea88, 0x73b7,
-	0x1061, 0x337c, 0x1065, 0xf90a, 0xe922, 0x73b7, 0x1061, 0x337c, 0x1065, 0x190a,
-	0xe922, 0x7984, 0xe2af, 0x72ac, 0x009a, 0x45be, 0x6245, 0x7984, 0xe2af, 0x72ac,
-	0x009a, 0xa5be, 0xe245, 0x7984, 0xe2af, 0x72ac, 0x709a, 0x45be, 0x6245, 0x7984,
-	0xe2af, 0x72ac, 0x709a, 0xa5be, 0xe245, 0x7131, 0x3056, 0x54ce, 0x54d6, 0x73b7,
-	0x1061, 0x7131, 0x3056, 0x54d6, 0x54ce, 0x73b7, 0x1061, 0xb13a, 0x5462, 0xba97,
-	0x558e, 0x541e, 0xa056, 0x713a, 0x7625, 0x5161, 0x5224, 0x53e8, 0x54a6, 0x713a,
-	0x75d2, 0x60ba, 0x3056, 0x103b, 0x80b6, 0x713a, 0x795c, 0xe0ba, 0x3056, 0x103b,
-	0x70d1, 0x713a, 0x3056, 0x3556, 0x355e, 0x34ee, 0x34f6, 0x713a, 0x79c5, 0x554e,
-	0x571a, 0x54b6, 0x56b8, 0x713a, 0x79c5, 0xf2de, 0xf2e8, 0xf68e, 0xf695, 0x713a,
-	0x79c5, 0x52f2, 0x52fc, 0x569c, 0x56aa, 0x713a, 0x79c5, 0x32fc, 0x32f2, 0x36aa,
-	0x369c, 0x713a, 0x353e, 0x3705, 0x34a8, 0x369e, 0x7056, 0x713a, 0x554e, 0x571a,
-	0x54b8, 0x56ba, 0x3056, 0x713a, 0x3224, 0x3161, 0x34a6, 0x33e8, 0x7625, 0x713a,
-	0x7a60, 0xe1d2, 0x3056, 0x103b, 0x80d1, 0x713a, 0x57c2, 0x5556, 0x555e, 0xe0ba,
-	0x7625, 0x313a, 0x15d2, 0xe234, 0x57c2, 0x7692, 0x7699, 0x313a, 0x532e, 0x50f4,
-	0x5056, 0x1952, 0xe7e4, 0x313a, 0xaa60, 0x6234, 0x5a24, 0x5a10, 0x5a15, 0x313a,
-	0x1a60, 0x6234, 0x5a24, 0x5a10, 0x5a15, 0x513a, 0xa5d2, 0xe234, 0x57c2, 0x5692,
-	0x5699, 0x513a, 0x5462, 0x5a97, 0x58aa, 0x58a4, 0xa056, 0x780e, 0xc70c, 0x765d,
-	0xc546, 0xe0ba, 0x3056, 0x702f, 0xcac4, 0xc9e8, 0xcabc, 0x4adc, 0x7a89, 0x702f,
-	0xcac4, 0xc9e8, 0xcabc, 0x9adc, 0x7a89, 0x702f, 0x4ac4, 0x49e8, 0x4abc, 0x4adc,
-	0x7a89, 0x702f, 0x4ac4, 0x49e8, 0x4abc, 0x9adc, 0x7a89, 0x8a7f, 0x59bb, 0x54c6,
-	0x5a42, 0x55a6, 0x5056, 0x8a7f, 0x540c, 0x240f, 0x92ce, 0x860f, 0x7056, 0x58e0,
-	0x50ba, 0x59c5, 0x0868, 0x54de, 0x3056, 0x6904, 0x7841, 0x53db, 0x0928, 0x67b4,
-	0x5a92, 0x6904, 0x7841, 0x53db, 0xb928, 0x67b4, 0x5a92, 0x7904, 0x53db, 0x5351,
-	0x3056, 0x409a, 0xb47e, 0x131e, 0x10da, 0x1373, 0xea0b, 0x91db, 0x503b, 0x556e,
-	0x5506, 0x5056, 0x53f1, 0x0266, 0x8a7f, 0x7aac, 0x73bb, 0x5056, 0x567c, 0x5ab4,
-	0x589a, 0x50ba, 0x75d2, 0xb961, 0x7820, 0xb775, 0xb8ec, 0xd082, 0xb961, 0x7820,
-	0x5775, 0x58ec, 0x7082, 0x5101, 0x5862, 0x8078, 0x80e7, 0x5ad8, 0x5101, 0x5862,
-	0x8078, 0x5ad8, 0x80e7, 0x5101, 0x5862, 0x8078, 0x55d6, 0x80e7, 0x3648, 0x16d4,
-	0x16d8, 0x52af, 0x909a, 0xa397, 0xa3a0, 0xa31f, 0x5056, 0x7975, 0x73b7, 0x13a9,
-	0xf056, 0x3351, 0x81ae, 0x73b7, 0x13a9, 0xf056, 0x1910, 0xe922, 0x73b7, 0x13a9,
-	0x07bb, 0xe922, 0x337c, 0x73b7, 0x13a9, 0x92c5, 0x582c, 0x7881, 0x73b7, 0x1065,
-	0x166b, 0x76db, 0x7881, 0x73b7, 0x19f2, 0x3056, 0x1910, 0xe922, 0x73b7, 0x1061,
-	0x337c, 0xa27f, 0xe1d2, 0x7131, 0x3056, 0x5351, 0x73b7, 0x1061, 0x713a, 0x3aa8,
-	0x1934, 0x161e, 0x7aa0, 0x713a, 0x13a9, 0x2957, 0x297f, 0x7056, 0x713a, 0x13a9,
-	0x6957, 0x697f, 0x7056, 0x713a, 0x5168, 0x522b, 0x60ba, 0x762c, 0x713a, 0x7844,
-	0x7586, 0xa744, 0x773d, 0x713a, 0x7844, 0x7586, 0xa744, 0x873d, 0x713a, 0xc9c0,
-	0x3a97, 0x3056, 0x409a, 0x713a, 0xc9c0, 0x3a97, 0x3056, 0x909a, 0x713a, 0x09c0,
-	0x3a97, 0x3056, 0x409a, 0x713a, 0x09c0, 0x3a97, 0x3056, 0x909a, 0x713a, 0x1065,
-	0x161f, 0xe1d2, 0x7056, 0x713a, 0x32fc, 0x32f2, 0xe0ba, 0x7625, 0x713a, 0x59ed,
-	0x72e5, 0x72ef, 0xe234, 0x713a, 0x5afc, 0x5556, 0x555e, 0x5234, 0x313a, 0x3161,
-	0x3224, 0xc76e, 0x374b, 0x313a, 0x5161, 0x5224, 0xc76e, 0x37d7, 0x313a, 0xaa60,
-	0x6234, 0x5168, 0x522b, 0x313a, 0xaa60, 0x5234, 0x58b6, 0x58b0, 0x313a, 0x1a60,
-	0x6234, 0x5168, 0x522b, 0x313a, 0x1a60, 0x5234, 0x58b6, 0x58b0, 0x513a, 0x5462,
-	0x5a97, 0xbad0, 0xa056, 0x73b2, 0x105c, 0x7798, 0x119d, 0x3056, 0x72a2, 0x7298,
-	0x510d, 0x1119, 0x5056, 0xe84a, 0xa338, 0xe4e6, 0x425b, 0x0094, 0xe84a, 0xa338,
-	0x34e6, 0x425b, 0xb094, 0xe84a, 0x1338, 0xe4e6, 0x325d, 0x0094, 0xe84a, 0x1338,
-	0x34e6, 0x325d, 0xb094, 0x7856, 0xd9ca, 0x8850, 0xe6e9, 0x76e2, 0x7856, 0x39ca,
-	0xe850, 0xd6e9, 0x76e2, 0x702f, 0xcac4, 0xc9e8, 0xcabc, 0xaae0, 0x702f, 0x4ac4,
-	0x49e8, 0x4abc, 0x3ae0, 0x5862, 0x5101, 0x8078, 0x80e7, 0x5ad8, 0x7728, 0x1576,
-	0x76f7, 0x1516, 0x7056, 0x7728, 0x1576, 0x76f7, 0x1516, 0x3056, 0x7736, 0x593e,
-	0x5943, 0x5948, 0x594d, 0x5736, 0x593e, 0x5943, 0x5948, 0x594d, 0x288c, 0xe22f,
-	0xe1cc, 0x696b, 0x3056, 0x1061, 0x1065, 0x161f, 0xe1d2, 0x7056, 0x89fc, 0x8a01,
-	0x731f, 0x59a2, 0x59a7, 0x789e, 0x5462, 0xea97, 0x7385, 0x3056, 0x8767, 0x6868,
-	0x54de, 0x503b, 0x5056, 0x58e0, 0x51d2, 0x5a1a, 0x5898, 0x5056, 0x1a65, 0x39cf,
-	0x4adc, 0x45be, 0x6245, 0x1a65, 0x39cf, 0x4adc, 0xa5be, 0xe245, 0x1a65, 0x39cf,
-	0x9adc, 0x45be, 0x6245, 0x1a65, 0x39cf, 0x9adc, 0xa5be, 0xe245, 0x2616, 0x3203,
-	0x3056, 0x409a, 0xb47e, 0x792e, 0x4a7f, 0x783e, 0x757e, 0x3ae8, 0x792e, 0x8a7e,
-	0x083e, 0x757e, 0x9ae9, 0x131e, 0x10da, 0x1040, 0x91d7, 0x3315, 0xc502, 0x51d2,
-	0x5056, 0x3315, 0xc502, 0x61d2, 0x5056, 0x3aa8, 0x15c6, 0x900e, 0x703b, 0x73b7,
-	0x13a9, 0x7056, 0xd9c5, 0x73b7, 0x13a9, 0xfac0, 0xe922, 0x73b7, 0x13a9, 0x79c5,
-	0x7056, 0x73b7, 0x13a9, 0xd9c5, 0x3ab0, 0x73b7, 0x13a9, 0xd9c5, 0x3056, 0x73b7,
-	0x13a9, 0x25ce, 0x7881, 0x73b7, 0x13a9, 0x35ce, 0x7881, 0x73b7, 0x13a9, 0x47d0,
-	0x7056, 0x73b7, 0x1061, 0xa5d2, 0x7633, 0x33b7, 0x13a9, 0x35ce, 0x7881, 0x33b7,
-	0x13a9, 0x45ce, 0x7881, 0x33b7, 0x13a9, 0x90a0, 0x7056, 0xb7fc, 0xb155, 0xa158,
-	0xb056, 0x57fc, 0x5155, 0x9158, 0x5056, 0x7984, 0x7841, 0x713a, 0xe808, 0x7656,
-	0x731f, 0x7427, 0x845d, 0x713a, 0x7625, 0xb721, 0xb0ba, 0x713a, 0x3056, 0xb721,
-	0xb6f0, 0x713a, 0x5168, 0x522b, 0xb234, 0x713a, 0x79c5, 0xb721, 0xb0ba, 0x713a,
-	0x1065, 0x761f, 0xe1d2, 0x713a, 0x3713, 0x3705, 0xe234, 0x713a, 0xb721, 0xb0ba,
-	0x7625, 0x713a, 0xb721, 0xe0ba, 0x7625, 0x713a, 0xb721, 0xb6f0, 0x3056, 0x713a,
-	0x5a6a, 0x552e, 0x3056, 0x713a, 0x1031, 0x80b0, 0x7056, 0x313a, 0xa5d2, 0xe234,
-	0xbad0, 0x313a, 0x15d2, 0xe234, 0xbad0, 0x313a, 0x3aa8, 0x900e, 0x703b, 0x313a,
-	0x8125, 0x77f0, 0x3056, 0x313a, 0x372f, 0x7a9c, 0x3526, 0x313a, 0x5a1f, 0x59b1,
-	0x59b6, 0x513a, 0x5466, 0x52e5, 0x52ef, 0x798e, 0x7814, 0xe0ba, 0x3056, 0x506a,
-	0x71ae, 0x8185, 0x5056, 0x7ac0, 0x59d4, 0x59de, 0x6245, 0x7ac0, 0xd9d4, 0xd9de,
-	0xe245, 0x76bf, 0x76c6, 0x3aa8, 0x7a9c, 0x7856, 0xd9ca, 0x8850, 0x76e2, 0x7856,
-	0x39ca, 0xe850, 0x76e2, 0x1065, 0x3056, 0xd9c5, 0x713d, 0x7752, 0x7838, 0xd721,
-	0x6234, 0x7752, 0x7838, 0x2721, 0x6234, 0x7752, 0x7838, 0xc721, 0xe234, 0x7752,
-	0x7838, 0x0721, 0xe234, 0x19f2, 0x5466, 0x52e5, 0x52ef, 0x19f2, 0x5a1f, 0x59b1,
-	0x59b6, 0x1061, 0x1065, 0x761f, 0xe1d2, 0x4a7f, 0xa324, 0x757e, 0x3ae9, 0x8a7f,
-	0x54de, 0x0306, 0x02ca, 0x8a7f, 0x3430, 0xc3fa, 0x4415, 0x8a7f, 0xa910, 0x3922,
-	0x3056, 0x789e, 0x7a89, 0xc049, 0x3056, 0x7ad4, 0x75d2, 0xe476, 0x3056, 0x7ad4,
-	0x8211, 0xe20e, 0x3056, 0xe59e, 0xea7f, 0xe03b, 0xe975, 0xd59e, 0xda7f, 0x503b,
-	0x5975, 0x7a38, 0x5439, 0x7056, 0x5a89, 0x823a, 0x731a, 0x3310, 0xf056, 0x78c8,
-	0x7783, 0x7aa8, 0x7a9c, 0x78c8, 0x7783, 0x7aa8, 0x5a9c, 0x78c8, 0xc8f2, 0x387a,
-	0xb09a, 0x78c8, 0xc8f8, 0x387a, 0x009a, 0x7a89, 0x39da, 0x59d9, 0x6245, 0x7a89,
-	0xd9da, 0xe9d9, 0xe245, 0x58e0, 0xe0ba, 0x5a1a, 0x7a06, 0x58e0, 0x50ba, 0x5284,
-	0x5056, 0x4a51, 0x4a7f, 0x7a89, 0x7916, 0x8a51, 0x8a7f, 0x7a89, 0xc916, 0x2008,
-	0x7056, 0x6acc, 0x659a, 0x2008, 0x7056, 0xf149, 0x116d, 0x17ad, 0x7880, 0xf9c5,
-	0xd79f, 0x17ad, 0x7880, 0x09c5, 0xd79f, 0x17ad, 0x7880, 0xd9c5, 0x279f, 0x7904,
-	0x5351, 0x76d8, 0x3056, 0x7ae4, 0x7056, 0xfa8d, 0x19e3, 0x7ae4, 0x7056, 0x9a8d,
-	0x69e3, 0x7ae4, 0x434c, 0x6245, 0x7056, 0x7ae4, 0xd34c, 0xe442, 0x7056, 0x8a7e,
-	0x8324, 0x757e, 0x9ae9, 0x57c9, 0x7916, 0x4af0, 0x6245, 0x57c9, 0x7916, 0x9af0,
-	0x6245, 0xa7c9, 0xc916, 0x0af0, 0xe245, 0xa7c9, 0xc916, 0xbaf0, 0xe245, 0x2616,
-	0x3056, 0x7536, 0x7219, 0xb1b5, 0x7056, 0x9a33, 0x9a2e, 0x31b5, 0x7056, 0x0a33,
-	0x4a2e, 0xa03b, 0x76f0, 0x7841, 0x503b, 0x56f1, 0x37ea, 0x503b, 0x50ba, 0x6ac8,
-	0x503b, 0x51d2, 0x3056, 0x6315, 0xb1d2, 0xf056, 0x7aa8, 0x3056, 0x763a, 0x7aa8,
-	0xe910, 0x31d2, 0xdaa8, 0xd939, 0xd93e, 0x0966, 0x086e, 0x37c2, 0x6648, 0x79ac,
-	0x576e, 0x6648, 0xd6d8, 0x8680, 0xc648, 0x76d8, 0xe680, 0x73b7, 0x13a9, 0x37d0,
-	0x73b7, 0x1061, 0x7881, 0x73b7, 0x1061, 0xd9c5, 0x33b7, 0x13a9, 0xa0a0, 0x713a,
-	0xa27f, 0xe1d2, 0x713a, 0xe9c1, 0x3056, 0x713a, 0xe9c1, 0x3056, 0x713a, 0xb721,
-	0xe234, 0x713a, 0x1061, 0x5351, 0x713a, 0x190a, 0x7056, 0x713a, 0x15e6, 0x70b6,
-	0x713a, 0x4a74, 0x460e, 0x713a, 0x1356, 0x70b6, 0x713a, 0x1360, 0x80cc, 0x313a,
-	0xa5d2, 0x6234, 0x313a, 0x15d2, 0x6234, 0x313a, 0x3aa8, 0xba9c, 0x313a, 0x3aa8,
-	0x5a9c, 0x313a, 0xb64f, 0x3234, 0x313a, 0xf64f, 0x3234, 0x313a, 0xa64f, 0x3234,
-	0x313a, 0xb64f, 0x3234, 0x313a, 0x5168, 0x522b, 0x313a, 0x36cd, 0x3056, 0x313a,
-	0x1721, 0x37d7, 0x313a, 0xf721, 0x37d7, 0x313a, 0x5224, 0x5161, 0x313a, 0x67e7,
-	0xa5d2, 0x313a, 0xe7e7, 0x65d2, 0x313a, 0x62c5, 0x182c, 0x313a, 0x92c5, 0x582c,
-	0x13a9, 0xd9c5, 0xfab0, 0x13a9, 0x5224, 0x5161, 0x13a9, 0x62c5, 0x182c, 0x5993,
-	0x5786, 0x75de, 0x7826, 0x3056, 0x31c1, 0x7998, 0x7082, 0x5270, 0x7ac0, 0x39d4,
-	0x39de, 0x7ac0, 0x49d4, 0x49de, 0x8215, 0x61d2, 0x5056, 0xa935, 0x7874, 0x777c,
-	0xa935, 0xe1d2, 0x778a, 0x52b6, 0x11a9, 0xe6b1, 0x52b6, 0x71a9, 0xe6b1, 0x79c5,
-	0x0868, 0x54de, 0x71f8, 0x166b, 0x7056, 0xe84a, 0x144b, 0xd342, 0xe84a, 0x844b,
-	0x2342, 0x7856, 0x7aa8, 0x45d2, 0x7856, 0x7aa8, 0x726b, 0xc566, 0xc4fe, 0x738e,
-	0xc566, 0xc4fe, 0xd38e, 0x3886, 0x385c, 0x7056, 0x3841, 0x3056, 0x790a, 0x7736,
-	0x5939, 0x593e, 0x19f2, 0xa5d2, 0x7633, 0x19f2, 0x5168, 0x522b, 0x1061, 0xa27f,
-	0xe1d2, 0x1061, 0x67e7, 0xa5d2, 0x1061, 0xe7e7, 0x65d2, 0x4a7f, 0x30ba, 0xc0be,
-	0x7a7f, 0xe3c4, 0x74ae, 0x7a7f, 0x63c4, 0xf4ae, 0x8a7f, 0x30ba, 0x60be, 0x8a7f,
-	0x7767, 0xb892, 0x8a7f, 0x8324, 0x757e, 0x8a7f, 0xa910, 0x3056, 0x789e, 0x713a,
-	0x3056, 0x5a29, 0x597a, 0x5a47, 0x1a29, 0x197a, 0x1a47, 0x68bc, 0x67f6, 0x68d4,
-	0x28bc, 0x27f6, 0x28d4, 0x6a3d, 0x6989, 0x6a4c, 0x9a3d, 0x9989, 0x9a4c, 0x78c2,
-	0x7802, 0x78e6, 0xa8c2, 0xa802, 0xa8e6, 0x78c8, 0xc8f8, 0xf87a, 0x78da, 0x7aa8,
-	0xd5d2, 0x78da, 0x7aa8, 0x726b, 0x78da, 0xa5b6, 0x778a, 0x78da, 0xd5b6, 0x778a,
-	0x7a89, 0x29da, 0x09d9, 0x7a89, 0xa9da, 0x89d9, 0xda89, 0x39da, 0x59d9, 0xc8e0,
-	0xcab8, 0xc056, 0x58e0, 0xe0ba, 0x7056, 0x58e0, 0xe0ba, 0x5056, 0x58e0, 0xe0ba,
-	0x1462, 0x58e0, 0xe6a3, 0x7385, 0x731f, 0xa5d2, 0x70ba, 0xaa60, 0xe0ba, 0x3056,
-	0x1a65, 0x39cf, 0x7086, 0x7a6f, 0x50ba, 0x190a, 0x75f6, 0x75fe, 0x3351, 0x792e,
-	0x261f, 0x2759, 0x792e, 0x761f, 0x7759, 0x792e, 0x7af8, 0x7687, 0x792e, 0x7af8,
-	0x751e, 0xd92e, 0x567c, 0x53d0, 0xd92e, 0x5679, 0x53cd, 0xb1b5, 0x6011, 0x3000,
-	0x31b5, 0xf011, 0x3000, 0x136a, 0x3056, 0xa5d2, 0x51d2, 0x7961, 0x6529, 0x7961,
-	0x6529, 0x747e, 0x7056, 0x7486, 0x4832, 0x7486, 0x7791, 0x3234, 0x7056, 0xfab0,
-	0xdaae, 0xfab0, 0xfa60, 0x5496, 0x6760, 0x713a, 0x746e, 0x713a, 0x7056, 0x713a,
-	0x7ac0, 0x713a, 0x1b05, 0x313a, 0x95d2, 0x313a, 0x55d2, 0x313a, 0x16b1, 0x313a,
-	0xb6b1, 0x313a, 0xf6b1, 0x313a, 0xd9c5, 0x313a, 0x65ce, 0x313a, 0x85ce, 0x313a,
-	0x25ce, 0x313a, 0x35ce, 0x313a, 0x45ce, 0x513a, 0x35ce, 0x8664, 0x7056, 0xa3a9,
-	0x07d1, 0xa3a9, 0x37d0, 0x13a9, 0x65ce, 0x13a9, 0x85ce, 0x13a9, 0xc0a0, 0x3056,
-	0x304e, 0x5056, 0x53d6, 0x71ed, 0x627a, 0x71ed, 0x227a, 0x299d, 0x60ba, 0x599d,
-	0xe0ba, 0x9672, 0x0975, 0x9672, 0x848e, 0xa935, 0x76e2, 0xe84a, 0x4022, 0xe84a,
-	0xe022, 0xa065, 0x7056, 0xa065, 0x70ba, 0x12c0, 0x3056, 0x1403, 0x1596, 0xf2d4,
-	0x6641, 0xf2d4, 0x7970, 0x1576, 0x1516, 0x19f2, 0x16b1, 0x19f2, 0xb6b1, 0x19f2,
-	0xd6b1, 0x1061, 0x95d2, 0x1061, 0x55d2, 0x8a7f, 0x3056, 0x8a7f, 0x43df, 0x8a7f,
-	0x93df, 0x8a7f, 0xb892, 0x8a7f, 0x89f7, 0x789e, 0x3056, 0x3430, 0x13fe, 0x3430,
-	0x33fe, 0x4a33, 0x4a2e, 0x823a, 0xf056, 0x7a89, 0x249e, 0x1191, 0x7250, 0x2008,
-	0x114d, 0x2008, 0x614d, 0x3aff, 0xab02, 0xaaff, 0xab02, 0x990a, 0xe1d2, 0x7ae4,
-	0x19e3, 0x7ae4, 0x69e3, 0x191c, 0x3056, 0x55ee, 0x6245, 0xd5ee, 0xe245, 0x5a83,
-	0x6245, 0xda83, 0xe245, 0xcaec, 0x0a79, 0x5606, 0x9454, 0xb1b5, 0x99ea, 0xb1b5,
-	0xb9e9, 0x31b5, 0x09ea, 0x31b5, 0x49ea, 0x31b5, 0x5af4, 0x7af8, 0x3ae9, 0x7af8,
-	0x9ae9, 0x4a9c, 0xda9c, 0xea9c, 0xfa9c, 0xf529, 0x5aa4, 0x6502, 0x71e2, 0x3664,
-	0x51de, 0x11de, 0x728e, 0xb049, 0x9049, 0x3844, 0x14be, 0x7351, 0x5065, 0xd065,
-	0xe065, 0x750e, 0x3179, 0x5179, 0x35ae, 0x38ce, 0x71d2, 0xc5d1, 0xb5d1, 0x807f,
-	0x0a56, 0x5a56, 0x0a5b, 0x5a5b, 0x58fe, 0xd7a6, 0x890a, 0x698a, 0x998a, 0x50a2,
-	0x4a83,
+/* The narrow arguments: the name's offset in sg_arg_pool | the type's
+ * index in sg_arg_types << SG_ARG_NAME_BITS */
+const uint16_t sg_arg_pairs[193] = {
+	292 | 13 << SG_ARG_NAME_BITS, /* int addr_len */
+	391 | 13 << SG_ARG_NAME_BITS, /* int addrlen */
+	527 | 13 << SG_ARG_NAME_BITS, /* int advice */
+	976 | 6 << SG_ARG_NAME_BITS, /* compat_ulong_t arg */
+	301 | 30 << SG_ARG_NAME_BITS, /* unsigned int at_flags */
+	861 | 30 << SG_ARG_NAME_BITS, /* unsigned int attr */
+	101 | 30 << SG_ARG_NAME_BITS, /* unsigned int attr_flags */
+	980 | 13 << SG_ARG_NAME_BITS, /* int aux */
+	399 | 13 << SG_ARG_NAME_BITS, /* int backlog */
+	310 | 13 << SG_ARG_NAME_BITS, /* int behavior */
+	534 | 13 << SG_ARG_NAME_BITS, /* int bufsiz */
+	723 | 30 << SG_ARG_NAME_BITS, /* unsigned int cache */
+	866 | 13 << SG_ARG_NAME_BITS, /* int call */
+	866 | 23 << SG_ARG_NAME_BITS, /* u32 call */
+	866 | 26 << SG_ARG_NAME_BITS, /* uint call */
+	866 | 29 << SG_ARG_NAME_BITS, /* unsigned int call */
+	407 | 1 << SG_ARG_NAME_BITS, /* clockid_t clockid */
+	407 | 13 << SG_ARG_NAME_BITS, /* int clockid */
+	984 | 13 << SG_ARG_NAME_BITS, /* int cmd */
+	984 | 30 << SG_ARG_NAME_BITS, /* unsigned int cmd */
+	415 | 13 << SG_ARG_NAME_BITS, /* int command */
+	729 | 5 << SG_ARG_NAME_BITS, /* compat_size_t count */
+	729 | 30 << SG_ARG_NAME_BITS, /* unsigned int count */
+	988 | 13 << SG_ARG_NAME_BITS, /* int cpu */
+	541 | 13 << SG_ARG_NAME_BITS, /* int cpu_id */
+	548 | 2 << SG_ARG_NAME_BITS, /* compat_aio_context_t ctx_id */
+	112 | 14 << SG_ARG_NAME_BITS, /* key_serial_t destringid */
+	992 | 28 << SG_ARG_NAME_BITS, /* unsigned dev */
+	992 | 30 << SG_ARG_NAME_BITS, /* unsigned int dev */
+	324 | 13 << SG_ARG_NAME_BITS, /* int dfd */
+	871 | 12 << SG_ARG_NAME_BITS, /* gid_t egid */
+	871 | 17 << SG_ARG_NAME_BITS, /* old_gid_t egid */
+	423 | 24 << SG_ARG_NAME_BITS, /* u32 entries */
+	876 | 13 << SG_ARG_NAME_BITS, /* int epfd */
+	123 | 13 << SG_ARG_NAME_BITS, /* int error_code */
+	881 | 18 << SG_ARG_NAME_BITS, /* old_uid_t euid */
+	881 | 25 << SG_ARG_NAME_BITS, /* uid_t euid */
+	0 | 30 << SG_ARG_NAME_BITS, /* unsigned int event_f_flags */
+	555 | 13 << SG_ARG_NAME_BITS, /* int family */
+	41 | 13 << SG_ARG_NAME_BITS, /* int fanotify_fd */
+	50 | 13 << SG_ARG_NAME_BITS, /* int fd */
+	50 | 30 << SG_ARG_NAME_BITS, /* unsigned int fd */
+	735 | 13 << SG_ARG_NAME_BITS, /* int fd_in */
+	562 | 13 << SG_ARG_NAME_BITS, /* int fd_out */
+	886 | 13 << SG_ARG_NAME_BITS, /* int fdin */
+	741 | 13 << SG_ARG_NAME_BITS, /* int fdout */
+	747 | 24 << SG_ARG_NAME_BITS, /* u32 fifth */
+	569 | 30 << SG_ARG_NAME_BITS, /* unsigned int fildes */
+	753 | 13 << SG_ARG_NAME_BITS, /* int first */
+	814 | 13 << SG_ARG_NAME_BITS, /* int flag */
+	8 | 8 << SG_ARG_NAME_BITS, /* const __u32 flags */
+	8 | 13 << SG_ARG_NAME_BITS, /* int flags */
+	8 | 21 << SG_ARG_NAME_BITS, /* rwf_t flags */
+	8 | 24 << SG_ARG_NAME_BITS, /* u32 flags */
+	8 | 28 << SG_ARG_NAME_BITS, /* unsigned flags */
+	8 | 30 << SG_ARG_NAME_BITS, /* unsigned int flags */
+	319 | 13 << SG_ARG_NAME_BITS, /* int from_dfd */
+	759 | 13 << SG_ARG_NAME_BITS, /* int fs_fd */
+	891 | 13 << SG_ARG_NAME_BITS, /* int func */
+	119 | 12 << SG_ARG_NAME_BITS, /* gid_t gid */
+	119 | 17 << SG_ARG_NAME_BITS, /* old_gid_t gid */
+	134 | 13 << SG_ARG_NAME_BITS, /* int gidsetsize */
+	765 | 12 << SG_ARG_NAME_BITS, /* gid_t group */
+	765 | 17 << SG_ARG_NAME_BITS, /* old_gid_t group */
+	328 | 13 << SG_ARG_NAME_BITS, /* int group_fd */
+	996 | 13 << SG_ARG_NAME_BITS, /* int how */
+	120 | 20 << SG_ARG_NAME_BITS, /* qid_t id */
+	771 | 13 << SG_ARG_NAME_BITS, /* int in_fd */
+	222 | 13 << SG_ARG_NAME_BITS, /* int increment */
+	232 | 13 << SG_ARG_NAME_BITS, /* int initrd_fd */
+	576 | 13 << SG_ARG_NAME_BITS, /* int ioprio */
+	242 | 13 << SG_ARG_NAME_BITS, /* int kernel_fd */
+	922 | 15 << SG_ARG_NAME_BITS, /* key_t key */
+	297 | 13 << SG_ARG_NAME_BITS, /* int len */
+	297 | 30 << SG_ARG_NAME_BITS, /* unsigned int len */
+	337 | 24 << SG_ARG_NAME_BITS, /* u32 len_high */
+	431 | 24 << SG_ARG_NAME_BITS, /* u32 len_low */
+	777 | 13 << SG_ARG_NAME_BITS, /* int level */
+	777 | 30 << SG_ARG_NAME_BITS, /* unsigned int level */
+	583 | 13 << SG_ARG_NAME_BITS, /* int magic1 */
+	590 | 13 << SG_ARG_NAME_BITS, /* int magic2 */
+	442 | 13 << SG_ARG_NAME_BITS, /* int mask */
+	442 | 24 << SG_ARG_NAME_BITS, /* u32 mask */
+	442 | 30 << SG_ARG_NAME_BITS, /* unsigned int mask */
+	597 | 30 << SG_ARG_NAME_BITS, /* unsigned int max_fd */
+	252 | 13 << SG_ARG_NAME_BITS, /* int maxevents */
+	28 | 24 << SG_ARG_NAME_BITS, /* u32 min_complete */
+	604 | 3 << SG_ARG_NAME_BITS, /* compat_long_t min_nr */
+	896 | 4 << SG_ARG_NAME_BITS, /* compat_mode_t mode */
+	896 | 13 << SG_ARG_NAME_BITS, /* int mode */
+	896 | 27 << SG_ARG_NAME_BITS, /* umode_t mode */
+	145 | 13 << SG_ARG_NAME_BITS, /* int mountdirfd */
+	783 | 16 << SG_ARG_NAME_BITS, /* mqd_t mqdes */
+	346 | 30 << SG_ARG_NAME_BITS, /* unsigned int msg_prio */
+	611 | 13 << SG_ARG_NAME_BITS, /* int msgflg */
+	789 | 13 << SG_ARG_NAME_BITS, /* int msqid */
+	299 | 13 << SG_ARG_NAME_BITS, /* int n */
+	618 | 13 << SG_ARG_NAME_BITS, /* int nbytes */
+	53 | 13 << SG_ARG_NAME_BITS, /* int neighbor_fd */
+	625 | 13 << SG_ARG_NAME_BITS, /* int newdfd */
+	795 | 30 << SG_ARG_NAME_BITS, /* unsigned int newfd */
+	439 | 13 << SG_ARG_NAME_BITS, /* int newmask */
+	901 | 30 << SG_ARG_NAME_BITS, /* unsigned int nfds */
+	447 | 13 << SG_ARG_NAME_BITS, /* int niceval */
+	608 | 3 << SG_ARG_NAME_BITS, /* compat_long_t nr */
+	608 | 13 << SG_ARG_NAME_BITS, /* int nr */
+	455 | 30 << SG_ARG_NAME_BITS, /* unsigned int nr_args */
+	262 | 28 << SG_ARG_NAME_BITS, /* unsigned nr_events */
+	156 | 30 << SG_ARG_NAME_BITS, /* unsigned int nr_futexes */
+	167 | 13 << SG_ARG_NAME_BITS, /* int nr_requeue */
+	463 | 13 << SG_ARG_NAME_BITS, /* int nr_wake */
+	801 | 13 << SG_ARG_NAME_BITS, /* int nsems */
+	807 | 28 << SG_ARG_NAME_BITS, /* unsigned nsops */
+	807 | 30 << SG_ARG_NAME_BITS, /* unsigned int nsops */
+	65 | 24 << SG_ARG_NAME_BITS, /* u32 offset_high */
+	178 | 24 << SG_ARG_NAME_BITS, /* u32 offset_low */
+	813 | 13 << SG_ARG_NAME_BITS, /* int oflag */
+	632 | 13 << SG_ARG_NAME_BITS, /* int olddfd */
+	819 | 30 << SG_ARG_NAME_BITS, /* unsigned int oldfd */
+	1016 | 13 << SG_ARG_NAME_BITS, /* int op */
+	1016 | 30 << SG_ARG_NAME_BITS, /* unsigned int op */
+	639 | 30 << SG_ARG_NAME_BITS, /* unsigned int opcode */
+	646 | 13 << SG_ARG_NAME_BITS, /* int option */
+	471 | 13 << SG_ARG_NAME_BITS, /* int options */
+	653 | 13 << SG_ARG_NAME_BITS, /* int optlen */
+	479 | 13 << SG_ARG_NAME_BITS, /* int optname */
+	660 | 13 << SG_ARG_NAME_BITS, /* int out_fd */
+	77 | 30 << SG_ARG_NAME_BITS, /* unsigned int personality */
+	906 | 19 << SG_ARG_NAME_BITS, /* pid_t pgid */
+	957 | 13 << SG_ARG_NAME_BITS, /* int pid */
+	957 | 19 << SG_ARG_NAME_BITS, /* pid_t pid */
+	911 | 19 << SG_ARG_NAME_BITS, /* pid_t pid1 */
+	916 | 19 << SG_ARG_NAME_BITS, /* pid_t pid2 */
+	825 | 13 << SG_ARG_NAME_BITS, /* int pidfd */
+	921 | 13 << SG_ARG_NAME_BITS, /* int pkey */
+	667 | 13 << SG_ARG_NAME_BITS, /* int policy */
+	355 | 13 << SG_ARG_NAME_BITS, /* int protocol */
+	1000 | 7 << SG_ARG_NAME_BITS, /* compat_uptr_t ptr */
+	926 | 24 << SG_ARG_NAME_BITS, /* u32 reg4 */
+	364 | 30 << SG_ARG_NAME_BITS, /* unsigned int resource */
+	931 | 12 << SG_ARG_NAME_BITS, /* gid_t rgid */
+	931 | 17 << SG_ARG_NAME_BITS, /* old_gid_t rgid */
+	116 | 14 << SG_ARG_NAME_BITS, /* key_serial_t ringid */
+	373 | 24 << SG_ARG_NAME_BITS, /* u32 rseq_len */
+	936 | 18 << SG_ARG_NAME_BITS, /* old_uid_t ruid */
+	936 | 25 << SG_ARG_NAME_BITS, /* uid_t ruid */
+	272 | 10 << SG_ARG_NAME_BITS, /* const enum landlock_rule_type rule_type */
+	189 | 11 << SG_ARG_NAME_BITS, /* const int ruleset_fd */
+	674 | 13 << SG_ARG_NAME_BITS, /* int second */
+	487 | 30 << SG_ARG_NAME_BITS, /* unsigned int seconds */
+	681 | 13 << SG_ARG_NAME_BITS, /* int semflg */
+	831 | 13 << SG_ARG_NAME_BITS, /* int semid */
+	688 | 13 << SG_ARG_NAME_BITS, /* int semnum */
+	941 | 12 << SG_ARG_NAME_BITS, /* gid_t sgid */
+	941 | 17 << SG_ARG_NAME_BITS, /* old_gid_t sgid */
+	695 | 13 << SG_ARG_NAME_BITS, /* int shmflg */
+	837 | 13 << SG_ARG_NAME_BITS, /* int shmid */
+	1004 | 13 << SG_ARG_NAME_BITS, /* int sig */
+	1004 | 24 << SG_ARG_NAME_BITS, /* u32 sig */
+	702 | 13 << SG_ARG_NAME_BITS, /* int signum */
+	200 | 5 << SG_ARG_NAME_BITS, /* compat_size_t sigsetsize */
+	140 | 13 << SG_ARG_NAME_BITS, /* int size */
+	140 | 24 << SG_ARG_NAME_BITS, /* u32 size */
+	140 | 30 << SG_ARG_NAME_BITS, /* unsigned int size */
+	946 | 18 << SG_ARG_NAME_BITS, /* old_uid_t suid */
+	946 | 25 << SG_ARG_NAME_BITS, /* uid_t suid */
+	211 | 13 << SG_ARG_NAME_BITS, /* int swap_flags */
+	951 | 19 << SG_ARG_NAME_BITS, /* pid_t tgid */
+	843 | 24 << SG_ARG_NAME_BITS, /* u32 third */
+	495 | 13 << SG_ARG_NAME_BITS, /* int timeout */
+	14 | 13 << SG_ARG_NAME_BITS, /* int timeout_msecs */
+	382 | 22 << SG_ARG_NAME_BITS, /* timer_t timer_id */
+	709 | 13 << SG_ARG_NAME_BITS, /* int to_dfd */
+	282 | 24 << SG_ARG_NAME_BITS, /* u32 to_submit */
+	503 | 13 << SG_ARG_NAME_BITS, /* int turn_on */
+	277 | 13 << SG_ARG_NAME_BITS, /* int type */
+	1008 | 13 << SG_ARG_NAME_BITS, /* int ufd */
+	882 | 18 << SG_ARG_NAME_BITS, /* old_uid_t uid */
+	882 | 25 << SG_ARG_NAME_BITS, /* uid_t uid */
+	511 | 13 << SG_ARG_NAME_BITS, /* int unused1 */
+	519 | 13 << SG_ARG_NAME_BITS, /* int unused2 */
+	956 | 19 << SG_ARG_NAME_BITS, /* pid_t upid */
+	961 | 18 << SG_ARG_NAME_BITS, /* old_uid_t user */
+	961 | 25 << SG_ARG_NAME_BITS, /* uid_t user */
+	849 | 30 << SG_ARG_NAME_BITS, /* unsigned int usize */
+	451 | 24 << SG_ARG_NAME_BITS, /* u32 val */
+	966 | 24 << SG_ARG_NAME_BITS, /* u32 val3 */
+	971 | 30 << SG_ARG_NAME_BITS, /* unsigned int vlen */
+	1019 | 0 << SG_ARG_NAME_BITS, /* __s32 wd */
+	716 | 30 << SG_ARG_NAME_BITS, /* unsigned int whence */
+	855 | 13 << SG_ARG_NAME_BITS, /* int which */
+	89 | 9 << SG_ARG_NAME_BITS, /* const clockid_t which_clock */
+	1012 | 13 << SG_ARG_NAME_BITS, /* int who */
 };
 
-const uint8_t sg_arg_type_hi[791] = {
-	0x44, 0xdd, 0xdd, 0xd4, 0xd5, 0xdd, 0xdd, 0xd5, 0xdd, 0xd4, 0xdd, 0xdd,
-	0xdd, 0xdd, 0xdd, 0xd4, 0xdd, 0xdd, 0xdd, 0xdd, 0xdd, 0xcd, 0x44, 0x1c,
-	0xdc, 0xd4, 0xdd, 0x04, 0x44, 0x68, 0x02, 0x44, 0x98, 0x02, 0x00, 0x68,
-	0x02, 0x00, 0x98, 0x42, 0xd2, 0x32, 0x45, 0xd2, 0xc2, 0x45, 0x47, 0x23,
-	0x41, 0x47, 0x23, 0x45, 0x47, 0x24, 0x41, 0x47, 0x24, 0x45, 0xcd, 0x4c,
-	0x42, 0xcd, 0x4c, 0x12, 0x13, 0xcc, 0x45, 0xc4, 0xcc, 0x4c, 0x1d, 0xbd,
-	0x44, 0x5d, 0xbd, 0x44, 0xdd, 0xdd, 0x4d, 0xc4, 0xcc, 0x4c, 0xc4, 0xcc,
-	0x4c, 0xc4, 0xcc, 0x4c, 0xd4, 0xdd, 0x4d, 0xdd, 0xdd, 0x44, 0xcc, 0xcc,
-	0x4d, 0x00, 0x00, 0x44, 0x5d, 0xbd, 0x44, 0xcc, 0x5c, 0xd4, 0x52, 0xcc,
-	0xdc, 0xcc, 0x4c, 0xd5, 0x10, 0xcc, 0xdc, 0x12, 0xcc, 0xdc, 0x50, 0xdd,
-	0xdd, 0xd3, 0xdd, 0x45, 0x44, 0x54, 0x4d, 0x11, 0x61, 0x4d, 0x11, 0x91,
-	0x4d, 0x44, 0x64, 0x4d, 0x44, 0x94, 0x5d, 0xd3, 0xd3, 0x5d, 0x4d, 0x42,
-	0xd4, 0xdd, 0xd4, 0xcd, 0xc4, 0xc3, 0xcc, 0xc4, 0xc3, 0xdc, 0xdd, 0x6d,
-	0x20, 0x42, 0x45, 0xdd, 0xdd, 0xad, 0x45, 0xd4, 0xdd, 0xdd, 0xcd, 0x14,
-	0x11, 0x4c, 0xdd, 0xdd, 0x4d, 0xd4, 0xdd, 0xd4, 0xd4, 0x4d, 0x4d, 0x00,
-	0x80, 0x09, 0x00, 0xdd, 0x24, 0xdc, 0x4b, 0xc2, 0x59, 0x24, 0x58, 0x4d,
-	0xc2, 0x44, 0x24, 0xd8, 0x44, 0xd2, 0x59, 0x24, 0x0d, 0x45, 0x0d, 0x24,
-	0xd4, 0x42, 0x44, 0x22, 0x42, 0x24, 0x22, 0x44, 0xcc, 0x41, 0x44, 0x04,
-	0x44, 0x44, 0x40, 0x64, 0xdd, 0x46, 0xd6, 0x9d, 0x94, 0xdd, 0x46, 0xd9,
-	0x9d, 0x24, 0x54, 0x44, 0xdd, 0x45, 0xc4, 0xcc, 0x45, 0xcc, 0xcc, 0xdd,
-	0x4d, 0xdd, 0xdd, 0xd4, 0x0d, 0xc1, 0xdc, 0xc0, 0xcc, 0x2d, 0xc1, 0xdc,
-	0xc2, 0xcc, 0x3d, 0x4d, 0x45, 0x42, 0xd2, 0x44, 0x2d, 0x4d, 0x50, 0x3d,
-	0x04, 0xdd, 0x43, 0x52, 0x3d, 0x24, 0xdd, 0x43, 0x11, 0x40, 0x94, 0x45,
-	0x44, 0x11, 0x91, 0x44, 0x44, 0xd6, 0x4d, 0xd4, 0x24, 0x24, 0x44, 0x42,
-	0xd2, 0xd4, 0xdd, 0xcd, 0xcc, 0xcc, 0x5a, 0xd5, 0x2d, 0x42, 0x45, 0x55,
-	0xd4, 0x4d, 0x53, 0xd4, 0xd4, 0xdd, 0xdd, 0xdd, 0xdd, 0xda, 0x26, 0xa1,
-	0x6d, 0x52, 0xda, 0x29, 0xa1, 0x9d, 0x52, 0xd8, 0x6d, 0x40, 0x71, 0x74,
-	0x54, 0x4b, 0x2a, 0x22, 0xd4, 0xc8, 0xdc, 0xc8, 0xdc, 0x52, 0x4d, 0x42,
-	0x4c, 0x92, 0x45, 0x42, 0x44, 0xc2, 0x4d, 0xc2, 0x4d, 0xb2, 0x44, 0xb2,
-	0x44, 0x62, 0x44, 0x02, 0xd4, 0xb2, 0xd4, 0xb2, 0xd4, 0x92, 0x14, 0x61,
-	0xd1, 0x8d, 0x4d, 0x44, 0x47, 0x44, 0x44, 0x44, 0x44, 0x4d, 0x44, 0xcc,
-	0x45, 0x44, 0x44, 0xd2, 0x45, 0xdd, 0x45, 0x44, 0x44, 0x54, 0x44, 0x44,
-	0x4d, 0xd3, 0x4d, 0x4b, 0xd4, 0x50, 0xd4, 0x52, 0xd4, 0x5d, 0xdd, 0x66,
-	0xdd, 0xdd, 0xdd, 0xdc, 0xdd, 0xdd, 0x4d, 0x54, 0xdd, 0xcd, 0x4d, 0x11,
-	0x41, 0x55, 0x45, 0xd4, 0x4d, 0x11, 0x44, 0x59, 0x24, 0xcd, 0x44, 0x04,
-	0x41, 0x14, 0x41, 0x44, 0x45, 0x54, 0x25, 0xdd, 0x2d, 0xdc, 0x2d, 0xd2,
-	0x15, 0x41, 0x57, 0x4d, 0x54, 0x3d, 0x5a, 0xda, 0x4d, 0x54, 0x3d, 0x5b,
-	0x3d, 0x5c, 0x0d, 0x00, 0x40, 0xd4, 0xad, 0x4c, 0x2c, 0x42, 0x41, 0x44,
-	0x44, 0x44, 0x4d, 0xda, 0x43, 0xda, 0x43, 0x73, 0x41, 0xa3, 0xd5, 0xd5,
-	0xd4, 0xdd, 0x1d, 0x41, 0x57, 0x45, 0xc5, 0x94, 0xc9, 0x24, 0x26, 0x04,
-	0x26, 0x14, 0x26, 0xc4, 0xd9, 0x4d, 0x4d, 0x24, 0x46, 0x34, 0x49, 0x12,
-	0x44, 0x55, 0x54, 0x44, 0x1a, 0x67, 0x11, 0x97, 0x21, 0x35, 0x25, 0x35,
-	0x85, 0x4d, 0x04, 0x94, 0x29, 0x34, 0x06, 0x44, 0xdd, 0xdd, 0xcd, 0xdd,
-	0x3d, 0x12, 0xd4, 0x44, 0xdc, 0x44, 0xd4, 0x8d, 0x80, 0x08, 0x84, 0x40,
-	0x41, 0x62, 0x24, 0x44, 0xc2, 0x2d, 0x49, 0x50, 0x64, 0x4d, 0xdb, 0x44,
-	0x45, 0xc2, 0x24, 0x44, 0x4b, 0x04, 0x40, 0x4b, 0xb4, 0xd4, 0x10, 0x2d,
-	0xd1, 0x1d, 0xdd, 0xdd, 0xd6, 0x6d, 0xdd, 0xd8, 0x8d, 0xdd, 0xcc, 0xdd,
-	0xdd, 0xd1, 0x4d, 0xdd, 0xdd, 0x1d, 0xd7, 0xb5, 0x5d, 0xd5, 0x4c, 0xc2,
-	0x2c, 0xdd, 0x52, 0xd5, 0x4d, 0xd4, 0x4d, 0xdd, 0x14, 0x41, 0x55, 0xcc,
-	0x4c, 0x44, 0x54, 0xd4, 0x54, 0xdd, 0x45, 0xd4, 0x84, 0x44, 0x63, 0x34,
-	0x49, 0x94, 0x44, 0xbd, 0x4b, 0xbb, 0xd4, 0x4d, 0xdd, 0x4d, 0xdd, 0x02,
-	0x24, 0xcc, 0x02, 0x25, 0x71, 0x52, 0x1b, 0x1d, 0x14, 0x41, 0x5a, 0xd5,
-	0x5d, 0xa4, 0x45, 0x54, 0xda, 0x44, 0x4d, 0x44, 0x55, 0x45, 0x44, 0x55,
-	0x55, 0x55, 0xcc, 0x5c, 0x55, 0xcc, 0x4c, 0xca, 0x44, 0x4a, 0xd4, 0x04,
-	0x44, 0x41, 0x34, 0x47, 0x93, 0x34, 0xc7, 0xcc, 0x5d, 0xd4, 0xd5, 0x5d,
-	0xdd, 0x45, 0x04, 0x04, 0xd5, 0xda, 0xd4, 0x2d, 0x44, 0x45, 0x66, 0x94,
-	0x49, 0x44, 0x44, 0x44, 0xdd, 0xd4, 0x0d, 0xc7, 0xa2, 0x2c, 0x0d, 0x4d,
-	0x4c, 0x4d, 0x44, 0x48, 0xd4, 0xc4, 0xc7, 0xcb, 0x48, 0x44, 0x44, 0x44,
-	0xd0, 0xd7, 0xdb, 0xd1, 0xd4, 0xd4, 0xdc, 0xd6, 0xd7, 0xdb, 0xdb, 0xdb,
-	0x4b, 0x04, 0x0c, 0x26, 0x26, 0x27, 0xd9, 0xdd, 0x4d, 0x44, 0x75, 0xa1,
-	0x05, 0x02, 0x40, 0x44, 0x43, 0x03, 0x04, 0x24, 0x2d, 0xc2, 0xcc, 0x20,
-	0x22, 0x21, 0x24, 0x24, 0x27, 0x5b, 0x5d, 0x56, 0x59, 0x5a, 0x45, 0xdd,
-	0xd7, 0x6a, 0x26, 0x41, 0x20, 0xc4, 0xc6, 0x69, 0x9b, 0x6b, 0x45, 0x46,
-	0x29, 0x1d, 0x51, 0x15, 0x51, 0x25, 0x26, 0x01, 0x09, 0x29, 0x23, 0x26,
-	0x46, 0x47, 0x7a, 0x88, 0x78, 0x0d, 0xd4, 0x54, 0x74, 0xdb, 0x42, 0x99,
-	0x49, 0xdd, 0x1d, 0x74, 0x4b, 0x50, 0x50, 0xb6, 0x5a, 0xdc, 0x05,
+/* The arguments, signatures being runs of them: 0 the word, else 1 +
+ * the index in sg_arg_pairs */
+const uint8_t sg_arg_slots[647] = {
+	0, 0, 0, 0, 0, 0, 0, 53, 0, 0, 0, 0, 0, 56, 0, 17,
+	0, 120, 186, 0, 0, 187, 14, 49, 149, 169, 138, 47, 16, 49, 0, 0,
+	0, 0, 26, 88, 105, 0, 0, 0, 30, 0, 5, 0, 0, 0, 34, 0,
+	86, 0, 0, 0, 34, 0, 86, 170, 0, 0, 41, 0, 0, 56, 0, 0,
+	41, 0, 0, 56, 0, 1, 41, 3, 115, 116, 76, 77, 42, 174, 87, 54,
+	0, 0, 43, 0, 44, 0, 0, 56, 97, 0, 0, 0, 0, 0, 131, 0,
+	0, 0, 0, 0, 131, 0, 0, 0, 0, 52, 0, 0, 0, 0, 143, 0,
+	103, 0, 0, 0, 103, 0, 0, 161, 0, 109, 56, 0, 17, 0, 131, 24,
+	65, 0, 15, 0, 0, 0, 0, 15, 49, 0, 0, 0, 30, 0, 0, 0,
+	5, 30, 0, 0, 0, 50, 30, 0, 55, 0, 0, 30, 0, 55, 84, 0,
+	30, 0, 56, 0, 0, 30, 0, 184, 63, 50, 40, 56, 0, 30, 0, 41,
+	0, 0, 0, 52, 41, 0, 188, 56, 0, 41, 20, 0, 0, 8, 41, 78,
+	126, 0, 0, 41, 78, 126, 0, 125, 42, 0, 0, 0, 190, 57, 0, 173,
+	0, 56, 72, 70, 0, 0, 0, 93, 0, 0, 0, 0, 93, 0, 0, 94,
+	0, 96, 0, 0, 0, 95, 118, 0, 100, 0, 52, 118, 0, 100, 0, 56,
+	123, 0, 0, 0, 0, 132, 133, 176, 0, 0, 134, 0, 0, 10, 56, 191,
+	182, 0, 124, 0, 0, 0, 27, 0, 0, 0, 135, 0, 0, 0, 161, 0,
+	0, 89, 0, 0, 106, 56, 0, 56, 91, 99, 0, 56, 111, 110, 0, 117,
+	91, 0, 139, 0, 0, 144, 52, 159, 6, 0, 0, 54, 6, 0, 163, 54,
+	20, 0, 67, 0, 30, 0, 0, 11, 30, 0, 0, 50, 30, 0, 0, 52,
+	30, 0, 52, 91, 30, 0, 90, 52, 30, 0, 91, 29, 30, 0, 91, 56,
+	34, 120, 41, 0, 39, 176, 137, 0, 41, 0, 0, 3, 41, 0, 0, 52,
+	41, 3, 0, 0, 41, 56, 0, 0, 41, 90, 0, 0, 42, 0, 0, 56,
+	42, 20, 67, 0, 42, 122, 0, 107, 42, 139, 0, 0, 45, 46, 0, 56,
+	66, 0, 0, 0, 80, 81, 20, 0, 96, 0, 0, 95, 127, 68, 0, 0,
+	127, 68, 0, 22, 131, 0, 185, 56, 131, 140, 0, 0, 134, 158, 0, 56,
+	148, 147, 0, 51, 152, 0, 114, 0, 152, 153, 19, 0, 158, 0, 0, 0,
+	168, 131, 158, 0, 172, 52, 0, 0, 177, 0, 0, 52, 177, 52, 0, 0,
+	192, 52, 0, 0, 12, 0, 0, 51, 0, 0, 175, 0, 91, 28, 0, 98,
+	120, 0, 103, 171, 0, 183, 64, 19, 0, 164, 19, 56, 25, 30, 0, 50,
+	41, 0, 2, 41, 0, 52, 41, 0, 56, 41, 0, 83, 42, 0, 23, 42,
+	0, 190, 42, 20, 0, 42, 20, 4, 42, 85, 56, 42, 184, 63, 58, 56,
+	7, 59, 0, 0, 73, 0, 156, 73, 112, 151, 92, 0, 52, 96, 19, 0,
+	119, 101, 52, 121, 56, 0, 130, 0, 0, 131, 0, 56, 131, 0, 124, 131,
+	75, 0, 131, 136, 0, 134, 41, 56, 141, 31, 154, 142, 32, 155, 145, 36,
+	165, 146, 37, 166, 152, 0, 113, 157, 0, 156, 157, 19, 0, 176, 0, 74,
+	180, 181, 0, 191, 0, 0, 191, 193, 71, 191, 193, 104, 192, 0, 0, 167,
+	13, 0, 18, 52, 21, 0, 21, 160, 23, 52, 33, 0, 41, 9, 41, 52,
+	41, 66, 41, 189, 42, 91, 56, 38, 62, 0, 73, 95, 108, 0, 131, 56,
+	131, 129, 134, 56, 148, 51, 172, 0, 193, 0, 35, 48, 60, 61, 69, 79,
+	82, 102, 128, 150, 162, 178, 179,
 };
 
 /* sg_name_pool offset of every 16th name, for a name's rank */
@@ -1017,8 +459,9 @@ const uint16_t sg_arg_rank_mark[41] = {
 	5819, 5973, 6185, 6317, 6450,
 };
 
-/* By rank in sg_name_pool: the signature most 64-bit kernels' native
- * entries have, start << 3 | count in the slots, or SG_ARG_NONE. */
+/* By rank in sg_name_pool: the signature the fewest architectures differ
+ * from, as a 64-bit ABI reads it, start << 3 | count in the slots, or
+ * SG_ARG_NONE. */
 const uint16_t sg_arg_sig[SG_ARG_NNAMES] = {
 	SG_ARG_NONE, /* 0 E2BIG */
 	SG_ARG_NONE, /* 1 EACCES */
@@ -1156,920 +599,679 @@ const uint16_t sg_arg_sig[SG_ARG_NNAMES] = {
 	SG_ARG_NONE, /* 133 EWOULDBLOCK */
 	SG_ARG_NONE, /* 134 EXDEV */
 	SG_ARG_NONE, /* 135 EXFULL */
-	3869, /* 136 _llseek */
-	4469, /* 137 _newselect */
+	1605, /* 136 _llseek */
+	709, /* 137 _newselect */
 	SG_ARG_NONE, /* 138 _sysctl */
-	6187, /* 139 accept */
-	6188, /* 140 accept4 */
-	5426, /* 141 access */
-	657, /* 142 acct */
-	2509, /* 143 add_key */
-	12593, /* 144 adjtimex */
+	467, /* 139 accept */
+	2788, /* 140 accept4 */
+	2602, /* 141 access */
+	1, /* 142 acct */
+	853, /* 143 add_key */
+	1, /* 144 adjtimex */
 	SG_ARG_NONE, /* 145 afs_syscall */
-	12513, /* 146 alarm */
-	4626, /* 147 arch_prctl */
-	5868, /* 148 arm_fadvise64_64 */
-	5900, /* 149 arm_sync_file_range */
+	5145, /* 146 alarm */
+	1922, /* 147 arch_prctl */
+	2820, /* 148 arm_fadvise64_64 */
+	2852, /* 149 arm_sync_file_range */
 	SG_ARG_NONE, /* 150 bdflush */
-	8699, /* 151 bind */
-	8315, /* 152 bpf */
+	3843, /* 151 bind */
+	3771, /* 152 bpf */
 	SG_ARG_NONE, /* 153 break */
 	SG_ARG_NONE, /* 154 breakpoint */
-	12369, /* 155 brk */
-	8171, /* 156 cachectl */
-	8195, /* 157 cacheflush */
-	6316, /* 158 cachestat */
-	11546, /* 159 capget */
-	11530, /* 160 capset */
-	2953, /* 161 chdir */
-	5458, /* 162 chmod */
-	3075, /* 163 chown */
-	3075, /* 164 chown32 */
-	2953, /* 165 chroot */
-	12282, /* 166 clock_adjtime */
-	12282, /* 167 clock_adjtime64 */
-	12266, /* 168 clock_getres */
-	12266, /* 169 clock_getres_time64 */
-	12266, /* 170 clock_gettime */
-	12266, /* 171 clock_gettime64 */
-	8140, /* 172 clock_nanosleep */
-	8140, /* 173 clock_nanosleep_time64 */
-	12250, /* 174 clock_settime */
-	12250, /* 175 clock_settime64 */
-	2789, /* 176 clone */
-	12058, /* 177 clone3 */
-	1689, /* 178 close */
-	9011, /* 179 close_range */
-	8747, /* 180 connect */
-	1982, /* 181 copy_file_range */
-	8514, /* 182 creat */
+	1, /* 155 brk */
+	3699, /* 156 cachectl */
+	3603, /* 157 cacheflush */
+	2916, /* 158 cachestat */
+	2, /* 159 capget */
+	2, /* 160 capset */
+	1, /* 161 chdir */
+	2634, /* 162 chmod */
+	1331, /* 163 chown */
+	1331, /* 164 chown32 */
+	1, /* 165 chroot */
+	4706, /* 166 clock_adjtime */
+	4706, /* 167 clock_adjtime64 */
+	4706, /* 168 clock_getres */
+	4706, /* 169 clock_getres_time64 */
+	4706, /* 170 clock_gettime */
+	4706, /* 171 clock_gettime64 */
+	3588, /* 172 clock_nanosleep */
+	3588, /* 173 clock_nanosleep_time64 */
+	4706, /* 174 clock_settime */
+	4706, /* 175 clock_settime64 */
+	5, /* 176 clone */
+	2, /* 177 clone3 */
+	609, /* 178 close */
+	4035, /* 179 close_range */
+	3843, /* 180 connect */
+	662, /* 181 copy_file_range */
+	2634, /* 182 creat */
 	SG_ARG_NONE, /* 183 create_module */
-	11642, /* 184 delete_module */
-	12393, /* 185 dup */
-	9706, /* 186 dup2 */
-	9707, /* 187 dup3 */
-	12529, /* 188 epoll_create */
-	49, /* 189 epoll_create1 */
-	5804, /* 190 epoll_ctl */
+	98, /* 184 delete_module */
+	5081, /* 185 dup */
+	4226, /* 186 dup2 */
+	4227, /* 187 dup3 */
+	5153, /* 188 epoll_create */
+	841, /* 189 epoll_create1 */
+	2692, /* 190 epoll_ctl */
 	SG_ARG_NONE, /* 191 epoll_ctl_old */
-	878, /* 192 epoll_pwait */
-	782, /* 193 epoll_pwait2 */
-	828, /* 194 epoll_wait */
+	422, /* 192 epoll_pwait */
+	374, /* 193 epoll_pwait2 */
+	420, /* 194 epoll_wait */
 	SG_ARG_NONE, /* 195 epoll_wait_old */
-	8905, /* 196 eventfd */
-	11018, /* 197 eventfd2 */
-	3315, /* 198 execve */
-	3309, /* 199 execveat */
-	12385, /* 200 exit */
-	12385, /* 201 exit_group */
-	5419, /* 202 faccessat */
-	5420, /* 203 faccessat2 */
-	6060, /* 204 fadvise64 */
-	12361, /* 205 fadvise64_64 */
-	5964, /* 206 fallocate */
-	11434, /* 207 fanotify_init */
-	3229, /* 208 fanotify_mark */
-	1689, /* 209 fchdir */
-	11226, /* 210 fchmod */
-	5451, /* 211 fchmodat */
-	5484, /* 212 fchmodat2 */
-	9179, /* 213 fchown */
-	9179, /* 214 fchown32 */
-	3069, /* 215 fchownat */
-	8867, /* 216 fcntl */
-	8867, /* 217 fcntl64 */
-	1689, /* 218 fdatasync */
-	5996, /* 219 fgetxattr */
-	3029, /* 220 file_getattr */
-	3029, /* 221 file_setattr */
-	8675, /* 222 finit_module */
-	8555, /* 223 flistxattr */
-	6282, /* 224 flock */
+	3953, /* 196 eventfd */
+	4802, /* 197 eventfd2 */
+	3, /* 198 execve */
+	1405, /* 199 execveat */
+	5073, /* 200 exit */
+	5073, /* 201 exit_group */
+	2595, /* 202 faccessat */
+	2596, /* 203 faccessat2 */
+	2756, /* 204 fadvise64 */
+	566, /* 205 fadvise64_64 */
+	2884, /* 206 fallocate */
+	4914, /* 207 fanotify_init */
+	1365, /* 208 fanotify_mark */
+	609, /* 209 fchdir */
+	4898, /* 210 fchmod */
+	2627, /* 211 fchmodat */
+	2660, /* 212 fchmodat2 */
+	4059, /* 213 fchown */
+	4059, /* 214 fchown32 */
+	1325, /* 215 fchownat */
+	3987, /* 216 fcntl */
+	4011, /* 217 fcntl64 */
+	609, /* 218 fdatasync */
+	1404, /* 219 fgetxattr */
+	1125, /* 220 file_getattr */
+	1125, /* 221 file_setattr */
+	3867, /* 222 finit_module */
+	467, /* 223 flistxattr */
+	2946, /* 224 flock */
 	0, /* 225 fork */
-	3666, /* 226 fremovexattr */
-	3269, /* 227 fsconfig */
-	3669, /* 228 fsetxattr */
-	9299, /* 229 fsmount */
-	10906, /* 230 fsopen */
-	3147, /* 231 fspick */
-	11274, /* 232 fstat */
-	11322, /* 233 fstat64 */
-	5548, /* 234 fstatat64 */
-	11162, /* 235 fstatfs */
-	9131, /* 236 fstatfs64 */
-	1689, /* 237 fsync */
+	466, /* 226 fremovexattr */
+	1485, /* 227 fsconfig */
+	1405, /* 228 fsetxattr */
+	4083, /* 229 fsmount */
+	98, /* 230 fsopen */
+	1283, /* 231 fspick */
+	1602, /* 232 fstat */
+	1602, /* 233 fstat64 */
+	2500, /* 234 fstatat64 */
+	1602, /* 235 fstatfs */
+	1603, /* 236 fstatfs64 */
+	609, /* 237 fsync */
 	SG_ARG_NONE, /* 238 ftime */
-	11210, /* 239 ftruncate */
-	11194, /* 240 ftruncate64 */
-	2366, /* 241 futex */
-	8076, /* 242 futex_requeue */
-	2366, /* 243 futex_time64 */
-	2462, /* 244 futex_wait */
-	5109, /* 245 futex_waitv */
-	7756, /* 246 futex_wake */
-	8459, /* 247 futimesat */
+	1602, /* 239 ftruncate */
+	3012, /* 240 ftruncate64 */
+	134, /* 241 futex */
+	2260, /* 242 futex_requeue */
+	134, /* 243 futex_time64 */
+	86, /* 244 futex_wait */
+	965, /* 245 futex_waitv */
+	2196, /* 246 futex_wake */
+	1123, /* 247 futimesat */
 	SG_ARG_NONE, /* 248 get_kernel_syms */
-	4869, /* 249 get_mempolicy */
-	9947, /* 250 get_robust_list */
+	5, /* 249 get_mempolicy */
+	4275, /* 250 get_robust_list */
 	SG_ARG_NONE, /* 251 get_thread_area */
 	SG_ARG_NONE, /* 252 get_tls */
-	8363, /* 253 getcpu */
-	10922, /* 254 getcwd */
-	8939, /* 255 getdents */
-	8963, /* 256 getdents64 */
+	3, /* 253 getcpu */
+	2, /* 254 getcwd */
+	3939, /* 255 getdents */
+	3939, /* 256 getdents64 */
 	0, /* 257 getegid */
 	0, /* 258 getegid32 */
 	0, /* 259 geteuid */
 	0, /* 260 geteuid32 */
 	0, /* 261 getgid */
 	0, /* 262 getgid32 */
-	11466, /* 263 getgroups */
-	11466, /* 264 getgroups32 */
-	10714, /* 265 getitimer */
-	8771, /* 266 getpeername */
-	2217, /* 267 getpgid */
+	4930, /* 263 getgroups */
+	4930, /* 264 getgroups32 */
+	4634, /* 265 getitimer */
+	467, /* 266 getpeername */
+	753, /* 267 getpgid */
 	0, /* 268 getpgrp */
 	0, /* 269 getpid */
 	SG_ARG_NONE, /* 270 getpmsg */
 	0, /* 271 getppid */
-	10762, /* 272 getpriority */
-	10619, /* 273 getrandom */
-	10139, /* 274 getresgid */
-	10139, /* 275 getresgid32 */
-	10259, /* 276 getresuid */
-	10259, /* 277 getresuid32 */
-	11914, /* 278 getrlimit */
-	12314, /* 279 getrusage */
-	2217, /* 280 getsid */
-	8771, /* 281 getsockname */
-	3469, /* 282 getsockopt */
+	4658, /* 272 getpriority */
+	91, /* 273 getrandom */
+	3, /* 274 getresgid */
+	3, /* 275 getresgid32 */
+	3, /* 276 getresuid */
+	3, /* 277 getresuid32 */
+	3274, /* 278 getrlimit */
+	5058, /* 279 getrusage */
+	753, /* 280 getsid */
+	467, /* 281 getsockname */
+	1525, /* 282 getsockopt */
 	0, /* 283 gettid */
-	12026, /* 284 gettimeofday */
+	2, /* 284 gettimeofday */
 	0, /* 285 getuid */
 	0, /* 286 getuid32 */
-	6892, /* 287 getxattr */
-	686, /* 288 getxattrat */
+	4, /* 287 getxattr */
+	326, /* 288 getxattrat */
 	SG_ARG_NONE, /* 289 gtty */
 	SG_ARG_NONE, /* 290 idle */
-	10667, /* 291 init_module */
-	8651, /* 292 inotify_add_watch */
+	3, /* 291 init_module */
+	3915, /* 292 inotify_add_watch */
 	0, /* 293 inotify_init */
-	49, /* 294 inotify_init1 */
-	11130, /* 295 inotify_rm_watch */
-	8387, /* 296 io_cancel */
-	12377, /* 297 io_destroy */
-	445, /* 298 io_getevents */
-	446, /* 299 io_pgetevents */
-	446, /* 300 io_pgetevents_time64 */
-	11690, /* 301 io_setup */
-	8411, /* 302 io_submit */
-	1742, /* 303 io_uring_enter */
-	6348, /* 304 io_uring_register */
-	11066, /* 305 io_uring_setup */
-	8867, /* 306 ioctl */
+	841, /* 294 inotify_init1 */
+	4882, /* 295 inotify_rm_watch */
+	3, /* 296 io_cancel */
+	1, /* 297 io_destroy */
+	5, /* 298 io_getevents */
+	6, /* 299 io_pgetevents */
+	278, /* 300 io_pgetevents_time64 */
+	4962, /* 301 io_setup */
+	3, /* 302 io_submit */
+	614, /* 303 io_uring_enter */
+	2980, /* 304 io_uring_register */
+	4818, /* 305 io_uring_setup */
+	3987, /* 306 ioctl */
 	SG_ARG_NONE, /* 307 ioperm */
 	SG_ARG_NONE, /* 308 iopl */
-	10762, /* 309 ioprio_get */
-	10763, /* 310 ioprio_set */
-	398, /* 311 ipc */
-	4789, /* 312 kcmp */
-	4149, /* 313 kexec_file_load */
-	5772, /* 314 kexec_load */
-	4629, /* 315 keyctl */
-	7570, /* 316 kill */
-	7244, /* 317 landlock_add_rule */
-	8267, /* 318 landlock_create_ruleset */
-	11946, /* 319 landlock_restrict_self */
-	3075, /* 320 lchown */
-	3075, /* 321 lchown32 */
-	6892, /* 322 lgetxattr */
-	11706, /* 323 link */
-	4549, /* 324 linkat */
-	11082, /* 325 listen */
-	7116, /* 326 listmount */
-	9827, /* 327 listxattr */
-	3189, /* 328 listxattrat */
-	9827, /* 329 llistxattr */
+	4658, /* 309 ioprio_get */
+	4659, /* 310 ioprio_set */
+	182, /* 311 ipc */
+	1965, /* 312 kcmp */
+	1685, /* 313 kexec_file_load */
+	4, /* 314 kexec_load */
+	1925, /* 315 keyctl */
+	3466, /* 316 kill */
+	3332, /* 317 landlock_add_rule */
+	3627, /* 318 landlock_create_ruleset */
+	5026, /* 319 landlock_restrict_self */
+	1331, /* 320 lchown */
+	1331, /* 321 lchown32 */
+	4, /* 322 lgetxattr */
+	2, /* 323 link */
+	1845, /* 324 linkat */
+	4834, /* 325 listen */
+	84, /* 326 listmount */
+	3, /* 327 listxattr */
+	325, /* 328 listxattrat */
+	3, /* 329 llistxattr */
 	SG_ARG_NONE, /* 330 lock */
 	SG_ARG_NONE, /* 331 lookup_dcookie */
-	4746, /* 332 lremovexattr */
-	9059, /* 333 lseek */
-	4749, /* 334 lsetxattr */
-	5292, /* 335 lsm_get_self_attr */
-	9395, /* 336 lsm_list_modules */
-	5260, /* 337 lsm_set_self_attr */
-	5522, /* 338 lstat */
-	5554, /* 339 lstat64 */
-	10571, /* 340 madvise */
-	8243, /* 341 map_shadow_stack */
-	2318, /* 342 mbind */
-	8291, /* 343 membarrier */
-	12106, /* 344 memfd_create */
-	929, /* 345 memfd_secret */
-	6956, /* 346 migrate_pages */
-	10547, /* 347 mincore */
-	8514, /* 348 mkdir */
-	8507, /* 349 mkdirat */
-	9203, /* 350 mknod */
-	5452, /* 351 mknodat */
-	7466, /* 352 mlock */
-	10499, /* 353 mlock2 */
-	49, /* 354 mlockall */
-	158, /* 355 mmap */
-	302, /* 356 mmap2 */
+	2, /* 332 lremovexattr */
+	3963, /* 333 lseek */
+	813, /* 334 lsetxattr */
+	2372, /* 335 lsm_get_self_attr */
+	2379, /* 336 lsm_list_modules */
+	2404, /* 337 lsm_set_self_attr */
+	2, /* 338 lstat */
+	2, /* 339 lstat64 */
+	2011, /* 340 madvise */
+	91, /* 341 map_shadow_stack */
+	70, /* 342 mbind */
+	3795, /* 343 membarrier */
+	98, /* 344 memfd_create */
+	105, /* 345 memfd_secret */
+	756, /* 346 migrate_pages */
+	3, /* 347 mincore */
+	2634, /* 348 mkdir */
+	2627, /* 349 mkdirat */
+	3675, /* 350 mknod */
+	2628, /* 351 mknodat */
+	2, /* 352 mlock */
+	827, /* 353 mlock2 */
+	841, /* 354 mlockall */
+	6, /* 355 mmap */
+	6, /* 356 mmap2 */
 	SG_ARG_NONE, /* 357 modify_ldt */
-	2909, /* 358 mount */
-	3149, /* 359 mount_setattr */
-	4109, /* 360 move_mount */
-	2270, /* 361 move_pages */
-	7467, /* 362 mprotect */
+	5, /* 358 mount */
+	1285, /* 359 mount_setattr */
+	1645, /* 360 move_mount */
+	806, /* 361 move_pages */
+	3, /* 362 mprotect */
 	SG_ARG_NONE, /* 363 mpx */
-	9587, /* 364 mq_getsetattr */
-	11594, /* 365 mq_notify */
-	7724, /* 366 mq_open */
-	4189, /* 367 mq_timedreceive */
-	4189, /* 368 mq_timedreceive_time64 */
-	4269, /* 369 mq_timedsend */
-	4269, /* 370 mq_timedsend_time64 */
-	7657, /* 371 mq_unlink */
-	2549, /* 372 mremap */
-	10523, /* 373 mseal */
-	9611, /* 374 msgctl */
-	11562, /* 375 msgget */
-	4389, /* 376 msgrcv */
-	6636, /* 377 msgsnd */
-	10499, /* 378 msync */
+	1723, /* 364 mq_getsetattr */
+	1722, /* 365 mq_notify */
+	2292, /* 366 mq_open */
+	1725, /* 367 mq_timedreceive */
+	1725, /* 368 mq_timedreceive_time64 */
+	1765, /* 369 mq_timedsend */
+	1765, /* 370 mq_timedsend_time64 */
+	1, /* 371 mq_unlink */
+	5, /* 372 mremap */
+	3, /* 373 mseal */
+	4203, /* 374 msgctl */
+	4946, /* 375 msgget */
+	1805, /* 376 msgrcv */
+	3140, /* 377 msgsnd */
+	827, /* 378 msync */
 	SG_ARG_NONE, /* 379 multiplexer */
-	7466, /* 380 munlock */
+	2, /* 380 munlock */
 	0, /* 381 munlockall */
-	58, /* 382 munmap */
-	3109, /* 383 name_to_handle_at */
-	11930, /* 384 nanosleep */
-	5516, /* 385 newfstatat */
+	2, /* 382 munmap */
+	1165, /* 383 name_to_handle_at */
+	2, /* 384 nanosleep */
+	2500, /* 385 newfstatat */
 	SG_ARG_NONE, /* 386 nfsservctl */
-	12417, /* 387 nice */
+	5105, /* 387 nice */
 	SG_ARG_NONE, /* 388 oldfstat */
 	SG_ARG_NONE, /* 389 oldlstat */
 	SG_ARG_NONE, /* 390 oldolduname */
 	SG_ARG_NONE, /* 391 oldstat */
 	SG_ARG_NONE, /* 392 olduname */
-	5363, /* 393 open */
-	9539, /* 394 open_by_handle_at */
-	2947, /* 395 open_tree */
-	2989, /* 396 open_tree_attr */
-	5356, /* 397 openat */
-	5388, /* 398 openat2 */
+	2571, /* 393 open */
+	4179, /* 394 open_by_handle_at */
+	1203, /* 395 open_tree */
+	1205, /* 396 open_tree_attr */
+	2564, /* 397 openat */
+	1124, /* 398 openat2 */
 	0, /* 399 pause */
-	10835, /* 400 pciconfig_iobase */
-	2629, /* 401 pciconfig_read */
-	2629, /* 402 pciconfig_write */
-	2589, /* 403 perf_event_open */
-	12497, /* 404 personality */
-	10067, /* 405 pidfd_getfd */
-	11802, /* 406 pidfd_open */
-	7052, /* 407 pidfd_send_signal */
-	11337, /* 408 pipe */
-	11338, /* 409 pipe2 */
-	11658, /* 410 pivot_root */
-	11450, /* 411 pkey_alloc */
-	7489, /* 412 pkey_free */
-	7468, /* 413 pkey_mprotect */
-	10643, /* 414 poll */
-	4989, /* 415 ppoll */
-	4989, /* 416 ppoll_time64 */
-	4629, /* 417 prctl */
-	6220, /* 418 pread64 */
-	1933, /* 419 preadv */
-	1934, /* 420 preadv2 */
-	6988, /* 421 prlimit64 */
-	4829, /* 422 process_madvise */
-	11882, /* 423 process_mrelease */
-	2222, /* 424 process_vm_readv */
-	2222, /* 425 process_vm_writev */
+	3, /* 400 pciconfig_iobase */
+	5, /* 401 pciconfig_read */
+	5, /* 402 pciconfig_write */
+	1005, /* 403 perf_event_open */
+	5137, /* 404 personality */
+	4395, /* 405 pidfd_getfd */
+	4978, /* 406 pidfd_open */
+	3300, /* 407 pidfd_send_signal */
+	1, /* 408 pipe */
+	834, /* 409 pipe2 */
+	2, /* 410 pivot_root */
+	2, /* 411 pkey_alloc */
+	2129, /* 412 pkey_free */
+	2108, /* 413 pkey_mprotect */
+	3723, /* 414 poll */
+	893, /* 415 ppoll */
+	925, /* 416 ppoll_time64 */
+	1925, /* 417 prctl */
+	1604, /* 418 pread64 */
+	5, /* 419 preadv */
+	22, /* 420 preadv2 */
+	3268, /* 421 prlimit64 */
+	2005, /* 422 process_madvise */
+	5010, /* 423 process_mrelease */
+	758, /* 424 process_vm_readv */
+	758, /* 425 process_vm_writev */
 	SG_ARG_NONE, /* 426 prof */
 	SG_ARG_NONE, /* 427 profil */
-	2126, /* 428 pselect6 */
-	2126, /* 429 pselect6_time64 */
-	7180, /* 430 ptrace */
+	710, /* 428 pselect6 */
+	710, /* 429 pselect6_time64 */
+	4, /* 430 ptrace */
 	SG_ARG_NONE, /* 431 putpmsg */
-	6252, /* 432 pwrite64 */
-	1933, /* 433 pwritev */
-	1934, /* 434 pwritev2 */
+	1604, /* 432 pwrite64 */
+	5, /* 433 pwritev */
+	22, /* 434 pwritev2 */
 	SG_ARG_NONE, /* 435 query_module */
-	5324, /* 436 quotactl */
-	6284, /* 437 quotactl_fd */
-	6219, /* 438 read */
-	8627, /* 439 readahead */
-	SG_ARG_NONE, /* 440 readdir */
-	9779, /* 441 readlink */
-	5612, /* 442 readlinkat */
-	1931, /* 443 readv */
-	6572, /* 444 reboot */
-	1596, /* 445 recv */
-	1598, /* 446 recvfrom */
-	3589, /* 447 recvmmsg */
-	3589, /* 448 recvmmsg_time64 */
-	8603, /* 449 recvmsg */
-	4909, /* 450 remap_file_pages */
-	4746, /* 451 removexattr */
-	636, /* 452 removexattrat */
-	11706, /* 453 rename */
-	4548, /* 454 renameat */
-	4589, /* 455 renameat2 */
-	5228, /* 456 request_key */
+	2436, /* 436 quotactl */
+	2948, /* 437 quotactl_fd */
+	1603, /* 438 read */
+	467, /* 439 readahead */
+	3939, /* 440 readdir */
+	2475, /* 441 readlink */
+	2468, /* 442 readlinkat */
+	3, /* 443 readv */
+	3108, /* 444 reboot */
+	468, /* 445 recv */
+	470, /* 446 recvfrom */
+	1445, /* 447 recvmmsg */
+	1445, /* 448 recvmmsg_time64 */
+	3891, /* 449 recvmsg */
+	5, /* 450 remap_file_pages */
+	2, /* 451 removexattr */
+	324, /* 452 removexattrat */
+	2, /* 453 rename */
+	1844, /* 454 renameat */
+	1885, /* 455 renameat2 */
+	2076, /* 456 request_key */
 	SG_ARG_NONE, /* 457 reserved177 */
 	SG_ARG_NONE, /* 458 reserved193 */
 	SG_ARG_NONE, /* 459 reserved221 */
 	SG_ARG_NONE, /* 460 reserved82 */
 	0, /* 461 restart_syscall */
-	10475, /* 462 riscv_flush_icache */
-	4709, /* 463 riscv_hwprobe */
-	641, /* 464 rmdir */
-	7212, /* 465 rseq */
-	7436, /* 466 rt_sigaction */
-	12170, /* 467 rt_sigpending */
-	6540, /* 468 rt_sigprocmask */
-	7571, /* 469 rt_sigqueueinfo */
+	3, /* 462 riscv_flush_icache */
+	77, /* 463 riscv_hwprobe */
+	1, /* 464 rmdir */
+	2340, /* 465 rseq */
+	3428, /* 466 rt_sigaction */
+	2, /* 467 rt_sigpending */
+	3076, /* 468 rt_sigprocmask */
+	3467, /* 469 rt_sigqueueinfo */
 	0, /* 470 rt_sigreturn */
-	12138, /* 471 rt_sigsuspend */
-	8012, /* 472 rt_sigtimedwait */
-	8012, /* 473 rt_sigtimedwait_time64 */
-	7564, /* 474 rt_tgsigqueueinfo */
-	12609, /* 475 rtas */
-	10986, /* 476 s390_guarded_storage */
-	9491, /* 477 s390_pci_mmio_read */
-	9467, /* 478 s390_pci_mmio_write */
-	11002, /* 479 s390_runtime_instr */
-	6476, /* 480 s390_sthyi */
-	10001, /* 481 sched_get_priority_max */
-	10001, /* 482 sched_get_priority_min */
-	9971, /* 483 sched_getaffinity */
-	7020, /* 484 sched_getattr */
-	11850, /* 485 sched_getparam */
-	2217, /* 486 sched_getscheduler */
-	11818, /* 487 sched_rr_get_interval */
-	11818, /* 488 sched_rr_get_interval_time64 */
-	9971, /* 489 sched_setaffinity */
-	10043, /* 490 sched_setattr */
-	11850, /* 491 sched_setparam */
-	9995, /* 492 sched_setscheduler */
+	2, /* 471 rt_sigsuspend */
+	4, /* 472 rt_sigtimedwait */
+	2140, /* 473 rt_sigtimedwait_time64 */
+	3460, /* 474 rt_tgsigqueueinfo */
+	1, /* 475 rtas */
+	4770, /* 476 s390_guarded_storage */
+	3, /* 477 s390_pci_mmio_read */
+	3, /* 478 s390_pci_mmio_write */
+	4786, /* 479 s390_runtime_instr */
+	4, /* 480 s390_sthyi */
+	4377, /* 481 sched_get_priority_max */
+	4377, /* 482 sched_get_priority_min */
+	4347, /* 483 sched_getaffinity */
+	3236, /* 484 sched_getattr */
+	754, /* 485 sched_getparam */
+	753, /* 486 sched_getscheduler */
+	754, /* 487 sched_rr_get_interval */
+	754, /* 488 sched_rr_get_interval_time64 */
+	4347, /* 489 sched_setaffinity */
+	4299, /* 490 sched_setattr */
+	754, /* 491 sched_setparam */
+	4371, /* 492 sched_setscheduler */
 	0, /* 493 sched_yield */
-	9731, /* 494 seccomp */
+	4251, /* 494 seccomp */
 	SG_ARG_NONE, /* 495 security */
-	4469, /* 496 select */
-	7308, /* 497 semctl */
-	9419, /* 498 semget */
-	10283, /* 499 semop */
-	7372, /* 500 semtimedop */
-	7372, /* 501 semtimedop_time64 */
-	1164, /* 502 send */
-	6764, /* 503 sendfile */
-	6764, /* 504 sendfile64 */
-	3588, /* 505 sendmmsg */
-	8603, /* 506 sendmsg */
-	1166, /* 507 sendto */
-	9515, /* 508 set_mempolicy */
-	7500, /* 509 set_mempolicy_home_node */
-	11514, /* 510 set_robust_list */
-	57, /* 511 set_thread_area */
-	12553, /* 512 set_tid_address */
+	709, /* 496 select */
+	3396, /* 497 semctl */
+	4155, /* 498 semget */
+	4515, /* 499 semop */
+	3364, /* 500 semtimedop */
+	3364, /* 501 semtimedop_time64 */
+	468, /* 502 send */
+	3172, /* 503 sendfile */
+	3204, /* 504 sendfile64 */
+	1444, /* 505 sendmmsg */
+	3891, /* 506 sendmsg */
+	518, /* 507 sendto */
+	2891, /* 508 set_mempolicy */
+	4, /* 509 set_mempolicy_home_node */
+	2, /* 510 set_robust_list */
+	1, /* 511 set_thread_area */
+	1, /* 512 set_tid_address */
 	SG_ARG_NONE, /* 513 set_tls */
-	11626, /* 514 setdomainname */
-	12401, /* 515 setfsgid */
-	12401, /* 516 setfsgid32 */
-	12625, /* 517 setfsuid */
-	12625, /* 518 setfsuid32 */
-	12401, /* 519 setgid */
-	12401, /* 520 setgid32 */
-	11466, /* 521 setgroups */
-	11466, /* 522 setgroups32 */
-	11626, /* 523 sethostname */
-	10715, /* 524 setitimer */
-	11098, /* 525 setns */
-	11866, /* 526 setpgid */
-	10787, /* 527 setpriority */
-	10090, /* 528 setregid */
-	10090, /* 529 setregid32 */
-	10091, /* 530 setresgid */
-	10091, /* 531 setresgid32 */
-	10211, /* 532 setresuid */
-	10211, /* 533 setresuid32 */
-	10210, /* 534 setreuid */
-	10210, /* 535 setreuid32 */
-	11914, /* 536 setrlimit */
+	4594, /* 514 setdomainname */
+	5089, /* 515 setfsgid */
+	5089, /* 516 setfsgid32 */
+	5169, /* 517 setfsuid */
+	5169, /* 518 setfsuid32 */
+	5089, /* 519 setgid */
+	5089, /* 520 setgid32 */
+	4930, /* 521 setgroups */
+	4930, /* 522 setgroups32 */
+	4594, /* 523 sethostname */
+	4635, /* 524 setitimer */
+	4850, /* 525 setns */
+	4994, /* 526 setpgid */
+	4683, /* 527 setpriority */
+	4418, /* 528 setregid */
+	4418, /* 529 setregid32 */
+	4419, /* 530 setresgid */
+	4419, /* 531 setresgid32 */
+	4491, /* 532 setresuid */
+	4491, /* 533 setresuid32 */
+	4490, /* 534 setreuid */
+	4490, /* 535 setreuid32 */
+	3274, /* 536 setrlimit */
 	0, /* 537 setsid */
-	3429, /* 538 setsockopt */
-	12026, /* 539 settimeofday */
-	12625, /* 540 setuid */
-	12625, /* 541 setuid32 */
-	4749, /* 542 setxattr */
-	638, /* 543 setxattrat */
+	1565, /* 538 setsockopt */
+	2, /* 539 settimeofday */
+	5169, /* 540 setuid */
+	5169, /* 541 setuid32 */
+	813, /* 542 setxattr */
+	326, /* 543 setxattrat */
 	0, /* 544 sgetmask */
-	10355, /* 545 shmat */
-	10307, /* 546 shmctl */
-	10361, /* 547 shmdt */
-	9443, /* 548 shmget */
-	11114, /* 549 shutdown */
-	SG_ARG_NONE, /* 550 sigaction */
-	12186, /* 551 sigaltstack */
-	11962, /* 552 signal */
-	7883, /* 553 signalfd */
-	7884, /* 554 signalfd4 */
-	SG_ARG_NONE, /* 555 sigpending */
-	SG_ARG_NONE, /* 556 sigprocmask */
-	SG_ARG_NONE, /* 557 sigreturn */
-	SG_ARG_NONE, /* 558 sigsuspend */
-	5835, /* 559 socket */
-	10954, /* 560 socketcall */
-	5836, /* 561 socketpair */
-	1982, /* 562 splice */
-	6668, /* 563 spu_create */
-	8723, /* 564 spu_run */
-	12489, /* 565 ssetmask */
-	5522, /* 566 stat */
-	5554, /* 567 stat64 */
-	11786, /* 568 statfs */
-	9875, /* 569 statfs64 */
-	7084, /* 570 statmount */
-	2949, /* 571 statx */
-	12577, /* 572 stime */
+	4539, /* 545 shmat */
+	4563, /* 546 shmctl */
+	1, /* 547 shmdt */
+	4131, /* 548 shmget */
+	4866, /* 549 shutdown */
+	3427, /* 550 sigaction */
+	2, /* 551 sigaltstack */
+	3306, /* 552 signal */
+	3523, /* 553 signalfd */
+	3524, /* 554 signalfd4 */
+	1, /* 555 sigpending */
+	3075, /* 556 sigprocmask */
+	0, /* 557 sigreturn */
+	4611, /* 558 sigsuspend */
+	2723, /* 559 socket */
+	4738, /* 560 socketcall */
+	2724, /* 561 socketpair */
+	662, /* 562 splice */
+	2228, /* 563 spu_create */
+	467, /* 564 spu_run */
+	5129, /* 565 ssetmask */
+	2, /* 566 stat */
+	2, /* 567 stat64 */
+	2, /* 568 statfs */
+	3, /* 569 statfs64 */
+	84, /* 570 statmount */
+	1245, /* 571 statx */
+	1, /* 572 stime */
 	SG_ARG_NONE, /* 573 stty */
-	8219, /* 574 subpage_prot */
-	9683, /* 575 swapcontext */
-	11977, /* 576 swapoff */
-	11978, /* 577 swapon */
+	3, /* 574 subpage_prot */
+	3, /* 575 swapcontext */
+	1, /* 576 swapoff */
+	4722, /* 577 swapon */
 	0, /* 578 switch_endian */
-	11706, /* 579 symlink */
-	4555, /* 580 symlinkat */
+	2, /* 579 symlink */
+	1851, /* 580 symlinkat */
 	0, /* 581 sync */
-	6124, /* 582 sync_file_range */
-	5900, /* 583 sync_file_range2 */
-	1, /* 584 syncfs */
+	468, /* 582 sync_file_range */
+	2852, /* 583 sync_file_range2 */
+	465, /* 584 syncfs */
 	SG_ARG_NONE, /* 585 sys_debug_setcontext */
 	SG_ARG_NONE, /* 586 syscall */
-	9755, /* 587 sysfs */
-	12433, /* 588 sysinfo */
-	10595, /* 589 syslog */
-	8339, /* 590 sysmips */
-	6444, /* 591 tee */
-	7563, /* 592 tgkill */
-	12561, /* 593 time */
-	10883, /* 594 timer_create */
-	7593, /* 595 timer_delete */
-	7593, /* 596 timer_getoverrun */
-	11994, /* 597 timer_gettime */
-	11994, /* 598 timer_gettime64 */
-	7628, /* 599 timer_settime */
-	7628, /* 600 timer_settime64 */
+	1923, /* 587 sysfs */
+	1, /* 588 sysinfo */
+	4587, /* 589 syslog */
+	3, /* 590 sysmips */
+	3044, /* 591 tee */
+	3459, /* 592 tgkill */
+	1, /* 593 time */
+	4707, /* 594 timer_create */
+	3489, /* 595 timer_delete */
+	3489, /* 596 timer_getoverrun */
+	5042, /* 597 timer_gettime */
+	5042, /* 598 timer_gettime64 */
+	3492, /* 599 timer_settime */
+	3492, /* 600 timer_settime64 */
 	SG_ARG_NONE, /* 601 timerfd */
-	10970, /* 602 timerfd_create */
-	12074, /* 603 timerfd_gettime */
-	12074, /* 604 timerfd_gettime64 */
-	7788, /* 605 timerfd_settime */
-	7788, /* 606 timerfd_settime64 */
-	12545, /* 607 times */
-	7570, /* 608 tkill */
-	11754, /* 609 truncate */
-	11738, /* 610 truncate64 */
+	4754, /* 602 timerfd_create */
+	3522, /* 603 timerfd_gettime */
+	3522, /* 604 timerfd_gettime64 */
+	3556, /* 605 timerfd_settime */
+	3556, /* 606 timerfd_settime64 */
+	1, /* 607 times */
+	3466, /* 608 tkill */
+	2, /* 609 truncate */
+	2316, /* 610 truncate64 */
 	SG_ARG_NONE, /* 611 tuxcall */
-	11914, /* 612 ugetrlimit */
+	3274, /* 612 ugetrlimit */
 	SG_ARG_NONE, /* 613 ulimit */
-	12457, /* 614 umask */
-	SG_ARG_NONE, /* 615 umount */
-	11610, /* 616 umount2 */
-	12465, /* 617 uname */
-	641, /* 618 unlink */
-	8483, /* 619 unlinkat */
-	12633, /* 620 unshare */
-	12473, /* 621 unused109 */
+	5121, /* 614 umask */
+	1, /* 615 umount */
+	834, /* 616 umount2 */
+	1, /* 617 uname */
+	1, /* 618 unlink */
+	3819, /* 619 unlinkat */
+	1, /* 620 unshare */
+	1, /* 621 unused109 */
 	SG_ARG_NONE, /* 622 unused150 */
 	SG_ARG_NONE, /* 623 unused18 */
 	SG_ARG_NONE, /* 624 unused28 */
-	12481, /* 625 unused59 */
+	1, /* 625 unused59 */
 	SG_ARG_NONE, /* 626 unused84 */
 	0, /* 627 uretprobe */
-	12449, /* 628 uselib */
-	49, /* 629 userfaultfd */
+	1, /* 628 uselib */
+	841, /* 629 userfaultfd */
 	SG_ARG_NONE, /* 630 usr26 */
 	SG_ARG_NONE, /* 631 usr32 */
-	11050, /* 632 ustat */
-	11354, /* 633 utime */
-	5580, /* 634 utimensat */
-	5580, /* 635 utimensat_time64 */
-	11370, /* 636 utimes */
+	3690, /* 632 ustat */
+	2, /* 633 utime */
+	2532, /* 634 utimensat */
+	2532, /* 635 utimensat_time64 */
+	2, /* 636 utimes */
 	0, /* 637 vfork */
 	0, /* 638 vhangup */
 	SG_ARG_NONE, /* 639 vm86 */
 	SG_ARG_NONE, /* 640 vm86old */
-	6156, /* 641 vmsplice */
+	468, /* 641 vmsplice */
 	SG_ARG_NONE, /* 642 vserver */
-	7916, /* 643 wait4 */
-	5189, /* 644 waitid */
-	10019, /* 645 waitpid */
-	1691, /* 646 write */
-	1931, /* 647 writev */
+	2052, /* 643 wait4 */
+	2045, /* 644 waitid */
+	4323, /* 645 waitpid */
+	1603, /* 646 write */
+	3, /* 647 writev */
 };
 
-/* Signatures that differ from sg_arg_sig, by rank: first the compat
- * entries most 32-bit ABIs run, then each architecture's own. */
-const struct sg_arg_override sg_arg_overrides[362] = {
-	/* 0: compat */
-	{ 137, 4429 }, /* _newselect */
-	{ 144, 12241 }, /* adjtimex */
-	{ 166, 12234 }, /* clock_adjtime */
-	{ 168, 12218 }, /* clock_getres */
-	{ 170, 12218 }, /* clock_gettime */
-	{ 172, 8108 }, /* clock_nanosleep */
-	{ 174, 12218 }, /* clock_settime */
-	{ 192, 830 }, /* epoll_pwait */
-	{ 193, 734 }, /* epoll_pwait2 */
-	{ 198, 3355 }, /* execve */
-	{ 199, 3349 }, /* execveat */
-	{ 204, 7 }, /* fadvise64 */
-	{ 208, 926 }, /* fanotify_mark */
-	{ 216, 8843 }, /* fcntl */
-	{ 217, 8843 }, /* fcntl64 */
-	{ 232, 11258 }, /* fstat */
-	{ 233, 11274 }, /* fstat64 */
-	{ 234, 5516 }, /* fstatat64 */
-	{ 235, 11146 }, /* fstatfs */
-	{ 236, 9107 }, /* fstatfs64 */
-	{ 239, 11178 }, /* ftruncate */
-	{ 240, 6412 }, /* ftruncate64 */
-	{ 241, 2414 }, /* futex */
-	{ 247, 8531 }, /* futimesat */
-	{ 250, 9923 }, /* get_robust_list */
-	{ 251, 12601 }, /* get_thread_area */
-	{ 255, 8891 }, /* getdents */
-	{ 265, 10738 }, /* getitimer */
-	{ 278, 11898 }, /* getrlimit */
-	{ 279, 12298 }, /* getrusage */
-	{ 284, 12042 }, /* gettimeofday */
-	{ 298, 2869 }, /* io_getevents */
-	{ 299, 590 }, /* io_pgetevents */
-	{ 300, 542 }, /* io_pgetevents_time64 */
-	{ 301, 11674 }, /* io_setup */
-	{ 302, 8435 }, /* io_submit */
-	{ 306, 8843 }, /* ioctl */
-	{ 311, 350 }, /* ipc */
-	{ 314, 5740 }, /* kexec_load */
-	{ 315, 4669 }, /* keyctl */
-	{ 333, 9035 }, /* lseek */
-	{ 338, 11402 }, /* lstat */
-	{ 339, 5522 }, /* lstat64 */
-	{ 355, 206 }, /* mmap */
-	{ 364, 9563 }, /* mq_getsetattr */
-	{ 365, 11578 }, /* mq_notify */
-	{ 366, 7692 }, /* mq_open */
-	{ 367, 4229 }, /* mq_timedreceive */
-	{ 369, 4309 }, /* mq_timedsend */
-	{ 374, 9635 }, /* msgctl */
-	{ 376, 4349 }, /* msgrcv */
-	{ 377, 6604 }, /* msgsnd */
-	{ 384, 8122 }, /* nanosleep */
-	{ 390, 12481 }, /* oldolduname */
-	{ 392, 12473 }, /* olduname */
-	{ 404, 12505 }, /* personality */
-	{ 408, 0 }, /* pipe */
-	{ 415, 5029 }, /* ppoll */
-	{ 416, 4949 }, /* ppoll_time64 */
-	{ 419, 1021 }, /* preadv */
-	{ 420, 1022 }, /* preadv2 */
-	{ 428, 2078 }, /* pselect6 */
-	{ 429, 2030 }, /* pselect6_time64 */
-	{ 430, 7148 }, /* ptrace */
-	{ 433, 1021 }, /* pwritev */
-	{ 434, 1022 }, /* pwritev2 */
-	{ 440, 8915 }, /* readdir */
-	{ 445, 1116 }, /* recv */
-	{ 446, 1118 }, /* recvfrom */
-	{ 447, 3549 }, /* recvmmsg */
-	{ 448, 3509 }, /* recvmmsg_time64 */
-	{ 449, 8579 }, /* recvmsg */
-	{ 466, 7404 }, /* rt_sigaction */
-	{ 467, 12154 }, /* rt_sigpending */
-	{ 468, 6508 }, /* rt_sigprocmask */
-	{ 469, 7539 }, /* rt_sigqueueinfo */
-	{ 471, 12122 }, /* rt_sigsuspend */
-	{ 472, 7980 }, /* rt_sigtimedwait */
-	{ 473, 7948 }, /* rt_sigtimedwait_time64 */
-	{ 474, 7532 }, /* rt_tgsigqueueinfo */
-	{ 483, 9899 }, /* sched_getaffinity */
-	{ 487, 11834 }, /* sched_rr_get_interval */
-	{ 489, 9899 }, /* sched_setaffinity */
-	{ 496, 12329 }, /* select */
-	{ 497, 7276 }, /* semctl */
-	{ 500, 7340 }, /* semtimedop */
-	{ 503, 6732 }, /* sendfile */
-	{ 505, 3508 }, /* sendmmsg */
-	{ 506, 8579 }, /* sendmsg */
-	{ 510, 11498 }, /* set_robust_list */
-	{ 524, 10739 }, /* setitimer */
-	{ 536, 11898 }, /* setrlimit */
-	{ 539, 12042 }, /* settimeofday */
-	{ 545, 10379 }, /* shmat */
-	{ 546, 10331 }, /* shmctl */
-	{ 550, 10403 }, /* sigaction */
-	{ 551, 12202 }, /* sigaltstack */
-	{ 553, 7851 }, /* signalfd */
-	{ 554, 7852 }, /* signalfd4 */
-	{ 555, 12521 }, /* sigpending */
-	{ 556, 9347 }, /* sigprocmask */
-	{ 557, 0 }, /* sigreturn */
-	{ 558, 10691 }, /* sigsuspend */
-	{ 560, 10938 }, /* socketcall */
-	{ 566, 11402 }, /* stat */
-	{ 567, 5522 }, /* stat64 */
-	{ 568, 11770 }, /* statfs */
-	{ 569, 9851 }, /* statfs64 */
-	{ 572, 12585 }, /* stime */
-	{ 575, 9659 }, /* swapcontext */
-	{ 578, SG_ARG_NONE }, /* switch_endian */
-	{ 582, 7 }, /* sync_file_range */
-	{ 583, 1214 }, /* sync_file_range2 */
-	{ 588, 12425 }, /* sysinfo */
-	{ 593, 12569 }, /* time */
-	{ 594, 10859 }, /* timer_create */
-	{ 597, 12010 }, /* timer_gettime */
-	{ 599, 7596 }, /* timer_settime */
-	{ 603, 12090 }, /* timerfd_gettime */
-	{ 605, 7820 }, /* timerfd_settime */
-	{ 607, 12537 }, /* times */
-	{ 609, 11722 }, /* truncate */
-	{ 610, 6828 }, /* truncate64 */
-	{ 612, 11898 }, /* ugetrlimit */
-	{ 615, 11609 }, /* umount */
-	{ 632, 11034 }, /* ustat */
-	{ 633, 11418 }, /* utime */
-	{ 634, 5708 }, /* utimensat */
-	{ 636, 8538 }, /* utimes */
-	{ 643, 6924 }, /* wait4 */
-	{ 644, 5149 }, /* waitid */
-	/* 131: x86_64 */
-	{ 176, 2749 }, /* clone */
-	{ 204, 6092 }, /* fadvise64 */
-	{ 307, 9275 }, /* ioperm */
-	{ 308, 12441 }, /* iopl */
-	{ 357, 9323 }, /* modify_ldt */
+/* Per architecture, by rank, the signatures that differ from sg_arg_sig
+ * read at the architecture's width. */
+const struct sg_arg_override sg_arg_overrides[126] = {
+	/* 0: x86_64 */
+	{ 307, 3651 }, /* ioperm */
+	{ 308, 5113 }, /* iopl */
+	{ 357, 4107 }, /* modify_ldt */
 	{ 511, SG_ARG_NONE }, /* set_thread_area */
 	{ 628, SG_ARG_NONE }, /* uselib */
-	/* 138: x86 */
-	{ 163, 9251 }, /* chown */
-	{ 176, 2829 }, /* clone */
-	{ 192, 878 }, /* epoll_pwait */
-	{ 204, 3709 }, /* fadvise64 */
-	{ 205, 1550 }, /* fadvise64_64 */
-	{ 206, 1406 }, /* fallocate */
-	{ 208, 974 }, /* fanotify_mark */
-	{ 213, 9155 }, /* fchown */
-	{ 233, 11290 }, /* fstat64 */
-	{ 234, 5644 }, /* fstatat64 */
-	{ 240, 9083 }, /* ftruncate64 */
-	{ 263, 11482 }, /* getgroups */
-	{ 274, 10163 }, /* getresgid */
-	{ 276, 10235 }, /* getresuid */
-	{ 307, 9275 }, /* ioperm */
-	{ 308, 12441 }, /* iopl */
-	{ 320, 9251 }, /* lchown */
-	{ 339, 5554 }, /* lstat64 */
-	{ 355, 12345 }, /* mmap */
-	{ 357, 9323 }, /* modify_ldt */
-	{ 366, 7660 }, /* mq_open */
-	{ 388, 11242 }, /* oldfstat */
-	{ 389, 11386 }, /* oldlstat */
-	{ 391, 11386 }, /* oldstat */
-	{ 404, 12497 }, /* personality */
-	{ 408, 11337 }, /* pipe */
-	{ 418, 3949 }, /* pread64 */
-	{ 432, 4029 }, /* pwrite64 */
-	{ 439, 6028 }, /* readahead */
-	{ 511, 12601 }, /* set_thread_area */
-	{ 515, 12409 }, /* setfsgid */
-	{ 517, 12617 }, /* setfsuid */
-	{ 519, 12409 }, /* setgid */
-	{ 521, 11482 }, /* setgroups */
-	{ 528, 10114 }, /* setregid */
-	{ 530, 10115 }, /* setresgid */
-	{ 532, 10187 }, /* setresuid */
-	{ 534, 10186 }, /* setreuid */
-	{ 540, 12617 }, /* setuid */
-	{ 567, 5554 }, /* stat64 */
-	{ 582, 1454 }, /* sync_file_range */
-	{ 610, 9227 }, /* truncate64 */
-	/* 180: x32 */
-	{ 176, 2749 }, /* clone */
-	{ 198, 3355 }, /* execve */
-	{ 199, 3349 }, /* execveat */
-	{ 204, 6092 }, /* fadvise64 */
-	{ 250, 9923 }, /* get_robust_list */
-	{ 301, 11674 }, /* io_setup */
-	{ 302, 8435 }, /* io_submit */
-	{ 306, 8843 }, /* ioctl */
-	{ 307, 9275 }, /* ioperm */
-	{ 308, 12441 }, /* iopl */
-	{ 314, 5740 }, /* kexec_load */
-	{ 357, 9323 }, /* modify_ldt */
-	{ 365, 11578 }, /* mq_notify */
-	{ 419, 4068 }, /* preadv */
-	{ 420, 4069 }, /* preadv2 */
-	{ 430, 7148 }, /* ptrace */
-	{ 433, 4068 }, /* pwritev */
-	{ 434, 4069 }, /* pwritev2 */
-	{ 446, 1118 }, /* recvfrom */
-	{ 447, 3509 }, /* recvmmsg */
-	{ 449, 8579 }, /* recvmsg */
-	{ 466, 7404 }, /* rt_sigaction */
-	{ 467, 12154 }, /* rt_sigpending */
-	{ 469, 7539 }, /* rt_sigqueueinfo */
-	{ 472, 7948 }, /* rt_sigtimedwait */
-	{ 474, 7532 }, /* rt_tgsigqueueinfo */
-	{ 505, 3508 }, /* sendmmsg */
-	{ 506, 8579 }, /* sendmsg */
-	{ 510, 11498 }, /* set_robust_list */
-	{ 551, 12202 }, /* sigaltstack */
-	{ 594, 10859 }, /* timer_create */
-	{ 644, 5149 }, /* waitid */
-	/* 212: aarch64 */
-	/* 212: arm */
-	{ 144, 12241 }, /* adjtimex */
+	/* 5: x86 */
+	{ 163, 3747 }, /* chown */
+	{ 204, 5 }, /* fadvise64 */
+	{ 206, 6 }, /* fallocate */
+	{ 208, 6 }, /* fanotify_mark */
+	{ 213, 3747 }, /* fchown */
+	{ 240, 3 }, /* ftruncate64 */
+	{ 251, 1 }, /* get_thread_area */
+	{ 307, 3 }, /* ioperm */
+	{ 308, 1 }, /* iopl */
+	{ 320, 3747 }, /* lchown */
+	{ 355, 1 }, /* mmap */
+	{ 357, 3 }, /* modify_ldt */
+	{ 366, 2172 }, /* mq_open */
+	{ 388, 2 }, /* oldfstat */
+	{ 389, 2 }, /* oldlstat */
+	{ 390, 1 }, /* oldolduname */
+	{ 391, 2 }, /* oldstat */
+	{ 392, 1 }, /* olduname */
+	{ 418, 5 }, /* pread64 */
+	{ 432, 5 }, /* pwrite64 */
+	{ 439, 4 }, /* readahead */
+	{ 496, 1 }, /* select */
+	{ 515, 5097 }, /* setfsgid */
+	{ 517, 5161 }, /* setfsuid */
+	{ 519, 5097 }, /* setgid */
+	{ 528, 4442 }, /* setregid */
+	{ 530, 4443 }, /* setresgid */
+	{ 532, 4467 }, /* setresuid */
+	{ 534, 4466 }, /* setreuid */
+	{ 540, 5161 }, /* setuid */
+	{ 582, 6 }, /* sync_file_range */
+	{ 610, 3 }, /* truncate64 */
+	/* 37: x32 */
+	{ 307, 3 }, /* ioperm */
+	{ 308, 1 }, /* iopl */
+	{ 357, 3 }, /* modify_ldt */
+	{ 419, 4 }, /* preadv */
+	{ 420, 5 }, /* preadv2 */
+	{ 433, 4 }, /* pwritev */
+	{ 434, 5 }, /* pwritev2 */
+	/* 44: arm */
 	{ 157, SG_ARG_NONE }, /* cacheflush */
-	{ 163, 9251 }, /* chown */
-	{ 166, 12234 }, /* clock_adjtime */
-	{ 168, 12218 }, /* clock_getres */
-	{ 170, 12218 }, /* clock_gettime */
-	{ 172, 8108 }, /* clock_nanosleep */
-	{ 174, 12218 }, /* clock_settime */
-	{ 213, 9155 }, /* fchown */
-	{ 241, 2414 }, /* futex */
-	{ 247, 8531 }, /* futimesat */
-	{ 263, 11482 }, /* getgroups */
-	{ 274, 10163 }, /* getresgid */
-	{ 276, 10235 }, /* getresuid */
-	{ 298, 2869 }, /* io_getevents */
-	{ 299, 494 }, /* io_pgetevents */
-	{ 320, 9251 }, /* lchown */
-	{ 367, 4229 }, /* mq_timedreceive */
-	{ 369, 4309 }, /* mq_timedsend */
-	{ 384, 8122 }, /* nanosleep */
-	{ 400, 10811 }, /* pciconfig_iobase */
-	{ 415, 5069 }, /* ppoll */
-	{ 428, 2174 }, /* pselect6 */
-	{ 447, 3629 }, /* recvmmsg */
-	{ 472, 8044 }, /* rt_sigtimedwait */
-	{ 487, 11834 }, /* sched_rr_get_interval */
-	{ 500, 7340 }, /* semtimedop */
-	{ 503, 6796 }, /* sendfile */
-	{ 515, 12409 }, /* setfsgid */
-	{ 517, 12617 }, /* setfsuid */
-	{ 519, 12409 }, /* setgid */
-	{ 521, 11482 }, /* setgroups */
-	{ 528, 10114 }, /* setregid */
-	{ 530, 10115 }, /* setresgid */
-	{ 532, 10187 }, /* setresuid */
-	{ 534, 10186 }, /* setreuid */
-	{ 540, 12617 }, /* setuid */
-	{ 550, 10427 }, /* sigaction */
-	{ 555, 12641 }, /* sigpending */
-	{ 556, 9371 }, /* sigprocmask */
-	{ 557, 0 }, /* sigreturn */
-	{ 558, 10691 }, /* sigsuspend */
-	{ 597, 12010 }, /* timer_gettime */
-	{ 599, 7596 }, /* timer_settime */
-	{ 603, 12090 }, /* timerfd_gettime */
-	{ 605, 7820 }, /* timerfd_settime */
-	{ 634, 5708 }, /* utimensat */
-	{ 636, 8538 }, /* utimes */
-	/* 260: riscv64 */
-	{ 355, 254 }, /* mmap */
-	/* 261: s390x */
-	{ 176, 4509 }, /* clone */
-	{ 311, 2709 }, /* ipc */
-	{ 355, 12337 }, /* mmap */
-	{ 550, 10427 }, /* sigaction */
-	{ 555, 12641 }, /* sigpending */
-	{ 556, 9371 }, /* sigprocmask */
-	{ 557, 0 }, /* sigreturn */
-	{ 558, 10691 }, /* sigsuspend */
-	{ 615, 11609 }, /* umount */
-	/* 270: s390 */
-	{ 163, 9251 }, /* chown */
-	{ 176, 4509 }, /* clone */
-	{ 204, 3389 }, /* fadvise64 */
-	{ 206, 1262 }, /* fallocate */
-	{ 213, 9155 }, /* fchown */
-	{ 233, 11306 }, /* fstat64 */
-	{ 234, 5676 }, /* fstatat64 */
-	{ 240, 8987 }, /* ftruncate64 */
-	{ 263, 11482 }, /* getgroups */
-	{ 274, 10163 }, /* getresgid */
-	{ 276, 10235 }, /* getresuid */
-	{ 311, 2669 }, /* ipc */
-	{ 320, 9251 }, /* lchown */
-	{ 339, 5682 }, /* lstat64 */
-	{ 355, 12353 }, /* mmap */
-	{ 356, 12353 }, /* mmap2 */
-	{ 366, 7660 }, /* mq_open */
-	{ 404, 12497 }, /* personality */
-	{ 408, 11337 }, /* pipe */
-	{ 418, 3909 }, /* pread64 */
-	{ 432, 3989 }, /* pwrite64 */
-	{ 438, 8795 }, /* read */
-	{ 439, 5932 }, /* readahead */
-	{ 504, 6700 }, /* sendfile64 */
-	{ 515, 12409 }, /* setfsgid */
-	{ 517, 12617 }, /* setfsuid */
-	{ 519, 12409 }, /* setgid */
-	{ 521, 11482 }, /* setgroups */
-	{ 528, 10114 }, /* setregid */
-	{ 530, 10115 }, /* setresgid */
-	{ 532, 10187 }, /* setresuid */
-	{ 534, 10186 }, /* setreuid */
-	{ 540, 12617 }, /* setuid */
-	{ 567, 5682 }, /* stat64 */
-	{ 582, 1502 }, /* sync_file_range */
-	{ 610, 9803 }, /* truncate64 */
-	{ 646, 8819 }, /* write */
-	/* 307: ppc64le, ppc64 */
-	{ 204, 6092 }, /* fadvise64 */
+	{ 163, 3747 }, /* chown */
+	{ 213, 3747 }, /* fchown */
+	{ 240, 2 }, /* ftruncate64 */
+	{ 320, 3747 }, /* lchown */
+	{ 515, 5097 }, /* setfsgid */
+	{ 517, 5161 }, /* setfsuid */
+	{ 519, 5097 }, /* setgid */
+	{ 528, 4442 }, /* setregid */
+	{ 530, 4443 }, /* setresgid */
+	{ 532, 4467 }, /* setresuid */
+	{ 534, 4466 }, /* setreuid */
+	{ 540, 5161 }, /* setuid */
+	{ 610, 2 }, /* truncate64 */
+	/* 58: s390x */
+	{ 311, 1085 }, /* ipc */
+	{ 355, 1 }, /* mmap */
+	{ 440, SG_ARG_NONE }, /* readdir */
+	/* 61: s390 */
+	{ 163, 3747 }, /* chown */
+	{ 204, 5 }, /* fadvise64 */
+	{ 205, 1 }, /* fadvise64_64 */
+	{ 206, 6 }, /* fallocate */
+	{ 208, 6 }, /* fanotify_mark */
+	{ 213, 3747 }, /* fchown */
+	{ 240, 3 }, /* ftruncate64 */
+	{ 311, 1045 }, /* ipc */
+	{ 320, 3747 }, /* lchown */
+	{ 355, 1 }, /* mmap */
+	{ 356, 1 }, /* mmap2 */
+	{ 366, 2172 }, /* mq_open */
+	{ 418, 5 }, /* pread64 */
+	{ 432, 5 }, /* pwrite64 */
+	{ 439, 4 }, /* readahead */
+	{ 515, 5097 }, /* setfsgid */
+	{ 517, 5161 }, /* setfsuid */
+	{ 519, 5097 }, /* setgid */
+	{ 528, 4442 }, /* setregid */
+	{ 530, 4443 }, /* setresgid */
+	{ 532, 4467 }, /* setresuid */
+	{ 534, 4466 }, /* setreuid */
+	{ 540, 5161 }, /* setuid */
+	{ 582, 6 }, /* sync_file_range */
+	{ 610, 3 }, /* truncate64 */
+	/* 86: ppc64le, ppc64 */
 	{ 278, SG_ARG_NONE }, /* getrlimit */
+	{ 311, 230 }, /* ipc */
 	{ 341, SG_ARG_NONE }, /* map_shadow_stack */
-	{ 355, 110 }, /* mmap */
-	{ 404, 12505 }, /* personality */
+	{ 404, 1 }, /* personality */
+	{ 440, SG_ARG_NONE }, /* readdir */
 	{ 496, SG_ARG_NONE }, /* select */
-	/* 313: ppc */
-	{ 204, 1646 }, /* fadvise64 */
-	{ 205, 1070 }, /* fadvise64_64 */
-	{ 206, 1358 }, /* fallocate */
-	{ 233, 11322 }, /* fstat64 */
-	{ 234, 5548 }, /* fstatat64 */
-	{ 240, 6380 }, /* ftruncate64 */
-	{ 339, 5554 }, /* lstat64 */
+	{ 550, SG_ARG_NONE }, /* sigaction */
+	{ 555, SG_ARG_NONE }, /* sigpending */
+	{ 556, SG_ARG_NONE }, /* sigprocmask */
+	{ 557, SG_ARG_NONE }, /* sigreturn */
+	{ 558, SG_ARG_NONE }, /* sigsuspend */
+	{ 615, SG_ARG_NONE }, /* umount */
+	/* 98: ppc */
+	{ 204, 6 }, /* fadvise64 */
+	{ 206, 6 }, /* fallocate */
+	{ 208, 6 }, /* fanotify_mark */
 	{ 341, SG_ARG_NONE }, /* map_shadow_stack */
-	{ 355, 110 }, /* mmap */
-	{ 356, 62 }, /* mmap2 */
-	{ 408, 11337 }, /* pipe */
-	{ 418, 1790 }, /* pread64 */
-	{ 432, 1838 }, /* pwrite64 */
-	{ 439, 3789 }, /* readahead */
-	{ 504, 6700 }, /* sendfile64 */
-	{ 558, 10705 }, /* sigsuspend */
-	{ 567, 5554 }, /* stat64 */
-	{ 610, 6860 }, /* truncate64 */
-	/* 331: mips */
-	{ 136, 3829 }, /* _llseek */
-	{ 206, 1310 }, /* fallocate */
-	{ 418, 1886 }, /* pread64 */
-	{ 432, 1694 }, /* pwrite64 */
-	{ 439, 3749 }, /* readahead */
-	{ 550, 10451 }, /* sigaction */
-	{ 552, SG_ARG_NONE }, /* signal */
-	{ 558, 12153 }, /* sigsuspend */
-	/* 339: mipsel */
-	{ 136, 3829 }, /* _llseek */
-	{ 206, 1310 }, /* fallocate */
-	{ 208, 974 }, /* fanotify_mark */
-	{ 418, 1886 }, /* pread64 */
-	{ 432, 1694 }, /* pwrite64 */
-	{ 439, 3749 }, /* readahead */
-	{ 550, 10451 }, /* sigaction */
-	{ 552, SG_ARG_NONE }, /* signal */
-	{ 558, 12153 }, /* sigsuspend */
-	/* 348: mips64, mipsel64 */
-	{ 355, 206 }, /* mmap */
+	{ 366, 4 }, /* mq_open */
+	{ 390, 1 }, /* oldolduname */
+	{ 392, 1 }, /* olduname */
+	{ 418, 6 }, /* pread64 */
+	{ 432, 6 }, /* pwrite64 */
+	{ 439, 5 }, /* readahead */
+	{ 496, 1 }, /* select */
+	{ 558, 1 }, /* sigsuspend */
+	{ 578, SG_ARG_NONE }, /* switch_endian */
+	{ 583, 6 }, /* sync_file_range2 */
+	/* 112: mips, mipsel */
+	{ 204, 7 }, /* fadvise64 */
+	{ 206, 6 }, /* fallocate */
+	{ 208, 6 }, /* fanotify_mark */
+	{ 366, 4 }, /* mq_open */
 	{ 408, 0 }, /* pipe */
-	/* 350: mips64n32, mipsel64n32 */
-	{ 204, 6060 }, /* fadvise64 */
-	{ 208, 3229 }, /* fanotify_mark */
-	{ 232, 11274 }, /* fstat */
-	{ 239, 11210 }, /* ftruncate */
-	{ 333, 9059 }, /* lseek */
-	{ 338, 5522 }, /* lstat */
-	{ 545, 10355 }, /* shmat */
-	{ 566, 5522 }, /* stat */
-	{ 582, 6124 }, /* sync_file_range */
-	{ 609, 11754 }, /* truncate */
-	/* 360: loongarch64 */
-	{ 176, 2749 }, /* clone */
-	{ 355, 254 }, /* mmap */
+	{ 418, 6 }, /* pread64 */
+	{ 432, 6 }, /* pwrite64 */
+	{ 439, 5 }, /* readahead */
+	{ 552, SG_ARG_NONE }, /* signal */
+	{ 558, 1 }, /* sigsuspend */
+	{ 582, 7 }, /* sync_file_range */
+	/* 123: mips64, mipsel64 */
+	{ 408, 0 }, /* pipe */
+	/* 124: mips64n32, mipsel64n32 */
+	{ 366, 4 }, /* mq_open */
+	{ 408, 0 }, /* pipe */
 };
 
 const struct sg_arg_arch sg_arg_arches[SG_NARCHES] = {
-	{ 131, 7, 0 }, /* x86_64 */
-	{ 138, 42, 1 }, /* x86 */
-	{ 180, 32, 0 }, /* x32 */
-	{ 212, 0, 0 }, /* aarch64 */
-	{ 212, 48, 0 }, /* arm */
-	{ 260, 1, 0 }, /* riscv64 */
-	{ 261, 9, 0 }, /* s390x */
-	{ 270, 37, 1 }, /* s390 */
-	{ 307, 6, 0 }, /* ppc64le */
-	{ 307, 6, 0 }, /* ppc64 */
-	{ 313, 18, 1 }, /* ppc */
-	{ 331, 8, 1 }, /* mips */
-	{ 339, 9, 1 }, /* mipsel */
-	{ 348, 2, 0 }, /* mips64 */
-	{ 348, 2, 0 }, /* mipsel64 */
-	{ 350, 10, 1 }, /* mips64n32 */
-	{ 350, 10, 1 }, /* mipsel64n32 */
-	{ 360, 2, 0 }, /* loongarch64 */
+	{ 0, 5 }, /* x86_64 */
+	{ 5, 32 }, /* x86 */
+	{ 37, 7 }, /* x32 */
+	{ 44, 0 }, /* aarch64 */
+	{ 44, 14 }, /* arm */
+	{ 44, 0 }, /* riscv64 */
+	{ 58, 3 }, /* s390x */
+	{ 61, 25 }, /* s390 */
+	{ 86, 12 }, /* ppc64le */
+	{ 86, 12 }, /* ppc64 */
+	{ 98, 14 }, /* ppc */
+	{ 112, 11 }, /* mips */
+	{ 112, 11 }, /* mipsel */
+	{ 123, 1 }, /* mips64 */
+	{ 123, 1 }, /* mipsel64 */
+	{ 124, 2 }, /* mips64n32 */
+	{ 124, 2 }, /* mipsel64n32 */
+	{ 44, 0 }, /* loongarch64 */
 };

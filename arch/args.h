@@ -6,13 +6,12 @@
 
 #include "arches.h"
 
-#define SG_ARG_POOL_SIZE 6078
+#define SG_ARG_POOL_SIZE 1295
 #define SG_ARG_NNAMES 648    /* names in sg_name_pool */
 #define SG_ARG_RANK_STEP 16
-#define SG_ARG_NAME_BITS 12
-#define SG_ARG_COMPAT_COUNT 131 /* the compat list: sg_arg_overrides[0..] */
+#define SG_ARG_NMARKS 41
+#define SG_ARG_NAME_BITS 10 /* of an sg_arg_pairs entry: the name's offset */
 #define SG_ARG_NONE 0xffffu /* no declaration */
-enum { SG_ARG_16, SG_ARG_32, SG_ARG_WORD }; /* bits of a type, in sg_arg_types */
 
 struct sg_arg_override {
 	uint16_t rank; /* of the call's name in sg_name_pool */
@@ -20,18 +19,16 @@ struct sg_arg_override {
 };
 
 struct sg_arg_arch {
-	uint16_t first, count; /* its own list in sg_arg_overrides */
-	uint16_t compat;      /* 1: the compat list applies */
+	uint16_t first, count; /* its list in sg_arg_overrides */
 };
 
 extern const char sg_arg_pool[SG_ARG_POOL_SIZE];
-extern const uint16_t sg_arg_types[216];
-extern const uint16_t sg_arg_slots[1581];
-extern const uint8_t sg_arg_type_hi[791];
-extern const uint16_t sg_arg_rank_mark[41];
-#define SG_ARG_NMARKS 41
+extern const uint16_t sg_arg_types[31];
+extern const uint16_t sg_arg_pairs[193];
+extern const uint8_t sg_arg_slots[647];
+extern const uint16_t sg_arg_rank_mark[SG_ARG_NMARKS];
 extern const uint16_t sg_arg_sig[SG_ARG_NNAMES];
-extern const struct sg_arg_override sg_arg_overrides[362];
+extern const struct sg_arg_override sg_arg_overrides[126];
 extern const struct sg_arg_arch sg_arg_arches[SG_NARCHES];
 
 #endif

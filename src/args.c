@@ -34,24 +34,18 @@ static int cmp_override(const void *key, const void *entry)
 	return (rank > other) - (rank < other);
 }
 
-static const struct sg_arg_override *find(uint16_t rank, size_t first, size_t count)
-{
-	return count ? bsearch(&rank, sg_arg_overrides + first, count, sizeof(sg_arg_overrides[0]), cmp_override)
-		     : NULL;
-}
-
-/* The signature of a call on arch: the arch's own where it has one, then
- * (32-bit ABIs run through compat entries) the compat list's, then the one
- * most 64-bit kernels' native entries share. */
+/* The signature of a call on arch: the arch's own where it has one, else
+ * the one the fewest architectures differ from. */
 static uint16_t signature(const struct sg_arch *arch, uint16_t rank)
 {
 	for (size_t i = 0; i < SG_NARCHES; i++) {
 		if (sg_arch_table[i] != arch)
 			continue;
 		const struct sg_arg_arch *a = &sg_arg_arches[i];
-		const struct sg_arg_override *o = find(rank, a->first, a->count);
-		if (!o && a->compat)
-			o = find(rank, 0, SG_ARG_COMPAT_COUNT);
+		const struct sg_arg_override *o =
+			a->count ? bsearch(&rank, sg_arg_overrides + a->first, a->count, sizeof(sg_arg_overrides[0]),
+					   cmp_override)
+				 : NULL;
 		return o ? o->sig : sg_arg_sig[rank];
 	}
 	return SG_ARG_NONE;
@@ -67,19 +61,19 @@ int sg_syscall_arg(const struct sg_arch *arch, uint32_t nr, unsigned index, stru
 		return -1;
 	if (index >= (sig & 7u))
 		return 0;
-	unsigned slot = (sig >> 3) + index;
-	unsigned type = (unsigned)(sg_arg_slots[slot] >> SG_ARG_NAME_BITS) |
-			(unsigned)(sg_arg_type_hi[slot / 2] >> (slot % 2 * 4) & 15u) << 4;
-	uint16_t t = sg_arg_types[type];
-	static const unsigned type_bits[] = { [SG_ARG_16] = 16, [SG_ARG_32] = 32, [SG_ARG_WORD] = 64 };
-	unsigned bits = type_bits[t >> 1 & 3];
-	if (out) {
-		out->name = sg_arg_pool + (sg_arg_slots[slot] & ((1u << SG_ARG_NAME_BITS) - 1));
-		out->type = sg_arg_pool + (t >> 3);
-		/* the kernel keeps the low bits of the type, at most the ABI's word;
-		 * sign extension only matters below the word */
-		out->bits = bits < arch->bits ? bits : arch->bits;
-		out->is_signed = (t & 1) && out->bits < arch->bits;
+	/* The word unless the slot names a type narrower than arch's word: the
+	 * shared signatures are written for 64-bit ABIs, whose 32-bit
+	 * arguments a 32-bit ABI reads whole. */
+	struct sg_arg_decl d = { NULL, NULL, arch->bits, 0 };
+	unsigned slot = sg_arg_slots[(sig >> 3) + index];
+	if (slot) {
+		uint16_t pair = sg_arg_pairs[slot - 1], t = sg_arg_types[pair >> SG_ARG_NAME_BITS];
+		unsigned bits = t & 2 ? 32 : 16;
+		if (bits < arch->bits)
+			d = (struct sg_arg_decl){ sg_arg_pool + (pair & ((1u << SG_ARG_NAME_BITS) - 1)),
+						  sg_arg_pool + (t >> 2), bits, t & 1 };
 	}
+	if (out)
+		*out = d;
 	return 1;
 }

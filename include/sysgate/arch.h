@@ -81,13 +81,15 @@ size_t sg_arch_family(const struct sg_arch *arch, const struct sg_arch **out, si
 /* Name of a number on an arch, or NULL. */
 const char *sg_syscall_name(const struct sg_arch *arch, uint32_t nr);
 
-/* How the kernel reads one argument of a syscall: the C type its entry
- * point declares (SYSCALL_DEFINE / COMPAT_SYSCALL_DEFINE, generated into
- * arch/ from the kernel's own declarations), and so how many low bits of
- * the 64-bit register it keeps. */
+/* How the kernel reads one argument of a syscall: how many low bits of the
+ * register it keeps, from the C type its entry point declares
+ * (SYSCALL_DEFINE / COMPAT_SYSCALL_DEFINE, generated into arch/ from the
+ * kernel's own declarations).  Only an argument narrower than the ABI's
+ * word has a name and a type: those are the ones a filter must compare
+ * narrower, and the tables keep no names for the others. */
 struct sg_arg_decl {
-	const char *name; /* "family" */
-	const char *type; /* "int", "umode_t", "unsigned long", "const char *" */
+	const char *name; /* "family" when bits < arch->bits, else NULL */
+	const char *type; /* "int", "umode_t" when bits < arch->bits, else NULL */
 	unsigned bits;    /* low bits the kernel keeps: 16, 32, or the ABI's word (arch->bits) */
 	int is_signed;    /* narrower than the word and signed: C sign-extends it (int, pid_t) */
 };
