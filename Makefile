@@ -84,8 +84,20 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-# the embedded default profile is assembled in with .incbin
-$(BUILD)/obj/src/cli/default.o: profiles/runtime-default.json
+# The help texts (src/cli/texts.def) and the embedded default profile, packed
+# into one compressed blob by a tool built and run on the build machine.
+HOSTCC ?= cc
+$(BUILD)/tools/pack: tools/pack.c src/cli/texts.def src/cli/cli.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -D_GNU_SOURCE -Iinclude $(STD_FLAGS) -O2 -o $@ tools/pack.c
+
+$(BUILD)/gen/texts.c: $(BUILD)/tools/pack profiles/runtime-default.json
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/pack profiles/runtime-default.json > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/texts.o: $(BUILD)/gen/texts.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libsysgate.a: $(LIB_OBJ)
 	@rm -f $@
@@ -93,8 +105,8 @@ $(BUILD)/libsysgate.a: $(LIB_OBJ)
 
 # The embedded default is also precompiled, by a first binary without it,
 # so that `sysgate exec` with no options starts without compiling.
-$(BUILD)/sysgate-boot: $(CLI_OBJ) $(BUILD)/libsysgate.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsysgate.a
+$(BUILD)/sysgate-boot: $(CLI_OBJ) $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a
 
 $(BUILD)/gen/default_bpf.c: $(BUILD)/sysgate-boot profiles/runtime-default.json
 	@mkdir -p $(dir $@)
@@ -104,8 +116,9 @@ $(BUILD)/obj/gen/default_bpf.o: $(BUILD)/gen/default_bpf.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/sysgate: $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/libsysgate.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/libsysgate.a
+$(BUILD)/sysgate: $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/obj/gen/texts.o \
+		$(BUILD)/libsysgate.a
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libsysgate.a tests/check.h
 	@mkdir -p $(dir $@)
