@@ -29,6 +29,9 @@ LIB_SRC := $(sort $(wildcard src/*.c) $(wildcard arch/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+# linked into the binaries too: `make static` names its allocator here
+EXTRA_SRC ?=
+CLI_OBJ += $(EXTRA_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BINS := $(BUILD)/tests/test_arch $(BUILD)/tests/test_parse $(BUILD)/tests/test_emulate \
 	$(BUILD)/tests/test_compile $(BUILD)/tests/test_auditlog
 TEST_BINS += $(BUILD)/tests/test_libseccomp $(BUILD)/tests/test_learn
@@ -147,11 +150,12 @@ $(BUILD)/tests/test_libseccomp: tests/test_libseccomp.c tests/lsc_build.c tests/
 # The flags keep the file small: -Oz; position-dependent code (-fno-pie: an
 # address is a 4-byte immediate, not a 7-byte lea); switches as compares,
 # not tables; one page-aligned code segment, no RELRO page (a static binary
-# has nothing to relocate), no build-id note.
+# has nothing to relocate), no build-id note; and an allocator of its own
+# (static/malloc.c) in place of musl's, 7 KB smaller.
 STATIC_OPT := -Oz -fno-pie -fno-jump-tables -fno-tree-switch-conversion
 static: deps
 	$(call need,/usr/bin/musl-gcc,musl-tools)
-	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc \
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc EXTRA_SRC=static/malloc.c \
 		CFLAGS="$(STATIC_OPT) -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables" \
 		CPPFLAGS="-D_GNU_SOURCE -Iinclude -idirafter /usr/include -idirafter /usr/include/$(MULTIARCH)" \
 		LDFLAGS="-static -no-pie -flto $(STATIC_OPT) -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none" \
