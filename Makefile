@@ -150,12 +150,12 @@ $(BUILD)/tests/test_libseccomp: tests/test_libseccomp.c tests/lsc_build.c tests/
 # The flags keep the file small: -Oz; position-dependent code (-fno-pie: an
 # address is a 4-byte immediate, not a 7-byte lea); switches as compares,
 # not tables; one page-aligned code segment, no RELRO page (a static binary
-# has nothing to relocate), no build-id note; and an allocator of its own
-# (static/malloc.c) in place of musl's, 7 KB smaller.
+# has nothing to relocate), no build-id note; and an allocator and a qsort
+# of its own (static/) in place of musl's, 7 KB and 2 KB smaller.
 STATIC_OPT := -Oz -fno-pie -fno-jump-tables -fno-tree-switch-conversion
 static: deps
 	$(call need,/usr/bin/musl-gcc,musl-tools)
-	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc EXTRA_SRC=static/malloc.c \
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc EXTRA_SRC="static/malloc.c static/qsort.c" \
 		CFLAGS="$(STATIC_OPT) -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables" \
 		CPPFLAGS="-D_GNU_SOURCE -Iinclude -idirafter /usr/include -idirafter /usr/include/$(MULTIARCH)" \
 		LDFLAGS="-static -no-pie -flto $(STATIC_OPT) -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none" \
