@@ -26,6 +26,16 @@ static const char *const texts[] = {
 #define WINDOW 4096
 #define MAXLEN 265
 
+static void *grow(void *p, size_t size)
+{
+	p = realloc(p, size);
+	if (!p) {
+		fprintf(stderr, "pack: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -34,11 +44,11 @@ int main(int argc, char **argv)
 	}
 	static unsigned ends[CLI_NTEXTS];
 	size_t n = 0, cap = 1 << 16;
-	unsigned char *all = malloc(cap);
+	unsigned char *all = grow(NULL, cap);
 	for (size_t i = 0; i < NHELP; i++) {
 		size_t l = strlen(texts[i]);
 		if (n + l > cap)
-			all = realloc(all, cap = 2 * (n + l));
+			all = grow(all, cap = 2 * (n + l));
 		memcpy(all + n, texts[i], l);
 		ends[i] = (unsigned)(n += l);
 	}
@@ -49,15 +59,11 @@ int main(int argc, char **argv)
 	}
 	for (int c; (c = getc(f)) != EOF;) {
 		if (n == cap)
-			all = realloc(all, cap *= 2);
+			all = grow(all, cap *= 2);
 		all[n++] = (unsigned char)c;
 	}
 	fclose(f);
 	ends[CLI_TEXT_DEFAULT_PROFILE] = (unsigned)n;
-	if (!all) {
-		fprintf(stderr, "pack: out of memory\n");
-		return 1;
-	}
 	for (size_t i = 0; i < n; i++)
 		if (all[i] >= 0x80) {
 			fprintf(stderr, "pack: byte %zu is not 7-bit text\n", i);
