@@ -29,6 +29,9 @@ LIB_SRC := $(sort $(wildcard src/*.c) $(wildcard arch/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+# linked into the binaries too: `make static` names its allocator here
+EXTRA_SRC ?=
+CLI_OBJ += $(EXTRA_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BINS := $(BUILD)/tests/test_arch $(BUILD)/tests/test_parse $(BUILD)/tests/test_emulate \
 	$(BUILD)/tests/test_compile $(BUILD)/tests/test_auditlog
 TEST_BINS += $(BUILD)/tests/test_libseccomp $(BUILD)/tests/test_learn
@@ -84,8 +87,20 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-# the embedded default profile is assembled in with .incbin
-$(BUILD)/obj/src/cli/default.o: profiles/runtime-default.json
+# The help texts (src/cli/texts.def) and the embedded default profile, packed
+# into one compressed blob by a tool built and run on the build machine.
+HOSTCC ?= cc
+$(BUILD)/tools/pack: tools/pack.c src/cli/texts.def src/cli/cli.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -D_GNU_SOURCE -Iinclude $(STD_FLAGS) -O2 -o $@ tools/pack.c
+
+$(BUILD)/gen/texts.c: $(BUILD)/tools/pack profiles/runtime-default.json
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/pack profiles/runtime-default.json > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/texts.o: $(BUILD)/gen/texts.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libsysgate.a: $(LIB_OBJ)
 	@rm -f $@
@@ -93,8 +108,8 @@ $(BUILD)/libsysgate.a: $(LIB_OBJ)
 
 # The embedded default is also precompiled, by a first binary without it,
 # so that `sysgate exec` with no options starts without compiling.
-$(BUILD)/sysgate-boot: $(CLI_OBJ) $(BUILD)/libsysgate.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libsysgate.a
+$(BUILD)/sysgate-boot: $(CLI_OBJ) $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a
 
 $(BUILD)/gen/default_bpf.c: $(BUILD)/sysgate-boot profiles/runtime-default.json
 	@mkdir -p $(dir $@)
@@ -104,8 +119,9 @@ $(BUILD)/obj/gen/default_bpf.o: $(BUILD)/gen/default_bpf.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/sysgate: $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/libsysgate.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/libsysgate.a
+$(BUILD)/sysgate: $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/obj/gen/texts.o \
+		$(BUILD)/libsysgate.a
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libsysgate.a tests/check.h
 	@mkdir -p $(dir $@)
@@ -131,13 +147,18 @@ $(BUILD)/tests/test_libseccomp: tests/test_libseccomp.c tests/lsc_build.c tests/
 	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/test_libseccomp.c tests/lsc_build.c $(BUILD)/libsysgate.a $(LDLIBS)
 
 # The static binary for minimal images (musl, no libc needed at run time).
-# The linker flags keep the file small: one page-aligned code segment, no
-# RELRO page (a static binary has nothing to relocate), no build-id note.
+# The flags keep the file small: -Oz; position-dependent code (-fno-pie: an
+# address is a 4-byte immediate, not a 7-byte lea); switches as compares,
+# not tables; one page-aligned code segment, no RELRO page (a static binary
+# has nothing to relocate), no build-id note; and an allocator and a qsort
+# of its own (static/) in place of musl's, 7 KB and 2 KB smaller.
+STATIC_OPT := -Oz -fno-pie -fno-jump-tables -fno-tree-switch-conversion
 static: deps
 	$(call need,/usr/bin/musl-gcc,musl-tools)
-	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc CFLAGS="-Os -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables" \
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc EXTRA_SRC="static/malloc.c static/qsort.c" \
+		CFLAGS="$(STATIC_OPT) -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables" \
 		CPPFLAGS="-D_GNU_SOURCE -Iinclude -idirafter /usr/include -idirafter /usr/include/$(MULTIARCH)" \
-		LDFLAGS="-static -flto -Os -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none" \
+		LDFLAGS="-static -no-pie -flto $(STATIC_OPT) -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none" \
 		$(BUILD)/musl/sysgate
 	cp $(BUILD)/musl/sysgate $(BUILD)/sysgate-static
 	strip $(BUILD)/sysgate-static

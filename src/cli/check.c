@@ -6,17 +6,6 @@
 #include "cli.h"
 #include "sysgate/eval.h"
 
-static const char check_help[] =
-	"usage: sysgate check [OPTIONS] FILE|-\n"
-	"\n"
-	"Validates a seccomp profile and prints, per target architecture, how many\n"
-	"syscalls get each action. Diagnostics go to stderr as file:line:col: path: message.\n"
-	"--caps takes CAP_X,CAP_Y | +CAP_X,-CAP_Y (relative to Docker's 14 defaults) |\n"
-	"all | none. Under --strict, any warning gives exit status 1.\n"
-	"\n" CLI_PROFILE_HELP
-	"\n"
-	"exit status: 0 valid, 1 warnings under --strict, 2 invalid\n";
-
 /* Per arch: each syscall's decision when its arguments are not considered:
  * the first rule naming it decides if unconditional, else it is conditional. */
 static int cmp_rule_nr(const void *a, const void *b)
@@ -104,12 +93,12 @@ static void summarise(const struct sg_profile *p, const struct sg_policy *pol, c
 int cmd_check(int argc, char **argv)
 {
 	struct cli_profile_opts po;
-	int rc = cli_profile_args(argc, argv, check_help, &po);
+	int rc = cli_profile_args(argc, argv, CLI_HELP_CHECK, &po);
 	if (rc >= 0)
 		return rc;
 	const struct sg_resolve_opts ro = po.resolve;
 	if (optind != argc - 1) {
-		fputs(check_help, stderr);
+		cli_help(CLI_HELP_CHECK, stderr);
 		return EXIT_INVALID;
 	}
 	const char *file = argv[optind];

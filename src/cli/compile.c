@@ -7,17 +7,6 @@
 #include "cli.h"
 #include "sysgate/emulate.h"
 
-static const char compile_help[] =
-	"usage: sysgate compile [OPTIONS] FILE -o OUT [--format raw|c|hex]\n"
-	"\n"
-	"Compiles a seccomp profile to a classic BPF program. raw is the kernel's\n"
-	"struct sock_filter array in the target's byte order (what libseccomp's\n"
-	"seccomp_export_bpf writes, and crun's run.oci.seccomp_bpf_data carries);\n"
-	"c is a C array; hex is one instruction per line. OUT may be - for stdout.\n"
-	"embed is the C source the build uses to carry a precompiled default in the\n"
-	"binary: it compiles for the newest minKernel the profile names and records it.\n"
-	"\n" CLI_PROFILE_HELP;
-
 /* The precompiled embedded default (see exec.c): valid where the native
  * arch is this arch, capabilities are Docker's and the kernel is at least
  * `kernel`, the newest minKernel in the profile, which it was compiled for. */
@@ -111,15 +100,15 @@ int cmd_compile(int argc, char **argv)
 		else if (c == 'f')
 			format = optarg;
 		else if (c == 'h') {
-			fputs(compile_help, stdout);
+			cli_help(CLI_HELP_COMPILE, stdout);
 			return 0;
 		} else {
-			fputs(compile_help, stderr);
+			cli_help(CLI_HELP_COMPILE, stderr);
 			return EXIT_INVALID;
 		}
 	}
 	if (optind != argc - 1 || !out) {
-		fputs(compile_help, stderr);
+		cli_help(CLI_HELP_COMPILE, stderr);
 		return EXIT_INVALID;
 	}
 	int embed = strcmp(format, "embed") == 0;

@@ -5,36 +5,15 @@
 
 #include "cli.h"
 
-__asm__(".section .rodata\n"
-	".balign 16\n"
-	"sg_embedded_default:\n"
-	".incbin \"profiles/runtime-default.json\"\n"
-	"sg_embedded_default_end:\n"
-	".byte 0\n"
-	".previous\n");
-
-extern const char sg_embedded_default[], sg_embedded_default_end[];
-
-const char *cli_default_profile(size_t *len)
-{
-	*len = (size_t)(sg_embedded_default_end - sg_embedded_default);
-	return sg_embedded_default;
-}
-
 int cmd_default(int argc, char **argv)
 {
-	static const char help[] =
-		"usage: sysgate default [--bpf]\n\nPrints the embedded default profile (what `sysgate exec` uses\n"
-		"without -p or --bpf): Docker's default rules, written as sysgate's own profile.\n"
-		"--bpf prints instead the filter the build precompiled from it (raw), which\n"
-		"`sysgate exec` uses when run with no options on a kernel it suits.\n";
 	int bpf = argc == 2 && strcmp(argv[1], "--bpf") == 0;
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(help, stdout);
+		cli_help(CLI_HELP_DEFAULT, stdout);
 		return 0;
 	}
 	if (argc > 1 && !bpf) {
-		fputs(help, stderr);
+		cli_help(CLI_HELP_DEFAULT, stderr);
 		return EXIT_INVALID;
 	}
 	if (bpf) {
@@ -54,6 +33,12 @@ int cmd_default(int argc, char **argv)
 		return rc;
 	}
 	size_t len;
-	const char *p = cli_default_profile(&len);
-	return fwrite(p, 1, len, stdout) == len ? 0 : EXIT_INVALID;
+	char *p = cli_default_profile(&len);
+	if (!p) {
+		fprintf(stderr, "sysgate: out of memory\n");
+		return EXIT_INVALID;
+	}
+	int rc = fwrite(p, 1, len, stdout) == len ? 0 : EXIT_INVALID;
+	free(p);
+	return rc;
 }

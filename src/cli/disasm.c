@@ -6,13 +6,6 @@
 #include "sysgate/disasm.h"
 #include "sysgate/emulate.h"
 
-static const char disasm_help[] =
-	"usage: sysgate disasm [--arch A] FILE.bpf|-\n"
-	"\n"
-	"Disassembles a raw seccomp BPF program (struct sock_filter array, as written by\n"
-	"`sysgate compile` or libseccomp's seccomp_export_bpf), after checking it with the\n"
-	"kernel's rules. --arch gives the byte order of the file (default: this machine's).\n";
-
 int cmd_disasm(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -27,15 +20,15 @@ int cmd_disasm(int argc, char **argv)
 		if (c == 'a' && cli_arch(optarg, &arch) == 0)
 			continue;
 		if (c == 'h') {
-			fputs(disasm_help, stdout);
+			cli_help(CLI_HELP_DISASM, stdout);
 			return 0;
 		}
 		if (c != 'a')
-			fputs(disasm_help, stderr);
+			cli_help(CLI_HELP_DISASM, stderr);
 		return EXIT_INVALID;
 	}
 	if (optind != argc - 1 || !arch) {
-		fputs(disasm_help, stderr);
+		cli_help(CLI_HELP_DISASM, stderr);
 		return EXIT_INVALID;
 	}
 	struct sg_diags d;

@@ -14,35 +14,6 @@
 #include "sysgate/load.h"
 #include "sysgate/notify.h"
 
-
-static const char exec_help[] =
-	"usage: sysgate exec [-p FILE | --bpf FILE.bpf] [OPTIONS] -- CMD [ARG...]\n"
-	"\n"
-	"Runs CMD under a seccomp filter: the profile FILE, a raw filter from\n"
-	"`sysgate compile`, or with neither the embedded default profile (see\n"
-	"`sysgate default`). If anything fails before the filter is in place, CMD is\n"
-	"not run; that includes a filter that would refuse CMD's execve (126) or\n"
-	"both exit_group and exit (125), which sysgate asks it before loading it.\n"
-	"A script without #! runs under /bin/sh, as with env(1). A profile using\n"
-	"SCMP_ACT_NOTIFY must name a listenerPath: sysgate sends the listener fd\n"
-	"there (OCI container process state, SCM_RIGHTS).\n"
-	"\n"
-	"  -p, --profile FILE  seccomp profile (JSON)\n"
-	"  --bpf FILE          precompiled raw filter (this machine's byte order)\n"
-	"  --flags LIST        filter flags added to the profile's: tsync, log,\n"
-	"                      spec_allow, wait_killable_recv (SECCOMP_FILTER_FLAG_* names too)\n"
-	"  -v, --verbose       show the profile's warnings (shown anyway under --strict)\n"
-	"  --complain          development mode: whatever the filter would refuse runs,\n"
-	"                      and is reported on stderr once per (arch, syscall, action)\n"
-	"                      with the rule that decides it; a summary at the end. A\n"
-	"                      supervisor process sysgate starts lets them run: no\n"
-	"                      security boundary. Not for a profile that uses SCMP_ACT_NOTIFY\n"
-	"  --complain-out FILE with --complain: write what would have been refused as a\n"
-	"                      profile of ALLOW rules (see `sysgate merge`)\n" CLI_PROFILE_HELP
-	"\n"
-	"exit status: CMD's own; 125 sysgate failed or nothing could end under the\n"
-	"filter, 126 CMD cannot run (the filter refuses its execve, say), 127 CMD not found\n";
-
 static int parse_flags(const char *arg, uint32_t *flags)
 {
 	char *copy = strdup(arg);
@@ -201,7 +172,7 @@ static int parse_options(int argc, char **argv, struct exec_opts *o)
 			if (parse_flags(optarg, &o->extra_flags))
 				return EXIT_OWN;
 		} else {
-			fputs(exec_help, c == 'h' ? stdout : stderr);
+			cli_help(CLI_HELP_EXEC, c == 'h' ? stdout : stderr);
 			return c == 'h' ? 0 : EXIT_OWN;
 		}
 	}
@@ -210,7 +181,7 @@ static int parse_options(int argc, char **argv, struct exec_opts *o)
 		return EXIT_OWN;
 	}
 	if (optind >= argc || (o->profile && o->bpf)) {
-		fputs(exec_help, stderr);
+		cli_help(CLI_HELP_EXEC, stderr);
 		return EXIT_OWN;
 	}
 	o->cmd = argv + optind;
@@ -230,8 +201,14 @@ static int obtain_filter(const struct exec_opts *o, struct cli_built *b, uint32_
 		/* the build compiled the default for exactly this case */
 	} else {
 		size_t len = 0;
-		const char *text = o->profile ? NULL : cli_default_profile(&len);
-		if (cli_build(o->profile ? o->profile : "<embedded runtime-default.json>", text, len, &o->po, b))
+		char *text = o->profile ? NULL : cli_default_profile(&len);
+		if (!o->profile && !text) {
+			fprintf(stderr, "sysgate: out of memory\n");
+			return -1;
+		}
+		int rc = cli_build(o->profile ? o->profile : "<embedded runtime-default.json>", text, len, &o->po, b);
+		free(text);
+		if (rc)
 			return -1;
 		*flags |= b->policy->flags;
 	}

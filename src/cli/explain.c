@@ -8,17 +8,6 @@
 #include "sysgate/emulate.h"
 #include "sysgate/eval.h"
 
-static const char explain_help[] =
-	"usage: sysgate explain [OPTIONS] FILE SYSCALL [ARG...]\n"
-	"\n"
-	"Shows the action the profile gives SYSCALL (a name or number) with arguments ARG\n"
-	"(numbers; missing ones are 0) on each target architecture, the rule that decides\n"
-	"it with its JSON path, and the instructions the compiled filter executes. An\n"
-	"architecture without that syscall is named and skipped; none having it is an\n"
-	"error. The rules read directly and the compiled filter must agree; if they do\n"
-	"not, explain says so and exits 3.\n"
-	"\n" CLI_PROFILE_HELP;
-
 static int parse_u64(const char *s, uint64_t *v)
 {
 	char *end;
@@ -144,11 +133,11 @@ int cmd_explain(int argc, char **argv)
 {
 	struct cli_profile_opts po;
 	struct cli_built b;
-	int rc = cli_profile_args(argc, argv, explain_help, &po);
+	int rc = cli_profile_args(argc, argv, CLI_HELP_EXPLAIN, &po);
 	if (rc >= 0)
 		return rc;
 	if (argc - optind < 2 || argc - optind > 8) {
-		fputs(explain_help, stderr);
+		cli_help(CLI_HELP_EXPLAIN, stderr);
 		return EXIT_INVALID;
 	}
 	uint64_t args[6] = { 0 };

@@ -11,32 +11,6 @@
 #include "sysgate/auditlog.h"
 #include "sysgate/learn.h"
 
-static const char import_help[] =
-	"usage: sysgate import-log [-o FILE] [--base PROFILE] [--comm NAME] [--exe PATH] [--pid N]\n"
-	"                          [--format oci|spo] [--name NAME] [FILE...|-]\n"
-	"\n"
-	"Reads seccomp records (audit type 1326) from kernel logs as dmesg, kern.log,\n"
-	"journalctl -k print them, from auditd's audit.log (type=SECCOMP, raw or\n"
-	"ENRICHED) and from journald's audit transport (audit[PID]: SECCOMP ...), and\n"
-	"writes the profile that allows every call they name, each on the architecture\n"
-	"its record names (arch=40000003 syscall=5 is i386 open). Other lines\n"
-	"are ignored. A call sysgate has no name for is a warning with its line number\n"
-	"once per call; a seccomp record that is cut, for the first 10 lines of each\n"
-	"reason, then a count. A summary (syscall, arch, count, action seen) goes to\n"
-	"stderr. No FILE, or -: standard input.\n"
-	"\n"
-	"  -o, --output FILE  write the profile here (default: standard output)\n"
-	"  --base PROFILE     merge into this profile (may be the output too)\n"
-	"  --comm NAME        only records of this command name (comm=; the kernel keeps\n"
-	"                     its first 15 bytes, so those of NAME are compared)\n"
-	"  --exe PATH         only records of this executable (exe=)\n"
-	"  --pid N            only records of this process\n"
-	"  --format F         oci (default) or spo (a SeccompProfile object, JSON)\n"
-	"  --name NAME        the SeccompProfile's metadata.name\n" CLI_PROFILE_HELP
-	"  (the profile options apply to --base)\n"
-	"\n"
-	"exit status: 0 written, 2 an input cannot be read or is invalid\n";
-
 /* The kernel keeps this much of a command name (TASK_COMM_LEN 16, with the NUL). */
 #define COMM_MAX 15
 
@@ -102,7 +76,7 @@ static int parse_options(int argc, char **argv, struct import *im)
 		else {
 			if (c == 'p' || c == 'f')
 				fprintf(stderr, "sysgate: --%s: \"%s\"?\n", c == 'p' ? "pid" : "format", optarg);
-			fputs(import_help, c == 'h' ? stdout : stderr);
+			cli_help(CLI_HELP_IMPORT_LOG, c == 'h' ? stdout : stderr);
 			return c == 'h' ? 0 : EXIT_INVALID;
 		}
 	}

@@ -9,23 +9,6 @@
 #include "cli.h"
 #include "sysgate/learn.h"
 
-static const char merge_help[] =
-	"usage: sysgate merge [-o FILE] [--format oci|spo] [--name NAME] [OPTIONS] PROFILE...\n"
-	"\n"
-	"Writes one profile that allows what any PROFILE allows on this machine\n"
-	"(includes/excludes applied) and no more: their architectures, their ALLOW\n"
-	"rules (one name each when conditional), their refusing rules with their\n"
-	"action and errno (dropped where another PROFILE allows the call outright),\n"
-	"and the most restrictive of their default actions. The form `sysgate record`\n"
-	"writes: to fold `exec --complain-out` additions into a profile, merge the\n"
-	"two. SCMP_ACT_NOTIFY rules are left out, with a warning.\n"
-	"\n"
-	"  -o, --output FILE  write here (default: standard output); may be an input\n"
-	"  --format F         oci (default) or spo (a SeccompProfile object, JSON)\n"
-	"  --name NAME        the SeccompProfile's metadata.name\n" CLI_PROFILE_HELP
-	"\n"
-	"exit status: 0 written, 2 an input is invalid or the output cannot be written\n";
-
 struct merge_opts {
 	struct cli_profile_opts po;
 	struct sg_learn_opts out;
@@ -61,12 +44,12 @@ static int parse_options(int argc, char **argv, struct merge_opts *m)
 		else {
 			if (c == 'f')
 				fprintf(stderr, "sysgate: --format: \"%s\" is neither oci nor spo\n", optarg);
-			fputs(merge_help, c == 'h' ? stdout : stderr);
+			cli_help(CLI_HELP_MERGE, c == 'h' ? stdout : stderr);
 			return c == 'h' ? 0 : EXIT_INVALID;
 		}
 	}
 	if (optind >= argc) {
-		fputs(merge_help, stderr);
+		cli_help(CLI_HELP_MERGE, stderr);
 		return EXIT_INVALID;
 	}
 	return -1;

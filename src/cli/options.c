@@ -198,7 +198,7 @@ static int cli_load(const char *file, const struct cli_profile_opts *o, struct s
 	return rc;
 }
 
-int cli_profile_args(int argc, char **argv, const char *help, struct cli_profile_opts *o)
+int cli_profile_args(int argc, char **argv, enum cli_text help, struct cli_profile_opts *o)
 {
 	static const struct option opts[] = {
 		CLI_PROFILE_LONGOPTS,
@@ -214,7 +214,7 @@ int cli_profile_args(int argc, char **argv, const char *help, struct cli_profile
 			return EXIT_INVALID;
 		if (r > 0)
 			continue;
-		fputs(help, c == 'h' ? stdout : stderr);
+		cli_help(help, c == 'h' ? stdout : stderr);
 		return c == 'h' ? 0 : EXIT_INVALID;
 	}
 	return -1;

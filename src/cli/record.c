@@ -13,35 +13,6 @@
 #include "sysgate/learn.h"
 #include "sysgate/supervise.h"
 
-static const char record_help[] =
-	"usage: sysgate record [-o FILE] [--format oci|spo] [--base PROFILE] [--args NAME,...] -- CMD [ARG...]\n"
-	"\n"
-	"Runs CMD and writes the profile it needs: every syscall CMD, its threads and\n"
-	"its descendants make (across execve, on every architecture, 32-bit helpers\n"
-	"too), as an allowlist that refuses the rest with EPERM. No privilege is\n"
-	"needed: a supervisor process sysgate starts hears of each call through seccomp\n"
-	"user notification and lets it run (Linux 5.9). CMD keeps sysgate's PID and\n"
-	"its exit status is sysgate's.\n"
-	"\n"
-	"  -o, --output FILE  write the profile here (default: standard output, once\n"
-	"                     every process under it has ended); a file is written\n"
-	"                     before CMD's exit is seen, and again if descendants\n"
-	"                     that outlive it make new calls\n"
-	"  --format F         oci (default: the runtime spec's seccomp object, for runc,\n"
-	"                     crun, Docker, kubelet Localhost) or spo (a Security\n"
-	"                     Profiles Operator SeccompProfile, JSON, which kubectl applies)\n"
-	"  --name NAME        the SeccompProfile's metadata.name (default: the output's\n"
-	"                     file name, or CMD's)\n"
-	"  --base PROFILE     start from this profile: what it allows runs without a round\n"
-	"                     trip to the supervisor and is kept in the output, so runs merge\n"
-	"  --args LIST        record these syscalls' telling argument and allow only the\n"
-	"                     values seen: fcntl, fcntl64, ioctl, personality, prctl, socket,\n"
-	"                     socketpair\n"
-	"  -v, --verbose      a summary of the calls seen (syscall, arch, count) at the end\n" CLI_PROFILE_HELP
-	"  (the profile options apply to --base)\n"
-	"\n"
-	"exit status: CMD's own; 125 sysgate failed, 126 CMD cannot run, 127 CMD not found\n";
-
 struct record {
 	struct cli_profile_opts po;
 	const char *out_path, *base, *args, *name;
@@ -99,12 +70,12 @@ static int parse_options(int argc, char **argv, struct record *r)
 		else if (c == 'v')
 			r->verbose = 1, r->po.quiet = 0;
 		else {
-			fputs(record_help, c == 'h' ? stdout : stderr);
+			cli_help(CLI_HELP_RECORD, c == 'h' ? stdout : stderr);
 			return c == 'h' ? 0 : EXIT_OWN;
 		}
 	}
 	if (optind >= argc) {
-		fputs(record_help, stderr);
+		cli_help(CLI_HELP_RECORD, stderr);
 		return EXIT_OWN;
 	}
 	r->cmd = argv + optind;

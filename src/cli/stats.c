@@ -4,25 +4,15 @@
 #include "cli.h"
 #include "sysgate/measure.h"
 
-static const char stats_help[] =
-	"usage: sysgate stats [OPTIONS] FILE\n"
-	"\n"
-	"Compiles FILE and prints the program size and, per target architecture, the\n"
-	"instructions executed for each syscall number base+0..base+470 with all\n"
-	"arguments zero (mean and max; also over the numbers whose action needs no\n"
-	"argument), and how many syscalls allowed whatever their arguments the kernel's\n"
-	"action cache will allow without running the filter.\n"
-	"\n" CLI_PROFILE_HELP;
-
 int cmd_stats(int argc, char **argv)
 {
 	struct cli_profile_opts po;
 	struct cli_built b;
-	int rc = cli_profile_args(argc, argv, stats_help, &po);
+	int rc = cli_profile_args(argc, argv, CLI_HELP_STATS, &po);
 	if (rc >= 0)
 		return rc;
 	if (optind != argc - 1) {
-		fputs(stats_help, stderr);
+		cli_help(CLI_HELP_STATS, stderr);
 		return EXIT_INVALID;
 	}
 	int status = EXIT_INVALID;

@@ -6,21 +6,7 @@
 
 #include "cli.h"
 
-static const char syscalls_help[] =
-	"usage: sysgate syscalls [--arch A]\n"
-	"\n"
-	"Lists an architecture's syscalls as NUMBER NAME, by number, after a header\n"
-	"naming the audit arch value and the kernel tables they come from.\n"
-	"  --arch A   SCMP_ARCH_* name, libseccomp name or Go name (default: this machine's)\n";
-
-static const char resolve_help[] =
-	"usage: sysgate resolve [--arch A|all] NAME|NUMBER\n"
-	"\n"
-	"Prints ARCH NAME NUMBER for a syscall name, or for a number (decimal or 0x hex).\n"
-	"  --arch A   one architecture (default: this machine's), or all of them\n"
-	"exit status: 0 found, 1 not found, 2 usage error\n";
-
-static int parse_arch_opt(int argc, char **argv, const char *help, const struct sg_arch **arch, int *all)
+static int parse_arch_opt(int argc, char **argv, enum cli_text help, const struct sg_arch **arch, int *all)
 {
 	static const struct option opts[] = {
 		{ "arch", required_argument, NULL, 'a' },
@@ -37,10 +23,10 @@ static int parse_arch_opt(int argc, char **argv, const char *help, const struct 
 			else if (cli_arch(optarg, arch))
 				return EXIT_INVALID;
 		} else if (c == 'h') {
-			fputs(help, stdout);
+			cli_help(help, stdout);
 			return -1;
 		} else {
-			fputs(help, stderr);
+			cli_help(help, stderr);
 			return EXIT_INVALID;
 		}
 	}
@@ -64,11 +50,11 @@ static int cmp_nr(const void *a, const void *b)
 int cmd_syscalls(int argc, char **argv)
 {
 	const struct sg_arch *a;
-	int rc = parse_arch_opt(argc, argv, syscalls_help, &a, NULL);
+	int rc = parse_arch_opt(argc, argv, CLI_HELP_SYSCALLS, &a, NULL);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (optind != argc) {
-		fputs(syscalls_help, stderr);
+		cli_help(CLI_HELP_SYSCALLS, stderr);
 		return EXIT_INVALID;
 	}
 	printf("# %s (%s, Go %s): audit arch 0x%08x, %u-bit %s-endian, %zu syscalls, from %s\n", a->name, a->scmp_name,
@@ -107,11 +93,11 @@ int cmd_resolve(int argc, char **argv)
 {
 	const struct sg_arch *a;
 	int all = 0;
-	int rc = parse_arch_opt(argc, argv, resolve_help, &a, &all);
+	int rc = parse_arch_opt(argc, argv, CLI_HELP_RESOLVE, &a, &all);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (optind != argc - 1) {
-		fputs(resolve_help, stderr);
+		cli_help(CLI_HELP_RESOLVE, stderr);
 		return EXIT_INVALID;
 	}
 	const char *what = argv[optind];
