@@ -90,9 +90,9 @@ $(BUILD)/obj/%.o: %.c
 # The help texts (src/cli/texts.def) and the embedded default profile, packed
 # into one compressed blob by a tool built and run on the build machine.
 HOSTCC ?= cc
-$(BUILD)/tools/pack: tools/pack.c src/cli/texts.def src/cli/cli.h
+$(BUILD)/tools/pack: src/cli/tools/pack.c src/cli/texts.def src/cli/cli.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -D_GNU_SOURCE -Iinclude $(STD_FLAGS) -O2 -o $@ tools/pack.c
+	$(HOSTCC) -D_GNU_SOURCE -Iinclude $(STD_FLAGS) -O2 -o $@ src/cli/tools/pack.c
 
 $(BUILD)/gen/texts.c: $(BUILD)/tools/pack profiles/runtime-default.json
 	@mkdir -p $(dir $@)
@@ -151,11 +151,11 @@ $(BUILD)/tests/test_libseccomp: tests/test_libseccomp.c tests/lsc_build.c tests/
 # address is a 4-byte immediate, not a 7-byte lea); switches as compares,
 # not tables; one page-aligned code segment, no RELRO page (a static binary
 # has nothing to relocate), no build-id note; and an allocator and a qsort
-# of its own (static/) in place of musl's, 7 KB and 2 KB smaller.
+# of its own (src/cli/static/) in place of musl's, 7 KB and 2 KB smaller.
 STATIC_OPT := -Oz -fno-pie -fno-jump-tables -fno-tree-switch-conversion
 static: deps
 	$(call need,/usr/bin/musl-gcc,musl-tools)
-	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc EXTRA_SRC="static/malloc.c static/qsort.c" \
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc EXTRA_SRC="src/cli/static/malloc.c src/cli/static/qsort.c" \
 		CFLAGS="$(STATIC_OPT) -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables" \
 		CPPFLAGS="-D_GNU_SOURCE -Iinclude -idirafter /usr/include -idirafter /usr/include/$(MULTIARCH)" \
 		LDFLAGS="-static -no-pie -flto $(STATIC_OPT) -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none" \
@@ -208,7 +208,7 @@ test: test-deps
 
 # clang must accept everything warning-free too.
 clang-check: deps
-	@for f in $(LIB_SRC) $(CLI_SRC) tests/*.c bench/*.c; do \
+	@for f in $(LIB_SRC) $(CLI_SRC) src/cli/static/*.c src/cli/tools/*.c tests/*.c bench/*.c; do \
 		clang $(CPPFLAGS) -Isrc -Itests $(STD_FLAGS) -fsyntax-only $$f || exit 1; done
 	@# and the files with SG_DEBUG code, as a debug build compiles them
 	@for f in $$(grep -l SG_DEBUG $(LIB_SRC)); do clang $(CPPFLAGS) $(STD_FLAGS) -DSG_DEBUG -fsyntax-only $$f || exit 1; done

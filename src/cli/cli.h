@@ -75,7 +75,7 @@ int cmd_record(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_import_log(int argc, char **argv);
 
-/* The texts the build packs (tools/pack.c) into one compressed blob: the
+/* The texts the build packs (src/cli/tools/pack.c) into one compressed blob: the
  * help texts of src/cli/texts.def, then profiles/runtime-default.json. */
 enum cli_text {
 #define CLI_TEXT(id, text) id,

@@ -1,4 +1,4 @@
-/* The packed texts (see cli.h, tools/pack.c): an LZ77 stream of 7-bit text.
+/* The packed texts (see cli.h, src/cli/tools/pack.c): an LZ77 stream of 7-bit text.
  * A byte below 0x80 is itself; a byte b at or above it starts a copy of
  * (b >> 4 & 7) + 3 bytes (10 or more: 10 plus the next byte) from
  * ((b & 15) << 8 | the byte after b) + 1 bytes back. */
