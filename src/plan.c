@@ -49,23 +49,14 @@
 #include "sysgate/bpf.h"
 #include "sysgate/seccomp.h"
 
+#include "plan_impl.h"
 #include "sort.h"
-
-#define WORD 0xffffffffu
 
 void sg_compile_opts_init(struct sg_compile_opts *o) { o->bad_arch_action = SG_RET_KILL_PROCESS; }
 
 /* ---- hash-consed nodes ---------------------------------------------------- */
 
-/* The planner: the plan being built, and one failure signal. An allocation
- * that fails calls plan_failed; from then on every builder returns at once
- * (node 0, which nothing will use) and sg_plan_build reports the failure. */
-struct planner {
-	struct sg_plan *plan;
-	int failed;
-};
-
-static uint32_t plan_failed(struct planner *pl)
+uint32_t sg_planner_failed(struct planner *pl)
 {
 	pl->failed = 1;
 	return 0;
@@ -95,7 +86,7 @@ static void rehash(struct planner *pl)
 	size_t n = plan->nslots ? plan->nslots * 2 : 256;
 	uint32_t *slots = calloc(n, sizeof(*slots));
 	if (!slots) {
-		plan_failed(pl);
+		sg_planner_failed(pl);
 		return;
 	}
 	for (size_t i = 0; i < plan->nnodes; i++) {
@@ -124,7 +115,7 @@ static uint32_t intern(struct planner *pl, const struct sg_node *n)
 		size_t cap = plan->cap ? plan->cap * 2 : 64;
 		struct sg_node *v = realloc(plan->nodes, cap * sizeof(*v));
 		if (!v)
-			return plan_failed(pl);
+			return sg_planner_failed(pl);
 		plan->nodes = v;
 		plan->cap = cap;
 	}
@@ -140,217 +131,14 @@ static uint32_t ret_node(struct planner *pl, uint32_t action)
 }
 
 /* "if ((word(off) & mask) op k) jt else jf", folded when both ways agree. */
-static uint32_t test_node(struct planner *pl, unsigned off, uint32_t mask, unsigned op, uint32_t k, uint32_t jt,
-			  uint32_t jf)
+uint32_t sg_planner_test(struct planner *pl, unsigned off, uint32_t mask, unsigned op, uint32_t k, uint32_t jt,
+			 uint32_t jf)
 {
 	if (jt == jf)
 		return jt;
 	struct sg_node n = { .kind = SG_NODE_TEST, .off = (uint8_t)off, .op = (uint8_t)op, .mask = mask, .k = k,
 			     .jt = jt, .jf = jf };
 	return intern(pl, &n);
-}
-
-/* ---- 32-bit word tests, with the ones that cannot fail dropped ------------ */
-
-/* (word & mask) == value, as the cheapest test that decides it:
- *   ld [off]; jeq #value, t, f              the whole word
- *   ld [off]; and #mask; jeq #value, t, f   a mask
- *   ld [off]; jset #mask, f, t              value 0: no bit of the mask set; A keeps the
- *                                           whole word, so the next test of it needs no load
- *   ld [off]; jset #mask, t, f              a one-bit mask, that bit set
- * and no test where the answer is fixed: value has bits outside the mask
- * (never), or the mask is 0 (always). */
-static uint32_t word_eq(struct planner *pl, unsigned off, uint32_t mask, uint32_t value, uint32_t t, uint32_t f)
-{
-	if (value & ~mask)
-		return f;
-	if (mask == 0)
-		return t;
-	if (value == 0) /* no bit of the mask set: JSET, and A keeps the word */
-		return test_node(pl, off, WORD, SG_BPF_JSET, mask, f, t);
-	if (mask == WORD)
-		return test_node(pl, off, WORD, SG_BPF_JEQ, value, t, f);
-	if (value == mask && (mask & (mask - 1)) == 0)
-		return test_node(pl, off, WORD, SG_BPF_JSET, mask, t, f);
-	return test_node(pl, off, mask, SG_BPF_JEQ, value, t, f);
-}
-
-/* word > k: ld [off]; jgt #k, t, f. No word is above 0xffffffff: no test. */
-static uint32_t word_gt(struct planner *pl, unsigned off, uint32_t k, uint32_t t, uint32_t f)
-{
-	return k == WORD ? f : test_node(pl, off, WORD, SG_BPF_JGT, k, t, f);
-}
-
-/* word >= k: ld [off]; jge #k, t, f. Every word is >= 0: no test. */
-static uint32_t word_ge(struct planner *pl, unsigned off, uint32_t k, uint32_t t, uint32_t f)
-{
-	return k == 0 ? t : test_node(pl, off, WORD, SG_BPF_JGE, k, t, f);
-}
-
-/* Unsigned 64-bit a > v (or >= when ge): the high word decides unless equal.
- *   ld [hi]; jgt #vh, t, 1f
- *   1: jeq #vh, 2f, f                 A still holds the high word
- *   2: ld [lo]; jgt #vl, t, f         jge for >=
- * A low test that always holds (>= 0) leaves "hi >= vh", one that never
- * does (> 0xffffffff) "hi > vh": one test either way. */
-static uint32_t gt64(struct planner *pl, unsigned hi, unsigned lo, uint64_t v, int ge, uint32_t t, uint32_t f)
-{
-	uint32_t vh = (uint32_t)(v >> 32), vl = (uint32_t)v;
-	uint32_t low = ge ? word_ge(pl, lo, vl, t, f) : word_gt(pl, lo, vl, t, f);
-	if (low == t)
-		return word_ge(pl, hi, vh, t, f);
-	if (low == f)
-		return word_gt(pl, hi, vh, t, f);
-	return word_gt(pl, hi, vh, t, word_eq(pl, hi, WORD, vh, low, f));
-}
-
-/* Offsets of an argument's low and high words: args are u64 in the
- * target's byte order inside seccomp_data. */
-static void arg_words(const struct sg_arch *arch, unsigned index, unsigned *lo, unsigned *hi)
-{
-	unsigned base = SG_OFF_ARGS + 8 * index;
-	*lo = base + (arch->endian == SG_BIG_ENDIAN ? 4 : 0);
-	*hi = base + (arch->endian == SG_BIG_ENDIAN ? 0 : 4);
-}
-
-/* ---- arguments the kernel reads narrower than the word --------------------- */
-
-/* Whether v is a value the canonical register of such an argument can
- * hold (resolve.h, sg_arg_canon): the low bits zero- or sign-extended. */
-static int narrow_holds_value(uint64_t v, enum sg_arg_read rd)
-{
-	switch (rd) {
-	case SG_READ_U16: return v >> 16 == 0;
-	case SG_READ_U32: return v >> 32 == 0;
-	case SG_READ_S32: return v >> 31 == 0 || v >> 31 == 0x1ffffffffu;
-	case SG_READ_WORD: break;
-	}
-	return 1;
-}
-
-/* The least low bits L whose canonical register is >= v; lmask + 1 when
- * none is. The register grows with L: a negative int's sign extension
- * sorts above every non-negative one, as its low word does. */
-static uint64_t narrow_least_from(uint64_t v, enum sg_arg_read rd, uint32_t lmask)
-{
-	if (rd != SG_READ_S32)
-		return v <= lmask ? v : (uint64_t)lmask + 1;
-	if (v <= 0x7fffffffu)
-		return v;
-	if (v <= 0xffffffff80000000u)
-		return 0x80000000u; /* the least negative int, -2^31 */
-	return v & 0xffffffffu;
-}
-
-/* canonical >= v, as a test of the low bits alone:
- *   ld [lo]; jge #L, t, f                 int, unsigned int: the low word
- *   ld [lo]; and #0xffff; jge #L, t, f    umode_t, ipc's call */
-static uint32_t narrow_ge(struct planner *pl, unsigned lo, uint32_t lmask, enum sg_arg_read rd, uint64_t v, uint32_t t,
-			  uint32_t f)
-{
-	uint64_t l = narrow_least_from(v, rd, lmask);
-	if (l == 0)
-		return t;
-	if (l > lmask)
-		return f;
-	return test_node(pl, lo, lmask, SG_BPF_JGE, (uint32_t)l, t, f);
-}
-
-/* (canonical & m) == d of a signed 32-bit argument: the high word is the
- * sign bit repeated, so the mask's high half asks for a sign, tested with
- * the low word's own mask:
- *   ld [lo]; and #(mlo | 0x80000000); jeq #(dlo | sign << 31), t, f */
-static uint32_t narrow_masked_s32(struct planner *pl, unsigned lo, uint64_t m, uint64_t d, uint32_t t, uint32_t f)
-{
-	uint32_t mlo = (uint32_t)m, mhi = (uint32_t)(m >> 32), dlo = (uint32_t)d, dhi = (uint32_t)(d >> 32);
-	if (mhi == 0)
-		return word_eq(pl, lo, mlo, dlo, t, f);
-	uint32_t sign;
-	if (dhi == 0)
-		sign = 0;
-	else if (dhi == mhi)
-		sign = 0x80000000u;
-	else
-		return f; /* the high word is all zeros or all ones */
-	if ((mlo & 0x80000000u) && (dlo & 0x80000000u) != sign)
-		return f;
-	return word_eq(pl, lo, mlo | 0x80000000u, (dlo & ~0x80000000u) | sign, t, f);
-}
-
-/* A condition on an argument the kernel reads narrower than the word
- * (int, unsigned int, umode_t, ipc's call): decided on the low bits L
- * the kernel keeps, the way the reference decides it on the canonical
- * register (resolve.h) — the high word is never loaded. On a 32-bit ABI
- * the value is first truncated to 32 bits, as there for every argument. */
-static uint32_t narrow_node(struct planner *pl, const struct sg_arch *arch, unsigned lo, const struct sg_cond *cd,
-			    enum sg_arg_read rd, uint32_t t, uint32_t f)
-{
-	uint64_t top = arch->bits == 32 ? WORD : UINT64_MAX;
-	uint32_t lmask = rd == SG_READ_U16 ? 0xffffu : WORD;
-	uint64_t v = cd->value & top;
-	switch (cd->op) {
-	case SG_CMP_EQ: return narrow_holds_value(v, rd) ? word_eq(pl, lo, lmask, (uint32_t)v & lmask, t, f) : f;
-	case SG_CMP_NE: return narrow_holds_value(v, rd) ? word_eq(pl, lo, lmask, (uint32_t)v & lmask, f, t) : t;
-	case SG_CMP_GE: return narrow_ge(pl, lo, lmask, rd, v, t, f);
-	case SG_CMP_LT: return narrow_ge(pl, lo, lmask, rd, v, f, t);
-	case SG_CMP_GT: return v == top ? f : narrow_ge(pl, lo, lmask, rd, v + 1, t, f);
-	case SG_CMP_LE: return v == top ? t : narrow_ge(pl, lo, lmask, rd, v + 1, f, t);
-	case SG_CMP_MASKED_EQ: {
-		uint64_t m = v, d = cd->value_two & m; /* libseccomp masks the datum too */
-		if (rd == SG_READ_S32)
-			return narrow_masked_s32(pl, lo, m, d, t, f);
-		return d & ~(uint64_t)lmask ? f : word_eq(pl, lo, (uint32_t)m & lmask, (uint32_t)d, t, f);
-	}
-	}
-	return f;
-}
-
-/* One condition of a rule, as tests of the argument's words:
- *   EQ:   ld [lo]; jeq #vl, 1f, f;  1: ld [hi]; jeq #vh, t, f    NE: t and f swapped
- *   GT, GE: gt64;  LE, LT: not GT, not GE (gt64, t and f swapped)
- *   MASKED_EQ: word_eq on each word with its own mask; a word masked to 0 has no test
- * On a 32-bit ABI, one test of the low word; a narrower argument: narrow_node. */
-static uint32_t cond_node(struct planner *pl, const struct sg_arch *arch, const struct sg_cond *cd,
-			  enum sg_arg_read rd, uint32_t t, uint32_t f)
-{
-	unsigned lo, hi;
-	arg_words(arch, cd->index, &lo, &hi);
-	uint64_t v = cd->value;
-	if (rd != SG_READ_WORD)
-		return narrow_node(pl, arch, lo, cd, rd, t, f);
-	if (arch->bits == 32) {
-		/* 32-bit ABIs: only the low word is the argument (some kernels
-		 * sign-extend it into the high one); values are truncated to 32
-		 * bits, as libseccomp does */
-		uint32_t k = (uint32_t)v;
-		switch (cd->op) {
-		case SG_CMP_EQ: return word_eq(pl, lo, WORD, k, t, f);
-		case SG_CMP_NE: return word_eq(pl, lo, WORD, k, f, t);
-		case SG_CMP_GT: return word_gt(pl, lo, k, t, f);
-		case SG_CMP_GE: return word_ge(pl, lo, k, t, f);
-		case SG_CMP_LE: return word_gt(pl, lo, k, f, t);
-		case SG_CMP_LT: return word_ge(pl, lo, k, f, t);
-		case SG_CMP_MASKED_EQ: return word_eq(pl, lo, k, (uint32_t)(cd->value_two & v), t, f);
-		}
-		return f;
-	}
-	switch (cd->op) {
-	case SG_CMP_EQ:
-		/* the low word first: it tells values apart sooner */
-		return word_eq(pl, lo, WORD, (uint32_t)v, word_eq(pl, hi, WORD, (uint32_t)(v >> 32), t, f), f);
-	case SG_CMP_NE:
-		return word_eq(pl, lo, WORD, (uint32_t)v, word_eq(pl, hi, WORD, (uint32_t)(v >> 32), f, t), t);
-	case SG_CMP_GT: return gt64(pl, hi, lo, v, 0, t, f);
-	case SG_CMP_GE: return gt64(pl, hi, lo, v, 1, t, f);
-	case SG_CMP_LE: return gt64(pl, hi, lo, v, 0, f, t);
-	case SG_CMP_LT: return gt64(pl, hi, lo, v, 1, f, t);
-	case SG_CMP_MASKED_EQ: {
-		uint64_t m = cd->value, d = cd->value_two & m; /* libseccomp masks the datum too */
-		uint32_t high = word_eq(pl, hi, (uint32_t)(m >> 32), (uint32_t)(d >> 32), t, f);
-		return word_eq(pl, lo, (uint32_t)m, (uint32_t)d, high, f);
-	}
-	}
-	return f;
 }
 
 /* ---- searches over runs of a word's values ---------------------------------- */
@@ -384,7 +172,7 @@ static void add_run(struct planner *pl, struct runs *rs, uint32_t lo, uint32_t n
 		size_t cap = rs->cap ? rs->cap * 2 : 64;
 		struct run *v = realloc(rs->v, cap * sizeof(*v));
 		if (!v) {
-			plan_failed(pl);
+			sg_planner_failed(pl);
 			return;
 		}
 		rs->v = v;
@@ -423,7 +211,7 @@ static uint32_t search_build(const struct search *s, size_t i, size_t j, unsigne
 	if (j - i == 1)
 		return v[i].node;
 	if (j - i == 3 && eq_triple(v, s->n, i))
-		return test_node(pl, s->off, WORD, SG_BPF_JEQ, v[i + 1].lo, v[i + 1].node, v[i].node);
+		return sg_planner_test(pl, s->off, WORD, SG_BPF_JEQ, v[i + 1].lo, v[i + 1].node, v[i].node);
 	/* split at k: [i, k) and [k, j) must each fit under depth - 1 tests;
 	 * among those, the one that balances the weight best */
 	size_t kmax = REACH(s, depth - 1, i) < j - 1 ? REACH(s, depth - 1, i) : j - 1, kmin = i + 1;
@@ -441,7 +229,7 @@ static uint32_t search_build(const struct search *s, size_t i, size_t j, unsigne
 	}
 	uint32_t left = search_build(s, i, best, depth - 1);
 	uint32_t right = search_build(s, best, j, depth - 1);
-	return test_node(pl, s->off, WORD, SG_BPF_JGE, v[best].lo, right, left);
+	return sg_planner_test(pl, s->off, WORD, SG_BPF_JGE, v[best].lo, right, left);
 }
 
 /* The shallowest search over v[0..n), plus `slack` levels for balancing.
@@ -458,7 +246,7 @@ static uint32_t search_over(struct planner *pl, unsigned off, const struct run *
 	struct search s = { .pl = pl, .v = v, .n = n, .prefix = prefix, .off = off,
 			    .reach = malloc((size_t)(maxd + 1) * (n + 1) * sizeof(size_t)) };
 	if (!s.reach)
-		return plan_failed(pl);
+		return sg_planner_failed(pl);
 	unsigned depth = 0;
 	for (unsigned d = 0; d <= maxd; d++)
 		for (size_t i = 0; i <= n; i++) {
@@ -510,7 +298,7 @@ static uint32_t word_in(struct planner *pl, unsigned off, const uint32_t *vals, 
 	uint32_t node = no;
 	size_t distinct = 0;
 	if (!sorted)
-		return plan_failed(pl);
+		return sg_planner_failed(pl);
 	memcpy(sorted, vals, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), cmp_u32);
 	add_run(pl, &rs, 0, no);
@@ -539,9 +327,9 @@ static uint32_t word_in(struct planner *pl, unsigned off, const uint32_t *vals, 
 				firsts[nf++] = vals[k];
 		}
 		while (nf > 0)
-			node = word_eq(pl, off, WORD, firsts[--nf], yes, node);
+			node = sg_planner_word_eq(pl, off, WORD, firsts[--nf], yes, node);
 	} else if (!(prefix = malloc((rs.n + 1) * sizeof(*prefix)))) {
-		node = plan_failed(pl);
+		node = sg_planner_failed(pl);
 	} else {
 		for (size_t k = 0; k <= rs.n; k++)
 			prefix[k] = k; /* nothing says which values are likely: runs weigh alike */
@@ -564,7 +352,7 @@ static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const str
 		       size_t i, size_t j, uint32_t next)
 {
 	unsigned lo, hi;
-	arg_words(arch, rules[i]->conds[0].index, &lo, &hi);
+	sg_planner_arg_words(arch, rules[i]->conds[0].index, &lo, &hi);
 	uint32_t yes = ret_node(pl, rules[i]->action), node = next;
 	size_t n = j - i;
 	enum sg_arg_read rd = sg_rule_read(rules[i], rules[i]->conds[0].index); /* one syscall: alike for all */
@@ -574,9 +362,9 @@ static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const str
 		uint32_t *lows = malloc(n * sizeof(*lows));
 		size_t m = 0;
 		if (!lows)
-			return plan_failed(pl);
+			return sg_planner_failed(pl);
 		for (size_t k = 0; k < n; k++)
-			if (narrow_holds_value(rules[i + k]->conds[0].value, rd))
+			if (sg_planner_narrow_holds(rules[i + k]->conds[0].value, rd))
 				lows[m++] = (uint32_t)rules[i + k]->conds[0].value;
 		node = m ? word_in(pl, lo, lows, m, yes, next) : next;
 		free(lows);
@@ -597,7 +385,7 @@ static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const str
 	}
 	if (!order || sg_sort_by_key(high, n, order)) {
 		free(order);
-		return plan_failed(pl);
+		return sg_planner_failed(pl);
 	}
 	for (size_t k = 0; k < n; k++) {
 		vals[k] = (uint32_t)rules[i + order[k]]->conds[0].value;
@@ -610,7 +398,7 @@ static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const str
 			m++;
 		if (m) {
 			uint32_t low = word_in(pl, lo, vals + g, m, yes, next);
-			node = wide ? word_eq(pl, hi, WORD, high[order[g]], low, node) : low;
+			node = wide ? sg_planner_word_eq(pl, hi, WORD, high[order[g]], low, node) : low;
 		}
 	}
 	free(order);
@@ -647,7 +435,7 @@ static uint32_t syscall_block(struct planner *pl, const struct sg_arch_policy *a
 		}
 		uint32_t all = yes;
 		for (size_t k = r->nconds; k-- > 0;)
-			all = cond_node(pl, ap->arch, &r->conds[k], sg_rule_read(r, r->conds[k].index), all, next);
+			all = sg_planner_cond(pl, ap->arch, &r->conds[k], sg_rule_read(r, r->conds[k].index), all, next);
 		next = all;
 	}
 	return next;
@@ -699,7 +487,7 @@ static void arch_runs(struct planner *pl, struct runs *rs, const struct sg_arch_
 		free(byn);
 		free(nrs);
 		free(order);
-		plan_failed(pl);
+		sg_planner_failed(pl);
 		return;
 	}
 	for (size_t i = 0; i < ap->nrules; i++)
@@ -767,7 +555,7 @@ static uint32_t search_tree(struct planner *pl, const struct run *v, size_t n, c
 	uint32_t root = 0;
 	size_t ni = 0;
 	if (!items || !ipre) {
-		plan_failed(pl);
+		sg_planner_failed(pl);
 		goto out;
 	}
 	for (size_t i = 0; i < n;) {
@@ -850,7 +638,7 @@ static uint32_t audit_arch_tree(struct planner *pl, const struct sg_policy *pol,
 	unsigned char *hot = calloc(rs.n, 1); /* rs.n > 0 unless the planner failed */
 	uint32_t root = 0;
 	if (!prefix || !hot)
-		plan_failed(pl);
+		sg_planner_failed(pl);
 	if (!pl->failed) {
 		for (size_t i = 0; i < rs.n; i++)
 			rs.v[i].weight = 1;
@@ -911,7 +699,7 @@ struct sg_plan *sg_plan_build(const struct sg_policy *pol, const struct sg_compi
 	}
 	uint32_t node = ret_node(&pl, o->bad_arch_action);
 	for (size_t k = na; k-- > 0;)
-		node = test_node(&pl, SG_OFF_ARCH, WORD, SG_BPF_JEQ, audits[k], trees[k], node);
+		node = sg_planner_test(&pl, SG_OFF_ARCH, WORD, SG_BPF_JEQ, audits[k], trees[k], node);
 	pl.plan->root = node;
 	if (pl.failed) {
 		sg_error(d, file, NULL, "out of memory while planning the filter");

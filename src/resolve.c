@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "names.h"
-#include "sort.h"
 
 void sg_resolve_opts_init(struct sg_resolve_opts *o)
 {
@@ -524,6 +523,12 @@ static void warn_narrow(const struct sg_profile *p, size_t ri, const struct sg_a
 	}
 }
 
+static int cmp_nr(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
 /* The ENOSYS stub's facts for an arch: runc's rules (enosys_linux.go's
  * generatePatch): none when the default allows, logs or traces (a tracer
  * handles new calls itself); else numbers above the largest one any
@@ -563,25 +568,11 @@ static int stub_init(const struct sg_profile *p, struct sg_arch_policy *ap, int 
 				ap->allocated[total++] = arch->nr_base + sc->nr;
 		}
 	}
-	size_t *order = malloc((total + 1) * sizeof(*order));
-	if (!order || sg_sort_by_key(ap->allocated, total, order)) {
-		free(order);
-		return -1;
-	}
-	uint32_t *sorted = malloc((total + 1) * sizeof(*sorted));
-	if (!sorted) {
-		free(order);
-		return -1;
-	}
+	qsort(ap->allocated, total, sizeof(*ap->allocated), cmp_nr);
 	size_t n = 0;
-	for (size_t i = 0; i < total; i++) {
-		uint32_t nr = ap->allocated[order[i]];
-		if (!n || sorted[n - 1] != nr) /* two names for one number, or two ABIs */
-			sorted[n++] = nr;
-	}
-	free(order);
-	free(ap->allocated);
-	ap->allocated = sorted;
+	for (size_t i = 0; i < total; i++) /* two names for one number, or two ABIs: once */
+		if (!n || ap->allocated[n - 1] != ap->allocated[i])
+			ap->allocated[n++] = ap->allocated[i];
 	ap->nallocated = n;
 	ap->last_nr = last;
 	ap->enosys = SG_RET_ERRNO | enosys;
