@@ -2,7 +2,7 @@
  *
  * For each audit arch the 32-bit syscall number space is cut into maximal
  * runs of numbers that share one decision (numbers without rules take the
- * default action), and a binary search over the run boundaries picks the
+ * default action, or the ENOSYS stub's: resolve.h), and a binary search over the run boundaries picks the
  * run: JGE splits (the runs cover the space, so no leaf needs an equality
  * test), and one JEQ where runs "A x A" surround a single number x.
  * x86_64 and x32 share an audit arch: their runs meet at 0x40000000, so a
@@ -11,7 +11,8 @@
  * with argument rules gets a block that tries its rules in the order resolve
  * left them (most restrictive action first, see resolve.h):
  * the first whose conditions all hold decides, else the default. 64-bit
- * argument tests are lowered to 32-bit word tests. Every node is hash-consed,
+ * argument tests are lowered to 32-bit word tests (plan_args.c), an argument
+ * the kernel reads narrower to tests of its low word alone. Every node is hash-consed,
  * so identical blocks and returns exist once. */
 #ifndef SYSGATE_PLAN_H
 #define SYSGATE_PLAN_H
