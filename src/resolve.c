@@ -492,8 +492,23 @@ static uint16_t reads_of(const struct sg_arch *arch, uint32_t nr)
 	return reads;
 }
 
-/* A profile value the argument cannot have, as the kernel reads it: say
- * so, once per condition, with the value the author may have meant. */
+/* Whether (canonical & m) == d holds for some value of an argument read
+ * as rd (the planner's narrow MASKED_EQ, asked the other way). */
+static int narrow_masked_possible(uint64_t m, uint64_t d, enum sg_arg_read rd)
+{
+	if (rd != SG_READ_S32)
+		return !(d & ~(uint64_t)(rd == SG_READ_U16 ? 0xffffu : 0xffffffffu));
+	uint64_t mhi = m >> 32, dhi = d >> 32;
+	if (mhi == 0)
+		return 1;
+	if (dhi != 0 && dhi != mhi)
+		return 0; /* the high word is the sign, repeated */
+	uint64_t sign = dhi ? 0x80000000u : 0; /* what the high word asks of bit 31 */
+	return !(m & 0x80000000u) || (d & 0x80000000u) == sign;
+}
+
+/* A condition whose meaning as the kernel reads the argument differs from
+ * its 64-bit reading: say so, once per condition, and what it means now. */
 static void warn_narrow(const struct sg_profile *p, size_t ri, const struct sg_arch *arch, uint32_t nr,
 			uint16_t reads, unsigned char *warned, struct sg_diags *d)
 {
@@ -501,10 +516,12 @@ static void warn_narrow(const struct sg_profile *p, size_t ri, const struct sg_a
 	for (size_t k = 0; k < r->nconds; k++) {
 		const struct sg_cond *c = &r->conds[k];
 		enum sg_arg_read rd = (enum sg_arg_read)(reads >> (2 * c->index) & 3);
-		uint64_t v = c->op == SG_CMP_MASKED_EQ ? c->value_two & c->value : c->value;
-		if (arch->bits == 32)
-			v &= 0xffffffffu; /* truncated first, as libseccomp does (warned apart) */
-		if (rd == SG_READ_WORD || warned[k] || sg_arg_canon(v, rd) == v)
+		uint64_t top = arch->bits == 32 ? 0xffffffffu : UINT64_MAX; /* truncated first, as libseccomp does */
+		uint64_t v = c->value & top, low = v & (rd == SG_READ_U16 ? 0xffffu : 0xffffffffu);
+		uint64_t m = v, dd = c->value_two & m;
+		int masked = c->op == SG_CMP_MASKED_EQ;
+		if (rd == SG_READ_WORD || warned[k] ||
+		    (masked ? narrow_masked_possible(m, dd, rd) : sg_arg_canon(v, rd) == v))
 			continue;
 		warned[k] = 1;
 		struct sg_arg_decl decl;
@@ -513,13 +530,20 @@ static void warn_narrow(const struct sg_profile *p, size_t ri, const struct sg_a
 		if (sg_syscall_arg(arch, nr, c->index, &decl) != 1)
 			continue;
 		sg_rule_cond_loc(r, k, &at);
-		uint64_t low = v & (rd == SG_READ_U16 ? 0xffffu : 0xffffffffu);
-		sg_warning(d, p->file, &at,
-			   "%s's args[%u] %s is %s, %u bits on %s: as the kernel reads it, it is never 0x%llx (which it "
-			   "reads as 0x%llx); the condition is decided on those %u bits (--arg-width 64: on all 64, "
-			   "as runc)",
-			   name ? name : "the call", c->index, decl.name, decl.type, decl.bits, arch->name,
-			   (unsigned long long)v, (unsigned long long)sg_arg_canon(low, rd), decl.bits);
+		char what[160];
+		if (masked)
+			snprintf(what, sizeof(what), "no value of it has (arg & 0x%llx) == 0x%llx, so the condition never holds",
+				 (unsigned long long)m, (unsigned long long)dd);
+		else if (c->op == SG_CMP_EQ || c->op == SG_CMP_NE)
+			snprintf(what, sizeof(what), "it is never 0x%llx (a register holding that is 0x%llx to the kernel), so the "
+				 "condition %s", (unsigned long long)v, (unsigned long long)sg_arg_canon(low, rd),
+				 c->op == SG_CMP_EQ ? "never holds" : "always holds");
+		else
+			snprintf(what, sizeof(what), "0x%llx lies outside its values, so the comparison is decided by the value "
+				 "the kernel reads alone", (unsigned long long)v);
+		sg_warning(d, p->file, &at, "%s's args[%u] %s is %s, %u bits on %s: as the kernel reads it, %s "
+			   "(--arg-width 64: all 64 bits, as runc)", name ? name : "the call", c->index, decl.name, decl.type,
+			   decl.bits, arch->name, what);
 	}
 }
 
@@ -533,7 +557,8 @@ static int cmp_nr(const void *a, const void *b)
  * generatePatch): none when the default allows, logs or traces (a tracer
  * handles new calls itself); else numbers above the largest one any
  * applying rule names on this arch (any action, even the default's; names
- * unknown here skipped; none named: no stub). And the step beyond runc:
+ * unknown here skipped; none named, or only number 0: no stub, as runc's
+ * largestSyscall != 0 test). And the step beyond runc:
  * numbers no row of the arch's kernel table allocates, for any of the
  * ABIs the table file serves (x86_64.tbl: x86_64 and x32; s390.tbl,
  * powerpc.tbl, generic.tbl): the kernel answers ENOSYS there. A number the
@@ -543,7 +568,7 @@ static int stub_init(const struct sg_profile *p, struct sg_arch_policy *ap, int 
 {
 	enum sg_action_kind k = p->default_action.kind;
 	uint16_t enosys;
-	if (off || !named || k == SG_ACT_ALLOW || k == SG_ACT_LOG || k == SG_ACT_TRACE ||
+	if (off || !named || last == 0 || k == SG_ACT_ALLOW || k == SG_ACT_LOG || k == SG_ACT_TRACE ||
 	    sg_errno_value(ap->arch, "ENOSYS", &enosys))
 		return 0;
 	const struct sg_arch *arch = ap->arch;

@@ -401,9 +401,22 @@ cat >"$TMP/wide.json" <<'JSON'
 ]}
 JSON
 run check --arch x86_64 "$TMP/wide.json"
-grep -qF "wide.json:2:56: warning: /syscalls/0/args/0: socket's args[0] family is int, 32 bits on x86_64: as the kernel reads it, it is never 0x100000028 (which it reads as 0x28)" "$TMP/err" && ok || bad "check: a value wider than socket's int: $err"
+grep -qF "wide.json:2:56: warning: /syscalls/0/args/0: socket's args[0] family is int, 32 bits on x86_64: as the kernel reads it, it is never 0x100000028 (a register holding that is 0x28 to the kernel), so the condition never holds" "$TMP/err" && ok || bad "check: a value wider than socket's int: $err"
+grep -qF "all others SCMP_ACT_ERRNO(1), SCMP_ACT_ERRNO(ENOSYS) above 268 and where unallocated" "$TMP/out" && ok || bad "check's summary names the stub: $out"
 grep -qF "fchmodat's args[2] mode is umode_t, 16 bits on x86_64" "$TMP/err" && ok || bad "check: umode_t's 16 bits: $err"
 ! grep -q "personality" "$TMP/err" && ok || bad "check: 0xffffffff is an unsigned int personality can have: $err"
+# a sign test through MASKED_EQ is a real condition on an int: no warning
+cat >"$TMP/sign.json" <<'JSON'
+{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+ {"names":["kill"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":2147483648,"valueTwo":2147483648,"op":"SCMP_CMP_MASKED_EQ"}]},
+ {"names":["tgkill"],"action":"SCMP_ACT_ALLOW","args":[{"index":2,"value":18446744069414584320,"valueTwo":4294967296,"op":"SCMP_CMP_MASKED_EQ"}]}
+]}
+JSON
+run check --arch x86_64 "$TMP/sign.json"
+! grep -q "/syscalls/0/" "$TMP/err" && grep -qF "tgkill's args[2] sig is int, 32 bits on x86_64: as the kernel reads it, no value of it has (arg & 0xffffffff00000000) == 0x100000000, so the condition never holds" "$TMP/err" \
+	&& ok || bad "check: MASKED_EQ on an int's sign is no mistake, a high word of 1 is: $err"
+run explain --arch x86_64 "$TMP/sign.json" kill 1 0xfffffffffffffff6
+grep -q "SCMP_ACT_ALLOW" "$TMP/out" && ok || bad "explain: a negative int matches the sign test: $out"
 run check --arch x86_64 --arg-width 64 "$TMP/wide.json"
 ! grep -q "as the kernel reads it" "$TMP/err" && ok || bad "check --arg-width 64: no width warning: $err"
 run explain --arch x86_64 "$TMP/wide.json" personality 0x1ffffffff

@@ -312,7 +312,7 @@ if kernel "the embedded default"; then
 	expect "embedded default --enosys off: 471" 0 "syscall -> -1 errno 1"
 	sg exec --arg-width 64 -- "$PROBE" socket:0x100000028 personality:1ffffffff
 	expect "embedded default --arg-width 64" 0 "personality -> -1 errno 1"
-	grep -q '^socket -> -1 errno 1$' <<<"$out" && bad "--arg-width 64: socket((1<<32)|40) must pass the filter: $out" || ok
+	grep -E '^socket -> ' <<<"$out" | grep -qv 'errno 1$' && ok || bad "--arg-width 64: socket((1<<32)|40) must pass the filter: $out"
 	# the embedded default compiled on the spot (--kernel makes exec compile) behaves the same
 	sg exec --kernel 6.18 -- "$PROBE" personality:1 getppid
 	if [ "$status" -eq 0 ] && grep -qx 'personality -> -1 errno 1' <<<"$out" && grep -qE '^getppid -> [1-9]' <<<"$out"; then ok

@@ -426,6 +426,12 @@ static void test_enosys(void)
 		CHECK(run1(&c, "x86_64", 400, 0) != enosys, "%s default: no stub", lenient[i]);
 		release(&c, &d);
 	}
+	/* runc adds a stub only when the largest named number is not 0 */
+	const char *zero = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+			   "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}";
+	CHECK(build(zero, x86_64, 1, &c, &d) == 0, "read-only profile compiles");
+	CHECK(run1(&c, "x86_64", 1, 0) == eperm && run1(&c, "x86_64", 400, 0) == eperm, "only nr 0 named: no stub");
+	release(&c, &d);
 	/* runc's stub runs first: ipc (117) above the last named number is
 	 * answered ENOSYS, semop's rule there notwithstanding */
 	const char *mux = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["

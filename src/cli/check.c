@@ -1,5 +1,6 @@
 /* sysgate check: parse + resolve, then a summary a reviewer can read. */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,7 +57,10 @@ static void summarise_arch(const struct sg_arch_policy *ap)
 		printf(" %s %zu,", buf, t[k].count);
 	}
 	sg_action_format(ap->default_action, buf, sizeof(buf));
-	printf(" argument-dependent %zu; all others %s\n", conditional, buf);
+	printf(" argument-dependent %zu; all others %s", conditional, buf);
+	if (ap->enosys) /* runc's stub, and the numbers the table leaves free */
+		printf(", SCMP_ACT_ERRNO(ENOSYS) above %" PRIu32 " and where unallocated", ap->last_nr);
+	printf("\n");
 	free(byn);
 }
 
