@@ -38,7 +38,7 @@ TEST_BINS += $(BUILD)/tests/test_libseccomp $(BUILD)/tests/test_learn
 
 TEST_BINS += $(BUILD)/tests/test_kernel
 TEST_BINS += $(BUILD)/tests/test_default
-# the static binary's own vfprintf, beside glibc's
+# the static binary's own vfprintf and getdelim, beside glibc's
 TEST_BINS += $(BUILD)/tests/test_printf
 # exec.sh: the command run under sysgate exec, and a seccomp notify agent
 TEST_BINS += $(BUILD)/tests/probe $(BUILD)/tests/agent
@@ -141,10 +141,11 @@ $(BUILD)/tests/mkshape: tests/mkshape.c tests/shapes.c tests/shapes.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/mkshape.c tests/shapes.c
 
-# the static binary's formatter, built for the host under its test name
-$(BUILD)/tests/test_printf: tests/test_printf.c src/cli/static/printf.c tests/check.h
+# the static binary's formatter and getdelim, built for the host under test names
+$(BUILD)/tests/test_printf: tests/test_printf.c src/cli/static/printf.c src/cli/static/getdelim.c tests/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/test_printf.c src/cli/static/printf.c -lm
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/test_printf.c src/cli/static/printf.c \
+		src/cli/static/getdelim.c -lm
 
 # libseccomp is only an oracle in this test, never a dependency of sysgate
 $(BUILD)/tests/test_libseccomp: LDLIBS += -lseccomp
@@ -159,7 +160,8 @@ $(BUILD)/tests/test_libseccomp: tests/test_libseccomp.c tests/lsc_build.c tests/
 # not tables; one page-aligned code segment, no RELRO page (a static binary
 # has nothing to relocate), no build-id note; and an allocator and a qsort
 # of its own (src/cli/static/) in place of musl's, 7 KB and 2 KB smaller.
-STATIC_SRC := src/cli/static/malloc.c src/cli/static/qsort.c src/cli/static/printf.c
+STATIC_SRC := src/cli/static/malloc.c src/cli/static/qsort.c src/cli/static/printf.c \
+	src/cli/static/getdelim.c
 STATIC_OPT := -Oz -fno-pie -fno-jump-tables -fno-tree-switch-conversion
 static: deps
 	$(call need,/usr/bin/musl-gcc,musl-tools)

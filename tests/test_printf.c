@@ -1,5 +1,6 @@
-/* The static binary's own vfprintf (src/cli/static/printf.c), built here
- * under its test name, sg_vformat, and compared with glibc's vsnprintf:
+/* The static binary's own vfprintf and getdelim (src/cli/static/), built
+ * here under their test names (sg_vformat, sg_getdelim) and compared with
+ * glibc's vsnprintf and getdelim:
  *  - every conversion pattern sysgate's sources write with (PRIu32 and the
  *    like included), with values of their kind;
  *  - flags (every subset of - + space # 0) x widths x precisions x lengths
@@ -16,7 +17,9 @@
  *  - output over the formatter's 256-byte buffer, the count returned, -1
  *    and errno on a write error (/dev/full);
  *  - what the formatter leaves out writes nothing and takes its argument:
- *    %e %g %a, %n, %lc, %ls.
+ *    %e %g %a, %n, %lc, %ls;
+ *  - getdelim: empty input, lines with and without their delimiter, NUL
+ *    bytes, long lines, other delimiters, a reused buffer.
  * SYSGATE_QUICK=1 (the valgrind run) takes every 4th systematic case. */
 #include <errno.h>
 #include <float.h>
@@ -27,12 +30,14 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <wchar.h>
 
 #include "check.h"
 #include "sysgate/diag.h"
 
 int sg_vformat(FILE *restrict f, const char *restrict fmt, va_list ap);
+ssize_t sg_getdelim(char **restrict s, size_t *restrict n, int delim, FILE *restrict f);
 
 static FILE *mem;
 static char membuf[1 << 16], want[1 << 16];
@@ -327,6 +332,50 @@ static void write_error(void)
 	fclose(full);
 }
 
+static void getdelim_one(const char *text, size_t len, int delim)
+{
+	FILE *a = fmemopen((void *)text, len ? len : 1, "r"), *b = fmemopen((void *)text, len ? len : 1, "r");
+	if (!len) { /* fmemopen wants a size: read the one byte first */
+		fgetc(a);
+		fgetc(b);
+	}
+	char *sa = NULL, *sb = NULL;
+	size_t na = 0, nb = 0;
+	ssize_t ra, rb;
+	do {
+		ra = getdelim(&sa, &na, delim, a);
+		rb = sg_getdelim(&sb, &nb, delim, b);
+		CHECK(ra == rb && (ra < 0 || (!memcmp(sa, sb, (size_t)ra + 1) && nb > (size_t)rb)),
+		      "getdelim on %zu bytes, delimiter %d: %zd, %zd", len, delim, ra, rb);
+	} while (ra >= 0 && ra == rb);
+	CHECK(feof(b) && !ferror(b), "getdelim: not at the end");
+	free(sa);
+	free(sb);
+	fclose(a);
+	fclose(b);
+}
+
+static void getdelims(void)
+{
+	static char big[300000];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = i % 1000 == 999 ? '\n' : i % 70000 == 5 ? 0 : (char)('a' + i % 26);
+	for (size_t i = 70000; i < 200000; i++)
+		big[i] = 'q'; /* a line of 130,000 bytes */
+	const char *texts[] = {"", "\n", "a", "a\n", "a\nb", "a\nb\n", "\n\n\nx", "nul\0in\nline\0", "type=1326 msg=x\n"};
+	size_t sizes[] = {0, 1, 1, 2, 3, 4, 5, 13, 16};
+	for (size_t i = 0; i < 9; i++) {
+		getdelim_one(texts[i], sizes[i], '\n');
+		getdelim_one(texts[i], sizes[i], 0);
+	}
+	getdelim_one(big, sizeof big, '\n');
+	getdelim_one(big, sizeof big, 'q');
+	getdelim_one(big, sizeof big, 0);
+	getdelim_one(big, 127, 'z');
+	getdelim_one(big, 128, 'z');
+	getdelim_one(big, 129, 'z');
+}
+
 int main(void)
 {
 	const char *quick = getenv("SYSGATE_QUICK");
@@ -343,6 +392,7 @@ int main(void)
 	buffer_and_errors();
 	write_error();
 	fclose(mem);
+	getdelims();
 	printf("test_printf: %lu formats compared with glibc\n", cases);
 	return check_summary("test_printf");
 }
