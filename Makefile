@@ -158,8 +158,12 @@ $(BUILD)/tests/test_libseccomp: tests/test_libseccomp.c tests/lsc_build.c tests/
 # The flags keep the file small: -Oz; position-dependent code (-fno-pie: an
 # address is a 4-byte immediate, not a 7-byte lea); switches as compares,
 # not tables; one page-aligned code segment, no RELRO page (a static binary
-# has nothing to relocate), no build-id note; and an allocator and a qsort
-# of its own (src/cli/static/) in place of musl's, 7 KB and 2 KB smaller.
+# has nothing to relocate), no build-id note; the data segment placed right
+# after the code (common-page-size=64: ld would otherwise move it to the next
+# page whenever the two share a page badly, up to 4 KB of padding in the file,
+# to save a page of memory); and an allocator, a qsort, a printf and a
+# getdelim of its own (src/cli/static/) in place of musl's, 7 KB, 2 KB, 7 KB
+# and 0.7 KB smaller.
 STATIC_SRC := src/cli/static/malloc.c src/cli/static/qsort.c src/cli/static/printf.c \
 	src/cli/static/getdelim.c
 STATIC_OPT := -Oz -fno-pie -fno-jump-tables -fno-tree-switch-conversion
@@ -168,7 +172,7 @@ static: deps
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc EXTRA_SRC="$(STATIC_SRC)" \
 		CFLAGS="$(STATIC_OPT) -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables" \
 		CPPFLAGS="-D_GNU_SOURCE -DSG_STATIC_LIBC -Iinclude -idirafter /usr/include -idirafter /usr/include/$(MULTIARCH)" \
-		LDFLAGS="-static -no-pie -flto $(STATIC_OPT) -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none" \
+		LDFLAGS="-static -no-pie -flto $(STATIC_OPT) -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none -Wl,-z,common-page-size=64" \
 		$(BUILD)/musl/sysgate
 	cp $(BUILD)/musl/sysgate $(BUILD)/sysgate-static
 	strip $(BUILD)/sysgate-static
