@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "widths.h"
 
 void sg_resolve_opts_init(struct sg_resolve_opts *o)
 {
@@ -469,83 +470,7 @@ static int order_by_precedence(struct sg_arch_policy *ap)
 	return 0;
 }
 
-/* ---- argument widths and the ENOSYS stub ----------------------------------- */
-
-/* How the kernel reads each argument of nr on arch: narrower than the
- * compared word only where it declares so (on a 32-bit ABI the word is
- * already 32 bits; 16-bit reads narrow it there too). */
-static uint16_t reads_of(const struct sg_arch *arch, uint32_t nr)
-{
-	uint16_t reads = 0;
-	for (unsigned i = 0; i < 6; i++) {
-		struct sg_arg_decl decl;
-		int r = sg_syscall_arg(arch, nr, i, &decl);
-		if (r < 0)
-			break; /* no declaration: every argument as written */
-		enum sg_arg_read rd = SG_READ_WORD;
-		if (r == 1 && decl.bits == 16)
-			rd = SG_READ_U16;
-		else if (r == 1 && decl.bits == 32 && arch->bits == 64)
-			rd = decl.is_signed ? SG_READ_S32 : SG_READ_U32;
-		reads |= (uint16_t)(rd << (2 * i));
-	}
-	return reads;
-}
-
-/* Whether (canonical & m) == d holds for some value of an argument read
- * as rd (the planner's narrow MASKED_EQ, asked the other way). */
-static int narrow_masked_possible(uint64_t m, uint64_t d, enum sg_arg_read rd)
-{
-	if (rd != SG_READ_S32)
-		return !(d & ~(uint64_t)(rd == SG_READ_U16 ? 0xffffu : 0xffffffffu));
-	uint64_t mhi = m >> 32, dhi = d >> 32;
-	if (mhi == 0)
-		return 1;
-	if (dhi != 0 && dhi != mhi)
-		return 0; /* the high word is the sign, repeated */
-	uint64_t sign = dhi ? 0x80000000u : 0; /* what the high word asks of bit 31 */
-	return !(m & 0x80000000u) || (d & 0x80000000u) == sign;
-}
-
-/* A condition whose meaning as the kernel reads the argument differs from
- * its 64-bit reading: say so, once per condition, and what it means now. */
-static void warn_narrow(const struct sg_profile *p, size_t ri, const struct sg_arch *arch, uint32_t nr,
-			uint16_t reads, unsigned char *warned, struct sg_diags *d)
-{
-	const struct sg_rule *r = &p->rules[ri];
-	for (size_t k = 0; k < r->nconds; k++) {
-		const struct sg_cond *c = &r->conds[k];
-		enum sg_arg_read rd = (enum sg_arg_read)(reads >> (2 * c->index) & 3);
-		uint64_t top = arch->bits == 32 ? 0xffffffffu : UINT64_MAX; /* truncated first, as libseccomp does */
-		uint64_t v = c->value & top, low = v & (rd == SG_READ_U16 ? 0xffffu : 0xffffffffu);
-		uint64_t m = v, dd = c->value_two & m;
-		int masked = c->op == SG_CMP_MASKED_EQ;
-		if (rd == SG_READ_WORD || warned[k] ||
-		    (masked ? narrow_masked_possible(m, dd, rd) : sg_arg_canon(v, rd) == v))
-			continue;
-		warned[k] = 1;
-		struct sg_arg_decl decl;
-		struct sg_loc at;
-		const char *name = sg_syscall_name(arch, nr);
-		if (sg_syscall_arg(arch, nr, c->index, &decl) != 1)
-			continue;
-		sg_rule_cond_loc(r, k, &at);
-		char what[160];
-		if (masked)
-			snprintf(what, sizeof(what), "no value of it has (arg & 0x%llx) == 0x%llx, so the condition never holds",
-				 (unsigned long long)m, (unsigned long long)dd);
-		else if (c->op == SG_CMP_EQ || c->op == SG_CMP_NE)
-			snprintf(what, sizeof(what), "it is never 0x%llx (a register holding that is 0x%llx to the kernel), so the "
-				 "condition %s", (unsigned long long)v, (unsigned long long)sg_arg_canon(low, rd),
-				 c->op == SG_CMP_EQ ? "never holds" : "always holds");
-		else
-			snprintf(what, sizeof(what), "0x%llx lies outside its values, so the comparison is decided by the value "
-				 "the kernel reads alone", (unsigned long long)v);
-		sg_warning(d, p->file, &at, "%s's args[%u] %s is %s, %u bits on %s: as the kernel reads it, %s "
-			   "(--arg-width 64: all 64 bits, as runc)", name ? name : "the call", c->index, decl.name, decl.type,
-			   decl.bits, arch->name, what);
-	}
-}
+/* ---- the ENOSYS stub --------------------------------------------------------- */
 
 static int cmp_nr(const void *a, const void *b)
 {
@@ -604,7 +529,7 @@ static int stub_init(const struct sg_profile *p, struct sg_arch_policy *ap, int 
 	return 0;
 }
 
-/* Per applying condition, whether warn_narrow spoke of it already. */
+/* Per applying condition, whether sg_widths_warn spoke of it already. */
 struct narrow_warned {
 	size_t *base; /* per rule: its first condition's flag */
 	unsigned char *flag;
@@ -646,7 +571,7 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 			for (size_t g = 0; mc && g < groups; g++) {
 				struct sg_arch_rule ar = { .nr = mux_nr, .action = action, .rule = i, .name = k };
 				if (kernel && mux_reads[mc->ipc] == UINT32_MAX)
-					mux_reads[mc->ipc] = reads_of(ap->arch, mux_nr);
+					mux_reads[mc->ipc] = sg_widths_reads(ap->arch, mux_nr);
 				ar.reads = kernel ? (uint16_t)mux_reads[mc->ipc] : 0;
 				if (mux_conds(pol, mc, split ? &r->conds[g] : r->conds, split ? 1 : r->nconds, &ar) ||
 				    push_rule(ap, &ar)) {
@@ -658,10 +583,10 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 			uint32_t nr = nm->nr[e - nm->v][a];
 			size_t ei = (size_t)(e - nm->v);
 			if (kernel && r->nconds && rcache[ei] == UINT32_MAX)
-				rcache[ei] = reads_of(ap->arch, nr);
+				rcache[ei] = sg_widths_reads(ap->arch, nr);
 			uint16_t reads = kernel && r->nconds ? (uint16_t)rcache[ei] : 0;
 			if (reads)
-				warn_narrow(p, i, ap->arch, nr, reads, nw->flag + nw->base[i], d);
+				sg_widths_warn(p, i, ap->arch, nr, reads, nw->flag + nw->base[i], d);
 			for (size_t g = 0; g < groups; g++) {
 				struct sg_arch_rule ar = {
 					.nr = nr,
