@@ -354,6 +354,13 @@ if [ -d "$SHARED/corpus" ]; then
 		grep -q '^x86_64 .*(100%)' "$TMP/out" && grep -q '^x86 .*(100%)' "$TMP/out" &&
 		grep -q '^x32 .* 0/[1-9][0-9]* (0%)' "$TMP/out"; then ok
 	else bad "stats targets: $out"; fi
+	# widths and the stub cost nothing here: program and paths within 5 % of runc's semantics
+	run stats --arch x86_64 --arch x86 --arch x32 --arg-width 64 --enosys off "$moby"
+	old_insns=$(sed -n 's/^program: \([0-9]*\) instructions.*/\1/p' "$TMP/out")
+	read -r _ _ omean omax _ _ _ < <(grep '^x86_64 ' "$TMP/out")
+	echo "cli: the same with --arg-width 64 --enosys off: $old_insns instructions; x86_64 mean $omean max $omax"
+	awk "BEGIN{exit !($insns <= $old_insns * 1.05 && $mean <= $omean * 1.05 && $max <= $omax * 1.05)}" && ok ||
+		bad "Docker's default: $insns instructions, mean $mean max $max against $old_insns, $omean, $omax"
 fi
 
 # the build's precompiled default is exactly what compiling the embedded profile gives
