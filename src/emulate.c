@@ -567,3 +567,29 @@ int sg_bpf_answers(const struct sg_insn *prog, size_t len, const struct sg_secco
 	free(st);
 	return 0;
 }
+
+/* The kernel's ACTION_ONLY: the action bits read as a signed 32-bit value. */
+static int64_t signed_action(uint32_t ret)
+{
+	uint32_t a = ret & SG_RET_ACTION_FULL;
+	return a & 0x80000000u ? (int64_t)a - 0x100000000 : (int64_t)a;
+}
+
+uint32_t sg_bpf_run_stack(const struct sg_prog *progs, size_t n, const struct sg_seccomp_data *d, enum sg_endian e,
+			  size_t *which)
+{
+	/* the kernel starts from ALLOW and keeps a filter's answer only when its
+	 * action, as a signed value, is lower: KILL_PROCESS (0x80000000) lowest */
+	uint32_t ret = SG_RET_ALLOW;
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t cur = sg_bpf_run(progs[i].insns, progs[i].len, d, e, NULL, NULL, 0);
+		if (signed_action(cur) < signed_action(ret)) {
+			ret = cur;
+			w = i;
+		}
+	}
+	if (which)
+		*which = w;
+	return ret;
+}

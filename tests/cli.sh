@@ -441,6 +441,32 @@ run check --arg-width 32 "$TMP/wide.json"
 run check --enosys maybe "$TMP/wide.json"
 [ "$status" -eq 2 ] && grep -q -- "--enosys is on or off" "$TMP/err" && ok || bad "--enosys maybe: $status $err"
 
+# ---- explain over raw BPF and stacks of it ------------------------------------------
+run compile --arch x86_64 "$ROOT/profiles/block-chmod.json" -o "$TMP/chmod.bpf"
+run compile --arch x86_64 "$ROOT/profiles/deny-ptrace.json" -o "$TMP/ptrace.bpf"
+run compile --arch s390x "$ROOT/profiles/block-chmod.json" -o "$TMP/chmod-s390x.bpf"
+run explain --arch x86_64 "$TMP/chmod.bpf" chmod
+[ "$status" -eq 0 ] && grep -q '^x86_64 chmod(.*\[nr 90\] -> SCMP_ACT_ERRNO(1)$' "$TMP/out" &&
+	grep -qx 'decided by the filter (a raw program: no rules to name)' "$TMP/out" && grep -q '^  0000: ld  \[arch\]' "$TMP/out" &&
+	ok || bad "explain a raw program: $status $out $err"
+run explain --arch x86_64 "$TMP/chmod.bpf" getpid
+grep -q -- '-> SCMP_ACT_ALLOW$' "$TMP/out" && ok || bad "explain a raw program, allowed: $out"
+run explain --arch s390x "$TMP/chmod-s390x.bpf" chmod
+[ "$status" -eq 0 ] && grep -q '^s390x chmod(.*-> SCMP_ACT_ERRNO(1)$' "$TMP/out" && ok || bad "explain a big-endian raw program: $status $out $err"
+# a stack, newest first: the kernel's precedence decides, the newer among equals
+run explain --arch x86_64 "$TMP/ptrace.bpf,$TMP/chmod.bpf" chmod
+[ "$status" -eq 0 ] && grep -q -- '-> SCMP_ACT_ERRNO(1)$' "$TMP/out" && grep -q '^decided by filter 1 of 2 ' "$TMP/out" &&
+	grep -q '^filter 0: SCMP_ACT_ALLOW, executed' "$TMP/out" && ok || bad "explain a stack: $status $out $err"
+run explain --arch x86_64 "$TMP/ptrace.bpf,$TMP/chmod.bpf" ptrace
+grep -q -- '-> SCMP_ACT_ERRNO(1)$' "$TMP/out" && grep -q '^decided by filter 0 of 2 ' "$TMP/out" && ok || bad "explain a stack, the other filter: $out"
+run explain --arch x86_64 "$TMP/ptrace.bpf,$ROOT/profiles/block-chmod.json" chmod
+[ "$status" -eq 2 ] && grep -q 'not a raw BPF program' "$TMP/err" && ok || bad "a profile in a stack: $status $err"
+printf '\025\000\005\000\000\000\000\000' >"$TMP/bad.bpf"  # jeq jumping past the end
+run explain --arch x86_64 "$TMP/bad.bpf" getpid
+[ "$status" -eq 2 ] && grep -q 'the kernel would refuse this filter' "$TMP/err" && ok || bad "a refused raw program: $status $err"
+run explain --arch x86_64 --arch s390x "$TMP/chmod.bpf" getpid
+[ "$status" -eq 2 ] && grep -q 'differ in byte order' "$TMP/err" && ok || bad "raw program, two byte orders: $status $err"
+
 for sub in compile disasm explain stats exec default; do
 	run $sub --help
 	if [ "$status" -eq 0 ] && grep -q "usage: sysgate $sub" "$TMP/out"; then ok; else bad "$sub --help"; fi

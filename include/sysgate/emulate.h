@@ -26,6 +26,14 @@ int sg_bpf_check(const struct sg_insn *prog, size_t len, char *why, size_t whyle
 uint32_t sg_bpf_run(const struct sg_insn *prog, size_t len, const struct sg_seccomp_data *d, enum sg_endian e,
 		    size_t *executed, uint32_t *trace, size_t tracecap);
 
+/* A stack of filters as the kernel runs it (kernel/seccomp.c,
+ * seccomp_run_filters): every filter, the newest first (progs[0]); the
+ * action of the highest precedence wins (KILL_PROCESS over KILL_THREAD over
+ * TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW), the newer among equal
+ * actions. *which (if not NULL) is the deciding filter; 0 when all allow. */
+uint32_t sg_bpf_run_stack(const struct sg_prog *progs, size_t n, const struct sg_seccomp_data *d, enum sg_endian e,
+			  size_t *which);
+
 /* A port of the kernel's seccomp_is_const_allow (kernel/seccomp.c): true when
  * the program returns SECCOMP_RET_ALLOW for (arch, nr) whatever the arguments
  * and instruction pointer, using only the instructions the kernel's cache
