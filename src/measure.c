@@ -84,3 +84,55 @@ int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t a
 		sg_rules_by_nr_free(&by_nr[--n]);
 	return rc;
 }
+
+/* The program's one answer for (arch, nr) whatever the arguments: 0 and
+ * *ret set, 1 when it depends on them, -1 on failure. */
+static int fixed_answer(const struct sg_prog *prog, const struct sg_arch *a, uint32_t nr, uint32_t *ret)
+{
+	struct sg_seccomp_data d = { .nr = nr, .arch = a->audit_arch };
+	struct sg_bpf_answers ans;
+	if (sg_bpf_answers(prog->insns, prog->len, &d, SG_FIELD_NR | SG_FIELD_ARCH, a->endian, &ans))
+		return -1;
+	if (ans.n != 1 || ans.open)
+		return 1;
+	*ret = ans.ret[0];
+	return 0;
+}
+
+int sg_measure_prog(const struct sg_prog *prog, const struct sg_arch *a, struct sg_arch_stats *out)
+{
+	size_t total = 0, free_total = 0, free_n = 0;
+	uint32_t ret;
+	*out = (struct sg_arch_stats){ 0 };
+	for (uint32_t off = 0; off < SG_SYSCALL_SPAN; off++) {
+		struct sg_seccomp_data d = { .nr = a->nr_base + off, .arch = a->audit_arch };
+		size_t executed = 0;
+		sg_bpf_run(prog->insns, prog->len, &d, a->endian, &executed, NULL, 0);
+		int fixed = fixed_answer(prog, a, d.nr, &ret);
+		if (fixed < 0)
+			return -1;
+		total += executed;
+		out->max = executed > out->max ? executed : out->max;
+		if (fixed == 0) {
+			free_total += executed;
+			free_n++;
+			out->free_max = executed > out->free_max ? executed : out->free_max;
+		}
+	}
+	out->swept = SG_SYSCALL_SPAN;
+	out->mean = (double)total / SG_SYSCALL_SPAN;
+	out->free_mean = free_n ? (double)free_total / (double)free_n : 0;
+	int beyond_cache = a->nr_base >= SG_X32_SYSCALL_BIT; /* see sweep */
+	for (size_t i = 0; i < a->nsyscalls; i++) {
+		uint32_t nr = sg_syscall_num(a, &a->by_name[i]);
+		int fixed = fixed_answer(prog, a, nr, &ret);
+		if (fixed < 0)
+			return -1;
+		if (fixed || ret != SG_RET_ALLOW)
+			continue;
+		out->allow_free++;
+		if (!beyond_cache && a->by_name[i].nr < SG_NR_PRIVATE)
+			out->cacheable += (size_t)sg_bpf_cacheable(prog->insns, prog->len, a->audit_arch, nr);
+	}
+	return 0;
+}

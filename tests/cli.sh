@@ -467,6 +467,20 @@ run explain --arch x86_64 "$TMP/bad.bpf" getpid
 run explain --arch x86_64 --arch s390x "$TMP/chmod.bpf" getpid
 [ "$status" -eq 2 ] && grep -q 'differ in byte order' "$TMP/err" && ok || bad "raw program, two byte orders: $status $err"
 
+# stats over a raw program: the same sweep, argument-free read off the program's own answers
+if [ -f "$SHARED/corpus/moby-default-current.json" ]; then
+	run compile "$SHARED/corpus/moby-default-current.json" -o "$TMP/moby.bpf"
+	run stats "$SHARED/corpus/moby-default-current.json"
+	cp "$TMP/out" "$TMP/stats-profile"
+	run stats --arch x86_64 --arch x86 --arch x32 "$TMP/moby.bpf"
+	[ "$status" -eq 0 ] && [ "$(sed -n 1p "$TMP/out")" = "$(sed -n 1p "$TMP/stats-profile")" ] &&
+		[ "$(grep '^x86_64 ' "$TMP/out")" = "$(grep '^x86_64 ' "$TMP/stats-profile")" ] &&
+		[ "$(grep '^x32 ' "$TMP/out")" = "$(grep '^x32 ' "$TMP/stats-profile")" ] &&
+		ok || bad "stats of Docker's default compiled and read raw: $out / $(cat "$TMP/stats-profile")"
+fi
+run stats --arch x86_64 "$TMP/ptrace.bpf,$TMP/chmod.bpf"
+[ "$status" -eq 2 ] && grep -q 'one program, not a stack' "$TMP/err" && ok || bad "stats of a stack: $status $err"
+
 for sub in compile disasm explain stats exec default; do
 	run $sub --help
 	if [ "$status" -eq 0 ] && grep -q "usage: sysgate $sub" "$TMP/out"; then ok; else bad "$sub --help"; fi

@@ -618,6 +618,35 @@ static void test_answers(void)
 	CHECK(sg_bpf_answers(bad, N(bad), &d, 0, le, &a) == -1, "unchecked program refused");
 }
 
+/* A stack of filters answers as the kernel's seccomp_run_filters: the
+ * action of the highest precedence (its action bits lowest as a signed
+ * value), the newer filter's (lower index) among equal actions. */
+static void test_stack(void)
+{
+	static const uint32_t rets[][2] = {
+		{ SG_RET_ERRNO | 5, SG_RET_ERRNO | 7 },   { SG_RET_ALLOW, SG_RET_KILL_PROCESS },
+		{ SG_RET_LOG, SG_RET_TRAP },              { SG_RET_ALLOW, SG_RET_ALLOW },
+		{ SG_RET_KILL_THREAD, SG_RET_KILL_PROCESS }, { SG_RET_USER_NOTIF, SG_RET_ERRNO | 1 },
+		{ SG_RET_TRACE | 3, SG_RET_LOG },
+	};
+	static const uint32_t want[][2] = {
+		{ SG_RET_ERRNO | 5, 0 }, { SG_RET_KILL_PROCESS, 1 }, { SG_RET_TRAP, 1 },         { SG_RET_ALLOW, 0 },
+		{ SG_RET_KILL_PROCESS, 1 }, { SG_RET_ERRNO | 1, 1 }, { SG_RET_TRACE | 3, 0 },
+	};
+	for (size_t i = 0; i < sizeof(rets) / sizeof(*rets); i++) {
+		struct sg_insn a = { SG_BPF_RET | SG_BPF_K, 0, 0, rets[i][0] }, b = { SG_BPF_RET | SG_BPF_K, 0, 0, rets[i][1] };
+		struct sg_prog progs[2] = { { .insns = &a, .len = 1 }, { .insns = &b, .len = 1 } };
+		struct sg_seccomp_data d = { .nr = 1 };
+		size_t which = 99;
+		uint32_t got = sg_bpf_run_stack(progs, 2, &d, SG_LITTLE_ENDIAN, &which);
+		CHECK(got == want[i][0] && which == want[i][1], "stack %zu: 0x%08x from filter %zu, want 0x%08x from %u", i, got,
+		      which, want[i][0], want[i][1]);
+	}
+	size_t which = 99;
+	struct sg_seccomp_data d = { .nr = 1 };
+	CHECK(sg_bpf_run_stack(NULL, 0, &d, SG_LITTLE_ENDIAN, &which) == SG_RET_ALLOW && which == 0, "no filter: ALLOW");
+}
+
 int main(void)
 {
 	test_alu();
@@ -629,5 +658,6 @@ int main(void)
 	test_answers();
 	test_unchecked();
 	test_disasm();
+	test_stack();
 	return check_summary("emulate");
 }

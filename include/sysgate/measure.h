@@ -29,4 +29,11 @@ int sg_argument_free(const struct sg_arch_policy *ap, uint32_t nr);
 int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t arch, uint32_t bad_arch_action,
 	       struct sg_arch_stats *out);
 
+/* The same figures for a program alone, with no rules to read (a raw
+ * filter, one `dump` read): a number is argument-free when the program
+ * gives it one answer whatever the arguments and instruction pointer
+ * (sg_bpf_answers), and mismatches stays 0. 0, or -1 when the checker
+ * refuses the program or memory runs out. */
+int sg_measure_prog(const struct sg_prog *prog, const struct sg_arch *arch, struct sg_arch_stats *out);
+
 #endif

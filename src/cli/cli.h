@@ -168,6 +168,16 @@ struct cli_built {
 int cli_build(const char *file, const char *text, size_t len, const struct cli_profile_opts *o, struct cli_built *b);
 void cli_built_free(struct cli_built *b);
 
+/* Raw filters where a command reads a filter (explain, stats): whether
+ * FILE (or a comma-separated list) is raw BPF rather than a profile, told by
+ * content; and the list read as programs in byte order e, each checked as
+ * the kernel checks it (0, or -1 after saying why). */
+int cli_is_raw_input(const char *list);
+int cli_read_stack(const char *list, enum sg_endian e, struct sg_prog *progs, size_t *n, size_t cap);
+/* The --arch targets (one byte order), else the native arch: how many, or
+ * 0 after saying why not. */
+size_t cli_raw_targets(const struct cli_profile_opts *po, const struct sg_arch **out);
+
 /* Option values shared by several subcommands; each returns 0 or prints why
  * not to stderr and returns -1. */
 int cli_arch(const char *arg, const struct sg_arch **out);

@@ -131,52 +131,6 @@ static int explain(const struct sg_profile *p, const struct sg_policy *pol, cons
 
 /* ---- raw filters: a program (or a stack of them) without rules to name -------- */
 
-/* Whether file holds a raw struct sock_filter program rather than a profile:
- * a JSON profile's first non-blank byte is '{'; a program is whole
- * 8-byte instructions. */
-static int looks_raw(const char *text, size_t len)
-{
-	size_t i = 0;
-	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
-		i++;
-	return len && len % 8 == 0 && (i == len || text[i] != '{');
-}
-
-/* FILE[,FILE...], each read as a program in e's byte order and checked as
- * the kernel checks it; 0, or -1 after saying why. */
-static int read_stack(const char *list, enum sg_endian e, struct sg_prog *progs, size_t *n, size_t cap)
-{
-	char *copy = strdup(list), *save = NULL;
-	int rc = copy ? 0 : -1;
-	*n = 0;
-	for (char *f = copy ? strtok_r(copy, ",", &save) : NULL; f && rc == 0; f = strtok_r(NULL, ",", &save)) {
-		struct sg_diags d;
-		char *raw = NULL, why[160];
-		size_t len = 0;
-		sg_diags_init(&d);
-		if (*n == cap) {
-			fprintf(stderr, "sysgate: at most %zu stacked filters\n", cap);
-			rc = -1;
-		} else if (sg_read_file(f, &raw, &len, &d) || !looks_raw(raw, len) ||
-			   sg_prog_from_raw((unsigned char *)raw, len, e, &progs[*n], &d, f)) {
-			if (!d.n && raw)
-				fprintf(stderr, "sysgate: %s: not a raw BPF program (a profile cannot be stacked)\n", f);
-			rc = -1;
-		} else if (sg_bpf_check(progs[*n].insns, progs[*n].len, why, sizeof(why))) {
-			fprintf(stderr, "sysgate: %s: the kernel would refuse this filter: %s\n", f, why);
-			sg_prog_free(&progs[*n]);
-			rc = -1;
-		} else {
-			(*n)++;
-		}
-		sg_diags_print(&d, stderr);
-		sg_diags_free(&d);
-		free(raw);
-	}
-	free(copy);
-	return rc;
-}
-
 /* One arch: the stack's answer and each filter's run; -1 when the arch
  * has no such syscall. */
 static int explain_raw_on(const struct sg_arch *arch, const struct sg_prog *progs, size_t n, const char *list,
@@ -227,24 +181,14 @@ static int explain_raw_on(const struct sg_arch *arch, const struct sg_prog *prog
  * else the native arch. */
 static int explain_raw(const char *list, const struct cli_profile_opts *po, const char *what, const uint64_t args[6])
 {
-	const struct sg_resolve_opts *r = &po->resolve;
-	const struct sg_arch *native = sg_arch_native();
-	const struct sg_arch *const *targets = r->ntargets ? r->targets : &native;
-	size_t nt = r->ntargets ? r->ntargets : 1;
-	if (!targets[0]) {
-		fprintf(stderr, "sysgate: unknown native architecture: name one with --arch\n");
+	const struct sg_arch *targets[SG_MAX_ARCHES];
+	size_t nt = cli_raw_targets(po, targets);
+	if (!nt)
 		return EXIT_INVALID;
-	}
-	for (size_t i = 1; i < nt; i++)
-		if (targets[i]->endian != targets[0]->endian) {
-			fprintf(stderr, "sysgate: %s and %s differ in byte order: a raw program has one\n",
-				targets[0]->name, targets[i]->name);
-			return EXIT_INVALID;
-		}
 	struct sg_prog progs[8];
 	size_t n = 0;
 	int status = EXIT_INVALID;
-	if (read_stack(list, targets[0]->endian, progs, &n, 8) == 0) {
+	if (cli_read_stack(list, targets[0]->endian, progs, &n, 8) == 0) {
 		int found = 0;
 		for (size_t i = 0; i < nt; i++) {
 			if (i)
@@ -258,21 +202,6 @@ static int explain_raw(const char *list, const struct cli_profile_opts *po, cons
 	for (size_t k = 0; k < n; k++)
 		sg_prog_free(&progs[k]);
 	return status;
-}
-
-/* The file (or the first of a comma-separated list) is a raw program. */
-static int is_raw_input(const char *list, int forced)
-{
-	if (forced || strchr(list, ','))
-		return 1;
-	struct sg_diags d;
-	char *text = NULL;
-	size_t len = 0;
-	sg_diags_init(&d);
-	int raw = sg_read_file(list, &text, &len, &d) == 0 && looks_raw(text, len);
-	sg_diags_free(&d);
-	free(text);
-	return raw;
 }
 
 int cmd_explain(int argc, char **argv)
@@ -292,7 +221,7 @@ int cmd_explain(int argc, char **argv)
 			fprintf(stderr, "sysgate: argument \"%s\" is not an unsigned 64-bit number\n", argv[i]);
 			return EXIT_INVALID;
 		}
-	if (is_raw_input(argv[optind], 0))
+	if (cli_is_raw_input(argv[optind]))
 		return explain_raw(argv[optind], &po, argv[optind + 1], args);
 	int status = EXIT_INVALID;
 	if (cli_build(argv[optind], NULL, 0, &po, &b) == 0)

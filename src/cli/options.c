@@ -1,9 +1,11 @@
 /* The options every command that reads a profile takes, and the read ->
  * parse -> resolve -> compile those commands share. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "sysgate/emulate.h"
 
 int cli_arch(const char *arg, const struct sg_arch **out)
 {
@@ -239,4 +241,86 @@ void cli_built_free(struct cli_built *b)
 	sg_policy_free(b->policy);
 	sg_profile_free(b->profile);
 	memset(b, 0, sizeof(*b));
+}
+
+/* ---- raw filters ------------------------------------------------------------ */
+
+/* Whether file holds a raw struct sock_filter program rather than a profile:
+ * a JSON profile's first non-blank byte is '{'; a program is whole
+ * 8-byte instructions. */
+static int looks_raw(const char *text, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+		i++;
+	return len && len % 8 == 0 && (i == len || text[i] != '{');
+}
+
+/* FILE[,FILE...], each read as a program in e's byte order and checked as
+ * the kernel checks it; 0, or -1 after saying why. */
+int cli_read_stack(const char *list, enum sg_endian e, struct sg_prog *progs, size_t *n, size_t cap)
+{
+	char *copy = strdup(list), *save = NULL;
+	int rc = copy ? 0 : -1;
+	*n = 0;
+	for (char *f = copy ? strtok_r(copy, ",", &save) : NULL; f && rc == 0; f = strtok_r(NULL, ",", &save)) {
+		struct sg_diags d;
+		char *raw = NULL, why[160];
+		size_t len = 0;
+		sg_diags_init(&d);
+		if (*n == cap) {
+			fprintf(stderr, "sysgate: at most %zu stacked filters\n", cap);
+			rc = -1;
+		} else if (sg_read_file(f, &raw, &len, &d) || !looks_raw(raw, len) ||
+			   sg_prog_from_raw((unsigned char *)raw, len, e, &progs[*n], &d, f)) {
+			if (!d.n && raw)
+				fprintf(stderr, "sysgate: %s: not a raw BPF program (a profile cannot be stacked)\n", f);
+			rc = -1;
+		} else if (sg_bpf_check(progs[*n].insns, progs[*n].len, why, sizeof(why))) {
+			fprintf(stderr, "sysgate: %s: the kernel would refuse this filter: %s\n", f, why);
+			sg_prog_free(&progs[*n]);
+			rc = -1;
+		} else {
+			(*n)++;
+		}
+		sg_diags_print(&d, stderr);
+		sg_diags_free(&d);
+		free(raw);
+	}
+	free(copy);
+	return rc;
+}
+
+/* The file (or the first of a comma-separated list) is a raw program. */
+int cli_is_raw_input(const char *list)
+{
+	if (strchr(list, ','))
+		return 1;
+	struct sg_diags d;
+	char *text = NULL;
+	size_t len = 0;
+	sg_diags_init(&d);
+	int raw = sg_read_file(list, &text, &len, &d) == 0 && looks_raw(text, len);
+	sg_diags_free(&d);
+	free(text);
+	return raw;
+}
+
+size_t cli_raw_targets(const struct cli_profile_opts *po, const struct sg_arch **out)
+{
+	const struct sg_resolve_opts *r = &po->resolve;
+	size_t n = r->ntargets;
+	for (size_t i = 0; i < n; i++)
+		out[i] = r->targets[i];
+	if (!n && (out[0] = sg_arch_native()) != NULL)
+		n = 1;
+	if (!n)
+		fprintf(stderr, "sysgate: unknown native architecture: name one with --arch\n");
+	for (size_t i = 1; i < n; i++)
+		if (out[i]->endian != out[0]->endian) {
+			fprintf(stderr, "sysgate: %s and %s differ in byte order: a raw program has one\n", out[0]->name,
+				out[i]->name);
+			return 0;
+		}
+	return n;
 }

@@ -1,8 +1,51 @@
 /* sysgate stats: exact figures of a compiled profile, from the emulator. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "sysgate/measure.h"
+
+static void print_header(size_t len)
+{
+	printf("program: %zu instructions (%zu bytes)\n", len, len * 8);
+	printf("%-12s %7s %6s %4s %10s %9s %14s\n", "arch", "numbers", "mean", "max", "argfree-mean", "argfree-max",
+	       "cacheable");
+}
+
+static void print_arch(const struct sg_arch *a, const struct sg_arch_stats *s)
+{
+	printf("%-12s %7zu %6.2f %4zu %12.2f %11zu %6zu/%zu (%.0f%%)\n", a->name, s->swept, s->mean, s->max, s->free_mean,
+	       s->free_max, s->cacheable, s->allow_free,
+	       s->allow_free ? 100.0 * (double)s->cacheable / (double)s->allow_free : 100.0);
+}
+
+/* stats of a raw program: its own answers say which numbers are argument-free. */
+static int stats_raw(const char *file, const struct cli_profile_opts *po)
+{
+	const struct sg_arch *targets[SG_MAX_ARCHES];
+	size_t nt = cli_raw_targets(po, targets), n = 0;
+	struct sg_prog prog;
+	if (!nt || strchr(file, ',')) {
+		if (nt)
+			fprintf(stderr, "sysgate: stats measures one program, not a stack\n");
+		return EXIT_INVALID;
+	}
+	if (cli_read_stack(file, targets[0]->endian, &prog, &n, 1))
+		return EXIT_INVALID;
+	int status = 0;
+	print_header(prog.len);
+	for (size_t a = 0; a < nt && status == 0; a++) {
+		struct sg_arch_stats s;
+		if (sg_measure_prog(&prog, targets[a], &s)) {
+			fprintf(stderr, "sysgate: out of memory\n");
+			status = EXIT_INVALID;
+		} else {
+			print_arch(targets[a], &s);
+		}
+	}
+	sg_prog_free(&prog);
+	return status;
+}
 
 int cmd_stats(int argc, char **argv)
 {
@@ -15,13 +58,13 @@ int cmd_stats(int argc, char **argv)
 		cli_help(CLI_HELP_STATS, stderr);
 		return EXIT_INVALID;
 	}
+	if (cli_is_raw_input(argv[optind]))
+		return stats_raw(argv[optind], &po);
 	int status = EXIT_INVALID;
 	if (cli_build(argv[optind], NULL, 0, &po, &b) == 0) {
 		const struct sg_policy *pol = b.policy;
 		status = 0;
-		printf("program: %zu instructions (%zu bytes)\n", b.prog.len, b.prog.len * 8);
-		printf("%-12s %7s %6s %4s %10s %9s %14s\n", "arch", "numbers", "mean", "max", "argfree-mean",
-		       "argfree-max", "cacheable");
+		print_header(b.prog.len);
 		for (size_t a = 0; a < pol->narches; a++) {
 			struct sg_arch_stats s;
 			if (sg_measure(&b.prog, pol, a, po.compile.bad_arch_action, &s)) {
@@ -29,9 +72,7 @@ int cmd_stats(int argc, char **argv)
 				status = EXIT_INVALID;
 				break;
 			}
-			printf("%-12s %7zu %6.2f %4zu %12.2f %11zu %6zu/%zu (%.0f%%)\n", pol->arches[a].arch->name,
-			       s.swept, s.mean, s.max, s.free_mean, s.free_max, s.cacheable, s.allow_free,
-			       s.allow_free ? 100.0 * (double)s.cacheable / (double)s.allow_free : 100.0);
+			print_arch(pol->arches[a].arch, &s);
 			if (s.mismatches) {
 				fprintf(stderr, "sysgate: internal error: %zu inputs where the filter and the rules disagree\n",
 					s.mismatches);
