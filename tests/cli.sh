@@ -441,7 +441,7 @@ run check --arg-width 32 "$TMP/wide.json"
 run check --enosys maybe "$TMP/wide.json"
 [ "$status" -eq 2 ] && grep -q -- "--enosys is on or off" "$TMP/err" && ok || bad "--enosys maybe: $status $err"
 
-for sub in compile disasm explain stats exec default; do
+for sub in compile disasm dump explain stats exec default; do
 	run $sub --help
 	if [ "$status" -eq 0 ] && grep -q "usage: sysgate $sub" "$TMP/out"; then ok; else bad "$sub --help"; fi
 done
