@@ -29,6 +29,7 @@
 #include "sysgate/dump.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/ptrace.h>
 #include <stdio.h>
@@ -58,29 +59,47 @@ struct facts {
 	char state;
 };
 
+/* A small /proc file whole, NUL-terminated (without stdio: the static
+ * binary links no scanf). Its length, or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0;
+	ssize_t k = 0;
+	if (fd < 0)
+		return -1;
+	while (n + 1 < size && ((k = read(fd, buf + n, size - 1 - n)) > 0 || (k < 0 && errno == EINTR)))
+		n += k > 0 ? (size_t)k : 0;
+	close(fd);
+	buf[n] = '\0';
+	return k < 0 ? -1 : (ssize_t)n;
+}
+
 static void read_status(int tid, struct facts *f)
 {
-	char path[64], line[256];
+	static const char *const keys[] = { "Seccomp:", "Seccomp_filters:", "TracerPid:", "Tgid:", "Kthread:", "State:" };
+	char path[64], text[4096];
+	long *vals[] = { &f->seccomp, &f->filters, &f->tracer, &f->tgid, &f->kthread, NULL };
 	memset(f, 0, sizeof(*f));
 	f->seccomp = f->filters = f->tracer = f->tgid = f->kthread = -1;
 	if (tid)
 		snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	else
 		snprintf(path, sizeof(path), "/proc/self/status");
-	FILE *in = fopen(path, "re");
-	if (!in)
+	if (read_small(path, text, sizeof(text)) < 0)
 		return;
 	f->readable = 1;
-	static const char *const keys[] = { "Seccomp:", "Seccomp_filters:", "TracerPid:", "Tgid:", "Kthread:" };
-	long *vals[] = { &f->seccomp, &f->filters, &f->tracer, &f->tgid, &f->kthread };
-	while (fgets(line, sizeof(line), in)) {
-		if (strncmp(line, "State:", 6) == 0)
-			f->state = line[6 + strspn(line + 6, " \t")];
-		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
-			if (strncmp(line, keys[i], strlen(keys[i])) == 0)
-				*vals[i] = strtol(line + strlen(keys[i]), NULL, 10);
-	}
-	fclose(in);
+	for (const char *line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+			size_t k = strlen(keys[i]);
+			if (strncmp(line, keys[i], k) != 0)
+				continue;
+			const char *at = line + k + strspn(line + k, " \t");
+			if (vals[i])
+				*vals[i] = strtol(at, NULL, 10);
+			else
+				f->state = *at;
+		}
 }
 
 /* Whether this process holds CAP_SYS_ADMIN in its effective set. */
@@ -97,14 +116,10 @@ static int have_sys_admin(void)
 /* /proc/sys/kernel/yama/ptrace_scope, or -1 without Yama. */
 static int yama_scope(void)
 {
-	FILE *in = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
-	int v = -1;
-	if (in) {
-		if (fscanf(in, "%d", &v) != 1)
-			v = -1;
-		fclose(in);
-	}
-	return v;
+	char text[16];
+	if (read_small("/proc/sys/kernel/yama/ptrace_scope", text, sizeof(text)) <= 0)
+		return -1;
+	return (int)strtol(text, NULL, 10);
 }
 
 static const char need_admin[] = "reading a task's seccomp filters needs CAP_SYS_ADMIN: run sysgate dump as root";

@@ -41,15 +41,17 @@ static int write_filters(const char *out, const struct sg_prog *progs, size_t n)
 			rc = -1;
 			if (!existed) /* a file that was there, not opened, stays */
 				unlink(path);
-		} else if (n > 1) {
-			fprintf(stderr, "sysgate: filter %zu%s: %zu instructions written to %s\n", done,
-				done == 0 ? " (newest)" : done == n - 1 ? " (oldest)" : "", progs[done].len, path);
 		}
 		free(raw);
 	}
-	for (size_t i = 0; rc != 0 && path && i + 1 < done; i++) {
-		snprintf(path, plen, n == 1 ? "%s" : "%s.%zu", out, i);
-		unlink(path);
+	/* named once all are written; removed again when one failed */
+	for (size_t i = 0; path && n > 1 && i < (rc ? done - 1 : n); i++) {
+		snprintf(path, plen, "%s.%zu", out, i);
+		if (rc)
+			unlink(path);
+		else
+			fprintf(stderr, "sysgate: filter %zu%s: %zu instructions written to %s\n", i,
+				i == 0 ? " (newest)" : i == n - 1 ? " (oldest)" : "", progs[i].len, path);
 	}
 	free(path);
 	return rc;

@@ -21,7 +21,10 @@ static const struct {
 	{ "resolve", cmd_resolve, "translate a syscall name to its number, or back" },
 	{ "compile", cmd_compile, "compile a profile to a BPF program (raw, C or hex)" },
 	{ "disasm", cmd_disasm, "disassemble a raw BPF program" },
+#ifndef SG_STATIC_LIBC /* not in the static binary, held to 200,000 bytes: a host tool, for a
+			 caller outside seccomp, never a container's entrypoint */
 	{ "dump", cmd_dump, "read back the seccomp filters of a running process or thread" },
+#endif
 	{ "explain", cmd_explain, "show which rule decides a syscall, and the instructions run" },
 	{ "stats", cmd_stats, "size, instructions executed per syscall, kernel-cacheable syscalls" },
 	{ "default", cmd_default, "print the embedded default profile" },
