@@ -37,6 +37,8 @@ TEST_BINS := $(BUILD)/tests/test_arch $(BUILD)/tests/test_parse $(BUILD)/tests/t
 TEST_BINS += $(BUILD)/tests/test_libseccomp $(BUILD)/tests/test_learn
 
 TEST_BINS += $(BUILD)/tests/test_kernel
+# dump: filters loaded in children, read back through ptrace
+TEST_BINS += $(BUILD)/tests/test_dump
 TEST_BINS += $(BUILD)/tests/test_default
 # the static binary's own vfprintf and getdelim, beside glibc's
 TEST_BINS += $(BUILD)/tests/test_printf
@@ -200,11 +202,13 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	$(WRAP) $(BUILD)/tests/test_learn profiles
 	$(WRAP) $(BUILD)/tests/test_libseccomp ../shared
 	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_kernel ../shared
+	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_dump
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/cli.sh
 	SYSGATE_SAN=$(SAN) SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/linear.sh
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/exec.sh
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/learn.sh
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/record.sh
+	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/dump.sh
 	$(MAKE) --no-print-directory fuzz-replay
 
 test: test-deps

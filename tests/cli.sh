@@ -481,7 +481,7 @@ fi
 run stats --arch x86_64 "$TMP/ptrace.bpf,$TMP/chmod.bpf"
 [ "$status" -eq 2 ] && grep -q 'one program, not a stack' "$TMP/err" && ok || bad "stats of a stack: $status $err"
 
-for sub in compile disasm explain stats exec default; do
+for sub in compile disasm dump explain stats exec default; do
 	run $sub --help
 	if [ "$status" -eq 0 ] && grep -q "usage: sysgate $sub" "$TMP/out"; then ok; else bad "$sub --help"; fi
 done

@@ -21,6 +21,10 @@ static const struct {
 	{ "resolve", cmd_resolve, "translate a syscall name to its number, or back" },
 	{ "compile", cmd_compile, "compile a profile to a BPF program (raw, C or hex)" },
 	{ "disasm", cmd_disasm, "disassemble a raw BPF program" },
+#ifndef SG_STATIC_LIBC /* not in the static binary, held to 200,000 bytes: a host tool, for a
+			 caller outside seccomp, never a container's entrypoint */
+	{ "dump", cmd_dump, "read back the seccomp filters of a running process or thread" },
+#endif
 	{ "explain", cmd_explain, "show which rule decides a syscall, and the instructions run" },
 	{ "stats", cmd_stats, "size, instructions executed per syscall, kernel-cacheable syscalls" },
 	{ "default", cmd_default, "print the embedded default profile" },
@@ -52,6 +56,13 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
+#ifdef SG_STATIC_LIBC
+	if (strcmp(argv[1], "dump") == 0) {
+		fprintf(stderr, "sysgate: dump is not in the static binary (held to 200,000 bytes): use the "
+				"dynamically linked build, on the host\n");
+		return EXIT_INVALID;
+	}
+#endif
 	fprintf(stderr, "sysgate: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return EXIT_INVALID;
