@@ -607,12 +607,12 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 }
 
 static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_t a, const struct names *nm,
-			struct narrow_warned *nw, struct sg_diags *d)
+			const struct sg_resolve_opts *o, struct narrow_warned *nw, struct sg_diags *d)
 {
 	struct sg_arch_policy *ap = &pol->arches[a];
 	if (sg_action_encode(p, &p->default_action, ap->arch, &ap->default_action, d))
 		return -1;
-	int kernel = pol->arg_width == SG_ARG_WIDTH_KERNEL, named = 0;
+	int kernel = o->arg_width == SG_ARG_WIDTH_KERNEL, named = 0;
 	uint32_t last = 0;
 	/* reads per known name, looked up once: UINT32_MAX not yet */
 	uint32_t *rcache = malloc((nm->all.n + 1) * sizeof(*rcache)), mux_reads[2] = { UINT32_MAX, UINT32_MAX };
@@ -624,7 +624,7 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_
 	free(rcache);
 	if (rc)
 		return rc;
-	if (stub_init(p, ap, pol->enosys_off, named, last))
+	if (stub_init(p, ap, o->enosys_off, named, last))
 		return sg_oom(d, p->file);
 	return 0;
 }
@@ -664,8 +664,6 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 	}
 	pol->profile = p;
 	pol->precedence = o->precedence;
-	pol->arg_width = o->arg_width;
-	pol->enosys_off = o->enosys_off;
 	pol->flags = p->has_flags ? p->flags : SG_FLAG_SPEC_ALLOW;
 	if (choose_targets(pol, p, o, d))
 		goto fail;
@@ -702,7 +700,7 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 	}
 	for (size_t a = 0; a < pol->narches; a++) {
 		report_unknown_on_arch(p, pol, a, &nm, o, d);
-		if (resolve_arch(p, pol, a, &nm, &nw, d)) {
+		if (resolve_arch(p, pol, a, &nm, o, &nw, d)) {
 			free(nw.base);
 			free(nw.flag);
 			names_free(&nm);

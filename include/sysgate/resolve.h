@@ -113,8 +113,6 @@ struct sg_policy {
 	size_t narches;
 	uint32_t flags;           /* effective SECCOMP_FILTER_FLAG_* (runc's default applied) */
 	enum sg_precedence precedence;
-	enum sg_arg_width arg_width;
-	int enosys_off;
 	size_t rules_excluded;    /* by includes/excludes */
 	size_t rules_dropped;     /* same action as the default, on the first arch */
 	unsigned char *rule_used; /* per profile rule: admitted by includes/excludes */

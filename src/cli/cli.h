@@ -174,6 +174,7 @@ void cli_built_free(struct cli_built *b);
  * content; and the list read as programs in byte order e, each checked as
  * the kernel checks it (0, or -1 after saying why). */
 int cli_is_raw_input(const char *list);
+int cli_read_raw(const char *file, enum sg_endian e, struct sg_prog *prog);
 int cli_read_stack(const char *list, enum sg_endian e, struct sg_prog *progs, size_t *n, size_t cap);
 /* The --arch targets (one byte order), else the native arch: how many, or
  * 0 after saying why not. */

@@ -80,25 +80,15 @@ static int has_notify(const struct sg_prog *p)
 
 static int read_bpf(const char *file, int complain, struct sg_prog *prog)
 {
-	struct sg_diags d;
-	char *raw = NULL, why[160];
-	size_t len = 0;
-	int rc = -1;
-	sg_diags_init(&d);
 	const struct sg_arch *native = sg_arch_native();
-	if (sg_read_file(file, &raw, &len, &d) == 0 &&
-	    sg_prog_from_raw((unsigned char *)raw, len, native ? native->endian : SG_LITTLE_ENDIAN, prog, &d, file) == 0) {
-		if (sg_bpf_check(prog->insns, prog->len, why, sizeof(why)))
-			fprintf(stderr, "sysgate: %s: the kernel would refuse this filter: %s\n", file, why);
-		else if (has_notify(prog) && !complain)
-			fprintf(stderr, "sysgate: %s returns SCMP_ACT_NOTIFY, which needs a listenerPath: use -p\n", file);
-		else
-			rc = 0;
+	if (cli_read_raw(file, native ? native->endian : SG_LITTLE_ENDIAN, prog))
+		return -1;
+	if (has_notify(prog) && !complain) {
+		fprintf(stderr, "sysgate: %s returns SCMP_ACT_NOTIFY, which needs a listenerPath: use -p\n", file);
+		sg_prog_free(prog);
+		return -1;
 	}
-	sg_diags_print(&d, stderr);
-	sg_diags_free(&d);
-	free(raw);
-	return rc;
+	return 0;
 }
 
 /* The build's precompiled default applies when nothing it was compiled for

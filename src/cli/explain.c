@@ -45,20 +45,52 @@ static void print_widths(const struct sg_arch_rule *r, const struct sg_arch *arc
 	}
 }
 
+/* SYSCALL as a number on arch: a number, or a name in its table; -1 after
+ * saying the arch has none. */
+static int call_nr(const struct sg_arch *arch, const char *what, uint32_t *nr)
+{
+	uint64_t v;
+	if (parse_u64(what, &v) == 0 && v <= UINT32_MAX) {
+		*nr = (uint32_t)v;
+		return 0;
+	}
+	if (sg_syscall_nr(arch, what, nr) == 0)
+		return 0;
+	printf("%s: no syscall \"%s\" on this architecture\n", arch->name, what);
+	return -1;
+}
+
+/* "x86_64 socket(0x28, ...) [nr 41] -> SCMP_ACT_ERRNO(1)" */
+static void print_call(const struct sg_arch *arch, uint32_t nr, const uint64_t args[6], uint32_t got)
+{
+	char act[48];
+	const char *name = sg_syscall_name(arch, nr);
+	sg_action_format(got, act, sizeof(act));
+	printf("%s %s(", arch->name, name ? name : "?");
+	for (int i = 0; i < 6; i++)
+		printf("%s0x%llx", i ? ", " : "", (unsigned long long)args[i]);
+	printf(") [nr %u] -> %s\n", nr, act);
+}
+
+/* "executed N instructions:" and each, disassembled. */
+static void print_trace(const struct sg_prog *prog, const uint32_t *trace, size_t executed)
+{
+	printf("executed %zu instructions:\n", executed);
+	for (size_t i = 0; i < executed && i < SG_BPF_MAXINSNS; i++) {
+		char line[160];
+		sg_disasm_insn(line, sizeof(line), prog->insns, prog->len, trace[i]);
+		printf("  %04u: %s\n", trace[i], line);
+	}
+}
+
 /* One arch: 0, 3 on a mismatch, or -1 when the arch has no such syscall. */
 static int explain_on(const struct sg_profile *p, const struct sg_policy *pol, const struct sg_arch *arch,
 		      const struct sg_compile_opts *co, const struct sg_prog *prog, const char *what,
 		      const uint64_t args[6])
 {
 	uint32_t nr;
-	uint64_t v;
-	if (parse_u64(what, &v) == 0 && v <= UINT32_MAX)
-		nr = (uint32_t)v;
-	else if (sg_syscall_nr(arch, what, &nr)) {
-		printf("%s: no syscall \"%s\" on this architecture\n", arch->name, what);
+	if (call_nr(arch, what, &nr))
 		return -1;
-	}
-	const char *name = sg_syscall_name(arch, nr);
 	const struct sg_arch_policy *ap;
 	long rule;
 	uint32_t want = sg_policy_eval(pol, arch->audit_arch, nr, args, co->bad_arch_action, &ap, &rule);
@@ -69,12 +101,7 @@ static int explain_on(const struct sg_profile *p, const struct sg_policy *pol, c
 	size_t executed = 0;
 	uint32_t got = sg_bpf_run(prog->insns, prog->len, &sd, arch->endian, &executed, trace, SG_BPF_MAXINSNS);
 
-	char act[48];
-	sg_action_format(got, act, sizeof(act));
-	printf("%s %s(", arch->name, name ? name : "?");
-	for (int i = 0; i < 6; i++)
-		printf("%s0x%llx", i ? ", " : "", (unsigned long long)args[i]);
-	printf(") [nr %u] -> %s\n", nr, act);
+	print_call(arch, nr, args, got);
 	if (rule >= 0) {
 		const struct sg_arch_rule *r = &ap->rules[rule];
 		const struct sg_rule *src = &p->rules[r->rule];
@@ -95,15 +122,11 @@ static int explain_on(const struct sg_profile *p, const struct sg_policy *pol, c
 	} else {
 		printf("decided by the bad-arch action (the profile does not target this architecture)\n");
 	}
-	printf("executed %zu instructions:\n", executed);
-	for (size_t i = 0; i < executed && i < SG_BPF_MAXINSNS; i++) {
-		char line[160];
-		sg_disasm_insn(line, sizeof(line), prog->insns, prog->len, trace[i]);
-		printf("  %04u: %s\n", trace[i], line);
-	}
+	print_trace(prog, trace, executed);
 	if (got != want) {
-		char w[48];
+		char w[48], act[48];
 		sg_action_format(want, w, sizeof(w));
+		sg_action_format(got, act, sizeof(act));
 		printf("MISMATCH: the rules give %s but the filter returns %s\n", w, act);
 		return 3;
 	}
@@ -137,24 +160,12 @@ static int explain_raw_on(const struct sg_arch *arch, const struct sg_prog *prog
 			  const char *what, const uint64_t args[6])
 {
 	uint32_t nr;
-	uint64_t v;
-	if (parse_u64(what, &v) == 0 && v <= UINT32_MAX)
-		nr = (uint32_t)v;
-	else if (sg_syscall_nr(arch, what, &nr)) {
-		printf("%s: no syscall \"%s\" on this architecture\n", arch->name, what);
+	if (call_nr(arch, what, &nr))
 		return -1;
-	}
-	const char *name = sg_syscall_name(arch, nr);
 	struct sg_seccomp_data sd = { .nr = nr, .arch = arch->audit_arch };
 	memcpy(sd.args, args, sizeof(sd.args));
 	size_t which;
-	uint32_t got = sg_bpf_run_stack(progs, n, &sd, arch->endian, &which);
-	char act[48];
-	sg_action_format(got, act, sizeof(act));
-	printf("%s %s(", arch->name, name ? name : "?");
-	for (int i = 0; i < 6; i++)
-		printf("%s0x%llx", i ? ", " : "", (unsigned long long)args[i]);
-	printf(") [nr %u] -> %s\n", nr, act);
+	print_call(arch, nr, args, sg_bpf_run_stack(progs, n, &sd, arch->endian, &which));
 	if (n > 1)
 		printf("decided by filter %zu of %zu (the kernel's precedence over the stack, newest first: %s)\n", which,
 		       n, list);
@@ -164,15 +175,11 @@ static int explain_raw_on(const struct sg_arch *arch, const struct sg_prog *prog
 		uint32_t trace[SG_BPF_MAXINSNS];
 		size_t executed = 0;
 		uint32_t r = sg_bpf_run(progs[k].insns, progs[k].len, &sd, arch->endian, &executed, trace, SG_BPF_MAXINSNS);
+		char act[48];
 		sg_action_format(r, act, sizeof(act));
 		if (n > 1)
 			printf("filter %zu: %s, ", k, act);
-		printf("executed %zu instructions:\n", executed);
-		for (size_t i = 0; i < executed && i < SG_BPF_MAXINSNS; i++) {
-			char line[160];
-			sg_disasm_insn(line, sizeof(line), progs[k].insns, progs[k].len, trace[i]);
-			printf("  %04u: %s\n", trace[i], line);
-		}
+		print_trace(&progs[k], trace, executed);
 	}
 	return 0;
 }

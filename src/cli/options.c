@@ -100,9 +100,22 @@ static int parse_bad_arch(const char *arg, uint32_t *out)
 	return -1;
 }
 
+/* An option of two values: *out 0 for the first (the default), 1 for the
+ * second; 1 handled, -1 after saying what it takes. */
+static int choice(const char *opt, const char *arg, const char *first, const char *second, int *out)
+{
+	if (strcmp(arg, first) == 0 || strcmp(arg, second) == 0) {
+		*out = strcmp(arg, second) == 0;
+		return 1;
+	}
+	fprintf(stderr, "sysgate: --%s is %s or %s, not \"%s\"\n", opt, first, second, arg);
+	return -1;
+}
+
 int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg)
 {
 	struct sg_resolve_opts *r = &o->resolve;
+	int rc, second = 0;
 	if (c == 'a' || c == 'c' || c == 'k' || c == 's' || c == 'B' || c == 'P' || c == CLI_OPT_ARG_WIDTH ||
 	    c == CLI_OPT_ENOSYS)
 		o->changed = 1;
@@ -125,26 +138,14 @@ int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg)
 	case 's': r->strict = 1; return 1;
 	case 'B': return parse_bad_arch(arg, &o->compile.bad_arch_action) ? -1 : 1;
 	case 'P':
-		if (strcmp(arg, "restrictive") == 0 || strcmp(arg, "first") == 0) {
-			r->precedence = arg[0] == 'f' ? SG_PRECEDENCE_FIRST : SG_PRECEDENCE_RESTRICTIVE;
-			return 1;
-		}
-		fprintf(stderr, "sysgate: --precedence is restrictive or first, not \"%s\"\n", arg);
-		return -1;
+		rc = choice("precedence", arg, "restrictive", "first", &second);
+		r->precedence = second ? SG_PRECEDENCE_FIRST : SG_PRECEDENCE_RESTRICTIVE;
+		return rc;
 	case CLI_OPT_ARG_WIDTH:
-		if (strcmp(arg, "kernel") == 0 || strcmp(arg, "64") == 0) {
-			r->arg_width = arg[0] == 'k' ? SG_ARG_WIDTH_KERNEL : SG_ARG_WIDTH_64;
-			return 1;
-		}
-		fprintf(stderr, "sysgate: --arg-width is kernel or 64, not \"%s\"\n", arg);
-		return -1;
-	case CLI_OPT_ENOSYS:
-		if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0) {
-			r->enosys_off = arg[1] == 'f';
-			return 1;
-		}
-		fprintf(stderr, "sysgate: --enosys is on or off, not \"%s\"\n", arg);
-		return -1;
+		rc = choice("arg-width", arg, "kernel", "64", &second);
+		r->arg_width = second ? SG_ARG_WIDTH_64 : SG_ARG_WIDTH_KERNEL;
+		return rc;
+	case CLI_OPT_ENOSYS: return choice("enosys", arg, "on", "off", &r->enosys_off);
 	default: return 0;
 	}
 }
@@ -245,47 +246,61 @@ void cli_built_free(struct cli_built *b)
 
 /* ---- raw filters ------------------------------------------------------------ */
 
-/* Whether file holds a raw struct sock_filter program rather than a profile:
- * a JSON profile's first non-blank byte is '{'; a program is whole
- * 8-byte instructions. */
-static int looks_raw(const char *text, size_t len)
+/* A JSON profile's first non-blank byte is '{'. */
+static int starts_json(const char *text, size_t len)
 {
 	size_t i = 0;
 	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
 		i++;
-	return len && len % 8 == 0 && (i == len || text[i] != '{');
+	return i < len && text[i] == '{';
 }
 
-/* FILE[,FILE...], each read as a program in e's byte order and checked as
- * the kernel checks it; 0, or -1 after saying why. */
+/* Whether a file holds a raw struct sock_filter program rather than a
+ * profile: whole 8-byte instructions, and not JSON. */
+static int looks_raw(const char *text, size_t len)
+{
+	return len && len % 8 == 0 && !starts_json(text, len);
+}
+
+int cli_read_raw(const char *file, enum sg_endian e, struct sg_prog *prog)
+{
+	struct sg_diags d;
+	char *raw = NULL, why[160];
+	size_t len = 0;
+	int rc = -1;
+	sg_diags_init(&d);
+	if (sg_read_file(file, &raw, &len, &d) == 0) {
+		if (starts_json(raw, len))
+			fprintf(stderr, "sysgate: %s: a profile, not a raw BPF program\n", file);
+		else if (sg_prog_from_raw((unsigned char *)raw, len, e, prog, &d, file) == 0) {
+			if (sg_bpf_check(prog->insns, prog->len, why, sizeof(why))) {
+				fprintf(stderr, "sysgate: %s: the kernel would refuse this filter: %s\n", file, why);
+				sg_prog_free(prog);
+			} else {
+				rc = 0;
+			}
+		}
+	}
+	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	free(raw);
+	return rc;
+}
+
 int cli_read_stack(const char *list, enum sg_endian e, struct sg_prog *progs, size_t *n, size_t cap)
 {
 	char *copy = strdup(list), *save = NULL;
 	int rc = copy ? 0 : -1;
 	*n = 0;
 	for (char *f = copy ? strtok_r(copy, ",", &save) : NULL; f && rc == 0; f = strtok_r(NULL, ",", &save)) {
-		struct sg_diags d;
-		char *raw = NULL, why[160];
-		size_t len = 0;
-		sg_diags_init(&d);
 		if (*n == cap) {
 			fprintf(stderr, "sysgate: at most %zu stacked filters\n", cap);
 			rc = -1;
-		} else if (sg_read_file(f, &raw, &len, &d) || !looks_raw(raw, len) ||
-			   sg_prog_from_raw((unsigned char *)raw, len, e, &progs[*n], &d, f)) {
-			if (!d.n && raw)
-				fprintf(stderr, "sysgate: %s: not a raw BPF program (a profile cannot be stacked)\n", f);
-			rc = -1;
-		} else if (sg_bpf_check(progs[*n].insns, progs[*n].len, why, sizeof(why))) {
-			fprintf(stderr, "sysgate: %s: the kernel would refuse this filter: %s\n", f, why);
-			sg_prog_free(&progs[*n]);
+		} else if (cli_read_raw(f, e, &progs[*n])) {
 			rc = -1;
 		} else {
 			(*n)++;
 		}
-		sg_diags_print(&d, stderr);
-		sg_diags_free(&d);
-		free(raw);
 	}
 	free(copy);
 	return rc;
