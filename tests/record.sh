@@ -205,6 +205,15 @@ if kernel "supervisor detached"; then
 	[ "$status" -eq 0 ] && has "$TMP/reap.json" wait4 && ok || bad "a reaping workload: exit $status (124: it hung); $err"
 	sg exec --complain -p "$TMP/reap.json" -- "$W" fork reap
 	[ "$status" -eq 0 ] && ok || bad "a reaping workload under --complain: exit $status; $err"
+	# -v's summary is out when the command's end is seen: it was printed
+	# after, by the supervisor, and a caller reading at once could miss it
+	# (bench's counting run did, under CI's load; a race, so a guard here)
+	miss=0
+	for i in 1 2 3 4 5 6 7 8; do
+		sg record -v -o "$TMP/v.json" -- "$W" pid
+		grep -q '^syscall  ' <<<"$err" && grep -q '^exit_group ' <<<"$err" || miss=$((miss + 1))
+	done
+	[ "$miss" -eq 0 ] && ok || bad "record -v: the summary missing in $miss of 8 runs when the command ended; $err"
 	# stdout a file: the workload's output stays, the profile follows it
 	{ timeout 30 "${AS[@]}" $SYSGATE record -- "$W" pid >"$TMP/stdout.file" 2>/dev/null </dev/null; } 2>/dev/null
 	for _ in 1 2 3 4 5 6 7 8 9 10; do grep -q '^}' "$TMP/stdout.file" && break; sleep 0.2; done

@@ -22,6 +22,8 @@ struct record {
 	int out_fd;        /* -o's, opened before anything runs; 1 for stdout */
 	struct sg_learn *learn;
 	size_t written;    /* sg_learn_count at the last write; (size_t)-1: never */
+	size_t calls;      /* calls notified so far */
+	size_t summarized; /* calls when -v's summary was last printed; (size_t)-1: never */
 };
 
 static int parse_format(const char *arg, enum sg_learn_format *f)
@@ -141,11 +143,25 @@ static void on_call(void *ctx, const struct sg_notification *n)
 	struct record *r = ctx;
 	struct sg_diags d;
 	sg_diags_init(&d);
+	r->calls++;
 	if (sg_learn_add(r->learn, n->data.arch, n->data.nr, n->data.args, SG_RET_ALLOW, &d) == SG_LEARN_UNNAMED)
 		fprintf(stderr, "sysgate: record: a call sysgate has no name for: arch 0x%08x, nr %u (not recorded)\n",
 			n->data.arch, n->data.nr);
 	sg_diags_print(&d, stderr);
 	sg_diags_free(&d);
+}
+
+static void print_summary(struct record *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct sg_diags d;
+	sg_diags_init(&d);
+	if (sg_learn_summary(r->learn, &text, &len, &d) == 0)
+		fprintf(stderr, "%s", text);
+	free(text);
+	sg_diags_free(&d);
+	r->summarized = r->calls;
 }
 
 static void at_end(void *ctx, int last)
@@ -164,16 +180,11 @@ static void at_end(void *ctx, int last)
 			close(null);
 		}
 	}
-	if (last && r->verbose) {
-		char *text = NULL;
-		size_t len = 0;
-		struct sg_diags d;
-		sg_diags_init(&d);
-		if (sg_learn_summary(r->learn, &text, &len, &d) == 0)
-			fprintf(stderr, "%s", text);
-		free(text);
-		sg_diags_free(&d);
-	}
+	/* -v's summary too is printed while the workload's main process waits,
+	 * so whoever waits for it reads it whole; again at the very end only
+	 * if a process left behind made calls since */
+	if (r->verbose && r->calls != r->summarized)
+		print_summary(r);
 }
 
 /* --name's default: the output's file name without its extension, or CMD's. */
@@ -191,7 +202,7 @@ static void default_name(struct record *r, char *buf, size_t n)
 
 int cmd_record(int argc, char **argv)
 {
-	struct record r = { .out_fd = 1, .written = (size_t)-1 };
+	struct record r = { .out_fd = 1, .written = (size_t)-1, .summarized = (size_t)-1 };
 	struct cli_built base = { 0 };
 	struct sg_prog prog = { 0 };
 	char path[4096], name[256];
