@@ -40,6 +40,8 @@ TEST_BINS += $(BUILD)/tests/test_kernel
 # dump: filters loaded in children, read back through ptrace
 TEST_BINS += $(BUILD)/tests/test_dump
 TEST_BINS += $(BUILD)/tests/test_default
+# the symbolic engine (diff, decompile) against brute force
+TEST_BINS += $(BUILD)/tests/test_symbolic
 # the static binary's own vfprintf and getdelim, beside glibc's
 TEST_BINS += $(BUILD)/tests/test_printf
 # exec.sh: the command run under sysgate exec, and a seccomp notify agent
@@ -195,6 +197,7 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 		x86=$(BUILD)/tests/unistd_32.txt x32=$(BUILD)/tests/unistd_x32.txt
 	$(WRAP) $(BUILD)/tests/test_parse
 	$(WRAP) $(BUILD)/tests/test_emulate
+	$(WRAP) $(BUILD)/tests/test_symbolic
 	$(WRAP) $(BUILD)/tests/test_compile
 	$(WRAP) $(BUILD)/tests/test_auditlog
 	$(WRAP) $(BUILD)/tests/test_printf
