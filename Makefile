@@ -98,7 +98,7 @@ $(BUILD)/obj/%.o: %.c
 HOSTCC ?= cc
 $(BUILD)/tools/pack: src/cli/tools/pack.c src/cli/texts.def src/cli/cli.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -D_GNU_SOURCE -Iinclude $(STD_FLAGS) -O2 -o $@ src/cli/tools/pack.c
+	$(HOSTCC) -D_GNU_SOURCE $(filter -DSG_STATIC_LIBC,$(CPPFLAGS)) -Iinclude $(STD_FLAGS) -O2 -o $@ src/cli/tools/pack.c
 
 $(BUILD)/gen/texts.c: $(BUILD)/tools/pack profiles/runtime-default.json
 	@mkdir -p $(dir $@)

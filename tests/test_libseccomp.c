@@ -76,6 +76,7 @@
 #include "check.h"
 #include "lsc_build.h"
 #include "sysgate/arch.h"
+#include "sysgate/diff.h"
 #include "sysgate/emit.h"
 #include "sysgate/emulate.h"
 #include "sysgate/eval.h"
@@ -330,6 +331,7 @@ struct arch_info {
 	int x32;
 	struct u64s diff[ND]; /* sorted numbers */
 	struct u64s cond_nrs; /* numbers with conditional rules */
+	struct u64s seen[2];  /* numbers where sampling saw sysgate and libseccomp[i] differ */
 };
 
 struct target {
@@ -348,6 +350,7 @@ struct target {
 	size_t covered[ND], differ[ND];
 	size_t repaired; /* libseccomp returns in the wrong byte order, swapped back */
 	size_t lib_unknown, lib_refused; /* names libseccomp does not know; rules it refuses */
+	size_t exact;    /* runs of differing inputs sysgate diff's engine found */
 	char out[1024];  /* the result line */
 };
 
@@ -419,6 +422,9 @@ static void compare(struct target *t, size_t k, uint32_t audit, uint32_t nr, con
 	int bad = sg != ref || (stubbed && sg != ap->enosys);
 	t->sg_wrong += bad;
 	int differs = lib[0] != sg || lib[1] != sg;
+	for (int i = 0; i < 2 && !t->set->kernel && k < t->narches; i++)
+		if (lib[i] != sg)
+			push(&t->info[k].seen[i], nr);
 	if (d != D_NONE) {
 		t->covered[d]++;
 		t->differ[d] += differs;
@@ -747,6 +753,75 @@ static int same_as_explicit(const struct target *t)
 }
 
 /* One job; its result line (or nothing) is left in out. */
+/* ---- the exact comparison: sysgate diff's engine against the sampling ---------- */
+
+static int in_runs(const struct sg_diff *r, uint32_t audit, uint32_t nr)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].arch == audit && r->v[i].nr_first <= nr && nr <= r->v[i].nr_last)
+			return 1;
+	return 0;
+}
+
+/* sg_diff between sysgate's filter and libseccomp's (lib), on the targets'
+ * arch values: it must decide (nothing undecided); every run it finds is
+ * fed to compare() as inputs (its witness at both ends), so it must be a
+ * named difference, never an unexplained one; and under runc's semantics
+ * every number where the random sampling saw the two differ must lie in
+ * one of its runs (an exact engine misses nothing sampling finds). */
+static void exact_diff(struct target *t, int lib)
+{
+	uint32_t audits[MAX_SET];
+	size_t na = 0;
+	for (size_t k = 0; k < t->narches; k++) {
+		size_t j = 0;
+		while (j < na && audits[j] != t->arches[k]->audit_arch)
+			j++;
+		if (j == na)
+			audits[na++] = t->arches[k]->audit_arch;
+	}
+	struct sg_sym_input a = { &t->sg, 1 }, b = { &t->lib[lib].prog, 1 };
+	struct sg_diff_opts o = { audits, na, t->arches[0]->endian };
+	struct sg_diff r;
+	struct sg_diags d;
+	sg_diags_init(&d);
+	int ok = sg_diff(&a, &b, &o, &r, &d) == 0;
+	if (!ok)
+		sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	TCHECK(ok, "%s [%s]: sg_diff against %s failed", t->file, t->set->label, lib_labels[lib]);
+	if (!ok)
+		return;
+	TCHECK(r.undecided == 0 && !r.truncated, "%s [%s] %s: %zu regions undecided (%s)", t->file, t->set->label,
+	       lib_labels[lib], r.undecided, r.why);
+	for (size_t i = 0; i < r.n; i++) {
+		const struct sg_diff_entry *e = &r.v[i];
+		const struct sg_arch *arch = sg_arch_for_call(e->arch, e->nr_first);
+		size_t k = 0;
+		while (k < t->narches && t->arches[k] != arch)
+			k++;
+		if (k == t->narches) /* a number no target's table reaches: the first with the audit value */
+			for (k = 0; k < t->narches && t->arches[k]->audit_arch != e->arch; k++)
+				;
+		TCHECK(e->arch_known && k < t->narches, "%s [%s] %s: a difference on arch 0x%08x, not a target",
+		       t->file, t->set->label, lib_labels[lib], e->arch);
+		compare(t, k, e->arch, e->nr_first, e->witness.args);
+		if (e->nr_last != e->nr_first)
+			compare(t, k, e->arch, e->nr_last, e->witness.args);
+		t->exact++;
+	}
+	for (size_t k = 0; k < t->narches && !t->set->kernel; k++) {
+		struct u64s *seen = &t->info[k].seen[lib];
+		sort_unique(seen);
+		size_t missed = 0;
+		for (size_t i = 0; i < seen->n; i++)
+			missed += !in_runs(&r, t->arches[k]->audit_arch, (uint32_t)seen->v[i]);
+		TCHECK(missed == 0, "%s [%s] %s %s: sampling saw %zu numbers differ that sg_diff did not", t->file,
+		       t->set->label, t->arches[k]->name, lib_labels[lib], missed);
+	}
+	sg_diff_free(&r);
+}
+
 static void run_target(const char *file, const struct sg_profile *p, const struct arch_set *set, char *out,
 		       size_t outsz)
 {
@@ -866,9 +941,11 @@ static void run_target(const char *file, const struct sg_profile *p, const struc
 		find_diffs(&t, k);
 	for (size_t k = 0; k < t.narches; k++)
 		run_arch(&t, k);
+	for (int i = 0; i < 2; i++)
+		exact_diff(&t, i);
 
-	out_add(&t, "%-60s %-16s %4zu/%4zu/%4zu insns %7zu inputs %zu mismatches", file, set->label, t.sg.len,
-		t.lib[0].prog.len, t.lib[1].prog.len, t.inputs, t.mismatches);
+	out_add(&t, "%-60s %-16s %4zu/%4zu/%4zu insns %7zu inputs %zu mismatches, %zu exact runs", file, set->label,
+		t.sg.len, t.lib[0].prog.len, t.lib[1].prog.len, t.inputs, t.mismatches, t.exact);
 	for (int dd = 1; dd < ND; dd++)
 		if (t.covered[dd])
 			out_add(&t, ", %s %zu (%zu differ)", diff_tag[dd], t.covered[dd], t.differ[dd]);
@@ -899,6 +976,8 @@ out:
 		for (int dd = 0; dd < ND; dd++)
 			free(t.info[k].diff[dd].v);
 		free(t.info[k].cond_nrs.v);
+		free(t.info[k].seen[0].v);
+		free(t.info[k].seen[1].v);
 	}
 	for (int i = 0; i < 2; i++)
 		sg_prog_free(&t.lib[i].prog);
