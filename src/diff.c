@@ -22,6 +22,9 @@ struct differ {
 	const struct sg_arch *arch;
 	int arch_known, args;
 	size_t runs;
+	uint32_t *named; /* numbers with a name on named_audit's arches, sorted */
+	size_t nnamed;
+	uint32_t named_audit;
 };
 
 struct sg_seccomp_data sg_diff_data(const uint32_t w[SG_SYM_WORDS], enum sg_endian e)
@@ -59,22 +62,66 @@ static int push(struct differ *f, const struct sg_diff_entry *e)
 	return 0;
 }
 
-/* A run of the region's numbers: its first number is the witness's,
- * replayed on both sides before it is listed. */
-static int add_run(void *ctx, uint32_t first, uint32_t last)
+/* The name of nr on the architectures with this audit value (x86_64's
+ * covers x32's numbers). */
+static const char *name_of(uint32_t audit, uint32_t nr)
 {
-	struct differ *f = ctx;
-	if (++f->runs > MAX_RUNS) {
-		f->out->truncated = 1;
-		return 1;
+	const struct sg_arch *a = sg_arch_for_call(audit, nr);
+	return a ? sg_syscall_name(a, nr) : NULL;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* The numbers some table names on the arches with audit value audit,
+ * sorted, into f->named (kept while the value stays the same). */
+static int load_named(struct differ *f, uint32_t audit)
+{
+	if (f->named_audit == audit && f->named)
+		return 0;
+	size_t n, total = 0;
+	const struct sg_arch *const *all = sg_arches(&n);
+	for (size_t i = 0; i < n; i++)
+		total += all[i]->audit_arch == audit ? all[i]->nsyscalls : 0;
+	uint32_t *v = realloc(f->named, (total + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	f->named = v, f->nnamed = 0, f->named_audit = audit;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; all[i]->audit_arch == audit && k < all[i]->nsyscalls; k++)
+			v[f->nnamed++] = sg_syscall_num(all[i], &all[i]->by_name[k]);
+	qsort(v, f->nnamed, sizeof(*v), cmp_u32);
+	return 0;
+}
+
+/* The first named number at or above first, or 2^32. */
+static uint64_t next_named(const struct differ *f, uint32_t first)
+{
+	size_t lo = 0, hi = f->nnamed;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->named[mid] < first)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return lo < f->nnamed ? f->named[lo] : (uint64_t)1 << 32;
+}
+
+/* One run: its first number is the witness's, replayed on both sides
+ * before it is listed. */
+static int add_piece(struct differ *f, uint32_t first, uint32_t last, const char *name)
+{
 	uint32_t w[SG_SYM_WORDS];
 	memcpy(w, f->w, sizeof(w));
 	w[SG_SYM_WORD_NR] = first;
 	enum sg_endian e = f->arch ? f->arch->endian : f->o->endian;
 	struct sg_diff_entry en = { .arch = w[SG_SYM_WORD_ARCH], .arch_known = f->arch_known, .nr_first = first,
-				    .nr_last = last, .a = f->r->ret[0], .b = f->r->ret[1], .args = f->args,
-				    .witness = sg_diff_data(w, e) };
+				    .nr_last = last, .syscall = name, .a = f->r->ret[0], .b = f->r->ret[1],
+				    .args = f->args, .witness = sg_diff_data(w, e) };
 	uint32_t ra = sg_bpf_run_stack(f->in[0].progs, f->in[0].n, &en.witness, e, NULL);
 	uint32_t rb = sg_bpf_run_stack(f->in[1].progs, f->in[1].n, &en.witness, e, NULL);
 	if (ra != en.a || rb != en.b) {
@@ -88,6 +135,32 @@ static int add_run(void *ctx, uint32_t first, uint32_t last)
 		return 1;
 	}
 	return 0;
+}
+
+/* A run of the region's numbers, split so that each named syscall is a
+ * run of its own. */
+static int add_run(void *ctx, uint32_t first, uint32_t last)
+{
+	struct differ *f = ctx;
+	if (++f->runs > MAX_RUNS) {
+		f->out->truncated = 1;
+		return 1;
+	}
+	if (f->arch_known && load_named(f, f->w[SG_SYM_WORD_ARCH])) {
+		f->failed = sg_oom(f->d, NULL);
+		return 1;
+	}
+	for (uint64_t at = first; f->arch_known && at <= last;) {
+		uint64_t n = next_named(f, (uint32_t)at);
+		if (n > at && add_piece(f, (uint32_t)at, n > last ? last : (uint32_t)(n - 1), NULL))
+			return 1;
+		if (n > last)
+			return 0;
+		if (add_piece(f, (uint32_t)n, (uint32_t)n, name_of(f->w[SG_SYM_WORD_ARCH], (uint32_t)n)))
+			return 1;
+		at = n + 1;
+	}
+	return f->arch_known ? 0 : add_piece(f, first, last, NULL);
 }
 
 static int one_value(void *ctx, uint32_t first, uint32_t last)
@@ -152,7 +225,8 @@ static void join(struct sg_diff *out)
 	size_t k = 0;
 	for (size_t i = 0; i < out->n; i++) {
 		struct sg_diff_entry *p = k ? &out->v[k - 1] : NULL, *e = &out->v[i];
-		if (p && !p->args && !e->args && p->arch_known == e->arch_known && p->arch == e->arch &&
+		if (p && !p->args && !e->args && !p->syscall && !e->syscall && p->arch_known == e->arch_known &&
+		    p->arch == e->arch &&
 		    p->a == e->a && p->b == e->b && p->nr_last != UINT32_MAX && p->nr_last + 1 == e->nr_first) {
 			p->nr_last = e->nr_last;
 			continue;
@@ -175,6 +249,7 @@ int sg_diff(const struct sg_sym_input *a, const struct sg_sym_input *b, const st
 		struct sg_sym_atom on = { SG_SYM_WORD_ARCH, SG_SYM_EQ, 0xffffffffu, o->arches[i] };
 		rc = sg_sym_explore(in, 2, &on, 1, on_region, &f, d);
 	}
+	free(f.named);
 	if (rc || f.failed) {
 		sg_diff_free(out);
 		return -1;

@@ -110,6 +110,9 @@ for prof in "$P_DEFAULT" "$P_CHMOD"; do
 	sg dump "$P" -o "$TMP/f"
 	"$BIN" compile "$prof" -o "$TMP/g" 2>/dev/null
 	[ "$status" -eq 0 ] && cmp -s "$TMP/f" "$TMP/g" && ok || bad "$prof read back: $status $err"
+	# what the process runs under, proven equal to its profile
+	sg diff "$prof" "$TMP/f"
+	[ "$status" -eq 0 ] && grep -q '^equivalent: ' <<<"$out" && ok || bad "diff $prof against its dump: $status $out $err"
 	[ "$(field "$P" State)" = S ] && ok || bad "$prof: State $(field "$P" State) after dump"
 done
 
@@ -134,6 +137,12 @@ sg dump "$P" -o "$TMP/three"
 "$BIN" default --bpf >"$TMP/g"
 [ "$status" -eq 0 ] && cmp -s "$TMP/three.0" "$TMP/g" && cmp -s "$TMP/three.1" "$TMP/c.bpf" &&
 	cmp -s "$TMP/three.2" "$TMP/b.bpf" && ok || bad "three filters, newest first: $status $err"
+# the stack as the kernel combines it: equal to itself, not to its oldest filter alone
+sg diff "$TMP/three.0,$TMP/three.1,$TMP/three.2" "$TMP/g,$TMP/c.bpf,$TMP/b.bpf"
+[ "$status" -eq 0 ] && ok || bad "diff of the dumped stack and its filters: $status $out $err"
+sg diff "$TMP/three.0,$TMP/three.1,$TMP/three.2" "$P_CHMOD"
+[ "$status" -eq 1 ] && grep -q '^x86_64 *ptrace (101) *A: SCMP_ACT_ERRNO(1) *B: SCMP_ACT_ALLOW' <<<"$out" && ok ||
+	bad "diff of the dumped stack and its oldest profile: $status $out $err"
 sg dump "$P"
 [ "$(grep -c '^filter ' <<<"$out")" = 3 ] && grep -qx "filter 1: $(($(stat -c %s "$TMP/c.bpf") / 8)) instructions" <<<"$out" && ok ||
 	bad "three filters as text: $(grep ^filter <<<"$out")"

@@ -25,15 +25,17 @@ struct sg_diff_opts {
 struct sg_diff_entry {
 	uint32_t arch;     /* the witness's arch value */
 	int arch_known;    /* the region holds this arch value alone, and it is an architecture's */
-	uint32_t nr_first, nr_last; /* the numbers, a run of the region's */
+	uint32_t nr_first, nr_last; /* the numbers, a run of the region's: one named syscall, or
+				     * numbers none of the arch's tables names */
+	const char *syscall;        /* the syscall's name (a run of one), or NULL */
 	uint32_t a, b;     /* what each side returns there */
 	int args;          /* the region depends on the arguments or the instruction pointer */
 	struct sg_seccomp_data witness; /* nr_first, and values of the region's other words */
 };
 
 struct sg_diff {
-	struct sg_diff_entry *v; /* sorted by arch, number, then the rest; adjacent runs with the
-				  * same answers and no argument test joined */
+	struct sg_diff_entry *v; /* sorted by arch, number, then the rest; adjacent runs of
+				  * unnamed numbers with the same answers and no argument test joined */
 	size_t n;
 	size_t regions;          /* regions compared */
 	size_t undecided;        /* regions whose answers could not be known exactly */

@@ -39,27 +39,24 @@ static void free_side(struct side *s)
 			sg_prog_free(&s->progs[i]);
 }
 
-/* The name of an architecture's audit value (x86_64 for x32's too). */
+/* The ABI of a run: by its audit value and number (x32's numbers carry
+ * x86_64's audit value), else the first arch with that audit value. */
 static const char *arch_name(const struct sg_diff_entry *e)
 {
 	size_t n;
-	const struct sg_arch *const *all = sg_arches(&n);
-	for (size_t i = 0; e->arch_known && i < n; i++)
+	const struct sg_arch *const *all = sg_arches(&n), *a = sg_arch_for_call(e->arch, e->nr_first);
+	if (!e->arch_known)
+		return NULL;
+	for (size_t i = 0; !a && i < n; i++)
 		if (all[i]->audit_arch == e->arch)
-			return all[i]->name;
-	return NULL;
-}
-
-static const char *syscall_name(const struct sg_diff_entry *e)
-{
-	const struct sg_arch *a = e->arch_known ? sg_arch_for_call(e->arch, e->nr_first) : NULL;
-	return a && e->nr_first == e->nr_last ? sg_syscall_name(a, e->nr_first) : NULL;
+			a = all[i];
+	return a ? a->name : NULL;
 }
 
 static void print_text(const struct sg_diff_entry *e, const char *an, const char *bn)
 {
 	char where[64], what[96], ra[48], rb[48];
-	const char *arch = arch_name(e), *name = syscall_name(e);
+	const char *arch = arch_name(e), *name = e->syscall;
 	if (arch)
 		snprintf(where, sizeof(where), "%s", arch);
 	else
@@ -91,7 +88,7 @@ static void print_json(const struct sg_diff *r)
 	       r->n || r->undecided ? "false" : "true", r->undecided, r->regions);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct sg_diff_entry *e = &r->v[i];
-		const char *arch = arch_name(e), *name = syscall_name(e);
+		const char *arch = arch_name(e), *name = e->syscall;
 		char ra[48], rb[48];
 		sg_action_format(e->a, ra, sizeof(ra));
 		sg_action_format(e->b, rb, sizeof(rb));
