@@ -8,47 +8,7 @@
 #include <string.h>
 
 #include "learn_impl.h"
-
-struct out {
-	char *buf;
-	size_t len, cap;
-	int failed;
-};
-
-static void put(struct out *o, const char *fmt, ...) SG_PRINTF(2, 3);
-static void put(struct out *o, const char *fmt, ...)
-{
-	for (int tries = 0; tries < 2 && !o->failed; tries++) {
-		va_list ap;
-		va_start(ap, fmt);
-		size_t room = o->cap - o->len;
-		int n = vsnprintf(o->buf ? o->buf + o->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			o->failed = 1;
-		} else if ((size_t)n < room) {
-			o->len += (size_t)n;
-			return;
-		} else if (sg_learn_grow(&o->buf, &o->cap, o->len + (size_t)n + 1, 1)) {
-			o->failed = 1;
-		}
-	}
-}
-
-/* A JSON string: the quotes, \" \\ and control bytes escaped. */
-static void put_string(struct out *o, const char *s)
-{
-	put(o, "\"");
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			put(o, "\\%c", *c);
-		else if (*c < 0x20)
-			put(o, "\\u%04x", *c);
-		else
-			put(o, "%c", *c);
-	}
-	put(o, "\"");
-}
+#include "textout.h"
 
 /* ---- what to write ------------------------------------------------------- */
 
@@ -257,86 +217,67 @@ static enum sg_action_kind kind_of(uint32_t ret)
 
 /* One rule: its name, its action (with ERRNO's or TRACE's data written
  * out, whatever the input spelled), its conditions. */
-static void put_rule(struct out *o, const struct wrule *r, const char *ind)
+static void put_rule(struct sg_out *o, const struct wrule *r, const char *ind)
 {
 	enum sg_action_kind k = kind_of(r->action);
-	put(o, "\n%s  {\n%s    \"names\": [", ind, ind);
-	put_string(o, r->name);
-	put(o, "],\n%s    \"action\": \"%s\"", ind, sg_action_kind_name(k));
+	sg_out_put(o, "\n%s  {\n%s    \"names\": [", ind, ind);
+	sg_out_string(o, r->name);
+	sg_out_put(o, "],\n%s    \"action\": \"%s\"", ind, sg_action_kind_name(k));
 	if (sg_actions[k].has_data)
-		put(o, ",\n%s    \"errnoRet\": %u", ind, (unsigned)(r->action & SG_RET_DATA));
+		sg_out_put(o, ",\n%s    \"errnoRet\": %u", ind, (unsigned)(r->action & SG_RET_DATA));
 	if (r->nconds)
-		put(o, ",\n%s    \"args\": [", ind);
+		sg_out_put(o, ",\n%s    \"args\": [", ind);
 	for (size_t c = 0; c < r->nconds; c++) {
 		const struct sg_cond *x = &wrule_conds(r)[c];
-		put(o, "%s\n%s      { \"index\": %u, \"value\": %" PRIu64, c ? "," : "", ind, x->index, x->value);
+		sg_out_put(o, "%s\n%s      { \"index\": %u, \"value\": %" PRIu64, c ? "," : "", ind, x->index, x->value);
 		if (x->op == SG_CMP_MASKED_EQ)
-			put(o, ", \"valueTwo\": %" PRIu64, x->value_two);
-		put(o, ", \"op\": \"%s\" }", sg_op_name(x->op));
+			sg_out_put(o, ", \"valueTwo\": %" PRIu64, x->value_two);
+		sg_out_put(o, ", \"op\": \"%s\" }", sg_op_name(x->op));
 	}
 	if (r->nconds)
-		put(o, "\n%s    ]", ind);
-	put(o, "\n%s  }", ind);
+		sg_out_put(o, "\n%s    ]", ind);
+	sg_out_put(o, "\n%s  }", ind);
 }
 
-static void put_rules(struct out *o, const struct plan *pl, const char *ind)
+static void put_rules(struct sg_out *o, const struct plan *pl, const char *ind)
 {
 	int first = 1;
 	if (pl->nnames) {
-		put(o, "\n%s  {\n%s    \"names\": [", ind, ind);
+		sg_out_put(o, "\n%s  {\n%s    \"names\": [", ind, ind);
 		for (size_t i = 0; i < pl->nnames; i++) {
-			put(o, "%s\n%s      ", i ? "," : "", ind);
-			put_string(o, pl->names[i]);
+			sg_out_put(o, "%s\n%s      ", i ? "," : "", ind);
+			sg_out_string(o, pl->names[i]);
 		}
-		put(o, "\n%s    ],\n%s    \"action\": \"SCMP_ACT_ALLOW\"\n%s  }", ind, ind, ind);
+		sg_out_put(o, "\n%s    ],\n%s    \"action\": \"SCMP_ACT_ALLOW\"\n%s  }", ind, ind, ind);
 		first = 0;
 	}
 	for (size_t i = 0; i < pl->nallow; i++, first = 0) {
-		put(o, first ? "" : ",");
+		sg_out_put(o, first ? "" : ",");
 		put_rule(o, &pl->allow[i], ind);
 	}
 	for (size_t i = 0; i < pl->nrefuse; i++, first = 0) {
-		put(o, first ? "" : ",");
+		sg_out_put(o, first ? "" : ",");
 		put_rule(o, &pl->refuse[i], ind);
 	}
 }
 
 /* The runtime profile's fields, each line indented by ind. */
-static void put_profile(struct out *o, const struct plan *pl, const struct sg_arch *const *arches, size_t n,
+static void put_profile(struct sg_out *o, const struct plan *pl, const struct sg_arch *const *arches, size_t n,
 			const char *ind)
 {
 	enum sg_action_kind k = kind_of(pl->default_action);
 	unsigned data = pl->default_action & SG_RET_DATA;
-	put(o, "%s\"defaultAction\": \"%s\",\n", ind, sg_action_kind_name(k));
+	sg_out_put(o, "%s\"defaultAction\": \"%s\",\n", ind, sg_action_kind_name(k));
 	if (sg_actions[k].has_data && data != 1) /* 1, EPERM, is what runc gives when it is not said */
-		put(o, "%s\"defaultErrnoRet\": %u,\n", ind, data);
-	put(o, "%s\"architectures\": [", ind);
+		sg_out_put(o, "%s\"defaultErrnoRet\": %u,\n", ind, data);
+	sg_out_put(o, "%s\"architectures\": [", ind);
 	for (size_t i = 0; i < n; i++)
-		put(o, "%s\n%s  \"%s\"", i ? "," : "", ind, arches[i]->scmp_name);
+		sg_out_put(o, "%s\n%s  \"%s\"", i ? "," : "", ind, arches[i]->scmp_name);
 	if (n)
-		put(o, "\n%s", ind);
-	put(o, "],\n%s\"syscalls\": [", ind);
+		sg_out_put(o, "\n%s", ind);
+	sg_out_put(o, "],\n%s\"syscalls\": [", ind);
 	put_rules(o, pl, ind);
-	put(o, pl->nnames || pl->nallow || pl->nrefuse ? "\n%s]\n" : "]\n", ind);
-}
-
-/* metadata.name: a DNS-1123 subdomain made of name's letters. */
-static void put_k8s_name(struct out *o, const char *name)
-{
-	char buf[254];
-	size_t n = 0;
-	for (const char *c = name ? name : ""; *c && n < sizeof(buf) - 1; c++) {
-		char ch = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c;
-		int ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
-		if (ok || ((ch == '-' || ch == '.') && n && buf[n - 1] != '-' && buf[n - 1] != '.'))
-			buf[n++] = ch;
-		else if (n && buf[n - 1] != '-' && buf[n - 1] != '.')
-			buf[n++] = '-';
-	}
-	while (n && (buf[n - 1] == '-' || buf[n - 1] == '.'))
-		n--;
-	buf[n] = '\0';
-	put(o, "\"%s\"", n ? buf : "recorded");
+	sg_out_put(o, pl->nnames || pl->nallow || pl->nrefuse ? "\n%s]\n" : "]\n", ind);
 }
 
 /* What the SeccompProfile CRD (v1beta1) refuses though the runtime spec
@@ -374,19 +315,19 @@ static void spo_warnings(const struct plan *pl, const struct sg_arch *const *arc
 }
 
 static int write_text(const struct plan *pl, const struct sg_learn_opts *opts, const struct sg_arch *const *arches,
-		      size_t n, struct out *o)
+		      size_t n, struct sg_out *o)
 {
 	if (opts->format == SG_LEARN_SPO) {
-		put(o, "{\n  \"apiVersion\": \"security-profiles-operator.x-k8s.io/v1beta1\",\n"
+		sg_out_put(o, "{\n  \"apiVersion\": \"security-profiles-operator.x-k8s.io/v1beta1\",\n"
 		       "  \"kind\": \"SeccompProfile\",\n  \"metadata\": {\n    \"name\": ");
-		put_k8s_name(o, opts->name);
-		put(o, "\n  },\n  \"spec\": {\n");
+		sg_out_k8s_name(o, opts->name, "recorded");
+		sg_out_put(o, "\n  },\n  \"spec\": {\n");
 		put_profile(o, pl, arches, n, "    ");
-		put(o, "  }\n}\n");
+		sg_out_put(o, "  }\n}\n");
 	} else {
-		put(o, "{\n");
+		sg_out_put(o, "{\n");
 		put_profile(o, pl, arches, n, "  ");
-		put(o, "}\n");
+		sg_out_put(o, "}\n");
 	}
 	return o->failed ? -1 : 0;
 }
@@ -403,7 +344,7 @@ int sg_learn_write(const struct sg_learn *l, const struct sg_learn_opts *opts, c
 				"in a profile",
 				n, arches[0]->scmp_name, arches[1]->scmp_name, arches[n - 1]->scmp_name, SG_MAX_ARCHES);
 	struct plan pl;
-	struct out o = { 0 };
+	struct sg_out o = { 0 };
 	if (plan(l, &pl))
 		return sg_oom(d, NULL);
 	if (opts->format == SG_LEARN_SPO)
@@ -451,7 +392,7 @@ static int cmp_ranked(const void *pa, const void *pb)
 int sg_learn_summary(const struct sg_learn *l, char **text, size_t *len, struct sg_diags *d)
 {
 	struct ranked *r = malloc((l->nseen + 1) * sizeof(*r));
-	struct out o = { 0 };
+	struct sg_out o = { 0 };
 	if (!r)
 		return sg_oom(d, NULL);
 	size_t n = 0;
@@ -459,11 +400,11 @@ int sg_learn_summary(const struct sg_learn *l, char **text, size_t *len, struct 
 		if (l->seen[i].name)
 			r[n++] = (struct ranked){ arch_rank(l, l->seen[i].arch), &l->seen[i] };
 	qsort(r, n, sizeof(*r), cmp_ranked);
-	put(&o, "%-24s %-12s %10s  %s\n", "syscall", "arch", "count", "action");
+	sg_out_put(&o, "%-24s %-12s %10s  %s\n", "syscall", "arch", "count", "action");
 	for (size_t i = 0; i < n; i++) {
 		char act[48];
 		sg_action_format(r[i].s->action, act, sizeof(act));
-		put(&o, "%-24s %-12s %10" PRIu64 "  %s\n", r[i].s->name, r[i].s->arch->name, r[i].s->count, act);
+		sg_out_put(&o, "%-24s %-12s %10" PRIu64 "  %s\n", r[i].s->name, r[i].s->arch->name, r[i].s->count, act);
 	}
 	free(r);
 	if (o.failed) {

@@ -69,6 +69,11 @@ int cmd_compile(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_decompile(int argc, char **argv);
+
+/* One difference as `sysgate diff` prints it, the sides named an and bn. */
+struct sg_diff_entry;
+void cli_diff_print(FILE *out, const struct sg_diff_entry *e, const char *an, const char *bn);
 int cmd_explain(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_exec(int argc, char **argv);

@@ -53,7 +53,7 @@ static const char *arch_name(const struct sg_diff_entry *e)
 	return a ? a->name : NULL;
 }
 
-static void print_text(const struct sg_diff_entry *e, const char *an, const char *bn)
+void cli_diff_print(FILE *out, const struct sg_diff_entry *e, const char *an, const char *bn)
 {
 	char where[64], what[96], ra[48], rb[48];
 	const char *arch = arch_name(e), *name = e->syscall;
@@ -71,15 +71,15 @@ static void print_text(const struct sg_diff_entry *e, const char *an, const char
 		snprintf(what, sizeof(what), "nr %" PRIu32 "..%" PRIu32, e->nr_first, e->nr_last);
 	sg_action_format(e->a, ra, sizeof(ra));
 	sg_action_format(e->b, rb, sizeof(rb));
-	printf("%-8s %-28s %s: %-22s %s: %s", where, what, an, ra, bn, rb);
+	fprintf(out, "%-8s %-28s %s: %-22s %s: %s", where, what, an, ra, bn, rb);
 	if (e->args) {
-		printf("  e.g. args");
+		fprintf(out, "  e.g. args");
 		for (unsigned i = 0; i < SG_MAX_ARGS; i++)
-			printf(" %#" PRIx64, e->witness.args[i]);
+			fprintf(out, " %#" PRIx64, e->witness.args[i]);
 		if (e->witness.ip)
-			printf(" ip %#" PRIx64, e->witness.ip);
+			fprintf(out, " ip %#" PRIx64, e->witness.ip);
 	}
-	putchar('\n');
+	fputc('\n', out);
 }
 
 static void print_json(const struct sg_diff *r)
@@ -117,7 +117,7 @@ static int report(const struct sg_diff *r, int json, const char *a, const char *
 		print_json(r);
 	} else {
 		for (size_t i = 0; i < r->n; i++)
-			print_text(&r->v[i], "A", "B");
+			cli_diff_print(stdout, &r->v[i], "A", "B");
 		if (r->truncated)
 			printf("(a region has more runs of numbers than are listed)\n");
 		if (r->n)
