@@ -155,6 +155,8 @@ static int word_atoms(const struct region *g, unsigned w, uint32_t vmask, struct
 		struct sg_sym_atom t = g->atoms[i];
 		if (t.word != w)
 			continue;
+		if (*n == 62) /* more tests of one argument word than any filter makes */
+			return -1;
 		if (vmask != FULL && (t.mask & ~vmask))
 			return -1;
 		if (t.mask == vmask)
@@ -246,13 +248,38 @@ static int join_words(const struct ivs *h, const struct ivs *l, struct ivs *v)
 	return 0;
 }
 
+/* The values of an argument whose words pass the whole-word tests lo and
+ * hi, as intervals (or their hull, v->over). 0, or -1. */
+static int value_set(const struct sg_sym_atom *lo, size_t nlo, const struct sg_sym_atom *hi, size_t nhi,
+		     const struct argspace *s, struct ivs *v)
+{
+	struct ivs l = { .n = 0 }, h = { .n = 0 };
+	v->n = 0;
+	if (sg_sym_intervals(lo, nlo, s->lo, add_iv, &l) < 0 ||
+	    (!s->lo_only && sg_sym_intervals(hi, nhi, s->hi, add_iv, &h) < 0) || !l.n || (!s->lo_only && !h.n))
+		return -1;
+	/* many pieces: only the hull's ends are a shape */
+	if (l.over)
+		l.b[0] = l.last, l.n = 1;
+	if (h.over)
+		h.b[0] = h.last, h.n = 1;
+	if (l.over || h.over)
+		l.n = h.n = 1, l.over = 1;
+	if (s->lo_only)
+		*v = l;
+	else
+		l.over |= join_words(&h, &l, v);
+	v->over = l.over;
+	return 0;
+}
+
 /* What to try for argument i of region g, tightest first: 0 and the
  * candidates, or -1 when the argument's tests fit no reading. */
 static int arg_cands(const struct region *g, const struct argspace *s, unsigned i, struct cand *out, size_t *n)
 {
 	struct sg_sym_atom lo[64], hi[64];
 	size_t nlo, nhi;
-	if (g->n > 60 || word_atoms(g, s->lo, s->lo_only ? s->vmask : FULL, lo, &nlo) ||
+	if (word_atoms(g, s->lo, s->lo_only ? s->vmask : FULL, lo, &nlo) ||
 	    word_atoms(g, s->hi, FULL, hi, &nhi) || (s->lo_only && nhi))
 		return -1;
 	uint32_t ml, vl, mh, vh;
@@ -268,24 +295,11 @@ static int arg_cands(const struct region *g, const struct argspace *s, unsigned 
 		out[(*n)++] = (struct cand){ 1, { 0 }, 0, { 0 } };
 		return 0;
 	}
-	struct ivs l = { .n = 0 }, h = { .n = 0 }, v = { .n = 0 };
-	if (sg_sym_intervals(lo, nlo, s->lo, add_iv, &l) < 0 ||
-	    (!s->lo_only && sg_sym_intervals(hi, nhi, s->hi, add_iv, &h) < 0) || !l.n || (!s->lo_only && !h.n))
+	struct ivs v = { .n = 0 };
+	if (value_set(lo, nlo, hi, nhi, s, &v))
 		return -1;
-	/* many pieces: only the hull's ends are a shape */
-	if (l.over)
-		l.b[0] = l.last, l.n = 1;
-	if (h.over)
-		h.b[0] = h.last, h.n = 1;
-	if (l.over || h.over)
-		l.n = h.n = 1, l.over = 1;
-	if (s->lo_only)
-		v = l;
-	else
-		l.over |= join_words(&h, &l, &v);
-	v.over = l.over;
 	*n = shapes(&v, s->lo_only ? s->vmask : UINT64_MAX, s, out);
-	if (l.over && !out[0].none && *n == 1) /* a hull read as one exact shape is a superset all the same */
+	if (v.over && !out[0].none && *n == 1) /* a hull read as one exact shape is a superset all the same */
 		out[(*n)++] = (struct cand){ 1, { 0 }, 0, { 0 } };
 	for (size_t k = 0; k < *n; k++)
 		out[k].c.index = i;
@@ -344,24 +358,32 @@ static size_t lower(const struct sg_cond *c, const struct argspace *s, struct te
 	}
 }
 
-/* Whether the conditions (one per argument at most) reach region g. */
+/* Whether the conditions (one per argument at most) reach region g: for
+ * some way each holds, the tests on the words they read, g's and theirs,
+ * have a solution (g's others have one: it is a region). */
 static int reaches(const struct region *g, const struct sg_cond *c, const struct argspace *sp, size_t nc)
 {
 	struct term terms[SG_MAX_ARGS][2];
-	size_t nt[SG_MAX_ARGS], pick[SG_MAX_ARGS] = { 0 };
-	struct sg_sym_atom all[128];
-	if (g->n + 2 * nc > 128)
-		return 1; /* cannot tell: as if it did, which only refuses the candidate */
+	size_t nt[SG_MAX_ARGS], pick[SG_MAX_ARGS] = { 0 }, base = 0;
+	struct sg_sym_atom all[96];
 	for (size_t i = 0; i < nc; i++)
 		nt[i] = lower(&c[i], &sp[i], terms[i]);
+	for (size_t i = 0; i < g->n; i++) { /* g's tests of the arguments' words */
+		int on = 0;
+		for (size_t k = 0; k < nc && !on; k++)
+			on = g->atoms[i].word == sp[k].lo || g->atoms[i].word == sp[k].hi;
+		if (on && base == 80)
+			return 1; /* cannot tell: as if it did, which only refuses the candidate */
+		if (on)
+			all[base++] = g->atoms[i];
+	}
 	for (;;) {
-		size_t n = g->n;
-		memcpy(all, g->atoms, g->n * sizeof(*all));
+		size_t n = base;
 		for (size_t i = 0; i < nc; i++)
 			for (size_t k = 0; k < terms[i][pick[i]].n; k++)
 				all[n++] = terms[i][pick[i]].t[k];
 		int sat = 1;
-		for (size_t k = g->n; k < n && sat; k++)
+		for (size_t k = base; k < n && sat; k++)
 			sat = sg_sym_solve(all, n, all[k].word, NULL) != 0;
 		if (sat)
 			return 1;
@@ -386,6 +408,81 @@ struct syscall {
 	int *ruled;              /* region k has a rule */
 	struct cand (*chosen)[SG_MAX_ARGS]; /* and its conditions, per argument */
 };
+
+static int same_atom(const struct sg_sym_atom *x, const struct sg_sym_atom *y)
+{
+	return x->word == y->word && x->op == y->op && x->mask == y->mask && x->k == y->k;
+}
+
+/* Regions x and y test the other arguments (than s's) alike. */
+static int same_elsewhere(const struct region *x, const struct region *y, const struct argspace *s)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		const struct region *p = pass ? y : x, *q = pass ? x : y;
+		for (size_t i = 0; i < p->n; i++) {
+			const struct sg_sym_atom *t = &p->atoms[i];
+			int found = t->word < 4 || t->word == s->lo || t->word == s->hi;
+			for (size_t k = 0; k < q->n && !found; k++)
+				found = same_atom(t, &q->atoms[k]);
+			if (!found)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static int cmp_piece(const void *x, const void *y)
+{
+	const uint64_t *a = x, *b = y;
+	return (a[0] > b[0]) - (a[0] < b[0]);
+}
+
+/* Shapes of the union of argument i's values over the regions of region
+ * j's action that test every other argument as j does: a condition split
+ * into several paths (64-bit NE: the high word differs, or it is equal
+ * and the low one differs) read as one. How many candidates, no "none". */
+static size_t union_cands(const struct syscall *sc, size_t j, unsigned i, struct cand *out)
+{
+	const struct argspace *s = &sc->sp[i];
+	uint64_t piece[64][2];
+	size_t n = 0, regions = 0;
+	for (size_t k = 0; k < sc->n; k++) {
+		if (sc->g[k]->ret != sc->g[j]->ret || !same_elsewhere(sc->g[j], sc->g[k], s))
+			continue;
+		struct sg_sym_atom lo[64], hi[64];
+		size_t nlo, nhi;
+		uint32_t m, v;
+		struct ivs set = { .n = 0 };
+		if (word_atoms(sc->g[k], s->lo, s->lo_only ? s->vmask : FULL, lo, &nlo) ||
+		    word_atoms(sc->g[k], s->hi, FULL, hi, &nhi) || (s->lo_only && nhi) ||
+		    masked_eq(lo, nlo, s->lo_only && s->vmask != FULL, &m, &v) || masked_eq(hi, nhi, 0, &m, &v) ||
+		    value_set(lo, nlo, hi, nhi, s, &set) || set.over || n + set.n > 64)
+			return 0;
+		for (size_t p = 0; p < set.n; p++)
+			piece[n][0] = set.a[p], piece[n++][1] = set.b[p];
+		regions++;
+	}
+	if (regions < 2)
+		return 0;
+	qsort(piece, n, sizeof(*piece), cmp_piece);
+	struct ivs u = { .n = 0 };
+	for (size_t p = 0; p < n; p++) {
+		if (u.n && (piece[p][0] <= u.b[u.n - 1] || piece[p][0] == u.b[u.n - 1] + 1)) {
+			if (piece[p][1] > u.b[u.n - 1])
+				u.b[u.n - 1] = piece[p][1];
+		} else if (u.n == MAX_IVS) {
+			u.over = 1, u.b[u.n - 1] = piece[p][1];
+		} else {
+			u.a[u.n] = piece[p][0], u.b[u.n++] = piece[p][1];
+		}
+	}
+	size_t c = shapes(&u, s->lo_only ? s->vmask : UINT64_MAX, s, out);
+	while (c && out[c - 1].none)
+		c--;
+	for (size_t k = 0; k < c; k++)
+		out[k].c.index = i;
+	return c;
+}
 
 /* Whether the combination (one candidate per argument) reaches region g,
  * every value of an enumerated one tried. */
@@ -423,11 +520,14 @@ static int combo_reaches(const struct syscall *sc, const struct region *g, const
  * or -1 when none will do. */
 static int rule_for(struct syscall *sc, size_t j)
 {
-	struct cand cands[SG_MAX_ARGS][6];
+	struct cand cands[SG_MAX_ARGS][10];
 	size_t nc[SG_MAX_ARGS], pick[SG_MAX_ARGS] = { 0 }, best = SIZE_MAX;
-	for (unsigned i = 0; i < SG_MAX_ARGS; i++)
-		if (arg_cands(sc->g[j], &sc->sp[i], i, cands[i], &nc[i]))
+	for (unsigned i = 0; i < SG_MAX_ARGS; i++) {
+		size_t u = union_cands(sc, j, i, cands[i]);
+		if (arg_cands(sc->g[j], &sc->sp[i], i, cands[i] + u, &nc[i]))
 			return -1;
+		nc[i] += u;
+	}
 	int rank = sg_action_rank(sc->g[j]->ret);
 	for (;;) {
 		struct cand c[SG_MAX_ARGS];
@@ -715,7 +815,7 @@ static int choose_default(const struct sg_sym_input *in, struct dc_model *m, str
 	 * which only a default other than ALLOW, LOG and TRACE has) */
 	const struct sg_arch *a0 = m->arches[0];
 	uint32_t probe = run(in, a0->audit_arch, a0->nr_base + 0x0fffffffu, a0->endian);
-	int stub = sg_sym_effect(probe) == (SG_RET_ERRNO | 38);
+	int stub = sg_sym_effect(probe) == dc_enosys(a0);
 	/* first the answer to -1, which no rule names (tracers' "no syscall"):
 	 * the default wherever sysgate or libseccomp wrote the filter */
 	uint32_t minus1 = run(in, a0->audit_arch, 0xffffffffu, a0->endian);
@@ -730,7 +830,7 @@ static int choose_default(const struct sg_sym_input *in, struct dc_model *m, str
 		sg_diags_free(&scratch);
 	}
 	if (best == SIZE_MAX) /* none of them: the default the unallocated numbers show */
-		vals[pick] = stub ? SG_RET_ERRNO | 38 : probe;
+		vals[pick] = stub ? dc_enosys(a0) : probe;
 	if (all_rules(m, rd, vals[pick], d))
 		return -1;
 	/* the stub is on by default; it changes nothing where the default is

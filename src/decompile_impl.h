@@ -5,6 +5,7 @@
 
 #include "sysgate/decompile.h"
 #include "sysgate/profile.h"
+#include "sysgate/seccomp.h"
 
 /* One rule of one syscall on one architecture (no conditions: all of it). */
 struct dc_rule {
@@ -26,6 +27,14 @@ struct dc_model {
 	struct dc_rule *rules;
 	size_t nrules, cap;
 };
+
+/* What the ENOSYS stub returns on arch: ERRNO(ENOSYS), 38 but on MIPS (89). */
+static inline uint32_t dc_enosys(const struct sg_arch *arch)
+{
+	uint16_t v = 38;
+	sg_errno_value(arch, "ENOSYS", &v);
+	return SG_RET_ERRNO | v;
+}
 
 int dc_read(const struct sg_sym_input *in, const struct sg_decompile_opts *o, struct dc_model *m, struct sg_diags *d);
 int dc_add_rule(struct dc_model *m, const struct dc_rule *r);

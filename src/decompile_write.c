@@ -94,7 +94,7 @@ static int stub_only(const struct dc_model *m, const char *name, const struct sg
 	size_t n = 0, stub = 0;
 	for (size_t i = 0; i < m->nrules; i++)
 		if (m->rules[i].arch == arch && !strcmp(m->rules[i].name, name))
-			n++, stub += !m->rules[i].nconds && !m->rules[i].keep && m->rules[i].action == (SG_RET_ERRNO | 38);
+			n++, stub += !m->rules[i].nconds && !m->rules[i].keep && m->rules[i].action == dc_enosys(arch);
 	return m->enosys && n == 1 && stub == 1;
 }
 
@@ -105,9 +105,10 @@ static int has_name(const struct sg_arch *arch, const char *name)
 }
 
 /* The rules of one name: those of the first arch that has it and where
- * it is more than the stub's answer; every other arch with the name must
+ * it is more than the stub's answer. Every other arch with the name should
  * decide it alike (or answer it as the stub), which is all one profile can
- * say. 0, or -1 said in d. */
+ * say; where one does not (libseccomp skips a name it does not know on one
+ * arch), that is warned and the proof lists the difference. 0. */
 static int collect_name(const struct dc_model *m, const char *name, struct wrule *out, size_t *n, struct sg_diags *d)
 {
 	const struct sg_arch *rep = NULL;
@@ -119,8 +120,9 @@ static int collect_name(const struct dc_model *m, const char *name, struct wrule
 	for (size_t a = 0; a < m->narches; a++)
 		if (m->arches[a] != rep && has_name(m->arches[a], name) && !same_on(m, name, rep, m->arches[a]) &&
 		    !stub_only(m, name, m->arches[a]))
-			return sg_error(d, NULL, NULL, "%s is decided differently on %s and %s: one profile names it "
-						       "once for every architecture", name, rep->name, m->arches[a]->name);
+			sg_warning(d, NULL, NULL, "%s is decided differently on %s and %s, which one profile cannot say "
+						  "(it names a syscall once for every architecture): written as on %s",
+				   name, rep->name, m->arches[a]->name, rep->name);
 	for (size_t i = 0; i < m->nrules; i++) {
 		const struct dc_rule *r = &m->rules[i];
 		if (r->arch == rep && !strcmp(r->name, name))
@@ -153,13 +155,18 @@ static void put_action(struct sg_out *o, const char *key, const char *data_key, 
 		sg_out_put(o, ", \"%s\": %" PRIu32, data_key, ret & SG_RET_DATA);
 }
 
+/* One rule: names one per line when there are several, conditions one per line. */
 static void put_rule(struct sg_out *o, const struct wrule *w, size_t nw, const char *ind)
 {
 	sg_out_put(o, "%s  {\n%s    \"names\": [", ind, ind);
 	for (size_t i = 0; i < nw; i++) {
-		sg_out_put(o, i ? ", " : "");
+		sg_out_put(o, i ? ",%s" : "%s", nw > 1 ? "\n      " : "");
+		if (nw > 1)
+			sg_out_put(o, "%s", ind);
 		sg_out_string(o, w[i].name);
 	}
+	if (nw > 1)
+		sg_out_put(o, "\n%s    ", ind);
 	sg_out_put(o, "],\n%s    ", ind);
 	put_action(o, "action", "errnoRet", w->action);
 	if (w->nconds)
@@ -169,7 +176,9 @@ static void put_rule(struct sg_out *o, const struct wrule *w, size_t nw, const c
 		sg_out_put(o, "%s\n%s      {\"index\": %u, \"value\": %" PRIu64 ", \"valueTwo\": %" PRIu64 ", \"op\": \"%s\"}",
 			   i ? "," : "", ind, c->index, c->value, c->value_two, sg_op_name(c->op));
 	}
-	sg_out_put(o, "%s\n%s  }", w->nconds ? "\n" "    ]" : "", ind);
+	if (w->nconds)
+		sg_out_put(o, "\n%s    ]", ind);
+	sg_out_put(o, "\n%s  }", ind);
 }
 
 static void put_body(struct sg_out *o, const struct dc_model *m, const struct wrule *w, size_t n, const char *ind)
@@ -274,7 +283,8 @@ static int name_stub_ends(struct dc_model *m, const struct sg_diff *r)
 	int added = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		const struct sg_diff_entry *e = &r->v[i];
-		if (!e->syscall || e->args || sg_sym_effect(e->a) != (SG_RET_ERRNO | 38) || e->b != m->fallback)
+		const struct sg_arch *arch = sg_arch_for_call(e->arch, e->nr_first);
+		if (!e->syscall || e->args || !arch || sg_sym_effect(e->a) != dc_enosys(arch) || e->b != m->fallback)
 			continue;
 		for (size_t k = 0; k < m->nrules; k++)
 			if (!strcmp(m->rules[k].name, e->syscall) && !m->rules[k].keep)
@@ -284,7 +294,7 @@ static int name_stub_ends(struct dc_model *m, const struct sg_diff *r)
 		const struct sg_diff_entry *last = NULL;
 		for (size_t i = 0; i < r->n; i++) {
 			const struct sg_diff_entry *e = &r->v[i];
-			if (e->syscall && !e->args && e->a == m->fallback && sg_sym_effect(e->b) == (SG_RET_ERRNO | 38) &&
+			if (e->syscall && !e->args && e->a == m->fallback && sg_sym_effect(e->b) == dc_enosys(m->arches[a]) &&
 			    sg_arch_for_call(e->arch, e->nr_first) == m->arches[a])
 				last = e;
 		}

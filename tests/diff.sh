@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `sysgate diff`: the exact comparison as a user meets it. Equal filters in
+# `sysgate diff` and `sysgate decompile`: the exact comparison as a user
+# meets it, and the profile of a filter, proven. Equal filters in
 # every form (profile, raw, a big-endian arch's raw, a stack in either
 # order); differences found with both answers (syscalls, a number range,
 # the ENOSYS stub, argument widths with a witness, other arches); --arch,
@@ -107,6 +108,80 @@ printf '\x20\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00\x01\x00\x00\x00\x15\x00
 sg diff "$TMP/add.bpf" "$TMP/add.bpf"
 [ "$status" -eq 2 ] && grep -q 'undecided: input 1, instruction 1: arithmetic' <<<"$err" && ! grep -q equivalent <<<"$out" && ok ||
 	bad "undecided: $status $out $err"
+
+# ---- decompile: every shipped (and corpus) profile's filter, in each semantics -----------
+# ins CODE JT JF K: one struct sock_filter, little-endian
+ins() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8)) "$2" "$3")$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($4 & 255)) $(($4 >> 8 & 255)) $(($4 >> 16 & 255)) $(($4 >> 24 & 255)))"; }
+# decompiled FILTER [COMPILE OPTIONS]: decompile proves it, and diff proves it again
+# with the options decompile names
+decompiled() {
+	local bpf=$1
+	shift
+	sg decompile "$@" "$bpf" -o "$TMP/dec.json"
+	[ "$status" -eq 0 ] || return 1
+	local opts
+	opts=$(sed -n 's/.* compiles with \(.*\) to a filter equivalent.*/\1/p' <<<"$err")
+	# shellcheck disable=SC2086
+	sg diff ${DARCH:-} $opts "$bpf" "$TMP/dec.json"
+	[ "$status" -eq 0 ]
+}
+SEMANTICS=("" "--arg-width 64 --enosys off")
+[ -n "${SYSGATE_QUICK:-}" ] || SEMANTICS+=("--arg-width 64" "--enosys off")
+FILES=("$P"/*.json)
+if [ -d "$ROOT/../shared/corpus" ]; then
+	FILES+=("$ROOT"/../shared/corpus/*.json)
+else
+	echo "diff: SKIP decompile of ../shared/corpus: ../shared is absent"
+	skip=$((skip + 1))
+fi
+for sem in "${SEMANTICS[@]}"; do
+	n=0 bad_files=""
+	for f in "${FILES[@]}"; do
+		# shellcheck disable=SC2086
+		$SYSGATE compile $sem "$f" -o "$TMP/in.bpf" 2>/dev/null || continue
+		n=$((n + 1))
+		decompiled "$TMP/in.bpf" || bad_files="$bad_files $(basename "$f")($status: $(head -c 200 <<<"$err"))"
+	done
+	[ -z "$bad_files" ] && [ "$n" -ge 15 ] && ok || bad "decompile [$sem] of $n filters:$bad_files"
+done
+# the profile reads as a person would write it: the default, one rule per action
+$SYSGATE compile "$DEF" -o "$TMP/def.bpf" 2>/dev/null
+sg decompile "$TMP/def.bpf"
+[ "$status" -eq 0 ] && grep -q '"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1' <<<"$out" &&
+	[ "$(grep -c '"action": "SCMP_ACT_ALLOW"$' <<<"$out")" -ge 1 ] && grep -q '"names": \["clone3"\]' <<<"$out" &&
+	grep -q '{"index": 0, "value": 2114060288, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}' <<<"$out" &&
+	grep -q 'proven: the profile compiles to a filter equivalent' <<<"$err" && ok || bad "decompile of the default: $status $err"
+cp "$TMP/out" "$TMP/dec1.json"
+sg decompile "$TMP/def.bpf"
+cmp -s "$TMP/out" "$TMP/dec1.json" && ok || bad "decompile twice: different bytes"
+# a Security Profiles Operator object that check reads and diff proves
+decompiled "$TMP/def.bpf" --format spo --name "My App" && grep -q '"kind": "SeccompProfile"' "$TMP/dec.json" &&
+	grep -q '"name": "my-app"' "$TMP/dec.json" && ok || bad "decompile --format spo: $status $err"
+# a big-endian arch's filter
+$SYSGATE compile --arch s390x "$DEF" -o "$TMP/s390x.bpf" 2>/dev/null
+DARCH="--arch s390x" decompiled "$TMP/s390x.bpf" --arch s390x && grep -q '"SCMP_ARCH_S390X"' "$TMP/dec.json" && ok ||
+	bad "decompile of s390x's filter: $status $err"
+# a filter one profile cannot say: getpid refused on x86_64, allowed on x86
+{
+	ins 0x20 0 0 4; ins 0x15 0 4 0xc000003e; ins 0x20 0 0 0; ins 0x15 0 1 39; ins 6 0 0 0x50001
+	ins 6 0 0 0x7fff0000; ins 0x15 0 1 0x40000003; ins 6 0 0 0x7fff0000; ins 6 0 0 0x80000000
+} >"$TMP/split.bpf"
+sg decompile "$TMP/split.bpf" -o "$TMP/split.json"
+[ "$status" -eq 1 ] && grep -q 'getpid is decided differently on x86_64 and x86' <<<"$err" &&
+	grep -q 'NOT equivalent' <<<"$err" && grep -q '^x86 *getpid (20) *input: SCMP_ACT_ALLOW *profile: SCMP_ACT_ERRNO(1)' <<<"$err" &&
+	[ -s "$TMP/split.json" ] && ok || bad "a filter no profile says: $status $err"
+# what a profile cannot say at all, and what is no filter
+sg decompile "$TMP/add.bpf"
+[ "$status" -eq 2 ] && grep -q 'arithmetic' <<<"$err" && [ -z "$out" ] && ok || bad "decompile of arithmetic: $status $err"
+{ ins 0x20 0 0 8; ins 0x15 0 1 0x1000; ins 6 0 0 0x50001; ins 6 0 0 0x7fff0000; } >"$TMP/ip.bpf"
+sg decompile --arch x86_64 "$TMP/ip.bpf"
+[ "$status" -eq 2 ] && grep -q 'instruction pointer' <<<"$err" && ok || bad "decompile of an ip test: $status $err"
+sg decompile "$DEF"
+[ "$status" -eq 2 ] && grep -q 'a profile, not a raw BPF program' <<<"$err" && ok || bad "decompile of a profile: $status $err"
+sg decompile --format yaml "$TMP/def.bpf"
+[ "$status" -eq 2 ] && grep -q -- '--format is oci or spo' <<<"$err" && ok || bad "decompile --format yaml: $status $err"
+sg decompile --help
+[ "$status" -eq 0 ] && grep -q 'usage: sysgate decompile' <<<"$out" && ok || bad "decompile --help: $status"
 
 echo "diff: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

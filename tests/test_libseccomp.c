@@ -76,6 +76,7 @@
 #include "check.h"
 #include "lsc_build.h"
 #include "sysgate/arch.h"
+#include "sysgate/decompile.h"
 #include "sysgate/diff.h"
 #include "sysgate/emit.h"
 #include "sysgate/emulate.h"
@@ -351,6 +352,7 @@ struct target {
 	size_t repaired; /* libseccomp returns in the wrong byte order, swapped back */
 	size_t lib_unknown, lib_refused; /* names libseccomp does not know; rules it refuses */
 	size_t exact;    /* runs of differing inputs sysgate diff's engine found */
+	size_t decompiled; /* of libseccomp's filters, those decompiled and proven equivalent */
 	char out[1024];  /* the result line */
 };
 
@@ -718,6 +720,9 @@ static void run_arch(struct target *t, size_t k)
 /* ---- one profile, one arch set ------------------------------------------------------------ */
 
 static size_t total_inputs, total_mismatches, targets_run, lib_refused, lib_swapped_rets;
+/* libseccomp's filters decompiled and proven: of the shipped and corpus profiles' (all must be),
+ * and of the synthetic ones', whose random conditions may layer beyond one profile's means */
+static size_t decompiled[2], decompile_tries[2];
 
 /* Appends to a result line. */
 static void out_add(struct target *t, const char *fmt, ...) SG_PRINTF(2, 3);
@@ -753,6 +758,19 @@ static int same_as_explicit(const struct target *t)
 }
 
 /* One job; its result line (or nothing) is left in out. */
+/* The target arch a run of sg_diff's is on. */
+static size_t target_of(const struct target *t, const struct sg_diff_entry *e)
+{
+	const struct sg_arch *arch = sg_arch_for_call(e->arch, e->nr_first);
+	size_t k = 0;
+	while (k < t->narches && t->arches[k] != arch)
+		k++;
+	if (k == t->narches) /* a number no target's table reaches: the first with the audit value */
+		for (k = 0; k < t->narches && t->arches[k]->audit_arch != e->arch; k++)
+			;
+	return k;
+}
+
 /* ---- the exact comparison: sysgate diff's engine against the sampling ---------- */
 
 static int in_runs(const struct sg_diff *r, uint32_t audit, uint32_t nr)
@@ -820,6 +838,41 @@ static void exact_diff(struct target *t, int lib)
 		       t->set->label, t->arches[k]->name, lib_labels[lib], missed);
 	}
 	sg_diff_free(&r);
+}
+
+/* libseccomp's filter decompiled: the profile must compile (under the
+ * semantics decompile names) to a filter proven equivalent to it, but for
+ * names libseccomp does not know on one arch of several (it skips them
+ * there, which no profile can say: decompile warns, the proof lists them). */
+static void decompile_lib(struct target *t, int lib)
+{
+	struct sg_sym_input in = { &t->lib[lib].prog, 1 };
+	struct sg_decompile_opts o = { t->arches, t->narches, t->arches[0]->endian, SG_LEARN_OCI, NULL };
+	struct sg_decompiled r;
+	struct sg_diags d;
+	sg_diags_init(&d);
+	int ok = sg_decompile(&in, &o, &r, &d) == 0, synthetic = strstr(t->file, "synthetic-") != NULL;
+	if (!ok && !synthetic)
+		sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+	size_t other = 0;
+	for (size_t i = 0; ok && i < r.diff.n; i++) {
+		const struct sg_diff_entry *e = &r.diff.v[i];
+		size_t k = target_of(t, e);
+		other += k == t->narches || !contains(&t->info[k].diff[D_LIB_UNKNOWN], e->nr_first);
+	}
+	int good = ok && other == 0 && r.diff.undecided == 0;
+	if (!synthetic)
+		TCHECK(good, "%s [%s] %s: decompiled%s (%zu differences, %zu unexplained)", t->file, t->set->label,
+		       lib_labels[lib], ok ? " but not equivalent" : ": failed", ok ? r.diff.n : 0, other);
+	if (good)
+		t->decompiled++;
+	pthread_mutex_lock(&lock);
+	decompile_tries[synthetic]++;
+	decompiled[synthetic] += good;
+	pthread_mutex_unlock(&lock);
+	if (ok)
+		sg_decompiled_free(&r);
 }
 
 static void run_target(const char *file, const struct sg_profile *p, const struct arch_set *set, char *out,
@@ -943,9 +996,12 @@ static void run_target(const char *file, const struct sg_profile *p, const struc
 		run_arch(&t, k);
 	for (int i = 0; i < 2; i++)
 		exact_diff(&t, i);
+	for (int i = 0; i < 2; i++)
+		decompile_lib(&t, i);
 
-	out_add(&t, "%-60s %-16s %4zu/%4zu/%4zu insns %7zu inputs %zu mismatches, %zu exact runs", file, set->label,
-		t.sg.len, t.lib[0].prog.len, t.lib[1].prog.len, t.inputs, t.mismatches, t.exact);
+	out_add(&t, "%-60s %-16s %4zu/%4zu/%4zu insns %7zu inputs %zu mismatches, %zu exact runs, %zu/2 decompiled",
+		file, set->label, t.sg.len, t.lib[0].prog.len, t.lib[1].prog.len, t.inputs, t.mismatches, t.exact,
+		t.decompiled);
 	for (int dd = 1; dd < ND; dd++)
 		if (t.covered[dd])
 			out_add(&t, ", %s %zu (%zu differ)", diff_tag[dd], t.covered[dd], t.differ[dd]);
@@ -1441,5 +1497,7 @@ int main(int argc, char **argv)
 	       "%zu cross-endian returns repaired\n",
 	       targets_run, started ? started : 1, started == 1 ? "" : "s", total_inputs, total_mismatches, lib_refused,
 	       lib_swapped_rets);
+	printf("decompiled and proven equivalent: %zu of %zu libseccomp filters of shipped and corpus profiles, "
+	       "%zu of %zu of synthetic ones\n", decompiled[0], decompile_tries[0], decompiled[1], decompile_tries[1]);
 	return check_summary("libseccomp");
 }
