@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "sysgate/diff.h"
 #include "sysgate/emulate.h"
 #include "sysgate/seccomp.h"
 #include "sysgate/symbolic.h"
@@ -187,6 +188,39 @@ static void check_domain(const struct family *f, const struct collect *c, const 
 	CHECK(bad == 0, "%u domain inputs outside every region, in two, or mispredicted", bad);
 }
 
+/* sg_diff over the pair: a difference listed exactly when some input of
+ * the domain (which covers every class) is answered differently, and every
+ * listed witness answered as listed. */
+static void check_diff(const struct family *f, const struct sg_sym_input *in)
+{
+	struct sg_diff r;
+	struct sg_diags d;
+	struct sg_diff_opts o = { NULL, 0, SG_LITTLE_ENDIAN };
+	sg_diags_init(&d);
+	int ok = sg_diff(&in[0], &in[1], &o, &r, &d) == 0;
+	CHECK(ok && r.undecided == 0, "sg_diff failed or undecided");
+	sg_diags_free(&d);
+	if (!ok)
+		return;
+	int differ = 0;
+	for (uint32_t x = 0; x < NDOM * NDOM * NDOM && !differ; x++) {
+		uint32_t w[SG_SYM_WORDS] = { 0 };
+		w[0] = f->dom[x % NDOM], w[1] = f->dom[x / NDOM % NDOM], w[4] = f->dom[x / NDOM / NDOM];
+		struct sg_seccomp_data sd = data_of(w);
+		differ = sg_sym_effect(sg_bpf_run_stack(in[0].progs, 1, &sd, SG_LITTLE_ENDIAN, NULL)) !=
+			 sg_sym_effect(sg_bpf_run_stack(in[1].progs, 1, &sd, SG_LITTLE_ENDIAN, NULL));
+	}
+	CHECK((r.n > 0) == differ, "sg_diff lists %zu runs; the domain %s", r.n, differ ? "differs" : "does not");
+	for (size_t i = 0; i < r.n; i++) {
+		const struct sg_diff_entry *e = &r.v[i];
+		CHECK(sg_bpf_run_stack(in[0].progs, 1, &e->witness, SG_LITTLE_ENDIAN, NULL) == e->a &&
+			      sg_bpf_run_stack(in[1].progs, 1, &e->witness, SG_LITTLE_ENDIAN, NULL) == e->b &&
+			      sg_sym_effect(e->a) != sg_sym_effect(e->b),
+		      "run %zu: its witness is no difference", i);
+	}
+	sg_diff_free(&r);
+}
+
 static void random_pairs(int top, unsigned count, int arith, unsigned *undecided)
 {
 	struct family f;
@@ -212,6 +246,8 @@ static void random_pairs(int top, unsigned count, int arith, unsigned *undecided
 			*undecided += c.v[i].undecided;
 		check_witnesses(&c, p, 2);
 		check_domain(&f, &c, p, 2);
+		if (!arith)
+			check_diff(&f, in);
 		collect_free(&c);
 		sg_diags_free(&d);
 	}
