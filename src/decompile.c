@@ -40,7 +40,8 @@ static int keep_region(void *ctx, const struct sg_sym_region *r)
 	g->atoms = malloc((r->natoms + 1) * sizeof(*g->atoms));
 	if (!g->atoms)
 		return rd->failed = sg_oom(rd->d, NULL), 1;
-	memcpy(g->atoms, r->atoms, r->natoms * sizeof(*g->atoms));
+	if (r->natoms)
+		memcpy(g->atoms, r->atoms, r->natoms * sizeof(*g->atoms));
 	g->n = r->natoms;
 	g->ret = r->ret[0];
 	rd->n++;
@@ -249,7 +250,8 @@ static int rule_for(struct syscall *sc, size_t j)
 static int push_rule(struct dc_model *m, const struct syscall *sc, uint32_t action, const struct sg_cond *c, size_t n)
 {
 	struct dc_rule r = { sc->arch, sc->name, action, { { 0 } }, n, 0 };
-	memcpy(r.conds, c, n * sizeof(*c));
+	if (n)
+		memcpy(r.conds, c, n * sizeof(*c));
 	for (size_t i = 0; i < m->nrules; i++) { /* the same rule from another region */
 		const struct dc_rule *q = &m->rules[i];
 		if (q->arch == r.arch && q->name == r.name && q->action == r.action && q->nconds == n &&

@@ -104,7 +104,8 @@ static int keep(void *ctx, const struct sg_sym_region *r)
 	}
 	struct region *g = &c->v[c->n++];
 	g->atoms = malloc((r->natoms + 1) * sizeof(*g->atoms));
-	memcpy(g->atoms, r->atoms, r->natoms * sizeof(*g->atoms));
+	if (r->natoms)
+		memcpy(g->atoms, r->atoms, r->natoms * sizeof(*g->atoms));
 	g->natoms = r->natoms;
 	g->undecided = r->undecided != NULL;
 	if (!r->undecided)
