@@ -68,6 +68,7 @@ int cmd_resolve(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_exec(int argc, char **argv);

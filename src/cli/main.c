@@ -24,6 +24,7 @@ static const struct {
 #ifndef SG_STATIC_LIBC /* not in the static binary, held to 200,000 bytes: a host tool, for a
 			 caller outside seccomp, never a container's entrypoint */
 	{ "dump", cmd_dump, "read back the seccomp filters of a running process or thread" },
+	{ "lint", cmd_lint, "find what a profile does that was probably not meant (and the fix)" },
 #endif
 	{ "explain", cmd_explain, "show which rule decides a syscall, and the instructions run" },
 	{ "stats", cmd_stats, "size, instructions executed per syscall, kernel-cacheable syscalls" },
@@ -59,6 +60,11 @@ int main(int argc, char **argv)
 #ifdef SG_STATIC_LIBC
 	if (strcmp(argv[1], "dump") == 0) {
 		fprintf(stderr, "sysgate: dump is not in the static binary (held to 200,000 bytes): use the "
+				"dynamically linked build, on the host\n");
+		return EXIT_INVALID;
+	}
+	if (strcmp(argv[1], "lint") == 0) {
+		fprintf(stderr, "sysgate: lint is not in the static binary (held to 200,000 bytes): use the "
 				"dynamically linked build, on the host\n");
 		return EXIT_INVALID;
 	}
