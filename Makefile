@@ -40,6 +40,8 @@ TEST_BINS += $(BUILD)/tests/test_kernel
 # dump: filters loaded in children, read back through ptrace
 TEST_BINS += $(BUILD)/tests/test_dump
 TEST_BINS += $(BUILD)/tests/test_default
+# lint: each check on inline profiles, the seeds, --json for the corpus
+TEST_BINS += $(BUILD)/tests/test_lint
 # the static binary's own vfprintf and getdelim, beside glibc's
 TEST_BINS += $(BUILD)/tests/test_printf
 # exec.sh: the command run under sysgate exec, and a seccomp notify agent
@@ -199,6 +201,7 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	$(WRAP) $(BUILD)/tests/test_auditlog
 	$(WRAP) $(BUILD)/tests/test_printf
 	$(WRAP) $(BUILD)/tests/test_default ../shared
+	$(WRAP) $(BUILD)/tests/test_lint ../shared
 	$(WRAP) $(BUILD)/tests/test_learn profiles
 	$(WRAP) $(BUILD)/tests/test_libseccomp ../shared
 	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_kernel ../shared

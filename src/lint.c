@@ -369,9 +369,9 @@ static int width_escape(struct lint_ctx *c, size_t a, uint32_t nr, unsigned i, e
 			if (cd->index != i)
 				continue;
 			nconds++;
-			for (int d = -1; d <= 1; d++)
+			for (int d = 0; d < 3; d++) /* the value itself first, then the next one, then the one before */
 				for (int h = 0; h < 2; h++) {
-					uint64_t args[6] = { 0 }, low = (cd->value + (uint64_t)(int64_t)d) & kept_bits(rd);
+					uint64_t args[6] = { 0 }, low = (cd->value + (d == 2 ? UINT64_MAX : (uint64_t)d)) & kept_bits(rd);
 					long rk, rw;
 					args[i] = highs[h] | low;
 					uint32_t k_ret = lint_eval(c, c->polk, a, nr, args, &rk);
