@@ -58,14 +58,9 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
 #ifdef SG_STATIC_LIBC
-	if (strcmp(argv[1], "dump") == 0) {
-		fprintf(stderr, "sysgate: dump is not in the static binary (held to 200,000 bytes): use the "
-				"dynamically linked build, on the host\n");
-		return EXIT_INVALID;
-	}
-	if (strcmp(argv[1], "lint") == 0) {
-		fprintf(stderr, "sysgate: lint is not in the static binary (held to 200,000 bytes): use the "
-				"dynamically linked build, on the host\n");
+	if (strcmp(argv[1], "dump") == 0 || strcmp(argv[1], "lint") == 0) {
+		fprintf(stderr, "sysgate: %s is not in the static binary (held to 200,000 bytes): use the "
+				"dynamically linked build, on the host\n", argv[1]);
 		return EXIT_INVALID;
 	}
 #endif
