@@ -38,8 +38,8 @@ struct sg_lint {
 
 /* Parses text (named file in messages), resolves it with o, and lints it:
  * the parse and resolve warnings become findings too. 0 with out filled;
- * -1 for an invalid profile or memory running out, the errors in d
- * (out->valid 0). Warnings are never left in d. */
+ * -1 for an invalid profile (its errors, and its warnings, in d) or memory
+ * running out (out->valid 0, no findings). */
 int sg_lint_text(const char *file, const char *text, size_t len, const struct sg_resolve_opts *o,
 		 struct sg_lint *out, struct sg_diags *d);
 void sg_lint_free(struct sg_lint *l);
