@@ -428,14 +428,15 @@ static void lint_widths(struct lint_ctx *c)
 		if (ap->arch->bits != 64)
 			continue;
 		for (size_t j = 0; j < ap->nrules; j++) {
-			const struct sg_arch_rule *r = &ap->rules[j];
-			if (!r->nconds || !r->reads)
+			/* each syscall once, at its first rule; its rules with
+			 * conditions all read the arguments alike */
+			const struct sg_arch_rule *r = NULL;
+			if (sg_rules_first(&c->by_nr[a], ap->rules[j].nr) != j)
 				continue;
-			size_t first = sg_rules_first(&c->by_nr[a], r->nr);
-			int seen = 0; /* each syscall once: at its first rule with conditions */
-			for (size_t q = first; q != j && q != SG_NO_RULE; q = c->by_nr[a].next[q])
-				seen |= ap->rules[q].nconds && ap->rules[q].reads;
-			for (unsigned i = 0; !seen && i < 6; i++)
+			for (size_t q = j; q != SG_NO_RULE && !r; q = c->by_nr[a].next[q])
+				if (ap->rules[q].nconds && ap->rules[q].reads)
+					r = &ap->rules[q];
+			for (unsigned i = 0; r && i < 6; i++)
 				if (sg_rule_read(r, i) != SG_READ_WORD)
 					width_escape(c, a, r->nr, i, sg_rule_read(r, i));
 		}
