@@ -42,6 +42,8 @@ TEST_BINS += $(BUILD)/tests/test_dump
 TEST_BINS += $(BUILD)/tests/test_default
 # the symbolic engine (diff, decompile) against brute force
 TEST_BINS += $(BUILD)/tests/test_symbolic
+# lint: each check on inline profiles, the seeds, --json for the corpus
+TEST_BINS += $(BUILD)/tests/test_lint
 # the static binary's own vfprintf and getdelim, beside glibc's
 TEST_BINS += $(BUILD)/tests/test_printf
 # exec.sh: the command run under sysgate exec, and a seccomp notify agent
@@ -202,11 +204,13 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	$(WRAP) $(BUILD)/tests/test_auditlog
 	$(WRAP) $(BUILD)/tests/test_printf
 	$(WRAP) $(BUILD)/tests/test_default ../shared
+	$(WRAP) $(BUILD)/tests/test_lint ../shared
 	$(WRAP) $(BUILD)/tests/test_learn profiles
 	$(WRAP) $(BUILD)/tests/test_libseccomp ../shared
 	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_kernel ../shared
 	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_dump
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/cli.sh
+	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/lint.sh
 	SYSGATE_SAN=$(SAN) SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/linear.sh
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/exec.sh
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/learn.sh

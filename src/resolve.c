@@ -174,6 +174,16 @@ static const struct mux_call *mux_find(const char *name)
 	return bsearch(name, mux_calls, sizeof(mux_calls) / sizeof(*mux_calls), sizeof(*mux_calls), cmp_mux);
 }
 
+int sg_mux_call(size_t i, const char **name, int *ipc, uint32_t *call)
+{
+	if (i >= sizeof(mux_calls) / sizeof(*mux_calls))
+		return -1;
+	*name = mux_calls[i].name;
+	*ipc = mux_calls[i].ipc;
+	*call = (uint32_t)mux_calls[i].cond.value;
+	return 0;
+}
+
 /* m on this arch (and the multiplexer's number), or NULL when the arch has
  * no such multiplexer. */
 static const struct mux_call *mux_on(const struct sg_arch *arch, const struct mux_call *m, uint32_t *mux_nr)

@@ -127,6 +127,11 @@ struct sg_policy {
 int sg_action_encode(const struct sg_profile *p, const struct sg_action *a, const struct sg_arch *arch, uint32_t *out,
 		     struct sg_diags *d);
 
+/* The calls socketcall(2) and ipc(2) multiplex, by name: entry i's name,
+ * multiplexer (ipc 1: ipc, 0: socketcall) and call number (SYS_*); 0, or
+ * -1 past the last. */
+int sg_mux_call(size_t i, const char **name, int *ipc, uint32_t *call);
+
 struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve_opts *o, struct sg_diags *d);
 void sg_policy_free(struct sg_policy *pol);
 

@@ -74,6 +74,7 @@ int cmd_decompile(int argc, char **argv);
 /* One difference as `sysgate diff` prints it, the sides named an and bn. */
 struct sg_diff_entry;
 void cli_diff_print(FILE *out, const struct sg_diff_entry *e, const char *an, const char *bn);
+int cmd_lint(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_exec(int argc, char **argv);

@@ -26,6 +26,7 @@ static const struct {
 	{ "dump", cmd_dump, "read back the seccomp filters of a running process or thread" },
 	{ "diff", cmd_diff, "where two filters or profiles decide differently, exactly" },
 	{ "decompile", cmd_decompile, "the profile of a raw filter, proven equivalent" },
+	{ "lint", cmd_lint, "find what a profile does that was probably not meant (and the fix)" },
 #endif
 	{ "explain", cmd_explain, "show which rule decides a syscall, and the instructions run" },
 	{ "stats", cmd_stats, "size, instructions executed per syscall, kernel-cacheable syscalls" },
@@ -59,7 +60,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
 #ifdef SG_STATIC_LIBC
-	if (strcmp(argv[1], "dump") == 0 || strcmp(argv[1], "diff") == 0 || strcmp(argv[1], "decompile") == 0) {
+	if (strcmp(argv[1], "dump") == 0 || strcmp(argv[1], "diff") == 0 || strcmp(argv[1], "decompile") == 0 ||
+	    strcmp(argv[1], "lint") == 0) {
 		fprintf(stderr, "sysgate: %s is not in the static binary (held to 200,000 bytes): use the "
 				"dynamically linked build, on the host\n", argv[1]);
 		return EXIT_INVALID;
