@@ -43,7 +43,7 @@ static int keep_region(void *ctx, const struct sg_sym_region *r)
 	if (r->natoms)
 		memcpy(g->atoms, r->atoms, r->natoms * sizeof(*g->atoms));
 	g->n = r->natoms;
-	g->ret = r->ret[0];
+	g->ret = sg_sym_effect(r->ret[0]); /* what the kernel does: ALLOW's data, ERRNO over 4095 alike */
 	rd->n++;
 	return 0;
 }
@@ -203,9 +203,9 @@ static int combo_reaches(const struct syscall *sc, const struct region *g, const
 }
 
 /* A rule for region j: of the combinations of candidates (at most one
- * enumerated) that reach no region of another action, bar one more
- * restrictive than the default's and than its own (that region has a rule
- * of its own, which wins there; a rule with the default action is no rule,
+ * enumerated) that reach no region of another action but regions of a
+ * more restrictive one that is not the default's (those have rules of
+ * their own, which win there; a rule with the default action is no rule,
  * as in runc), the one reaching the fewest, the tightest among equals. 0,
  * or -1 when none will do. */
 static int rule_for(struct syscall *sc, size_t j)
@@ -455,36 +455,35 @@ static int all_rules(struct dc_model *m, const struct reader *rd, uint32_t fallb
 	return rc;
 }
 
-/* The default: of the actions syscalls take whatever their arguments, the
- * one that leaves the fewest rules (a default another action cannot be
- * carved out of, as ALLOW around "flags & mask == 0", leaves none). */
+/* The default: the first of these around which every syscall's rules can
+ * be built (ALLOW around "flags & mask == 0" cannot): the answer to -1,
+ * which no rule names (tracers' "no syscall": the default wherever sysgate
+ * or libseccomp wrote the filter), then the actions syscalls take whatever
+ * their arguments, most common first; and only one the unallocated numbers
+ * agree with: they answer it, or ENOSYS (the stub, which a default of
+ * ALLOW, LOG or TRACE never has). */
 static int choose_default(const struct sg_sym_input *in, struct dc_model *m, struct reader *rd, struct sg_diags *d)
 {
-	uint32_t vals[16];
-	size_t nv = uniform_actions(rd, m->narches, vals, 16), best = SIZE_MAX, pick = 0;
+	uint32_t vals[17];
+	size_t nv = uniform_actions(rd, m->narches, vals + 1, 16) + 1;
 	for (size_t a = 0; a < m->narches; a++)
 		m->mode64 |= tests_wider(m, &rd[a]);
-	/* numbers no table allocates answer the default, or ENOSYS (the stub,
-	 * which only a default other than ALLOW, LOG and TRACE has) */
 	const struct sg_arch *a0 = m->arches[0];
-	uint32_t probe = run(in, a0->audit_arch, a0->nr_base + 0x0fffffffu, a0->endian);
-	int stub = sg_sym_effect(probe) == dc_enosys(a0);
-	/* first the answer to -1, which no rule names (tracers' "no syscall"):
-	 * the default wherever sysgate or libseccomp wrote the filter */
-	uint32_t minus1 = run(in, a0->audit_arch, 0xffffffffu, a0->endian);
-	for (size_t i = 0; i <= nv && best == SIZE_MAX; i++) {
-		uint32_t v = i == 0 ? minus1 : vals[i - 1];
-		if (stub ? stubless(v) : v != probe)
-			continue;
+	uint32_t unallocated = sg_sym_effect(run(in, a0->audit_arch, a0->nr_base + 0x0fffffffu, a0->endian));
+	int stub = unallocated == dc_enosys(a0);
+	vals[0] = sg_sym_effect(run(in, a0->audit_arch, 0xffffffffu, a0->endian));
+	uint32_t pick = stub ? dc_enosys(a0) : unallocated; /* if none will do: the proof says so */
+	for (size_t i = 0; i < nv; i++) {
 		struct sg_diags scratch;
 		sg_diags_init(&scratch);
-		if (all_rules(m, rd, v, &scratch) == 0)
-			best = m->nrules, vals[pick = 0] = v;
+		int fits = (stub ? !stubless(vals[i]) : vals[i] == unallocated) && all_rules(m, rd, vals[i], &scratch) == 0;
 		sg_diags_free(&scratch);
+		if (fits) {
+			pick = vals[i];
+			break;
+		}
 	}
-	if (best == SIZE_MAX) /* none of them: the default the unallocated numbers show */
-		vals[pick] = stub ? dc_enosys(a0) : probe;
-	if (all_rules(m, rd, vals[pick], d))
+	if (all_rules(m, rd, pick, d))
 		return -1;
 	/* the stub is on by default; it changes nothing where the default is
 	 * ENOSYS itself or one it never applies to */

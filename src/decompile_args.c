@@ -152,13 +152,13 @@ int dc_value_set(const struct sg_sym_atom *lo, size_t nlo, const struct sg_sym_a
 	if (sg_sym_intervals(lo, nlo, s->lo, add_iv, &l) < 0 ||
 	    (!s->lo_only && sg_sym_intervals(hi, nhi, s->hi, add_iv, &h) < 0) || !l.n || (!s->lo_only && !h.n))
 		return -1;
-	/* many pieces: only the hull's ends are a shape */
-	if (l.over)
-		l.b[0] = l.last, l.n = 1;
-	if (h.over)
-		h.b[0] = h.last, h.n = 1;
-	if (l.over || h.over)
-		l.n = h.n = 1, l.over = 1;
+	/* many pieces: only the hull's ends are a shape, each word's span */
+	if (l.over || h.over) {
+		l.b[0] = l.over ? l.last : l.b[l.n - 1];
+		if (h.n)
+			h.b[0] = h.over ? h.last : h.b[h.n - 1];
+		l.n = 1, h.n = h.n ? 1 : 0, l.over = 1;
+	}
 	if (s->lo_only)
 		*v = l;
 	else

@@ -299,7 +299,11 @@ static int name_stub_ends(struct dc_model *m, const struct sg_diff *r)
 				last = e;
 		}
 		struct dc_rule rule = { m->arches[a], last ? last->syscall : NULL, m->fallback, { { 0 } }, 0, 1 };
-		if (last && dc_add_rule(m, &rule) == 0)
+		int have = 0;
+		for (size_t i = 0; last && i < m->nrules && !have; i++)
+			have = m->rules[i].arch == rule.arch && !strcmp(m->rules[i].name, rule.name) && m->rules[i].keep &&
+			       m->rules[i].action == rule.action && !m->rules[i].nconds;
+		if (last && !have && dc_add_rule(m, &rule) == 0)
 			added = 1;
 	}
 	return added;
@@ -320,6 +324,16 @@ int sg_decompile(const struct sg_sym_input *in, const struct sg_decompile_opts *
 	if (dc_read(in, o, &m, d)) {
 		dc_model_free(&m);
 		return -1;
+	}
+	for (size_t i = 0; i <= m.nrules; i++) { /* the kernel's 4095 is one more than a profile may say */
+		uint32_t a = i < m.nrules ? m.rules[i].action : m.fallback;
+		if ((a & SG_RET_ACTION_FULL) == SG_RET_ERRNO && (a & SG_RET_DATA) > SG_ERRNO_LIBSECCOMP_MAX) {
+			sg_error(d, NULL, NULL, "the filter returns SCMP_ACT_ERRNO(%u)%s%s, and a profile's errno is at most "
+						"%d (runc refuses more)", a & SG_RET_DATA, i < m.nrules ? " for " : "",
+				 i < m.nrules ? m.rules[i].name : " by default", SG_ERRNO_LIBSECCOMP_MAX);
+			dc_model_free(&m);
+			return -1;
+		}
 	}
 	if (!bad_arch_ok(m.bad_arch)) {
 		char buf[48];

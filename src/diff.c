@@ -118,7 +118,8 @@ static int add_piece(struct differ *f, uint32_t first, uint32_t last, const char
 	uint32_t w[SG_SYM_WORDS];
 	memcpy(w, f->w, sizeof(w));
 	w[SG_SYM_WORD_NR] = first;
-	enum sg_endian e = f->arch ? f->arch->endian : f->o->endian;
+	/* the layout of a known arch's kernel; else the filters' own */
+	enum sg_endian e = f->arch_known ? f->arch->endian : f->o->endian;
 	struct sg_diff_entry en = { .arch = w[SG_SYM_WORD_ARCH], .arch_known = f->arch_known, .nr_first = first,
 				    .nr_last = last, .syscall = name, .a = f->r->ret[0], .b = f->r->ret[1],
 				    .args = f->args, .witness = sg_diff_data(w, e) };
@@ -137,20 +138,10 @@ static int add_piece(struct differ *f, uint32_t first, uint32_t last, const char
 	return 0;
 }
 
-/* A run of the region's numbers, split so that each named syscall is a
- * run of its own. */
-static int add_run(void *ctx, uint32_t first, uint32_t last)
+/* [first, last] of a known arch, each named syscall a run of its own. */
+static int add_named(struct differ *f, uint32_t first, uint32_t last)
 {
-	struct differ *f = ctx;
-	if (++f->runs > MAX_RUNS) {
-		f->out->truncated = 1;
-		return 1;
-	}
-	if (f->arch_known && load_named(f, f->w[SG_SYM_WORD_ARCH])) {
-		f->failed = sg_oom(f->d, NULL);
-		return 1;
-	}
-	for (uint64_t at = first; f->arch_known && at <= last;) {
+	for (uint64_t at = first; at <= last;) {
 		uint64_t n = next_named(f, (uint32_t)at);
 		if (n > at && add_piece(f, (uint32_t)at, n > last ? last : (uint32_t)(n - 1), NULL))
 			return 1;
@@ -160,7 +151,32 @@ static int add_run(void *ctx, uint32_t first, uint32_t last)
 			return 1;
 		at = n + 1;
 	}
-	return f->arch_known ? 0 : add_piece(f, first, last, NULL);
+	return 0;
+}
+
+/* A run of the region's numbers, split so that each named syscall is a
+ * run of its own, and at each quarter of the number space, where x32's
+ * bit (0x40000000) turns on or off under x86_64's arch value. */
+static int add_run(void *ctx, uint32_t first, uint32_t last)
+{
+	struct differ *f = ctx;
+	if (++f->runs > MAX_RUNS) {
+		f->out->truncated = 1;
+		return 1;
+	}
+	if (!f->arch_known)
+		return add_piece(f, first, last, NULL);
+	if (load_named(f, f->w[SG_SYM_WORD_ARCH])) {
+		f->failed = sg_oom(f->d, NULL);
+		return 1;
+	}
+	for (uint64_t at = first; at <= last;) {
+		uint64_t end = (at | 0x3fffffffu) < last ? (at | 0x3fffffffu) : last;
+		if (add_named(f, (uint32_t)at, (uint32_t)end))
+			return 1;
+		at = end + 1;
+	}
+	return 0;
 }
 
 static int one_value(void *ctx, uint32_t first, uint32_t last)
@@ -219,14 +235,15 @@ static int cmp_entry(const void *x, const void *y)
 	return memcmp(&a->witness.args, &b->witness.args, sizeof(a->witness.args));
 }
 
-/* Adjacent runs with the same answers and no argument test read as one. */
+/* Adjacent runs with the same answers and no argument test read as one
+ * (not across a quarter of a known arch's numbers: x32's bit). */
 static void join(struct sg_diff *out)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < out->n; i++) {
 		struct sg_diff_entry *p = k ? &out->v[k - 1] : NULL, *e = &out->v[i];
 		if (p && !p->args && !e->args && !p->syscall && !e->syscall && p->arch_known == e->arch_known &&
-		    p->arch == e->arch &&
+		    p->arch == e->arch && !(p->arch_known && (p->nr_last & 0x3fffffffu) == 0x3fffffffu) &&
 		    p->a == e->a && p->b == e->b && p->nr_last != UINT32_MAX && p->nr_last + 1 == e->nr_first) {
 			p->nr_last = e->nr_last;
 			continue;

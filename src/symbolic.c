@@ -347,6 +347,8 @@ struct cursor {
 	int unsure;
 };
 
+struct frame;
+
 struct explorer {
 	const struct sg_sym_input *in;
 	size_t nin;
@@ -357,6 +359,8 @@ struct explorer {
 	void *ctx;
 	struct sg_diags *d;
 	unsigned long regions;
+	struct frame *frames; /* the ways deferred */
+	size_t nframes, capframes;
 	int stop; /* 1 the visitor stopped, -1 failed */
 	char why[200];
 };
@@ -420,7 +424,8 @@ static void undecided(struct explorer *e, const struct cursor *c, const char *wh
 	if (e->nin > 1)
 		snprintf(where, sizeof(where), "input %zu, ", c->input + 1);
 	if (e->in[c->input].n > 1)
-		snprintf(where + strlen(where), sizeof(where) - strlen(where), "filter %zu, ", c->filter);
+		snprintf(where + strlen(where), sizeof(where) - strlen(where), "filter %zu of %zu (newest first), ",
+			 c->filter + 1, e->in[c->input].n);
 	snprintf(e->why, sizeof(e->why), "%sinstruction %zu: %s", where, c->pc, what);
 	visit(e, c, e->why);
 }
@@ -515,6 +520,10 @@ static struct sg_sym_atom negation(struct sg_sym_atom t)
  * (t popped), with *unsure raised when that could not be decided. */
 static int assume(struct explorer *e, struct sg_sym_atom t, int *unsure)
 {
+	for (size_t i = e->natoms; i-- > 0;) /* already on the path: nothing changes */
+		if (e->atoms[i].word == t.word && e->atoms[i].op == t.op && e->atoms[i].mask == t.mask &&
+		    e->atoms[i].k == t.k)
+			return 1;
 	if (e->natoms == e->cap) {
 		size_t cap = e->cap ? 2 * e->cap : 64;
 		struct sg_sym_atom *p = realloc(e->atoms, cap * sizeof(*p));
@@ -590,38 +599,76 @@ static int step(struct explorer *e, struct cursor *c, const struct sg_insn *in)
 	}
 }
 
-/* Runs one path to its end; a test both ways of which hold forks it. */
+/* The other way of a test, to be run once the first way's paths are done:
+ * the path up to the test (its atoms up to mark) and the atom to add. */
+struct frame {
+	struct cursor c;
+	size_t mark;
+	struct sg_sym_atom t;
+};
+
+static int defer(struct explorer *e, const struct cursor *c, struct sg_sym_atom t)
+{
+	if (e->nframes == e->capframes) {
+		size_t cap = e->capframes ? 2 * e->capframes : 64;
+		struct frame *f = realloc(e->frames, cap * sizeof(*f));
+		if (!f) {
+			e->stop = -1;
+			sg_oom(e->d, NULL);
+			return -1;
+		}
+		e->frames = f, e->capframes = cap;
+	}
+	e->frames[e->nframes++] = (struct frame){ *c, e->natoms, t };
+	return 0;
+}
+
+/* The next deferred way that holds, into *c: 1, or 0 when none is left. */
+static int resume(struct explorer *e, struct cursor *c)
+{
+	while (e->nframes && !e->stop) {
+		struct frame *f = &e->frames[--e->nframes];
+		e->natoms = f->mark;
+		*c = f->c;
+		if (assume(e, f->t, &c->unsure))
+			return 1;
+	}
+	return 0;
+}
+
+/* Runs every path, depth first: at a test both ways of which hold, the
+ * taken way goes on and the other waits on a stack of its own (not the
+ * C stack: a stack of filters can nest 30,000 tests). */
 static void run(struct explorer *e, struct cursor c)
 {
-	while (!e->stop) {
-		if (c.input == e->nin) {
-			visit(e, &c, NULL);
-			return;
-		}
-		const struct sg_prog *p = &e->in[c.input].progs[c.filter];
-		const struct sg_insn *in = &p->insns[c.pc];
-		if ((in->code & 0x07) != SG_BPF_JMP || (in->code & 0xf0) == SG_BPF_JA) {
-			if (step(e, &c, in))
+	for (int live = 1; !e->stop; live = 1) {
+		while (live && !e->stop) {
+			if (c.input == e->nin) {
+				visit(e, &c, NULL);
+				break;
+			}
+			const struct sg_prog *p = &e->in[c.input].progs[c.filter];
+			const struct sg_insn *in = &p->insns[c.pc];
+			if ((in->code & 0x07) != SG_BPF_JMP || (in->code & 0xf0) == SG_BPF_JA) {
+				live = !step(e, &c, in);
+				continue;
+			}
+			struct sg_sym_atom t;
+			switch (branch(&c, in, &t)) {
+			case B_TRUE: c.pc += 1 + in->jt; continue;
+			case B_FALSE: c.pc += 1 + in->jf; continue;
+			case B_UNDECIDED: undecided(e, &c, "compares two words of seccomp_data"); live = 0; continue;
+			default: break;
+			}
+			struct cursor other = c;
+			other.pc += 1 + in->jf;
+			if (defer(e, &other, negation(t)))
 				return;
-			continue;
+			live = assume(e, t, &c.unsure);
+			c.pc += 1 + in->jt;
 		}
-		struct sg_sym_atom t;
-		switch (branch(&c, in, &t)) {
-		case B_TRUE: c.pc += 1 + in->jt; continue;
-		case B_FALSE: c.pc += 1 + in->jf; continue;
-		case B_UNDECIDED: undecided(e, &c, "compares two words of seccomp_data"); return;
-		default: break;
-		}
-		size_t mark = e->natoms;
-		struct cursor taken = c;
-		taken.pc += 1 + in->jt;
-		if (assume(e, t, &taken.unsure)) {
-			run(e, taken);
-			e->natoms = mark;
-		}
-		if (e->stop || !assume(e, negation(t), &c.unsure))
+		if (!resume(e, &c))
 			return;
-		c.pc += 1 + in->jf;
 	}
 }
 
@@ -642,5 +689,6 @@ int sg_sym_explore(const struct sg_sym_input *in, size_t nin, const struct sg_sy
 	}
 	free(e.atoms);
 	free(e.ret);
+	free(e.frames);
 	return e.stop;
 }

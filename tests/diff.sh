@@ -24,6 +24,9 @@ sg() {
 	err=$(cat "$TMP/err")
 }
 
+# ins CODE JT JF K: one struct sock_filter, little-endian
+ins() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8)) "$2" "$3")$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($4 & 255)) $(($4 >> 8 & 255)) $(($4 >> 16 & 255)) $(($4 >> 24 & 255)))"; }
+
 # ---- usage ------------------------------------------------------------------------
 sg diff --help
 [ "$status" -eq 0 ] && grep -q "usage: sysgate diff" <<<"$out" && ok || bad "diff --help: $status"
@@ -82,8 +85,11 @@ sg diff "$TMP/chmod.bpf" "$TMP/badarch.bpf"
 # (x32's numbers too: the profile names no x32, so they are another ABI's)
 [ "$status" -eq 1 ] && grep -q '^other arch (e.g. 0x00000000) *every number *A: SCMP_ACT_KILL_PROCESS *B: SCMP_ACT_ERRNO(5)' <<<"$out" &&
 	grep -q '^x32 *read (1073741824) *A: SCMP_ACT_KILL_PROCESS *B: SCMP_ACT_ERRNO(5)' <<<"$out" &&
-	grep -q '^x32 *nr 1073742372\.\.4294967294 *A: SCMP_ACT_KILL_PROCESS *B: SCMP_ACT_ERRNO(5)' <<<"$out" &&
-	! grep -q '^x86_64' <<<"$out" && ! grep -q 4294967295 <<<"$out" && ok || bad "the bad-arch action: $status $out"
+	grep -q '^x32 *nr 1073742372\.\.2147483647 *A: SCMP_ACT_KILL_PROCESS *B: SCMP_ACT_ERRNO(5)' <<<"$out" &&
+	grep -q '^x86_64 *nr 2147483648\.\.3221225471 *A: SCMP_ACT_KILL_PROCESS' <<<"$out" &&
+	grep -q '^x32 *nr 3221225472\.\.4294967294 *A: SCMP_ACT_KILL_PROCESS' <<<"$out" &&
+	[ "$(grep -c '^x86_64' <<<"$out")" -eq 1 ] && ! grep -q 4294967295 <<<"$out" && ok ||
+	bad "the bad-arch action: $status $(tail -5 <<<"$out")"
 
 # ---- --json ------------------------------------------------------------------------------
 sg diff --json "$P/block-chmod.json" "$P/deny-ptrace.json"
@@ -102,6 +108,14 @@ else
 	skip=$((skip + 1))
 fi
 
+# ---- deep: 7 stacked filters of 4,093 tests each, every test both ways (the C stack once overflowed)
+ins 0x15 0 0 0 >"$TMP/b0"
+for i in $(seq 1 11); do cat "$TMP/b$((i - 1))" "$TMP/b$((i - 1))" >"$TMP/b$i"; done # 2^i tests
+{ ins 0x20 0 0 0; for i in 11 10 9 8 7 6 5 4 3 2 0; do cat "$TMP/b$i"; done; ins 6 0 0 0x7fff0000; } >"$TMP/deep.bpf"
+D=$TMP/deep.bpf
+sg diff "$D,$D,$D,$D,$D" "$D,$D"
+[ "$status" -eq 0 ] && ok || bad "a deep stack: $status $err"
+
 # ---- undecided: arithmetic on a loaded word ---------------------------------------------
 # ld [0]; add #1; jeq #1, 0, 1; ret ERRNO(1); ret ALLOW  (nr + 1 == 1: read)
 printf '\x20\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00\x01\x00\x00\x00\x15\x00\x00\x01\x01\x00\x00\x00\x06\x00\x00\x00\x01\x00\x05\x00\x06\x00\x00\x00\x00\x00\xff\x7f' >"$TMP/add.bpf"
@@ -110,8 +124,6 @@ sg diff "$TMP/add.bpf" "$TMP/add.bpf"
 	bad "undecided: $status $out $err"
 
 # ---- decompile: every shipped (and corpus) profile's filter, in each semantics -----------
-# ins CODE JT JF K: one struct sock_filter, little-endian
-ins() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8)) "$2" "$3")$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($4 & 255)) $(($4 >> 8 & 255)) $(($4 >> 16 & 255)) $(($4 >> 24 & 255)))"; }
 # decompiled FILTER [COMPILE OPTIONS]: decompile proves it, and diff proves it again
 # with the options decompile names
 decompiled() {

@@ -47,6 +47,8 @@ static const char *arch_name(const struct sg_diff_entry *e)
 	const struct sg_arch *const *all = sg_arches(&n), *a = sg_arch_for_call(e->arch, e->nr_first);
 	if (!e->arch_known)
 		return NULL;
+	if (a && a->nr_base == 0x40000000u && !(e->nr_first & 0x40000000u)) /* x32's bit clear: not x32's */
+		a = NULL;
 	for (size_t i = 0; !a && i < n; i++)
 		if (all[i]->audit_arch == e->arch)
 			a = all[i];
@@ -103,9 +105,10 @@ static void print_json(const struct sg_diff *r)
 		       e->nr_last, ra, rb);
 		for (unsigned k = 0; k < SG_MAX_ARGS; k++)
 			printf("%s\"%#" PRIx64 "\"", k ? ", " : "", e->witness.args[k]);
-		printf("], \"argument_dependent\": %s}", e->args ? "true" : "false");
+		printf("], \"ip\": \"%#" PRIx64 "\", \"argument_dependent\": %s}", e->witness.ip,
+		       e->args ? "true" : "false");
 	}
-	printf("%s]", r->n ? "\n" : "");
+	printf("%s]%s", r->n ? "\n" : "", r->truncated ? ", \"truncated\": true" : "");
 	if (r->undecided)
 		printf(", \"why_undecided\": \"%s\"", r->why);
 	printf("}\n");
