@@ -193,6 +193,12 @@ sg decompile --arch x86_64 "$TMP/ip.bpf"
 [ "$status" -eq 2 ] && grep -q 'instruction pointer' <<<"$err" && ok || bad "decompile of an ip test: $status $err"
 sg decompile "$DEF"
 [ "$status" -eq 2 ] && grep -q 'a profile, not a raw BPF program' <<<"$err" && ok || bad "decompile of a profile: $status $err"
+# read(2) answered ERRNO(5000), which the kernel clamps to 4095 and no profile may say
+{ ins 0x20 0 0 4; ins 0x15 0 4 0xc000003e; ins 0x20 0 0 0; ins 0x15 0 1 0; ins 6 0 0 0x51388; ins 6 0 0 0x7fff0000
+  ins 6 0 0 0x80000000; } >"$TMP/errno.bpf"
+sg decompile "$TMP/errno.bpf"
+[ "$status" -eq 2 ] && grep -q 'SCMP_ACT_ERRNO(4095) for read, and a profile.s errno is at most 4094' <<<"$err" && ok ||
+	bad "decompile of ERRNO(5000): $status $err"
 sg decompile --format yaml "$TMP/def.bpf"
 [ "$status" -eq 2 ] && grep -q -- '--format is oci or spo' <<<"$err" && ok || bad "decompile --format yaml: $status $err"
 sg decompile --help
