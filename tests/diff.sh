@@ -141,8 +141,8 @@ decompiled() {
 SEMANTICS=("")
 [ -n "${SYSGATE_QUICK:-}" ] || SEMANTICS+=("--arg-width 64 --enosys off" "--arg-width 64" "--enosys off")
 FILES=("$P"/*.json)
-if [ -n "${SYSGATE_QUICK:-}" ]; then
-	: # under valgrind, the shipped profiles alone
+if [ -n "${SYSGATE_QUICK:-}" ]; then # under valgrind: the default, a deny list, x86's multiplexers
+	FILES=("$DEF" "$P/block-chmod.json" "$P/minimal.json" "$P/production.json")
 elif [ -d "$ROOT/../shared/corpus" ]; then
 	FILES+=("$ROOT"/../shared/corpus/*.json)
 else
@@ -157,7 +157,9 @@ for sem in "${SEMANTICS[@]}"; do
 		n=$((n + 1))
 		decompiled "$TMP/in.bpf" || bad_files="$bad_files $(basename "$f")($status: $(head -c 200 <<<"$err"))"
 	done
-	[ -z "$bad_files" ] && [ "$n" -ge 12 ] && ok || bad "decompile [$sem] of $n filters:$bad_files"
+	# (a corpus file that does not compile is left out: cli.sh checks those)
+	[ -z "$bad_files" ] && [ "$n" -ge $((${#FILES[@]} < 12 ? ${#FILES[@]} : 12)) ] && ok ||
+		bad "decompile [$sem] of $n filters:$bad_files"
 done
 # the profile reads as a person would write it: the default, one rule per action
 $SYSGATE compile "$DEF" -o "$TMP/def.bpf" 2>/dev/null
