@@ -132,6 +132,14 @@ const struct sg_arch *sg_arch_native(void)
 #endif
 }
 
+const struct sg_arch *sg_arch_by_audit(uint32_t audit_arch)
+{
+	for (size_t i = 0; i < SG_NARCHES; i++)
+		if (sg_arch_table[i]->audit_arch == audit_arch)
+			return sg_arch_table[i];
+	return NULL;
+}
+
 const struct sg_arch *sg_arch_for_call(uint32_t audit_arch, uint32_t nr)
 {
 	const struct sg_arch *best = NULL;

@@ -38,16 +38,6 @@ struct sg_seccomp_data sg_diff_data(const uint32_t w[SG_SYM_WORDS], enum sg_endi
 	return d;
 }
 
-static const struct sg_arch *arch_of(uint32_t audit)
-{
-	size_t n;
-	const struct sg_arch *const *all = sg_arches(&n);
-	for (size_t i = 0; i < n; i++)
-		if (all[i]->audit_arch == audit)
-			return all[i];
-	return NULL;
-}
-
 static int push(struct differ *f, const struct sg_diff_entry *e)
 {
 	struct sg_diff *out = f->out;
@@ -209,7 +199,7 @@ static int on_region(void *ctx, const struct sg_sym_region *r)
 		}
 	int single = 0;
 	sg_sym_intervals(r->atoms, r->natoms, SG_SYM_WORD_ARCH, one_value, &single);
-	f->arch = arch_of(f->w[SG_SYM_WORD_ARCH]);
+	f->arch = sg_arch_by_audit(f->w[SG_SYM_WORD_ARCH]);
 	f->arch_known = single == 1 && f->arch;
 	f->args = 0;
 	for (size_t i = 0; i < r->natoms; i++)

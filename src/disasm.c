@@ -22,19 +22,6 @@ struct insn_known {
 
 /* ---- architectures by audit value ------------------------------------- */
 
-/* The first architecture with this AUDIT_ARCH value: x86_64 before x32,
- * which shares it. */
-static const struct sg_arch *arch_named(uint32_t audit)
-{
-	size_t n;
-	const struct sg_arch *const *all = sg_arches(&n);
-
-	for (size_t i = 0; i < n; i++)
-		if (all[i]->audit_arch == audit)
-			return all[i];
-	return NULL;
-}
-
 /* The architecture whose numbers nr belongs to, among those sharing audit:
  * the one with the highest number base not above nr (x32's, the x32 bit). */
 static const struct sg_arch *arch_of_nr(uint32_t audit, uint32_t nr)
@@ -55,7 +42,7 @@ static const struct sg_arch *arch_of_nr(uint32_t audit, uint32_t nr)
  * the byte order of the arch known at that point (little when unknown). */
 static void field_name(char *buf, size_t n, uint32_t k, const struct insn_known *c)
 {
-	const struct sg_arch *arch = c && c->known ? arch_named(c->audit) : NULL;
+	const struct sg_arch *arch = c && c->known ? sg_arch_by_audit(c->audit) : NULL;
 	int big = arch && arch->endian == SG_BIG_ENDIAN;
 	const char *half;
 
@@ -100,7 +87,7 @@ static void compare_note(char *buf, size_t n, const struct sg_insn *in, const st
 	if (!c || (in->code & SG_BPF_X) || op == SG_BPF_JSET)
 		return;
 	if (c->a == H_ARCH) {
-		if ((arch = arch_named(in->k)))
+		if ((arch = sg_arch_by_audit(in->k)))
 			snprintf(buf, n, " (%s)", arch->name);
 		return;
 	}

@@ -819,13 +819,7 @@ static void exact_diff(struct target *t, int lib)
 	       lib_labels[lib], r.undecided, r.why);
 	for (size_t i = 0; i < r.n; i++) {
 		const struct sg_diff_entry *e = &r.v[i];
-		const struct sg_arch *arch = sg_arch_for_call(e->arch, e->nr_first);
-		size_t k = 0;
-		while (k < t->narches && t->arches[k] != arch)
-			k++;
-		if (k == t->narches) /* a number no target's table reaches: the first with the audit value */
-			for (k = 0; k < t->narches && t->arches[k]->audit_arch != e->arch; k++)
-				;
+		size_t k = target_of(t, e);
 		TCHECK(e->arch_known && k < t->narches, "%s [%s] %s: a difference on arch 0x%08x, not a target",
 		       t->file, t->set->label, lib_labels[lib], e->arch);
 		compare(t, k, e->arch, e->nr_first, e->witness.args);

@@ -68,6 +68,10 @@ const struct sg_arch *sg_arch_native(void);
 /* Syscall number by name on an arch: 0 and *nr set, or -1 when the arch has no such call. */
 int sg_syscall_nr(const struct sg_arch *arch, const char *name, uint32_t *nr);
 
+/* The first architecture with this AUDIT_ARCH value (x86_64 before x32,
+ * which shares it), or NULL. */
+const struct sg_arch *sg_arch_by_audit(uint32_t audit_arch);
+
 /* The architecture of a call as seccomp_data reports it: by its audit
  * value and, where two ABIs share one (x86_64 and x32), by the number's
  * base. NULL when sysgate has no table for it. */

@@ -43,15 +43,11 @@ static void free_side(struct side *s)
  * x86_64's audit value), else the first arch with that audit value. */
 static const char *arch_name(const struct sg_diff_entry *e)
 {
-	size_t n;
-	const struct sg_arch *const *all = sg_arches(&n), *a = sg_arch_for_call(e->arch, e->nr_first);
+	const struct sg_arch *a = sg_arch_for_call(e->arch, e->nr_first);
 	if (!e->arch_known)
 		return NULL;
-	if (a && a->nr_base == 0x40000000u && !(e->nr_first & 0x40000000u)) /* x32's bit clear: not x32's */
-		a = NULL;
-	for (size_t i = 0; !a && i < n; i++)
-		if (all[i]->audit_arch == e->arch)
-			a = all[i];
+	if (!a || (a->nr_base == 0x40000000u && !(e->nr_first & 0x40000000u))) /* x32's bit clear: not x32's */
+		a = sg_arch_by_audit(e->arch);
 	return a ? a->name : NULL;
 }
 
