@@ -29,6 +29,9 @@ LIB_SRC := $(sort $(wildcard src/*.c) $(wildcard arch/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+# what the library links: libyaml reads YAML profiles (the static binary,
+# built without it, refuses YAML: see src/yaml.c)
+LIB_LIBS ?= -lyaml
 # linked into the binaries too: `make static` names its allocator here
 EXTRA_SRC ?=
 CLI_OBJ += $(EXTRA_SRC:%.c=$(BUILD)/obj/%.o)
@@ -82,6 +85,7 @@ endef
 
 deps:
 	$(call need,/usr/include/jsmn.h,libjsmn-dev)
+	$(call need,/usr/include/yaml.h,libyaml-dev)
 
 test-deps: deps
 	$(call need,/usr/bin/valgrind,valgrind)
@@ -117,7 +121,7 @@ $(BUILD)/libsysgate.a: $(LIB_OBJ)
 # The embedded default is also precompiled, by a first binary without it,
 # so that `sysgate exec` with no options starts without compiling.
 $(BUILD)/sysgate-boot: $(CLI_OBJ) $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a $(LIB_LIBS)
 
 $(BUILD)/gen/default_bpf.c: $(BUILD)/sysgate-boot profiles/runtime-default.json
 	@mkdir -p $(dir $@)
@@ -129,11 +133,11 @@ $(BUILD)/obj/gen/default_bpf.o: $(BUILD)/gen/default_bpf.c
 
 $(BUILD)/sysgate: $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/obj/gen/texts.o \
-		$(BUILD)/libsysgate.a
+		$(BUILD)/libsysgate.a $(LIB_LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libsysgate.a tests/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsysgate.a $(LDLIBS)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsysgate.a $(LIB_LIBS) $(LDLIBS)
 
 # exec.sh's probe and agent: plain programs, never sanitized, since a program
 # under a seccomp filter must make only the calls the test expects (LeakSanitizer
@@ -158,7 +162,7 @@ $(BUILD)/tests/test_libseccomp: LDLIBS += -lseccomp
 # its libseccomp filter builder (tests/lsc_build.c) is shared with the benchmark
 $(BUILD)/tests/test_libseccomp: tests/test_libseccomp.c tests/lsc_build.c tests/lsc_build.h $(BUILD)/libsysgate.a tests/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/test_libseccomp.c tests/lsc_build.c $(BUILD)/libsysgate.a $(LDLIBS)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/test_libseccomp.c tests/lsc_build.c $(BUILD)/libsysgate.a $(LIB_LIBS) $(LDLIBS)
 
 # The static binary for minimal images (musl, no libc needed at run time).
 # The flags keep the file small: -Oz; position-dependent code (-fno-pie: an
@@ -175,7 +179,7 @@ STATIC_SRC := src/cli/static/malloc.c src/cli/static/qsort.c src/cli/static/prin
 STATIC_OPT := -Oz -fno-pie -fno-jump-tables -fno-tree-switch-conversion
 static: deps
 	$(call need,/usr/bin/musl-gcc,musl-tools)
-	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc EXTRA_SRC="$(STATIC_SRC)" \
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc EXTRA_SRC="$(STATIC_SRC)" LIB_LIBS= \
 		CFLAGS="$(STATIC_OPT) -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables" \
 		CPPFLAGS="-D_GNU_SOURCE -DSG_STATIC_LIBC -Iinclude -idirafter /usr/include -idirafter /usr/include/$(MULTIARCH)" \
 		LDFLAGS="-static -no-pie -flto $(STATIC_OPT) -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none -Wl,-z,common-page-size=64" \
@@ -252,16 +256,16 @@ FUZZ_SEEDS   := $(wildcard profiles/*.json) $(wildcard ../shared/corpus/*.json)
 # Any compiler: each target over files, for the regression replay.
 $(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(BUILD)/libsysgate.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(BUILD)/libsysgate.a
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(BUILD)/libsysgate.a $(LIB_LIBS)
 
 build/fuzz/libfuzzer_%: fuzz/fuzz_%.c $(LIB_SRC) $(wildcard include/sysgate/*.h src/*.h)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LIB_LIBS)
 
 build/fuzz/afl_%: fuzz/fuzz_%.c $(LIB_SRC) $(wildcard include/sysgate/*.h src/*.h)
 	$(call need,/usr/bin/afl-clang-fast,afl++)
 	@mkdir -p $(dir $@)
-	AFL_QUIET=1 afl-clang-fast $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_SRC)
+	AFL_QUIET=1 afl-clang-fast $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_SRC) $(LIB_LIBS)
 
 # Seeds: profiles/, ../shared/corpus when present (read, never copied into
 # the repository), the committed corpus; raw BPF seeds for the bpf target.
@@ -311,7 +315,7 @@ $(BUILD)/bench/sysgate-bench: $(BENCH_SRC) bench/bench.h tests/lsc_build.c tests
 		tests/shapes.h $(BUILD)/libsysgate.a $(wildcard include/sysgate/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Isrc -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRC) tests/lsc_build.c tests/shapes.c \
-		$(BUILD)/libsysgate.a -lseccomp -lm
+		$(BUILD)/libsysgate.a $(LIB_LIBS) -lseccomp -lm
 
 $(BUILD)/bench/true-static $(BUILD)/bench/syscalls-static: $(BUILD)/bench/%-static: bench/%.c
 	@mkdir -p $(dir $@)

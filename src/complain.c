@@ -70,7 +70,7 @@ static void decider(const struct sg_complain *c, const struct sg_seccomp_data *c
 			 p->default_action.loc.col, p->default_action.loc.path);
 	else {
 		const struct sg_rule *r = &p->rules[ap->rules[rule].rule];
-		snprintf(buf, n, " by %s:%u:%u %s", p->file, r->loc.line, r->loc.col, r->loc.path);
+		snprintf(buf, n, " by %s:%u:%u %s", sg_rule_file(p, r), r->loc.line, r->loc.col, r->loc.path);
 	}
 }
 

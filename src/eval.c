@@ -392,11 +392,11 @@ static void warn_pair(struct overlaps *o, const struct sg_policy *pol, const str
 	if (u >= 0 && ap->rules[u].action != dr->action)
 		snprintf(note + strlen(note), sizeof(note) - strlen(note), "; libseccomp (runc) gives %s", au);
 	if (x->nconds == 0)
-		sg_warning(o->d, p->file, &at,
+		sg_warning(o->d, sg_rule_file(p, ry), &at,
 			   "\"%s\" never reaches this rule (%s): %s already decides it (%s) unconditionally%s",
 			   ry->names[y->name], ay, p->rules[x->rule].loc.path, ad, note);
 	else
-		sg_warning(o->d, p->file, &at,
+		sg_warning(o->d, sg_rule_file(p, ry), &at,
 			   "\"%s\" overlaps %s: both match args (0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx, 0x%llx); "
 			   "%s decides (%s, not %s)%s",
 			   ry->names[y->name], p->rules[x->rule].loc.path, (unsigned long long)args[0],

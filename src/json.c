@@ -324,6 +324,8 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 
 void sg_json_free(struct sg_json *j)
 {
+	free(j->owned_text);
+	free(j->tokpos);
 	free(j->tok);
 	free(j->line_start);
 	memset(j, 0, sizeof(*j));
@@ -338,6 +340,10 @@ static size_t tok_begin(const struct sg_json *j, int t)
 void sg_json_loc(const struct sg_json *j, int t, struct sg_loc *loc, const char *path)
 {
 	loc_at(j, tok_begin(j, t), loc, path);
+	if (j->tokpos) {
+		loc->line = j->tokpos[t].line;
+		loc->col = j->tokpos[t].col;
+	}
 }
 
 int sg_json_next(const struct sg_json *j, int t)

@@ -32,6 +32,11 @@ struct sg_json {
 	int ntok;
 	size_t *line_start; /* byte offset of each line's first byte */
 	size_t nlines;
+	/* Set by the YAML layer (yaml.h): text is JSON written from YAML, owned
+	 * here, and each token's place is where the YAML wrote it. */
+	char *owned_text;
+	struct sg_pos *tokpos;
+	int documents; /* the top-level array holds a multi-document stream's documents */
 };
 
 /* Checks and tokenizes text (which must outlive j). On failure an error

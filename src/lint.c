@@ -4,6 +4,7 @@
  * own calls, the default action and argument widths; lint_checks.c holds
  * those that read the curated tables. */
 #include "lint_impl.h"
+#include "sysgate/source.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -523,7 +524,7 @@ int sg_lint_text(const char *file, const char *text, size_t len, const struct sg
 	memset(out, 0, sizeof(*out));
 	sg_diags_init(&w);
 	sg_diags_init(&scratch);
-	struct sg_profile *p = sg_profile_parse(file, text, len, &w);
+	struct sg_profile *p = sg_source_parse(file, text, len, NULL, &w);
 	struct sg_policy *pol = p ? sg_resolve(p, o, &w) : NULL, *other = NULL;
 	int rc = -1;
 	if (!pol) {

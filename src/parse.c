@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "sysgate/conditions.h"
-#include "walk.h"
+#include "parse_impl.h"
 
 /* ---- actions, operators, flags, architectures --------------------------- */
 
@@ -29,7 +29,13 @@ const char *sg_op_name(enum sg_op op)
 void sg_rule_name_loc(const struct sg_rule *r, size_t k, struct sg_loc *out)
 {
 	int one = r->singular_name;
-	sg_walk_member_loc(r->loc.path, one ? "name" : "names", one ? SIZE_MAX : k, r->name_pos[k], out);
+	size_t at = r->name_at ? r->name_at[k] : k;
+	sg_walk_member_loc(r->loc.path, one ? "name" : "names", one ? SIZE_MAX : at, r->name_pos[k], out);
+}
+
+const char *sg_rule_file(const struct sg_profile *p, const struct sg_rule *r)
+{
+	return r->origin ? r->origin : p->file;
 }
 
 void sg_rule_cond_loc(const struct sg_rule *r, size_t k, struct sg_loc *out)
@@ -573,6 +579,7 @@ static void free_rule(struct sg_rule *r)
 		free(r->names[k]);
 	free(r->names);
 	free(r->name_pos);
+	free(r->name_at);
 	free(r->conds);
 	free(r->cond_pos);
 	free(r->action.errno_name);
@@ -623,11 +630,19 @@ static int f_libcontainer(struct walker *w, int t, const struct sg_loc *at, void
 			  "use \"defaultAction\" (and \"architectures\", \"syscalls\" with SCMP_ACT_* names)");
 }
 
+/* Recorded here, merged by the source stage (source.h): the resolve stage
+ * refuses a profile whose base was named but never merged. */
 static int f_base_profile(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
-	(void)t;
-	(void)obj;
-	sg_walk_warning(w, at, "baseProfileName is resolved by the Security Profiles Operator, not here: only this profile's own rules apply");
+	struct sg_profile *p = obj;
+	if (sg_json_is_null(&w->j, t))
+		return 0;
+	char *s = sg_walk_string(w, t, at);
+	if (!s)
+		return -1;
+	free(p->base_name);
+	p->base_name = s;
+	p->base_loc = *at;
 	return 0;
 }
 
@@ -712,10 +727,29 @@ static int f_spo_spec(struct walker *w, int t, const struct sg_loc *at, void *ob
 	return parse_profile_object(w, t, at, spo_spec_fields, obj);
 }
 
+static int f_meta_name(struct walker *w, int t, const struct sg_loc *at, void *obj)
+{
+	struct sg_profile *p = obj;
+	free(p->name);
+	p->name = sg_walk_string(w, t, at);
+	return p->name ? 0 : -1;
+}
+
+/* metadata: only the name is read (a base profile is found by it) */
+static int f_metadata(struct walker *w, int t, const struct sg_loc *at, void *obj)
+{
+	static const struct sg_field fields[] = { { "name", f_meta_name }, { NULL, NULL } };
+	if (sg_json_is_null(&w->j, t))
+		return 0;
+	if (sg_walk_want(w, t, at, JSMN_OBJECT, "an object"))
+		return -1;
+	return sg_walk_object(w, t, at, fields, obj, 0);
+}
+
 /* the runtime profile's own fields beside "spec": an error, see f_mixed */
 static const struct sg_field spo_fields[] = {
 	{ "spec", f_spo_spec },		{ "apiVersion", NULL },		{ "kind", NULL },
-	{ "metadata", NULL },		{ "status", NULL },		{ "defaultAction", f_mixed },
+	{ "metadata", f_metadata },	{ "status", NULL },		{ "defaultAction", f_mixed },
 	{ "defaultErrnoRet", f_mixed }, { "defaultErrno", f_mixed },	{ "architectures", f_mixed },
 	{ "archMap", f_mixed },		{ "flags", f_mixed },		{ "listenerPath", f_mixed },
 	{ "listenerMetadata", f_mixed }, { "syscalls", f_mixed },	{ NULL, NULL },
@@ -723,15 +757,32 @@ static const struct sg_field spo_fields[] = {
 
 /* A SeccompProfile custom resource names its kind; anything else is read as
  * a runtime-spec profile. */
-static int is_kubernetes_object(const struct sg_json *j)
+static int is_kubernetes_object(const struct sg_json *j, int t)
 {
-	int kt = 1;
-	for (int i = 0; i < j->tok[0].size; i++) {
+	int kt = t + 1;
+	for (int i = 0; i < j->tok[t].size; i++) {
 		if (sg_json_str_eq(j, kt, "kind") && sg_json_str_eq(j, kt + 1, "SeccompProfile"))
 			return 1;
 		kt = sg_json_next(j, kt + 1);
 	}
 	return 0;
+}
+
+int sg_parse_profile_at(struct walker *w, int t, const struct sg_loc *at, struct sg_profile *p)
+{
+	struct sg_diags *d = w->d;
+	size_t errors_before = d->errors;
+	if (w->j.tok[t].type != JSMN_OBJECT) {
+		sg_walk_error(w, at, "a seccomp profile is a JSON object, found %s", sg_json_type_name(&w->j, t));
+	} else if (is_kubernetes_object(&w->j, t)) {
+		p->kubernetes = 1;
+		p->default_action.kind = (enum sg_action_kind)-1;
+		if (!sg_walk_object(w, t, at, spo_fields, p, 1) && (int)p->default_action.kind == -1)
+			sg_walk_error(w, at, "SeccompProfile without \"spec\"");
+	} else if (parse_profile_object(w, t, at, profile_fields, p) && d->errors == errors_before) {
+		sg_walk_error(w, at, "internal error: the profile was refused without a message");
+	}
+	return d->errors > errors_before || d->oom ? -1 : 0;
 }
 
 /* ---- entry points ------------------------------------------------------- */
@@ -750,45 +801,12 @@ void sg_profile_free(struct sg_profile *p)
 	free(p->default_action.errno_name);
 	free(p->listener_path);
 	free(p->listener_metadata);
+	free(p->base_name);
+	free(p->name);
+	for (size_t i = 0; i < p->nbase_files; i++)
+		free(p->base_files[i]);
+	free(p->base_files);
 	free(p->file);
 	free(p);
 }
 
-struct sg_profile *sg_profile_parse(const char *file, const char *text, size_t len, struct sg_diags *d)
-{
-	struct walker w = { .d = d, .file = file };
-	size_t errors_before = d->errors;
-	if (len > SG_MAX_INPUT) {
-		sg_error(d, file, NULL, "input is %zu bytes; profiles larger than 16 MiB are refused", len);
-		return NULL;
-	}
-	if (sg_json_load(&w.j, file, text, len, d)) {
-		sg_json_free(&w.j);
-		return NULL;
-	}
-	struct sg_profile *p = calloc(1, sizeof(*p));
-	if (!p || !(p->file = strdup(file ? file : "-"))) {
-		sg_oom(d, file);
-		sg_json_free(&w.j);
-		sg_profile_free(p);
-		return NULL;
-	}
-	struct sg_loc root;
-	sg_json_loc(&w.j, 0, &root, "");
-	if (w.j.tok[0].type != JSMN_OBJECT) {
-		sg_walk_error(&w, &root, "a seccomp profile is a JSON object, found %s", sg_json_type_name(&w.j, 0));
-	} else if (is_kubernetes_object(&w.j)) {
-		p->kubernetes = 1;
-		p->default_action.kind = (enum sg_action_kind)-1;
-		if (!sg_walk_object(&w, 0, &root, spo_fields, p, 1) && (int)p->default_action.kind == -1)
-			sg_walk_error(&w, &root, "SeccompProfile without \"spec\"");
-	} else if (parse_profile_object(&w, 0, &root, profile_fields, p) && d->errors == errors_before) {
-		sg_walk_error(&w, &root, "internal error: the profile was refused without a message");
-	}
-	sg_json_free(&w.j);
-	if (d->errors > errors_before || d->oom) {
-		sg_profile_free(p);
-		return NULL;
-	}
-	return p;
-}

@@ -396,9 +396,9 @@ static void report_unknown_everywhere(const struct sg_profile *p, const struct s
 			struct sg_loc at;
 			sg_rule_name_loc(r, k, &at);
 			if (o->strict)
-				sg_error(d, p->file, &at, "unknown syscall \"%s\"%s", shown, hint);
+				sg_error(d, sg_rule_file(p, r), &at, "unknown syscall \"%s\"%s", shown, hint);
 			else
-				sg_warning(d, p->file, &at, "unknown syscall \"%s\" on every architecture; skipped%s", shown,
+				sg_warning(d, sg_rule_file(p, r), &at, "unknown syscall \"%s\" on every architecture; skipped%s", shown,
 					   hint);
 		}
 	}
@@ -654,7 +654,7 @@ static void warn_wide_values(const struct sg_profile *p, const struct sg_policy 
 			if (!(wide >> 32))
 				continue;
 			sg_rule_cond_loc(&p->rules[i], k, &at);
-			sg_warning(d, p->file, &at, "%s is a 32-bit ABI: this value is compared as its low 32 bits there, "
+			sg_warning(d, sg_rule_file(p, &p->rules[i]), &at, "%s is a 32-bit ABI: this value is compared as its low 32 bits there, "
 						    "as libseccomp does", narrow->name);
 		}
 }
@@ -664,6 +664,13 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 	size_t errors_before = d->errors;
 	if (!o->host) {
 		sg_error(d, p->file, NULL, "unknown native architecture: name one with --arch");
+		return NULL;
+	}
+	/* fail closed: without its base, a profile would lack the calls the
+	 * base allows, or allow what the base refuses */
+	if (p->base_name && !p->base_merged) {
+		sg_error(d, p->file, &p->base_loc, "baseProfileName \"%s\" is not merged: read the profile with "
+						   "sg_source_load or sg_source_parse (source.h), which merge it", p->base_name);
 		return NULL;
 	}
 	struct sg_policy *pol = calloc(1, sizeof(*pol));

@@ -260,8 +260,13 @@ static void test_kernel_object(void)
 				     "\"baseProfileName\":\"runc-v1.2.0\",\"disabled\":false}}",
 				     &d);
 	CHECK(p && p->kubernetes && p->default_action.kind == SG_ACT_LOG, "SeccompProfile spec read");
-	CHECK(has_message(&d, "baseProfileName"), "baseProfileName warned");
-	CHECK(d.warnings == 1, "nothing else warned: %zu", d.warnings);
+	CHECK(p && p->name && !strcmp(p->name, "a"), "metadata.name read");
+	CHECK(p && p->base_name && !strcmp(p->base_name, "runc-v1.2.0") && !p->base_merged, "baseProfileName recorded");
+	CHECK(d.warnings == 0, "nothing warned: %zu", d.warnings);
+	/* fail closed: a base named but not merged (sg_source_*) is refused */
+	struct sg_policy *pol = p ? resolve_on(p, "x86_64", &d) : NULL;
+	CHECK(!pol && has_message(&d, "is not merged"), "an unmerged base refused by resolve");
+	sg_policy_free(pol);
 	sg_profile_free(p);
 	sg_diags_free(&d);
 }

@@ -55,6 +55,11 @@ struct sg_rule {
 	size_t nconds;
 	struct sg_filter *includes, *excludes; /* NULL when absent (most rules: not kept inline) */
 	struct sg_loc loc;
+	/* A rule merged from a base profile (baseProfileName): the file it is
+	 * written in (one of the profile's base_files), and, where a name was
+	 * merged away, each kept name's index as written. NULL otherwise. */
+	const char *origin;
+	size_t *name_at;
 };
 
 struct sg_archmap_entry {
@@ -81,13 +86,24 @@ struct sg_profile {
 	struct sg_rule *rules;
 	size_t nrules;
 	int kubernetes; /* read from a SeccompProfile object's spec */
+	char *name;     /* a SeccompProfile's metadata.name, when given */
+	/* spec.baseProfileName, as written; base_merged once the source stage
+	 * (source.h) has merged the chain of bases, from base_files. */
+	char *base_name;
+	struct sg_loc base_loc;
+	int base_merged;
+	char **base_files;
+	size_t nbase_files;
 };
 
 /* Reads a whole file ("-" is standard input), refusing more than SG_MAX_INPUT bytes. */
 int sg_read_file(const char *path, char **text, size_t *len, struct sg_diags *d);
 
-/* Parses a profile; NULL when there are errors (all of them are in d). The
- * text is not referenced after the call. file names the input in messages. */
+/* Parses a profile, JSON or YAML (see source.h for documents, bundles and
+ * bases); NULL when there are errors (all of them are in d). The text is not
+ * referenced after the call. file names the input in messages. A text of
+ * several profiles (a multi-document YAML, a kind: List) is refused: the
+ * source stage chooses among them. */
 struct sg_profile *sg_profile_parse(const char *file, const char *text, size_t len, struct sg_diags *d);
 void sg_profile_free(struct sg_profile *p);
 
@@ -97,5 +113,7 @@ const char *sg_op_name(enum sg_op op); /* "SCMP_CMP_EQ" */
  * JSON path (the rule's path and "/names/K", "/name" or "/args/K"). */
 void sg_rule_name_loc(const struct sg_rule *r, size_t k, struct sg_loc *out);
 void sg_rule_cond_loc(const struct sg_rule *r, size_t k, struct sg_loc *out);
+/* The file rule r is written in: p's own, or a base profile's. */
+const char *sg_rule_file(const struct sg_profile *p, const struct sg_rule *r);
 
 #endif

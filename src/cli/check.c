@@ -68,7 +68,12 @@ static void summarise(const struct sg_profile *p, const struct sg_policy *pol, c
 {
 	char buf[48];
 	sg_action_format(pol->arches[0].default_action, buf, sizeof(buf));
-	printf("profile:       %s%s\n", p->file, p->kubernetes ? " (Kubernetes SeccompProfile)" : "");
+	printf("profile:       %s", p->file);
+	if (p->kubernetes)
+		printf(" (Kubernetes SeccompProfile%s%s)", p->name ? " " : "", p->name ? p->name : "");
+	printf("\n");
+	for (size_t i = 0; i < p->nbase_files; i++)
+		printf("base:          %s (baseProfileName, merged)\n", p->base_files[i]);
 	printf("default:       %s\n", buf);
 	printf("architectures:");
 	for (size_t i = 0; i < pol->narches; i++)
@@ -112,15 +117,12 @@ int cmd_check(int argc, char **argv)
 	sg_diag_printer_init(&pr, stderr, 0);
 	d.sink = sg_diag_printer_sink;
 	d.sink_arg = &pr;
-	char *text = NULL;
-	size_t len = 0;
-	struct sg_profile *p = NULL;
 	struct sg_policy *pol = NULL;
-	if (sg_read_file(file, &text, &len, &d) == 0 && (p = sg_profile_parse(file, text, len, &d)))
+	struct sg_profile *p = sg_source_load(file, &po.source, &d);
+	if (p)
 		pol = sg_resolve(p, &ro, &d);
 	if (pol)
 		sg_policy_warn_overlaps(pol, &d);
-	free(text);
 	sg_diag_printer_end(&pr, 1);
 	sg_diags_print(&d, stderr); /* what is left: "out of memory" */
 	int status = EXIT_INVALID;

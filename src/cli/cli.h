@@ -7,6 +7,7 @@
 
 #include "sysgate/emit.h"
 #include "sysgate/resolve.h"
+#include "sysgate/source.h"
 
 /* Exit statuses shared by the subcommands. */
 enum { EXIT_VALID = 0, EXIT_WARNINGS = 1, EXIT_INVALID = 2 };
@@ -127,6 +128,8 @@ struct cli_profile_opts {
 	struct sg_compile_opts compile;
 	int quiet;   /* print warnings only under --strict (exec's default) */
 	int changed; /* an option was given: the build's precompiled default does not apply */
+	struct sg_source_opts source; /* --name, --profile-path */
+	const char *profile_path[8];
 };
 
 #define CLI_PROFILE_LONGOPTS                                                                        \
@@ -134,10 +137,14 @@ struct cli_profile_opts {
 		{ "kernel", required_argument, NULL, 'k' }, { "strict", no_argument, NULL, 's' },   \
 		{ "bad-arch", required_argument, NULL, 'B' }, { "precedence", required_argument, NULL, 'P' }, \
 		{ "arg-width", required_argument, NULL, CLI_OPT_ARG_WIDTH },                         \
-		{ "enosys", required_argument, NULL, CLI_OPT_ENOSYS }
+		{ "enosys", required_argument, NULL, CLI_OPT_ENOSYS },                               \
+		{ "name", required_argument, NULL, CLI_OPT_NAME },                                   \
+		{ "profile-path", required_argument, NULL, CLI_OPT_PROFILE_PATH }
 /* long-only options: past every short option's letter */
 #define CLI_OPT_ARG_WIDTH 0x101
 #define CLI_OPT_ENOSYS 0x102
+#define CLI_OPT_NAME 0x103
+#define CLI_OPT_PROFILE_PATH 0x104
 
 #define CLI_PROFILE_HELP                                                                            \
 	"  --arch A        target architecture (repeatable; default: what the profile\n"                \
@@ -154,7 +161,10 @@ struct cli_profile_opts {
 	"                  umode_t, is compared on the bits it reads) or 64 (all 64 bits, as runc)\n" \
 	"  --enosys on|off on (default): numbers above every syscall the profile names, and\n"    \
 	"                  numbers the table leaves unallocated, return ENOSYS when the default\n"  \
-	"                  refuses, as runc does above; off: the default action there\n"
+	"                  refuses, as runc does above; off: the default action there\n"      \
+	"  --name N        the SeccompProfile named N, where a file holds several\n"               \
+	"  --profile-path DIR  where baseProfileName's NAME.yaml|.yml|.json is looked for\n"      \
+	"                  after the profile's own directory (repeatable)\n"
 
 void cli_profile_opts_init(struct cli_profile_opts *o);
 /* Handles one of CLI_PROFILE_LONGOPTS: 1 handled, 0 not ours, -1 bad value. */

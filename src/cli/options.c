@@ -146,6 +146,15 @@ int cli_profile_option(struct cli_profile_opts *o, int c, const char *arg)
 		r->arg_width = second ? SG_ARG_WIDTH_64 : SG_ARG_WIDTH_KERNEL;
 		return rc;
 	case CLI_OPT_ENOSYS: return choice("enosys", arg, "on", "off", &r->enosys_off);
+	case CLI_OPT_NAME: o->source.name = arg; return 1;
+	case CLI_OPT_PROFILE_PATH:
+		if (o->source.nprofile_path == sizeof(o->profile_path) / sizeof(*o->profile_path)) {
+			fprintf(stderr, "sysgate: at most %zu --profile-path\n", sizeof(o->profile_path) / sizeof(*o->profile_path));
+			return -1;
+		}
+		o->profile_path[o->source.nprofile_path++] = arg;
+		o->source.profile_path = o->profile_path;
+		return 1;
 	default: return 0;
 	}
 }
@@ -160,7 +169,8 @@ static int parse_and_resolve(const char *file, const char *text, size_t len, con
 	sg_diag_printer_init(&pr, stderr, o->quiet && !o->resolve.strict);
 	d->sink = sg_diag_printer_sink;
 	d->sink_arg = &pr;
-	if ((*p = sg_profile_parse(file, text, len, d)))
+	*p = text ? sg_source_parse(file, text, len, &o->source, d) : sg_source_load(file, &o->source, d);
+	if (*p)
 		*pol = sg_resolve(*p, &o->resolve, d);
 	sg_diag_printer_end(&pr, !*pol);
 	if (!o->quiet || o->resolve.strict || !*pol)
@@ -186,19 +196,10 @@ static int cli_load_text(const char *name, const char *text, size_t len, const s
 static int cli_load(const char *file, const struct cli_profile_opts *o, struct sg_profile **p, struct sg_policy **pol)
 {
 	struct sg_diags d;
-	char *text = NULL;
-	size_t len = 0;
 	sg_diags_init(&d);
 	*p = NULL;
 	*pol = NULL;
-	if (sg_read_file(file, &text, &len, &d)) {
-		sg_diags_print(&d, stderr);
-		sg_diags_free(&d);
-		return -1;
-	}
-	int rc = parse_and_resolve(file, text, len, o, p, pol, &d);
-	free(text);
-	return rc;
+	return parse_and_resolve(file, NULL, 0, o, p, pol, &d);
 }
 
 int cli_profile_args(int argc, char **argv, enum cli_text help, struct cli_profile_opts *o)
