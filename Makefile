@@ -221,6 +221,7 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/record.sh
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/dump.sh
 	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/diff.sh
+	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/source.sh
 	$(MAKE) --no-print-directory fuzz-replay
 
 test: test-deps

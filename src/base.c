@@ -260,7 +260,7 @@ static int take_rules(struct sg_profile *p, struct sg_profile **bases, size_t nb
 
 static int chain_error(const struct sg_profile *at, const char *what, struct sg_diags *d)
 {
-	return sg_error(d, at->file, &at->base_loc, "baseProfileName \"%s\": %s", at->base_name, what);
+	return sg_error(d, at->file, &at->base_loc, "base profile \"%s\": %s", at->base_name, what);
 }
 
 static int cycle_or_depth(const struct sg_profile *p, const struct sg_profile *cur, struct sg_profile *const *bases,

@@ -323,7 +323,8 @@ static void decider(const struct exec_opts *o, const struct cli_built *b, const 
 		sg_stub_reason(ap, c->d.nr, why, sizeof(why));
 		snprintf(buf, n, " (the ENOSYS stub: %s)", why);
 	} else if (ap)
-		snprintf(buf, n, " (decided by %s:%u:%u %s%s)", p->file, at->line, at->col, at->path,
+		snprintf(buf, n, " (decided by %s:%u:%u %s%s)",
+			 rule >= 0 ? sg_rule_file(p, &p->rules[ap->rules[rule].rule]) : p->file, at->line, at->col, at->path,
 			 rule >= 0 ? "" : ", the default action");
 	else
 		snprintf(buf, n, " (the bad-arch action: the profile does not target this architecture)");

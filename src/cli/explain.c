@@ -105,7 +105,7 @@ static int explain_on(const struct sg_profile *p, const struct sg_policy *pol, c
 	if (rule >= 0) {
 		const struct sg_arch_rule *r = &ap->rules[rule];
 		const struct sg_rule *src = &p->rules[r->rule];
-		printf("decided by %s:%u:%u %s (\"%s\")", p->file, src->loc.line, src->loc.col, src->loc.path,
+		printf("decided by %s:%u:%u %s (\"%s\")", sg_rule_file(p, src), src->loc.line, src->loc.col, src->loc.path,
 		       src->names[r->name]);
 		for (size_t k = 0; k < r->nconds; k++) {
 			printf(k ? " && " : ": ");
