@@ -13,6 +13,20 @@
 
 #include "parse_impl.h"
 
+#ifdef SG_STATIC_LIBC
+
+/* The static binary's size limit leaves no room for the merge: it refuses
+ * the profile (fail closed) and names the build that reads it. */
+int sg_source_merge_bases(struct sg_profile *p, const char *file, const char *text, size_t len,
+			  const struct sg_source_opts *o, struct sg_diags *d)
+{
+	(void)text, (void)len, (void)o;
+	return sg_error(d, file, &p->base_loc, "baseProfileName: the static binary does not merge base profiles; "
+					       "use the full build of sysgate, or compile the profile with it");
+}
+
+#else
+
 /* ---- finding a base --------------------------------------------------- */
 
 static char *join(const char *dir, const char *name, const char *ext)
@@ -338,3 +352,5 @@ int sg_source_merge_bases(struct sg_profile *p, const char *file, const char *te
 	p->base_merged = !rc;
 	return rc;
 }
+
+#endif
