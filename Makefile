@@ -247,7 +247,7 @@ clang-check: deps
 	@echo "clang: no warnings"
 
 # ---- fuzzing: see README.md ------------------------------------------------------
-FUZZ_TARGETS := parse compile bpf learn
+FUZZ_TARGETS := parse compile bpf learn yaml
 TARGET       ?= parse
 ENGINE       ?= libfuzzer
 FUZZ_SECONDS ?= 60
