@@ -239,6 +239,9 @@ clang-check: deps
 		clang $(CPPFLAGS) -Isrc -Itests $(STD_FLAGS) -fsyntax-only $$f || exit 1; done
 	@# and the files with SG_DEBUG code, as a debug build compiles them
 	@for f in $$(grep -l SG_DEBUG $(LIB_SRC)); do clang $(CPPFLAGS) $(STD_FLAGS) -DSG_DEBUG -fsyntax-only $$f || exit 1; done
+	@# each public header alone in a C++ file too
+	@for h in include/sysgate/*.h; do echo "#include \"$${h#include/}\"" | \
+		clang++ -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only -x c++ - || exit 1; done
 	@echo "clang: no warnings"
 
 # ---- fuzzing: see README.md ------------------------------------------------------

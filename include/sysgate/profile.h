@@ -11,6 +11,10 @@
 #include "sysgate/diag.h"
 #include "sysgate/seccomp.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define SG_MAX_INPUT (16u << 20) /* bytes */
 
 /* An action as written: the errno may be a number (errnoRet) or a name
@@ -97,5 +101,9 @@ const char *sg_op_name(enum sg_op op); /* "SCMP_CMP_EQ" */
  * JSON path (the rule's path and "/names/K", "/name" or "/args/K"). */
 void sg_rule_name_loc(const struct sg_rule *r, size_t k, struct sg_loc *out);
 void sg_rule_cond_loc(const struct sg_rule *r, size_t k, struct sg_loc *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
