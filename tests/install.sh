@@ -21,7 +21,7 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 skipped() { skip=$((skip + 1)); echo "install: SKIP $*"; }
 
 D=$TMP/root
-if ! $MAKE -C "$ROOT" --no-print-directory BUILD="$BUILD" install DESTDIR="$D" PREFIX=/usr >"$TMP/make.log" 2>&1; then
+if ! $MAKE -j2 -C "$ROOT" --no-print-directory BUILD="$BUILD" install DESTDIR="$D" PREFIX=/usr >"$TMP/make.log" 2>&1; then
 	cat "$TMP/make.log" >&2
 	echo "install: make install failed"
 	exit 1
