@@ -6,6 +6,9 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
+MANDIR  ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 BUILD   ?= build
 SAN     ?=
 DEBUG   ?=
@@ -56,7 +59,8 @@ TEST_BINS += $(BUILD)/tests/workload
 # linear.sh: the worst shapes of input, written by mkshape (tests/shapes.c)
 TEST_BINS += $(BUILD)/tests/mkshape
 
-.PHONY: fuzz fuzz-smoke fuzz-replay run all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static install clean
+.PHONY: fuzz fuzz-smoke fuzz-replay run all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static \
+	shared install clean
 
 all: deps $(BUILD)/sysgate $(BUILD)/libsysgate.a
 
@@ -93,6 +97,11 @@ test-deps: deps
 	$(call need,/usr/bin/musl-gcc,musl-tools)
 	$(call need,/usr/include/seccomp.h,libseccomp-dev)
 	$(call need,$(firstword $(wildcard /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a) /nonexistent),libclang-rt-14-dev)
+	@# tests/install.sh: a C++ client built with pkg-config, the man page linted
+	$(call need,/usr/bin/g++,g++)
+	$(call need,/usr/bin/pkg-config,pkg-config)
+	$(call need,/usr/bin/man,man-db)
+	$(call need,/usr/bin/mandoc,mandoc)
 
 # ---- build -------------------------------------------------------------------
 $(BUILD)/obj/%.o: %.c
@@ -117,6 +126,31 @@ $(BUILD)/obj/gen/texts.o: $(BUILD)/gen/texts.c
 $(BUILD)/libsysgate.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
+
+# The shared library, for `make install`: the same sources built
+# position-independent into objects of their own ($(BUILD)/pic), so the
+# archive and the binaries keep theirs. Its file name carries the version
+# src/cli/main.c states, its SONAME the major number; only the API (sg_*) is
+# exported, not the helpers stages share (dc_*, lint_*). -z defs: everything
+# it needs is in it or in libc, as sysgate.pc's empty Libs.private says.
+# (VERSION's pattern says . for the # that make would take for a comment.)
+VERSION   := $(shell sed -n 's/^.define SYSGATE_VERSION "\(.*\)"$$/\1/p' src/cli/main.c)
+SOVERSION := $(firstword $(subst ., ,$(VERSION)))
+PIC_OBJ   := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+
+$(BUILD)/libsysgate.so.$(VERSION): $(PIC_OBJ)
+	@test -n "$(VERSION)" || { echo "sysgate: no SYSGATE_VERSION in src/cli/main.c" >&2; exit 1; }
+	@echo '{ global: sg_*; local: *; };' > $(BUILD)/libsysgate.map
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libsysgate.so.$(SOVERSION) \
+		-Wl,--version-script,$(BUILD)/libsysgate.map -Wl,-z,defs -o $@ $(PIC_OBJ)
+	ln -sf libsysgate.so.$(VERSION) $(BUILD)/libsysgate.so.$(SOVERSION)
+	ln -sf libsysgate.so.$(SOVERSION) $(BUILD)/libsysgate.so
+
+shared: deps $(BUILD)/libsysgate.so.$(VERSION)
 
 # The embedded default is also precompiled, by a first binary without it,
 # so that `sysgate exec` with no options starts without compiling.
@@ -230,6 +264,7 @@ test: test-deps
 	@# first, so that exec.sh runs its own-calls tests with the static binary too
 	$(MAKE) --no-print-directory static
 	$(MAKE) --no-print-directory check-build
+	BUILD=$(BUILD) bash tests/install.sh
 	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 check-build
 	SYSGATE_QUICK=1 $(MAKE) --no-print-directory check-build \
 		WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
@@ -244,6 +279,9 @@ clang-check: deps
 		clang $(CPPFLAGS) -Isrc -Itests $(STD_FLAGS) -fsyntax-only $$f || exit 1; done
 	@# and the files with SG_DEBUG code, as a debug build compiles them
 	@for f in $$(grep -l SG_DEBUG $(LIB_SRC)); do clang $(CPPFLAGS) $(STD_FLAGS) -DSG_DEBUG -fsyntax-only $$f || exit 1; done
+	@# each public header alone in a C++ file too (tests/install.sh does it with g++)
+	@for h in include/sysgate/*.h; do echo "#include \"$${h#include/}\"" | \
+		clang++ -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only -x c++ - || exit 1; done
 	@echo "clang: no warnings"
 
 # ---- fuzzing: see README.md ------------------------------------------------------
@@ -332,13 +370,28 @@ bench: all
 		--syscalls $(BUILD)/bench/syscalls-static
 
 # ---- install / clean ---------------------------------------------------------
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/sysgate
+# Every directory can be set on its own (PREFIX, BINDIR, LIBDIR, INCDIR,
+# MANDIR, PKGCONFIGDIR, BASHCOMPDIR), and DESTDIR stages the whole tree
+# elsewhere (tests/install.sh installs into a temporary one). sysgate.pc
+# names the directories as installed, under ${prefix} where they lie in it.
+pc_dir = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+
+install: all shared
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(call pc_dir,$(LIBDIR))|' \
+		-e 's|@INCDIR@|$(call pc_dir,$(INCDIR))|' -e 's|@VERSION@|$(VERSION)|' src/sysgate.pc.in > $(BUILD)/sysgate.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/sysgate $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(BUILD)/sysgate $(DESTDIR)$(BINDIR)/sysgate
 	install -m 644 $(BUILD)/libsysgate.a $(DESTDIR)$(LIBDIR)/libsysgate.a
+	install -m 755 $(BUILD)/libsysgate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsysgate.so.$(VERSION)
+	ln -sf libsysgate.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsysgate.so.$(SOVERSION)
+	ln -sf libsysgate.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libsysgate.so
 	install -m 644 include/sysgate/*.h $(DESTDIR)$(INCDIR)/sysgate/
+	install -m 644 $(BUILD)/sysgate.pc $(DESTDIR)$(PKGCONFIGDIR)/sysgate.pc
+	install -m 644 src/cli/sysgate.1 $(DESTDIR)$(MANDIR)/man1/sysgate.1
+	install -m 644 src/cli/sysgate.bash-completion $(DESTDIR)$(BASHCOMPDIR)/sysgate
 
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PIC_OBJ:.o=.d)

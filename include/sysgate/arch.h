@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum sg_endian { SG_LITTLE_ENDIAN, SG_BIG_ENDIAN };
 
 /* Names live once in sg_name_pool and tables hold offsets: no pointers, so
@@ -105,5 +109,9 @@ int sg_syscall_arg(const struct sg_arch *arch, uint32_t nr, unsigned index, stru
 
 /* errno by name ("EPERM") on an arch: 0 and *value set, or -1. */
 int sg_errno_value(const struct sg_arch *arch, const char *name, uint16_t *value);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

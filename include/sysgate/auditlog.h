@@ -26,6 +26,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* comm is at most 16 bytes today (TASK_COMM_LEN), exe at most PATH_MAX;
  * each buffer keeps a NUL after the bytes. */
 #define SG_AUDIT_COMM_MAX 64
@@ -78,5 +82,9 @@ enum sg_audit_kind {
  * the first of repeated keys counts. A line cut after a number's first
  * digit reads as a smaller number: nothing in the line can tell. */
 enum sg_audit_kind sg_audit_parse_line(const char *line, size_t len, struct sg_audit_call *out, const char **why);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

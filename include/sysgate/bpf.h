@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct sg_insn {
 	uint16_t code;
 	uint8_t jt, jf;
@@ -61,5 +65,9 @@ struct sg_prog {
 #define SG_BPF_MEMWORDS 16
 
 void sg_prog_free(struct sg_prog *p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -16,6 +16,10 @@
 #include "sysgate/resolve.h"
 #include "sysgate/seccomp.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct sg_complain;
 
 /* orig is the filter as compiled (borrowed). pol (borrowed, may be NULL
@@ -42,5 +46,9 @@ void sg_complain_summary(const struct sg_complain *c, char *buf, size_t n);
 /* The calls that would have been refused, as a set (learn.h): to write
  * them as a profile of ALLOW rules. */
 const struct sg_learn *sg_complain_additions(const struct sg_complain *c);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 #include "sysgate/arch.h"
 #include "sysgate/profile.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Docker's selection: excludes drop a rule if any listed arch, any listed
  * capability or the kernel version matches; includes keep it only if the
  * arch is listed, every capability is held and the kernel is new enough.
@@ -44,5 +48,9 @@ int sg_kernel_running(unsigned v[3]);
 
 /* Kernel version a >= b. */
 int sg_kernel_ge(const unsigned a[3], const unsigned b[3]);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

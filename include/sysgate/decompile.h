@@ -24,6 +24,10 @@
 #include "sysgate/learn.h"
 #include "sysgate/symbolic.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct sg_decompile_opts {
 	const struct sg_arch *const *arches; /* the architectures to read; none: those the filter tells apart */
 	size_t narches;
@@ -48,5 +52,9 @@ struct sg_decompiled {
 int sg_decompile(const struct sg_sym_input *in, const struct sg_decompile_opts *o, struct sg_decompiled *out,
 		 struct sg_diags *d);
 void sg_decompiled_free(struct sg_decompiled *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -20,6 +20,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum sg_severity { SG_WARNING, SG_ERROR };
 
 /* Where in the input something is: 1-based line and byte column (0 when the
@@ -118,5 +122,9 @@ void sg_suggest_try(struct sg_suggester *s, const char *cand);
 /* The edit distance from s->word to cand (case-insensitive), or more than
  * s->limit when it is farther than that. */
 size_t sg_suggest_distance(const struct sg_suggester *s, const char *cand);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -16,6 +16,10 @@
 #include "sysgate/seccomp.h"
 #include "sysgate/symbolic.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct sg_diff_opts {
 	const uint32_t *arches; /* AUDIT_ARCH values to compare on; none: every 32-bit arch value */
 	size_t narches;
@@ -52,5 +56,9 @@ void sg_diff_free(struct sg_diff *out);
 
 /* The seccomp_data of 16 word values, laid out in byte order e. */
 struct sg_seccomp_data sg_diff_data(const uint32_t w[SG_SYM_WORDS], enum sg_endian e);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

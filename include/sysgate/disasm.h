@@ -8,6 +8,10 @@
 #include "sysgate/arch.h"
 #include "sysgate/bpf.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Writes one line per instruction with labels for jump targets, the
  * architecture a compared AUDIT_ARCH value names, the syscall a compared
  * number names (on the arch the preceding arch test selected), the field a
@@ -18,5 +22,9 @@ void sg_disasm(FILE *out, const struct sg_insn *prog, size_t len);
  * its sg_disasm line minus the index, but no architecture or syscall names,
  * and argument halves named as on a little-endian arch. "" if i >= len. */
 void sg_disasm_insn(char *buf, size_t n, const struct sg_insn *prog, size_t len, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -29,10 +29,18 @@
 #include "sysgate/bpf.h"
 #include "sysgate/diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* out is a new program. -1 with d when the filter already notifies (its
  * notifications would go to sysgate's supervisor), returns a computed value
  * (RET A: what it refuses cannot be known), or would be too long. */
 int sg_divert(const struct sg_prog *in, const struct sg_arch *const *arches, size_t narches, struct sg_prog *out,
 	      struct sg_diags *d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -13,6 +13,10 @@
 #include "sysgate/bpf.h"
 #include "sysgate/diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Reads every filter of task tid (a process or thread ID): attaches with
  * PTRACE_SEIZE, stops it with PTRACE_INTERRUPT, reads its filters one by
  * one until ENOENT and detaches, on every path, so that the task runs on as
@@ -27,5 +31,9 @@
 int sg_dump_task(int tid, struct sg_prog **progs, size_t *n, struct sg_diags *d);
 
 void sg_dump_free(struct sg_prog *progs, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include "sysgate/diag.h"
 #include "sysgate/plan.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 int sg_emit(const struct sg_plan *plan, struct sg_prog *out, struct sg_diags *d);
 
 /* plan + emit */
@@ -22,5 +26,9 @@ int sg_compile(const struct sg_policy *pol, const struct sg_compile_opts *o, str
 int sg_prog_to_raw(const struct sg_prog *p, enum sg_endian e, unsigned char **buf, size_t *len);
 int sg_prog_from_raw(const unsigned char *buf, size_t len, enum sg_endian e, struct sg_prog *p, struct sg_diags *d,
 		     const char *file);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

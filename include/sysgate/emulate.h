@@ -11,6 +11,10 @@
 #include "sysgate/bpf.h"
 #include "sysgate/seccomp.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The checks the kernel makes when a filter is attached (seccomp_check_filter
  * and bpf_check_classic): 1..4096 instructions, only opcodes seccomp allows,
  * loads of 4 bytes at aligned offsets inside seccomp_data, jumps inside the
@@ -69,5 +73,9 @@ struct sg_bpf_answers {
  * -1 when sg_bpf_check refuses the program or memory runs out. */
 int sg_bpf_answers(const struct sg_insn *prog, size_t len, const struct sg_seccomp_data *d, unsigned known,
 		   enum sg_endian e, struct sg_bpf_answers *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

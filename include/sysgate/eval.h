@@ -12,6 +12,10 @@
 #include "sysgate/diag.h"
 #include "sysgate/resolve.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The reference semantics, read straight from the rules: the action for a
  * syscall as the audit arch and number the kernel reports, with its 64-bit
  * arguments. The compiled filter must agree with this for every input.
@@ -56,5 +60,9 @@ uint32_t sg_policy_eval_by_nr(const struct sg_policy *pol, const struct sg_rules
  * the other precedence and libseccomp would give where they differ),
  * naming a witness argument list. Returns the number of warnings. */
 size_t sg_policy_warn_overlaps(const struct sg_policy *pol, struct sg_diags *d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

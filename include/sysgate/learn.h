@@ -23,6 +23,10 @@
 #include "sysgate/profile.h"
 #include "sysgate/resolve.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct sg_learn;
 
 enum sg_learn_format {
@@ -101,5 +105,9 @@ int sg_learn_write(const struct sg_learn *l, const struct sg_learn_opts *o, char
 /* One line per (arch, syscall, action) seen, sorted by architecture group
  * order and name: "syscall arch count action", with a header. malloc'd. */
 int sg_learn_summary(const struct sg_learn *l, char **out, size_t *len, struct sg_diags *d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,10 @@
 #include "sysgate/diag.h"
 #include "sysgate/resolve.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum sg_lint_severity { SG_LINT_INFO, SG_LINT_WARNING, SG_LINT_ERROR };
 
 const char *sg_lint_severity_name(enum sg_lint_severity s); /* "info", "warning", "error" */
@@ -54,5 +58,9 @@ int sg_lint_max_severity(const struct sg_lint *l);
  * the caller frees, its length in *len; NULL out of memory. */
 char *sg_lint_format_text(const struct sg_lint *l, size_t n, size_t *len);
 char *sg_lint_format_json(const struct sg_lint *l, const struct sg_diags *const *errs, size_t n, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 #include "sysgate/bpf.h"
 #include "sysgate/resolve.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct sg_arch_stats {
 	size_t swept;          /* numbers run (SG_SYSCALL_SPAN), all arguments zero */
 	double mean;           /* instructions executed, over the sweep */
@@ -35,5 +39,9 @@ int sg_measure(const struct sg_prog *prog, const struct sg_policy *pol, size_t a
  * (sg_bpf_answers), and mismatches stays 0. 0, or -1 when the checker
  * refuses the program or memory runs out. */
 int sg_measure_prog(const struct sg_prog *prog, const struct sg_arch *arch, struct sg_arch_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

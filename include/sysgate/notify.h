@@ -15,6 +15,10 @@
 #include "sysgate/profile.h"
 #include "sysgate/resolve.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define SG_HANDOFF_STATE_MAX 8192
 
 struct sg_handoff {
@@ -40,5 +44,9 @@ int sg_handoff_send(struct sg_handoff *h, int listener, struct sg_diags *d);
 
 /* Closes the socket, if still open; safe to call twice. */
 void sg_handoff_close(struct sg_handoff *h);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -23,6 +23,10 @@
 #include "sysgate/diag.h"
 #include "sysgate/resolve.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct sg_compile_opts {
 	uint32_t bad_arch_action; /* for an arch the profile does not target */
 };
@@ -56,5 +60,9 @@ struct sg_plan {
 
 struct sg_plan *sg_plan_build(const struct sg_policy *pol, const struct sg_compile_opts *o, struct sg_diags *d);
 void sg_plan_free(struct sg_plan *plan);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

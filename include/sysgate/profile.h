@@ -11,6 +11,10 @@
 #include "sysgate/diag.h"
 #include "sysgate/seccomp.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define SG_MAX_INPUT (16u << 20) /* bytes */
 
 /* An action as written: the errno may be a number (errnoRet) or a name
@@ -115,5 +119,9 @@ void sg_rule_name_loc(const struct sg_rule *r, size_t k, struct sg_loc *out);
 void sg_rule_cond_loc(const struct sg_rule *r, size_t k, struct sg_loc *out);
 /* The file rule r is written in: p's own, or a base profile's. */
 const char *sg_rule_file(const struct sg_profile *p, const struct sg_rule *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,10 @@
 #include "sysgate/diag.h"
 #include "sysgate/profile.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define SG_MAX_ARCHES 8
 
 /* Which of a syscall's rules decides when several match. */
@@ -134,5 +138,9 @@ int sg_mux_call(size_t i, const char **name, int *ipc, uint32_t *call);
 
 struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve_opts *o, struct sg_diags *d);
 void sg_policy_free(struct sg_policy *pol);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

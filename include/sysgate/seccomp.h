@@ -10,6 +10,10 @@
 
 #include "sysgate/diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- return values: SECCOMP_RET_* action | 16 bits of data ---------------- */
 
 #define SG_RET_KILL_PROCESS 0x80000000u
@@ -134,5 +138,9 @@ struct sg_seccomp_data {
  * (Linux 6.17 ends at 469) and the next one still to come. The planner
  * gives these the shortest paths; stats and bench sweep them. */
 #define SG_SYSCALL_SPAN 471
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

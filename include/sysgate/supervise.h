@@ -26,6 +26,10 @@
 #include "sysgate/diag.h"
 #include "sysgate/seccomp.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct sg_supervisor {
 	int ctl[2];   /* pipe: the caller's word on the load (the fd it expects, or -1: failed) */
 	int caller;   /* a pidfd of the caller: the supervisor learns of its end */
@@ -71,5 +75,9 @@ typedef void (*sg_notify_fn)(void *ctx, const struct sg_notification *n);
  * (a supervisor that ends leaves the workload's calls failing): -1 with d
  * at the end then, else 0. */
 int sg_supervise_serve(struct sg_supervisor *s, sg_notify_fn fn, void *ctx, struct sg_diags *d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

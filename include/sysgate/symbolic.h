@@ -21,6 +21,10 @@
 #include "sysgate/bpf.h"
 #include "sysgate/diag.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define SG_SYM_WORDS 16 /* seccomp_data in 32-bit words: offset / 4 */
 #define SG_SYM_WORD_NR 0
 #define SG_SYM_WORD_ARCH 1
@@ -77,5 +81,9 @@ int sg_sym_intervals(const struct sg_sym_atom *atoms, size_t n, unsigned word,
  * TRAP; TRACE); an action the kernel does not know kills the process. Two
  * values with the same effect are the same decision. */
 uint32_t sg_sym_effect(uint32_t ret);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
