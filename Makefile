@@ -132,7 +132,7 @@ $(BUILD)/libsysgate.a: $(LIB_OBJ)
 # archive and the binaries keep theirs. Its file name carries the version
 # src/cli/main.c states, its SONAME the major number; only the API (sg_*) is
 # exported, not the helpers stages share (dc_*, lint_*). -z defs: everything
-# it needs is in it or in libc, as sysgate.pc's empty Libs.private says.
+# it needs is in it, libyaml or libc (sysgate.pc's Requires.private).
 # (VERSION's pattern says . for the # that make would take for a comment.)
 VERSION   := $(shell sed -n 's/^.define SYSGATE_VERSION "\(.*\)"$$/\1/p' src/cli/main.c)
 SOVERSION := $(firstword $(subst ., ,$(VERSION)))
@@ -146,7 +146,7 @@ $(BUILD)/libsysgate.so.$(VERSION): $(PIC_OBJ)
 	@test -n "$(VERSION)" || { echo "sysgate: no SYSGATE_VERSION in src/cli/main.c" >&2; exit 1; }
 	@echo '{ global: sg_*; local: *; };' > $(BUILD)/libsysgate.map
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libsysgate.so.$(SOVERSION) \
-		-Wl,--version-script,$(BUILD)/libsysgate.map -Wl,-z,defs -o $@ $(PIC_OBJ)
+		-Wl,--version-script,$(BUILD)/libsysgate.map -Wl,-z,defs -o $@ $(PIC_OBJ) $(LIB_LIBS)
 	ln -sf libsysgate.so.$(VERSION) $(BUILD)/libsysgate.so.$(SOVERSION)
 	ln -sf libsysgate.so.$(SOVERSION) $(BUILD)/libsysgate.so
 

@@ -57,7 +57,7 @@ cmp -s "$ROOT/$BUILD/sysgate" "$D/usr/bin/sysgate" && "$D/usr/bin/sysgate" --ver
 # ---- the shared library: SONAME, what it needs, what it exports --------------
 readelf -d "$LIB/libsysgate.so.$VERSION" >"$TMP/dyn"
 grep -q "(SONAME).*\[libsysgate.so.$MAJOR\]" "$TMP/dyn" && ok || bad "SONAME: $(grep SONAME "$TMP/dyn")"
-[ "$(grep '(NEEDED)' "$TMP/dyn" | grep -vc 'libc\.so')" -eq 0 ] && ok || bad "needs more than libc: $(grep NEEDED "$TMP/dyn")"
+[ "$(grep '(NEEDED)' "$TMP/dyn" | grep -vEc 'libc\.so|libyaml-0\.so')" -eq 0 ] && ok || bad "needs more than libc and libyaml: $(grep NEEDED "$TMP/dyn")"
 nm -D --defined-only "$LIB/libsysgate.so.$VERSION" | awk '{ print $3 }' >"$TMP/exports"
 if grep -qx sg_compile "$TMP/exports" && grep -qx sg_profile_parse "$TMP/exports" && grep -qx sg_name_pool "$TMP/exports" &&
 	! grep -qv '^sg_' "$TMP/exports"; then ok
