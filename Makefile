@@ -56,7 +56,7 @@ TEST_BINS += $(BUILD)/tests/workload
 # linear.sh: the worst shapes of input, written by mkshape (tests/shapes.c)
 TEST_BINS += $(BUILD)/tests/mkshape
 
-.PHONY: fuzz fuzz-smoke fuzz-replay print-fuzz-vars run all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static install clean
+.PHONY: fuzz fuzz-smoke fuzz-replay cfl-smoke print-fuzz-vars run all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static install clean
 
 all: deps $(BUILD)/sysgate $(BUILD)/libsysgate.a
 
@@ -91,6 +91,8 @@ test-deps: deps
 	$(call need,/usr/bin/clang,clang)
 	$(call need,/usr/bin/musl-gcc,musl-tools)
 	$(call need,/usr/include/seccomp.h,libseccomp-dev)
+	$(call need,/usr/bin/zip,zip)
+	$(call need,/usr/bin/unzip,unzip)
 	$(call need,$(firstword $(wildcard /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a) /nonexistent),libclang-rt-14-dev)
 
 # ---- build -------------------------------------------------------------------
@@ -234,6 +236,7 @@ test: test-deps
 	$(MAKE) --no-print-directory bench QUICK=1
 	BUILD=$(BUILD) bash tests/scratch.sh
 	$(MAKE) --no-print-directory fuzz-smoke
+	$(MAKE) --no-print-directory cfl-smoke
 	@echo "all test suites passed"
 
 # clang must accept everything warning-free too.
@@ -306,11 +309,19 @@ fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/libfuzzer_%) $(FUZZ_TARGETS:%=$(SEEDS_DI
 			> build/fuzz/smoke-$$t.log 2>&1; then grep -E '^Done' build/fuzz/smoke-$$t.log; \
 		else tail -n 40 build/fuzz/smoke-$$t.log; echo "fuzz-smoke: $$t failed (log: build/fuzz/smoke-$$t.log)"; exit 1; fi; done
 
-# A fuzzing service's build script compiles through this Makefile and asks
-# it for the rest here, so that it follows the sources, flags and libraries.
+# ClusterFuzzLite (.clusterfuzzlite/): its build.sh compiles through this
+# Makefile and asks it for the rest here, so that it follows the sources,
+# flags and libraries. cfl-smoke runs that build.sh as the service would
+# (with this machine's clang, into build/cfl/), checks what it made, and runs
+# each target briefly: see tests/cfl.sh.
 print-fuzz-vars:
 	@echo 'ldlibs=$(LIB_LDLIBS)'
 	@echo 'max_len=$(FUZZ_MAX_LEN)'
+
+cfl-smoke: deps
+	$(call need,/usr/bin/zip,zip)
+	$(call need,/usr/bin/unzip,unzip)
+	bash tests/cfl.sh
 
 # ---- benchmark: see README.md (Performance) -------------------------------------
 # `make bench` (about 4 minutes on 2 cores) writes bench/results/; QUICK=1 (a
