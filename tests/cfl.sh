@@ -12,7 +12,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 cfl=$PWD/build/cfl
 out=$cfl/out
-SECONDS_EACH=${SYSGATE_CFL_SECONDS:-3}
+SECONDS_EACH=${SYSGATE_CFL_SECONDS:-2}
 fail=0
 bad() {
 	echo "cfl-smoke: $*"
