@@ -29,12 +29,14 @@ endif
 ALL_CFLAGS = $(STD_FLAGS) $(CFLAGS) $(SAN_FLAGS) $(DEBUG_FLAGS)
 
 LIB_SRC := $(sort $(wildcard src/*.c) $(wildcard arch/*.c))
+# the libraries a program linking libsysgate.a needs: libyaml reads YAML
+# profiles (jsmn is a header; the static binary is built without libyaml and
+# refuses YAML, see src/yaml.c); .clusterfuzzlite/build.sh asks for them
+# (print-fuzz-vars)
+LIB_LDLIBS ?= -lyaml
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
-# what the library links: libyaml reads YAML profiles (the static binary,
-# built without it, refuses YAML: see src/yaml.c)
-LIB_LIBS ?= -lyaml
 # linked into the binaries too: `make static` names its allocator here
 EXTRA_SRC ?=
 CLI_OBJ += $(EXTRA_SRC:%.c=$(BUILD)/obj/%.o)
@@ -59,8 +61,8 @@ TEST_BINS += $(BUILD)/tests/workload
 # linear.sh: the worst shapes of input, written by mkshape (tests/shapes.c)
 TEST_BINS += $(BUILD)/tests/mkshape
 
-.PHONY: fuzz fuzz-smoke fuzz-replay run all deps test-deps test check-build unit cli-tests sanitize valgrind clang-check static \
-	shared install clean
+.PHONY: fuzz fuzz-smoke fuzz-replay cfl-smoke print-fuzz-vars run all deps test-deps test check-build unit cli-tests \
+	sanitize valgrind clang-check static shared install clean
 
 all: deps $(BUILD)/sysgate $(BUILD)/libsysgate.a
 
@@ -96,6 +98,8 @@ test-deps: deps
 	$(call need,/usr/bin/clang,clang)
 	$(call need,/usr/bin/musl-gcc,musl-tools)
 	$(call need,/usr/include/seccomp.h,libseccomp-dev)
+	$(call need,/usr/bin/zip,zip)
+	$(call need,/usr/bin/unzip,unzip)
 	$(call need,$(firstword $(wildcard /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a) /nonexistent),libclang-rt-14-dev)
 	@# tests/install.sh: a C++ client built with pkg-config, the man page linted
 	$(call need,/usr/bin/g++,g++)
@@ -146,7 +150,7 @@ $(BUILD)/libsysgate.so.$(VERSION): $(PIC_OBJ)
 	@test -n "$(VERSION)" || { echo "sysgate: no SYSGATE_VERSION in src/cli/main.c" >&2; exit 1; }
 	@echo '{ global: sg_*; local: *; };' > $(BUILD)/libsysgate.map
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libsysgate.so.$(SOVERSION) \
-		-Wl,--version-script,$(BUILD)/libsysgate.map -Wl,-z,defs -o $@ $(PIC_OBJ) $(LIB_LIBS)
+		-Wl,--version-script,$(BUILD)/libsysgate.map -Wl,-z,defs -o $@ $(PIC_OBJ) $(LIB_LDLIBS)
 	ln -sf libsysgate.so.$(VERSION) $(BUILD)/libsysgate.so.$(SOVERSION)
 	ln -sf libsysgate.so.$(SOVERSION) $(BUILD)/libsysgate.so
 
@@ -155,7 +159,7 @@ shared: deps $(BUILD)/libsysgate.so.$(VERSION)
 # The embedded default is also precompiled, by a first binary without it,
 # so that `sysgate exec` with no options starts without compiling.
 $(BUILD)/sysgate-boot: $(CLI_OBJ) $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a $(LIB_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a $(LIB_LDLIBS)
 
 $(BUILD)/gen/default_bpf.c: $(BUILD)/sysgate-boot profiles/runtime-default.json
 	@mkdir -p $(dir $@)
@@ -167,11 +171,11 @@ $(BUILD)/obj/gen/default_bpf.o: $(BUILD)/gen/default_bpf.c
 
 $(BUILD)/sysgate: $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/obj/gen/texts.o $(BUILD)/libsysgate.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/gen/default_bpf.o $(BUILD)/obj/gen/texts.o \
-		$(BUILD)/libsysgate.a $(LIB_LIBS)
+		$(BUILD)/libsysgate.a $(LIB_LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libsysgate.a tests/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsysgate.a $(LIB_LIBS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsysgate.a $(LIB_LDLIBS) $(LDLIBS)
 
 # exec.sh's probe and agent: plain programs, never sanitized, since a program
 # under a seccomp filter must make only the calls the test expects (LeakSanitizer
@@ -196,7 +200,7 @@ $(BUILD)/tests/test_libseccomp: LDLIBS += -lseccomp
 # its libseccomp filter builder (tests/lsc_build.c) is shared with the benchmark
 $(BUILD)/tests/test_libseccomp: tests/test_libseccomp.c tests/lsc_build.c tests/lsc_build.h $(BUILD)/libsysgate.a tests/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/test_libseccomp.c tests/lsc_build.c $(BUILD)/libsysgate.a $(LIB_LIBS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) -Isrc $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/test_libseccomp.c tests/lsc_build.c $(BUILD)/libsysgate.a $(LIB_LDLIBS) $(LDLIBS)
 
 # The static binary for minimal images (musl, no libc needed at run time).
 # The flags keep the file small: -Oz; position-dependent code (-fno-pie: an
@@ -213,7 +217,7 @@ STATIC_SRC := src/cli/static/malloc.c src/cli/static/qsort.c src/cli/static/prin
 STATIC_OPT := -Oz -fno-pie -fno-jump-tables -fno-tree-switch-conversion
 static: deps
 	$(call need,/usr/bin/musl-gcc,musl-tools)
-	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc EXTRA_SRC="$(STATIC_SRC)" LIB_LIBS= \
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/musl CC=musl-gcc EXTRA_SRC="$(STATIC_SRC)" LIB_LDLIBS= \
 		CFLAGS="$(STATIC_OPT) -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables" \
 		CPPFLAGS="-D_GNU_SOURCE -DSG_STATIC_LIBC -Iinclude -idirafter /usr/include -idirafter /usr/include/$(MULTIARCH)" \
 		LDFLAGS="-static -no-pie -flto $(STATIC_OPT) -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none -Wl,-z,common-page-size=64" \
@@ -271,6 +275,7 @@ test: test-deps
 	$(MAKE) --no-print-directory bench QUICK=1
 	BUILD=$(BUILD) bash tests/scratch.sh
 	$(MAKE) --no-print-directory fuzz-smoke
+	$(MAKE) --no-print-directory cfl-smoke
 	@echo "all test suites passed"
 
 # clang must accept everything warning-free too.
@@ -285,30 +290,35 @@ clang-check: deps
 	@echo "clang: no warnings"
 
 # ---- fuzzing: see README.md ------------------------------------------------------
-FUZZ_TARGETS := parse compile bpf learn yaml
+# each fuzz/fuzz_NAME.c (.clusterfuzzlite/build.sh finds them the same way)
+FUZZ_TARGETS := $(sort $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c)))
 TARGET       ?= parse
 ENGINE       ?= libfuzzer
 FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN := 65536
 FUZZ_FLAGS   := -g -O1 $(CPPFLAGS) $(STD_FLAGS) -DSG_DEBUG
 FUZZ_SEEDS   := $(wildcard profiles/*.json) $(wildcard ../shared/corpus/*.json)
 
 # Any compiler: each target over files, for the regression replay.
 $(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(BUILD)/libsysgate.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(BUILD)/libsysgate.a $(LIB_LIBS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(BUILD)/libsysgate.a $(LIB_LDLIBS)
 
 build/fuzz/libfuzzer_%: fuzz/fuzz_%.c $(LIB_SRC) $(wildcard include/sysgate/*.h src/*.h)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LIB_LIBS)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LIB_LDLIBS)
 
 build/fuzz/afl_%: fuzz/fuzz_%.c $(LIB_SRC) $(wildcard include/sysgate/*.h src/*.h)
 	$(call need,/usr/bin/afl-clang-fast,afl++)
 	@mkdir -p $(dir $@)
-	AFL_QUIET=1 afl-clang-fast $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_SRC) $(LIB_LIBS)
+	AFL_QUIET=1 afl-clang-fast $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_SRC) $(LIB_LDLIBS)
 
 # Seeds: profiles/, ../shared/corpus when present (read, never copied into
-# the repository), the committed corpus; raw BPF seeds for the bpf target.
-build/fuzz/seeds-%: $(FUZZ_SEEDS) all
+# the repository), the committed corpus; raw BPF seeds for the bpf target (a
+# first byte of 0, little-endian, then the filter compiled for x86_64).
+# .clusterfuzzlite/build.sh has them made in a directory of its own.
+SEEDS_DIR ?= build/fuzz
+$(SEEDS_DIR)/seeds-%: $(FUZZ_SEEDS) all
 	@rm -rf $@ && mkdir -p $@
 	@if [ $* = bpf ]; then for f in $(FUZZ_SEEDS); do \
 		$(BUILD)/sysgate compile --arch x86_64 $$f -o $@/x.tmp 2>/dev/null && \
@@ -316,15 +326,15 @@ build/fuzz/seeds-%: $(FUZZ_SEEDS) all
 	else cp $(FUZZ_SEEDS) $@/; fi
 	@if [ -d fuzz/corpus/$* ]; then cp fuzz/corpus/$*/* $@/ 2>/dev/null || true; fi
 
-fuzz: build/fuzz/$(ENGINE)_$(TARGET) build/fuzz/seeds-$(TARGET)
+fuzz: build/fuzz/$(ENGINE)_$(TARGET) $(SEEDS_DIR)/seeds-$(TARGET)
 	@mkdir -p build/fuzz/work-$(TARGET) build/fuzz/crashes
 ifeq ($(ENGINE),afl)
-	AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 afl-fuzz -i build/fuzz/seeds-$(TARGET) -o build/fuzz/afl-$(TARGET) \
+	AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 afl-fuzz -i $(SEEDS_DIR)/seeds-$(TARGET) -o build/fuzz/afl-$(TARGET) \
 		-x fuzz/profile.dict -V $(FUZZ_SECONDS) -- build/fuzz/afl_$(TARGET)
 else
-	build/fuzz/libfuzzer_$(TARGET) -dict=fuzz/profile.dict -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	build/fuzz/libfuzzer_$(TARGET) -dict=fuzz/profile.dict -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
 		-rss_limit_mb=2048 -artifact_prefix=build/fuzz/crashes/$(TARGET)- -print_final_stats=1 \
-		build/fuzz/work-$(TARGET) build/fuzz/seeds-$(TARGET)
+		build/fuzz/work-$(TARGET) $(SEEDS_DIR)/seeds-$(TARGET)
 endif
 
 # make test: every regression (and the committed corpus) through every
@@ -334,12 +344,26 @@ fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 		find fuzz/regressions $(if $(WRAP),,fuzz/corpus) -type f | LC_ALL=C sort | \
 		xargs $(WRAP) $(BUILD)/fuzz/replay_$$t || exit 1; done
 
-fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/libfuzzer_%) $(FUZZ_TARGETS:%=build/fuzz/seeds-%)
+fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/libfuzzer_%) $(FUZZ_TARGETS:%=$(SEEDS_DIR)/seeds-%)
 	@mkdir -p build/fuzz/crashes; for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/smoke-$$t; \
-		if build/fuzz/libfuzzer_$$t -dict=fuzz/profile.dict -max_total_time=20 -max_len=65536 -rss_limit_mb=2048 \
-			-artifact_prefix=build/fuzz/crashes/$$t- build/fuzz/smoke-$$t build/fuzz/seeds-$$t \
+		if build/fuzz/libfuzzer_$$t -dict=fuzz/profile.dict -max_total_time=20 -max_len=$(FUZZ_MAX_LEN) -rss_limit_mb=2048 \
+			-artifact_prefix=build/fuzz/crashes/$$t- build/fuzz/smoke-$$t $(SEEDS_DIR)/seeds-$$t \
 			> build/fuzz/smoke-$$t.log 2>&1; then grep -E '^Done' build/fuzz/smoke-$$t.log; \
 		else tail -n 40 build/fuzz/smoke-$$t.log; echo "fuzz-smoke: $$t failed (log: build/fuzz/smoke-$$t.log)"; exit 1; fi; done
+
+# ClusterFuzzLite (.clusterfuzzlite/): its build.sh compiles through this
+# Makefile and asks it for the rest here, so that it follows the sources,
+# flags and libraries. cfl-smoke runs that build.sh as the service would
+# (with this machine's clang, into build/cfl/), checks what it made, and runs
+# each target briefly: see tests/cfl.sh.
+print-fuzz-vars:
+	@echo 'ldlibs=$(LIB_LDLIBS)'
+	@echo 'max_len=$(FUZZ_MAX_LEN)'
+
+cfl-smoke: deps
+	$(call need,/usr/bin/zip,zip)
+	$(call need,/usr/bin/unzip,unzip)
+	bash tests/cfl.sh
 
 # ---- benchmark: see README.md (Performance) -------------------------------------
 # `make bench` (about 4 minutes on 2 cores) writes bench/results/; QUICK=1 (a
@@ -354,7 +378,7 @@ $(BUILD)/bench/sysgate-bench: $(BENCH_SRC) bench/bench.h tests/lsc_build.c tests
 		tests/shapes.h $(BUILD)/libsysgate.a $(wildcard include/sysgate/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Isrc -Itests $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRC) tests/lsc_build.c tests/shapes.c \
-		$(BUILD)/libsysgate.a $(LIB_LIBS) -lseccomp -lm
+		$(BUILD)/libsysgate.a $(LIB_LDLIBS) -lseccomp -lm
 
 $(BUILD)/bench/true-static $(BUILD)/bench/syscalls-static: $(BUILD)/bench/%-static: bench/%.c
 	@mkdir -p $(dir $@)
