@@ -67,7 +67,9 @@ else bad "exports: $(grep -v '^sg_' "$TMP/exports" | head -5 | tr '\n' ' ') ($(w
 grep -qx 'prefix=/usr' "$LIB/pkgconfig/sysgate.pc" && grep -qx 'libdir=${prefix}/lib' "$LIB/pkgconfig/sysgate.pc" &&
 	grep -qx 'includedir=${prefix}/include' "$LIB/pkgconfig/sysgate.pc" && ok ||
 	bad "sysgate.pc's directories: $(cat "$LIB/pkgconfig/sysgate.pc")"
-pc() { PKG_CONFIG_LIBDIR=$LIB/pkgconfig PKG_CONFIG_SYSROOT_DIR=$D pkg-config "$@" sysgate; }
+# the installed tree first, then the system's own .pc files (libyaml's yaml-0.1)
+SYSPC=$(pkg-config --variable pc_path pkg-config)
+pc() { PKG_CONFIG_LIBDIR=$LIB/pkgconfig:$SYSPC PKG_CONFIG_SYSROOT_DIR=$D pkg-config "$@" sysgate; }
 [ "$(pc --modversion)" = "$VERSION" ] && ok || bad "pkg-config --modversion: $(pc --modversion 2>&1)"
 [ "$(pc --cflags --libs | xargs)" = "-I$D/usr/include -L$LIB -lsysgate" ] && ok || bad "pkg-config: $(pc --cflags --libs 2>&1)"
 

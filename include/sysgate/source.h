@@ -17,6 +17,10 @@
 #include "sysgate/diag.h"
 #include "sysgate/profile.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The Security Profiles Operator stops resolving bases this deep. */
 #define SG_MAX_BASE_DEPTH 15
 
@@ -51,5 +55,9 @@ struct sg_profile *sg_source_parse(const char *file, const char *text, size_t le
  * operator's merger does; sysgate refuses rather than approximate). */
 int sg_source_merge_bases(struct sg_profile *p, const char *file, const char *text, size_t len,
 			  const struct sg_source_opts *o, struct sg_diags *d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
