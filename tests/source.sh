@@ -112,6 +112,19 @@ expect 2 'empty.yaml: .*no document' -- check "$T/empty.yaml"
 # a YAML profile on standard input, told by content
 printf 'defaultAction: SCMP_ACT_LOG\n' | { out=$($SYSGATE check - 2>&1) && grep -q 'SCMP_ACT_LOG' <<<"$out" && ok || bad "YAML on stdin: $out"; }
 
+# standard input where a command reads it twice (a filter or a profile?), and
+# a YAML profile of a whole number of 8-byte words, which is text, not a filter
+printf 'defaultAction: SCMP_ACT_LOG\n' > "$T/log8.yaml" # 28 bytes
+printf 'defaultAction: SCMP_ACT_LOG\n#pad\n' > "$T/log8x.yaml" # 32 bytes
+expect 0 '-> SCMP_ACT_LOG' -- explain --arch x86_64 "$T/log8x.yaml" read
+out=$($SYSGATE explain --arch x86_64 - read < "$T/log8x.yaml" 2>&1) && grep -q 'SCMP_ACT_LOG' <<<"$out" && ok ||
+	bad "explain - with YAML on stdin: $out"
+$SYSGATE compile --arch x86_64 "$T/log8.yaml" -o "$T/log.bpf" 2>/dev/null
+out=$($SYSGATE explain --arch x86_64 - read < "$T/log.bpf" 2>&1) && grep -q 'SCMP_ACT_LOG' <<<"$out" && ok ||
+	bad "explain - with a raw filter on stdin: $out"
+out=$($SYSGATE stats --arch x86_64 - < "$T/log8x.yaml" 2>&1) && grep -q 'program:' <<<"$out" && ok || bad "stats -: $out"
+$SYSGATE diff --arch x86_64 - "$T/log8.yaml" < "$T/log.bpf" >/dev/null 2>&1 && ok || bad "diff - FILE"
+
 # ---- documents: multi-document streams and kind: List ------------------------------
 cat > "$T/multi.yaml" <<'EOF'
 apiVersion: v1

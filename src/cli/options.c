@@ -1,5 +1,7 @@
 /* The options every command that reads a profile takes, and the read ->
  * parse -> resolve -> compile those commands share. */
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,10 +259,31 @@ static int starts_json(const char *text, size_t len)
 }
 
 /* Whether a file holds a raw struct sock_filter program rather than a
- * profile: whole 8-byte instructions, and not JSON. */
+ * profile: whole 8-byte instructions, and a NUL byte, which every
+ * instruction has (its 16-bit code is below 0x100) and no JSON or YAML
+ * text may hold. */
 static int looks_raw(const char *text, size_t len)
 {
-	return len && len % 8 == 0 && !starts_json(text, len);
+	return len && len % 8 == 0 && !starts_json(text, len) && memchr(text, '\0', len);
+}
+
+/* Standard input, read once to tell a filter from a profile, is put back
+ * for the read that follows: its bytes move to a memfd on fd 0. */
+static void stdin_put_back(const char *text, size_t len)
+{
+	int fd = memfd_create("sysgate-stdin", MFD_CLOEXEC);
+	if (fd < 0)
+		return;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	if (done == len && lseek(fd, 0, SEEK_SET) == 0)
+		dup2(fd, 0); /* dup2's copy has no FD_CLOEXEC */
+	close(fd);
 }
 
 int cli_read_raw(const char *file, enum sg_endian e, struct sg_prog *prog)
@@ -316,7 +339,9 @@ int cli_is_raw_input(const char *list)
 	char *text = NULL;
 	size_t len = 0;
 	sg_diags_init(&d);
-	int raw = sg_read_file(list, &text, &len, &d) == 0 && looks_raw(text, len);
+	int read = sg_read_file(list, &text, &len, &d) == 0, raw = read && looks_raw(text, len);
+	if (read && strcmp(list, "-") == 0)
+		stdin_put_back(text, len);
 	sg_diags_free(&d);
 	free(text);
 	return raw;
