@@ -52,6 +52,8 @@ TEST_BINS += $(BUILD)/tests/test_default
 TEST_BINS += $(BUILD)/tests/test_symbolic
 # lint: each check on inline profiles, the seeds, --json for the corpus
 TEST_BINS += $(BUILD)/tests/test_lint
+# baseProfileName's merge against its model, on random profiles
+TEST_BINS += $(BUILD)/tests/test_source
 # the static binary's own vfprintf and getdelim, beside glibc's
 TEST_BINS += $(BUILD)/tests/test_printf
 # exec.sh: the command run under sysgate exec, and a seccomp notify agent
@@ -247,6 +249,7 @@ check-build: all $(TEST_BINS) $(HOST_UNISTD)
 	$(WRAP) $(BUILD)/tests/test_printf
 	$(WRAP) $(BUILD)/tests/test_default ../shared
 	$(WRAP) $(BUILD)/tests/test_lint ../shared
+	$(WRAP) $(BUILD)/tests/test_source
 	$(WRAP) $(BUILD)/tests/test_learn profiles
 	$(WRAP) $(BUILD)/tests/test_libseccomp ../shared
 	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_kernel ../shared

@@ -134,36 +134,87 @@ static int same_action(const struct sg_action *a, const struct sg_action *b)
 
 static int rank(const struct sg_action *a) { return sg_action_rank(sg_actions[a->kind].ret); }
 
-/* The occurrence whose rule decides every call of the name alone: an
- * unconditional rule every other rule of the name is more restrictive than
- * (a lower sg_action_rank) or has the same action as. -1: none. */
-static long sole_winner(const struct sg_profile *p, const struct occurrence *v, size_t n)
+/* What one side (the profile, or one base) does with a name: each side
+ * decides a call by its most restrictive matching rule (restrictive
+ * precedence), its default where none matches, and the union takes the
+ * least restrictive side at each call (the default being the most
+ * restrictive action of all). */
+struct side {
+	int all_unconditional; /* the side's decision is one action, const_at's */
+	int uniform;           /* every rule of the side has uncond_at's action */
+	long const_at, uncond_at; /* occurrences; -1: none */
+};
+
+static const struct sg_action *action_of(const struct sg_profile *p, const struct occurrence *o)
 {
-	for (size_t i = 0; i < n; i++) {
-		const struct sg_rule *u = &p->rules[v[i].rule];
-		if (u->nconds)
-			continue;
-		size_t j = 0;
-		while (j < n && (rank(&p->rules[v[j].rule].action) < rank(&u->action) ||
-				 same_action(&p->rules[v[j].rule].action, &u->action)))
-			j++;
-		if (j == n)
-			return (long)i;
-	}
-	return -1;
+	return &p->rules[o->rule].action;
 }
 
-/* Decides one name present in several layers: 0 (drop[] marks the
+static void read_side(const struct sg_profile *p, const struct occurrence *v, size_t n, size_t layer, struct side *s)
+{
+	*s = (struct side){ 1, 1, -1, -1 };
+	long first = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].layer != layer)
+			continue;
+		const struct sg_rule *r = &p->rules[v[i].rule];
+		if (first < 0)
+			first = (long)i;
+		s->uniform &= same_action(action_of(p, &v[i]), action_of(p, &v[first]));
+		if (r->nconds) {
+			s->all_unconditional = 0;
+			continue;
+		}
+		if (s->uncond_at < 0)
+			s->uncond_at = (long)i;
+		if (s->const_at < 0 || rank(&r->action) < rank(action_of(p, &v[s->const_at])))
+			s->const_at = (long)i;
+	}
+}
+
+/* The occurrence that alone decides every call of the name as the union
+ * does, or -1: when every side is one action, the least restrictive side's
+ * rule; else a side that is one unconditional action everywhere, no rule
+ * of any side being less restrictive than it. */
+static long sole_rule(const struct sg_profile *p, const struct occurrence *v, size_t n)
+{
+	struct side sides[SG_MAX_BASE_DEPTH + 1];
+	size_t nl = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].layer + 1 > nl)
+			nl = v[i].layer + 1;
+	int constant = 1;
+	for (size_t l = 0; l < nl; l++) {
+		read_side(p, v, n, l, &sides[l]);
+		constant &= sides[l].all_unconditional;
+	}
+	long best = -1;
+	for (size_t l = 0; l < nl; l++) {
+		long at = constant ? sides[l].const_at : sides[l].uniform ? sides[l].uncond_at : -1;
+		if (at >= 0 && (best < 0 || rank(action_of(p, &v[at])) > rank(action_of(p, &v[best]))))
+			best = at;
+	}
+	if (best < 0 || constant)
+		return best;
+	for (size_t i = 0; i < n; i++) /* nothing may be less restrictive */
+		if (rank(action_of(p, &v[i])) > rank(action_of(p, &v[best])) ||
+		    (rank(action_of(p, &v[i])) == rank(action_of(p, &v[best])) &&
+		     !same_action(action_of(p, &v[i]), action_of(p, &v[best]))))
+			return -1;
+	return best;
+}
+
+/* Decides one name present in several sides: 0 (drop[] marks the
  * occurrences merged away), or -1 after an error. */
 static int decide(const struct sg_profile *p, const struct occurrence *v, size_t n, unsigned char *drop,
 		  struct sg_diags *d)
 {
 	size_t same = 1;
-	while (same < n && same_action(&p->rules[v[same].rule].action, &p->rules[v[0].rule].action))
+	while (same < n && same_action(action_of(p, &v[same]), action_of(p, &v[0])))
 		same++;
 	if (same == n)
 		return 0; /* one action: the union of the conditions, every rule kept */
-	long w = sole_winner(p, v, n);
+	long w = sole_rule(p, v, n);
 	if (w >= 0) {
 		for (size_t i = 0; i < n; i++)
 			drop[i] = (long)i != w;
