@@ -659,6 +659,15 @@ static void warn_wide_values(const struct sg_profile *p, const struct sg_policy 
 		}
 }
 
+/* Fails closed: without its base, a profile would lack the calls the base
+ * allows, or allow what the base refuses. */
+static struct sg_policy *unmerged_base(const struct sg_profile *p, struct sg_diags *d)
+{
+	sg_error(d, p->file, &p->base_loc, "baseProfileName \"%s\" is not merged: read the profile with "
+					   "sg_source_load or sg_source_parse (source.h), which merge it", p->base_name);
+	return NULL;
+}
+
 struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve_opts *o, struct sg_diags *d)
 {
 	size_t errors_before = d->errors;
@@ -666,13 +675,8 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 		sg_error(d, p->file, NULL, "unknown native architecture: name one with --arch");
 		return NULL;
 	}
-	/* fail closed: without its base, a profile would lack the calls the
-	 * base allows, or allow what the base refuses */
-	if (p->base_name && !p->base_merged) {
-		sg_error(d, p->file, &p->base_loc, "baseProfileName \"%s\" is not merged: read the profile with "
-						   "sg_source_load or sg_source_parse (source.h), which merge it", p->base_name);
-		return NULL;
-	}
+	if (p->base_name && !p->base_merged)
+		return unmerged_base(p, d);
 	struct sg_policy *pol = calloc(1, sizeof(*pol));
 	if (!pol || !(pol->rule_used = calloc(p->nrules + 1, 1))) {
 		free(pol);
