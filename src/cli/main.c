@@ -2,10 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-#ifndef SYSGATE_VERSION
-#define SYSGATE_VERSION "0.1.0"
-#endif
+#include "sysgate/version.h"
 
 static const struct {
 	const char *name;
@@ -39,7 +36,8 @@ static void usage(FILE *out)
 	fprintf(out, "usage: sysgate COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n`sysgate COMMAND --help` describes a command.\n");
+	fprintf(out, "\n`sysgate help COMMAND` (or `sysgate COMMAND --help`) describes a command and the\n"
+		     "options it takes; `sysgate -V` prints the version.\n");
 }
 
 int main(int argc, char **argv)
@@ -48,11 +46,17 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_INVALID;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+	/* `sysgate help CMD` is `sysgate CMD --help` */
+	char *help_argv[] = { argv[0], argv[argc > 2 ? 2 : 1], "--help", NULL };
+	int help = strcmp(argv[1], "help") == 0;
+	if (help && argc > 2) {
+		argc = 3;
+		argv = help_argv;
+	} else if (help || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "version") == 0) {
 		printf("sysgate %s\n", SYSGATE_VERSION);
 		return 0;
 	}
