@@ -62,6 +62,8 @@ static void to_sink(struct sg_diags *d, struct sg_diag *g, const char *fmt, va_l
 void sg_vdiag(struct sg_diags *d, enum sg_severity sev, const char *file, const struct sg_loc *loc, const char *fmt,
 	      va_list ap)
 {
+	if (sev == SG_STRICT)
+		sev = d->strict ? SG_ERROR : SG_WARNING;
 	if (sev == SG_ERROR)
 		d->errors++;
 	else
@@ -117,6 +119,14 @@ void sg_warning(struct sg_diags *d, const char *file, const struct sg_loc *loc, 
 	va_list ap;
 	va_start(ap, fmt);
 	sg_vdiag(d, SG_WARNING, file, loc, fmt, ap);
+	va_end(ap);
+}
+
+void sg_strict_warning(struct sg_diags *d, const char *file, const struct sg_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sg_vdiag(d, SG_STRICT, file, loc, fmt, ap);
 	va_end(ap);
 }
 

@@ -1,4 +1,5 @@
 /* sysgate: seccomp profiles (OCI / Docker / Kubernetes JSON) to classic BPF. */
+#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -42,6 +43,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	opterr = 0; /* each command says a usage mistake itself, in one line (cli_usage) */
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_INVALID;
