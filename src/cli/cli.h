@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "sysgate/emit.h"
+#include "sysgate/learn.h"
 #include "sysgate/resolve.h"
 
 /* Exit statuses shared by the subcommands. */
@@ -54,6 +55,10 @@ int cli_open_output(const char *path, int *created);
 /* text to fd; with rewrite (a file sysgate opened itself), as its whole
  * content: rewound and truncated. name is for the message. 0, or -1 said. */
 int cli_write_profile(int fd, const char *name, int rewrite, const char *text, size_t len);
+
+/* --format of the commands that write a profile (record, import-log, merge,
+ * decompile): oci or spo; 0, or -1 said. */
+int cli_learn_format(const char *arg, enum sg_learn_format *f);
 
 /* text as the file path (made or truncated), or standard output when path
  * is NULL. 0, or -1 said. */

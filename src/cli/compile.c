@@ -89,7 +89,7 @@ int cmd_compile(int argc, char **argv)
 	int c;
 	cli_profile_opts_init(&po);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:f:", opts, NULL)) != -1) {
 		int r = cli_profile_option(&po, c, optarg);
 		if (r < 0)
 			return EXIT_INVALID;
@@ -99,18 +99,11 @@ int cmd_compile(int argc, char **argv)
 			out = optarg;
 		else if (c == 'f')
 			format = optarg;
-		else if (c == 'h') {
-			cli_help(CLI_HELP_COMPILE, stdout);
-			return 0;
-		} else {
-			cli_help(CLI_HELP_COMPILE, stderr);
-			return EXIT_INVALID;
-		}
+		else
+			return cli_usage(CLI_HELP_COMPILE, c, argv);
 	}
-	if (optind != argc - 1 || !out) {
-		cli_help(CLI_HELP_COMPILE, stderr);
-		return EXIT_INVALID;
-	}
+	if (optind != argc - 1 || !out)
+		return cli_usage(CLI_HELP_COMPILE, 0, argv);
 	int embed = strcmp(format, "embed") == 0;
 	if (strcmp(format, "raw") && strcmp(format, "c") && strcmp(format, "hex") && !embed) {
 		fprintf(stderr, "sysgate: --format is raw, c, hex or embed, not \"%s\"\n", format);
