@@ -193,9 +193,9 @@ neg truncated-array '1:49: invalid JSON: unexpected end of input: unclosed array
 neg not-object '1:1: a seccomp profile is a JSON object, found array' <<<'[]'
 neg trailing-text '1:36: invalid JSON: unexpected text after the JSON value' <<<'{"defaultAction":"SCMP_ACT_ALLOW"} x'
 neg missing-comma '1:35: invalid JSON: expected '"','"' or '"'}'"'' <<<'{"defaultAction":"SCMP_ACT_ALLOW" "syscalls":[]}'
-neg trailing-comma "1:35: invalid JSON: expected a string key" <<<'{"defaultAction":"SCMP_ACT_ALLOW",}'
-neg single-quotes "1:2: invalid JSON: expected a string key" <<<"{'defaultAction':'SCMP_ACT_ALLOW'}"
-neg comment "1:1: invalid JSON: expected a JSON value" <<<'// comment
+neg trailing-comma '1:34: invalid JSON: trailing comma before "}" (JSON allows none)' <<<'{"defaultAction":"SCMP_ACT_ALLOW",}'
+neg single-quotes "1:2: invalid JSON: a single-quoted string: JSON strings take double quotes" <<<"{'defaultAction':'SCMP_ACT_ALLOW'}"
+neg comment '1:1: invalid JSON: a comment ("//"): JSON allows none' <<<'// comment
 {"defaultAction":"SCMP_ACT_ALLOW"}'
 neg binary-garbage "1:1: invalid JSON" < <(printf '\x7fELF\x02\x01\x01\x00\x00')
 neg bad-utf8 "1:19: invalid JSON: invalid UTF-8 in string" < <(printf '{"defaultAction":"\xff"}')
