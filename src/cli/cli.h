@@ -146,7 +146,8 @@ struct cli_profile_opts {
 
 #define CLI_PROFILE_HELP                                                                            \
 	"  --arch A        target architecture (repeatable; default: what the profile\n"                \
-	"                  resolves to on this machine)\n"                                               \
+	"                  resolves to on this machine): x86_64, SCMP_ARCH_X86_64, amd64 or\n"     \
+	"                  the audit value audit logs print, c000003e (`sysgate help` lists them)\n" \
 	"  --caps LIST     capabilities for includes/excludes (see `sysgate check --help`)\n"          \
 	"  --kernel X.Y    kernel version for minKernel (default: the running kernel)\n"                \
 	"  --strict        errors, not warnings: a syscall name no architecture has, an\n"            \

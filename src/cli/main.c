@@ -12,7 +12,6 @@ static const struct {
 } commands[] = {
 	{ "exec", cmd_exec, "run a command under a seccomp filter (default: the embedded profile)" },
 	{ "record", cmd_record, "run a command and write the profile it needs (rootless)" },
-	{ "import-log", cmd_import_log, "the profile a kernel or audit log's seccomp records call for" },
 	{ "merge", cmd_merge, "merge allowlist profiles (recordings, complain additions) into one" },
 	{ "check", cmd_check, "validate a profile and summarise what it does per architecture" },
 	{ "syscalls", cmd_syscalls, "list an architecture's syscall table" },
@@ -20,7 +19,9 @@ static const struct {
 	{ "compile", cmd_compile, "compile a profile to a BPF program (raw, C or hex)" },
 	{ "disasm", cmd_disasm, "disassemble a raw BPF program" },
 #ifndef SG_STATIC_LIBC /* not in the static binary, held to 200,000 bytes: a host tool, for a
-			 caller outside seccomp, never a container's entrypoint */
+			 caller outside seccomp (import-log reads the host's kernel or audit log),
+			 never a container's entrypoint */
+	{ "import-log", cmd_import_log, "the profile a kernel or audit log's seccomp records call for" },
 	{ "dump", cmd_dump, "read back the seccomp filters of a running process or thread" },
 	{ "diff", cmd_diff, "where two filters or profiles decide differently, exactly" },
 	{ "decompile", cmd_decompile, "the profile of a raw filter, proven equivalent" },
@@ -37,7 +38,12 @@ static void usage(FILE *out)
 	fprintf(out, "usage: sysgate COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n`sysgate help COMMAND` (or `sysgate COMMAND --help`) describes a command and the\n"
+	size_t n;
+	const struct sg_arch *const *all = sg_arches(&n);
+	fprintf(out, "\n--arch A, in every command: one of these, its SCMP_ARCH_* or Go name, or its\naudit value (c000003e):");
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s%s", i % 9 ? " " : "\n  ", all[i]->name);
+	fprintf(out, "\n\n`sysgate help COMMAND` (or `sysgate COMMAND --help`) describes a command and the\n"
 		     "options it takes; `sysgate -V` prints the version.\n");
 }
 
@@ -67,7 +73,7 @@ int main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 #ifdef SG_STATIC_LIBC
 	if (strcmp(argv[1], "dump") == 0 || strcmp(argv[1], "diff") == 0 || strcmp(argv[1], "decompile") == 0 ||
-	    strcmp(argv[1], "lint") == 0) {
+	    strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "import-log") == 0) {
 		fprintf(stderr, "sysgate: %s is not in the static binary (held to 200,000 bytes): use the "
 				"dynamically linked build, on the host\n", argv[1]);
 		return EXIT_INVALID;
