@@ -13,10 +13,10 @@ static const struct {
 	{ "exec", cmd_exec, "run a command under a seccomp filter (default: the embedded profile)" },
 	{ "record", cmd_record, "run a command and write the profile it needs (rootless)" },
 	{ "merge", cmd_merge, "merge allowlist profiles (recordings, complain additions) into one" },
-	{ "check", cmd_check, "validate a profile and summarise what it does per architecture" },
+	{ "check", cmd_check, "validate profiles and summarise what each does per architecture" },
 	{ "syscalls", cmd_syscalls, "list an architecture's syscall table" },
 	{ "resolve", cmd_resolve, "translate a syscall name to its number, or back" },
-	{ "compile", cmd_compile, "compile a profile to a BPF program (raw, C or hex)" },
+	{ "compile", cmd_compile, "compile a profile to a BPF program (raw, base64, C or hex)" },
 	{ "disasm", cmd_disasm, "disassemble a raw BPF program" },
 #ifndef SG_STATIC_LIBC /* not in the static binary, held to 200,000 bytes: a host tool, for a
 			 caller outside seccomp (import-log reads the host's kernel or audit log),
