@@ -293,7 +293,7 @@ static int same_letter(char x, char y) { return (x | 0x20) == (y | 0x20); }
 static size_t edit_distance(const char *a, const char *b, size_t limit)
 {
 	size_t la = strnlen(a, 65), lb = strnlen(b, 65); /* a word may be megabytes long */
-	if (la > 64 || lb > 64)
+	if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > limit) /* each edit changes the length by one at most */
 		return limit + 1;
 	size_t rows[3][65], *row = rows[0], *prev = rows[1], *prev2 = rows[2];
 	for (size_t j = 0; j <= lb; j++)
