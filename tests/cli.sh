@@ -594,6 +594,12 @@ done
 run compile --arch
 [ "$status" -eq 2 ] && [ "$err" = "sysgate compile: option '--arch' needs a value (try 'sysgate help compile')" ] && ok ||
 	bad "compile --arch without its value: $status '$err'"
+run check --json=yes "$ROOT/profiles/block-chmod.json"
+[ "$status" -eq 2 ] && [ "$err" = "sysgate check: option '--json' takes no value (try 'sysgate help check')" ] && ok ||
+	bad "check --json=yes: $status '$err'"
+run compile "$ROOT/profiles/block-chmod.json" -o
+[ "$status" -eq 2 ] && [ "$err" = "sysgate compile: option '-o' needs a value (try 'sysgate help compile')" ] && ok ||
+	bad "compile -o without its value: $status '$err'"
 run explain -Z
 [ "$status" -eq 2 ] && [ "$err" = "sysgate explain: unknown option '-Z' (try 'sysgate help explain')" ] && ok || bad "explain -Z: '$err'"
 run compile "$ROOT/profiles/block-chmod.json"

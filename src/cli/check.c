@@ -114,15 +114,16 @@ static void summarise(const struct cli_built *b, const struct sg_resolve_opts *o
 /* ---- --json ------------------------------------------------------------------ */
 #ifndef SG_STATIC_LIBC /* not in the static binary, held to 200,000 bytes: a CI job's, on the host */
 
-/* s as a JSON string: quotes, backslashes and control bytes escaped; other
- * bytes as they are (a name that is not UTF-8 was refused by the parse). */
+/* s as a JSON string: quotes and backslashes escaped, and control and
+ * non-ASCII bytes as \u00XX of their value, as lint writes them (a file
+ * name need not be UTF-8: the JSON stays valid). */
 static void json_str(const char *s)
 {
 	putchar('"');
 	for (const unsigned char *c = (const unsigned char *)s; c && *c; c++) {
 		if (*c == '"' || *c == '\\')
 			printf("\\%c", *c);
-		else if (*c < 0x20)
+		else if (*c < 0x20 || *c >= 0x7f)
 			printf("\\u%04x", *c);
 		else
 			putchar(*c);

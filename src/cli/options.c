@@ -46,10 +46,14 @@ int cli_usage(enum cli_text help, int c, char **argv)
 		fprintf(stderr, "%.*s", text ? (int)strcspn(text, "\n") : 0, text ? text : "");
 		free(text);
 	} else {
-		int len = strncmp(opt, "--", 2) == 0 ? (int)strcspn(opt, "=") : 0;
+		/* getopt leaves optopt 0 for an unknown long option, the option's
+		 * value for one without its value or with one it takes none of */
+		int eq = strchr(opt, '=') != NULL, len = 0;
+		if (strncmp(opt, "--", 2) == 0 && (optopt == 0 || c == ':' || eq))
+			len = (int)strcspn(opt, "=");
 		char one[3] = { '-', (char)optopt, 0 };
-		fprintf(stderr, "sysgate %s: %s '%.*s'%s", cmd, c == ':' ? "option" : "unknown option", len ? len : 2,
-			len ? opt : one, c == ':' ? " needs a value" : "");
+		fprintf(stderr, "sysgate %s: %s '%.*s'%s", cmd, c == ':' || (len && optopt) ? "option" : "unknown option",
+			len ? len : 2, len ? opt : one, c == ':' ? " needs a value" : len && optopt ? " takes no value" : "");
 	}
 	fprintf(stderr, " (try 'sysgate help %s')\n", cmd);
 	return EXIT_INVALID;
