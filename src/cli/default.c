@@ -14,7 +14,7 @@ int cmd_default(int argc, char **argv)
 	}
 	if (argc > 1 && !bpf) { /* said as getopt would have it */
 		optind = 2;
-		optopt = argv[1][1];
+		optopt = argv[1][1] == '-' ? 0 : argv[1][1];
 		return cli_usage(CLI_HELP_DEFAULT, argv[1][0] == '-' ? '?' : 0, argv);
 	}
 	if (bpf) {
