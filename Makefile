@@ -136,11 +136,11 @@ $(BUILD)/libsysgate.a: $(LIB_OBJ)
 # The shared library, for `make install`: the same sources built
 # position-independent into objects of their own ($(BUILD)/pic), so the
 # archive and the binaries keep theirs. Its file name carries the version
-# src/cli/main.c states, its SONAME the major number; only the API (sg_*) is
+# include/sysgate/version.h states, its SONAME the major number; only the API (sg_*) is
 # exported, not the helpers stages share (dc_*, lint_*). -z defs: everything
 # it needs is in it, libyaml or libc (sysgate.pc's Requires.private).
 # (VERSION's pattern says . for the # that make would take for a comment.)
-VERSION   := $(shell sed -n 's/^.define SYSGATE_VERSION "\(.*\)"$$/\1/p' src/cli/main.c)
+VERSION   := $(shell sed -n 's/^.define SYSGATE_VERSION "\(.*\)"$$/\1/p' include/sysgate/version.h)
 SOVERSION := $(firstword $(subst ., ,$(VERSION)))
 PIC_OBJ   := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
 
@@ -149,7 +149,7 @@ $(BUILD)/pic/%.o: %.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fPIC -MMD -MP -c -o $@ $<
 
 $(BUILD)/libsysgate.so.$(VERSION): $(PIC_OBJ)
-	@test -n "$(VERSION)" || { echo "sysgate: no SYSGATE_VERSION in src/cli/main.c" >&2; exit 1; }
+	@test -n "$(VERSION)" || { echo "sysgate: no SYSGATE_VERSION in include/sysgate/version.h" >&2; exit 1; }
 	@echo '{ global: sg_*; local: *; };' > $(BUILD)/libsysgate.map
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libsysgate.so.$(SOVERSION) \
 		-Wl,--version-script,$(BUILD)/libsysgate.map -Wl,-z,defs -o $@ $(PIC_OBJ) $(LIB_LDLIBS)

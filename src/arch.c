@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <sysgate/arch.h>
+#include <sysgate/diag.h>
 
 #include "../arch/arches.h"
 
@@ -60,6 +61,49 @@ const struct sg_arch *sg_arch_lookup(const char *name)
 		if (strcmp(name, x86_extra_names[i]) == 0)
 			return &sg_arch_x86;
 	return NULL;
+}
+
+/* Names other tools give an architecture: Debian's, uname -m's. */
+static const struct {
+	const char *name, *arch;
+} other_names[] = {
+	{ "armhf", "arm" }, { "armel", "arm" }, { "armv7l", "arm" }, { "armv7", "arm" }, { "ppc64el", "ppc64le" },
+	{ "loong64", "loongarch64" }, { "x64", "x86_64" },
+};
+
+const struct sg_arch *sg_arch_guess(const char *name)
+{
+	char low[32];
+	size_t n = 0;
+	if (!name)
+		return NULL;
+	if (is_scmp_form(name))
+		name += sizeof("SCMP_ARCH_") - 1;
+	for (; *name && n < sizeof(low) - 1; name++) /* the case dropped, '-' read as '_' */
+		low[n++] = *name == '-' ? '_' : (char)ascii_tolower((unsigned char)*name);
+	low[n] = '\0';
+	if (*name) /* longer than any name */
+		return NULL;
+	const struct sg_arch *a = sg_arch_lookup(low);
+	for (size_t i = 0; !a && i < sizeof(other_names) / sizeof(*other_names); i++)
+		if (strcmp(low, other_names[i].name) == 0)
+			a = sg_arch_lookup(other_names[i].arch);
+	return a;
+}
+
+const struct sg_arch *sg_arch_suggest(const char *name)
+{
+	const struct sg_arch *a = sg_arch_guess(name);
+	if (a || !name)
+		return a;
+	struct sg_suggester s;
+	sg_suggest_init(&s, name);
+	for (size_t i = 0; i < SG_NARCHES; i++) {
+		sg_suggest_try(&s, sg_arch_table[i]->scmp_name);
+		sg_suggest_try(&s, sg_arch_table[i]->name);
+		sg_suggest_try(&s, sg_arch_table[i]->go_name);
+	}
+	return s.best ? sg_arch_guess(s.best) : NULL;
 }
 
 /* Architectures libseccomp knows that sysgate has no tables for. */

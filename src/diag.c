@@ -62,6 +62,8 @@ static void to_sink(struct sg_diags *d, struct sg_diag *g, const char *fmt, va_l
 void sg_vdiag(struct sg_diags *d, enum sg_severity sev, const char *file, const struct sg_loc *loc, const char *fmt,
 	      va_list ap)
 {
+	if (sev == SG_STRICT)
+		sev = d->strict ? SG_ERROR : SG_WARNING;
 	if (sev == SG_ERROR)
 		d->errors++;
 	else
@@ -117,6 +119,14 @@ void sg_warning(struct sg_diags *d, const char *file, const struct sg_loc *loc, 
 	va_list ap;
 	va_start(ap, fmt);
 	sg_vdiag(d, SG_WARNING, file, loc, fmt, ap);
+	va_end(ap);
+}
+
+void sg_strict_warning(struct sg_diags *d, const char *file, const struct sg_loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sg_vdiag(d, SG_STRICT, file, loc, fmt, ap);
 	va_end(ap);
 }
 
@@ -275,26 +285,35 @@ void sg_quote(char *out, size_t outsz, const char *s, size_t len)
 	out[o] = '\0';
 }
 
+static int same_letter(char x, char y) { return (x | 0x20) == (y | 0x20); }
+
+/* Levenshtein's, with two neighbours swapped one edit ("chmdo" is one from
+ * "chmod"): the optimal string alignment distance. A row's least value
+ * never falls, so a row past limit ends the count. */
 static size_t edit_distance(const char *a, const char *b, size_t limit)
 {
 	size_t la = strnlen(a, 65), lb = strnlen(b, 65); /* a word may be megabytes long */
-	if (la > 64 || lb > 64)
+	if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > limit) /* each edit changes the length by one at most */
 		return limit + 1;
-	size_t row[65];
+	size_t rows[3][65], *row = rows[0], *prev = rows[1], *prev2 = rows[2];
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0], best = row[0] = i;
+		size_t *t = prev2; /* the rows move down one */
+		prev2 = prev;
+		prev = row;
+		row = t;
+		size_t best = row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			int same = ((a[i - 1] | 0x20) == (b[j - 1] | 0x20));
-			size_t v = diag + !same;
-			if (up + 1 < v)
-				v = up + 1;
+			size_t v = prev[j - 1] + !same_letter(a[i - 1], b[j - 1]);
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
 			if (row[j - 1] + 1 < v)
 				v = row[j - 1] + 1;
+			if (i > 1 && j > 1 && same_letter(a[i - 1], b[j - 2]) && same_letter(a[i - 2], b[j - 1]) &&
+			    prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
 			row[j] = v;
-			diag = up;
 			if (v < best)
 				best = v;
 		}

@@ -133,15 +133,9 @@ static int lookup_arch(struct walker *w, int t, const struct sg_loc *at, const s
 		if (sg_arch_known_unsupported(s)) {
 			sg_walk_warning(w, at, "architecture \"%s\" is not supported by sysgate; ignored", shown);
 		} else {
-			size_t n;
-			const struct sg_arch *const *all = sg_arches(&n);
-			const char *names[64];
-			size_t k = 0;
-			for (size_t i = 0; i < n && k < 64; i++)
-				names[k++] = all[i]->scmp_name;
-			const char *hint = sg_suggest(s, names, k);
+			const struct sg_arch *hint = sg_arch_suggest(s);
 			rc = sg_walk_error(w, at, "unknown architecture \"%s\"%s%s%s", shown, hint ? " (did you mean " : "",
-					   hint ? hint : "", hint ? "?)" : "");
+					   hint ? hint->scmp_name : "", hint ? "?)" : "");
 		}
 	}
 	free(s);
@@ -331,19 +325,21 @@ static int el_goarch(struct walker *w, int t, const struct sg_loc *at, void *obj
 	if (sg_walk_push_string(w, t, at, &f->arches, &f->narches, NULL))
 		return -1;
 	const char *a = f->arches[f->narches - 1];
-	const struct sg_arch *host = sg_arch_lookup(a);
-	const char *docker = host ? sg_docker_arch_name(host) : NULL;
-	char shown[80];
-	sg_quote(shown, sizeof(shown), a, strlen(a));
 	/* Docker compares its host's name exactly; x32 is never a host, but Docker's own profile names it */
 	if (sg_docker_arch_lookup(a) || strcmp(a, "x32") == 0)
 		return 0;
+	const struct sg_arch *host = sg_arch_suggest(a);
+	const char *docker = host ? sg_docker_arch_name(host) : NULL;
+	char shown[80];
+	sg_quote(shown, sizeof(shown), a, strlen(a));
 	if (docker)
-		sg_walk_warning(w, at, "architecture \"%s\" never matches: Docker names this host \"%s\"", shown, docker);
+		sg_strict_warning(w->d, w->file, at, "architecture \"%s\" never matches: Docker names this host \"%s\"", shown,
+				       docker);
 	else
-		sg_walk_warning(w, at, "architecture \"%s\" never matches: Docker names hosts amd64, x86, arm64, arm, riscv64, "
-				       "s390x, s390, ppc64le, ppc64, ppc, mips64, mipsel64, mips64n32, mips3l64n32, mipsel",
-				shown);
+		sg_strict_warning(w->d, w->file, at, "architecture \"%s\" never matches: Docker names hosts amd64, x86, arm64, "
+					      "arm, riscv64, s390x, s390, ppc64le, ppc64, ppc, mips64, mipsel64, "
+					      "mips64n32, mips3l64n32, mipsel",
+				       shown);
 	return 0;
 }
 

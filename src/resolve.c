@@ -23,11 +23,18 @@ static void warn_cap(const struct sg_profile *p, const struct sg_filter *f, cons
 	int lenient = sg_cap_lookup(cap);
 	char shown[80];
 	sg_quote(shown, sizeof(shown), cap, strlen(cap));
-	if (lenient < 0)
-		sg_warning(d, p->file, &f->loc, "unknown capability \"%s\" is never held", shown);
-	else if (sg_cap_exact(cap) < 0)
-		sg_warning(d, p->file, &f->loc, "capability \"%s\" is never held: Docker compares names exactly (\"%s\")",
-			   shown, sg_cap_name((unsigned)lenient));
+	if (lenient < 0) {
+		struct sg_suggester s;
+		sg_suggest_init(&s, cap);
+		for (unsigned i = 0; sg_cap_name(i); i++)
+			sg_suggest_try(&s, sg_cap_name(i));
+		sg_strict_warning(d, p->file, &f->loc, "unknown capability \"%s\" is never held%s%s%s", shown,
+				  s.best ? " (did you mean \"" : "", s.best ? s.best : "", s.best ? "\"?)" : "");
+	} else if (sg_cap_exact(cap) < 0) {
+		sg_strict_warning(d, p->file, &f->loc,
+				  "capability \"%s\" is never held: Docker compares names exactly (\"%s\")", shown,
+				  sg_cap_name((unsigned)lenient));
+	}
 }
 
 static void warn_unknown_caps(const struct sg_profile *p, struct sg_diags *d)
@@ -395,7 +402,7 @@ static void report_unknown_everywhere(const struct sg_profile *p, const struct s
 				snprintf(hint, sizeof(hint), " (did you mean \"%s\"?)", e->hint);
 			struct sg_loc at;
 			sg_rule_name_loc(r, k, &at);
-			if (o->strict)
+			if (o->strict || d->strict)
 				sg_error(d, sg_rule_file(p, r), &at, "unknown syscall \"%s\"%s", shown, hint);
 			else
 				sg_warning(d, sg_rule_file(p, r), &at, "unknown syscall \"%s\" on every architecture; skipped%s", shown,
@@ -406,7 +413,7 @@ static void report_unknown_everywhere(const struct sg_profile *p, const struct s
 
 /* Lists, in one diagnostic per arch, the names this arch lacks (runc skips them). */
 static void report_unknown_on_arch(const struct sg_profile *p, struct sg_policy *pol, size_t a, struct names *nm,
-				   const struct sg_resolve_opts *o, struct sg_diags *d)
+				   struct sg_diags *d)
 {
 	struct sg_arch_policy *ap = &pol->arches[a];
 	size_t len = 0, count = 0, cap = 256;
@@ -447,14 +454,11 @@ static void report_unknown_on_arch(const struct sg_profile *p, struct sg_policy 
 		}
 	}
 	ap->nunknown = count;
-	if (count) {
-		if (o->strict)
-			sg_error(d, p->file, NULL, "%s: %zu syscall%s not on this architecture: %s", ap->arch->name, count,
-				 count == 1 ? "" : "s", list);
-		else
-			sg_warning(d, p->file, NULL, "%s: %zu syscall%s not on this architecture, skipped: %s",
-				   ap->arch->name, count, count == 1 ? "" : "s", list);
-	}
+	/* never an error, even under --strict: a profile for several
+	 * architectures names calls some of them lack (Docker's default) */
+	if (count)
+		sg_warning(d, p->file, NULL, "%s: %zu syscall%s not on this architecture, skipped: %s", ap->arch->name,
+			   count, count == 1 ? "" : "s", list);
 	free(list);
 }
 
@@ -720,7 +724,7 @@ struct sg_policy *sg_resolve(const struct sg_profile *p, const struct sg_resolve
 		goto fail;
 	}
 	for (size_t a = 0; a < pol->narches; a++) {
-		report_unknown_on_arch(p, pol, a, &nm, o, d);
+		report_unknown_on_arch(p, pol, a, &nm, d);
 		if (resolve_arch(p, pol, a, &nm, o, &nw, d)) {
 			free(nw.base);
 			free(nw.flag);

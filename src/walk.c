@@ -85,6 +85,7 @@ void sg_walk_warning(struct walker *w, const struct sg_loc *at, const char *fmt,
 	va_end(ap);
 }
 
+
 int sg_walk_oom(struct walker *w, const struct sg_loc *at)
 {
 	return sg_walk_error(w, at, "out of memory");
@@ -312,6 +313,22 @@ static int has_key(struct walker *w, int t, const char *name)
 	return 0;
 }
 
+/* A key no field has, even folded: runc ignores it, so a misspelt
+ * "syscalls" leaves a profile with its default action alone. --strict
+ * refuses it; the field it was probably meant as is named. */
+static void unknown_field(struct walker *w, const struct sg_loc *l, const char *key, const char *shown,
+			  const struct sg_field *fields)
+{
+	struct sg_suggester s;
+	sg_suggest_init(&s, key);
+	for (const struct sg_field *f = fields; f->name; f++)
+		sg_suggest_try(&s, f->name);
+	char hint[64] = "";
+	if (s.best)
+		snprintf(hint, sizeof(hint), " (did you mean \"%s\"?)", s.best);
+	sg_strict_warning(w->d, w->file, l, "unknown field \"%s\"%s%s", shown, w->d->strict ? "" : " ignored", hint);
+}
+
 /* A key no field has exactly: an error if Go would read it as a field
  * (sysgate must not ignore what runc obeys), else a warning. -1 on error. */
 static int unknown_key(struct walker *w, int t, int kt, const struct sg_loc *at, const struct sg_field *fields,
@@ -339,7 +356,7 @@ static int unknown_key(struct walker *w, int t, int kt, const struct sg_loc *at,
 		rc = sg_walk_error(w, &l, "Go's JSON decoder (runc, Docker) reads this key as \"%s\": write \"%s\"",
 				   f->name, f->name);
 	else if (warn_unknown)
-		sg_walk_warning(w, &l, "unknown field \"%s\" ignored", shown);
+		unknown_field(w, &l, key, shown, fields);
 	free(key);
 	return rc;
 }

@@ -32,7 +32,7 @@ struct sg_field {
 
 /* Walks object t: each key once (a duplicate, compared decoded, is an
  * error), known keys to their handlers, unknown ones warned about (when
- * warn_unknown) and skipped. -1 if anything failed. */
+ * warn_unknown; --strict refuses them, with the field meant) and skipped. -1 if anything failed. */
 int sg_walk_object(struct walker *w, int t, const struct sg_loc *at, const struct sg_field *fields, void *obj,
 		   int warn_unknown);
 

@@ -26,7 +26,7 @@ if ! $MAKE -j2 -C "$ROOT" --no-print-directory BUILD="$BUILD" install DESTDIR="$
 	echo "install: make install failed"
 	exit 1
 fi
-VERSION=$(sed -n 's/^#define SYSGATE_VERSION "\(.*\)"$/\1/p' "$ROOT/src/cli/main.c")
+VERSION=$(sed -n 's/^#define SYSGATE_VERSION "\(.*\)"$/\1/p' "$ROOT/include/sysgate/version.h")
 MAJOR=${VERSION%%.*}
 LIB=$D/usr/lib
 

@@ -439,6 +439,131 @@ static void test_colliding_names(void)
 	sg_diags_free(&d);
 }
 
+/* The JSON check's error names the mistake a person makes, at its place. */
+static void test_syntax_mistakes(void)
+{
+	static const struct {
+		const char *json;
+		unsigned line, col;
+		const char *message;
+	} cases[] = {
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\",\"write\",],\n"
+		  "\"action\":\"SCMP_ACT_ERRNO\"}]}",
+		  1, 71, "invalid JSON: trailing comma before \"]\" (JSON allows none)" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\n  \"syscalls\":[] ,\n}", 2, 17,
+		  "invalid JSON: trailing comma before \"}\" (JSON allows none)" },
+		{ "[1,2,\n\n   ]", 1, 5, "invalid JSON: trailing comma before \"]\" (JSON allows none)" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\", // allow\n\"syscalls\":[]}", 1, 36,
+		  "invalid JSON: a comment (\"//\"): JSON allows none" },
+		{ "/* Docker's */\n{}", 1, 1, "invalid JSON: a comment (\"/*\"): JSON allows none" },
+		{ "{\n  # the default\n  \"defaultAction\":\"SCMP_ACT_ALLOW\"}", 2, 3,
+		  "invalid JSON: a comment (\"#\"): JSON allows none" },
+		{ "{\"defaultAction\":'SCMP_ACT_ALLOW'}", 1, 18,
+		  "invalid JSON: a single-quoted string: JSON strings take double quotes" },
+		{ "{'defaultAction':\"SCMP_ACT_ALLOW\"}", 1, 2,
+		  "invalid JSON: a single-quoted string: JSON strings take double quotes" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\n\tsyscalls: []}", 2, 2,
+		  "invalid JSON: unquoted key \"syscalls\": JSON keys take double quotes" },
+		{ "{\"defaultAction\": SCMP_ACT_ALLOW}", 1, 19,
+		  "invalid JSON: unquoted string \"SCMP_ACT_ALLOW\": JSON strings take double quotes" },
+		{ "{\"a\": True}", 1, 7, "invalid JSON: \"True\": JSON's literals are true, false and null, in lower case" },
+		{ "{\"a\": 1 \"b\": 2}", 1, 9, "invalid JSON: expected ',' or '}': a comma is missing before this" },
+		{ "\xef\xbb\xbf{}", 1, 1, "invalid JSON: the text starts with a byte order mark (U+FEFF): JSON allows none" },
+		/* what is no such mistake keeps the check's own words */
+		{ "{\"a\":}", 1, 6, "invalid JSON: expected a JSON value" },
+		{ "{\"a\" 1}", 1, 6, "invalid JSON: expected ':' after key" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct sg_diags d;
+		struct sg_profile *p = parse(cases[i].json, &d);
+		CHECK(!p && d.errors == 1 && d.n == 1, "case %zu refused with one error", i);
+		if (d.n)
+			CHECK(d.v[0].loc.line == cases[i].line && d.v[0].loc.col == cases[i].col &&
+				      strcmp(d.v[0].message, cases[i].message) == 0,
+			      "case %zu: %u:%u: %s; want %u:%u: %s", i, d.v[0].loc.line, d.v[0].loc.col, d.v[0].message,
+			      cases[i].line, cases[i].col, cases[i].message);
+		sg_profile_free(p);
+		sg_diags_free(&d);
+	}
+}
+
+/* An unknown field is a warning naming the field meant; --strict
+ * (d.strict) makes it an error. Kubernetes' and Docker's own keys are none. */
+static void test_unknown_fields(void)
+{
+	static const char *const json = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\n \"sycalls\":[{\"names\":[\"ptrace\"],"
+					"\"action\":\"SCMP_ACT_ERRNO\"}]}";
+	struct sg_diags d;
+	struct sg_profile *p = parse(json, &d);
+	CHECK(p && d.warnings == 1 && d.n == 1 && d.v[0].loc.line == 2 && d.v[0].loc.col == 2 &&
+		      strcmp(d.v[0].message, "unknown field \"sycalls\" ignored (did you mean \"syscalls\"?)") == 0,
+	      "sycalls: a warning with the field meant: %s", d.n ? d.v[0].message : "");
+	sg_profile_free(p);
+	sg_diags_free(&d);
+	d.strict = 1;
+	p = sg_profile_parse("t.json", json, strlen(json), &d);
+	CHECK(!p && d.errors == 1 && d.n == 1 && d.v[0].severity == SG_ERROR &&
+		      strcmp(d.v[0].message, "unknown field \"sycalls\" (did you mean \"syscalls\"?)") == 0,
+	      "sycalls under strict: an error: %s", d.n ? d.v[0].message : "");
+	sg_profile_free(p);
+	sg_diags_free(&d);
+	/* a rule's "arg" would leave it unconditional */
+	d.strict = 1;
+	static const char *const arg = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"personality\"],"
+				       "\"action\":\"SCMP_ACT_ERRNO\",\"arg\":[]}]}";
+	p = sg_profile_parse("t.json", arg, strlen(arg), &d);
+	CHECK(!p && d.n == 1 && strcmp(d.v[0].loc.path, "/syscalls/0/arg") == 0 &&
+		      strstr(d.v[0].message, "(did you mean \"args\"?)"), "arg under strict: %s", d.n ? d.v[0].message : "");
+	sg_profile_free(p);
+	sg_diags_free(&d);
+	static const char *const legit[] = {
+		"{\"apiVersion\":\"security-profiles-operator.x-k8s.io/v1beta1\",\"kind\":\"SeccompProfile\","
+		"\"metadata\":{\"name\":\"x\",\"namespace\":\"y\"},\"status\":{},\"spec\":{\"defaultAction\":\"SCMP_ACT_LOG\","
+		"\"disabled\":false,\"listenerPath\":\"/a\"}}",
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"archMap\":[{\"architecture\":\"SCMP_ARCH_X86_64\","
+		"\"subArchitectures\":[\"SCMP_ARCH_X86\"]}],\"listenerPath\":\"/a\",\"listenerMetadata\":\"m\",\"syscalls\":"
+		"[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"comment\":\"\",\"includes\":{},\"excludes\":{}}]}",
+	};
+	for (size_t i = 0; i < sizeof(legit) / sizeof(*legit); i++) {
+		sg_diags_init(&d);
+		d.strict = 1;
+		p = sg_profile_parse("t.json", legit[i], strlen(legit[i]), &d);
+		CHECK(p && d.n == 0, "real keys %zu pass under strict: %s", i, d.n ? d.v[0].message : "");
+		sg_profile_free(p);
+		sg_diags_free(&d);
+	}
+}
+
+/* Architecture names in other conventions are understood (a hint), never taken. */
+static void test_arch_guesses(void)
+{
+	static const struct {
+		const char *name, *want;
+	} cases[] = {
+		{ "SCMP_ARCH_ARM64", "aarch64" }, { "AARCH64", "aarch64" }, { "x86-64", "x86_64" },
+		{ "SCMP_ARCH_AMD64", "x86_64" },  { "armhf", "arm" },      { "SCMP_ARCH_I386", "x86" },
+		{ "ppc64el", "ppc64le" },        { "SCMP_ARCH_X86_46", "x86_64" }, { "SCMP_ARCH_FOO", NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const struct sg_arch *a = sg_arch_suggest(cases[i].name);
+		CHECK(cases[i].want ? a && strcmp(a->name, cases[i].want) == 0 : !a, "%s: %s", cases[i].name,
+		      a ? a->name : "none");
+	}
+	struct sg_diags d;
+	struct sg_profile *p = parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_ARM64\"]}", &d);
+	CHECK(!p && has_message(&d, "unknown architecture \"SCMP_ARCH_ARM64\" (did you mean SCMP_ARCH_AARCH64?)"),
+	      "SCMP_ARCH_ARM64 in a profile");
+	sg_profile_free(p);
+	sg_diags_free(&d);
+	p = parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\","
+		  "\"includes\":{\"arches\":[\"SCMP_ARCH_ARM64\"]}}]}",
+		  &d);
+	CHECK(p && has_message(&d, "architecture \"SCMP_ARCH_ARM64\" never matches: Docker names this host \"arm64\""),
+	      "SCMP_ARCH_ARM64 in includes: Docker's name");
+	sg_profile_free(p);
+	sg_diags_free(&d);
+}
+
 int main(void)
 {
 	test_full_object();
@@ -453,5 +578,8 @@ int main(void)
 	test_mutations();
 	test_duplicate_keys();
 	test_colliding_names();
+	test_syntax_mistakes();
+	test_unknown_fields();
+	test_arch_guesses();
 	return check_summary("parse");
 }

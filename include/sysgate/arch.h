@@ -63,6 +63,16 @@ const struct sg_arch *const *sg_arches(size_t *count);
  * for the SCMP_ form). NULL when unknown. */
 const struct sg_arch *sg_arch_lookup(const char *name);
 
+/* What a name in another convention means: case and an SCMP_ARCH_ prefix
+ * dropped, '-' read as '_', then any of the three name sets or another
+ * tool's (SCMP_ARCH_ARM64, AARCH64, x86-64, armhf: aarch64, aarch64,
+ * x86_64, arm). NULL when it means none. */
+const struct sg_arch *sg_arch_guess(const char *name);
+
+/* The same, else the architecture whose name is closest by edit distance:
+ * for a "did you mean". NULL when none is close. */
+const struct sg_arch *sg_arch_suggest(const char *name);
+
 /* True for a name libseccomp knows but sysgate does not support (parisc, m68k, sh, ...). */
 int sg_arch_known_unsupported(const char *name);
 

@@ -24,7 +24,10 @@
 extern "C" {
 #endif
 
-enum sg_severity { SG_WARNING, SG_ERROR };
+/* SG_STRICT is only ever passed to sg_vdiag, never stored: a warning about
+ * what is almost surely a mistake (a name no architecture has, a key no
+ * profile has), which --strict (d->strict) makes an error. */
+enum sg_severity { SG_WARNING, SG_ERROR, SG_STRICT };
 
 /* Where in the input something is: 1-based line and byte column (0 when the
  * problem is not tied to a position) and an RFC 6901 JSON pointer. */
@@ -51,6 +54,7 @@ struct sg_diags {
 	size_t n, cap;
 	size_t errors, warnings;
 	int oom; /* memory ran out (set only through sg_oom or by a failed append): an error */
+	int strict; /* set by the caller (--strict): SG_STRICT diagnostics are errors, not warnings */
 	/* Optional: each diagnostic is handed to sink as it is made instead of
 	 * being kept in v (errors, warnings and oom still count). A caller that
 	 * prints them as they come (struct sg_diag_printer) needs no memory for
@@ -72,6 +76,9 @@ void sg_diags_free(struct sg_diags *d);
 int sg_error(struct sg_diags *d, const char *file, const struct sg_loc *loc, const char *fmt, ...)
 	SG_PRINTF(4, 5);
 void sg_warning(struct sg_diags *d, const char *file, const struct sg_loc *loc, const char *fmt, ...)
+	SG_PRINTF(4, 5);
+/* A warning that d->strict makes an error (SG_STRICT). */
+void sg_strict_warning(struct sg_diags *d, const char *file, const struct sg_loc *loc, const char *fmt, ...)
 	SG_PRINTF(4, 5);
 /* The same with a va_list, for wrappers that add their own context. */
 void sg_vdiag(struct sg_diags *d, enum sg_severity sev, const char *file, const struct sg_loc *loc, const char *fmt,

@@ -38,7 +38,8 @@ struct sg_resolve_opts {
 	size_t ntargets;
 	uint64_t caps;        /* bit n = capability n */
 	unsigned kernel[3];   /* major, minor, patch */
-	int strict;           /* a name unknown on a target arch is an error, not a warning */
+	int strict;           /* a name no architecture has is an error, not a warning (d->strict
+				 makes the other SG_STRICT warnings errors) */
 	enum sg_precedence precedence;
 	enum sg_arg_width arg_width;
 	int enosys_off;       /* no ENOSYS stub (README "ENOSYS"): numbers the profile does not

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "sysgate/emit.h"
+#include "sysgate/learn.h"
 #include "sysgate/resolve.h"
 #include "sysgate/source.h"
 
@@ -55,6 +56,10 @@ int cli_open_output(const char *path, int *created);
 /* text to fd; with rewrite (a file sysgate opened itself), as its whole
  * content: rewound and truncated. name is for the message. 0, or -1 said. */
 int cli_write_profile(int fd, const char *name, int rewrite, const char *text, size_t len);
+
+/* --format of the commands that write a profile (record, import-log, merge,
+ * decompile): oci or spo; 0, or -1 said. */
+int cli_learn_format(const char *arg, enum sg_learn_format *f);
 
 /* text as the file path (made or truncated), or standard output when path
  * is NULL. 0, or -1 said. */
@@ -148,10 +153,12 @@ struct cli_profile_opts {
 
 #define CLI_PROFILE_HELP                                                                            \
 	"  --arch A        target architecture (repeatable; default: what the profile\n"                \
-	"                  resolves to on this machine)\n"                                               \
+	"                  resolves to on this machine): x86_64, SCMP_ARCH_X86_64, amd64 or\n"     \
+	"                  the audit value audit logs print, c000003e (`sysgate help` lists them)\n" \
 	"  --caps LIST     capabilities for includes/excludes (see `sysgate check --help`)\n"          \
 	"  --kernel X.Y    kernel version for minKernel (default: the running kernel)\n"                \
-	"  --strict        syscall names unknown on a target architecture are errors\n"                 \
+	"  --strict        errors, not warnings: a syscall name no architecture has, an\n"            \
+	"                  unknown field, capability or includes/excludes arch\n"                      \
 	"  --bad-arch ACT  action for other architectures: SCMP_ACT_KILL_PROCESS (default),\n"         \
 	"                  SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO[:N]\n"                  \
 	"  --precedence P  when several rules of a syscall match: restrictive (default: the\n"       \
@@ -196,6 +203,12 @@ int cli_read_stack(const char *list, enum sg_endian e, struct sg_prog *progs, si
 /* The --arch targets (one byte order), else the native arch: how many, or
  * 0 after saying why not. */
 size_t cli_raw_targets(const struct cli_profile_opts *po, const struct sg_arch **out);
+
+/* A usage mistake said in one line, for the option loop's c: 'h' prints
+ * help (exit 0); '?' an unknown option, ':' one without its value, 0 wrong
+ * operands (the usage line), each with "try 'sysgate help CMD'" (exit 2).
+ * The option strings start with ':' (after '+') so that ':' comes back. */
+int cli_usage(enum cli_text help, int c, char **argv);
 
 /* Option values shared by several subcommands; each returns 0 or prints why
  * not to stderr and returns -1. */

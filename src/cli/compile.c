@@ -44,14 +44,27 @@ static void newest_min_kernel(const struct sg_profile *p, unsigned v[3])
 
 static int write_all(FILE *f, const unsigned char *b, size_t n) { return fwrite(b, 1, n, f) == n ? 0 : -1; }
 
+/* RFC 4648 base64, standard alphabet, padded, one line: crun decodes the
+ * whole annotation and refuses anything else. */
+static int write_base64(FILE *f, const unsigned char *b, size_t n)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned long v = (unsigned long)b[i] << 16 | (i + 1 < n ? b[i + 1] << 8 : 0) | (i + 2 < n ? b[i + 2] : 0);
+		char q[4] = { abc[v >> 18], abc[v >> 12 & 63], i + 1 < n ? abc[v >> 6 & 63] : '=', i + 2 < n ? abc[v & 63] : '=' };
+		fwrite(q, 1, 4, f);
+	}
+	return fputc('\n', f) == EOF ? -1 : 0;
+}
+
 static int write_prog(FILE *f, const struct sg_prog *prog, const char *format, enum sg_endian e, const char *src)
 {
-	if (strcmp(format, "raw") == 0) {
+	if (strcmp(format, "raw") == 0 || strcmp(format, "base64") == 0) {
 		unsigned char *raw;
 		size_t len;
 		if (sg_prog_to_raw(prog, e, &raw, &len))
 			return -1;
-		int rc = write_all(f, raw, len);
+		int rc = format[0] == 'r' ? write_all(f, raw, len) : write_base64(f, raw, len);
 		free(raw);
 		return rc;
 	}
@@ -89,7 +102,7 @@ int cmd_compile(int argc, char **argv)
 	int c;
 	cli_profile_opts_init(&po);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:f:", opts, NULL)) != -1) {
 		int r = cli_profile_option(&po, c, optarg);
 		if (r < 0)
 			return EXIT_INVALID;
@@ -99,21 +112,14 @@ int cmd_compile(int argc, char **argv)
 			out = optarg;
 		else if (c == 'f')
 			format = optarg;
-		else if (c == 'h') {
-			cli_help(CLI_HELP_COMPILE, stdout);
-			return 0;
-		} else {
-			cli_help(CLI_HELP_COMPILE, stderr);
-			return EXIT_INVALID;
-		}
+		else
+			return cli_usage(CLI_HELP_COMPILE, c, argv);
 	}
-	if (optind != argc - 1 || !out) {
-		cli_help(CLI_HELP_COMPILE, stderr);
-		return EXIT_INVALID;
-	}
+	if (optind != argc - 1 || !out)
+		return cli_usage(CLI_HELP_COMPILE, 0, argv);
 	int embed = strcmp(format, "embed") == 0;
-	if (strcmp(format, "raw") && strcmp(format, "c") && strcmp(format, "hex") && !embed) {
-		fprintf(stderr, "sysgate: --format is raw, c, hex or embed, not \"%s\"\n", format);
+	if (strcmp(format, "raw") && strcmp(format, "base64") && strcmp(format, "c") && strcmp(format, "hex") && !embed) {
+		fprintf(stderr, "sysgate: --format is raw, base64, c, hex or embed, not \"%s\"\n", format);
 		return EXIT_INVALID;
 	}
 	unsigned kernel[3] = { 0, 0, 0 };

@@ -89,26 +89,19 @@ int cmd_decompile(int argc, char **argv)
 	int c;
 	cli_profile_opts_init(&po);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		if (c == 'a' && cli_profile_option(&po, c, optarg) < 0)
 			return EXIT_INVALID;
 		if (c == 'o')
 			out = optarg;
 		else if (c == 'n')
 			o.name = optarg;
-		else if (c == 'f' && (strcmp(optarg, "oci") == 0 || strcmp(optarg, "spo") == 0))
-			o.format = strcmp(optarg, "spo") == 0 ? SG_LEARN_SPO : SG_LEARN_OCI;
-		else if (c == 'f') {
-			fprintf(stderr, "sysgate: --format is oci or spo, not \"%s\"\n", optarg);
+		else if (c == 'f' && cli_learn_format(optarg, &o.format))
 			return EXIT_INVALID;
-		} else if (c != 'a') {
-			cli_help(CLI_HELP_DECOMPILE, c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : EXIT_INVALID;
-		}
+		else if (c != 'a' && c != 'f')
+			return cli_usage(CLI_HELP_DECOMPILE, c, argv);
 	}
-	if (optind != argc - 1) {
-		cli_help(CLI_HELP_DECOMPILE, stderr);
-		return EXIT_INVALID;
-	}
+	if (optind != argc - 1)
+		return cli_usage(CLI_HELP_DECOMPILE, 0, argv);
 	return run(argv[optind], &po, &o, out);
 }

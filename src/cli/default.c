@@ -12,9 +12,10 @@ int cmd_default(int argc, char **argv)
 		cli_help(CLI_HELP_DEFAULT, stdout);
 		return 0;
 	}
-	if (argc > 1 && !bpf) {
-		cli_help(CLI_HELP_DEFAULT, stderr);
-		return EXIT_INVALID;
+	if (argc > 1 && !bpf) { /* said as getopt would have it */
+		optind = 2;
+		optopt = argv[1][1] == '-' ? 0 : argv[1][1];
+		return cli_usage(CLI_HELP_DEFAULT, argv[1][0] == '-' ? '?' : 0, argv);
 	}
 	if (bpf) {
 		const struct cli_embedded_bpf *e = &cli_embedded_bpf;

@@ -186,7 +186,7 @@ int cmd_diff(int argc, char **argv)
 	int c, json = 0;
 	cli_profile_opts_init(&po);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		int r = cli_profile_option(&po, c, optarg);
 		if (r < 0)
 			return EXIT_INVALID;
@@ -196,13 +196,10 @@ int cmd_diff(int argc, char **argv)
 			json = 1;
 			continue;
 		}
-		cli_help(CLI_HELP_DIFF, c == 'h' ? stdout : stderr);
-		return c == 'h' ? 0 : EXIT_INVALID;
+		return cli_usage(CLI_HELP_DIFF, c, argv);
 	}
-	if (optind != argc - 2) {
-		cli_help(CLI_HELP_DIFF, stderr);
-		return EXIT_INVALID;
-	}
+	if (optind != argc - 2)
+		return cli_usage(CLI_HELP_DIFF, 0, argv);
 	struct side s[2] = { { .spec = argv[optind] }, { .spec = argv[optind + 1] } };
 	int status = compare(s, &po, json);
 	free_side(&s[0]);

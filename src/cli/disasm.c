@@ -13,24 +13,23 @@ int cmd_disasm(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct sg_arch *arch = sg_arch_native();
+	struct cli_profile_opts po;
+	const struct sg_arch *targets[SG_MAX_ARCHES];
 	int c;
+	cli_profile_opts_init(&po);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'a' && cli_arch(optarg, &arch) == 0)
-			continue;
-		if (c == 'h') {
-			cli_help(CLI_HELP_DISASM, stdout);
-			return 0;
-		}
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (c != 'a')
-			cli_help(CLI_HELP_DISASM, stderr);
-		return EXIT_INVALID;
+			return cli_usage(CLI_HELP_DISASM, c, argv);
+		if (cli_profile_option(&po, c, optarg) < 0)
+			return EXIT_INVALID;
 	}
-	if (optind != argc - 1 || !arch) {
-		cli_help(CLI_HELP_DISASM, stderr);
+	if (optind != argc - 1)
+		return cli_usage(CLI_HELP_DISASM, 0, argv);
+	/* --arch, as everywhere: the targets, here only their byte order */
+	if (!cli_raw_targets(&po, targets))
 		return EXIT_INVALID;
-	}
+	const struct sg_arch *arch = targets[0];
 	struct sg_diags d;
 	char *raw = NULL;
 	size_t len = 0;

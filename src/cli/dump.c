@@ -80,18 +80,15 @@ int cmd_dump(int argc, char **argv)
 	const char *out = NULL;
 	int c, tid;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		if (c == 'o') {
 			out = optarg;
 			continue;
 		}
-		cli_help(CLI_HELP_DUMP, c == 'h' ? stdout : stderr);
-		return c == 'h' ? 0 : EXIT_INVALID;
+		return cli_usage(CLI_HELP_DUMP, c, argv);
 	}
-	if (optind != argc - 1 || (out && !*out)) {
-		cli_help(CLI_HELP_DUMP, stderr);
-		return EXIT_INVALID;
-	}
+	if (optind != argc - 1 || (out && !*out))
+		return cli_usage(CLI_HELP_DUMP, 0, argv);
 	if (parse_tid(argv[optind], &tid))
 		return EXIT_INVALID;
 	struct sg_diags d;

@@ -142,7 +142,7 @@ static int parse_options(int argc, char **argv, struct exec_opts *o)
 	cli_profile_opts_init(&o->po);
 	o->po.quiet = 1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+hvp:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hvp:", opts, NULL)) != -1) {
 		int r = cli_profile_option(&o->po, c, optarg);
 		if (r < 0)
 			return EXIT_OWN;
@@ -162,8 +162,7 @@ static int parse_options(int argc, char **argv, struct exec_opts *o)
 			if (parse_flags(optarg, &o->extra_flags))
 				return EXIT_OWN;
 		} else {
-			cli_help(CLI_HELP_EXEC, c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : EXIT_OWN;
+			return cli_usage(CLI_HELP_EXEC, c, argv) ? EXIT_OWN : 0;
 		}
 	}
 	if (o->complain_out && !o->complain) {
@@ -171,7 +170,7 @@ static int parse_options(int argc, char **argv, struct exec_opts *o)
 		return EXIT_OWN;
 	}
 	if (optind >= argc || (o->profile && o->bpf)) {
-		cli_help(CLI_HELP_EXEC, stderr);
+		cli_usage(CLI_HELP_EXEC, 0, argv);
 		return EXIT_OWN;
 	}
 	o->cmd = argv + optind;

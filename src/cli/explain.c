@@ -133,11 +133,28 @@ static int explain_on(const struct sg_profile *p, const struct sg_policy *pol, c
 	return 0;
 }
 
+/* No target has the call: said, with the name closest among theirs. */
+static int no_such_call(const char *what, const struct sg_arch *const *arches, size_t n)
+{
+	struct sg_suggester s;
+	sg_suggest_init(&s, what);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < arches[i]->nsyscalls; k++)
+			sg_suggest_try(&s, sg_syscall_str(&arches[i]->by_name[k]));
+	fprintf(stderr, "sysgate: no syscall \"%s\" on any target architecture", what);
+	if (s.best)
+		fprintf(stderr, " (did you mean \"%s\"?)", s.best);
+	fputc('\n', stderr);
+	return EXIT_INVALID;
+}
+
 static int explain(const struct sg_profile *p, const struct sg_policy *pol, const struct sg_compile_opts *co,
 		   const struct sg_prog *prog, const char *what, const uint64_t args[6])
 {
 	int status = 0, found = 0;
+	const struct sg_arch *targets[SG_MAX_ARCHES];
 	for (size_t i = 0; i < pol->narches; i++) {
+		targets[i] = pol->arches[i].arch;
 		if (i)
 			printf("\n");
 		int rc = explain_on(p, pol, pol->arches[i].arch, co, prog, what, args);
@@ -145,11 +162,7 @@ static int explain(const struct sg_profile *p, const struct sg_policy *pol, cons
 		if (rc > status)
 			status = rc;
 	}
-	if (!found) {
-		fprintf(stderr, "sysgate: no syscall \"%s\" on any target architecture\n", what);
-		return EXIT_INVALID;
-	}
-	return status;
+	return found ? status : no_such_call(what, targets, pol->narches);
 }
 
 /* ---- raw filters: a program (or a stack of them) without rules to name -------- */
@@ -202,9 +215,7 @@ static int explain_raw(const char *list, const struct cli_profile_opts *po, cons
 				printf("\n");
 			found |= explain_raw_on(targets[i], progs, n, list, what, args) == 0;
 		}
-		status = found ? 0 : EXIT_INVALID;
-		if (!found)
-			fprintf(stderr, "sysgate: no syscall \"%s\" on any target architecture\n", what);
+		status = found ? 0 : no_such_call(what, targets, nt);
 	}
 	for (size_t k = 0; k < n; k++)
 		sg_prog_free(&progs[k]);
@@ -218,10 +229,8 @@ int cmd_explain(int argc, char **argv)
 	int rc = cli_profile_args(argc, argv, CLI_HELP_EXPLAIN, &po);
 	if (rc >= 0)
 		return rc;
-	if (argc - optind < 2 || argc - optind > 8) {
-		cli_help(CLI_HELP_EXPLAIN, stderr);
-		return EXIT_INVALID;
-	}
+	if (argc - optind < 2 || argc - optind > 8)
+		return cli_usage(CLI_HELP_EXPLAIN, 0, argv);
 	uint64_t args[6] = { 0 };
 	for (int i = optind + 2; i < argc; i++)
 		if (parse_u64(argv[i], &args[i - optind - 2])) {

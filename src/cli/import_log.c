@@ -53,7 +53,7 @@ static int parse_options(int argc, char **argv, struct import *im)
 	cli_profile_opts_init(&im->po);
 	im->po.quiet = 0; /* the base's warnings bear on the result */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		int r = cli_profile_option(&im->po, c, optarg);
 		if (r < 0)
 			return EXIT_INVALID;
@@ -71,14 +71,13 @@ static int parse_options(int argc, char **argv, struct import *im)
 			im->out.name = optarg;
 		else if (c == 'p' && (errno = 0, im->pid = strtol(optarg, &end, 10), !errno && *optarg && !*end && im->pid >= 0))
 			continue;
-		else if (c == 'f' && (!strcmp(optarg, "oci") || !strcmp(optarg, "spo")))
-			im->out.format = strcmp(optarg, "spo") == 0 ? SG_LEARN_SPO : SG_LEARN_OCI;
-		else {
-			if (c == 'p' || c == 'f')
-				fprintf(stderr, "sysgate: --%s: \"%s\"?\n", c == 'p' ? "pid" : "format", optarg);
-			cli_help(CLI_HELP_IMPORT_LOG, c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : EXIT_INVALID;
-		}
+		else if (c == 'f' && cli_learn_format(optarg, &im->out.format))
+			return EXIT_INVALID;
+		else if (c == 'p') {
+			fprintf(stderr, "sysgate: --pid takes a process ID, not \"%s\"\n", optarg);
+			return EXIT_INVALID;
+		} else if (c != 'f')
+			return cli_usage(CLI_HELP_IMPORT_LOG, c, argv);
 	}
 	if (im->comm_len > COMM_MAX) {
 		im->comm_len = COMM_MAX;

@@ -69,21 +69,18 @@ int cmd_lint(int argc, char **argv)
 	int c, json = 0;
 	cli_profile_opts_init(&po);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		int r = c == OPT_JSON || c == OPT_FAIL_ON ? 1 : cli_profile_option(&po, c, optarg);
 		if (r < 0 || (c == OPT_FAIL_ON && parse_fail_on(optarg, &fail_on)))
 			return EXIT_INVALID;
 		json |= c == OPT_JSON;
 		if (r > 0)
 			continue;
-		cli_help(CLI_HELP_LINT, c == 'h' ? stdout : stderr);
-		return c == 'h' ? 0 : EXIT_INVALID;
+		return cli_usage(CLI_HELP_LINT, c, argv);
 	}
 	size_t n = (size_t)(argc - optind);
-	if (n == 0) {
-		cli_help(CLI_HELP_LINT, stderr);
-		return EXIT_INVALID;
-	}
+	if (n == 0)
+		return cli_usage(CLI_HELP_LINT, 0, argv);
 	struct sg_lint *ls = calloc(n, sizeof(*ls));
 	struct sg_diags *ds = calloc(n, sizeof(*ds));
 	int status = ls && ds ? EXIT_VALID : EXIT_INVALID;

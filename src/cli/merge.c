@@ -29,7 +29,7 @@ static int parse_options(int argc, char **argv, struct merge_opts *m)
 	cli_profile_opts_init(&m->po);
 	m->po.quiet = 0; /* an input's warnings (names unknown here, a rule never applied) bear on the result */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		int r = cli_profile_option(&m->po, c, optarg);
 		if (r < 0)
 			return EXIT_INVALID;
@@ -39,19 +39,13 @@ static int parse_options(int argc, char **argv, struct merge_opts *m)
 			m->path = optarg;
 		else if (c == 'n')
 			m->out.name = optarg;
-		else if (c == 'f' && (!strcmp(optarg, "oci") || !strcmp(optarg, "spo")))
-			m->out.format = strcmp(optarg, "spo") == 0 ? SG_LEARN_SPO : SG_LEARN_OCI;
-		else {
-			if (c == 'f')
-				fprintf(stderr, "sysgate: --format: \"%s\" is neither oci nor spo\n", optarg);
-			cli_help(CLI_HELP_MERGE, c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : EXIT_INVALID;
-		}
+		else if (c == 'f' && cli_learn_format(optarg, &m->out.format))
+			return EXIT_INVALID;
+		else if (c != 'f')
+			return cli_usage(CLI_HELP_MERGE, c, argv);
 	}
-	if (optind >= argc) {
-		cli_help(CLI_HELP_MERGE, stderr);
-		return EXIT_INVALID;
-	}
+	if (optind >= argc)
+		return cli_usage(CLI_HELP_MERGE, 0, argv);
 	return -1;
 }
 

@@ -9,18 +9,56 @@
 #include "cli.h"
 #include "sysgate/emulate.h"
 
+/* --arch, in every command: a name of any of the three sets
+ * (SCMP_ARCH_AARCH64, aarch64, arm64), or the AUDIT_ARCH_* value audit
+ * logs print (arch=c00000b7), with or without 0x. */
 int cli_arch(const char *arg, const struct sg_arch **out)
 {
+	char *end;
+	size_t digits = strspn(arg + (arg[0] == '0' && (arg[1] | 0x20) == 'x' ? 2 : 0), "0123456789abcdefABCDEF");
+	unsigned long v = strtoul(arg, &end, 16);
 	*out = sg_arch_lookup(arg);
+	if (!*out && *arg && !*end && digits && digits <= 8)
+		*out = sg_arch_by_audit((uint32_t)v);
 	if (*out)
 		return 0;
+	const struct sg_arch *hint = sg_arch_suggest(arg);
 	size_t n;
 	const struct sg_arch *const *all = sg_arches(&n);
-	fprintf(stderr, "sysgate: unknown architecture \"%s\"; known:", arg);
+	fprintf(stderr, "sysgate: unknown architecture \"%s\"", arg);
+	if (hint) /* in the form asked */
+		fprintf(stderr, " (did you mean %s?)", strncmp(arg, "SCMP_", 5) ? hint->name : hint->scmp_name);
+	fprintf(stderr, "; --arch takes");
 	for (size_t i = 0; i < n; i++)
 		fprintf(stderr, " %s", all[i]->name);
-	fputc('\n', stderr);
+	fprintf(stderr, ", their SCMP_ARCH_* or Go names, or an audit arch value (c000003e)\n");
 	return -1;
+}
+
+int cli_usage(enum cli_text help, int c, char **argv)
+{
+	const char *cmd = argv[0], *opt = optind > 1 ? argv[optind - 1] : "";
+	if (c == 'h') {
+		cli_help(help, stdout);
+		return EXIT_VALID;
+	}
+	if (c == 0) { /* the operands: the help's usage line */
+		size_t len;
+		char *text = cli_text(help, &len);
+		fprintf(stderr, "%.*s", text ? (int)strcspn(text, "\n") : 0, text ? text : "");
+		free(text);
+	} else {
+		/* getopt leaves optopt 0 for an unknown long option, the option's
+		 * value for one without its value or with one it takes none of */
+		int eq = strchr(opt, '=') != NULL, len = 0;
+		if (strncmp(opt, "--", 2) == 0 && (optopt == 0 || c == ':' || eq))
+			len = (int)strcspn(opt, "=");
+		char one[3] = { '-', (char)optopt, 0 };
+		fprintf(stderr, "sysgate %s: %s '%.*s'%s", cmd, c == ':' || (len && optopt) ? "option" : "unknown option",
+			len ? len : 2, len ? opt : one, c == ':' ? " needs a value" : len && optopt ? " takes no value" : "");
+	}
+	fprintf(stderr, " (try 'sysgate help %s')\n", cmd);
+	return EXIT_INVALID;
 }
 
 /* "CAP_A,CAP_B" sets exactly those; "+CAP_A,-CAP_B" edits Docker's default
@@ -169,6 +207,7 @@ static int parse_and_resolve(const char *file, const char *text, size_t len, con
 	 * mode holds them back unless something fails */
 	struct sg_diag_printer pr;
 	sg_diag_printer_init(&pr, stderr, o->quiet && !o->resolve.strict);
+	d->strict = o->resolve.strict;
 	d->sink = sg_diag_printer_sink;
 	d->sink_arg = &pr;
 	*p = text ? sg_source_parse(file, text, len, &o->source, d) : sg_source_load(file, &o->source, d);
@@ -214,14 +253,12 @@ int cli_profile_args(int argc, char **argv, enum cli_text help, struct cli_profi
 	int c;
 	cli_profile_opts_init(o);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		int r = cli_profile_option(o, c, optarg);
 		if (r < 0)
 			return EXIT_INVALID;
-		if (r > 0)
-			continue;
-		cli_help(help, c == 'h' ? stdout : stderr);
-		return c == 'h' ? 0 : EXIT_INVALID;
+		if (r == 0)
+			return cli_usage(help, c, argv);
 	}
 	return -1;
 }

@@ -33,6 +33,16 @@ int cli_open_output(const char *path, int *created)
 	return fd;
 }
 
+int cli_learn_format(const char *arg, enum sg_learn_format *f)
+{
+	if (strcmp(arg, "oci") == 0 || strcmp(arg, "spo") == 0) {
+		*f = arg[0] == 's' ? SG_LEARN_SPO : SG_LEARN_OCI;
+		return 0;
+	}
+	fprintf(stderr, "sysgate: --format is oci or spo, not \"%s\"\n", arg);
+	return -1;
+}
+
 int cli_write_profile(int fd, const char *name, int rewrite, const char *text, size_t len)
 {
 	struct stat st;

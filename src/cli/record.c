@@ -26,17 +26,6 @@ struct record {
 	size_t summarized; /* calls when -v's summary was last printed; (size_t)-1: never */
 };
 
-static int parse_format(const char *arg, enum sg_learn_format *f)
-{
-	if (strcmp(arg, "oci") == 0)
-		*f = SG_LEARN_OCI;
-	else if (strcmp(arg, "spo") == 0)
-		*f = SG_LEARN_SPO;
-	else
-		return fprintf(stderr, "sysgate: --format: \"%s\" is neither oci nor spo\n", arg), -1;
-	return 0;
-}
-
 /* -1 to go on, else the exit status. */
 static int parse_options(int argc, char **argv, struct record *r)
 {
@@ -55,9 +44,9 @@ static int parse_options(int argc, char **argv, struct record *r)
 	cli_profile_opts_init(&r->po);
 	r->po.quiet = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+hvo:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hvo:", opts, NULL)) != -1) {
 		int k = cli_profile_option(&r->po, c, optarg);
-		if (k < 0 || (c == 'f' && parse_format(optarg, &r->format)))
+		if (k < 0 || (c == 'f' && cli_learn_format(optarg, &r->format)))
 			return EXIT_OWN;
 		if (k > 0 || c == 'f')
 			continue;
@@ -71,15 +60,11 @@ static int parse_options(int argc, char **argv, struct record *r)
 			r->args = optarg;
 		else if (c == 'v')
 			r->verbose = 1, r->po.quiet = 0;
-		else {
-			cli_help(CLI_HELP_RECORD, c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : EXIT_OWN;
-		}
+		else
+			return cli_usage(CLI_HELP_RECORD, c, argv) ? EXIT_OWN : 0;
 	}
-	if (optind >= argc) {
-		cli_help(CLI_HELP_RECORD, stderr);
-		return EXIT_OWN;
-	}
+	if (optind >= argc)
+		return cli_usage(CLI_HELP_RECORD, 0, argv) ? EXIT_OWN : 0;
 	r->cmd = argv + optind;
 	return -1;
 }

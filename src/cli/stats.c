@@ -54,10 +54,8 @@ int cmd_stats(int argc, char **argv)
 	int rc = cli_profile_args(argc, argv, CLI_HELP_STATS, &po);
 	if (rc >= 0)
 		return rc;
-	if (optind != argc - 1) {
-		cli_help(CLI_HELP_STATS, stderr);
-		return EXIT_INVALID;
-	}
+	if (optind != argc - 1)
+		return cli_usage(CLI_HELP_STATS, 0, argv);
 	if (cli_is_raw_input(argv[optind]))
 		return stats_raw(argv[optind], &po);
 	int status = EXIT_INVALID;

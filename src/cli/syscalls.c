@@ -6,7 +6,10 @@
 
 #include "cli.h"
 
-static int parse_arch_opt(int argc, char **argv, enum cli_text help, const struct sg_arch **arch, int *all)
+/* --arch A (repeatable, or all): the architectures in *list (named, or
+ * every one), *n of them; -1 to go on, else the exit status. */
+static int parse_arch_opt(int argc, char **argv, enum cli_text help, const struct sg_arch *named[SG_MAX_ARCHES],
+			  const struct sg_arch *const **list, size_t *n)
 {
 	static const struct option opts[] = {
 		{ "arch", required_argument, NULL, 'a' },
@@ -15,26 +18,24 @@ static int parse_arch_opt(int argc, char **argv, enum cli_text help, const struc
 	};
 	int c;
 	optind = 1;
-	*arch = sg_arch_native();
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (c == 'a') {
-			if (all && strcmp(optarg, "all") == 0)
-				*all = 1;
-			else if (cli_arch(optarg, arch))
+	*list = named;
+	*n = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		if (c == 'a' && strcmp(optarg, "all") == 0) {
+			*list = sg_arches(n);
+		} else if (c == 'a' && *list == named) {
+			if (*n == SG_MAX_ARCHES || cli_arch(optarg, &named[*n]))
 				return EXIT_INVALID;
-		} else if (c == 'h') {
-			cli_help(help, stdout);
-			return -1;
-		} else {
-			cli_help(help, stderr);
-			return EXIT_INVALID;
+			++*n;
+		} else if (c != 'a') {
+			return cli_usage(help, c, argv);
 		}
 	}
-	if (!*arch && !(all && *all)) {
+	if (!*n && !(named[(*n)++] = sg_arch_native())) {
 		fprintf(stderr, "sysgate: unknown native architecture; use --arch\n");
 		return EXIT_INVALID;
 	}
-	return 0;
+	return -1;
 }
 
 /* by number (stored numbers sort as the real ones); a number's names in
@@ -47,16 +48,8 @@ static int cmp_nr(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int cmd_syscalls(int argc, char **argv)
+static int print_table(const struct sg_arch *a)
 {
-	const struct sg_arch *a;
-	int rc = parse_arch_opt(argc, argv, CLI_HELP_SYSCALLS, &a, NULL);
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	if (optind != argc) {
-		cli_help(CLI_HELP_SYSCALLS, stderr);
-		return EXIT_INVALID;
-	}
 	printf("# %s (%s, Go %s): audit arch 0x%08x, %u-bit %s-endian, %zu syscalls, from %s\n", a->name, a->scmp_name,
 	       a->go_name, a->audit_arch, a->bits, a->endian == SG_BIG_ENDIAN ? "big" : "little", a->nsyscalls,
 	       a->source);
@@ -72,6 +65,21 @@ int cmd_syscalls(int argc, char **argv)
 		printf("%u %s\n", sg_syscall_num(a, byn[i]), sg_syscall_str(byn[i]));
 	free(byn);
 	return 0;
+}
+
+int cmd_syscalls(int argc, char **argv)
+{
+	const struct sg_arch *named[SG_MAX_ARCHES], *const *list;
+	size_t n;
+	int rc = parse_arch_opt(argc, argv, CLI_HELP_SYSCALLS, named, &list, &n);
+	if (rc >= 0)
+		return rc;
+	if (optind != argc)
+		return cli_usage(CLI_HELP_SYSCALLS, 0, argv);
+	for (size_t i = 0; i < n && rc < 0; i++)
+		if (print_table(list[i]))
+			rc = EXIT_INVALID;
+	return rc < 0 ? 0 : rc;
 }
 
 static int resolve_one(const struct sg_arch *a, const char *what, int numeric, uint32_t nr)
@@ -91,15 +99,13 @@ static int resolve_one(const struct sg_arch *a, const char *what, int numeric, u
 
 int cmd_resolve(int argc, char **argv)
 {
-	const struct sg_arch *a;
-	int all = 0;
-	int rc = parse_arch_opt(argc, argv, CLI_HELP_RESOLVE, &a, &all);
-	if (rc)
-		return rc < 0 ? 0 : rc;
-	if (optind != argc - 1) {
-		cli_help(CLI_HELP_RESOLVE, stderr);
-		return EXIT_INVALID;
-	}
+	const struct sg_arch *named[SG_MAX_ARCHES], *const *list;
+	size_t n, found = 0;
+	int rc = parse_arch_opt(argc, argv, CLI_HELP_RESOLVE, named, &list, &n);
+	if (rc >= 0)
+		return rc;
+	if (optind != argc - 1)
+		return cli_usage(CLI_HELP_RESOLVE, 0, argv);
 	const char *what = argv[optind];
 	char *end;
 	errno = 0;
@@ -109,14 +115,10 @@ int cmd_resolve(int argc, char **argv)
 		fprintf(stderr, "sysgate: %s is not a 32-bit syscall number\n", what);
 		return EXIT_INVALID;
 	}
-	size_t n = 1, found = 0;
-	const struct sg_arch *const *list = &a;
-	if (all)
-		list = sg_arches(&n);
 	for (size_t i = 0; i < n; i++)
 		found += (size_t)resolve_one(list[i], what, numeric, (uint32_t)v);
 	if (!found) {
-		fprintf(stderr, "sysgate: %s: no such syscall on %s", what, all ? "any architecture" : a->name);
+		fprintf(stderr, "sysgate: %s: no such syscall on %s", what, n > 1 ? "any of these architectures" : list[0]->name);
 		if (!numeric) {
 			struct sg_suggester s;
 			sg_suggest_init(&s, what);
