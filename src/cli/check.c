@@ -248,6 +248,7 @@ int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_PROFILE_LONGOPTS,
+		CLI_NAME_LONGOPT,
 #ifndef SG_STATIC_LIBC
 		{ "json", no_argument, NULL, OPT_JSON },
 #endif

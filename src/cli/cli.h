@@ -143,8 +143,10 @@ struct cli_profile_opts {
 		{ "bad-arch", required_argument, NULL, 'B' }, { "precedence", required_argument, NULL, 'P' }, \
 		{ "arg-width", required_argument, NULL, CLI_OPT_ARG_WIDTH },                         \
 		{ "enosys", required_argument, NULL, CLI_OPT_ENOSYS },                               \
-		{ "name", required_argument, NULL, CLI_OPT_NAME },                                   \
 		{ "profile-path", required_argument, NULL, CLI_OPT_PROFILE_PATH }
+/* --name chooses the profile read, in the commands that write none (record,
+ * merge, import-log and decompile name the profile they write with it) */
+#define CLI_NAME_LONGOPT { "name", required_argument, NULL, CLI_OPT_NAME }
 /* long-only options: past every short option's letter */
 #define CLI_OPT_ARG_WIDTH 0x101
 #define CLI_OPT_ENOSYS 0x102
@@ -169,7 +171,8 @@ struct cli_profile_opts {
 	"  --enosys on|off on (default): numbers above every syscall the profile names, and\n"    \
 	"                  numbers the table leaves unallocated, return ENOSYS when the default\n"  \
 	"                  refuses, as runc does above; off: the default action there\n"      \
-	"  --name N        the SeccompProfile named N, where a file holds several\n"               \
+	"  --name N        the SeccompProfile named N, where a file holds several (record,\n"     \
+	"                  merge, import-log, decompile: the name of the profile written)\n"     \
 	"  --profile-path DIR  where baseProfileName's NAME.yaml|.yml|.json is looked for\n"      \
 	"                  after the profile's own directory (repeatable)\n"
 

@@ -92,6 +92,7 @@ int cmd_compile(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_PROFILE_LONGOPTS,
+		CLI_NAME_LONGOPT,
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },

@@ -178,6 +178,7 @@ int cmd_diff(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_PROFILE_LONGOPTS,
+		CLI_NAME_LONGOPT,
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },

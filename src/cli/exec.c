@@ -128,6 +128,7 @@ static int parse_options(int argc, char **argv, struct exec_opts *o)
 {
 	static const struct option opts[] = {
 		CLI_PROFILE_LONGOPTS,
+		CLI_NAME_LONGOPT,
 		{ "profile", required_argument, NULL, 'p' },
 		{ "bpf", required_argument, NULL, 'b' },
 		{ "flags", required_argument, NULL, 'F' },

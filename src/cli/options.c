@@ -247,6 +247,7 @@ int cli_profile_args(int argc, char **argv, enum cli_text help, struct cli_profi
 {
 	static const struct option opts[] = {
 		CLI_PROFILE_LONGOPTS,
+		CLI_NAME_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
