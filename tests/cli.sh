@@ -562,8 +562,13 @@ run check --strict "$TMP/spo.json"
 [ "$status" -eq 0 ] && ok || bad "a SeccompProfile object under --strict: $status $err"
 printf '{"apiVersion":"security-profiles-operator.x-k8s.io/v1beta1","kind":"SeccompProfile","metadata":{"name":"x"},"status":{},"spec":{"baseProfileName":"runc-v1.1.0","disabled":false,"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}}' >"$TMP/spo-base.json"
 run check --strict "$TMP/spo-base.json"
-[ "$status" -eq 0 ] && grep -q 'baseProfileName is resolved by the Security Profiles Operator' "$TMP/err" && ok ||
-	bad "baseProfileName under --strict: a warning only: $status $err"
+[ "$status" -eq 2 ] && grep -q 'base profile "runc-v1.1.0": not found' "$TMP/err" && ok ||
+	bad "baseProfileName without its base: refused (fail closed): $status $err"
+# with the base beside it (NAME.json), the two merge and pass --strict
+printf '{"apiVersion":"security-profiles-operator.x-k8s.io/v1beta1","kind":"SeccompProfile","metadata":{"name":"runc-v1.1.0"},"spec":{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["write","exit_group"],"action":"SCMP_ACT_ALLOW"}]}}' >"$TMP/runc-v1.1.0.json"
+run check --strict "$TMP/spo-base.json"
+[ "$status" -eq 0 ] && grep -q 'base: .*runc-v1.1.0.json' "$TMP/out" && ok ||
+	bad "baseProfileName with its base beside it, under --strict: $status $err"
 
 # ---- JSON syntax mistakes, named where they are ---------------------------------------
 neg trailing-comma-array '3:27: invalid JSON: trailing comma before "]" (JSON allows none)' <<'JSON'
