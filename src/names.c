@@ -10,6 +10,7 @@
 #include "../arch/arches.h"
 
 _Static_assert(SG_NARCHES <= 32, "sg_known_name.arches has a bit per architecture");
+_Static_assert(SG_NAME_POOL_SIZE < 0xffff, "sg_pool_index keeps an offset + 1 in 16 bits");
 
 /* A bit per character, case-folded as sg_suggest compares them: a name
  * within edit distance k of another lacks at most k of its bits, and the
@@ -145,6 +146,56 @@ long sg_names_find(const struct sg_names *x, const char *name)
 		else
 			lo = mid + 1;
 	}
+	return -1;
+}
+
+uint64_t sg_name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+	return h;
+}
+
+static int is_errno_name(const char *s) { return *s >= 'A' && *s <= 'Z'; }
+
+int sg_pool_index_init(struct sg_pool_index *x)
+{
+	size_t n = 0;
+	for (size_t off = 0; off < SG_NAME_POOL_SIZE - 1; off += strlen(sg_name_pool + off) + 1)
+		n += !is_errno_name(sg_name_pool + off);
+	size_t nslots = 64;
+	while (nslots < 2 * n)
+		nslots *= 2;
+	x->mask = nslots - 1;
+	if (!(x->slot = calloc(nslots, sizeof(*x->slot))))
+		return -1;
+	for (size_t off = 0, len; off < SG_NAME_POOL_SIZE - 1; off += len + 1) {
+		const char *name = sg_name_pool + off;
+		len = strlen(name);
+		if (is_errno_name(name))
+			continue;
+		size_t h = (size_t)sg_name_hash(name) & x->mask;
+		while (x->slot[h])
+			h = (h + 1) & x->mask;
+		x->slot[h] = (uint16_t)(off + 1);
+	}
+	return 0;
+}
+
+void sg_pool_index_free(struct sg_pool_index *x)
+{
+	free(x->slot);
+	x->slot = NULL;
+}
+
+long sg_pool_index_find(const struct sg_pool_index *x, const char *name, uint64_t hash)
+{
+	/* the pool is fixed and the table half empty: a few probes at most,
+	 * whatever the name */
+	for (size_t h = (size_t)hash & x->mask; x->slot[h]; h = (h + 1) & x->mask)
+		if (strcmp(sg_name_pool + x->slot[h] - 1, name) == 0)
+			return (long)x->slot[h] - 1;
 	return -1;
 }
 

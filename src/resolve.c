@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../arch/arches.h"
 #include "names.h"
 #include "widths.h"
 
@@ -20,12 +21,14 @@ void sg_resolve_opts_init(struct sg_resolve_opts *o)
 /* Docker compares a rule's capabilities with the container's exactly. */
 static void warn_cap(const struct sg_profile *p, const struct sg_filter *f, const char *cap, struct sg_diags *d)
 {
+	if (sg_cap_exact(cap) >= 0)
+		return;
 	int lenient = sg_cap_lookup(cap);
 	char shown[80];
 	sg_quote(shown, sizeof(shown), cap, strlen(cap));
 	if (lenient < 0)
 		sg_warning(d, p->file, &f->loc, "unknown capability \"%s\" is never held", shown);
-	else if (sg_cap_exact(cap) < 0)
+	else
 		sg_warning(d, p->file, &f->loc, "capability \"%s\" is never held: Docker compares names exactly (\"%s\")",
 			   shown, sg_cap_name((unsigned)lenient));
 }
@@ -230,24 +233,29 @@ static int mux_conds(struct sg_policy *pol, const struct mux_call *mc, const str
 
 /* ---- the rules' syscall names, each looked up once ----------------------- */
 
-/* A distinct name of the applying rules. The first all.n entries of struct
- * names are the names some architecture has (as indexed in all), the
- * others the unknown ones, as they are met. */
+/* A distinct name of the applying rules, in the order first met: a known
+ * one (some architecture has it: name points into sg_name_pool) or an
+ * unknown one (name as written). */
 struct name_info {
 	const char *name;
 	const struct mux_call *mux; /* its call through socketcall(2) or ipc(2), or NULL */
 	const char *hint;           /* the did-you-mean, once hinted (unknown names) */
-	uint32_t on;                /* bit a: target a has it (a known name), as number nr[i][a] */
+	uint32_t on;                /* bit a: target a has it, as number nr[row][a] */
 	uint32_t listed;            /* bit a: in target a's list of the names it lacks */
-	unsigned seen : 1;          /* looked up */
+	uint32_t row;               /* known names: its row in nr and the reads caches */
+	unsigned known : 1;
 	unsigned hinted : 1;
 };
 
 struct names {
-	struct sg_names all;
-	uint32_t (*nr)[SG_MAX_ARCHES]; /* per known name: its numbers on the targets */
+	struct sg_pool_index pool;
+	uint32_t *by_off;              /* per offset in sg_name_pool: index + 1 in v of a known name */
+	struct sg_names all;           /* for the did-you-mean: built when a name is unknown everywhere */
+	int have_all;
+	uint32_t (*nr)[SG_MAX_ARCHES]; /* per known name (row): its numbers on the targets */
+	size_t nknown;
 	struct name_info *v;
-	size_t n, cap;
+	size_t n, cap, nunknown;
 	uint32_t *slot; /* open hash of the unknown names: index + 1 into v, 0 when free */
 	size_t nslots;  /* a power of two, at least twice the unknown names */
 	size_t *first;  /* per rule: where its names begin in of */
@@ -256,7 +264,10 @@ struct names {
 
 static void names_free(struct names *nm)
 {
-	sg_names_free(&nm->all);
+	sg_pool_index_free(&nm->pool);
+	free(nm->by_off);
+	if (nm->have_all)
+		sg_names_free(&nm->all);
 	free(nm->nr);
 	free(nm->v);
 	free(nm->slot);
@@ -268,16 +279,9 @@ static void names_free(struct names *nm)
  * not a search of all the others. */
 #define MAX_PROBES 64
 
-static uint64_t hash_name(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
-	return h;
-}
-
-/* Room for one more unknown name: v grows, and the hash at half full. */
-static int names_grow(struct names *nm)
+/* Room for one more entry, and for one more unknown name in the hash
+ * (rebuilt at half full). */
+static int names_grow(struct names *nm, int unknown)
 {
 	if (nm->n == nm->cap) {
 		size_t cap = nm->cap * 2;
@@ -287,14 +291,16 @@ static int names_grow(struct names *nm)
 		nm->v = v;
 		nm->cap = cap;
 	}
-	if (2 * (nm->n - nm->all.n + 1) <= nm->nslots)
+	if (!unknown || 2 * (nm->nunknown + 1) <= nm->nslots)
 		return 0;
 	size_t nslots = nm->nslots ? nm->nslots * 2 : 1024;
 	uint32_t *slot = calloc(nslots, sizeof(*slot));
 	if (!slot)
 		return -1;
-	for (size_t i = nm->all.n; i < nm->n; i++) {
-		size_t h = (size_t)hash_name(nm->v[i].name) & (nslots - 1), probes = 0;
+	for (size_t i = 0; i < nm->n; i++) {
+		if (nm->v[i].known)
+			continue;
+		size_t h = (size_t)sg_name_hash(nm->v[i].name) & (nslots - 1), probes = 0;
 		while (slot[h] && probes++ < MAX_PROBES)
 			h = (h + 1) & (nslots - 1);
 		if (!slot[h])
@@ -306,34 +312,57 @@ static int names_grow(struct names *nm)
 	return 0;
 }
 
-/* The entry of name (a new one when first met), looked up; -1 out of memory. */
-static long names_entry(struct names *nm, const struct sg_policy *pol, const char *name)
+/* The entry of name (a new one when first met); -1 out of memory. */
+static long names_entry(struct names *nm, const char *name)
 {
-	long i = sg_names_find(&nm->all, name);
-	if (i >= 0) {
-		struct name_info *e = &nm->v[i];
-		if (!e->seen) {
-			e->seen = 1;
-			e->mux = mux_find(e->name);
-			for (size_t a = 0; a < pol->narches; a++)
-				if (sg_syscall_nr(pol->arches[a].arch, e->name, &nm->nr[i][a]) == 0)
-					e->on |= 1u << a;
-		}
-		return i;
-	}
-	if (names_grow(nm))
+	uint64_t hash = sg_name_hash(name);
+	long off = sg_pool_index_find(&nm->pool, name, hash);
+	if (off >= 0 && nm->by_off[off])
+		return (long)nm->by_off[off] - 1;
+	if (names_grow(nm, off < 0))
 		return -1;
-	size_t h = (size_t)hash_name(name) & (nm->nslots - 1), probes = 0;
+	struct name_info *e = &nm->v[nm->n];
+	memset(e, 0, sizeof(*e));
+	if (off >= 0) {
+		e->name = sg_name_pool + off;
+		e->known = 1;
+		e->row = (uint32_t)nm->nknown++;
+		nm->by_off[off] = (uint32_t)(nm->n + 1);
+		return (long)nm->n++;
+	}
+	size_t h = (size_t)hash & (nm->nslots - 1), probes = 0;
 	for (; nm->slot[h] && probes++ < MAX_PROBES; h = (h + 1) & (nm->nslots - 1))
 		if (strcmp(nm->v[nm->slot[h] - 1].name, name) == 0)
 			return (long)nm->slot[h] - 1;
 	if (!nm->slot[h]) /* else names made to collide: each gets an entry of its own */
 		nm->slot[h] = (uint32_t)(nm->n + 1);
-	memset(&nm->v[nm->n], 0, sizeof(*nm->v));
-	nm->v[nm->n].name = name;
-	nm->v[nm->n].mux = mux_find(name); /* no target has it */
-	nm->v[nm->n].seen = 1;
+	e->name = name;
+	e->mux = mux_find(name); /* no target has it */
+	nm->nunknown++;
 	return (long)nm->n++;
+}
+
+/* The known names' numbers on each target, one pass over each target's
+ * table (a table entry names its call by pool offset), and their
+ * multiplexed calls. */
+static void names_number(struct names *nm, const struct sg_policy *pol)
+{
+	for (size_t a = 0; a < pol->narches; a++) {
+		const struct sg_arch *arch = pol->arches[a].arch;
+		for (size_t c = 0; c < arch->nsyscalls; c++) {
+			uint32_t i = nm->by_off[arch->by_name[c].name];
+			if (!i)
+				continue;
+			struct name_info *e = &nm->v[i - 1];
+			nm->nr[e->row][a] = sg_syscall_num(arch, &arch->by_name[c]);
+			e->on |= 1u << a;
+		}
+	}
+	for (size_t m = 0; m < sizeof(mux_calls) / sizeof(*mux_calls); m++) {
+		long off = sg_pool_index_find(&nm->pool, mux_calls[m].name, sg_name_hash(mux_calls[m].name));
+		if (off >= 0 && nm->by_off[off])
+			nm->v[nm->by_off[off] - 1].mux = &mux_calls[m];
+	}
 }
 
 static int names_init(struct names *nm, const struct sg_profile *p, const struct sg_policy *pol)
@@ -342,27 +371,27 @@ static int names_init(struct names *nm, const struct sg_profile *p, const struct
 	memset(nm, 0, sizeof(*nm));
 	for (size_t i = 0; i < p->nrules; i++)
 		total += p->rules[i].nnames;
-	if (sg_names_init(&nm->all))
+	if (sg_pool_index_init(&nm->pool))
 		return -1;
-	nm->n = nm->all.n;
-	nm->cap = nm->n + 16;
-	nm->v = calloc(nm->cap, sizeof(*nm->v));
-	nm->nr = malloc((nm->all.n + 1) * sizeof(*nm->nr));
+	nm->cap = 64;
+	nm->by_off = calloc(SG_NAME_POOL_SIZE, sizeof(*nm->by_off));
+	nm->v = malloc(nm->cap * sizeof(*nm->v));
 	nm->first = malloc((p->nrules + 1) * sizeof(*nm->first));
 	nm->of = malloc((total + 1) * sizeof(*nm->of));
-	if (!nm->v || !nm->nr || !nm->first || !nm->of)
+	if (!nm->by_off || !nm->v || !nm->first || !nm->of)
 		return -1;
-	for (size_t i = 0; i < nm->all.n; i++)
-		nm->v[i].name = nm->all.v[i].name;
 	for (size_t i = 0, at = 0; i < p->nrules; at += p->rules[i++].nnames) {
 		nm->first[i] = at;
 		for (size_t k = 0; pol->rule_used[i] && k < p->rules[i].nnames; k++) {
-			long e = names_entry(nm, pol, p->rules[i].names[k]);
+			long e = names_entry(nm, p->rules[i].names[k]);
 			if (e < 0)
 				return -1;
 			nm->of[at + k] = (uint32_t)e;
 		}
 	}
+	if (!(nm->nr = malloc((nm->nknown + 1) * sizeof(*nm->nr))))
+		return -1;
+	names_number(nm, pol);
 	return 0;
 }
 
@@ -370,8 +399,6 @@ static struct name_info *name_of(const struct names *nm, size_t rule, size_t k)
 {
 	return &nm->v[nm->of[nm->first[rule] + k]];
 }
-
-static int known_anywhere(const struct names *nm, const struct name_info *e) { return e < nm->v + nm->all.n; }
 
 static void report_unknown_everywhere(const struct sg_profile *p, const struct sg_policy *pol, struct names *nm,
 				      const struct sg_resolve_opts *o, struct sg_diags *d)
@@ -382,8 +409,15 @@ static void report_unknown_everywhere(const struct sg_profile *p, const struct s
 		const struct sg_rule *r = &p->rules[i];
 		for (size_t k = 0; k < r->nnames; k++) {
 			struct name_info *e = name_of(nm, i, k);
-			if ((e->on & 1) || known_anywhere(nm, e))
+			if ((e->on & 1) || e->known)
 				continue;
+			/* every table's names, for the did-you-mean: only now, as most
+			 * profiles name no call that no architecture has */
+			if (!nm->have_all && sg_names_init(&nm->all)) {
+				sg_oom(d, p->file);
+				return;
+			}
+			nm->have_all = 1;
 			if (!e->hinted) { /* once per distinct name */
 				e->hint = sg_names_suggest(&nm->all, e->name);
 				e->hinted = 1;
@@ -424,7 +458,7 @@ static void report_unknown_on_arch(const struct sg_profile *p, struct sg_policy 
 			struct name_info *e = name_of(nm, i, k);
 			uint32_t mux_nr;
 			/* once per name, even if several rules repeat it */
-			if ((e->on >> a & 1) || mux_on(ap->arch, e->mux, &mux_nr) || !known_anywhere(nm, e) ||
+			if ((e->on >> a & 1) || mux_on(ap->arch, e->mux, &mux_nr) || !e->known ||
 			    (e->listed >> a & 1))
 				continue;
 			e->listed |= 1u << a;
@@ -466,27 +500,31 @@ static int order_by_precedence(struct sg_arch_policy *ap)
 	size_t start[10] = { 0 };
 	if (ap->nrules < 2)
 		return 0; /* nothing to order (and rules may be NULL) */
-	struct sg_arch_rule *v = malloc(ap->nrules * sizeof(*v));
-	if (!v)
+	size_t cap = 1; /* push_rule's capacity: the next power of two */
+	while (cap < ap->nrules)
+		cap *= 2;
+	struct sg_arch_rule *v = malloc(cap * sizeof(*v));
+	unsigned char *rank = malloc(ap->nrules);
+	if (!v || !rank) {
+		free(v);
+		free(rank);
 		return -1;
-	for (size_t i = 0; i < ap->nrules; i++)
-		start[sg_action_rank(ap->rules[i].action) + 1]++;
+	}
+	for (size_t i = 0; i < ap->nrules; i++) {
+		rank[i] = (unsigned char)sg_action_rank(ap->rules[i].action);
+		start[rank[i] + 1]++;
+	}
 	for (int r = 1; r < 10; r++)
 		start[r] += start[r - 1];
 	for (size_t i = 0; i < ap->nrules; i++)
-		v[start[sg_action_rank(ap->rules[i].action)]++] = ap->rules[i];
-	memcpy(ap->rules, v, ap->nrules * sizeof(*v));
-	free(v);
+		v[start[rank[i]]++] = ap->rules[i];
+	free(ap->rules);
+	ap->rules = v;
+	free(rank);
 	return 0;
 }
 
 /* ---- the ENOSYS stub --------------------------------------------------------- */
-
-static int cmp_nr(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
 
 /* The ENOSYS stub's facts for an arch: runc's rules (enosys_linux.go's
  * generatePatch): none when the default allows, logs or traces (a tracer
@@ -506,33 +544,45 @@ static int stub_init(const struct sg_profile *p, struct sg_arch_policy *ap, int 
 	if (off || !named || last == 0 || k == SG_ACT_ALLOW || k == SG_ACT_LOG || k == SG_ACT_TRACE ||
 	    sg_errno_value(ap->arch, "ENOSYS", &enosys))
 		return 0;
+	/* the numbers as the tables store them (see sg_syscall_num), marked
+	 * in a bitmap: read back in order, they come out sorted and each once
+	 * (two names for one number, or two ABIs), for the stored form orders
+	 * as the number does (arm's private calls, SG_NR_PRIVATE + n, lie
+	 * above all of its others: test_arch checks). The tables read: arch's
+	 * own, and its siblings' of the same kernel table file, less their
+	 * private calls. */
 	const struct sg_arch *arch = ap->arch;
-	size_t narches, total = 0;
+	size_t narches, top = 0;
 	const struct sg_arch *const *all = sg_arches(&narches);
+	const struct sg_arch *files[SG_NARCHES]; /* the tables read */
+	size_t nfiles = 0;
 	for (size_t a = 0; a < narches; a++)
 		if (all[a] == arch || strcmp(all[a]->source, arch->source) == 0)
-			total += all[a]->nsyscalls;
-	ap->allocated = malloc((total + 1) * sizeof(*ap->allocated));
-	if (!ap->allocated)
-		return -1;
-	total = 0;
-	for (size_t a = 0; a < narches; a++) {
-		const struct sg_arch *b = all[a];
-		if (b != arch && strcmp(b->source, arch->source) != 0)
-			continue;
-		for (size_t i = 0; i < b->nsyscalls; i++) {
-			const struct sg_syscall *sc = &b->by_name[i];
-			if (b == arch)
-				ap->allocated[total++] = sg_syscall_num(arch, sc);
-			else if (sc->nr < SG_NR_PRIVATE) /* the table's number, in this ABI's numbering */
-				ap->allocated[total++] = arch->nr_base + sc->nr;
+			files[nfiles++] = all[a];
+	for (size_t f = 0; f < nfiles; f++)
+		for (size_t i = 0; i < files[f]->nsyscalls; i++) {
+			uint16_t nr = files[f]->by_name[i].nr;
+			if ((files[f] == arch || nr < SG_NR_PRIVATE) && nr >= top)
+				top = nr + 1u;
 		}
+	uint64_t *marked = calloc(top / 64 + 1, sizeof(*marked));
+	if (!marked || !(ap->allocated = malloc((top + 1) * sizeof(*ap->allocated)))) {
+		free(marked);
+		return -1;
 	}
-	qsort(ap->allocated, total, sizeof(*ap->allocated), cmp_nr);
+	for (size_t f = 0; f < nfiles; f++)
+		for (size_t i = 0; i < files[f]->nsyscalls; i++) {
+			uint16_t nr = files[f]->by_name[i].nr;
+			if (files[f] == arch || nr < SG_NR_PRIVATE)
+				marked[nr / 64] |= 1ull << (nr % 64);
+		}
 	size_t n = 0;
-	for (size_t i = 0; i < total; i++) /* two names for one number, or two ABIs: once */
-		if (!n || ap->allocated[n - 1] != ap->allocated[i])
-			ap->allocated[n++] = ap->allocated[i];
+	for (size_t w = 0; w <= top / 64; w++)
+		for (uint64_t m = marked[w]; m; m &= m - 1) {
+			struct sg_syscall sc = { .nr = (uint16_t)(w * 64 + (size_t)__builtin_ctzll(m)) };
+			ap->allocated[n++] = sg_syscall_num(arch, &sc);
+		}
+	free(marked);
 	ap->nallocated = n;
 	ap->last_nr = last;
 	ap->enosys = SG_RET_ERRNO | enosys;
@@ -558,7 +608,7 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 		for (size_t k = 0; k < r->nnames; k++) {
 			const struct name_info *e = name_of(nm, i, k);
 			if (e->on >> a & 1) {
-				uint32_t nr = nm->nr[e - nm->v][a];
+				uint32_t nr = nm->nr[e->row][a];
 				*last = !*named || nr > *last ? nr : *last;
 				*named = 1;
 			}
@@ -590,10 +640,10 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 			}
 			if (!(e->on >> a & 1))
 				continue;
-			uint32_t nr = nm->nr[e - nm->v][a];
-			size_t ei = (size_t)(e - nm->v);
+			uint32_t nr = nm->nr[e->row][a];
+			size_t ei = e->row;
 			if (kernel && r->nconds && rcache[ei] == UINT32_MAX)
-				rcache[ei] = sg_widths_reads(ap->arch, nr);
+				rcache[ei] = sg_widths_reads_named(ap->arch, e->name);
 			uint16_t reads = kernel && r->nconds ? (uint16_t)rcache[ei] : 0;
 			if (reads)
 				sg_widths_warn(p, i, ap->arch, nr, reads, nw->flag + nw->base[i], d);
@@ -625,10 +675,10 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_
 	int kernel = o->arg_width == SG_ARG_WIDTH_KERNEL, named = 0;
 	uint32_t last = 0;
 	/* reads per known name, looked up once: UINT32_MAX not yet */
-	uint32_t *rcache = malloc((nm->all.n + 1) * sizeof(*rcache)), mux_reads[2] = { UINT32_MAX, UINT32_MAX };
+	uint32_t *rcache = malloc((nm->nknown + 1) * sizeof(*rcache)), mux_reads[2] = { UINT32_MAX, UINT32_MAX };
 	if (!rcache)
 		return sg_oom(d, p->file);
-	for (size_t i = 0; i < nm->all.n; i++)
+	for (size_t i = 0; i < nm->nknown; i++)
 		rcache[i] = UINT32_MAX;
 	int rc = resolve_rules(p, pol, a, nm, nw, kernel, rcache, mux_reads, &named, &last, d);
 	free(rcache);
