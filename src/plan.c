@@ -64,14 +64,12 @@ uint32_t sg_planner_failed(struct planner *pl)
 
 static uint32_t hash_node(const struct sg_node *n)
 {
-	uint32_t v[] = { n->kind, n->ret, n->off, n->op, n->mask, n->k, n->jt, n->jf };
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
-		h ^= v[i];
-		h *= 16777619u;
-		h ^= h >> 15;
-	}
-	return h;
+	/* the fields packed into three words, each mixed in by a multiply */
+	uint64_t h = ((uint64_t)n->kind | (uint64_t)n->off << 8 | (uint64_t)n->op << 16 | (uint64_t)n->ret << 32) *
+		     0x9e3779b97f4a7c15u;
+	h = (h ^ ((uint64_t)n->mask | (uint64_t)n->k << 32)) * 0xbf58476d1ce4e5b9u;
+	h = (h ^ ((uint64_t)n->jt | (uint64_t)n->jf << 32)) * 0x94d049bb133111ebu;
+	return (uint32_t)(h >> 32);
 }
 
 static int same_node(const struct sg_node *a, const struct sg_node *b)
@@ -126,8 +124,15 @@ static uint32_t intern(struct planner *pl, const struct sg_node *n)
 
 static uint32_t ret_node(struct planner *pl, uint32_t action)
 {
+	/* a filter returns a few actions, asked for per rule: remembered */
+	for (size_t i = 0; i < pl->nrets; i++)
+		if (pl->rets[i].action == action)
+			return pl->rets[i].node;
 	struct sg_node n = { .kind = SG_NODE_RET, .ret = action };
-	return intern(pl, &n);
+	uint32_t node = intern(pl, &n);
+	if (!pl->failed && pl->nrets < sizeof(pl->rets) / sizeof(*pl->rets))
+		pl->rets[pl->nrets++] = (struct ret_seen){ action, node };
+	return node;
 }
 
 /* "if ((word(off) & mask) op k) jt else jf", folded when both ways agree. */
