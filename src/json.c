@@ -1,8 +1,5 @@
 /* JSON layer of the parse stage (see json.h), and sg_read_file, which reads
  * the text it starts from. */
-#define JSMN_STATIC
-#define JSMN_STRICT
-#define SG_JSON_TOKENIZER /* json.h includes jsmn's code here, with its configuration */
 #include "json.h"
 
 #include <errno.h>
@@ -283,6 +280,62 @@ static void loc_at(const struct sg_json *j, size_t off, struct sg_loc *loc, cons
 	loc->path[n] = '\0';
 }
 
+/* The tokens jsmn (JSMN_STRICT, JSMN_PARENT_LINKS) makes of text that
+ * validate() accepted, in a pass that checks nothing, as validate() did (a
+ * third of jsmn's steps). As jsmn: a container's size counts its keys or
+ * elements, a key's is 1 (its value); a key's parent is its object, a
+ * value's its key, an element's its array; a string token spans its
+ * content. super is what a new token belongs to: the open container, or
+ * the key whose value comes next. A number or literal at the very end is
+ * JSMN_ERROR_PART, as jsmn finds no delimiter after it. */
+static int tokenize(const char *s, size_t n, jsmntok_t *tok)
+{
+	int nt = 0, super = -1;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (is_ws(c))
+			continue;
+		if (c == ':') {
+			super = nt - 1;
+			continue;
+		}
+		if (c == ',') {
+			if (tok[super].type == JSMN_STRING) /* a key's value ended */
+				super = tok[super].parent;
+			continue;
+		}
+		if (c == '}' || c == ']') {
+			int open = tok[super].type == JSMN_STRING ? tok[super].parent : super;
+			tok[open].end = (int)i + 1;
+			super = tok[open].parent;
+			continue;
+		}
+		jsmntok_t *t = &tok[nt];
+		*t = (jsmntok_t){ .type = JSMN_PRIMITIVE, .start = (int)i, .end = -1, .size = 0, .parent = super };
+		if (c == '{' || c == '[') {
+			t->type = c == '{' ? JSMN_OBJECT : JSMN_ARRAY;
+		} else if (c == '"') {
+			t->type = JSMN_STRING;
+			t->start = (int)++i;
+			for (; s[i] != '"'; i++)
+				i += s[i] == '\\'; /* an escaped character is never the closing quote */
+			t->end = (int)i;
+		} else {
+			while (i < n && !is_ws(s[i]) && s[i] != ',' && s[i] != ']' && s[i] != '}')
+				i++;
+			if (i == n)
+				return JSMN_ERROR_PART;
+			t->end = (int)i--;
+		}
+		if (super >= 0)
+			tok[super].size++;
+		if (t->type == JSMN_OBJECT || t->type == JSMN_ARRAY)
+			super = nt;
+		nt++;
+	}
+	return nt;
+}
+
 int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t len, struct sg_diags *d)
 {
 	memset(j, 0, sizeof(*j));
@@ -290,16 +343,17 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 	j->text = text;
 	j->len = len;
 
+	/* memchr: a few steps a line, not a few a byte */
 	size_t lines = 1;
-	for (size_t i = 0; i < len; i++)
-		lines += text[i] == '\n';
+	for (const char *nl = text; (nl = memchr(nl, '\n', (size_t)(text + len - nl))); nl++)
+		lines++;
 	j->line_start = malloc(lines * sizeof(size_t));
 	if (!j->line_start)
 		return sg_error(d, file, NULL, "out of memory");
 	j->line_start[0] = 0;
-	for (size_t i = 0, l = 1; i < len; i++)
-		if (text[i] == '\n')
-			j->line_start[l++] = i + 1;
+	size_t l = 1;
+	for (const char *nl = text; (nl = memchr(nl, '\n', (size_t)(text + len - nl))); nl++)
+		j->line_start[l++] = (size_t)(nl - text) + 1;
 	j->nlines = lines;
 
 	size_t at = 0, count;
@@ -310,13 +364,11 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 		return sg_error(d, file, &loc, "invalid JSON: %s", err);
 	}
 
-	/* the check counted the tokens: jsmn makes one pass, not a counting one too */
-	jsmn_parser p;
-	jsmn_init(&p);
+	/* the check counted the tokens: one pass makes them, not a counting one too */
 	j->tok = count <= INT_MAX ? malloc(count * sizeof(jsmntok_t)) : NULL;
 	if (!j->tok)
 		return sg_error(d, file, NULL, "out of memory for %zu JSON tokens", count);
-	j->ntok = jsmn_parse(&p, text, len, j->tok, (unsigned)count);
+	j->ntok = tokenize(text, len, j->tok);
 	if (j->ntok != (int)count)
 		return sg_error(d, file, NULL, "invalid JSON (tokenizer error %d)", j->ntok);
 	return 0;

@@ -1,15 +1,15 @@
-/* JSON layer of the parse stage: a strict RFC 8259 check (jsmn alone accepts
- * some malformed text, e.g. missing commas), then jsmn tokens, plus helpers
- * that map tokens back to line:col. Internal to the library. */
+/* JSON layer of the parse stage: a strict RFC 8259 check, then tokens in
+ * jsmn's form (jsmntok_t, as jsmn makes them: JSMN_STRICT and
+ * JSMN_PARENT_LINKS), from a pass that trusts the check, plus helpers that
+ * map tokens back to line:col. Internal to the library.
+ *
+ * jsmn's configuration is here because it changes jsmntok_t. Only its
+ * types are used; a file that wants jsmn's own tokenizer too (tests/,
+ * to compare with it) defines SG_JSON_TOKENIZER and JSMN_STATIC before
+ * including this. JSMN_PARENT_LINKS: each token records its parent. */
 #ifndef SYSGATE_SRC_JSON_H
 #define SYSGATE_SRC_JSON_H
 
-/* jsmn's configuration, in one place because it changes jsmntok_t: json.c,
- * which holds the tokenizer, defines SG_JSON_TOKENIZER before including this.
- * JSMN_PARENT_LINKS: each token records its parent, so closing a bracket or
- * passing a comma goes up the open levels (at most 64) instead of scanning
- * back over every token so far, which made tokenizing quadratic in the
- * input (600 KB of "[{},{},...]" took 12 s). */
 #define JSMN_PARENT_LINKS
 #ifndef SG_JSON_TOKENIZER
 #define JSMN_HEADER

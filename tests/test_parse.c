@@ -4,9 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+
 #include "check.h"
 #include "sysgate/profile.h"
 #include "sysgate/resolve.h"
+/* jsmn's own tokenizer too, to compare the library's tokens with */
+#define JSMN_STATIC
+#define JSMN_STRICT
+#define SG_JSON_TOKENIZER
+#include "json.h"
 
 static struct sg_profile *parse(const char *json, struct sg_diags *d)
 {
@@ -286,6 +293,68 @@ static void test_kernel_version(void)
 
 /* Whatever the bytes, parsing returns a profile or errors, never crashes:
  * mutated and truncated copies of a valid profile (run under ASan/valgrind). */
+/* The library makes the tokens jsmn (JSMN_STRICT, JSMN_PARENT_LINKS) makes
+ * of the text its check accepts, and fails where jsmn does (a number or
+ * literal that ends the input): the same type, span, size and parent. */
+static size_t jsmn_compared;
+
+static void same_as_jsmn(const char *text, size_t len, const char *what)
+{
+	struct sg_json j;
+	struct sg_diags d;
+	sg_diags_init(&d);
+	int rc = sg_json_load(&j, "t.json", text, len, &d);
+	const char *msg = d.n ? d.v[0].message : "";
+	if (rc == 0 || strstr(msg, "tokenizer error")) {
+		jsmntok_t *tok = malloc((len + 1) * sizeof(*tok));
+		jsmn_parser p;
+		jsmn_init(&p);
+		int n = tok ? jsmn_parse(&p, text, len, tok, (unsigned)len + 1) : 0;
+		int same = rc == 0 ? n == j.ntok : n < 0;
+		for (int i = 0; same && rc == 0 && i < n; i++)
+			same = tok[i].type == j.tok[i].type && tok[i].start == j.tok[i].start && tok[i].end == j.tok[i].end &&
+			       tok[i].size == j.tok[i].size && tok[i].parent == j.tok[i].parent;
+		char want[64];
+		snprintf(want, sizeof(want), "tokenizer error %d", n);
+		CHECK(same && (rc == 0 || strstr(msg, want)), "%s: tokens as jsmn's (%d of them; %s)", what, n, msg);
+		jsmn_compared++;
+		free(tok);
+	}
+	sg_json_free(&j);
+	sg_diags_free(&d);
+}
+
+/* Every file of the committed fuzz corpora and of profiles/. */
+static void test_tokens_as_jsmn(void)
+{
+	static const char *const dirs[] = { "profiles", "fuzz/corpus/parse", "fuzz/corpus/compile" };
+	static const char *const texts[] = { "5", "5 ", "true", "\"s\"", "[1,-0.5e3,true,null]", "{\"a\":{\"b\":[[],{}]},\"c\":\"\\\"\"}" };
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++)
+		same_as_jsmn(texts[i], strlen(texts[i]), texts[i]);
+	for (size_t k = 0; k < sizeof(dirs) / sizeof(*dirs); k++) {
+		DIR *dir = opendir(dirs[k]);
+		CHECK(dir != NULL, "%s: run from the repository root", dirs[k]);
+		for (struct dirent *e; dir && (e = readdir(dir));) {
+			char path[512];
+			struct sg_diags d;
+			char *text;
+			size_t len;
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dirs[k], e->d_name);
+			sg_diags_init(&d);
+			if (sg_read_file(path, &text, &len, &d) == 0) {
+				same_as_jsmn(text, len, path);
+				free(text);
+			}
+			sg_diags_free(&d);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	CHECK(jsmn_compared > 1000, "tokens compared with jsmn's for %zu inputs", jsmn_compared);
+}
+
 static void test_mutations(void)
 {
 	static const char base[] =
@@ -313,6 +382,7 @@ static void test_mutations(void)
 			if (len == 0)
 				break;
 		}
+		same_as_jsmn(buf, len, "a mutation");
 		struct sg_diags d;
 		sg_diags_init(&d);
 		struct sg_profile *p = sg_profile_parse("m.json", buf, len, &d);
@@ -446,6 +516,7 @@ int main(void)
 	test_kernel_object();
 	test_kernel_version();
 	test_mutations();
+	test_tokens_as_jsmn();
 	test_duplicate_keys();
 	test_colliding_names();
 	return check_summary("parse");
