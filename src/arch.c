@@ -46,10 +46,16 @@ const struct sg_arch *sg_arch_lookup(const char *name)
 
 	if (!name || !*name)
 		return NULL;
+	/* the SCMP_ form as written most often, compared exactly first: the
+	 * names differ even ignoring case, so this is the match below too */
+	for (i = 0; i < SG_NARCHES; i++)
+		if (strcmp(name, sg_arch_table[i]->scmp_name) == 0)
+			return sg_arch_table[i];
+	int scmp = is_scmp_form(name);
 	for (i = 0; i < SG_NARCHES; i++) {
 		const struct sg_arch *a = sg_arch_table[i];
 
-		if (is_scmp_form(name)) {
+		if (scmp) {
 			if (ascii_casecmp(name, a->scmp_name) == 0)
 				return a;
 		} else if (strcmp(name, a->name) == 0 || strcmp(name, a->go_name) == 0) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sysgate/arch.h>
 #include <sysgate/diag.h>
@@ -189,6 +190,8 @@ static void check_tables(void)
 
 		CHECK(sg_arch_lookup(a->name) == a, "lookup %s", a->name);
 		CHECK(sg_arch_lookup(a->scmp_name) == a, "lookup %s", a->scmp_name);
+		for (j = 0; j < i; j++) /* sg_arch_lookup compares the SCMP_ form exactly first */
+			CHECK(strcasecmp(a->scmp_name, all[j]->scmp_name) != 0, "%s and %s", a->scmp_name, all[j]->scmp_name);
 		CHECK(sg_arch_lookup(a->go_name) == a, "lookup %s", a->go_name);
 		CHECK(a->bits == 32 || a->bits == 64, "%s bits %u", a->name, a->bits);
 		CHECK(a->nsyscalls > 300, "%s has %zu syscalls", a->name, a->nsyscalls);
