@@ -39,14 +39,22 @@ void sg_walk_loc_key(struct walker *w, int valtok, const struct sg_loc *parent, 
 	path_append(out->path, sizeof(out->path), parent->path, key, strlen(key));
 }
 
-static void path_index(char *out, size_t outsz, const char *base, size_t i)
+/* i in decimal at out (at most 20 digits, no NUL); how many. */
+static size_t put_index(char *out, size_t i)
 {
 	char num[24];
 	size_t n = sizeof(num);
 	do
 		num[--n] = (char)('0' + i % 10);
 	while ((i /= 10) && n);
-	path_append(out, outsz, base, num + n, sizeof(num) - n);
+	memcpy(out, num + n, sizeof(num) - n);
+	return sizeof(num) - n;
+}
+
+static void path_index(char *out, size_t outsz, const char *base, size_t i)
+{
+	char num[24];
+	path_append(out, outsz, base, num, put_index(num, i));
 }
 
 static void loc_index(struct walker *w, int valtok, const struct sg_loc *parent, size_t i, struct sg_loc *out)
@@ -244,10 +252,32 @@ static int duplicates_by_hash(struct walker *w, const struct keyref *k, size_t n
 	return fallback;
 }
 
+/* True when object t has a few keys, none with an escape, all different
+ * (nearly every object): compared in place, nothing allocated. */
+static int few_distinct_keys(const struct walker *w, int t, size_t n)
+{
+	const char *key[8];
+	size_t len[8];
+	if (n > 8)
+		return 0;
+	int kt = t + 1;
+	for (size_t i = 0; i < n; i++) {
+		key[i] = w->j.text + w->j.tok[kt].start;
+		len[i] = (size_t)(w->j.tok[kt].end - w->j.tok[kt].start);
+		if (memchr(key[i], '\\', len[i]))
+			return 0;
+		for (size_t k = 0; k < i; k++)
+			if (len[k] == len[i] && memcmp(key[k], key[i], len[i]) == 0)
+				return 0;
+		kt = sg_json_next(&w->j, kt + 1);
+	}
+	return 1;
+}
+
 static int check_duplicates(struct walker *w, int t, const struct sg_loc *at)
 {
 	size_t n = (size_t)w->j.tok[t].size;
-	if (n < 2)
+	if (n < 2 || few_distinct_keys(w, t, n))
 		return 0;
 	struct keyref *k = calloc(n, sizeof(*k));
 	if (!k)
@@ -344,6 +374,23 @@ static int unknown_key(struct walker *w, int t, int kt, const struct sg_loc *at,
 	return rc;
 }
 
+/* The field key token kt names exactly (the terminating entry when none):
+ * a key without an escape is compared in place. */
+static const struct sg_field *field_of(const struct walker *w, int kt, const struct sg_field *fields)
+{
+	const char *key = w->j.text + w->j.tok[kt].start;
+	size_t len = (size_t)(w->j.tok[kt].end - w->j.tok[kt].start);
+	const struct sg_field *f = fields;
+	if (memchr(key, '\\', len)) {
+		while (f->name && !sg_json_str_eq(&w->j, kt, f->name))
+			f++;
+		return f;
+	}
+	while (f->name && !(strncmp(f->name, key, len) == 0 && f->name[len] == '\0'))
+		f++;
+	return f;
+}
+
 int sg_walk_object(struct walker *w, int t, const struct sg_loc *at, const struct sg_field *fields, void *obj,
 		   int warn_unknown)
 {
@@ -353,9 +400,7 @@ int sg_walk_object(struct walker *w, int t, const struct sg_loc *at, const struc
 	int kt = t + 1;
 	for (int i = 0; i < w->j.tok[t].size; i++) {
 		int vt = kt + 1;
-		const struct sg_field *f = fields;
-		while (f->name && !sg_json_str_eq(&w->j, kt, f->name))
-			f++;
+		const struct sg_field *f = field_of(w, kt, fields);
 		if (f->name) {
 			struct sg_loc l;
 			sg_walk_loc_key(w, vt, at, f->name, &l);
@@ -376,9 +421,22 @@ int sg_walk_array(struct walker *w, int t, const struct sg_loc *at, sg_field_fn 
 	if (sg_walk_want(w, t, at, JSMN_ARRAY, "an array"))
 		return -1;
 	int rc = 0, et = t + 1;
+	/* the elements' paths: the array's and a '/', written once, then the
+	 * index, when no index can make path_append cut the path short */
+	char base[sizeof(at->path)];
+	size_t nb = strnlen(at->path, sizeof(base) - 5);
+	int whole = nb + 1 + 20 + 1 + 4 <= sizeof(base); /* '/', digits, NUL, path_append's margin */
+	memcpy(base, at->path, nb);
+	base[nb++] = '/';
 	for (int i = 0; i < w->j.tok[t].size; i++) {
 		struct sg_loc l;
-		loc_index(w, et, at, (size_t)i, &l);
+		if (whole) {
+			sg_json_loc(&w->j, et, &l, NULL);
+			memcpy(l.path, base, nb);
+			l.path[nb + put_index(l.path + nb, (size_t)i)] = '\0';
+		} else {
+			loc_index(w, et, at, (size_t)i, &l);
+		}
 		if (fn(w, et, &l, obj))
 			rc = -1;
 		et = sg_json_next(&w->j, et);
@@ -416,6 +474,19 @@ int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char *
 int sg_walk_name(struct walker *w, int t, const struct sg_loc *at, const char *const *names, size_t n,
 		 const char *what, int *out)
 {
+	/* a string without an escape is compared in place (the last name it
+	 * equals, as below); anything else is decoded, and reported */
+	const jsmntok_t *k = &w->j.tok[t];
+	const char *raw = w->j.text + k->start;
+	size_t len = (size_t)(k->end - k->start);
+	int found = -1, plain = k->type == JSMN_STRING && !memchr(raw, '\\', len);
+	for (size_t i = 0; plain && i < n; i++)
+		if (names[i] && strncmp(names[i], raw, len) == 0 && names[i][len] == '\0')
+			found = (int)i;
+	if (found >= 0) {
+		*out = found;
+		return 0;
+	}
 	char *s = sg_walk_string(w, t, at);
 	if (!s)
 		return -1;
