@@ -48,12 +48,33 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Whether none of the 8 bytes at s needs a look of its own: no quote, no
+ * backslash, no control character, none above 0x7f. A byte is flagged by
+ * the high bit of (x - 1) & ~x where x is 0 (x: the byte xor a quote, or
+ * xor a backslash), of (b - 0x20) & ~b where b < 0x20, or of b itself;
+ * a borrow can flag a byte above a flagged one, never a lone byte. */
+static int plain8(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t v, q, b;
+	memcpy(&v, s, 8);
+	q = v ^ (ones * '"');
+	b = v ^ (ones * '\\');
+	return !((((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v) | v) & high);
+}
+
 /* Scans a string starting at s[*i] == '"'; leaves *i past the closing quote. */
 static const char *scan_string(const char *s, size_t n, size_t *i)
 {
 	size_t k = *i + 1;
+	while (k + 8 <= n && plain8(s + k)) /* most of a string, 8 bytes at a time */
+		k += 8;
 	while (k < n) {
 		unsigned char c = (unsigned char)s[k];
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { /* the rest of it */
+			k++;
+			continue;
+		}
 		if (c == '"') {
 			*i = k + 1;
 			return NULL;
@@ -275,65 +296,99 @@ static void loc_at(const struct sg_json *j, size_t off, struct sg_loc *loc, cons
 	}
 	loc->line = (unsigned)lo + 1;
 	loc->col = (unsigned)(off - j->line_start[lo]) + 1;
-	size_t n = path ? strnlen(path, sizeof(loc->path) - 1) : 0;
-	memcpy(loc->path, path ? path : "", n);
+	size_t n = path && *path ? strnlen(path, sizeof(loc->path) - 1) : 0;
+	if (n)
+		memcpy(loc->path, path, n);
 	loc->path[n] = '\0';
 }
 
-/* The tokens jsmn (JSMN_STRICT, JSMN_PARENT_LINKS) makes of text that
- * validate() accepted, in a pass that checks nothing, as validate() did (a
- * third of jsmn's steps). As jsmn: a container's size counts its keys or
+/* The strict check and the tokens in one pass: the grammar of step(), with
+ * its scanners, making the tokens jsmn (JSMN_STRICT, JSMN_PARENT_LINKS)
+ * makes of checked text. As jsmn: a container's size counts its keys or
  * elements, a key's is 1 (its value); a key's parent is its object, a
  * value's its key, an element's its array; a string token spans its
- * content. super is what a new token belongs to: the open container, or
- * the key whose value comes next. A number or literal at the very end is
- * JSMN_ERROR_PART, as jsmn finds no delimiter after it. */
-static int tokenize(const char *s, size_t n, jsmntok_t *tok)
+ * content. super is what a new token belongs to (the open container, or
+ * the key whose value comes next), open the innermost open container.
+ * The tokens grow in *tok (*cap of them). JSMN_ERROR_INVAL when the text
+ * is malformed: validate() then says what is wrong and where (step() keeps
+ * the messages; test_parse holds the two to the same verdicts). A number
+ * or literal that ends the input is JSMN_ERROR_PART, as jsmn finds no
+ * delimiter after it; JSMN_ERROR_NOMEM when memory runs out. */
+static int scan(const char *s, size_t n, jsmntok_t **tok, size_t *cap)
 {
-	int nt = 0, super = -1;
+	enum expect st = VALUE;
+	int nt = 0, super = -1, open = -1;
+	size_t depth = 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (is_ws(c))
 			continue;
-		if (c == ':') {
+		jsmntok_t *v = *tok;
+		if (st == COLON) {
+			if (c != ':')
+				return JSMN_ERROR_INVAL;
 			super = nt - 1;
+			st = VALUE;
 			continue;
 		}
-		if (c == ',') {
-			if (tok[super].type == JSMN_STRING) /* a key's value ended */
-				super = tok[super].parent;
+		if (st == COMMA_OR_CLOSE && c == ',') {
+			super = open;
+			st = v[open].type == JSMN_OBJECT ? KEY : VALUE;
 			continue;
 		}
-		if (c == '}' || c == ']') {
-			int open = tok[super].type == JSMN_STRING ? tok[super].parent : super;
-			tok[open].end = (int)i + 1;
-			super = tok[open].parent;
+		if ((st == COMMA_OR_CLOSE || st == KEY_OR_CLOSE || st == VALUE_OR_CLOSE) && (c == '}' || c == ']')) {
+			if (c != (v[open].type == JSMN_OBJECT ? '}' : ']'))
+				return JSMN_ERROR_INVAL;
+			v[open].end = (int)i + 1;
+			super = v[open].parent;
+			open = super >= 0 && v[super].type == JSMN_STRING ? v[super].parent : super;
+			depth--;
+			st = open < 0 ? DONE : COMMA_OR_CLOSE;
 			continue;
 		}
-		jsmntok_t *t = &tok[nt];
+		int key = st == KEY || st == KEY_OR_CLOSE;
+		if (st == DONE || st == COMMA_OR_CLOSE || (key && c != '"'))
+			return JSMN_ERROR_INVAL;
+		if ((size_t)nt == *cap) {
+			if (*cap > INT_MAX / 2 || !(v = realloc(v, 2 * *cap * sizeof(*v))))
+				return JSMN_ERROR_NOMEM;
+			*tok = v;
+			*cap *= 2;
+		}
+		jsmntok_t *t = &v[nt];
 		*t = (jsmntok_t){ .type = JSMN_PRIMITIVE, .start = (int)i, .end = -1, .size = 0, .parent = super };
-		if (c == '{' || c == '[') {
-			t->type = c == '{' ? JSMN_OBJECT : JSMN_ARRAY;
-		} else if (c == '"') {
-			t->type = JSMN_STRING;
-			t->start = (int)++i;
-			for (; s[i] != '"'; i++)
-				i += s[i] == '\\'; /* an escaped character is never the closing quote */
-			t->end = (int)i;
-		} else {
-			while (i < n && !is_ws(s[i]) && s[i] != ',' && s[i] != ']' && s[i] != '}')
-				i++;
-			if (i == n)
-				return JSMN_ERROR_PART;
-			t->end = (int)i--;
-		}
 		if (super >= 0)
-			tok[super].size++;
-		if (t->type == JSMN_OBJECT || t->type == JSMN_ARRAY)
-			super = nt;
+			v[super].size++;
+		if (c == '{' || c == '[') {
+			if (depth++ == SG_JSON_MAX_DEPTH)
+				return JSMN_ERROR_INVAL;
+			t->type = c == '{' ? JSMN_OBJECT : JSMN_ARRAY;
+			open = super = nt++;
+			st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+			continue;
+		}
+		if (c == '"') {
+			if (scan_string(s, n, &i))
+				return JSMN_ERROR_INVAL;
+			*t = (jsmntok_t){ .type = JSMN_STRING, .start = t->start + 1, .end = (int)i - 1, .size = 0, .parent = super };
+		} else {
+			if (c == '-' || is_digit(c) ? scan_number(s, n, &i) : scan_literal(s, n, &i))
+				return JSMN_ERROR_INVAL;
+			if (i == n)
+				return open < 0 ? JSMN_ERROR_PART : JSMN_ERROR_INVAL;
+			t->end = (int)i;
+		}
+		i--; /* past the value: the loop steps to what follows */
 		nt++;
+		st = key ? COLON : open < 0 ? DONE : COMMA_OR_CLOSE;
 	}
-	return nt;
+	return st == DONE ? nt : JSMN_ERROR_INVAL;
+}
+
+int sg_json_valid(const char *text, size_t len)
+{
+	size_t at, count;
+	return validate(text, len, &at, &count) ? -1 : 0;
 }
 
 int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t len, struct sg_diags *d)
@@ -356,6 +411,15 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 		j->line_start[l++] = (size_t)(nl - text) + 1;
 	j->nlines = lines;
 
+	/* room for the tokens of a profile as written (a token or so for every
+	 * six bytes); a denser text makes them grow */
+	size_t cap = len / 4 + 16;
+	j->tok = cap <= INT_MAX ? malloc(cap * sizeof(jsmntok_t)) : NULL;
+	j->ntok = j->tok ? scan(text, len, &j->tok, &cap) : JSMN_ERROR_NOMEM;
+	if (j->ntok >= 0)
+		return 0;
+	if (j->ntok == JSMN_ERROR_NOMEM)
+		return sg_error(d, file, NULL, "out of memory for %zu JSON tokens", cap);
 	size_t at = 0, count;
 	const char *err = validate(text, len, &at, &count);
 	if (err) {
@@ -363,15 +427,7 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 		loc_at(j, at, &loc, "");
 		return sg_error(d, file, &loc, "invalid JSON: %s", err);
 	}
-
-	/* the check counted the tokens: one pass makes them, not a counting one too */
-	j->tok = count <= INT_MAX ? malloc(count * sizeof(jsmntok_t)) : NULL;
-	if (!j->tok)
-		return sg_error(d, file, NULL, "out of memory for %zu JSON tokens", count);
-	j->ntok = tokenize(text, len, j->tok);
-	if (j->ntok != (int)count)
-		return sg_error(d, file, NULL, "invalid JSON (tokenizer error %d)", j->ntok);
-	return 0;
+	return sg_error(d, file, NULL, "invalid JSON (tokenizer error %d)", j->ntok);
 }
 
 void sg_json_free(struct sg_json *j)
@@ -485,7 +541,11 @@ char *sg_json_str(const struct sg_json *j, int t, int *nul)
 	*nul = 0;
 	if (!o)
 		return NULL;
-	size_t w = decode(j->text + k->start, n, o, nul);
+	size_t w = n;
+	if (memchr(j->text + k->start, '\\', n)) /* else nothing to decode: the text itself */
+		w = decode(j->text + k->start, n, o, nul);
+	else
+		memcpy(o, j->text + k->start, n);
 	o[w] = '\0';
 	if (*nul) {
 		free(o);

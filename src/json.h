@@ -39,6 +39,9 @@ struct sg_json {
 int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t len, struct sg_diags *d);
 void sg_json_free(struct sg_json *j);
 
+/* The strict check alone: 0 when text is well-formed (for tests). */
+int sg_json_valid(const char *text, size_t len);
+
 /* Line/column of token t's first byte (the opening quote of a string). */
 void sg_json_loc(const struct sg_json *j, int t, struct sg_loc *loc, const char *path);
 

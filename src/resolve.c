@@ -544,13 +544,10 @@ static int stub_init(const struct sg_profile *p, struct sg_arch_policy *ap, int 
 	if (off || !named || last == 0 || k == SG_ACT_ALLOW || k == SG_ACT_LOG || k == SG_ACT_TRACE ||
 	    sg_errno_value(ap->arch, "ENOSYS", &enosys))
 		return 0;
-	/* the numbers as the tables store them (see sg_syscall_num), marked
-	 * in a bitmap: read back in order, they come out sorted and each once
-	 * (two names for one number, or two ABIs), for the stored form orders
-	 * as the number does (arm's private calls, SG_NR_PRIVATE + n, lie
-	 * above all of its others: test_arch checks). The tables read: arch's
-	 * own, and its siblings' of the same kernel table file, less their
-	 * private calls. */
+	/* arch's table and its siblings' of the same file (less their private
+	 * calls), marked in a bitmap of the stored numbers: read back, sorted
+	 * and each once, as the stored form orders as the number does (arm's
+	 * private calls, SG_NR_PRIVATE + n, above its others: test_arch) */
 	const struct sg_arch *arch = ap->arch;
 	size_t narches, top = 0;
 	const struct sg_arch *const *all = sg_arches(&narches);

@@ -305,6 +305,10 @@ static void same_as_jsmn(const char *text, size_t len, const char *what)
 	sg_diags_init(&d);
 	int rc = sg_json_load(&j, "t.json", text, len, &d);
 	const char *msg = d.n ? d.v[0].message : "";
+	/* the one-pass path accepts nothing the strict check alone refuses */
+	int valid = sg_json_valid(text, len) == 0;
+	CHECK(valid ? rc == 0 || strstr(msg, "tokenizer error") : rc != 0 && strstr(msg, "invalid JSON: "),
+	      "%s: loaded as the check alone says (%s: %s)", what, valid ? "well-formed" : "malformed", msg);
 	if (rc == 0 || strstr(msg, "tokenizer error")) {
 		jsmntok_t *tok = malloc((len + 1) * sizeof(*tok));
 		jsmn_parser p;
@@ -331,6 +335,19 @@ static void test_tokens_as_jsmn(void)
 	static const char *const texts[] = { "5", "5 ", "true", "\"s\"", "[1,-0.5e3,true,null]", "{\"a\":{\"b\":[[],{}]},\"c\":\"\\\"\"}" };
 	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++)
 		same_as_jsmn(texts[i], strlen(texts[i]), texts[i]);
+	/* 64 levels and 65 (refused), and more tokens than a byte in four */
+	char deep[200], dense[200];
+	for (int levels = 64; levels <= 65; levels++) {
+		memset(deep, '[', (size_t)levels);
+		memset(deep + levels, ']', (size_t)levels);
+		same_as_jsmn(deep, 2 * (size_t)levels, "nested arrays");
+	}
+	size_t nd = 0;
+	dense[nd++] = '[';
+	for (int k = 0; k < 60; k++)
+		nd += (size_t)snprintf(dense + nd, sizeof(dense) - nd, "%s1", k ? "," : "");
+	dense[nd++] = ']';
+	same_as_jsmn(dense, nd, "dense array");
 	for (size_t k = 0; k < sizeof(dirs) / sizeof(*dirs); k++) {
 		DIR *dir = opendir(dirs[k]);
 		CHECK(dir != NULL, "%s: run from the repository root", dirs[k]);
