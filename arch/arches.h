@@ -5,6 +5,7 @@
 #include <sysgate/arch.h>
 
 #define SG_NAME_POOL_SIZE 6510
+#define SG_NAME_POOL_SYSCALLS 512
 
 #define SG_NERRNOS_GENERIC 134
 extern const struct sg_errno sg_errnos_generic[SG_NERRNOS_GENERIC];

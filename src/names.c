@@ -157,43 +157,47 @@ uint64_t sg_name_hash(const char *s)
 	return h;
 }
 
-static int is_errno_name(const char *s) { return *s >= 'A' && *s <= 'Z'; }
+_Static_assert(SG_POOL_SLOTS >= 2 * SG_NAME_POOL_SYSCALLS && !(SG_POOL_SLOTS & (SG_POOL_SLOTS - 1)),
+	       "the pool index is a power of two, at most half full");
 
-int sg_pool_index_init(struct sg_pool_index *x)
+/* The pool index's slot for a name: its first and last 8 bytes (all of a
+ * shorter one) and its length, mixed by multiplies; a few steps for any
+ * length, where FNV takes a few per byte. Names that agree there (none of
+ * today's) only probe further. */
+static size_t pool_slot(const char *s, size_t len)
 {
-	size_t n = 0;
-	for (size_t off = 0; off < SG_NAME_POOL_SIZE - 1; off += strlen(sg_name_pool + off) + 1)
-		n += !is_errno_name(sg_name_pool + off);
-	size_t nslots = 64;
-	while (nslots < 2 * n)
-		nslots *= 2;
-	x->mask = nslots - 1;
-	if (!(x->slot = calloc(nslots, sizeof(*x->slot))))
-		return -1;
+	uint64_t a = 0, b = 0;
+	if (len >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + len - 8, 8);
+	} else {
+		for (size_t i = 0; i < len; i++)
+			a = a << 8 | (unsigned char)s[i];
+	}
+	uint64_t h = ((a * 0x9e3779b97f4a7c15u) ^ b ^ len) * 0xbf58476d1ce4e5b9u;
+	return (size_t)(h >> 40) & (SG_POOL_SLOTS - 1);
+}
+
+void sg_pool_index_init(struct sg_pool_index *x)
+{
+	memset(x->slot, 0, sizeof(x->slot));
 	for (size_t off = 0, len; off < SG_NAME_POOL_SIZE - 1; off += len + 1) {
 		const char *name = sg_name_pool + off;
 		len = strlen(name);
-		if (is_errno_name(name))
+		if (*name >= 'A' && *name <= 'Z') /* an errno's */
 			continue;
-		size_t h = (size_t)sg_name_hash(name) & x->mask;
+		size_t h = pool_slot(name, len);
 		while (x->slot[h])
-			h = (h + 1) & x->mask;
+			h = (h + 1) & (SG_POOL_SLOTS - 1);
 		x->slot[h] = (uint16_t)(off + 1);
 	}
-	return 0;
 }
 
-void sg_pool_index_free(struct sg_pool_index *x)
+long sg_pool_index_find(const struct sg_pool_index *x, const char *name)
 {
-	free(x->slot);
-	x->slot = NULL;
-}
-
-long sg_pool_index_find(const struct sg_pool_index *x, const char *name, uint64_t hash)
-{
-	/* the pool is fixed and the table half empty: a few probes at most,
+	/* the pool is fixed and the index half empty: a few probes at most,
 	 * whatever the name */
-	for (size_t h = (size_t)hash & x->mask; x->slot[h]; h = (h + 1) & x->mask)
+	for (size_t h = pool_slot(name, strlen(name)); x->slot[h]; h = (h + 1) & (SG_POOL_SLOTS - 1))
 		if (strcmp(sg_name_pool + x->slot[h] - 1, name) == 0)
 			return (long)x->slot[h] - 1;
 	return -1;

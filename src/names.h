@@ -35,28 +35,27 @@ void sg_names_free(struct sg_names *x);
 long sg_names_find(const struct sg_names *x, const char *name);
 
 /* Every syscall name in sg_name_pool, hashed, so that a profile's name is
- * found in one probe or two (a search of the 512 sorted names takes nine
+ * found in a probe or two (a search of the 512 sorted names takes nine
  * strcmp calls). Its offset in the pool is the name's identity: each
  * table is sorted by name, so by offset too, and a table entry's name is
  * that offset. Built per use, in a few thousand steps: nothing global.
- * Syscall names are lower case, errno names upper case; arch/gen-tables
- * checks both, and that is how the pool's errno names are left out. */
+ * Syscall names are lower case, errno names upper case (arch/gen-tables
+ * checks): that is how the pool's errno names are left out. */
+#define SG_POOL_SLOTS 1024 /* a power of two, at least twice the syscall names */
+
 struct sg_pool_index {
-	uint16_t *slot; /* pool offset + 1; 0: free */
-	size_t mask;    /* slots - 1 (a power of two, at least twice the names) */
+	uint16_t slot[SG_POOL_SLOTS]; /* pool offset + 1; 0: free */
 };
 
-/* 0, or -1 out of memory (nothing to free then). */
-int sg_pool_index_init(struct sg_pool_index *x);
-void sg_pool_index_free(struct sg_pool_index *x);
-
-/* FNV-1a over a NUL-terminated name: the pool index's hash, and the
- * resolve stage's for the names no table has. */
-uint64_t sg_name_hash(const char *s);
+void sg_pool_index_init(struct sg_pool_index *x);
 
 /* name's offset in sg_name_pool when some architecture has the syscall,
- * else -1; hash is sg_name_hash(name). */
-long sg_pool_index_find(const struct sg_pool_index *x, const char *name, uint64_t hash);
+ * else -1. */
+long sg_pool_index_find(const struct sg_pool_index *x, const char *name);
+
+/* FNV-1a over a NUL-terminated name: the resolve stage's hash of the
+ * names no table has. */
+uint64_t sg_name_hash(const char *s);
 
 /* What sg_suggest would propose for word over every architecture's table in
  * sg_arches() order (the closest name; the first met among equals), or NULL. */

@@ -115,17 +115,6 @@ static int choose_targets(struct sg_policy *pol, const struct sg_profile *p, con
 	return 0;
 }
 
-static int push_rule(struct sg_arch_policy *ap, const struct sg_arch_rule *r)
-{
-	if (!(ap->nrules & (ap->nrules - 1))) {
-		void *v = realloc(ap->rules, (ap->nrules ? ap->nrules * 2 : 1) * sizeof(*ap->rules));
-		if (!v)
-			return -1;
-		ap->rules = v;
-	}
-	ap->rules[ap->nrules++] = *r;
-	return 0;
-}
 
 static int repeats_index(const struct sg_rule *r)
 {
@@ -248,8 +237,11 @@ struct name_info {
 };
 
 struct names {
-	struct sg_pool_index pool;
-	uint32_t *by_off;              /* per offset in sg_name_pool: index + 1 in v of a known name */
+	struct sg_pool_index *pool;
+	/* per name in sg_name_pool, at half its offset (a name and its NUL
+	 * take two bytes at least): row + 1 of a known name */
+	uint16_t *by_off;
+	uint32_t *known;               /* per row: the known name's index in v */
 	struct sg_names all;           /* for the did-you-mean: built when a name is unknown everywhere */
 	int have_all;
 	uint32_t (*nr)[SG_MAX_ARCHES]; /* per known name (row): its numbers on the targets */
@@ -264,8 +256,9 @@ struct names {
 
 static void names_free(struct names *nm)
 {
-	sg_pool_index_free(&nm->pool);
+	free(nm->pool);
 	free(nm->by_off);
+	free(nm->known);
 	if (nm->have_all)
 		sg_names_free(&nm->all);
 	free(nm->nr);
@@ -315,10 +308,9 @@ static int names_grow(struct names *nm, int unknown)
 /* The entry of name (a new one when first met); -1 out of memory. */
 static long names_entry(struct names *nm, const char *name)
 {
-	uint64_t hash = sg_name_hash(name);
-	long off = sg_pool_index_find(&nm->pool, name, hash);
-	if (off >= 0 && nm->by_off[off])
-		return (long)nm->by_off[off] - 1;
+	long off = sg_pool_index_find(nm->pool, name);
+	if (off >= 0 && nm->by_off[off / 2])
+		return (long)nm->known[nm->by_off[off / 2] - 1];
 	if (names_grow(nm, off < 0))
 		return -1;
 	struct name_info *e = &nm->v[nm->n];
@@ -326,11 +318,12 @@ static long names_entry(struct names *nm, const char *name)
 	if (off >= 0) {
 		e->name = sg_name_pool + off;
 		e->known = 1;
-		e->row = (uint32_t)nm->nknown++;
-		nm->by_off[off] = (uint32_t)(nm->n + 1);
+		e->row = (uint32_t)nm->nknown;
+		nm->known[nm->nknown++] = (uint32_t)nm->n;
+		nm->by_off[off / 2] = (uint16_t)nm->nknown;
 		return (long)nm->n++;
 	}
-	size_t h = (size_t)hash & (nm->nslots - 1), probes = 0;
+	size_t h = (size_t)sg_name_hash(name) & (nm->nslots - 1), probes = 0;
 	for (; nm->slot[h] && probes++ < MAX_PROBES; h = (h + 1) & (nm->nslots - 1))
 		if (strcmp(nm->v[nm->slot[h] - 1].name, name) == 0)
 			return (long)nm->slot[h] - 1;
@@ -350,18 +343,18 @@ static void names_number(struct names *nm, const struct sg_policy *pol)
 	for (size_t a = 0; a < pol->narches; a++) {
 		const struct sg_arch *arch = pol->arches[a].arch;
 		for (size_t c = 0; c < arch->nsyscalls; c++) {
-			uint32_t i = nm->by_off[arch->by_name[c].name];
-			if (!i)
+			uint16_t row = nm->by_off[arch->by_name[c].name / 2];
+			if (!row)
 				continue;
-			struct name_info *e = &nm->v[i - 1];
+			struct name_info *e = &nm->v[nm->known[row - 1]];
 			nm->nr[e->row][a] = sg_syscall_num(arch, &arch->by_name[c]);
 			e->on |= 1u << a;
 		}
 	}
 	for (size_t m = 0; m < sizeof(mux_calls) / sizeof(*mux_calls); m++) {
-		long off = sg_pool_index_find(&nm->pool, mux_calls[m].name, sg_name_hash(mux_calls[m].name));
-		if (off >= 0 && nm->by_off[off])
-			nm->v[nm->by_off[off] - 1].mux = &mux_calls[m];
+		long off = sg_pool_index_find(nm->pool, mux_calls[m].name);
+		if (off >= 0 && nm->by_off[off / 2])
+			nm->v[nm->known[nm->by_off[off / 2] - 1]].mux = &mux_calls[m];
 	}
 }
 
@@ -371,15 +364,16 @@ static int names_init(struct names *nm, const struct sg_profile *p, const struct
 	memset(nm, 0, sizeof(*nm));
 	for (size_t i = 0; i < p->nrules; i++)
 		total += p->rules[i].nnames;
-	if (sg_pool_index_init(&nm->pool))
-		return -1;
 	nm->cap = 64;
-	nm->by_off = calloc(SG_NAME_POOL_SIZE, sizeof(*nm->by_off));
+	nm->pool = malloc(sizeof(*nm->pool));
+	nm->by_off = calloc(SG_NAME_POOL_SIZE / 2 + 1, sizeof(*nm->by_off));
+	nm->known = malloc(SG_NAME_POOL_SYSCALLS * sizeof(*nm->known));
 	nm->v = malloc(nm->cap * sizeof(*nm->v));
 	nm->first = malloc((p->nrules + 1) * sizeof(*nm->first));
 	nm->of = malloc((total + 1) * sizeof(*nm->of));
-	if (!nm->by_off || !nm->v || !nm->first || !nm->of)
+	if (!nm->pool || !nm->by_off || !nm->known || !nm->v || !nm->first || !nm->of)
 		return -1;
+	sg_pool_index_init(nm->pool);
 	for (size_t i = 0, at = 0; i < p->nrules; at += p->rules[i++].nnames) {
 		nm->first[i] = at;
 		for (size_t k = 0; pol->rule_used[i] && k < p->rules[i].nnames; k++) {
@@ -500,10 +494,7 @@ static int order_by_precedence(struct sg_arch_policy *ap)
 	size_t start[10] = { 0 };
 	if (ap->nrules < 2)
 		return 0; /* nothing to order (and rules may be NULL) */
-	size_t cap = 1; /* push_rule's capacity: the next power of two */
-	while (cap < ap->nrules)
-		cap *= 2;
-	struct sg_arch_rule *v = malloc(cap * sizeof(*v));
+	struct sg_arch_rule *v = malloc(ap->nrules * sizeof(*v));
 	unsigned char *rank = malloc(ap->nrules);
 	if (!v || !rank) {
 		free(v);
@@ -630,10 +621,9 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 				if (kernel && mux_reads[mc->ipc] == UINT32_MAX)
 					mux_reads[mc->ipc] = sg_widths_reads(ap->arch, mux_nr);
 				ar.reads = kernel ? (uint16_t)mux_reads[mc->ipc] : 0;
-				if (mux_conds(pol, mc, split ? &r->conds[g] : r->conds, split ? 1 : r->nconds, &ar) ||
-				    push_rule(ap, &ar)) {
+				if (mux_conds(pol, mc, split ? &r->conds[g] : r->conds, split ? 1 : r->nconds, &ar))
 					return sg_oom(d, p->file);
-				}
+				ap->rules[ap->nrules++] = ar;
 			}
 			if (!(e->on >> a & 1))
 				continue;
@@ -654,9 +644,7 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 					.name = k,
 					.reads = reads,
 				};
-				if (push_rule(ap, &ar)) {
-					return sg_oom(d, p->file);
-				}
+				ap->rules[ap->nrules++] = ar;
 			}
 		}
 	}
@@ -677,6 +665,19 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_
 		return sg_oom(d, p->file);
 	for (size_t i = 0; i < nm->nknown; i++)
 		rcache[i] = UINT32_MAX;
+	/* room for every rule resolve_rules can make: per name, a rule per
+	 * group of conditions, and as many through a multiplexer */
+	size_t room = 1, per = ap->arch->socketcall_nr >= 0 || ap->arch->ipc_nr >= 0 ? 2 : 1, most = SIZE_MAX / sizeof(*ap->rules);
+	for (size_t i = 0; i < p->nrules && room <= most; i++) {
+		const struct sg_rule *r = &p->rules[i];
+		size_t each = per * (repeats_index(r) ? r->nconds : 1);
+		if (pol->rule_used[i] && r->nnames)
+			room = each > (most - room) / r->nnames ? most + 1 : room + r->nnames * each;
+	}
+	if (room > most || !(ap->rules = malloc(room * sizeof(*ap->rules)))) {
+		free(rcache);
+		return sg_oom(d, p->file);
+	}
 	int rc = resolve_rules(p, pol, a, nm, nw, kernel, rcache, mux_reads, &named, &last, d);
 	free(rcache);
 	if (rc)
