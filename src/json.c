@@ -284,6 +284,17 @@ static const char *validate(const char *s, size_t n, size_t *at, size_t *tokens)
 					   : "unexpected end of input: unclosed array";
 }
 
+/* off's line:col on line lo (0-based), and path. */
+static void loc_on(const struct sg_json *j, size_t off, size_t lo, struct sg_loc *loc, const char *path)
+{
+	loc->line = (unsigned)lo + 1;
+	loc->col = (unsigned)(off - j->line_start[lo]) + 1;
+	size_t n = path && *path ? strnlen(path, sizeof(loc->path) - 1) : 0;
+	if (n)
+		memcpy(loc->path, path, n);
+	loc->path[n] = '\0';
+}
+
 static void loc_at(const struct sg_json *j, size_t off, struct sg_loc *loc, const char *path)
 {
 	size_t lo = 0, hi = j->nlines; /* last line whose start <= off */
@@ -294,12 +305,13 @@ static void loc_at(const struct sg_json *j, size_t off, struct sg_loc *loc, cons
 		else
 			hi = mid;
 	}
-	loc->line = (unsigned)lo + 1;
-	loc->col = (unsigned)(off - j->line_start[lo]) + 1;
-	size_t n = path && *path ? strnlen(path, sizeof(loc->path) - 1) : 0;
-	if (n)
-		memcpy(loc->path, path, n);
-	loc->path[n] = '\0';
+	loc_on(j, off, lo, loc, path);
+}
+
+static size_t tok_begin(const struct sg_json *j, int t)
+{
+	size_t s = (size_t)j->tok[t].start;
+	return j->tok[t].type == JSMN_STRING && s > 0 ? s - 1 : s;
 }
 
 /* The strict check and the tokens in one pass: the grammar of step(), with
@@ -385,6 +397,40 @@ static int scan(const char *s, size_t n, jsmntok_t **tok, size_t *cap)
 	return st == DONE ? nt : JSMN_ERROR_INVAL;
 }
 
+/* Each token's next and line (struct sg_json), in one pass over the
+ * tokens in text order: a container holds the tokens that start before it
+ * ends (a stack of the open ones, 64 deep at most), a key its value; the
+ * lines are met in order too. The walker asks for both of every value,
+ * and for next several times: a search each, else. 0, or -1 out of
+ * memory. */
+static int index_tokens(struct sg_json *j)
+{
+	int n = j->ntok, open[SG_JSON_MAX_DEPTH + 1], depth = 0;
+	const jsmntok_t *tok = j->tok;
+	j->next = malloc(((size_t)n + 1) * (sizeof(*j->next) + sizeof(*j->line)));
+	if (!j->next)
+		return -1;
+	j->line = (size_t *)(void *)(j->next + n + 1);
+	for (int t = 0, l = 0; t < n; t++) {
+		while (depth && tok[t].start >= tok[open[depth - 1]].end)
+			j->next[open[--depth]] = t;
+		if (tok[t].type == JSMN_OBJECT || tok[t].type == JSMN_ARRAY)
+			open[depth++] = t;
+		else
+			j->next[t] = t + 1;
+		size_t off = tok_begin(j, t);
+		while ((size_t)l + 1 < j->nlines && j->line_start[l + 1] <= off)
+			l++;
+		j->line[t] = (size_t)l;
+	}
+	while (depth)
+		j->next[open[--depth]] = n;
+	for (int t = n - 1; t >= 0; t--) /* a key's value follows it */
+		if (tok[t].type == JSMN_STRING && tok[t].size)
+			j->next[t] = j->next[t + 1];
+	return 0;
+}
+
 int sg_json_valid(const char *text, size_t len)
 {
 	size_t at, count;
@@ -417,7 +463,7 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 	j->tok = cap <= INT_MAX ? malloc(cap * sizeof(jsmntok_t)) : NULL;
 	j->ntok = j->tok ? scan(text, len, &j->tok, &cap) : JSMN_ERROR_NOMEM;
 	if (j->ntok >= 0)
-		return 0;
+		return index_tokens(j) ? sg_error(d, file, NULL, "out of memory for %d JSON tokens", j->ntok) : 0;
 	if (j->ntok == JSMN_ERROR_NOMEM)
 		return sg_error(d, file, NULL, "out of memory for %zu JSON tokens", cap);
 	size_t at = 0, count;
@@ -432,24 +478,24 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 
 void sg_json_free(struct sg_json *j)
 {
+	free(j->next);
 	free(j->tok);
 	free(j->line_start);
 	memset(j, 0, sizeof(*j));
 }
 
-static size_t tok_begin(const struct sg_json *j, int t)
-{
-	size_t s = (size_t)j->tok[t].start;
-	return j->tok[t].type == JSMN_STRING && s > 0 ? s - 1 : s;
-}
-
 void sg_json_loc(const struct sg_json *j, int t, struct sg_loc *loc, const char *path)
 {
-	loc_at(j, tok_begin(j, t), loc, path);
+	if (j->line)
+		loc_on(j, tok_begin(j, t), j->line[t], loc, path);
+	else
+		loc_at(j, tok_begin(j, t), loc, path);
 }
 
 int sg_json_next(const struct sg_json *j, int t)
 {
+	if (j->next && t < j->ntok)
+		return j->next[t];
 	int pending = 1;
 	while (pending > 0 && t < j->ntok) {
 		pending += j->tok[t].size - 1;
@@ -533,20 +579,27 @@ static size_t decode(const char *s, size_t n, char *o, int *nul)
 	return w;
 }
 
+size_t sg_json_decode(const struct sg_json *j, int t, char *out, int *nul)
+{
+	const jsmntok_t *k = &j->tok[t];
+	size_t n = (size_t)(k->end - k->start), w = n;
+	*nul = 0;
+	if (memchr(j->text + k->start, '\\', n)) /* else nothing to decode: the text itself */
+		w = decode(j->text + k->start, n, out, nul);
+	else
+		memcpy(out, j->text + k->start, n);
+	out[w] = '\0';
+	return w;
+}
+
 char *sg_json_str(const struct sg_json *j, int t, int *nul)
 {
 	const jsmntok_t *k = &j->tok[t];
-	size_t n = (size_t)(k->end - k->start);
-	char *o = malloc(n + 1);
+	char *o = malloc((size_t)(k->end - k->start) + 1);
 	*nul = 0;
 	if (!o)
 		return NULL;
-	size_t w = n;
-	if (memchr(j->text + k->start, '\\', n)) /* else nothing to decode: the text itself */
-		w = decode(j->text + k->start, n, o, nul);
-	else
-		memcpy(o, j->text + k->start, n);
-	o[w] = '\0';
+	sg_json_decode(j, t, o, nul);
 	if (*nul) {
 		free(o);
 		return NULL;

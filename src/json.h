@@ -32,6 +32,10 @@ struct sg_json {
 	int ntok;
 	size_t *line_start; /* byte offset of each line's first byte */
 	size_t nlines;
+	/* per token, found once after the tokens are made (NULL: found when
+	 * asked, as sg_json_next and sg_json_loc then do): */
+	int *next;      /* what sg_json_next returns */
+	size_t *line;   /* the line (0-based) of its first byte */
 };
 
 /* Checks and tokenizes text (which must outlive j). On failure an error
@@ -51,6 +55,10 @@ int sg_json_next(const struct sg_json *j, int t);
 /* Decoded string value of a string token, malloc'd; NULL when it holds U+0000
  * (which C strings cannot carry) or on allocation failure (*nul tells which). */
 char *sg_json_str(const struct sg_json *j, int t, int *nul);
+
+/* Decodes string token t into out (room for its raw length and a NUL),
+ * NUL-terminated: its length; *nul when it holds U+0000. */
+size_t sg_json_decode(const struct sg_json *j, int t, char *out, int *nul);
 
 /* True when string token t decodes to exactly s. */
 int sg_json_str_eq(const struct sg_json *j, int t, const char *s);

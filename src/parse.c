@@ -554,14 +554,12 @@ static const struct sg_field rule_fields[] = {
 	{ NULL, NULL },
 };
 
+/* The strings in a filter's and a rule's lists are the profile's (kept
+ * by sg_walk_push_string): freed with it, not one by one. */
 static void free_filter(struct sg_filter *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->ncaps; i++)
-		free(f->caps[i]);
-	for (size_t i = 0; i < f->narches; i++)
-		free(f->arches[i]);
 	free(f->caps);
 	free(f->arches);
 	free(f);
@@ -569,8 +567,6 @@ static void free_filter(struct sg_filter *f)
 
 static void free_rule(struct sg_rule *r)
 {
-	for (size_t k = 0; k < r->nnames; k++)
-		free(r->names[k]);
 	free(r->names);
 	free(r->name_pos);
 	free(r->conds);
@@ -751,6 +747,7 @@ void sg_profile_free(struct sg_profile *p)
 	free(p->listener_path);
 	free(p->listener_metadata);
 	free(p->file);
+	sg_walk_kept_free(p->strings);
 	free(p);
 }
 
@@ -773,6 +770,7 @@ struct sg_profile *sg_profile_parse(const char *file, const char *text, size_t l
 		sg_profile_free(p);
 		return NULL;
 	}
+	w.kept = &p->strings;
 	struct sg_loc root;
 	sg_json_loc(&w.j, 0, &root, "");
 	if (w.j.tok[0].type != JSMN_OBJECT) {

@@ -386,7 +386,7 @@ static const struct sg_field *field_of(const struct walker *w, int kt, const str
 			f++;
 		return f;
 	}
-	while (f->name && !(strncmp(f->name, key, len) == 0 && f->name[len] == '\0'))
+	while (f->name && !(*f->name == *key && strncmp(f->name, key, len) == 0 && f->name[len] == '\0'))
 		f++;
 	return f;
 }
@@ -446,25 +446,59 @@ int sg_walk_array(struct walker *w, int t, const struct sg_loc *at, sg_field_fn 
 
 int sg_walk_grow(void **v, size_t n, size_t size)
 {
-	/* grows to powers of two, so appending one element is amortised O(1) */
-	if (n & (n - 1))
+	/* room for 8 at first (most lists are short: one allocation), then
+	 * twice as much at each power of two: appending is amortised O(1) */
+	if (n ? n < 8 || (n & (n - 1)) : 0)
 		return 0;
-	void *nv = realloc(*v, (n ? n * 2 : 1) * size);
+	void *nv = realloc(*v, (n ? n * 2 : 8) * size);
 	if (!nv)
 		return -1;
 	*v = nv;
 	return 0;
 }
 
+struct sg_strings {
+	struct sg_strings *next;
+	size_t used, cap;
+	char s[];
+};
+
+void sg_walk_kept_free(struct sg_strings *kept)
+{
+	while (kept) {
+		struct sg_strings *next = kept->next;
+		free(kept);
+		kept = next;
+	}
+}
+
+/* Room for n bytes in the kept blocks (a new one of 4 KB or more when the
+ * first is full), or NULL. */
+static char *keep(struct walker *w, size_t n)
+{
+	struct sg_strings *b = *w->kept;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > 4096 ? n : 4096;
+		if (!(b = malloc(sizeof(*b) + cap)))
+			return NULL;
+		*b = (struct sg_strings){ .next = *w->kept, .cap = cap };
+		*w->kept = b;
+	}
+	b->used += n;
+	return b->s + b->used - n;
+}
+
 int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_pos **pos)
 {
-	char *s = sg_walk_string(w, t, at);
-	if (!s)
+	int nul;
+	if (sg_walk_want(w, t, at, JSMN_STRING, "a string"))
 		return -1;
-	if (sg_walk_grow((void **)v, *n, sizeof(**v)) || (pos && sg_walk_grow((void **)pos, *n, sizeof(**pos)))) {
-		free(s);
+	char *s = keep(w, (size_t)(w->j.tok[t].end - w->j.tok[t].start) + 1);
+	if (!s || sg_walk_grow((void **)v, *n, sizeof(**v)) || (pos && sg_walk_grow((void **)pos, *n, sizeof(**pos))))
 		return sg_walk_oom(w, at);
-	}
+	sg_json_decode(&w->j, t, s, &nul);
+	if (nul)
+		return sg_walk_error(w, at, "string contains a NUL character (\\u0000)");
 	if (pos)
 		(*pos)[*n] = (struct sg_pos){ at->line, at->col };
 	(*v)[(*n)++] = s;

@@ -318,9 +318,24 @@ static void same_as_jsmn(const char *text, size_t len, const char *what)
 		for (int i = 0; same && rc == 0 && i < n; i++)
 			same = tok[i].type == j.tok[i].type && tok[i].start == j.tok[i].start && tok[i].end == j.tok[i].end &&
 			       tok[i].size == j.tok[i].size && tok[i].parent == j.tok[i].parent;
+		/* what sg_json_next and sg_json_loc say of each token, as the token
+		 * sizes and the text say it (tokens come in the order of the text) */
+		size_t at = 0, line = 1, col = 1;
+		for (int t = 0; same && rc == 0 && t < n; t++) {
+			int u = t, pending = 1;
+			while (pending > 0 && u < n)
+				pending += tok[u++].size - 1;
+			size_t begin = (size_t)tok[t].start - (tok[t].type == JSMN_STRING);
+			for (; at < begin; at++)
+				col = text[at] == '\n' ? (line++, 1) : col + 1;
+			struct sg_loc l;
+			sg_json_loc(&j, t, &l, "");
+			same = sg_json_next(&j, t) == u && l.line == line && l.col == col;
+		}
 		char want[64];
 		snprintf(want, sizeof(want), "tokenizer error %d", n);
-		CHECK(same && (rc == 0 || strstr(msg, want)), "%s: tokens as jsmn's (%d of them; %s)", what, n, msg);
+		CHECK(same && (rc == 0 || strstr(msg, want)),
+		      "%s: tokens as jsmn's, next and line:col as the text says (%d of them; %s)", what, n, msg);
 		jsmn_compared++;
 		free(tok);
 	}

@@ -81,6 +81,7 @@ struct sg_profile {
 	struct sg_rule *rules;
 	size_t nrules;
 	int kubernetes; /* read from a SeccompProfile object's spec */
+	struct sg_strings *strings; /* where the strings of its lists (names, caps, arches) are kept */
 };
 
 /* Reads a whole file ("-" is standard input), refusing more than SG_MAX_INPUT bytes. */
