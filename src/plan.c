@@ -419,9 +419,9 @@ static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const str
  * A rule without conditions is a bare ret; rules after it are unreachable.
  * Runs of single-EQ rules with one action are one set (eq_set). */
 static uint32_t syscall_block(struct planner *pl, const struct sg_arch_policy *ap,
-			      const struct sg_arch_rule *const *rules, size_t n)
+			      const struct sg_arch_rule *const *rules, size_t n, uint32_t dflt)
 {
-	uint32_t next = ret_node(pl, ap->default_action);
+	uint32_t next = dflt; /* ret_node(pl, ap->default_action) */
 	for (size_t i = n; i-- > 0;) {
 		const struct sg_arch_rule *r = rules[i];
 		uint32_t yes = ret_node(pl, r->action);
@@ -511,7 +511,7 @@ static void arch_runs(struct planner *pl, struct runs *rs, const struct sg_arch_
 		if (nr >= lo && nr <= hi && !(ap->enosys && nr > ap->last_nr)) {
 			if (nr > next)
 				gap_runs(pl, rs, ap, dflt, stub, (uint32_t)next, nr - 1, &cur);
-			add_run(pl, rs, nr, syscall_block(pl, ap, byn + i, j - i));
+			add_run(pl, rs, nr, syscall_block(pl, ap, byn + i, j - i, dflt));
 			next = (uint64_t)nr + 1;
 		}
 		i = j;

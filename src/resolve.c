@@ -137,34 +137,20 @@ static int repeats_index(const struct sg_rule *r)
  * ones), so such a rule rarely matches through the multiplexer. */
 struct mux_call {
 	const char *name;
-	int ipc; /* 0: socketcall, 1: ipc */
-	struct sg_cond cond;
+	uint8_t ipc;  /* 0: socketcall, 1: ipc */
+	uint8_t call; /* its number there: what arg0 says */
 };
 
-#define MUX(n, is_ipc, call) { n, is_ipc, { .index = 0, .op = SG_CMP_EQ, .value = call } }
-/* sorted by name (strcmp): mux_find searches it */
 static const struct mux_call mux_calls[] = {
-	MUX("accept", 0, 5),       MUX("accept4", 0, 18),     MUX("bind", 0, 2),         MUX("connect", 0, 3),
-	MUX("getpeername", 0, 7),  MUX("getsockname", 0, 6),  MUX("getsockopt", 0, 15),  MUX("listen", 0, 4),
-	MUX("msgctl", 1, 14),      MUX("msgget", 1, 13),      MUX("msgrcv", 1, 12),      MUX("msgsnd", 1, 11),
-	MUX("recv", 0, 10),        MUX("recvfrom", 0, 12),    MUX("recvmmsg", 0, 19),    MUX("recvmsg", 0, 17),
-	MUX("semctl", 1, 3),       MUX("semget", 1, 2),       MUX("semop", 1, 1),        MUX("semtimedop", 1, 4),
-	MUX("send", 0, 9),         MUX("sendmmsg", 0, 20),    MUX("sendmsg", 0, 16),     MUX("sendto", 0, 11),
-	MUX("setsockopt", 0, 14),  MUX("shmat", 1, 21),       MUX("shmctl", 1, 24),      MUX("shmdt", 1, 22),
-	MUX("shmget", 1, 23),      MUX("shutdown", 0, 13),    MUX("socket", 0, 1),       MUX("socketpair", 0, 8),
+	{ "accept", 0, 5 },       { "accept4", 0, 18 },     { "bind", 0, 2 },         { "connect", 0, 3 },
+	{ "getpeername", 0, 7 },  { "getsockname", 0, 6 },  { "getsockopt", 0, 15 },  { "listen", 0, 4 },
+	{ "msgctl", 1, 14 },      { "msgget", 1, 13 },      { "msgrcv", 1, 12 },      { "msgsnd", 1, 11 },
+	{ "recv", 0, 10 },        { "recvfrom", 0, 12 },    { "recvmmsg", 0, 19 },    { "recvmsg", 0, 17 },
+	{ "semctl", 1, 3 },       { "semget", 1, 2 },       { "semop", 1, 1 },        { "semtimedop", 1, 4 },
+	{ "send", 0, 9 },         { "sendmmsg", 0, 20 },    { "sendmsg", 0, 16 },     { "sendto", 0, 11 },
+	{ "setsockopt", 0, 14 },  { "shmat", 1, 21 },       { "shmctl", 1, 24 },      { "shmdt", 1, 22 },
+	{ "shmget", 1, 23 },      { "shutdown", 0, 13 },    { "socket", 0, 1 },       { "socketpair", 0, 8 },
 };
-#undef MUX
-
-static int cmp_mux(const void *name, const void *entry)
-{
-	return strcmp(name, ((const struct mux_call *)entry)->name);
-}
-
-/* The multiplexer entry for a name on any arch, or NULL. */
-static const struct mux_call *mux_find(const char *name)
-{
-	return bsearch(name, mux_calls, sizeof(mux_calls) / sizeof(*mux_calls), sizeof(*mux_calls), cmp_mux);
-}
 
 int sg_mux_call(size_t i, const char **name, int *ipc, uint32_t *call)
 {
@@ -172,7 +158,7 @@ int sg_mux_call(size_t i, const char **name, int *ipc, uint32_t *call)
 		return -1;
 	*name = mux_calls[i].name;
 	*ipc = mux_calls[i].ipc;
-	*call = (uint32_t)mux_calls[i].cond.value;
+	*call = mux_calls[i].call;
 	return 0;
 }
 
@@ -188,17 +174,13 @@ static const struct mux_call *mux_on(const struct sg_arch *arch, const struct mu
 }
 
 /* The multiplexer rule's conditions: "arg0 == call", then the rule's tests
- * of arguments 1..5; an array the policy owns when there are any. */
+ * of arguments 1..5, in an array the policy owns. */
 static int mux_conds(struct sg_policy *pol, const struct mux_call *mc, const struct sg_cond *c, size_t n,
 		     struct sg_arch_rule *ar)
 {
 	size_t keep = 0;
 	for (size_t i = 0; i < n; i++)
 		keep += c[i].index != 0;
-	ar->conds = &mc->cond;
-	ar->nconds = 1;
-	if (!keep)
-		return 0;
 	struct sg_cond *v = malloc((keep + 1) * sizeof(*v));
 	if (v && !(pol->nowned & (pol->nowned - 1))) { /* capacity doubles at powers of two */
 		struct sg_cond **o = realloc(pol->owned, (pol->nowned ? pol->nowned * 2 : 1) * sizeof(*o));
@@ -212,7 +194,8 @@ static int mux_conds(struct sg_policy *pol, const struct mux_call *mc, const str
 	if (!v)
 		return -1;
 	pol->owned[pol->nowned++] = v;
-	v[0] = mc->cond;
+	v[0] = (struct sg_cond){ .index = 0, .op = SG_CMP_EQ, .value = mc->call };
+	ar->nconds = 1;
 	for (size_t i = 0; i < n; i++)
 		if (c[i].index != 0)
 			v[ar->nconds++] = c[i];
@@ -329,8 +312,7 @@ static long names_entry(struct names *nm, const char *name)
 			return (long)nm->slot[h] - 1;
 	if (!nm->slot[h]) /* else names made to collide: each gets an entry of its own */
 		nm->slot[h] = (uint32_t)(nm->n + 1);
-	e->name = name;
-	e->mux = mux_find(name); /* no target has it */
+	e->name = name; /* no multiplexed call: those are known names (test_arch) */
 	nm->nunknown++;
 	return (long)nm->n++;
 }

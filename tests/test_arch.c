@@ -14,6 +14,7 @@
 
 #include <sysgate/arch.h>
 #include <sysgate/diag.h>
+#include <sysgate/resolve.h>
 
 #include "check.h"
 #include "names.h"
@@ -527,6 +528,11 @@ static void check_pool_index(void)
 	for (size_t a = 0; a < n; a++)
 		entries += all[a]->nsyscalls;
 	CHECK(found == entries, "pool index: %zu of %zu table entries found", found, entries);
+	const char *mux;
+	int ipc;
+	uint32_t call;
+	for (size_t i = 0; sg_mux_call(i, &mux, &ipc, &call) == 0; i++) /* resolve looks them up there only */
+		CHECK(sg_pool_index_find(&x, mux) >= 0, "multiplexed call %s is in a table", mux);
 	static const char *const none[] = { "", "Read", "read ", "rea", "readv2", "_", "zzzz" };
 	for (size_t i = 0; i < sizeof(none) / sizeof(*none); i++)
 		CHECK(sg_pool_index_find(&x, none[i]) == -1, "\"%s\" is no syscall", none[i]);
