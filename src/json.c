@@ -48,27 +48,36 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* Whether none of the 8 bytes at s needs a look of its own: no quote, no
- * backslash, no control character, none above 0x7f. A byte is flagged by
- * the high bit of (x - 1) & ~x where x is 0 (x: the byte xor a quote, or
- * xor a backslash), of (b - 0x20) & ~b where b < 0x20, or of b itself;
- * a borrow can flag a byte above a flagged one, never a lone byte. */
-static int plain8(const char *s)
+/* Which of the 8 bytes at s need a look of their own: a quote, a
+ * backslash, a control character, a byte above 0x7f. A byte's high bit is
+ * set in (x - 1) & ~x where x is 0 (x: the byte xor a quote, or xor a
+ * backslash), in (b - 0x20) & ~b where b < 0x20, and in b above 0x7f; a
+ * borrow runs from a flagged byte to the ones above it, never below, so
+ * the lowest flag is a byte to look at (the bytes in the order of the
+ * text, lowest first, whatever the machine's order). */
+static uint64_t special8(const char *s)
 {
 	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
 	uint64_t v, q, b;
 	memcpy(&v, s, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	q = v ^ (ones * '"');
 	b = v ^ (ones * '\\');
-	return !((((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v) | v) & high);
+	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v) | v) & high;
 }
 
 /* Scans a string starting at s[*i] == '"'; leaves *i past the closing quote. */
 static const char *scan_string(const char *s, size_t n, size_t *i)
 {
 	size_t k = *i + 1;
-	while (k + 8 <= n && plain8(s + k)) /* most of a string, 8 bytes at a time */
-		k += 8;
+	/* most strings, 8 bytes at a time up to their closing quote */
+	for (uint64_t m; k + 8 <= n; k += 8)
+		if ((m = special8(s + k))) {
+			k += (size_t)__builtin_ctzll(m) / 8;
+			break;
+		}
 	while (k < n) {
 		unsigned char c = (unsigned char)s[k];
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { /* the rest of it */
@@ -314,28 +323,89 @@ static size_t tok_begin(const struct sg_json *j, int t)
 	return j->tok[t].type == JSMN_STRING && s > 0 ? s - 1 : s;
 }
 
+/* What scan() makes, growing as it goes: the tokens and, per token, its
+ * sg_json_next and line (struct sg_json), and the lines' starts. */
+struct scanned {
+	jsmntok_t *tok;
+	int *next;
+	unsigned *line;
+	size_t cap; /* room for tokens in each */
+	size_t *line_start;
+	size_t nlines, lcap;
+};
+
+/* Room for twice the tokens, or twice the line starts: 0, or -1 out of
+ * memory. */
+static int grow_tokens(struct scanned *o)
+{
+	size_t cap = 2 * o->cap;
+	void *t = cap <= INT_MAX ? realloc(o->tok, cap * sizeof(*o->tok)) : NULL;
+	o->tok = t ? t : o->tok;
+	void *x = t ? realloc(o->next, cap * sizeof(*o->next)) : NULL;
+	o->next = x ? x : o->next;
+	void *l = x ? realloc(o->line, cap * sizeof(*o->line)) : NULL;
+	o->line = l ? l : o->line;
+	if (!l)
+		return -1;
+	o->cap = cap;
+	return 0;
+}
+
+static int grow_lines(struct scanned *o)
+{
+	size_t *ls = realloc(o->line_start, 2 * o->lcap * sizeof(*ls));
+	if (!ls)
+		return -1;
+	o->line_start = ls;
+	o->lcap *= 2;
+	return 0;
+}
+
+/* Closes the container *open at s[i], nt tokens made: its end and next,
+ * and its key's next; then *super is what the next token belongs to, and
+ * *open the innermost open container. */
+static void close_open(struct scanned *o, size_t i, int nt, int *open, int *super)
+{
+	jsmntok_t *v = o->tok;
+	v[*open].end = (int)i + 1;
+	o->next[*open] = nt;
+	*super = *open = v[*open].parent;
+	if (*super >= 0 && v[*super].type == JSMN_STRING) { /* the value of a key */
+		o->next[*super] = nt;
+		*open = v[*super].parent;
+	}
+}
+
 /* The strict check and the tokens in one pass: the grammar of step(), with
  * its scanners, making the tokens jsmn (JSMN_STRICT, JSMN_PARENT_LINKS)
  * makes of checked text. As jsmn: a container's size counts its keys or
  * elements, a key's is 1 (its value); a key's parent is its object, a
  * value's its key, an element's its array; a string token spans its
  * content. super is what a new token belongs to (the open container, or
- * the key whose value comes next), open the innermost open container.
- * The tokens grow in *tok (*cap of them). JSMN_ERROR_INVAL when the text
- * is malformed: validate() then says what is wrong and where (step() keeps
- * the messages; test_parse holds the two to the same verdicts). A number
- * or literal that ends the input is JSMN_ERROR_PART, as jsmn finds no
- * delimiter after it; JSMN_ERROR_NOMEM when memory runs out. */
-static int scan(const char *s, size_t n, jsmntok_t **tok, size_t *cap)
+ * the key whose value comes next), open the innermost open container. A
+ * token's next is the one after it, a container's the one after its
+ * close, a key's its value's (the walker asks for next and the line of
+ * every value). JSMN_ERROR_INVAL when the text is malformed: validate()
+ * then says what is wrong and where (step() keeps the messages;
+ * test_parse holds the two to the same verdicts). A number or literal
+ * that ends the input is JSMN_ERROR_PART, as jsmn finds no delimiter
+ * after it; JSMN_ERROR_NOMEM when memory runs out. */
+static int scan(const char *s, size_t n, struct scanned *o)
 {
 	enum expect st = VALUE;
 	int nt = 0, super = -1, open = -1;
 	size_t depth = 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (is_ws(c))
+		if (is_ws(c)) {
+			if (c != '\n')
+				continue;
+			if (o->nlines == o->lcap && grow_lines(o))
+				return JSMN_ERROR_NOMEM;
+			o->line_start[o->nlines++] = i + 1;
 			continue;
-		jsmntok_t *v = *tok;
+		}
+		jsmntok_t *v = o->tok;
 		if (st == COLON) {
 			if (c != ':')
 				return JSMN_ERROR_INVAL;
@@ -351,9 +421,7 @@ static int scan(const char *s, size_t n, jsmntok_t **tok, size_t *cap)
 		if ((st == COMMA_OR_CLOSE || st == KEY_OR_CLOSE || st == VALUE_OR_CLOSE) && (c == '}' || c == ']')) {
 			if (c != (v[open].type == JSMN_OBJECT ? '}' : ']'))
 				return JSMN_ERROR_INVAL;
-			v[open].end = (int)i + 1;
-			super = v[open].parent;
-			open = super >= 0 && v[super].type == JSMN_STRING ? v[super].parent : super;
+			close_open(o, i, nt, &open, &super);
 			depth--;
 			st = open < 0 ? DONE : COMMA_OR_CLOSE;
 			continue;
@@ -361,14 +429,13 @@ static int scan(const char *s, size_t n, jsmntok_t **tok, size_t *cap)
 		int key = st == KEY || st == KEY_OR_CLOSE;
 		if (st == DONE || st == COMMA_OR_CLOSE || (key && c != '"'))
 			return JSMN_ERROR_INVAL;
-		if ((size_t)nt == *cap) {
-			if (*cap > INT_MAX / 2 || !(v = realloc(v, 2 * *cap * sizeof(*v))))
-				return JSMN_ERROR_NOMEM;
-			*tok = v;
-			*cap *= 2;
-		}
+		if ((size_t)nt == o->cap && grow_tokens(o))
+			return JSMN_ERROR_NOMEM;
+		v = o->tok;
 		jsmntok_t *t = &v[nt];
 		*t = (jsmntok_t){ .type = JSMN_PRIMITIVE, .start = (int)i, .end = -1, .size = 0, .parent = super };
+		o->line[nt] = (unsigned)o->nlines - 1;
+		o->next[nt] = nt + 1;
 		if (super >= 0)
 			v[super].size++;
 		if (c == '{' || c == '[') {
@@ -392,43 +459,11 @@ static int scan(const char *s, size_t n, jsmntok_t **tok, size_t *cap)
 		}
 		i--; /* past the value: the loop steps to what follows */
 		nt++;
+		if (!key && super >= 0 && v[super].type == JSMN_STRING) /* the value of a key */
+			o->next[super] = nt;
 		st = key ? COLON : open < 0 ? DONE : COMMA_OR_CLOSE;
 	}
 	return st == DONE ? nt : JSMN_ERROR_INVAL;
-}
-
-/* Each token's next and line (struct sg_json), in one pass over the
- * tokens in text order: a container holds the tokens that start before it
- * ends (a stack of the open ones, 64 deep at most), a key its value; the
- * lines are met in order too. The walker asks for both of every value,
- * and for next several times: a search each, else. 0, or -1 out of
- * memory. */
-static int index_tokens(struct sg_json *j)
-{
-	int n = j->ntok, open[SG_JSON_MAX_DEPTH + 1], depth = 0;
-	const jsmntok_t *tok = j->tok;
-	j->next = malloc(((size_t)n + 1) * (sizeof(*j->next) + sizeof(*j->line)));
-	if (!j->next)
-		return -1;
-	j->line = (size_t *)(void *)(j->next + n + 1);
-	for (int t = 0, l = 0; t < n; t++) {
-		while (depth && tok[t].start >= tok[open[depth - 1]].end)
-			j->next[open[--depth]] = t;
-		if (tok[t].type == JSMN_OBJECT || tok[t].type == JSMN_ARRAY)
-			open[depth++] = t;
-		else
-			j->next[t] = t + 1;
-		size_t off = tok_begin(j, t);
-		while ((size_t)l + 1 < j->nlines && j->line_start[l + 1] <= off)
-			l++;
-		j->line[t] = (size_t)l;
-	}
-	while (depth)
-		j->next[open[--depth]] = n;
-	for (int t = n - 1; t >= 0; t--) /* a key's value follows it */
-		if (tok[t].type == JSMN_STRING && tok[t].size)
-			j->next[t] = j->next[t + 1];
-	return 0;
 }
 
 int sg_json_valid(const char *text, size_t len)
@@ -444,7 +479,34 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 	j->text = text;
 	j->len = len;
 
-	/* memchr: a few steps a line, not a few a byte */
+	/* room for the tokens of a profile as written (a token or so for every
+	 * six bytes) and its lines (one for every 16 bytes or so); a denser
+	 * text makes them grow */
+	struct scanned o = { .cap = len / 4 + 16, .lcap = len / 8 + 16, .nlines = 1 };
+	o.tok = o.cap <= INT_MAX ? malloc(o.cap * sizeof(*o.tok)) : NULL;
+	o.next = malloc(o.cap * sizeof(*o.next));
+	o.line = malloc(o.cap * sizeof(*o.line));
+	o.line_start = malloc(o.lcap * sizeof(*o.line_start));
+	if (o.tok && o.next && o.line && o.line_start) {
+		o.line_start[0] = 0;
+		j->ntok = scan(text, len, &o);
+	} else {
+		j->ntok = JSMN_ERROR_NOMEM;
+	}
+	j->tok = o.tok;
+	if (j->ntok >= 0) {
+		j->next = o.next;
+		j->line = o.line;
+		j->line_start = o.line_start;
+		j->nlines = o.nlines;
+		return 0;
+	}
+	free(o.next);
+	free(o.line);
+	free(o.line_start);
+	if (j->ntok == JSMN_ERROR_NOMEM)
+		return sg_error(d, file, NULL, "out of memory for %zu JSON tokens", o.cap);
+	/* malformed, or jsmn's error: the lines of all the text, to say where */
 	size_t lines = 1;
 	for (const char *nl = text; (nl = memchr(nl, '\n', (size_t)(text + len - nl))); nl++)
 		lines++;
@@ -456,16 +518,6 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 	for (const char *nl = text; (nl = memchr(nl, '\n', (size_t)(text + len - nl))); nl++)
 		j->line_start[l++] = (size_t)(nl - text) + 1;
 	j->nlines = lines;
-
-	/* room for the tokens of a profile as written (a token or so for every
-	 * six bytes); a denser text makes them grow */
-	size_t cap = len / 4 + 16;
-	j->tok = cap <= INT_MAX ? malloc(cap * sizeof(jsmntok_t)) : NULL;
-	j->ntok = j->tok ? scan(text, len, &j->tok, &cap) : JSMN_ERROR_NOMEM;
-	if (j->ntok >= 0)
-		return index_tokens(j) ? sg_error(d, file, NULL, "out of memory for %d JSON tokens", j->ntok) : 0;
-	if (j->ntok == JSMN_ERROR_NOMEM)
-		return sg_error(d, file, NULL, "out of memory for %zu JSON tokens", cap);
 	size_t at = 0, count;
 	const char *err = validate(text, len, &at, &count);
 	if (err) {

@@ -32,10 +32,10 @@ struct sg_json {
 	int ntok;
 	size_t *line_start; /* byte offset of each line's first byte */
 	size_t nlines;
-	/* per token, found once after the tokens are made (NULL: found when
-	 * asked, as sg_json_next and sg_json_loc then do): */
+	/* per token, found as the tokens are made (NULL: found when asked, as
+	 * sg_json_next and sg_json_loc then do): */
 	int *next;      /* what sg_json_next returns */
-	size_t *line;   /* the line (0-based) of its first byte */
+	unsigned *line; /* the line (0-based) of its first byte */
 };
 
 /* Checks and tokenizes text (which must outlive j). On failure an error

@@ -34,11 +34,6 @@ static int more_bits(uint64_t m, size_t k)
 	return m != 0;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(((const struct sg_known_name *)a)->name, ((const struct sg_known_name *)b)->name);
-}
-
 /* Stable counting sort of idx[0..n) by key(v[idx[i]]) < nkeys into out. */
 static void sort_by(const struct sg_known_name *v, const uint16_t *idx, size_t n, uint16_t *out, size_t nkeys,
 		    size_t (*key)(const struct sg_known_name *), size_t *start)
@@ -109,12 +104,7 @@ int sg_names_init(struct sg_names *x)
 		e->letters = letters(e->name, e->len);
 	}
 	free(mask);
-	/* arch/gen-tables writes the pool sorted; not relied upon */
-	for (size_t i = 1; i < x->n; i++)
-		if (strcmp(x->v[i - 1].name, x->v[i].name) >= 0) {
-			qsort(x->v, x->n, sizeof(*x->v), cmp_name);
-			break;
-		}
+	/* in pool order: sorted, as arch/gen-tables writes the pool (test_arch checks) */
 	/* sg_suggest over the tables in order meets names by their first
 	 * architecture, then by name (each table is sorted) */
 	for (size_t i = 0; i < x->n; i++)

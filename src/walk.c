@@ -15,6 +15,10 @@ static void path_append(char *out, size_t outsz, const char *base, const char *c
 	out[o++] = '/';
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)comp[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '~' && ch != '/' && o + 5 <= outsz) {
+			out[o++] = (char)ch; /* most characters: themselves, with room to spare */
+			continue;
+		}
 		char esc[4];
 		size_t el = 1;
 		esc[0] = (char)ch;
@@ -508,22 +512,18 @@ int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char *
 int sg_walk_name(struct walker *w, int t, const struct sg_loc *at, const char *const *names, size_t n,
 		 const char *what, int *out)
 {
-	/* a string without an escape is compared in place (the last name it
-	 * equals, as below); anything else is decoded, and reported */
-	const jsmntok_t *k = &w->j.tok[t];
-	const char *raw = w->j.text + k->start;
-	size_t len = (size_t)(k->end - k->start);
-	int found = -1, plain = k->type == JSMN_STRING && !memchr(raw, '\\', len);
-	for (size_t i = 0; plain && i < n; i++)
-		if (names[i] && strncmp(names[i], raw, len) == 0 && names[i][len] == '\0')
-			found = (int)i;
-	if (found >= 0) {
-		*out = found;
-		return 0;
-	}
-	char *s = sg_walk_string(w, t, at);
-	if (!s)
+	/* a short name (as every known one is) decoded on the stack, not
+	 * in a malloc'd copy */
+	char small[64], *s = small;
+	int nul = 0;
+	if (sg_walk_want(w, t, at, JSMN_STRING, "a string"))
 		return -1;
+	if ((size_t)(w->j.tok[t].end - w->j.tok[t].start) < sizeof(small))
+		sg_json_decode(&w->j, t, small, &nul);
+	else if (!(s = sg_walk_string(w, t, at)))
+		return -1;
+	if (nul)
+		return sg_walk_error(w, at, "string contains a NUL character (\\u0000)");
 	int rc = -1;
 	for (size_t i = 0; i < n; i++)
 		if (names[i] && strcmp(s, names[i]) == 0) {
@@ -539,6 +539,7 @@ int sg_walk_name(struct walker *w, int t, const struct sg_loc *at, const char *c
 		else
 			sg_walk_error(w, at, "unknown %s \"%s\"", what, shown);
 	}
-	free(s);
+	if (s != small)
+		free(s);
 	return rc;
 }
