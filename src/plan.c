@@ -124,10 +124,15 @@ static uint32_t intern(struct planner *pl, const struct sg_node *n)
 
 static uint32_t ret_node(struct planner *pl, uint32_t action)
 {
-	/* a filter returns a few actions, asked for per rule: remembered */
+	/* a filter returns a few actions, asked for per rule: remembered, the
+	 * one asked for last first (runs of rules share one) */
+	if (pl->nrets && pl->rets[pl->last].action == action)
+		return pl->rets[pl->last].node;
 	for (size_t i = 0; i < pl->nrets; i++)
-		if (pl->rets[i].action == action)
+		if (pl->rets[i].action == action) {
+			pl->last = i;
 			return pl->rets[i].node;
+		}
 	struct sg_node n = { .kind = SG_NODE_RET, .ret = action };
 	uint32_t node = intern(pl, &n);
 	if (!pl->failed && pl->nrets < sizeof(pl->rets) / sizeof(*pl->rets))
@@ -253,19 +258,17 @@ static uint32_t search_over(struct planner *pl, unsigned off, const struct run *
 	if (!s.reach)
 		return sg_planner_failed(pl);
 	unsigned depth = 0;
-	for (unsigned d = 0; d <= maxd; d++)
-		for (size_t i = 0; i <= n; i++) {
-			size_t r;
-			if (i == n)
-				r = n;
-			else if (d == 0)
-				r = i + 1;
-			else if (d == 1)
-				r = eq_triple(v, n, i) ? i + 3 : i + 2;
-			else
-				r = REACH(&s, d - 1, REACH(&s, d - 1, i));
-			REACH(&s, d, i) = r < n ? r : n;
-		}
+	for (size_t i = 0; i <= n; i++) { /* no test: one run; one: two, or an "A x A" triple */
+		REACH(&s, 0, i) = i < n ? i + 1 : n;
+		if (maxd >= 1)
+			REACH(&s, 1, i) = i + 2 >= n ? n : eq_triple(v, n, i) ? i + 3 : i + 2;
+	}
+	for (unsigned d = 2; d <= maxd; d++) { /* d tests: d - 1 tests, twice */
+		const size_t *prev = &REACH(&s, d - 1, 0);
+		size_t *row = &REACH(&s, d, 0);
+		for (size_t i = 0; i <= n; i++)
+			row[i] = prev[prev[i]];
+	}
 	while (REACH(&s, depth, 0) < n)
 		depth++;
 	uint32_t root = search_build(&s, 0, n, depth + slack);
