@@ -136,9 +136,9 @@ static int repeats_index(const struct sg_rule *r)
  * there they see the multiplexer's arguments (arg1 is a pointer to the real
  * ones), so such a rule rarely matches through the multiplexer. */
 struct mux_call {
-	const char *name;
-	uint8_t ipc;  /* 0: socketcall, 1: ipc */
-	uint8_t call; /* its number there: what arg0 says */
+	char name[12]; /* in place, not a pointer: the longest is getpeername */
+	uint8_t ipc;   /* 0: socketcall, 1: ipc */
+	uint8_t call;  /* its number there: what arg0 says */
 };
 
 static const struct mux_call mux_calls[] = {
@@ -499,6 +499,8 @@ static int order_by_precedence(struct sg_arch_policy *ap)
 
 /* ---- the ENOSYS stub --------------------------------------------------------- */
 
+#define LOW_NRS 1024 /* a table's stored numbers are below, but for arm's private calls */
+
 /* The ENOSYS stub's facts for an arch: runc's rules (enosys_linux.go's
  * generatePatch): none when the default allows, logs or traces (a tracer
  * handles new calls itself); else numbers above the largest one any
@@ -519,40 +521,36 @@ static int stub_init(const struct sg_profile *p, struct sg_arch_policy *ap, int 
 		return 0;
 	/* arch's table and its siblings' of the same file (less their private
 	 * calls), marked in a bitmap of the stored numbers: read back, sorted
-	 * and each once, as the stored form orders as the number does (arm's
-	 * private calls, SG_NR_PRIVATE + n, above its others: test_arch) */
+	 * and each once, as the stored form orders as the number does. A table
+	 * stores its numbers below LOW_NRS, and arm's private calls from
+	 * SG_NR_PRIVATE, above all its others (arch/gen-tables and test_arch
+	 * check both): the last word marks those. */
 	const struct sg_arch *arch = ap->arch;
-	size_t narches, top = 0;
+	size_t narches, total = 0;
 	const struct sg_arch *const *all = sg_arches(&narches);
-	const struct sg_arch *files[SG_NARCHES]; /* the tables read */
-	size_t nfiles = 0;
-	for (size_t a = 0; a < narches; a++)
-		if (all[a] == arch || strcmp(all[a]->source, arch->source) == 0)
-			files[nfiles++] = all[a];
-	for (size_t f = 0; f < nfiles; f++)
-		for (size_t i = 0; i < files[f]->nsyscalls; i++) {
-			uint16_t nr = files[f]->by_name[i].nr;
-			if ((files[f] == arch || nr < SG_NR_PRIVATE) && nr >= top)
-				top = nr + 1u;
-		}
-	uint64_t *marked = calloc(top / 64 + 1, sizeof(*marked));
-	if (!marked || !(ap->allocated = malloc((top + 1) * sizeof(*ap->allocated)))) {
-		free(marked);
-		return -1;
-	}
-	for (size_t f = 0; f < nfiles; f++)
-		for (size_t i = 0; i < files[f]->nsyscalls; i++) {
-			uint16_t nr = files[f]->by_name[i].nr;
-			if (files[f] == arch || nr < SG_NR_PRIVATE)
+	uint64_t marked[LOW_NRS / 64 + 1] = { 0 };
+	for (size_t a = 0; a < narches; a++) {
+		const struct sg_arch *b = all[a];
+		if (b != arch && strcmp(b->source, arch->source) != 0)
+			continue;
+		total += b->nsyscalls;
+		for (size_t i = 0; i < b->nsyscalls; i++) {
+			unsigned nr = b->by_name[i].nr;
+			if (nr < LOW_NRS)
 				marked[nr / 64] |= 1ull << (nr % 64);
+			else if (b == arch && nr - SG_NR_PRIVATE < 64)
+				marked[LOW_NRS / 64] |= 1ull << (nr - SG_NR_PRIVATE);
 		}
+	}
+	if (!(ap->allocated = malloc((total + 1) * sizeof(*ap->allocated))))
+		return -1;
 	size_t n = 0;
-	for (size_t w = 0; w <= top / 64; w++)
+	for (size_t w = 0; w <= LOW_NRS / 64; w++)
 		for (uint64_t m = marked[w]; m; m &= m - 1) {
-			struct sg_syscall sc = { .nr = (uint16_t)(w * 64 + (size_t)__builtin_ctzll(m)) };
+			unsigned bit = (unsigned)__builtin_ctzll(m);
+			struct sg_syscall sc = { .nr = (uint16_t)(w < LOW_NRS / 64 ? w * 64 + bit : SG_NR_PRIVATE + bit) };
 			ap->allocated[n++] = sg_syscall_num(arch, &sc);
 		}
-	free(marked);
 	ap->nallocated = n;
 	ap->last_nr = last;
 	ap->enosys = SG_RET_ERRNO | enosys;
@@ -571,33 +569,32 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 			 uint32_t *last, struct sg_diags *d)
 {
 	struct sg_arch_policy *ap = &pol->arches[a];
+	int muxes = ap->arch->socketcall_nr >= 0 || ap->arch->ipc_nr >= 0;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sg_rule *r = &p->rules[i];
 		if (!pol->rule_used[i])
 			continue;
-		for (size_t k = 0; k < r->nnames; k++) {
-			const struct name_info *e = name_of(nm, i, k);
-			if (e->on >> a & 1) {
-				uint32_t nr = nm->nr[e->row][a];
-				*last = !*named || nr > *last ? nr : *last;
-				*named = 1;
-			}
-		}
 		uint32_t action;
 		if (sg_action_encode(p, &r->action, ap->arch, &action, d))
 			return -1;
-		if (action == ap->default_action) {
-			pol->rules_dropped += a == 0; /* runc ignores such a rule */
-			continue;
-		}
+		int dropped = action == ap->default_action;
+		pol->rules_dropped += dropped && a == 0; /* runc ignores such a rule */
 		/* runc: when one rule tests an argument twice, every condition
 		 * becomes a rule of its own, so they are ORed */
 		int split = repeats_index(r);
 		size_t groups = split ? r->nconds : 1;
+		const uint32_t *of = nm->of + nm->first[i];
 		for (size_t k = 0; k < r->nnames; k++) {
-			const struct name_info *e = name_of(nm, i, k);
+			const struct name_info *e = &nm->v[of[k]];
+			if (e->on >> a & 1) { /* a dropped rule's names count here too */
+				uint32_t nr = nm->nr[e->row][a];
+				*last = !*named || nr > *last ? nr : *last;
+				*named = 1;
+			}
+			if (dropped)
+				continue;
 			uint32_t mux_nr;
-			const struct mux_call *mc = mux_on(ap->arch, e->mux, &mux_nr);
+			const struct mux_call *mc = muxes ? mux_on(ap->arch, e->mux, &mux_nr) : NULL;
 			for (size_t g = 0; mc && g < groups; g++) {
 				struct sg_arch_rule ar = { .nr = mux_nr, .action = action, .rule = i, .name = k };
 				if (kernel && mux_reads[mc->ipc] == UINT32_MAX)

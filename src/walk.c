@@ -46,13 +46,12 @@ void sg_walk_loc_key(struct walker *w, int valtok, const struct sg_loc *parent, 
 /* i in decimal at out (at most 20 digits, no NUL); how many. */
 static size_t put_index(char *out, size_t i)
 {
-	char num[24];
-	size_t n = sizeof(num);
-	do
-		num[--n] = (char)('0' + i % 10);
-	while ((i /= 10) && n);
-	memcpy(out, num + n, sizeof(num) - n);
-	return sizeof(num) - n;
+	size_t len = 1;
+	for (size_t v = i; v >= 10; v /= 10)
+		len++;
+	for (size_t k = len; k-- > 0; i /= 10)
+		out[k] = (char)('0' + i % 10);
+	return len;
 }
 
 static void path_index(char *out, size_t outsz, const char *base, size_t i)
@@ -402,10 +401,24 @@ int sg_walk_object(struct walker *w, int t, const struct sg_loc *at, const struc
 		return -1;
 	int rc = check_duplicates(w, t, at);
 	int kt = t + 1;
+	/* the fields' paths: the object's and a '/', written once (as for an
+	 * array's elements, below), then the name where it cannot be cut short */
+	char base[sizeof(at->path)];
+	size_t nb = strnlen(at->path, sizeof(base) - 5);
+	memcpy(base, at->path, nb);
+	base[nb++] = '/';
 	for (int i = 0; i < w->j.tok[t].size; i++) {
 		int vt = kt + 1;
 		const struct sg_field *f = field_of(w, kt, fields);
-		if (f->name) {
+		size_t len = f->name ? strlen(f->name) : 0;
+		if (f->name && nb + len + 1 + 4 <= sizeof(base)) { /* a field's name needs no escape */
+			struct sg_loc l;
+			sg_json_loc(&w->j, vt, &l, NULL);
+			memcpy(l.path, base, nb);
+			memcpy(l.path + nb, f->name, len + 1);
+			if (f->fn && f->fn(w, vt, &l, obj))
+				rc = -1;
+		} else if (f->name) {
 			struct sg_loc l;
 			sg_walk_loc_key(w, vt, at, f->name, &l);
 			if (f->fn && f->fn(w, vt, &l, obj))

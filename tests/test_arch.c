@@ -517,6 +517,9 @@ static void check_pool_index(void)
 				low_private = num < low_private ? num : low_private;
 			else
 				top = num > top ? num : top;
+			/* resolve's ENOSYS stub keeps a bitmap of these */
+			CHECK(all[a]->by_name[c].nr < 1024 || all[a]->by_name[c].nr - SG_NR_PRIVATE < 64, "%s: stored %u",
+			      all[a]->name, all[a]->by_name[c].nr);
 		}
 		CHECK(low_private == UINT32_MAX || low_private > top, "%s: private calls above the others", all[a]->name);
 		for (size_t e = 0; e < all[a]->nerrnos; e++) {
