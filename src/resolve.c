@@ -135,36 +135,21 @@ static int repeats_index(const struct sg_rule *r)
  * its tests of the other arguments are kept, as libseccomp keeps them, though
  * there they see the multiplexer's arguments (arg1 is a pointer to the real
  * ones), so such a rule rarely matches through the multiplexer. */
-struct mux_call {
-	char name[12]; /* in place, not a pointer: the longest is getpeername */
-	uint8_t ipc;   /* 0: socketcall, 1: ipc */
-	uint8_t call;  /* its number there: what arg0 says */
-};
-
-static const struct mux_call mux_calls[] = {
-	{ "accept", 0, 5 },       { "accept4", 0, 18 },     { "bind", 0, 2 },         { "connect", 0, 3 },
-	{ "getpeername", 0, 7 },  { "getsockname", 0, 6 },  { "getsockopt", 0, 15 },  { "listen", 0, 4 },
-	{ "msgctl", 1, 14 },      { "msgget", 1, 13 },      { "msgrcv", 1, 12 },      { "msgsnd", 1, 11 },
-	{ "recv", 0, 10 },        { "recvfrom", 0, 12 },    { "recvmmsg", 0, 19 },    { "recvmsg", 0, 17 },
-	{ "semctl", 1, 3 },       { "semget", 1, 2 },       { "semop", 1, 1 },        { "semtimedop", 1, 4 },
-	{ "send", 0, 9 },         { "sendmmsg", 0, 20 },    { "sendmsg", 0, 16 },     { "sendto", 0, 11 },
-	{ "setsockopt", 0, 14 },  { "shmat", 1, 21 },       { "shmctl", 1, 24 },      { "shmdt", 1, 22 },
-	{ "shmget", 1, 23 },      { "shutdown", 0, 13 },    { "socket", 0, 1 },       { "socketpair", 0, 8 },
-};
-
+/* The calls, generated into arch/mux.c from the kernel's headers: sorted
+ * by name, each named by its offset in sg_name_pool. */
 int sg_mux_call(size_t i, const char **name, int *ipc, uint32_t *call)
 {
-	if (i >= sizeof(mux_calls) / sizeof(*mux_calls))
+	if (i >= SG_NMUX)
 		return -1;
-	*name = mux_calls[i].name;
-	*ipc = mux_calls[i].ipc;
-	*call = mux_calls[i].call;
+	*name = sg_name_pool + sg_mux_calls[i].name;
+	*ipc = sg_mux_calls[i].ipc;
+	*call = sg_mux_calls[i].call;
 	return 0;
 }
 
 /* m on this arch (and the multiplexer's number), or NULL when the arch has
  * no such multiplexer. */
-static const struct mux_call *mux_on(const struct sg_arch *arch, const struct mux_call *m, uint32_t *mux_nr)
+static const struct sg_mux *mux_on(const struct sg_arch *arch, const struct sg_mux *m, uint32_t *mux_nr)
 {
 	int64_t nr = !m ? -1 : m->ipc ? arch->ipc_nr : arch->socketcall_nr;
 	if (nr < 0)
@@ -175,7 +160,7 @@ static const struct mux_call *mux_on(const struct sg_arch *arch, const struct mu
 
 /* The multiplexer rule's conditions: "arg0 == call", then the rule's tests
  * of arguments 1..5, in an array the policy owns. */
-static int mux_conds(struct sg_policy *pol, const struct mux_call *mc, const struct sg_cond *c, size_t n,
+static int mux_conds(struct sg_policy *pol, const struct sg_mux *mc, const struct sg_cond *c, size_t n,
 		     struct sg_arch_rule *ar)
 {
 	size_t keep = 0;
@@ -210,7 +195,7 @@ static int mux_conds(struct sg_policy *pol, const struct mux_call *mc, const str
  * unknown one (name as written). */
 struct name_info {
 	const char *name;
-	const struct mux_call *mux; /* its call through socketcall(2) or ipc(2), or NULL */
+	const struct sg_mux *mux; /* its call through socketcall(2) or ipc(2), or NULL */
 	const char *hint;           /* the did-you-mean, once hinted (unknown names) */
 	uint32_t on;                /* bit a: target a has it, as number nr[row][a] */
 	uint32_t listed;            /* bit a: in target a's list of the names it lacks */
@@ -333,10 +318,10 @@ static void names_number(struct names *nm, const struct sg_policy *pol)
 			e->on |= 1u << a;
 		}
 	}
-	for (size_t m = 0; m < sizeof(mux_calls) / sizeof(*mux_calls); m++) {
-		long off = sg_pool_index_find(nm->pool, mux_calls[m].name);
-		if (off >= 0 && nm->by_off[off / 2])
-			nm->v[nm->known[nm->by_off[off / 2] - 1]].mux = &mux_calls[m];
+	for (size_t m = 0; m < SG_NMUX; m++) {
+		uint16_t row = nm->by_off[sg_mux_calls[m].name / 2];
+		if (row)
+			nm->v[nm->known[row - 1]].mux = &sg_mux_calls[m];
 	}
 }
 
@@ -594,7 +579,7 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 			if (dropped)
 				continue;
 			uint32_t mux_nr;
-			const struct mux_call *mc = muxes ? mux_on(ap->arch, e->mux, &mux_nr) : NULL;
+			const struct sg_mux *mc = muxes ? mux_on(ap->arch, e->mux, &mux_nr) : NULL;
 			for (size_t g = 0; mc && g < groups; g++) {
 				struct sg_arch_rule ar = { .nr = mux_nr, .action = action, .rule = i, .name = k };
 				if (kernel && mux_reads[mc->ipc] == UINT32_MAX)
