@@ -400,14 +400,18 @@ static int parse_filter(struct walker *w, int t, const struct sg_loc *at, struct
 
 /* ---- syscall rules ------------------------------------------------------ */
 
+static const char *bad_name(const char *s)
+{
+	return *s ? NULL : "empty syscall name";
+}
+
 static int el_name(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
 	struct sg_rule *r = obj;
 	if (sg_walk_push_string(w, t, at, &r->names, &r->nnames, &r->name_pos))
 		return -1;
-	if (!r->names[r->nnames - 1][0])
-		return sg_walk_error(w, at, "empty syscall name");
-	return 0;
+	const char *why = bad_name(r->names[r->nnames - 1]);
+	return why ? sg_walk_error(w, at, "%s", why) : 0;
 }
 
 /* Marks which of name/names were given, in the rule's loc.col-independent flags. */
@@ -417,13 +421,12 @@ struct rule_seen {
 	struct sg_loc name_loc;
 };
 
+
 static int f_names(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
 	struct rule_seen *s = obj;
 	s->names = 1;
-	if (sg_json_is_null(&w->j, t))
-		return 0;
-	return sg_walk_array(w, t, at, el_name, s->r);
+	return sg_walk_strings(w, t, at, &s->r->names, &s->r->nnames, &s->r->name_pos, bad_name);
 }
 
 static int f_name(struct walker *w, int t, const struct sg_loc *at, void *obj)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NUL_IN_STRING "string contains a NUL character (\\u0000)"
+
 /* base + "/" + comp, RFC 6901-escaped, cut short (with "...") rather than
  * overflow. Called for every field, so no printf. */
 static void path_append(char *out, size_t outsz, const char *base, const char *comp, size_t len)
@@ -116,7 +118,7 @@ char *sg_walk_string(struct walker *w, int t, const struct sg_loc *at)
 	char *s = sg_json_str(&w->j, t, &nul);
 	if (!s) {
 		if (nul)
-			sg_walk_error(w, at, "string contains a NUL character (\\u0000)");
+			sg_walk_error(w, at, NUL_IN_STRING);
 		else
 			sg_walk_oom(w, at);
 	}
@@ -431,6 +433,36 @@ int sg_walk_object(struct walker *w, int t, const struct sg_loc *at, const struc
 	return rc;
 }
 
+/* The elements' paths: the array's and a '/', written once (in base, nb
+ * bytes), then the index, when no index can make path_append cut the
+ * path short (whole). */
+struct elements {
+	char base[sizeof(((struct sg_loc *)0)->path)];
+	size_t nb;
+	int whole;
+};
+
+static void elements_init(struct elements *e, const struct sg_loc *at)
+{
+	e->nb = strnlen(at->path, sizeof(e->base) - 5);
+	e->whole = e->nb + 1 + 20 + 1 + 4 <= sizeof(e->base); /* '/', digits, NUL, path_append's margin */
+	memcpy(e->base, at->path, e->nb);
+	e->base[e->nb++] = '/';
+}
+
+/* The location of element i, token et, of the array at at. */
+static void element_loc(struct walker *w, const struct elements *e, int et, const struct sg_loc *at, size_t i,
+			struct sg_loc *l)
+{
+	if (e->whole) {
+		sg_json_loc(&w->j, et, l, NULL);
+		memcpy(l->path, e->base, e->nb);
+		l->path[e->nb + put_index(l->path + e->nb, i)] = '\0';
+	} else {
+		loc_index(w, et, at, i, l);
+	}
+}
+
 int sg_walk_array(struct walker *w, int t, const struct sg_loc *at, sg_field_fn fn, void *obj)
 {
 	if (sg_json_is_null(&w->j, t))
@@ -438,22 +470,11 @@ int sg_walk_array(struct walker *w, int t, const struct sg_loc *at, sg_field_fn 
 	if (sg_walk_want(w, t, at, JSMN_ARRAY, "an array"))
 		return -1;
 	int rc = 0, et = t + 1;
-	/* the elements' paths: the array's and a '/', written once, then the
-	 * index, when no index can make path_append cut the path short */
-	char base[sizeof(at->path)];
-	size_t nb = strnlen(at->path, sizeof(base) - 5);
-	int whole = nb + 1 + 20 + 1 + 4 <= sizeof(base); /* '/', digits, NUL, path_append's margin */
-	memcpy(base, at->path, nb);
-	base[nb++] = '/';
+	struct elements e;
+	elements_init(&e, at);
 	for (int i = 0; i < w->j.tok[t].size; i++) {
 		struct sg_loc l;
-		if (whole) {
-			sg_json_loc(&w->j, et, &l, NULL);
-			memcpy(l.path, base, nb);
-			l.path[nb + put_index(l.path + nb, (size_t)i)] = '\0';
-		} else {
-			loc_index(w, et, at, (size_t)i, &l);
-		}
+		element_loc(w, &e, et, at, (size_t)i, &l);
 		if (fn(w, et, &l, obj))
 			rc = -1;
 		et = sg_json_next(&w->j, et);
@@ -515,28 +536,76 @@ int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char *
 		return sg_walk_oom(w, at);
 	sg_json_decode(&w->j, t, s, &nul);
 	if (nul)
-		return sg_walk_error(w, at, "string contains a NUL character (\\u0000)");
+		return sg_walk_error(w, at, NUL_IN_STRING);
 	if (pos)
 		(*pos)[*n] = (struct sg_pos){ at->line, at->col };
 	(*v)[(*n)++] = s;
 	return 0;
 }
 
+/* The room sg_walk_grow has made once c elements are in. */
+static size_t grown(size_t c)
+{
+	size_t cap = 8;
+	while (cap < c)
+		cap *= 2;
+	return cap;
+}
+
+int sg_walk_strings(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_pos **pos,
+		    const char *(*bad)(const char *s))
+{
+	if (sg_json_is_null(&w->j, t))
+		return 0;
+	if (sg_walk_want(w, t, at, JSMN_ARRAY, "an array"))
+		return -1;
+	/* room for them all at once, as much as sg_walk_grow would have made */
+	size_t size = (size_t)w->j.tok[t].size, room = grown(*n + size);
+	char **nv = realloc(*v, room * sizeof(**v));
+	*v = nv ? nv : *v;
+	struct sg_pos *np = nv ? realloc(*pos, room * sizeof(**pos)) : NULL;
+	*pos = np ? np : *pos;
+	if (!np)
+		return sg_walk_oom(w, at);
+	int rc = 0, et = t + 1;
+	struct elements e;
+	elements_init(&e, at);
+	for (size_t i = 0; i < size; i++, et = sg_json_next(&w->j, et)) {
+		const jsmntok_t *k = &w->j.tok[et];
+		int nul = 0;
+		char *s = k->type == JSMN_STRING ? keep(w, (size_t)(k->end - k->start) + 1) : NULL;
+		if (s)
+			sg_json_decode(&w->j, et, s, &nul);
+		const char *why = s && !nul ? bad(s) : NULL;
+		if (s && !nul) {
+			struct sg_loc l;
+			sg_json_loc(&w->j, et, &l, NULL);
+			(*pos)[*n] = (struct sg_pos){ l.line, l.col };
+			(*v)[(*n)++] = s;
+		}
+		if (s && !nul && !why)
+			continue;
+		/* a problem: said at the element's location, as sg_walk_array
+		 * and sg_walk_push_string say it */
+		struct sg_loc l;
+		element_loc(w, &e, et, at, i, &l);
+		rc = -1;
+		if (why)
+			sg_walk_error(w, &l, "%s", why);
+		else if (k->type == JSMN_STRING && !s)
+			sg_walk_oom(w, &l);
+		else /* not a string, or one with a NUL: it says which */
+			free(sg_walk_string(w, et, &l));
+	}
+	return rc;
+}
+
 int sg_walk_name(struct walker *w, int t, const struct sg_loc *at, const char *const *names, size_t n,
 		 const char *what, int *out)
 {
-	/* a short name (as every known one is) decoded on the stack, not
-	 * in a malloc'd copy */
-	char small[64], *s = small;
-	int nul = 0;
-	if (sg_walk_want(w, t, at, JSMN_STRING, "a string"))
+	char *s = sg_walk_string(w, t, at);
+	if (!s)
 		return -1;
-	if ((size_t)(w->j.tok[t].end - w->j.tok[t].start) < sizeof(small))
-		sg_json_decode(&w->j, t, small, &nul);
-	else if (!(s = sg_walk_string(w, t, at)))
-		return -1;
-	if (nul)
-		return sg_walk_error(w, at, "string contains a NUL character (\\u0000)");
 	int rc = -1;
 	for (size_t i = 0; i < n; i++)
 		if (names[i] && strcmp(s, names[i]) == 0) {
@@ -552,7 +621,6 @@ int sg_walk_name(struct walker *w, int t, const struct sg_loc *at, const char *c
 		else
 			sg_walk_error(w, at, "unknown %s \"%s\"", what, shown);
 	}
-	if (s != small)
-		free(s);
+	free(s);
 	return rc;
 }

@@ -75,6 +75,13 @@ int sg_walk_grow(void **v, size_t n, size_t size);
 int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_pos **pos);
 void sg_walk_kept_free(struct sg_strings *kept);
 
+/* sg_walk_array of sg_walk_push_string over array t (null: nothing), then
+ * an error bad(s) names (NULL: none) at the element: a profile's lists of
+ * names, most of its values, without an element's path, which only a
+ * diagnostic needs. */
+int sg_walk_strings(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_pos **pos,
+		    const char *(*bad)(const char *s));
+
 /* The location at pos of the value of key (index SIZE_MAX), or of element
  * index of the array key, in the object at path parent: its path built as
  * the walk builds it. */

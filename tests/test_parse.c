@@ -143,6 +143,50 @@ static void test_all_errors(void)
 	sg_diags_free(&d);
 }
 
+/* A list of names: each problem at its element (line:col and path), in
+ * order, the good names kept, past the first growth of the list. */
+static void test_names_list(void)
+{
+	struct sg_diags d;
+	struct sg_profile *p = parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":\"SCMP_ACT_ERRNO\",\n"
+				     "\"names\":[\"a0\",\"a1\",\"a2\",\"a3\",\"a4\",\"a5\",\"a6\",\"a7\",5,\"\",\"x\\u0000\",\n"
+				     " \"b\\u0030\",\"b1\",\"b2\",\"b3\",\"b4\",\"b5\",\"b6\",\"b7\",\"b8\",\"b9\",null]}]}",
+				     &d);
+	static const char *const want[] = {
+		"t.json:2:50: /syscalls/0/names/8: expected a string, found number",
+		"t.json:2:52: /syscalls/0/names/9: empty syscall name",
+		"t.json:2:55: /syscalls/0/names/10: string contains a NUL character (\\u0000)",
+		"t.json:3:57: /syscalls/0/names/21: expected a string, found null",
+	};
+	size_t k = 0, ok = p == NULL && d.n == 4;
+	for (size_t i = 0; ok && i < d.n; i++, k++) {
+		char line[256];
+		snprintf(line, sizeof(line), "%s:%u:%u: %s: %s", d.v[i].file, d.v[i].loc.line, d.v[i].loc.col,
+			 d.v[i].loc.path, d.v[i].message);
+		ok = strcmp(line, want[k]) == 0;
+		if (!ok)
+			fprintf(stderr, "got %s\nwant %s\n", line, want[k]);
+	}
+	CHECK(ok, "errors in a names list: %zu", d.n);
+	sg_profile_free(p);
+	sg_diags_free(&d);
+	p = parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":\"SCMP_ACT_ERRNO\",\"names\":"
+		  "[\"a0\",\"a1\",\"a2\",\"a3\",\"a4\",\"a5\",\"a6\",\"a7\",\"a8\",\"a\\u0039\"],\"name\":\"n\"},"
+		  "{\"action\":\"SCMP_ACT_ERRNO\",\"names\":[\"c0\"],\"names\":[\"c1\",\"c2\"]}]}",
+		  &d);
+	CHECK(p == NULL && d.errors == 2, "names and name, and names twice: %zu errors", d.errors);
+	sg_profile_free(p);
+	sg_diags_free(&d);
+	p = parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":\"SCMP_ACT_ERRNO\",\"names\":"
+		  "[\"a0\",\"a1\",\"a2\",\"a3\",\"a4\",\"a5\",\"a6\",\"a7\",\"a8\",\"a\\u0039\"]}]}",
+		  &d);
+	CHECK(p && p->rules[0].nnames == 10 && strcmp(p->rules[0].names[9], "a9") == 0 &&
+		      p->rules[0].name_pos[9].col == 128,
+	      "ten names kept, the last decoded, at its column");
+	sg_profile_free(p);
+	sg_diags_free(&d);
+}
+
 static const struct sg_arch_policy *arch_of(const struct sg_policy *pol, const char *name)
 {
 	for (size_t i = 0; i < pol->narches; i++)
@@ -542,6 +586,7 @@ int main(void)
 	test_escapes();
 	test_numbers();
 	test_all_errors();
+	test_names_list();
 	test_resolve_semantics();
 	test_archmap_and_filters();
 	test_errno_names();
