@@ -334,8 +334,7 @@ struct scanned {
 	size_t nlines, lcap;
 };
 
-/* Room for twice the tokens, or twice the line starts: 0, or -1 out of
- * memory. */
+/* Room for twice the tokens, or twice the line starts: 0, or -1. */
 static int grow_tokens(struct scanned *o)
 {
 	size_t cap = 2 * o->cap;
@@ -397,7 +396,9 @@ static int scan(const char *s, size_t n, struct scanned *o)
 	size_t depth = 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (is_ws(c)) {
+		if ((unsigned char)c <= ' ') { /* whitespace, or a control character: malformed */
+			if (!is_ws(c))
+				return JSMN_ERROR_INVAL;
 			if (c != '\n')
 				continue;
 			if (o->nlines == o->lcap && grow_lines(o))
@@ -534,6 +535,17 @@ void sg_json_free(struct sg_json *j)
 	free(j->tok);
 	free(j->line_start);
 	memset(j, 0, sizeof(*j));
+}
+
+struct sg_pos sg_json_pos(const struct sg_json *j, int t)
+{
+	if (!j->line) {
+		struct sg_loc loc;
+		loc_at(j, tok_begin(j, t), &loc, NULL);
+		return (struct sg_pos){ loc.line, loc.col };
+	}
+	size_t line = j->line[t];
+	return (struct sg_pos){ (unsigned)line + 1, (unsigned)(tok_begin(j, t) - j->line_start[line]) + 1 };
 }
 
 void sg_json_loc(const struct sg_json *j, int t, struct sg_loc *loc, const char *path)

@@ -400,10 +400,7 @@ static int parse_filter(struct walker *w, int t, const struct sg_loc *at, struct
 
 /* ---- syscall rules ------------------------------------------------------ */
 
-static const char *bad_name(const char *s)
-{
-	return *s ? NULL : "empty syscall name";
-}
+static const char *bad_name(const char *s) { return *s ? NULL : "empty syscall name"; }
 
 static int el_name(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
@@ -598,9 +595,7 @@ static int read_rule(struct walker *w, int t, const struct sg_loc *at, struct sg
 static int el_rule(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
 	struct sg_profile *p = obj;
-	if (sg_walk_grow((void **)&p->rules, p->nrules, sizeof(*p->rules)))
-		return sg_walk_oom(w, at);
-	struct sg_rule *r = &p->rules[p->nrules++];
+	struct sg_rule *r = &p->rules[p->nrules++]; /* f_syscalls made room */
 	memset(r, 0, sizeof(*r));
 	r->loc = *at;
 	int rc = read_rule(w, t, at, r);
@@ -611,6 +606,15 @@ static int el_rule(struct walker *w, int t, const struct sg_loc *at, void *obj)
 
 static int f_syscalls(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
+	/* room for every rule at once: a rule is large (400 bytes), and an
+	 * array that doubles copies them again and again */
+	struct sg_profile *p = obj;
+	if (w->j.tok[t].type == JSMN_ARRAY && w->j.tok[t].size) {
+		struct sg_rule *v = realloc(p->rules, (p->nrules + (size_t)w->j.tok[t].size) * sizeof(*v));
+		if (!v)
+			return sg_walk_oom(w, at);
+		p->rules = v;
+	}
 	return sg_walk_array(w, t, at, el_rule, obj);
 }
 

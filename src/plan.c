@@ -81,7 +81,7 @@ static int same_node(const struct sg_node *a, const struct sg_node *b)
 static void rehash(struct planner *pl)
 {
 	struct sg_plan *plan = pl->plan;
-	size_t n = plan->nslots ? plan->nslots * 2 : 256;
+	size_t n = plan->nslots ? plan->nslots * 2 : 1024; /* room for 512 nodes, as below */
 	uint32_t *slots = calloc(n, sizeof(*slots));
 	if (!slots) {
 		sg_planner_failed(pl);
@@ -110,7 +110,9 @@ static uint32_t intern(struct planner *pl, const struct sg_node *n)
 		if (same_node(&plan->nodes[plan->slots[s] - 1], n))
 			return plan->slots[s] - 1;
 	if (plan->nnodes == plan->cap) {
-		size_t cap = plan->cap ? plan->cap * 2 : 64;
+		/* a profile like Docker's makes a few hundred nodes: room for
+		 * them at once, not copied from smaller arrays */
+		size_t cap = plan->cap ? plan->cap * 2 : 512;
 		struct sg_node *v = realloc(plan->nodes, cap * sizeof(*v));
 		if (!v)
 			return sg_planner_failed(pl);

@@ -198,7 +198,6 @@ struct name_info {
 	const struct sg_mux *mux; /* its call through socketcall(2) or ipc(2), or NULL */
 	const char *hint;           /* the did-you-mean, once hinted (unknown names) */
 	uint32_t on;                /* bit a: target a has it, as number nr[row][a] */
-	uint32_t listed;            /* bit a: in target a's list of the names it lacks */
 	uint32_t row;               /* known names: its row in nr and the reads caches */
 	unsigned known : 1;
 	unsigned hinted : 1;
@@ -331,7 +330,7 @@ static int names_init(struct names *nm, const struct sg_profile *p, const struct
 	memset(nm, 0, sizeof(*nm));
 	for (size_t i = 0; i < p->nrules; i++)
 		total += p->rules[i].nnames;
-	nm->cap = 64;
+	nm->cap = SG_NAME_POOL_SYSCALLS; /* every known name: no copying as they come */
 	nm->pool = malloc(sizeof(*nm->pool));
 	nm->by_off = calloc(SG_NAME_POOL_SIZE / 2 + 1, sizeof(*nm->by_off));
 	nm->known = malloc(SG_NAME_POOL_SYSCALLS * sizeof(*nm->known));
@@ -411,35 +410,28 @@ static void report_unknown_on_arch(const struct sg_profile *p, struct sg_policy 
 		return;
 	}
 	list[0] = '\0';
-	for (size_t i = 0; i < p->nrules; i++) {
-		if (!pol->rule_used[i])
+	/* the distinct names, in the order the applying rules first name them */
+	for (size_t i = 0; i < nm->n; i++) {
+		const struct name_info *e = &nm->v[i];
+		uint32_t mux_nr;
+		if ((e->on >> a & 1) || mux_on(ap->arch, e->mux, &mux_nr) || !e->known)
 			continue;
-		const struct sg_rule *r = &p->rules[i];
-		for (size_t k = 0; k < r->nnames; k++) {
-			struct name_info *e = name_of(nm, i, k);
-			uint32_t mux_nr;
-			/* once per name, even if several rules repeat it */
-			if ((e->on >> a & 1) || mux_on(ap->arch, e->mux, &mux_nr) || !e->known ||
-			    (e->listed >> a & 1))
-				continue;
-			e->listed |= 1u << a;
-			size_t nl = strlen(e->name);
-			if (len + nl + 2 > cap) {
-				char *nlist = realloc(list, (cap + nl) * 2);
-				if (!nlist) {
-					sg_oom(d, p->file);
-					free(list);
-					return;
-				}
-				list = nlist;
-				cap = (cap + nl) * 2;
+		size_t nl = strlen(e->name);
+		if (len + nl + 2 > cap) {
+			char *nlist = realloc(list, (cap + nl) * 2);
+			if (!nlist) {
+				sg_oom(d, p->file);
+				free(list);
+				return;
 			}
-			if (len)
-				list[len++] = ' ';
-			memcpy(list + len, e->name, nl + 1);
-			len += nl;
-			count++;
+			list = nlist;
+			cap = (cap + nl) * 2;
 		}
+		if (len)
+			list[len++] = ' ';
+		memcpy(list + len, e->name, nl + 1);
+		len += nl;
+		count++;
 	}
 	ap->nunknown = count;
 	if (count) {
@@ -555,6 +547,8 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 {
 	struct sg_arch_policy *ap = &pol->arches[a];
 	int muxes = ap->arch->socketcall_nr >= 0 || ap->arch->ipc_nr >= 0;
+	uint32_t top = *last; /* kept in locals, as out: stored at the end */
+	struct sg_arch_rule *out = ap->rules + ap->nrules;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sg_rule *r = &p->rules[i];
 		if (!pol->rule_used[i])
@@ -573,7 +567,7 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 			const struct name_info *e = &nm->v[of[k]];
 			if (e->on >> a & 1) { /* a dropped rule's names count here too */
 				uint32_t nr = nm->nr[e->row][a];
-				*last = !*named || nr > *last ? nr : *last;
+				top = nr > top ? nr : top;
 				*named = 1;
 			}
 			if (dropped)
@@ -587,7 +581,7 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 				ar.reads = kernel ? (uint16_t)mux_reads[mc->ipc] : 0;
 				if (mux_conds(pol, mc, split ? &r->conds[g] : r->conds, split ? 1 : r->nconds, &ar))
 					return sg_oom(d, p->file);
-				ap->rules[ap->nrules++] = ar;
+				*out++ = ar;
 			}
 			if (!(e->on >> a & 1))
 				continue;
@@ -608,10 +602,12 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 					.name = k,
 					.reads = reads,
 				};
-				ap->rules[ap->nrules++] = ar;
+				*out++ = ar;
 			}
 		}
 	}
+	*last = top;
+	ap->nrules = (size_t)(out - ap->rules);
 	return 0;
 }
 

@@ -543,15 +543,6 @@ int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char *
 	return 0;
 }
 
-/* The room sg_walk_grow has made once c elements are in. */
-static size_t grown(size_t c)
-{
-	size_t cap = 8;
-	while (cap < c)
-		cap *= 2;
-	return cap;
-}
-
 int sg_walk_strings(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_pos **pos,
 		    const char *(*bad)(const char *s))
 {
@@ -559,43 +550,28 @@ int sg_walk_strings(struct walker *w, int t, const struct sg_loc *at, char ***v,
 		return 0;
 	if (sg_walk_want(w, t, at, JSMN_ARRAY, "an array"))
 		return -1;
-	/* room for them all at once, as much as sg_walk_grow would have made */
-	size_t size = (size_t)w->j.tok[t].size, room = grown(*n + size);
-	char **nv = realloc(*v, room * sizeof(**v));
-	*v = nv ? nv : *v;
-	struct sg_pos *np = nv ? realloc(*pos, room * sizeof(**pos)) : NULL;
-	*pos = np ? np : *pos;
-	if (!np)
-		return sg_walk_oom(w, at);
 	int rc = 0, et = t + 1;
 	struct elements e;
 	elements_init(&e, at);
-	for (size_t i = 0; i < size; i++, et = sg_json_next(&w->j, et)) {
+	for (int i = 0; i < w->j.tok[t].size; i++, et = sg_json_next(&w->j, et)) {
 		const jsmntok_t *k = &w->j.tok[et];
-		int nul = 0;
-		char *s = k->type == JSMN_STRING ? keep(w, (size_t)(k->end - k->start) + 1) : NULL;
-		if (s)
+		char *s = NULL;
+		int nul = 1; /* until decoded */
+		if (k->type == JSMN_STRING && (s = keep(w, (size_t)(k->end - k->start) + 1)) &&
+		    !sg_walk_grow((void **)v, *n, sizeof(**v)) && !sg_walk_grow((void **)pos, *n, sizeof(**pos)))
 			sg_json_decode(&w->j, et, s, &nul);
-		const char *why = s && !nul ? bad(s) : NULL;
-		if (s && !nul) {
-			struct sg_loc l;
-			sg_json_loc(&w->j, et, &l, NULL);
-			(*pos)[*n] = (struct sg_pos){ l.line, l.col };
+		const char *why = nul ? NULL : bad(s);
+		if (!nul) {
+			(*pos)[*n] = sg_json_pos(&w->j, et);
 			(*v)[(*n)++] = s;
+			if (!why)
+				continue;
 		}
-		if (s && !nul && !why)
-			continue;
-		/* a problem: said at the element's location, as sg_walk_array
-		 * and sg_walk_push_string say it */
+		/* a problem: said at the element's location, the path built now */
 		struct sg_loc l;
-		element_loc(w, &e, et, at, i, &l);
-		rc = -1;
-		if (why)
-			sg_walk_error(w, &l, "%s", why);
-		else if (k->type == JSMN_STRING && !s)
-			sg_walk_oom(w, &l);
-		else /* not a string, or one with a NUL: it says which */
-			free(sg_walk_string(w, et, &l));
+		element_loc(w, &e, et, at, (size_t)i, &l);
+		if (why ? sg_walk_error(w, &l, "%s", why) : sg_walk_push_string(w, et, &l, v, n, pos))
+			rc = -1;
 	}
 	return rc;
 }

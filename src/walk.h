@@ -77,8 +77,8 @@ void sg_walk_kept_free(struct sg_strings *kept);
 
 /* sg_walk_array of sg_walk_push_string over array t (null: nothing), then
  * an error bad(s) names (NULL: none) at the element: a profile's lists of
- * names, most of its values, without an element's path, which only a
- * diagnostic needs. */
+ * names, most of its values, without the path of each element, which only
+ * a diagnostic needs (built then). */
 int sg_walk_strings(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_pos **pos,
 		    const char *(*bad)(const char *s));
 
