@@ -160,13 +160,10 @@ static const struct sg_mux *mux_on(const struct sg_arch *arch, const struct sg_m
 
 /* The multiplexer rule's conditions: "arg0 == call", then the rule's tests
  * of arguments 1..5, in an array the policy owns. */
-static int mux_conds(struct sg_policy *pol, const struct sg_mux *mc, const struct sg_cond *c, size_t n,
-		     struct sg_arch_rule *ar)
+/* n conditions the policy owns, or NULL. */
+static struct sg_cond *own(struct sg_policy *pol, size_t n)
 {
-	size_t keep = 0;
-	for (size_t i = 0; i < n; i++)
-		keep += c[i].index != 0;
-	struct sg_cond *v = malloc((keep + 1) * sizeof(*v));
+	struct sg_cond *v = malloc(n * sizeof(*v));
 	if (v && !(pol->nowned & (pol->nowned - 1))) { /* capacity doubles at powers of two */
 		struct sg_cond **o = realloc(pol->owned, (pol->nowned ? pol->nowned * 2 : 1) * sizeof(*o));
 		if (o)
@@ -176,9 +173,24 @@ static int mux_conds(struct sg_policy *pol, const struct sg_mux *mc, const struc
 			v = NULL;
 		}
 	}
+	if (v)
+		pol->owned[pol->nowned++] = v;
+	return v;
+}
+
+static int mux_conds(struct sg_policy *pol, const struct sg_mux *mc, const struct sg_cond *c, size_t n,
+		     struct sg_arch_rule *ar)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < n; i++)
+		keep += c[i].index != 0;
+	/* "arg0 == call" alone (most such rules): one of a table of them the
+	 * policy owns, made once, not an array a rule */
+	if (!keep && !pol->mux_eq && !(pol->mux_eq = own(pol, 256)))
+		return -1;
+	struct sg_cond *v = keep ? own(pol, keep + 1) : pol->mux_eq + mc->call;
 	if (!v)
 		return -1;
-	pol->owned[pol->nowned++] = v;
 	v[0] = (struct sg_cond){ .index = 0, .op = SG_CMP_EQ, .value = mc->call };
 	ar->nconds = 1;
 	for (size_t i = 0; i < n; i++)

@@ -433,36 +433,6 @@ int sg_walk_object(struct walker *w, int t, const struct sg_loc *at, const struc
 	return rc;
 }
 
-/* The elements' paths: the array's and a '/', written once (in base, nb
- * bytes), then the index, when no index can make path_append cut the
- * path short (whole). */
-struct elements {
-	char base[sizeof(((struct sg_loc *)0)->path)];
-	size_t nb;
-	int whole;
-};
-
-static void elements_init(struct elements *e, const struct sg_loc *at)
-{
-	e->nb = strnlen(at->path, sizeof(e->base) - 5);
-	e->whole = e->nb + 1 + 20 + 1 + 4 <= sizeof(e->base); /* '/', digits, NUL, path_append's margin */
-	memcpy(e->base, at->path, e->nb);
-	e->base[e->nb++] = '/';
-}
-
-/* The location of element i, token et, of the array at at. */
-static void element_loc(struct walker *w, const struct elements *e, int et, const struct sg_loc *at, size_t i,
-			struct sg_loc *l)
-{
-	if (e->whole) {
-		sg_json_loc(&w->j, et, l, NULL);
-		memcpy(l->path, e->base, e->nb);
-		l->path[e->nb + put_index(l->path + e->nb, i)] = '\0';
-	} else {
-		loc_index(w, et, at, i, l);
-	}
-}
-
 int sg_walk_array(struct walker *w, int t, const struct sg_loc *at, sg_field_fn fn, void *obj)
 {
 	if (sg_json_is_null(&w->j, t))
@@ -470,11 +440,22 @@ int sg_walk_array(struct walker *w, int t, const struct sg_loc *at, sg_field_fn 
 	if (sg_walk_want(w, t, at, JSMN_ARRAY, "an array"))
 		return -1;
 	int rc = 0, et = t + 1;
-	struct elements e;
-	elements_init(&e, at);
+	/* the elements' paths: the array's and a '/', written once, then the
+	 * index, when no index can make path_append cut the path short */
+	char base[sizeof(at->path)];
+	size_t nb = strnlen(at->path, sizeof(base) - 5);
+	int whole = nb + 1 + 20 + 1 + 4 <= sizeof(base); /* '/', digits, NUL, path_append's margin */
+	memcpy(base, at->path, nb);
+	base[nb++] = '/';
 	for (int i = 0; i < w->j.tok[t].size; i++) {
 		struct sg_loc l;
-		element_loc(w, &e, et, at, (size_t)i, &l);
+		if (whole) {
+			sg_json_loc(&w->j, et, &l, NULL);
+			memcpy(l.path, base, nb);
+			l.path[nb + put_index(l.path + nb, (size_t)i)] = '\0';
+		} else {
+			loc_index(w, et, at, (size_t)i, &l);
+		}
 		if (fn(w, et, &l, obj))
 			rc = -1;
 		et = sg_json_next(&w->j, et);
@@ -551,8 +532,6 @@ int sg_walk_strings(struct walker *w, int t, const struct sg_loc *at, char ***v,
 	if (sg_walk_want(w, t, at, JSMN_ARRAY, "an array"))
 		return -1;
 	int rc = 0, et = t + 1;
-	struct elements e;
-	elements_init(&e, at);
 	for (int i = 0; i < w->j.tok[t].size; i++, et = sg_json_next(&w->j, et)) {
 		const jsmntok_t *k = &w->j.tok[et];
 		char *s = NULL;
@@ -569,7 +548,7 @@ int sg_walk_strings(struct walker *w, int t, const struct sg_loc *at, char ***v,
 		}
 		/* a problem: said at the element's location, the path built now */
 		struct sg_loc l;
-		element_loc(w, &e, et, at, (size_t)i, &l);
+		loc_index(w, et, at, (size_t)i, &l);
 		if (why ? sg_walk_error(w, &l, "%s", why) : sg_walk_push_string(w, et, &l, v, n, pos))
 			rc = -1;
 	}
