@@ -293,7 +293,21 @@ static const char *validate(const char *s, size_t n, size_t *at, size_t *tokens)
 					   : "unexpected end of input: unclosed array";
 }
 
-/* off's line:col on line lo (0-based), and path. */
+/* The line (0-based) of byte off: the last whose start is not after it. */
+static size_t line_of(const struct sg_json *j, size_t off)
+{
+	size_t lo = 0, hi = j->nlines;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (j->line_start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* off's line:col, on line lo (0-based), and path. */
 static void loc_on(const struct sg_json *j, size_t off, size_t lo, struct sg_loc *loc, const char *path)
 {
 	loc->line = (unsigned)lo + 1;
@@ -302,19 +316,6 @@ static void loc_on(const struct sg_json *j, size_t off, size_t lo, struct sg_loc
 	if (n)
 		memcpy(loc->path, path, n);
 	loc->path[n] = '\0';
-}
-
-static void loc_at(const struct sg_json *j, size_t off, struct sg_loc *loc, const char *path)
-{
-	size_t lo = 0, hi = j->nlines; /* last line whose start <= off */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (j->line_start[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	loc_on(j, off, lo, loc, path);
 }
 
 static size_t tok_begin(const struct sg_json *j, int t)
@@ -396,14 +397,14 @@ static int scan(const char *s, size_t n, struct scanned *o)
 	size_t depth = 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if ((unsigned char)c <= ' ') { /* whitespace, or a control character: malformed */
-			if (!is_ws(c))
-				return JSMN_ERROR_INVAL;
+		if (is_ws(c)) {
 			if (c != '\n')
 				continue;
 			if (o->nlines == o->lcap && grow_lines(o))
 				return JSMN_ERROR_NOMEM;
 			o->line_start[o->nlines++] = i + 1;
+			while (i + 1 < n && (s[i + 1] == '\t' || s[i + 1] == ' ')) /* the indentation, in a tight loop */
+				i++;
 			continue;
 		}
 		jsmntok_t *v = o->tok;
@@ -447,18 +448,19 @@ static int scan(const char *s, size_t n, struct scanned *o)
 			st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
 			continue;
 		}
+		size_t end = i; /* not i's address to the scanners: i stays in a register */
 		if (c == '"') {
-			if (scan_string(s, n, &i))
+			if (scan_string(s, n, &end))
 				return JSMN_ERROR_INVAL;
-			*t = (jsmntok_t){ .type = JSMN_STRING, .start = t->start + 1, .end = (int)i - 1, .size = 0, .parent = super };
+			*t = (jsmntok_t){ .type = JSMN_STRING, .start = t->start + 1, .end = (int)end - 1, .size = 0, .parent = super };
 		} else {
-			if (c == '-' || is_digit(c) ? scan_number(s, n, &i) : scan_literal(s, n, &i))
+			if (c == '-' || is_digit(c) ? scan_number(s, n, &end) : scan_literal(s, n, &end))
 				return JSMN_ERROR_INVAL;
-			if (i == n)
+			if (end == n)
 				return open < 0 ? JSMN_ERROR_PART : JSMN_ERROR_INVAL;
-			t->end = (int)i;
+			t->end = (int)end;
 		}
-		i--; /* past the value: the loop steps to what follows */
+		i = end - 1; /* past the value: the loop steps to what follows */
 		nt++;
 		if (!key && super >= 0 && v[super].type == JSMN_STRING) /* the value of a key */
 			o->next[super] = nt;
@@ -523,7 +525,7 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 	const char *err = validate(text, len, &at, &count);
 	if (err) {
 		struct sg_loc loc;
-		loc_at(j, at, &loc, "");
+		loc_on(j, at, line_of(j, at), &loc, "");
 		return sg_error(d, file, &loc, "invalid JSON: %s", err);
 	}
 	return sg_error(d, file, NULL, "invalid JSON (tokenizer error %d)", j->ntok);
@@ -539,21 +541,14 @@ void sg_json_free(struct sg_json *j)
 
 struct sg_pos sg_json_pos(const struct sg_json *j, int t)
 {
-	if (!j->line) {
-		struct sg_loc loc;
-		loc_at(j, tok_begin(j, t), &loc, NULL);
-		return (struct sg_pos){ loc.line, loc.col };
-	}
-	size_t line = j->line[t];
-	return (struct sg_pos){ (unsigned)line + 1, (unsigned)(tok_begin(j, t) - j->line_start[line]) + 1 };
+	size_t off = tok_begin(j, t), line = j->line ? j->line[t] : line_of(j, off);
+	return (struct sg_pos){ (unsigned)line + 1, (unsigned)(off - j->line_start[line]) + 1 };
 }
 
 void sg_json_loc(const struct sg_json *j, int t, struct sg_loc *loc, const char *path)
 {
-	if (j->line)
-		loc_on(j, tok_begin(j, t), j->line[t], loc, path);
-	else
-		loc_at(j, tok_begin(j, t), loc, path);
+	size_t off = tok_begin(j, t);
+	loc_on(j, off, j->line ? j->line[t] : line_of(j, off), loc, path);
 }
 
 int sg_json_next(const struct sg_json *j, int t)
