@@ -153,8 +153,8 @@ _Static_assert(SG_POOL_SLOTS >= 2 * SG_NAME_POOL_SYSCALLS && !(SG_POOL_SLOTS & (
 /* The pool index's slot for a name: its first and last 8 bytes (all of a
  * shorter one) and its length, mixed by multiplies; a few steps for any
  * length, where FNV takes a few per byte. Names that agree there (none of
- * today's) only probe further. */
-static size_t pool_slot(const char *s, size_t len)
+ * today's) only probe further. Inline: once a name. */
+static inline size_t pool_slot(const char *s, size_t len)
 {
 	uint64_t a = 0, b = 0;
 	if (len >= 8) {

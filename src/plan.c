@@ -124,7 +124,8 @@ static uint32_t intern(struct planner *pl, const struct sg_node *n)
 	return (uint32_t)plan->nnodes++;
 }
 
-static uint32_t ret_node(struct planner *pl, uint32_t action)
+/* Inline: asked once a rule, and mostly answered from rets. */
+static inline uint32_t ret_node(struct planner *pl, uint32_t action)
 {
 	/* a filter returns a few actions, asked for per rule: remembered, the
 	 * one asked for last first (runs of rules share one) */
@@ -167,8 +168,9 @@ struct runs {
 };
 
 /* Starts a run at lo (runs are added in increasing order of lo). Does
- * nothing once the planner has failed. */
-static void add_run(struct planner *pl, struct runs *rs, uint32_t lo, uint32_t node)
+ * nothing once the planner has failed. Inline: called once a run, and
+ * what it does is mostly a test or two. */
+static inline void add_run(struct planner *pl, struct runs *rs, uint32_t lo, uint32_t node)
 {
 	if (pl->failed)
 		return;

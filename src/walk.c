@@ -492,8 +492,8 @@ void sg_walk_kept_free(struct sg_strings *kept)
 }
 
 /* Room for n bytes in the kept blocks (a new one of 4 KB or more when the
- * first is full), or NULL. */
-static char *keep(struct walker *w, size_t n)
+ * first is full), or NULL. Inline: once a name. */
+static inline char *keep(struct walker *w, size_t n)
 {
 	struct sg_strings *b = *w->kept;
 	if (!b || b->cap - b->used < n) {
