@@ -534,6 +534,7 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 void sg_json_free(struct sg_json *j)
 {
 	free(j->next);
+	free(j->line);
 	free(j->tok);
 	free(j->line_start);
 	memset(j, 0, sizeof(*j));

@@ -1,7 +1,8 @@
-/* JSON layer of the parse stage: a strict RFC 8259 check, then tokens in
- * jsmn's form (jsmntok_t, as jsmn makes them: JSMN_STRICT and
- * JSMN_PARENT_LINKS), from a pass that trusts the check, plus helpers that
- * map tokens back to line:col. Internal to the library.
+/* JSON layer of the parse stage: a strict RFC 8259 check that makes the
+ * tokens as it goes, in jsmn's form (jsmntok_t, as jsmn makes them:
+ * JSMN_STRICT and JSMN_PARENT_LINKS), a second pass only to say what is
+ * wrong with malformed text, plus helpers that map tokens back to line:col.
+ * Internal to the library.
  *
  * jsmn's configuration is here because it changes jsmntok_t. Only its
  * types are used; a file that wants jsmn's own tokenizer too (tests/,

@@ -1,9 +1,10 @@
-/* Syscall names across every architecture, for the resolve stage: the 512
- * distinct names of the 7,000 table entries, sorted, with the architectures
- * that have each, so that a profile's name is looked up once (one search)
- * instead of once per table; and the did-you-mean for an unknown name, over
- * those 512 instead of every table entry, skipping by length and letters
- * the names too far from it. Internal to the library. */
+/* Syscall names across every architecture, for the resolve stage: the pool
+ * index, which finds a profile's name among the 512 distinct names of the
+ * 7,000 table entries in a probe or two (its pool offset, the name's
+ * identity in every table); and the did-you-mean for a name no table has,
+ * over those 512 (sorted, with the architectures that have each) instead
+ * of every table entry, skipping by length and letters the names too far
+ * from it. Internal to the library. */
 #ifndef SYSGATE_SRC_NAMES_H
 #define SYSGATE_SRC_NAMES_H
 
