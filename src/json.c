@@ -540,12 +540,6 @@ void sg_json_free(struct sg_json *j)
 	memset(j, 0, sizeof(*j));
 }
 
-struct sg_pos sg_json_pos(const struct sg_json *j, int t)
-{
-	size_t off = tok_begin(j, t), line = j->line ? j->line[t] : line_of(j, off);
-	return (struct sg_pos){ (unsigned)line + 1, (unsigned)(off - j->line_start[line]) + 1 };
-}
-
 void sg_json_loc(const struct sg_json *j, int t, struct sg_loc *loc, const char *path)
 {
 	size_t off = tok_begin(j, t);

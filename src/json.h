@@ -50,9 +50,6 @@ int sg_json_valid(const char *text, size_t len);
 /* Line/column of token t's first byte (the opening quote of a string). */
 void sg_json_loc(const struct sg_json *j, int t, struct sg_loc *loc, const char *path);
 
-/* The line:col alone. */
-struct sg_pos sg_json_pos(const struct sg_json *j, int t);
-
 /* Index just past token t and everything nested in it. */
 int sg_json_next(const struct sg_json *j, int t);
 

@@ -541,7 +541,9 @@ int sg_walk_strings(struct walker *w, int t, const struct sg_loc *at, char ***v,
 			sg_json_decode(&w->j, et, s, &nul);
 		const char *why = nul ? NULL : bad(s);
 		if (!nul) {
-			(*pos)[*n] = sg_json_pos(&w->j, et);
+			struct sg_loc l;
+			sg_json_loc(&w->j, et, &l, NULL);
+			(*pos)[*n] = (struct sg_pos){ l.line, l.col };
 			(*v)[(*n)++] = s;
 			if (!why)
 				continue;
