@@ -5,6 +5,7 @@
 #include <sysgate/arch.h>
 
 #define SG_NAME_POOL_SIZE 6510
+#define SG_NAME_POOL_SYSCALLS 512
 
 #define SG_NERRNOS_GENERIC 134
 extern const struct sg_errno sg_errnos_generic[SG_NERRNOS_GENERIC];
@@ -55,6 +56,14 @@ extern const struct sg_syscall sg_table_mips_n32[SG_NSYSCALLS_MIPS_N32];
 /* loongarch64 */
 #define SG_NSYSCALLS_LOONGARCH64 321
 extern const struct sg_syscall sg_table_loongarch64[SG_NSYSCALLS_LOONGARCH64];
+
+struct sg_mux {
+	uint16_t name; /* offset in sg_name_pool */
+	uint8_t ipc;   /* 0: through socketcall(2), 1: through ipc(2) */
+	uint8_t call;  /* its number there: what arg0 says */
+};
+#define SG_NMUX 32
+extern const struct sg_mux sg_mux_calls[SG_NMUX];
 
 extern const struct sg_arch sg_arch_x86_64;
 extern const struct sg_arch sg_arch_x86;

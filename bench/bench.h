@@ -157,6 +157,12 @@ struct bench {
 	int hyperfine; /* hyperfine was found and run */
 	char tmpdir[256];
 	const char *process_profile; /* PROFILE in the whole-process commands */
+	/* the instructions a whole `sysgate compile PROFILE -o /dev/null` executes
+	 * (valgrind's callgrind, total Ir: the loader, parse, resolve, plan,
+	 * emit, exit), by the glibc build [0] and the static one [1]; 0: not
+	 * counted, ir_note says why */
+	unsigned long long compile_ir[2];
+	char ir_note[160];
 	/* the stats check: Docker's default against `sysgate stats` */
 	int stats_checked, stats_match;
 	char stats_cmd[1024];

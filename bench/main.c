@@ -339,7 +339,7 @@ static void cleanup(struct bench *b)
 			free(b->cmds[i].argv[k]);
 	}
 	free_record(b);
-	static const char *const tmpfiles[] = { "docker.bpf", "out.bpf", "hyperfine.json" };
+	static const char *const tmpfiles[] = { "docker.bpf", "out.bpf", "hyperfine.json", "callgrind.out" };
 	for (size_t i = 0; i < N(tmpfiles); i++) {
 		char path[sizeof(b->tmpdir) + 32];
 		snprintf(path, sizeof(path), "%.*s/%s", (int)sizeof(b->tmpdir), b->tmpdir, tmpfiles[i]);

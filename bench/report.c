@@ -233,6 +233,21 @@ static const struct command *baseline(const struct bench *b, int group)
 	return NULL;
 }
 
+/* The instruction count of a whole compile (timing.c), beside its budget. */
+#define COMPILE_IR_BUDGET 1500000ull
+
+static void print_compile_ir(const struct bench *b)
+{
+	if (!b->compile_ir[0] || !b->compile_ir[1]) {
+		printf("\ninstructions of sysgate compile PROFILE: not counted (%s)\n", b->ir_note);
+		return;
+	}
+	printf("\ninstructions of the whole process sysgate compile PROFILE -o /dev/null (callgrind, total Ir):\n"
+	       "  %s (glibc) %llu%s\n  %s (static) %llu\n", b->sysgate, b->compile_ir[0],
+	       b->compile_ir[0] > COMPILE_IR_BUDGET ? " -- over the 1,500,000 budget" : " (budget 1,500,000)",
+	       b->sysgate_static, b->compile_ir[1]);
+}
+
 static void print_processes(const struct bench *b)
 {
 	if (!b->ncmds)
@@ -258,6 +273,7 @@ static void print_processes(const struct bench *b)
 			printf("\n");
 		}
 	}
+	print_compile_ir(b);
 }
 
 void print_report(const struct bench *b)
@@ -519,7 +535,12 @@ static int write_json(const struct bench *b)
 			fprintf(f, ", \"hyperfine_mean\": %.4f, \"hyperfine_stddev\": %.4f", c->hf_mean, c->hf_stddev);
 		fprintf(f, "}");
 	}
-	fprintf(f, "\n  ]\n}\n");
+	fprintf(f, "\n  ],\n  \"compile_instructions\": {\"glibc\": %llu, \"static\": %llu, \"profile\": ",
+		b->compile_ir[0], b->compile_ir[1]);
+	json_str(f, b->process_profile ? b->process_profile : "");
+	fprintf(f, ", \"note\": ");
+	json_str(f, b->ir_note);
+	fprintf(f, "}\n}\n");
 	return close_out(f, "results.json");
 }
 
@@ -728,6 +749,12 @@ static int write_summary(const struct bench *b)
 			fprintf(f, "\n");
 		}
 	}
+	if (b->compile_ir[0] && b->compile_ir[1])
+		fprintf(f, "\nInstructions of the whole process `sysgate compile PROFILE -o /dev/null` (callgrind, "
+			   "total Ir): %llu by the glibc build, %llu by the static one.\n",
+			b->compile_ir[0], b->compile_ir[1]);
+	else
+		fprintf(f, "\nInstructions of `sysgate compile PROFILE`: not counted (%s).\n", b->ir_note);
 	write_linear_md(b, f);
 	write_record_md(b, f);
 	return close_out(f, "summary.md");

@@ -199,6 +199,42 @@ static void run_hyperfine(struct bench *b)
 	b->hyperfine = 1;
 }
 
+/* What `bin compile profile -o /dev/null` executes under callgrind: its
+ * total Ir (callgrind.out's "summary:" line), or 0. A count the machine's
+ * noise does not move: the figure the compile-cost work is held to. */
+static unsigned long long compile_ir(const struct bench *b, const char *bin, const char *profile)
+{
+	char out[400], cmd[1400], line[256];
+	snprintf(out, sizeof(out), "%s/callgrind.out", b->tmpdir);
+	snprintf(cmd, sizeof(cmd), "valgrind --tool=callgrind --callgrind-out-file='%s' '%s' compile '%s' -o /dev/null "
+		 ">/dev/null 2>&1", out, bin, profile);
+	if (system(cmd) != 0)
+		return 0;
+	FILE *f = fopen(out, "r");
+	unsigned long long ir = 0;
+	while (f && !ir && fgets(line, sizeof(line), f))
+		if (strncmp(line, "summary:", 8) == 0)
+			ir = strtoull(line + 8, NULL, 10);
+	if (f)
+		fclose(f);
+	return ir;
+}
+
+static void count_compile_ir(struct bench *b, const char *profile)
+{
+	if (system("command -v valgrind >/dev/null 2>&1") != 0) {
+		snprintf(b->ir_note, sizeof(b->ir_note), "valgrind not installed: no instruction count "
+			 "(apt-get install valgrind adds it)");
+		progress("%s", b->ir_note);
+		return;
+	}
+	progress("callgrind: sysgate compile PROFILE -o /dev/null, the glibc and the static build");
+	b->compile_ir[0] = compile_ir(b, b->sysgate, profile);
+	b->compile_ir[1] = compile_ir(b, b->sysgate_static, profile);
+	if (!b->compile_ir[0] || !b->compile_ir[1])
+		snprintf(b->ir_note, sizeof(b->ir_note), "callgrind failed: a count is missing");
+}
+
 int run_processes(struct bench *b)
 {
 	const char *S = b->sysgate_static;
@@ -248,5 +284,6 @@ int run_processes(struct bench *b)
 		summarize(&b->cmds[i].ms, &b->cmds[i].s);
 	if (!b->quick)
 		run_hyperfine(b);
+	count_compile_ir(b, profile);
 	return 0;
 }

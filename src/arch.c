@@ -47,13 +47,24 @@ const struct sg_arch *sg_arch_lookup(const char *name)
 
 	if (!name || !*name)
 		return NULL;
+	/* the SCMP_ form as written most often, compared exactly first: the
+	 * names differ even ignoring case, so this is the match below too (a
+	 * first character that differs rules out most, before any strcmp) */
+	static const char prefix[] = "SCMP_ARCH_";
+	const size_t np = sizeof(prefix) - 1;
+	if (strncmp(name, prefix, np) == 0)
+		for (i = 0; i < SG_NARCHES; i++)
+			if (name[np] == sg_arch_table[i]->scmp_name[np] && strcmp(name + np, sg_arch_table[i]->scmp_name + np) == 0)
+				return sg_arch_table[i];
+	int scmp = is_scmp_form(name);
 	for (i = 0; i < SG_NARCHES; i++) {
 		const struct sg_arch *a = sg_arch_table[i];
 
-		if (is_scmp_form(name)) {
+		if (scmp) {
 			if (ascii_casecmp(name, a->scmp_name) == 0)
 				return a;
-		} else if (strcmp(name, a->name) == 0 || strcmp(name, a->go_name) == 0) {
+		} else if ((*name == *a->name && strcmp(name, a->name) == 0) ||
+			   (*name == *a->go_name && strcmp(name, a->go_name) == 0)) {
 			return a;
 		}
 	}

@@ -7,6 +7,7 @@
 #include <sysgate/arch.h>
 
 #include "../arch/args.h"
+#include "widths.h"
 
 /* The rank of a name in sg_name_pool, from the nearest mark before it:
  * sg_arg_sig needs no name column of its own. */
@@ -51,12 +52,9 @@ static uint16_t signature(const struct sg_arch *arch, uint16_t rank)
 	return SG_ARG_NONE;
 }
 
-int sg_syscall_arg(const struct sg_arch *arch, uint32_t nr, unsigned index, struct sg_arg_decl *out)
+/* Argument index of a call whose signature on arch is sig, as sg_syscall_arg says. */
+static int arg_of(const struct sg_arch *arch, uint16_t sig, unsigned index, struct sg_arg_decl *out)
 {
-	const char *name = sg_syscall_name(arch, nr);
-	if (!name)
-		return -1;
-	uint16_t sig = signature(arch, (uint16_t)name_rank(name));
 	if (sig == SG_ARG_NONE)
 		return -1;
 	if (index >= (sig & 7u))
@@ -76,4 +74,21 @@ int sg_syscall_arg(const struct sg_arch *arch, uint32_t nr, unsigned index, stru
 	if (out)
 		*out = d;
 	return 1;
+}
+
+int sg_syscall_arg(const struct sg_arch *arch, uint32_t nr, unsigned index, struct sg_arg_decl *out)
+{
+	const char *name = sg_syscall_name(arch, nr);
+	if (!name)
+		return -1;
+	return arg_of(arch, signature(arch, (uint16_t)name_rank(name)), index, out);
+}
+
+int sg_syscall_args_named(const struct sg_arch *arch, const char *name, struct sg_arg_decl out[6])
+{
+	uint16_t sig = signature(arch, (uint16_t)name_rank(name));
+	for (unsigned i = 0; i < 6; i++)
+		if (arg_of(arch, sig, i, &out[i]) < 0)
+			return -1;
+	return (int)(sig & 7u);
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "parse_impl.h"
+#include "walk.h"
 
 #ifdef SG_STATIC_LIBC
 
@@ -250,7 +251,6 @@ static int drop_names(struct sg_profile *p, const struct occurrence *v, size_t n
 			k++;
 		if (k == r->nnames)
 			continue;
-		free(r->names[k]);
 		memmove(&r->names[k], &r->names[k + 1], (r->nnames - k - 1) * sizeof(*r->names));
 		memmove(&r->name_pos[k], &r->name_pos[k + 1], (r->nnames - k - 1) * sizeof(*r->name_pos));
 		memmove(&r->name_at[k], &r->name_at[k + 1], (r->nnames - k - 1) * sizeof(*r->name_at));
@@ -316,7 +316,8 @@ static int take_rules(struct sg_profile *p, struct sg_profile **bases, size_t nb
 			p->rules[p->nrules] = bases[b]->rules[i];
 			p->rules[p->nrules++].origin = p->base_files[b];
 		}
-		bases[b]->nrules = 0; /* owned by p now */
+		bases[b]->nrules = 0; /* owned by p now, and the strings they name too */
+		sg_walk_kept_join(&p->strings, &bases[b]->strings);
 	}
 	return 0;
 }

@@ -124,8 +124,11 @@ int sg_cap_lookup(const char *name)
 
 int sg_cap_exact(const char *name)
 {
+	/* past the prefix all share, the first letter rules out most */
+	if (strncmp(name, "CAP_", 4) != 0)
+		return -1;
 	for (size_t i = 0; i < NCAPS; i++)
-		if (strcmp(name, cap_names[i]) == 0)
+		if (name[4] == cap_names[i][4] && strcmp(name + 4, cap_names[i] + 4) == 0)
 			return (int)i;
 	return -1;
 }
@@ -142,7 +145,7 @@ uint64_t sg_caps_docker_default(void)
 	};
 	uint64_t caps = 0;
 	for (size_t i = 0; i < sizeof(dflt) / sizeof(*dflt); i++)
-		caps |= 1ull << sg_cap_lookup(dflt[i]);
+		caps |= 1ull << sg_cap_exact(dflt[i]);
 	return caps;
 }
 

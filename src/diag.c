@@ -24,19 +24,24 @@ void sg_diags_free(struct sg_diags *d)
 	sg_diags_init(d);
 }
 
+/* Room for a message formatted once: one a little longer is formatted
+ * twice (a list of the syscalls an architecture lacks runs to a few
+ * hundred bytes). */
+#define SMALL 2048
+
 /* The message, in small when it fits (*heap 0), else malloc'd (*heap 1);
  * NULL when memory runs out. */
-static char *vformat(char small[256], int *heap, const char *fmt, va_list ap) SG_PRINTF(3, 0);
-static char *vformat(char small[256], int *heap, const char *fmt, va_list ap)
+static char *vformat(char small[SMALL], int *heap, const char *fmt, va_list ap) SG_PRINTF(3, 0);
+static char *vformat(char small[SMALL], int *heap, const char *fmt, va_list ap)
 {
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(small, 256, fmt, ap2);
+	int n = vsnprintf(small, SMALL, fmt, ap2);
 	va_end(ap2);
-	*heap = n >= 256;
+	*heap = n >= SMALL;
 	if (n < 0)
 		return NULL;
-	if (n < 256)
+	if (n < SMALL)
 		return small;
 	char *s = malloc((size_t)n + 1);
 	if (s)
@@ -47,7 +52,7 @@ static char *vformat(char small[256], int *heap, const char *fmt, va_list ap)
 static void to_sink(struct sg_diags *d, struct sg_diag *g, const char *fmt, va_list ap) SG_PRINTF(3, 0);
 static void to_sink(struct sg_diags *d, struct sg_diag *g, const char *fmt, va_list ap)
 {
-	char small[256];
+	char small[SMALL];
 	int heap;
 	g->message = vformat(small, &heap, fmt, ap);
 	if (!g->message) {
@@ -85,7 +90,7 @@ void sg_vdiag(struct sg_diags *d, enum sg_severity sev, const char *file, const 
 		d->v = v;
 		d->cap = cap;
 	}
-	char *prev = d->n ? d->v[d->n - 1].file : NULL, small[256];
+	char *prev = d->n ? d->v[d->n - 1].file : NULL, small[SMALL];
 	struct sg_diag *g = &d->v[d->n];
 	memset(g, 0, sizeof(*g));
 	g->severity = sev;

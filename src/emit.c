@@ -252,8 +252,11 @@ static void put16(unsigned char *b, uint16_t v, enum sg_endian e)
 
 static void put32(unsigned char *b, uint32_t v, enum sg_endian e)
 {
-	for (int i = 0; i < 4; i++)
-		b[e == SG_BIG_ENDIAN ? i : 3 - i] = (unsigned char)(v >> (24 - 8 * i));
+	int big = e == SG_BIG_ENDIAN; /* the high byte first, or last */
+	b[big ? 0 : 3] = (unsigned char)(v >> 24);
+	b[big ? 1 : 2] = (unsigned char)(v >> 16);
+	b[big ? 2 : 1] = (unsigned char)(v >> 8);
+	b[big ? 3 : 0] = (unsigned char)v;
 }
 
 static uint16_t get16(const unsigned char *b, enum sg_endian e)

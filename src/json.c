@@ -1,8 +1,5 @@
 /* JSON layer of the parse stage (see json.h), and sg_read_file, which reads
  * the text it starts from. */
-#define JSMN_STATIC
-#define JSMN_STRICT
-#define SG_JSON_TOKENIZER /* json.h includes jsmn's code here, with its configuration */
 #include "json.h"
 
 #include <errno.h>
@@ -53,12 +50,42 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Which of the 8 bytes at s need a look of their own: a quote, a
+ * backslash, a control character, a byte above 0x7f. A byte's high bit is
+ * set in (x - 1) & ~x where x is 0 (x: the byte xor a quote, or xor a
+ * backslash), in (b - 0x20) & ~b where b < 0x20, and in b above 0x7f; a
+ * borrow runs from a flagged byte to the ones above it, never below, so
+ * the lowest flag is a byte to look at (the bytes in the order of the
+ * text, lowest first, whatever the machine's order). */
+static uint64_t special8(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t v, q, b;
+	memcpy(&v, s, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	q = v ^ (ones * '"');
+	b = v ^ (ones * '\\');
+	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v) | v) & high;
+}
+
 /* Scans a string starting at s[*i] == '"'; leaves *i past the closing quote. */
 static const char *scan_string(const char *s, size_t n, size_t *i)
 {
 	size_t k = *i + 1;
+	/* most strings, 8 bytes at a time up to their closing quote */
+	for (uint64_t m; k + 8 <= n; k += 8)
+		if ((m = special8(s + k))) {
+			k += (size_t)__builtin_ctzll(m) / 8;
+			break;
+		}
 	while (k < n) {
 		unsigned char c = (unsigned char)s[k];
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { /* the rest of it */
+			k++;
+			continue;
+		}
 		if (c == '"') {
 			*i = k + 1;
 			return NULL;
@@ -268,9 +295,10 @@ static const char *validate(const char *s, size_t n, size_t *at, size_t *tokens)
 					   : "unexpected end of input: unclosed array";
 }
 
-static void loc_at(const struct sg_json *j, size_t off, struct sg_loc *loc, const char *path)
+/* The line (0-based) of byte off: the last whose start is not after it. */
+static size_t line_of(const struct sg_json *j, size_t off)
 {
-	size_t lo = 0, hi = j->nlines; /* last line whose start <= off */
+	size_t lo = 0, hi = j->nlines;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (j->line_start[mid] <= off)
@@ -278,60 +306,175 @@ static void loc_at(const struct sg_json *j, size_t off, struct sg_loc *loc, cons
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* off's line:col, on line lo (0-based), and path. */
+static void loc_on(const struct sg_json *j, size_t off, size_t lo, struct sg_loc *loc, const char *path)
+{
 	loc->line = (unsigned)lo + 1;
 	loc->col = (unsigned)(off - j->line_start[lo]) + 1;
-	size_t n = path ? strnlen(path, sizeof(loc->path) - 1) : 0;
-	memcpy(loc->path, path ? path : "", n);
+	size_t n = path && *path ? strnlen(path, sizeof(loc->path) - 1) : 0;
+	if (n)
+		memcpy(loc->path, path, n);
 	loc->path[n] = '\0';
 }
 
-/* ---- the check's error, as the mistake a person makes ---------------------- */
-
-static int is_word_char(char c)
+static size_t tok_begin(const struct sg_json *j, int t)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '$' || c == '-' ||
-	       c == '.';
+	size_t s = (size_t)j->tok[t].start;
+	return j->tok[t].type == JSMN_STRING && s > 0 ? s - 1 : s;
 }
 
-/* What stopped the check at s[*at], said as the mistake it most likely is
- * (a comment, a trailing comma, single quotes, a word not quoted), into buf
- * with *at moved to the mistake; else err. Runs only on an error. */
-static const char *name_mistake(const char *s, size_t n, size_t *at, const char *err, char *buf, size_t bufsz)
+/* What scan() makes, growing as it goes: the tokens and, per token, its
+ * sg_json_next and line (struct sg_json), and the lines' starts. */
+struct scanned {
+	jsmntok_t *tok;
+	int *next;
+	unsigned *line;
+	size_t cap; /* room for tokens in each */
+	size_t *line_start;
+	size_t nlines, lcap;
+};
+
+/* Room for twice the tokens, or twice the line starts: 0, or -1. */
+static int grow_tokens(struct scanned *o)
 {
-	size_t i = *at, prev = i, w = i;
-	char c = i < n ? s[i] : 0, close = c;
-	while (prev > 0 && is_ws(s[prev - 1]))
-		prev--;
-	while (w < n && w - i < 40 && is_word_char(s[w]))
-		w++;
-	int in_key = strcmp(err, "expected a string key") == 0, in_value = strcmp(err, "expected a JSON value") == 0;
-	if (i == 0 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-		return "the text starts with a byte order mark (U+FEFF): JSON allows none";
-	if (c == '#' || (c == '/' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '*'))) {
-		snprintf(buf, bufsz, "a comment (\"%.*s\"): JSON allows none", c == '#' ? 1 : 2, s + i);
-		return buf;
+	size_t cap = 2 * o->cap;
+	void *t = cap <= INT_MAX ? realloc(o->tok, cap * sizeof(*o->tok)) : NULL;
+	o->tok = t ? t : o->tok;
+	void *x = t ? realloc(o->next, cap * sizeof(*o->next)) : NULL;
+	o->next = x ? x : o->next;
+	void *l = x ? realloc(o->line, cap * sizeof(*o->line)) : NULL;
+	o->line = l ? l : o->line;
+	if (!l)
+		return -1;
+	o->cap = cap;
+	return 0;
+}
+
+static int grow_lines(struct scanned *o)
+{
+	size_t *ls = realloc(o->line_start, 2 * o->lcap * sizeof(*ls));
+	if (!ls)
+		return -1;
+	o->line_start = ls;
+	o->lcap *= 2;
+	return 0;
+}
+
+/* Closes the container *open at s[i], nt tokens made: its end and next,
+ * and its key's next; then *super is what the next token belongs to, and
+ * *open the innermost open container. */
+static void close_open(struct scanned *o, size_t i, int nt, int *open, int *super)
+{
+	jsmntok_t *v = o->tok;
+	v[*open].end = (int)i + 1;
+	o->next[*open] = nt;
+	*super = *open = v[*open].parent;
+	if (*super >= 0 && v[*super].type == JSMN_STRING) { /* the value of a key */
+		o->next[*super] = nt;
+		*open = v[*super].parent;
 	}
-	if (((in_key && close == '}') || (in_value && close == ']')) && prev > 0 && s[prev - 1] == ',') {
-		*at = prev - 1;
-		snprintf(buf, bufsz, "trailing comma before \"%c\" (JSON allows none)", close);
-		return buf;
+}
+
+/* The strict check and the tokens in one pass: the grammar of step(), with
+ * its scanners, making the tokens jsmn (JSMN_STRICT, JSMN_PARENT_LINKS)
+ * makes of checked text. As jsmn: a container's size counts its keys or
+ * elements, a key's is 1 (its value); a key's parent is its object, a
+ * value's its key, an element's its array; a string token spans its
+ * content. super is what a new token belongs to (the open container, or
+ * the key whose value comes next), open the innermost open container. A
+ * token's next is the one after it, a container's the one after its
+ * close, a key's its value's (the walker asks for next and the line of
+ * every value). JSMN_ERROR_INVAL when the text is malformed: validate()
+ * then says what is wrong and where (step() keeps the messages;
+ * test_parse holds the two to the same verdicts). A number or literal
+ * that ends the input is JSMN_ERROR_PART, as jsmn finds no delimiter
+ * after it; JSMN_ERROR_NOMEM when memory runs out. */
+static int scan(const char *s, size_t n, struct scanned *o)
+{
+	enum expect st = VALUE;
+	int nt = 0, super = -1, open = -1;
+	size_t depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (is_ws(c)) {
+			if (c != '\n')
+				continue;
+			if (o->nlines == o->lcap && grow_lines(o))
+				return JSMN_ERROR_NOMEM;
+			o->line_start[o->nlines++] = i + 1;
+			while (i + 1 < n && (s[i + 1] == '\t' || s[i + 1] == ' ')) /* the indentation, in a tight loop */
+				i++;
+			continue;
+		}
+		jsmntok_t *v = o->tok;
+		if (st == COLON) {
+			if (c != ':')
+				return JSMN_ERROR_INVAL;
+			super = nt - 1;
+			st = VALUE;
+			continue;
+		}
+		if (st == COMMA_OR_CLOSE && c == ',') {
+			super = open;
+			st = v[open].type == JSMN_OBJECT ? KEY : VALUE;
+			continue;
+		}
+		if ((st == COMMA_OR_CLOSE || st == KEY_OR_CLOSE || st == VALUE_OR_CLOSE) && (c == '}' || c == ']')) {
+			if (c != (v[open].type == JSMN_OBJECT ? '}' : ']'))
+				return JSMN_ERROR_INVAL;
+			close_open(o, i, nt, &open, &super);
+			depth--;
+			st = open < 0 ? DONE : COMMA_OR_CLOSE;
+			continue;
+		}
+		int key = st == KEY || st == KEY_OR_CLOSE;
+		if (st == DONE || st == COMMA_OR_CLOSE || (key && c != '"'))
+			return JSMN_ERROR_INVAL;
+		if ((size_t)nt == o->cap && grow_tokens(o))
+			return JSMN_ERROR_NOMEM;
+		v = o->tok;
+		jsmntok_t *t = &v[nt];
+		*t = (jsmntok_t){ .type = JSMN_PRIMITIVE, .start = (int)i, .end = -1, .size = 0, .parent = super };
+		o->line[nt] = (unsigned)o->nlines - 1;
+		o->next[nt] = nt + 1;
+		if (super >= 0)
+			v[super].size++;
+		if (c == '{' || c == '[') {
+			if (depth++ == SG_JSON_MAX_DEPTH)
+				return JSMN_ERROR_INVAL;
+			t->type = c == '{' ? JSMN_OBJECT : JSMN_ARRAY;
+			open = super = nt++;
+			st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+			continue;
+		}
+		size_t end = i; /* not i's address to the scanners: i stays in a register */
+		if (c == '"') {
+			if (scan_string(s, n, &end))
+				return JSMN_ERROR_INVAL;
+			*t = (jsmntok_t){ .type = JSMN_STRING, .start = t->start + 1, .end = (int)end - 1, .size = 0, .parent = super };
+		} else {
+			if (c == '-' || is_digit(c) ? scan_number(s, n, &end) : scan_literal(s, n, &end))
+				return JSMN_ERROR_INVAL;
+			if (end == n)
+				return open < 0 ? JSMN_ERROR_PART : JSMN_ERROR_INVAL;
+			t->end = (int)end;
+		}
+		i = end - 1; /* past the value: the loop steps to what follows */
+		nt++;
+		if (!key && super >= 0 && v[super].type == JSMN_STRING) /* the value of a key */
+			o->next[super] = nt;
+		st = key ? COLON : open < 0 ? DONE : COMMA_OR_CLOSE;
 	}
-	if (c == '\'' && (in_key || in_value))
-		return "a single-quoted string: JSON strings take double quotes";
-	if (w > i && !is_digit(c) && c != '-' && (in_key || in_value)) {
-		int literal = (w - i == 4 && (!strncasecmp(s + i, "true", 4) || !strncasecmp(s + i, "null", 4))) ||
-			      (w - i == 5 && !strncasecmp(s + i, "false", 5));
-		snprintf(buf, bufsz, literal ? "\"%.*s\": JSON's literals are true, false and null, in lower case"
-				 : in_key ? "unquoted key \"%.*s\": JSON keys take double quotes"
-					  : "unquoted string \"%.*s\": JSON strings take double quotes",
-			 (int)(w - i), s + i);
-		return buf;
-	}
-	if (!strncmp(err, "expected ','", 12) && (c == '"' || c == '{' || c == '[' || is_digit(c))) {
-		snprintf(buf, bufsz, "%s: a comma is missing before this", err);
-		return buf;
-	}
-	return err;
+	return st == DONE ? nt : JSMN_ERROR_INVAL;
+}
+
+int sg_json_valid(const char *text, size_t len)
+{
+	size_t at, count;
+	return validate(text, len, &at, &count) ? -1 : 0;
 }
 
 int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t len, struct sg_diags *d)
@@ -341,59 +484,73 @@ int sg_json_load(struct sg_json *j, const char *file, const char *text, size_t l
 	j->text = text;
 	j->len = len;
 
+	/* room for the tokens of a profile as written (a token or so for every
+	 * six bytes) and its lines (one for every 16 bytes or so); a denser
+	 * text makes them grow */
+	struct scanned o = { .cap = len / 4 + 16, .lcap = len / 8 + 16, .nlines = 1 };
+	o.tok = o.cap <= INT_MAX ? malloc(o.cap * sizeof(*o.tok)) : NULL;
+	o.next = malloc(o.cap * sizeof(*o.next));
+	o.line = malloc(o.cap * sizeof(*o.line));
+	o.line_start = malloc(o.lcap * sizeof(*o.line_start));
+	if (o.tok && o.next && o.line && o.line_start) {
+		o.line_start[0] = 0;
+		j->ntok = scan(text, len, &o);
+	} else {
+		j->ntok = JSMN_ERROR_NOMEM;
+	}
+	j->tok = o.tok;
+	if (j->ntok >= 0) {
+		j->next = o.next;
+		j->line = o.line;
+		j->line_start = o.line_start;
+		j->nlines = o.nlines;
+		return 0;
+	}
+	free(o.next);
+	free(o.line);
+	free(o.line_start);
+	if (j->ntok == JSMN_ERROR_NOMEM)
+		return sg_error(d, file, NULL, "out of memory for %zu JSON tokens", o.cap);
+	/* malformed, or jsmn's error: the lines of all the text, to say where */
 	size_t lines = 1;
-	for (size_t i = 0; i < len; i++)
-		lines += text[i] == '\n';
+	for (const char *nl = text; (nl = memchr(nl, '\n', (size_t)(text + len - nl))); nl++)
+		lines++;
 	j->line_start = malloc(lines * sizeof(size_t));
 	if (!j->line_start)
 		return sg_error(d, file, NULL, "out of memory");
 	j->line_start[0] = 0;
-	for (size_t i = 0, l = 1; i < len; i++)
-		if (text[i] == '\n')
-			j->line_start[l++] = i + 1;
+	size_t l = 1;
+	for (const char *nl = text; (nl = memchr(nl, '\n', (size_t)(text + len - nl))); nl++)
+		j->line_start[l++] = (size_t)(nl - text) + 1;
 	j->nlines = lines;
-
 	size_t at = 0, count;
 	const char *err = validate(text, len, &at, &count);
 	if (err) {
 		struct sg_loc loc;
 		char why[128];
-		err = name_mistake(text, len, &at, err, why, sizeof(why));
-		loc_at(j, at, &loc, "");
+		err = sg_json_mistake(text, len, &at, err, why, sizeof(why));
+		loc_on(j, at, line_of(j, at), &loc, "");
 		return sg_error(d, file, &loc, "invalid JSON: %s", err);
 	}
-
-	/* the check counted the tokens: jsmn makes one pass, not a counting one too */
-	jsmn_parser p;
-	jsmn_init(&p);
-	j->tok = count <= INT_MAX ? malloc(count * sizeof(jsmntok_t)) : NULL;
-	if (!j->tok)
-		return sg_error(d, file, NULL, "out of memory for %zu JSON tokens", count);
-	j->ntok = jsmn_parse(&p, text, len, j->tok, (unsigned)count);
-	if (j->ntok != (int)count)
-		return sg_error(d, file, NULL, "invalid JSON (tokenizer error %d)", j->ntok);
-	return 0;
+	return sg_error(d, file, NULL, "invalid JSON (tokenizer error %d)", j->ntok);
 }
 
 void sg_json_free(struct sg_json *j)
 {
 	free(j->owned_text);
 	free(j->tokpos);
+	free(j->next);
+	free(j->line);
 	free(j->tok);
 	free(j->line_start);
 	memset(j, 0, sizeof(*j));
 }
 
-static size_t tok_begin(const struct sg_json *j, int t)
-{
-	size_t s = (size_t)j->tok[t].start;
-	return j->tok[t].type == JSMN_STRING && s > 0 ? s - 1 : s;
-}
-
 void sg_json_loc(const struct sg_json *j, int t, struct sg_loc *loc, const char *path)
 {
-	loc_at(j, tok_begin(j, t), loc, path);
-	if (j->tokpos) {
+	size_t off = tok_begin(j, t);
+	loc_on(j, off, j->line ? j->line[t] : line_of(j, off), loc, path);
+	if (j->tokpos) { /* read from YAML: where the YAML wrote it */
 		loc->line = j->tokpos[t].line;
 		loc->col = j->tokpos[t].col;
 	}
@@ -401,6 +558,8 @@ void sg_json_loc(const struct sg_json *j, int t, struct sg_loc *loc, const char 
 
 int sg_json_next(const struct sg_json *j, int t)
 {
+	if (j->next && t < j->ntok)
+		return j->next[t];
 	int pending = 1;
 	while (pending > 0 && t < j->ntok) {
 		pending += j->tok[t].size - 1;
@@ -484,16 +643,27 @@ static size_t decode(const char *s, size_t n, char *o, int *nul)
 	return w;
 }
 
+size_t sg_json_decode(const struct sg_json *j, int t, char *out, int *nul)
+{
+	const jsmntok_t *k = &j->tok[t];
+	size_t n = (size_t)(k->end - k->start), w = n;
+	*nul = 0;
+	if (memchr(j->text + k->start, '\\', n)) /* else nothing to decode: the text itself */
+		w = decode(j->text + k->start, n, out, nul);
+	else
+		memcpy(out, j->text + k->start, n);
+	out[w] = '\0';
+	return w;
+}
+
 char *sg_json_str(const struct sg_json *j, int t, int *nul)
 {
 	const jsmntok_t *k = &j->tok[t];
-	size_t n = (size_t)(k->end - k->start);
-	char *o = malloc(n + 1);
+	char *o = malloc((size_t)(k->end - k->start) + 1);
 	*nul = 0;
 	if (!o)
 		return NULL;
-	size_t w = decode(j->text + k->start, n, o, nul);
-	o[w] = '\0';
+	sg_json_decode(j, t, o, nul);
 	if (*nul) {
 		free(o);
 		return NULL;

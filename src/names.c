@@ -10,6 +10,7 @@
 #include "../arch/arches.h"
 
 _Static_assert(SG_NARCHES <= 32, "sg_known_name.arches has a bit per architecture");
+_Static_assert(SG_NAME_POOL_SIZE < 0xffff, "sg_pool_index keeps an offset + 1 in 16 bits");
 
 /* A bit per character, case-folded as sg_suggest compares them: a name
  * within edit distance k of another lacks at most k of its bits, and the
@@ -31,11 +32,6 @@ static int more_bits(uint64_t m, size_t k)
 	while (m && k--)
 		m &= m - 1;
 	return m != 0;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(((const struct sg_known_name *)a)->name, ((const struct sg_known_name *)b)->name);
 }
 
 /* Stable counting sort of idx[0..n) by key(v[idx[i]]) < nkeys into out. */
@@ -108,12 +104,7 @@ int sg_names_init(struct sg_names *x)
 		e->letters = letters(e->name, e->len);
 	}
 	free(mask);
-	/* arch/gen-tables writes the pool sorted; not relied upon */
-	for (size_t i = 1; i < x->n; i++)
-		if (strcmp(x->v[i - 1].name, x->v[i].name) >= 0) {
-			qsort(x->v, x->n, sizeof(*x->v), cmp_name);
-			break;
-		}
+	/* in pool order: sorted, as arch/gen-tables writes the pool (test_arch checks) */
 	/* sg_suggest over the tables in order meets names by their first
 	 * architecture, then by name (each table is sorted) */
 	for (size_t i = 0; i < x->n; i++)
@@ -145,6 +136,60 @@ long sg_names_find(const struct sg_names *x, const char *name)
 		else
 			lo = mid + 1;
 	}
+	return -1;
+}
+
+uint64_t sg_name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+	return h;
+}
+
+_Static_assert(SG_POOL_SLOTS >= 2 * SG_NAME_POOL_SYSCALLS && !(SG_POOL_SLOTS & (SG_POOL_SLOTS - 1)),
+	       "the pool index is a power of two, at most half full");
+
+/* The pool index's slot for a name: its first and last 8 bytes (all of a
+ * shorter one) and its length, mixed by multiplies; a few steps for any
+ * length, where FNV takes a few per byte. Names that agree there (none of
+ * today's) only probe further. Inline: once a name. */
+static inline size_t pool_slot(const char *s, size_t len)
+{
+	uint64_t a = 0, b = 0;
+	if (len >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + len - 8, 8);
+	} else {
+		for (size_t i = 0; i < len; i++)
+			a = a << 8 | (unsigned char)s[i];
+	}
+	uint64_t h = ((a * 0x9e3779b97f4a7c15u) ^ b ^ len) * 0xbf58476d1ce4e5b9u;
+	return (size_t)(h >> 40) & (SG_POOL_SLOTS - 1);
+}
+
+void sg_pool_index_init(struct sg_pool_index *x)
+{
+	memset(x->slot, 0, sizeof(x->slot));
+	for (size_t off = 0, len; off < SG_NAME_POOL_SIZE - 1; off += len + 1) {
+		const char *name = sg_name_pool + off;
+		len = strlen(name);
+		if (*name >= 'A' && *name <= 'Z') /* an errno's */
+			continue;
+		size_t h = pool_slot(name, len);
+		while (x->slot[h])
+			h = (h + 1) & (SG_POOL_SLOTS - 1);
+		x->slot[h] = (uint16_t)(off + 1);
+	}
+}
+
+long sg_pool_index_find(const struct sg_pool_index *x, const char *name)
+{
+	/* the pool is fixed and the index half empty: a few probes at most,
+	 * whatever the name */
+	for (size_t h = pool_slot(name, strlen(name)); x->slot[h]; h = (h + 1) & (SG_POOL_SLOTS - 1))
+		if (strcmp(sg_name_pool + x->slot[h] - 1, name) == 0)
+			return (long)x->slot[h] - 1;
 	return -1;
 }
 

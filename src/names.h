@@ -1,9 +1,10 @@
-/* Syscall names across every architecture, for the resolve stage: the 512
- * distinct names of the 7,000 table entries, sorted, with the architectures
- * that have each, so that a profile's name is looked up once (one search)
- * instead of once per table; and the did-you-mean for an unknown name, over
- * those 512 instead of every table entry, skipping by length and letters
- * the names too far from it. Internal to the library. */
+/* Syscall names across every architecture, for the resolve stage: the pool
+ * index, which finds a profile's name among the 512 distinct names of the
+ * 7,000 table entries in a probe or two (its pool offset, the name's
+ * identity in every table); and the did-you-mean for a name no table has,
+ * over those 512 (sorted, with the architectures that have each) instead
+ * of every table entry, skipping by length and letters the names too far
+ * from it. Internal to the library. */
 #ifndef SYSGATE_SRC_NAMES_H
 #define SYSGATE_SRC_NAMES_H
 
@@ -33,6 +34,29 @@ void sg_names_free(struct sg_names *x);
 
 /* The index of name in x->v, or -1 when no architecture has it. */
 long sg_names_find(const struct sg_names *x, const char *name);
+
+/* Every syscall name in sg_name_pool, hashed, so that a profile's name is
+ * found in a probe or two (a search of the 512 sorted names takes nine
+ * strcmp calls). Its offset in the pool is the name's identity: each
+ * table is sorted by name, so by offset too, and a table entry's name is
+ * that offset. Built per use, in a few thousand steps: nothing global.
+ * Syscall names are lower case, errno names upper case (arch/gen-tables
+ * checks): that is how the pool's errno names are left out. */
+#define SG_POOL_SLOTS 1024 /* a power of two, at least twice the syscall names */
+
+struct sg_pool_index {
+	uint16_t slot[SG_POOL_SLOTS]; /* pool offset + 1; 0: free */
+};
+
+void sg_pool_index_init(struct sg_pool_index *x);
+
+/* name's offset in sg_name_pool when some architecture has the syscall,
+ * else -1. */
+long sg_pool_index_find(const struct sg_pool_index *x, const char *name);
+
+/* FNV-1a over a NUL-terminated name: the resolve stage's hash of the
+ * names no table has. */
+uint64_t sg_name_hash(const char *s);
 
 /* What sg_suggest would propose for word over every architecture's table in
  * sg_arches() order (the closest name; the first met among equals), or NULL. */

@@ -33,11 +33,6 @@ void sg_rule_name_loc(const struct sg_rule *r, size_t k, struct sg_loc *out)
 	sg_walk_member_loc(r->loc.path, one ? "name" : "names", one ? SIZE_MAX : at, r->name_pos[k], out);
 }
 
-const char *sg_rule_file(const struct sg_profile *p, const struct sg_rule *r)
-{
-	return r->origin ? r->origin : p->file;
-}
-
 void sg_rule_cond_loc(const struct sg_rule *r, size_t k, struct sg_loc *out)
 {
 	sg_walk_member_loc(r->loc.path, "args", k, r->cond_pos[k], out);
@@ -289,26 +284,27 @@ static int f_flags(struct walker *w, int t, const struct sg_loc *at, void *obj)
 	return sg_walk_array(w, t, at, el_flag, p);
 }
 
+/* A string field that null leaves unset: 0, or -1 after an error. */
+static int set_string(struct walker *w, int t, const struct sg_loc *at, char **field)
+{
+	if (sg_json_is_null(&w->j, t))
+		return 0;
+	free(*field);
+	return (*field = sg_walk_string(w, t, at)) ? 0 : -1;
+}
+
 static int f_listener_path(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
 	struct sg_profile *p = obj;
-	if (sg_json_is_null(&w->j, t))
-		return 0;
-	free(p->listener_path);
-	p->listener_path = sg_walk_string(w, t, at);
-	if (p->listener_path && !p->listener_path[0])
+	int rc = set_string(w, t, at, &p->listener_path);
+	if (!rc && p->listener_path && !p->listener_path[0])
 		sg_walk_warning(w, at, "empty listenerPath");
-	return p->listener_path ? 0 : -1;
+	return rc;
 }
 
 static int f_listener_metadata(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
-	struct sg_profile *p = obj;
-	if (sg_json_is_null(&w->j, t))
-		return 0;
-	free(p->listener_metadata);
-	p->listener_metadata = sg_walk_string(w, t, at);
-	return p->listener_metadata ? 0 : -1;
+	return set_string(w, t, at, &((struct sg_profile *)obj)->listener_metadata);
 }
 
 /* ---- includes / excludes ------------------------------------------------ */
@@ -402,14 +398,15 @@ static int parse_filter(struct walker *w, int t, const struct sg_loc *at, struct
 
 /* ---- syscall rules ------------------------------------------------------ */
 
+static const char *bad_name(const char *s) { return *s ? NULL : "empty syscall name"; }
+
 static int el_name(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
 	struct sg_rule *r = obj;
 	if (sg_walk_push_string(w, t, at, &r->names, &r->nnames, &r->name_pos))
 		return -1;
-	if (!r->names[r->nnames - 1][0])
-		return sg_walk_error(w, at, "empty syscall name");
-	return 0;
+	const char *why = bad_name(r->names[r->nnames - 1]);
+	return why ? sg_walk_error(w, at, "%s", why) : 0;
 }
 
 /* Marks which of name/names were given, in the rule's loc.col-independent flags. */
@@ -419,13 +416,12 @@ struct rule_seen {
 	struct sg_loc name_loc;
 };
 
+
 static int f_names(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
 	struct rule_seen *s = obj;
 	s->names = 1;
-	if (sg_json_is_null(&w->j, t))
-		return 0;
-	return sg_walk_array(w, t, at, el_name, s->r);
+	return sg_walk_strings(w, t, at, &s->r->names, &s->r->nnames, &s->r->name_pos, bad_name);
 }
 
 static int f_name(struct walker *w, int t, const struct sg_loc *at, void *obj)
@@ -556,14 +552,12 @@ static const struct sg_field rule_fields[] = {
 	{ NULL, NULL },
 };
 
+/* The strings in a filter's and a rule's lists are the profile's (kept
+ * by sg_walk_push_string): freed with it, not one by one. */
 static void free_filter(struct sg_filter *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->ncaps; i++)
-		free(f->caps[i]);
-	for (size_t i = 0; i < f->narches; i++)
-		free(f->arches[i]);
 	free(f->caps);
 	free(f->arches);
 	free(f);
@@ -571,8 +565,6 @@ static void free_filter(struct sg_filter *f)
 
 static void free_rule(struct sg_rule *r)
 {
-	for (size_t k = 0; k < r->nnames; k++)
-		free(r->names[k]);
 	free(r->names);
 	free(r->name_pos);
 	free(r->name_at);
@@ -602,9 +594,7 @@ static int read_rule(struct walker *w, int t, const struct sg_loc *at, struct sg
 static int el_rule(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
 	struct sg_profile *p = obj;
-	if (sg_walk_grow((void **)&p->rules, p->nrules, sizeof(*p->rules)))
-		return sg_walk_oom(w, at);
-	struct sg_rule *r = &p->rules[p->nrules++];
+	struct sg_rule *r = &p->rules[p->nrules++]; /* f_syscalls made room */
 	memset(r, 0, sizeof(*r));
 	r->loc = *at;
 	int rc = read_rule(w, t, at, r);
@@ -615,6 +605,15 @@ static int el_rule(struct walker *w, int t, const struct sg_loc *at, void *obj)
 
 static int f_syscalls(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
+	/* room for every rule at once: a rule is large (400 bytes), and an
+	 * array that doubles copies them again and again */
+	struct sg_profile *p = obj;
+	if (w->j.tok[t].type == JSMN_ARRAY && w->j.tok[t].size) {
+		struct sg_rule *v = realloc(p->rules, (p->nrules + (size_t)w->j.tok[t].size) * sizeof(*v));
+		if (!v)
+			return sg_walk_oom(w, at);
+		p->rules = v;
+	}
 	return sg_walk_array(w, t, at, el_rule, obj);
 }
 
@@ -631,15 +630,8 @@ static int f_libcontainer(struct walker *w, int t, const struct sg_loc *at, void
 static int f_base_profile(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
 	struct sg_profile *p = obj;
-	if (sg_json_is_null(&w->j, t))
-		return 0;
-	char *s = sg_walk_string(w, t, at);
-	if (!s)
-		return -1;
-	free(p->base_name);
-	p->base_name = s;
 	p->base_loc = *at;
-	return 0;
+	return set_string(w, t, at, &p->base_name);
 }
 
 /* Kubernetes' fields beside a runtime profile's, or the reverse: which of
@@ -725,10 +717,7 @@ static int f_spo_spec(struct walker *w, int t, const struct sg_loc *at, void *ob
 
 static int f_meta_name(struct walker *w, int t, const struct sg_loc *at, void *obj)
 {
-	struct sg_profile *p = obj;
-	free(p->name);
-	p->name = sg_walk_string(w, t, at);
-	return p->name ? 0 : -1;
+	return set_string(w, t, at, &((struct sg_profile *)obj)->name);
 }
 
 /* metadata: only the name is read (a base profile is found by it) */
@@ -803,6 +792,7 @@ void sg_profile_free(struct sg_profile *p)
 		free(p->base_files[i]);
 	free(p->base_files);
 	free(p->file);
+	sg_walk_kept_free(p->strings);
 	free(p);
 }
 

@@ -64,14 +64,12 @@ uint32_t sg_planner_failed(struct planner *pl)
 
 static uint32_t hash_node(const struct sg_node *n)
 {
-	uint32_t v[] = { n->kind, n->ret, n->off, n->op, n->mask, n->k, n->jt, n->jf };
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
-		h ^= v[i];
-		h *= 16777619u;
-		h ^= h >> 15;
-	}
-	return h;
+	/* the fields packed into three words, each mixed in by a multiply */
+	uint64_t h = ((uint64_t)n->kind | (uint64_t)n->off << 8 | (uint64_t)n->op << 16 | (uint64_t)n->ret << 32) *
+		     0x9e3779b97f4a7c15u;
+	h = (h ^ ((uint64_t)n->mask | (uint64_t)n->k << 32)) * 0xbf58476d1ce4e5b9u;
+	h = (h ^ ((uint64_t)n->jt | (uint64_t)n->jf << 32)) * 0x94d049bb133111ebu;
+	return (uint32_t)(h >> 32);
 }
 
 static int same_node(const struct sg_node *a, const struct sg_node *b)
@@ -83,7 +81,7 @@ static int same_node(const struct sg_node *a, const struct sg_node *b)
 static void rehash(struct planner *pl)
 {
 	struct sg_plan *plan = pl->plan;
-	size_t n = plan->nslots ? plan->nslots * 2 : 256;
+	size_t n = plan->nslots ? plan->nslots * 2 : 1024; /* room for 512 nodes, as below */
 	uint32_t *slots = calloc(n, sizeof(*slots));
 	if (!slots) {
 		sg_planner_failed(pl);
@@ -112,7 +110,9 @@ static uint32_t intern(struct planner *pl, const struct sg_node *n)
 		if (same_node(&plan->nodes[plan->slots[s] - 1], n))
 			return plan->slots[s] - 1;
 	if (plan->nnodes == plan->cap) {
-		size_t cap = plan->cap ? plan->cap * 2 : 64;
+		/* a profile like Docker's makes a few hundred nodes: room for
+		 * them at once, not copied from smaller arrays */
+		size_t cap = plan->cap ? plan->cap * 2 : 512;
 		struct sg_node *v = realloc(plan->nodes, cap * sizeof(*v));
 		if (!v)
 			return sg_planner_failed(pl);
@@ -124,10 +124,23 @@ static uint32_t intern(struct planner *pl, const struct sg_node *n)
 	return (uint32_t)plan->nnodes++;
 }
 
-static uint32_t ret_node(struct planner *pl, uint32_t action)
+/* Inline: asked once a rule, and mostly answered from rets. */
+static inline uint32_t ret_node(struct planner *pl, uint32_t action)
 {
+	/* a filter returns a few actions, asked for per rule: remembered, the
+	 * one asked for last first (runs of rules share one) */
+	if (pl->nrets && pl->rets[pl->last].action == action)
+		return pl->rets[pl->last].node;
+	for (size_t i = 0; i < pl->nrets; i++)
+		if (pl->rets[i].action == action) {
+			pl->last = i;
+			return pl->rets[i].node;
+		}
 	struct sg_node n = { .kind = SG_NODE_RET, .ret = action };
-	return intern(pl, &n);
+	uint32_t node = intern(pl, &n);
+	if (!pl->failed && pl->nrets < sizeof(pl->rets) / sizeof(*pl->rets))
+		pl->rets[pl->nrets++] = (struct ret_seen){ action, node };
+	return node;
 }
 
 /* "if ((word(off) & mask) op k) jt else jf", folded when both ways agree. */
@@ -155,8 +168,9 @@ struct runs {
 };
 
 /* Starts a run at lo (runs are added in increasing order of lo). Does
- * nothing once the planner has failed. */
-static void add_run(struct planner *pl, struct runs *rs, uint32_t lo, uint32_t node)
+ * nothing once the planner has failed. Inline: called once a run, and
+ * what it does is mostly a test or two. */
+static inline void add_run(struct planner *pl, struct runs *rs, uint32_t lo, uint32_t node)
 {
 	if (pl->failed)
 		return;
@@ -248,19 +262,17 @@ static uint32_t search_over(struct planner *pl, unsigned off, const struct run *
 	if (!s.reach)
 		return sg_planner_failed(pl);
 	unsigned depth = 0;
-	for (unsigned d = 0; d <= maxd; d++)
-		for (size_t i = 0; i <= n; i++) {
-			size_t r;
-			if (i == n)
-				r = n;
-			else if (d == 0)
-				r = i + 1;
-			else if (d == 1)
-				r = eq_triple(v, n, i) ? i + 3 : i + 2;
-			else
-				r = REACH(&s, d - 1, REACH(&s, d - 1, i));
-			REACH(&s, d, i) = r < n ? r : n;
-		}
+	for (size_t i = 0; i <= n; i++) { /* no test: one run; one: two, or an "A x A" triple */
+		REACH(&s, 0, i) = i < n ? i + 1 : n;
+		if (maxd >= 1)
+			REACH(&s, 1, i) = i + 2 >= n ? n : eq_triple(v, n, i) ? i + 3 : i + 2;
+	}
+	for (unsigned d = 2; d <= maxd; d++) { /* d tests: d - 1 tests, twice */
+		const size_t *prev = &REACH(&s, d - 1, 0);
+		size_t *row = &REACH(&s, d, 0);
+		for (size_t i = 0; i <= n; i++)
+			row[i] = prev[prev[i]];
+	}
 	while (REACH(&s, depth, 0) < n)
 		depth++;
 	uint32_t root = search_build(&s, 0, n, depth + slack);
@@ -414,9 +426,9 @@ static uint32_t eq_set(struct planner *pl, const struct sg_arch *arch, const str
  * A rule without conditions is a bare ret; rules after it are unreachable.
  * Runs of single-EQ rules with one action are one set (eq_set). */
 static uint32_t syscall_block(struct planner *pl, const struct sg_arch_policy *ap,
-			      const struct sg_arch_rule *const *rules, size_t n)
+			      const struct sg_arch_rule *const *rules, size_t n, uint32_t dflt)
 {
-	uint32_t next = ret_node(pl, ap->default_action);
+	uint32_t next = dflt; /* ret_node(pl, ap->default_action) */
 	for (size_t i = n; i-- > 0;) {
 		const struct sg_arch_rule *r = rules[i];
 		uint32_t yes = ret_node(pl, r->action);
@@ -506,7 +518,7 @@ static void arch_runs(struct planner *pl, struct runs *rs, const struct sg_arch_
 		if (nr >= lo && nr <= hi && !(ap->enosys && nr > ap->last_nr)) {
 			if (nr > next)
 				gap_runs(pl, rs, ap, dflt, stub, (uint32_t)next, nr - 1, &cur);
-			add_run(pl, rs, nr, syscall_block(pl, ap, byn + i, j - i));
+			add_run(pl, rs, nr, syscall_block(pl, ap, byn + i, j - i, dflt));
 			next = (uint64_t)nr + 1;
 		}
 		i = j;

@@ -19,6 +19,10 @@
 struct planner {
 	struct sg_plan *plan;
 	int failed;
+	struct ret_seen {
+		uint32_t action, node;
+	} rets[8]; /* the return nodes made so far (the first 8) */
+	size_t nrets, last; /* last: the one ret_node found last */
 };
 
 uint32_t sg_planner_failed(struct planner *pl);

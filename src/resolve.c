@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../arch/arches.h"
 #include "names.h"
 #include "widths.h"
 
@@ -20,6 +21,8 @@ void sg_resolve_opts_init(struct sg_resolve_opts *o)
 /* Docker compares a rule's capabilities with the container's exactly. */
 static void warn_cap(const struct sg_profile *p, const struct sg_filter *f, const char *cap, struct sg_diags *d)
 {
+	if (sg_cap_exact(cap) >= 0)
+		return;
 	int lenient = sg_cap_lookup(cap);
 	char shown[80];
 	sg_quote(shown, sizeof(shown), cap, strlen(cap));
@@ -30,7 +33,7 @@ static void warn_cap(const struct sg_profile *p, const struct sg_filter *f, cons
 			sg_suggest_try(&s, sg_cap_name(i));
 		sg_strict_warning(d, p->file, &f->loc, "unknown capability \"%s\" is never held%s%s%s", shown,
 				  s.best ? " (did you mean \"" : "", s.best ? s.best : "", s.best ? "\"?)" : "");
-	} else if (sg_cap_exact(cap) < 0) {
+	} else {
 		sg_strict_warning(d, p->file, &f->loc,
 				  "capability \"%s\" is never held: Docker compares names exactly (\"%s\")", shown,
 				  sg_cap_name((unsigned)lenient));
@@ -119,17 +122,6 @@ static int choose_targets(struct sg_policy *pol, const struct sg_profile *p, con
 	return 0;
 }
 
-static int push_rule(struct sg_arch_policy *ap, const struct sg_arch_rule *r)
-{
-	if (!(ap->nrules & (ap->nrules - 1))) {
-		void *v = realloc(ap->rules, (ap->nrules ? ap->nrules * 2 : 1) * sizeof(*ap->rules));
-		if (!v)
-			return -1;
-		ap->rules = v;
-	}
-	ap->rules[ap->nrules++] = *r;
-	return 0;
-}
 
 static int repeats_index(const struct sg_rule *r)
 {
@@ -150,50 +142,21 @@ static int repeats_index(const struct sg_rule *r)
  * its tests of the other arguments are kept, as libseccomp keeps them, though
  * there they see the multiplexer's arguments (arg1 is a pointer to the real
  * ones), so such a rule rarely matches through the multiplexer. */
-struct mux_call {
-	const char *name;
-	int ipc; /* 0: socketcall, 1: ipc */
-	struct sg_cond cond;
-};
-
-#define MUX(n, is_ipc, call) { n, is_ipc, { .index = 0, .op = SG_CMP_EQ, .value = call } }
-/* sorted by name (strcmp): mux_find searches it */
-static const struct mux_call mux_calls[] = {
-	MUX("accept", 0, 5),       MUX("accept4", 0, 18),     MUX("bind", 0, 2),         MUX("connect", 0, 3),
-	MUX("getpeername", 0, 7),  MUX("getsockname", 0, 6),  MUX("getsockopt", 0, 15),  MUX("listen", 0, 4),
-	MUX("msgctl", 1, 14),      MUX("msgget", 1, 13),      MUX("msgrcv", 1, 12),      MUX("msgsnd", 1, 11),
-	MUX("recv", 0, 10),        MUX("recvfrom", 0, 12),    MUX("recvmmsg", 0, 19),    MUX("recvmsg", 0, 17),
-	MUX("semctl", 1, 3),       MUX("semget", 1, 2),       MUX("semop", 1, 1),        MUX("semtimedop", 1, 4),
-	MUX("send", 0, 9),         MUX("sendmmsg", 0, 20),    MUX("sendmsg", 0, 16),     MUX("sendto", 0, 11),
-	MUX("setsockopt", 0, 14),  MUX("shmat", 1, 21),       MUX("shmctl", 1, 24),      MUX("shmdt", 1, 22),
-	MUX("shmget", 1, 23),      MUX("shutdown", 0, 13),    MUX("socket", 0, 1),       MUX("socketpair", 0, 8),
-};
-#undef MUX
-
-static int cmp_mux(const void *name, const void *entry)
-{
-	return strcmp(name, ((const struct mux_call *)entry)->name);
-}
-
-/* The multiplexer entry for a name on any arch, or NULL. */
-static const struct mux_call *mux_find(const char *name)
-{
-	return bsearch(name, mux_calls, sizeof(mux_calls) / sizeof(*mux_calls), sizeof(*mux_calls), cmp_mux);
-}
-
+/* The calls, generated into arch/mux.c from the kernel's headers: sorted
+ * by name, each named by its offset in sg_name_pool. */
 int sg_mux_call(size_t i, const char **name, int *ipc, uint32_t *call)
 {
-	if (i >= sizeof(mux_calls) / sizeof(*mux_calls))
+	if (i >= SG_NMUX)
 		return -1;
-	*name = mux_calls[i].name;
-	*ipc = mux_calls[i].ipc;
-	*call = (uint32_t)mux_calls[i].cond.value;
+	*name = sg_name_pool + sg_mux_calls[i].name;
+	*ipc = sg_mux_calls[i].ipc;
+	*call = sg_mux_calls[i].call;
 	return 0;
 }
 
 /* m on this arch (and the multiplexer's number), or NULL when the arch has
  * no such multiplexer. */
-static const struct mux_call *mux_on(const struct sg_arch *arch, const struct mux_call *m, uint32_t *mux_nr)
+static const struct sg_mux *mux_on(const struct sg_arch *arch, const struct sg_mux *m, uint32_t *mux_nr)
 {
 	int64_t nr = !m ? -1 : m->ipc ? arch->ipc_nr : arch->socketcall_nr;
 	if (nr < 0)
@@ -203,18 +166,11 @@ static const struct mux_call *mux_on(const struct sg_arch *arch, const struct mu
 }
 
 /* The multiplexer rule's conditions: "arg0 == call", then the rule's tests
- * of arguments 1..5; an array the policy owns when there are any. */
-static int mux_conds(struct sg_policy *pol, const struct mux_call *mc, const struct sg_cond *c, size_t n,
-		     struct sg_arch_rule *ar)
+ * of arguments 1..5, in an array the policy owns. */
+/* n conditions the policy owns, or NULL. */
+static struct sg_cond *own(struct sg_policy *pol, size_t n)
 {
-	size_t keep = 0;
-	for (size_t i = 0; i < n; i++)
-		keep += c[i].index != 0;
-	ar->conds = &mc->cond;
-	ar->nconds = 1;
-	if (!keep)
-		return 0;
-	struct sg_cond *v = malloc((keep + 1) * sizeof(*v));
+	struct sg_cond *v = malloc(n * sizeof(*v));
 	if (v && !(pol->nowned & (pol->nowned - 1))) { /* capacity doubles at powers of two */
 		struct sg_cond **o = realloc(pol->owned, (pol->nowned ? pol->nowned * 2 : 1) * sizeof(*o));
 		if (o)
@@ -224,10 +180,26 @@ static int mux_conds(struct sg_policy *pol, const struct mux_call *mc, const str
 			v = NULL;
 		}
 	}
+	if (v)
+		pol->owned[pol->nowned++] = v;
+	return v;
+}
+
+static int mux_conds(struct sg_policy *pol, const struct sg_mux *mc, const struct sg_cond *c, size_t n,
+		     struct sg_arch_rule *ar)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < n; i++)
+		keep += c[i].index != 0;
+	/* "arg0 == call" alone (most such rules): one of a table of them the
+	 * policy owns, made once, not an array a rule */
+	if (!keep && !pol->mux_eq && !(pol->mux_eq = own(pol, 256)))
+		return -1;
+	struct sg_cond *v = keep ? own(pol, keep + 1) : pol->mux_eq + mc->call;
 	if (!v)
 		return -1;
-	pol->owned[pol->nowned++] = v;
-	v[0] = mc->cond;
+	v[0] = (struct sg_cond){ .index = 0, .op = SG_CMP_EQ, .value = mc->call };
+	ar->nconds = 1;
 	for (size_t i = 0; i < n; i++)
 		if (c[i].index != 0)
 			v[ar->nconds++] = c[i];
@@ -237,24 +209,31 @@ static int mux_conds(struct sg_policy *pol, const struct mux_call *mc, const str
 
 /* ---- the rules' syscall names, each looked up once ----------------------- */
 
-/* A distinct name of the applying rules. The first all.n entries of struct
- * names are the names some architecture has (as indexed in all), the
- * others the unknown ones, as they are met. */
+/* A distinct name of the applying rules, in the order first met: a known
+ * one (some architecture has it: name points into sg_name_pool) or an
+ * unknown one (name as written). */
 struct name_info {
 	const char *name;
-	const struct mux_call *mux; /* its call through socketcall(2) or ipc(2), or NULL */
+	const struct sg_mux *mux; /* its call through socketcall(2) or ipc(2), or NULL */
 	const char *hint;           /* the did-you-mean, once hinted (unknown names) */
-	uint32_t on;                /* bit a: target a has it (a known name), as number nr[i][a] */
-	uint32_t listed;            /* bit a: in target a's list of the names it lacks */
-	unsigned seen : 1;          /* looked up */
+	uint32_t on;                /* bit a: target a has it, as number nr[row][a] */
+	uint32_t row;               /* known names: its row in nr and the reads caches */
+	unsigned known : 1;
 	unsigned hinted : 1;
 };
 
 struct names {
-	struct sg_names all;
-	uint32_t (*nr)[SG_MAX_ARCHES]; /* per known name: its numbers on the targets */
+	struct sg_pool_index *pool;
+	/* per name in sg_name_pool, at half its offset (a name and its NUL
+	 * take two bytes at least): row + 1 of a known name */
+	uint16_t *by_off;
+	uint32_t *known;               /* per row: the known name's index in v */
+	struct sg_names all;           /* for the did-you-mean: built when a name is unknown everywhere */
+	int have_all;
+	uint32_t (*nr)[SG_MAX_ARCHES]; /* per known name (row): its numbers on the targets */
+	size_t nknown;
 	struct name_info *v;
-	size_t n, cap;
+	size_t n, cap, nunknown;
 	uint32_t *slot; /* open hash of the unknown names: index + 1 into v, 0 when free */
 	size_t nslots;  /* a power of two, at least twice the unknown names */
 	size_t *first;  /* per rule: where its names begin in of */
@@ -263,7 +242,11 @@ struct names {
 
 static void names_free(struct names *nm)
 {
-	sg_names_free(&nm->all);
+	free(nm->pool);
+	free(nm->by_off);
+	free(nm->known);
+	if (nm->have_all)
+		sg_names_free(&nm->all);
 	free(nm->nr);
 	free(nm->v);
 	free(nm->slot);
@@ -275,16 +258,9 @@ static void names_free(struct names *nm)
  * not a search of all the others. */
 #define MAX_PROBES 64
 
-static uint64_t hash_name(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3u;
-	return h;
-}
-
-/* Room for one more unknown name: v grows, and the hash at half full. */
-static int names_grow(struct names *nm)
+/* Room for one more entry, and for one more unknown name in the hash
+ * (rebuilt at half full). */
+static int names_grow(struct names *nm, int unknown)
 {
 	if (nm->n == nm->cap) {
 		size_t cap = nm->cap * 2;
@@ -294,14 +270,16 @@ static int names_grow(struct names *nm)
 		nm->v = v;
 		nm->cap = cap;
 	}
-	if (2 * (nm->n - nm->all.n + 1) <= nm->nslots)
+	if (!unknown || 2 * (nm->nunknown + 1) <= nm->nslots)
 		return 0;
 	size_t nslots = nm->nslots ? nm->nslots * 2 : 1024;
 	uint32_t *slot = calloc(nslots, sizeof(*slot));
 	if (!slot)
 		return -1;
-	for (size_t i = nm->all.n; i < nm->n; i++) {
-		size_t h = (size_t)hash_name(nm->v[i].name) & (nslots - 1), probes = 0;
+	for (size_t i = 0; i < nm->n; i++) {
+		if (nm->v[i].known)
+			continue;
+		size_t h = (size_t)sg_name_hash(nm->v[i].name) & (nslots - 1), probes = 0;
 		while (slot[h] && probes++ < MAX_PROBES)
 			h = (h + 1) & (nslots - 1);
 		if (!slot[h])
@@ -313,34 +291,56 @@ static int names_grow(struct names *nm)
 	return 0;
 }
 
-/* The entry of name (a new one when first met), looked up; -1 out of memory. */
-static long names_entry(struct names *nm, const struct sg_policy *pol, const char *name)
+/* The entry of name (a new one when first met); -1 out of memory. */
+static long names_entry(struct names *nm, const char *name)
 {
-	long i = sg_names_find(&nm->all, name);
-	if (i >= 0) {
-		struct name_info *e = &nm->v[i];
-		if (!e->seen) {
-			e->seen = 1;
-			e->mux = mux_find(e->name);
-			for (size_t a = 0; a < pol->narches; a++)
-				if (sg_syscall_nr(pol->arches[a].arch, e->name, &nm->nr[i][a]) == 0)
-					e->on |= 1u << a;
-		}
-		return i;
-	}
-	if (names_grow(nm))
+	long off = sg_pool_index_find(nm->pool, name);
+	if (off >= 0 && nm->by_off[off / 2])
+		return (long)nm->known[nm->by_off[off / 2] - 1];
+	if (names_grow(nm, off < 0))
 		return -1;
-	size_t h = (size_t)hash_name(name) & (nm->nslots - 1), probes = 0;
+	struct name_info *e = &nm->v[nm->n];
+	memset(e, 0, sizeof(*e));
+	if (off >= 0) {
+		e->name = sg_name_pool + off;
+		e->known = 1;
+		e->row = (uint32_t)nm->nknown;
+		nm->known[nm->nknown++] = (uint32_t)nm->n;
+		nm->by_off[off / 2] = (uint16_t)nm->nknown;
+		return (long)nm->n++;
+	}
+	size_t h = (size_t)sg_name_hash(name) & (nm->nslots - 1), probes = 0;
 	for (; nm->slot[h] && probes++ < MAX_PROBES; h = (h + 1) & (nm->nslots - 1))
 		if (strcmp(nm->v[nm->slot[h] - 1].name, name) == 0)
 			return (long)nm->slot[h] - 1;
 	if (!nm->slot[h]) /* else names made to collide: each gets an entry of its own */
 		nm->slot[h] = (uint32_t)(nm->n + 1);
-	memset(&nm->v[nm->n], 0, sizeof(*nm->v));
-	nm->v[nm->n].name = name;
-	nm->v[nm->n].mux = mux_find(name); /* no target has it */
-	nm->v[nm->n].seen = 1;
+	e->name = name; /* no multiplexed call: those are known names (test_arch) */
+	nm->nunknown++;
 	return (long)nm->n++;
+}
+
+/* The known names' numbers on each target, one pass over each target's
+ * table (a table entry names its call by pool offset), and their
+ * multiplexed calls. */
+static void names_number(struct names *nm, const struct sg_policy *pol)
+{
+	for (size_t a = 0; a < pol->narches; a++) {
+		const struct sg_arch *arch = pol->arches[a].arch;
+		for (size_t c = 0; c < arch->nsyscalls; c++) {
+			uint16_t row = nm->by_off[arch->by_name[c].name / 2];
+			if (!row)
+				continue;
+			struct name_info *e = &nm->v[nm->known[row - 1]];
+			nm->nr[e->row][a] = sg_syscall_num(arch, &arch->by_name[c]);
+			e->on |= 1u << a;
+		}
+	}
+	for (size_t m = 0; m < SG_NMUX; m++) {
+		uint16_t row = nm->by_off[sg_mux_calls[m].name / 2];
+		if (row)
+			nm->v[nm->known[row - 1]].mux = &sg_mux_calls[m];
+	}
 }
 
 static int names_init(struct names *nm, const struct sg_profile *p, const struct sg_policy *pol)
@@ -349,27 +349,28 @@ static int names_init(struct names *nm, const struct sg_profile *p, const struct
 	memset(nm, 0, sizeof(*nm));
 	for (size_t i = 0; i < p->nrules; i++)
 		total += p->rules[i].nnames;
-	if (sg_names_init(&nm->all))
-		return -1;
-	nm->n = nm->all.n;
-	nm->cap = nm->n + 16;
-	nm->v = calloc(nm->cap, sizeof(*nm->v));
-	nm->nr = malloc((nm->all.n + 1) * sizeof(*nm->nr));
+	nm->cap = SG_NAME_POOL_SYSCALLS; /* every known name: no copying as they come */
+	nm->pool = malloc(sizeof(*nm->pool));
+	nm->by_off = calloc(SG_NAME_POOL_SIZE / 2 + 1, sizeof(*nm->by_off));
+	nm->known = malloc(SG_NAME_POOL_SYSCALLS * sizeof(*nm->known));
+	nm->v = malloc(nm->cap * sizeof(*nm->v));
 	nm->first = malloc((p->nrules + 1) * sizeof(*nm->first));
 	nm->of = malloc((total + 1) * sizeof(*nm->of));
-	if (!nm->v || !nm->nr || !nm->first || !nm->of)
+	if (!nm->pool || !nm->by_off || !nm->known || !nm->v || !nm->first || !nm->of)
 		return -1;
-	for (size_t i = 0; i < nm->all.n; i++)
-		nm->v[i].name = nm->all.v[i].name;
+	sg_pool_index_init(nm->pool);
 	for (size_t i = 0, at = 0; i < p->nrules; at += p->rules[i++].nnames) {
 		nm->first[i] = at;
 		for (size_t k = 0; pol->rule_used[i] && k < p->rules[i].nnames; k++) {
-			long e = names_entry(nm, pol, p->rules[i].names[k]);
+			long e = names_entry(nm, p->rules[i].names[k]);
 			if (e < 0)
 				return -1;
 			nm->of[at + k] = (uint32_t)e;
 		}
 	}
+	if (!(nm->nr = malloc((nm->nknown + 1) * sizeof(*nm->nr))))
+		return -1;
+	names_number(nm, pol);
 	return 0;
 }
 
@@ -377,8 +378,6 @@ static struct name_info *name_of(const struct names *nm, size_t rule, size_t k)
 {
 	return &nm->v[nm->of[nm->first[rule] + k]];
 }
-
-static int known_anywhere(const struct names *nm, const struct name_info *e) { return e < nm->v + nm->all.n; }
 
 static void report_unknown_everywhere(const struct sg_profile *p, const struct sg_policy *pol, struct names *nm,
 				      const struct sg_resolve_opts *o, struct sg_diags *d)
@@ -389,8 +388,15 @@ static void report_unknown_everywhere(const struct sg_profile *p, const struct s
 		const struct sg_rule *r = &p->rules[i];
 		for (size_t k = 0; k < r->nnames; k++) {
 			struct name_info *e = name_of(nm, i, k);
-			if ((e->on & 1) || known_anywhere(nm, e))
+			if ((e->on & 1) || e->known)
 				continue;
+			/* every table's names, for the did-you-mean: only now, as most
+			 * profiles name no call that no architecture has */
+			if (!nm->have_all && sg_names_init(&nm->all)) {
+				sg_oom(d, p->file);
+				return;
+			}
+			nm->have_all = 1;
 			if (!e->hinted) { /* once per distinct name */
 				e->hint = sg_names_suggest(&nm->all, e->name);
 				e->hinted = 1;
@@ -423,35 +429,28 @@ static void report_unknown_on_arch(const struct sg_profile *p, struct sg_policy 
 		return;
 	}
 	list[0] = '\0';
-	for (size_t i = 0; i < p->nrules; i++) {
-		if (!pol->rule_used[i])
+	/* the distinct names, in the order the applying rules first name them */
+	for (size_t i = 0; i < nm->n; i++) {
+		const struct name_info *e = &nm->v[i];
+		uint32_t mux_nr;
+		if ((e->on >> a & 1) || mux_on(ap->arch, e->mux, &mux_nr) || !e->known)
 			continue;
-		const struct sg_rule *r = &p->rules[i];
-		for (size_t k = 0; k < r->nnames; k++) {
-			struct name_info *e = name_of(nm, i, k);
-			uint32_t mux_nr;
-			/* once per name, even if several rules repeat it */
-			if ((e->on >> a & 1) || mux_on(ap->arch, e->mux, &mux_nr) || !known_anywhere(nm, e) ||
-			    (e->listed >> a & 1))
-				continue;
-			e->listed |= 1u << a;
-			size_t nl = strlen(e->name);
-			if (len + nl + 2 > cap) {
-				char *nlist = realloc(list, (cap + nl) * 2);
-				if (!nlist) {
-					sg_oom(d, p->file);
-					free(list);
-					return;
-				}
-				list = nlist;
-				cap = (cap + nl) * 2;
+		size_t nl = strlen(e->name);
+		if (len + nl + 2 > cap) {
+			char *nlist = realloc(list, (cap + nl) * 2);
+			if (!nlist) {
+				sg_oom(d, p->file);
+				free(list);
+				return;
 			}
-			if (len)
-				list[len++] = ' ';
-			memcpy(list + len, e->name, nl + 1);
-			len += nl;
-			count++;
+			list = nlist;
+			cap = (cap + nl) * 2;
 		}
+		if (len)
+			list[len++] = ' ';
+		memcpy(list + len, e->name, nl + 1);
+		len += nl;
+		count++;
 	}
 	ap->nunknown = count;
 	/* never an error, even under --strict: a profile for several
@@ -471,26 +470,29 @@ static int order_by_precedence(struct sg_arch_policy *ap)
 	if (ap->nrules < 2)
 		return 0; /* nothing to order (and rules may be NULL) */
 	struct sg_arch_rule *v = malloc(ap->nrules * sizeof(*v));
-	if (!v)
+	unsigned char *rank = malloc(ap->nrules);
+	if (!v || !rank) {
+		free(v);
+		free(rank);
 		return -1;
-	for (size_t i = 0; i < ap->nrules; i++)
-		start[sg_action_rank(ap->rules[i].action) + 1]++;
+	}
+	for (size_t i = 0; i < ap->nrules; i++) {
+		rank[i] = (unsigned char)sg_action_rank(ap->rules[i].action);
+		start[rank[i] + 1]++;
+	}
 	for (int r = 1; r < 10; r++)
 		start[r] += start[r - 1];
 	for (size_t i = 0; i < ap->nrules; i++)
-		v[start[sg_action_rank(ap->rules[i].action)]++] = ap->rules[i];
-	memcpy(ap->rules, v, ap->nrules * sizeof(*v));
-	free(v);
+		v[start[rank[i]]++] = ap->rules[i];
+	free(ap->rules);
+	ap->rules = v;
+	free(rank);
 	return 0;
 }
 
 /* ---- the ENOSYS stub --------------------------------------------------------- */
 
-static int cmp_nr(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
+#define LOW_NRS 1024 /* a table's stored numbers are below, but for arm's private calls */
 
 /* The ENOSYS stub's facts for an arch: runc's rules (enosys_linux.go's
  * generatePatch): none when the default allows, logs or traces (a tracer
@@ -510,33 +512,38 @@ static int stub_init(const struct sg_profile *p, struct sg_arch_policy *ap, int 
 	if (off || !named || last == 0 || k == SG_ACT_ALLOW || k == SG_ACT_LOG || k == SG_ACT_TRACE ||
 	    sg_errno_value(ap->arch, "ENOSYS", &enosys))
 		return 0;
+	/* arch's table and its siblings' of the same file (less their private
+	 * calls), marked in a bitmap of the stored numbers: read back, sorted
+	 * and each once, as the stored form orders as the number does. A table
+	 * stores its numbers below LOW_NRS, and arm's private calls from
+	 * SG_NR_PRIVATE, above all its others (arch/gen-tables and test_arch
+	 * check both): the last word marks those. */
 	const struct sg_arch *arch = ap->arch;
 	size_t narches, total = 0;
 	const struct sg_arch *const *all = sg_arches(&narches);
-	for (size_t a = 0; a < narches; a++)
-		if (all[a] == arch || strcmp(all[a]->source, arch->source) == 0)
-			total += all[a]->nsyscalls;
-	ap->allocated = malloc((total + 1) * sizeof(*ap->allocated));
-	if (!ap->allocated)
-		return -1;
-	total = 0;
+	uint64_t marked[LOW_NRS / 64 + 1] = { 0 };
 	for (size_t a = 0; a < narches; a++) {
 		const struct sg_arch *b = all[a];
 		if (b != arch && strcmp(b->source, arch->source) != 0)
 			continue;
+		total += b->nsyscalls;
 		for (size_t i = 0; i < b->nsyscalls; i++) {
-			const struct sg_syscall *sc = &b->by_name[i];
-			if (b == arch)
-				ap->allocated[total++] = sg_syscall_num(arch, sc);
-			else if (sc->nr < SG_NR_PRIVATE) /* the table's number, in this ABI's numbering */
-				ap->allocated[total++] = arch->nr_base + sc->nr;
+			unsigned nr = b->by_name[i].nr;
+			if (nr < LOW_NRS)
+				marked[nr / 64] |= 1ull << (nr % 64);
+			else if (b == arch && nr - SG_NR_PRIVATE < 64)
+				marked[LOW_NRS / 64] |= 1ull << (nr - SG_NR_PRIVATE);
 		}
 	}
-	qsort(ap->allocated, total, sizeof(*ap->allocated), cmp_nr);
+	if (!(ap->allocated = malloc((total + 1) * sizeof(*ap->allocated))))
+		return -1;
 	size_t n = 0;
-	for (size_t i = 0; i < total; i++) /* two names for one number, or two ABIs: once */
-		if (!n || ap->allocated[n - 1] != ap->allocated[i])
-			ap->allocated[n++] = ap->allocated[i];
+	for (size_t w = 0; w <= LOW_NRS / 64; w++)
+		for (uint64_t m = marked[w]; m; m &= m - 1) {
+			unsigned bit = (unsigned)__builtin_ctzll(m);
+			struct sg_syscall sc = { .nr = (uint16_t)(w < LOW_NRS / 64 ? w * 64 + bit : SG_NR_PRIVATE + bit) };
+			ap->allocated[n++] = sg_syscall_num(arch, &sc);
+		}
 	ap->nallocated = n;
 	ap->last_nr = last;
 	ap->enosys = SG_RET_ERRNO | enosys;
@@ -555,49 +562,49 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 			 uint32_t *last, struct sg_diags *d)
 {
 	struct sg_arch_policy *ap = &pol->arches[a];
+	int muxes = ap->arch->socketcall_nr >= 0 || ap->arch->ipc_nr >= 0;
+	uint32_t top = *last; /* kept in locals, as out: stored at the end */
+	struct sg_arch_rule *out = ap->rules + ap->nrules;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sg_rule *r = &p->rules[i];
 		if (!pol->rule_used[i])
 			continue;
-		for (size_t k = 0; k < r->nnames; k++) {
-			const struct name_info *e = name_of(nm, i, k);
-			if (e->on >> a & 1) {
-				uint32_t nr = nm->nr[e - nm->v][a];
-				*last = !*named || nr > *last ? nr : *last;
-				*named = 1;
-			}
-		}
 		uint32_t action;
 		if (sg_action_encode(p, &r->action, ap->arch, &action, d))
 			return -1;
-		if (action == ap->default_action) {
-			pol->rules_dropped += a == 0; /* runc ignores such a rule */
-			continue;
-		}
+		int dropped = action == ap->default_action;
+		pol->rules_dropped += dropped && a == 0; /* runc ignores such a rule */
 		/* runc: when one rule tests an argument twice, every condition
 		 * becomes a rule of its own, so they are ORed */
 		int split = repeats_index(r);
 		size_t groups = split ? r->nconds : 1;
+		const uint32_t *of = nm->of + nm->first[i];
 		for (size_t k = 0; k < r->nnames; k++) {
-			const struct name_info *e = name_of(nm, i, k);
+			const struct name_info *e = &nm->v[of[k]];
+			if (e->on >> a & 1) { /* a dropped rule's names count here too */
+				uint32_t nr = nm->nr[e->row][a];
+				top = nr > top ? nr : top;
+				*named = 1;
+			}
+			if (dropped)
+				continue;
 			uint32_t mux_nr;
-			const struct mux_call *mc = mux_on(ap->arch, e->mux, &mux_nr);
+			const struct sg_mux *mc = muxes ? mux_on(ap->arch, e->mux, &mux_nr) : NULL;
 			for (size_t g = 0; mc && g < groups; g++) {
 				struct sg_arch_rule ar = { .nr = mux_nr, .action = action, .rule = i, .name = k };
 				if (kernel && mux_reads[mc->ipc] == UINT32_MAX)
 					mux_reads[mc->ipc] = sg_widths_reads(ap->arch, mux_nr);
 				ar.reads = kernel ? (uint16_t)mux_reads[mc->ipc] : 0;
-				if (mux_conds(pol, mc, split ? &r->conds[g] : r->conds, split ? 1 : r->nconds, &ar) ||
-				    push_rule(ap, &ar)) {
+				if (mux_conds(pol, mc, split ? &r->conds[g] : r->conds, split ? 1 : r->nconds, &ar))
 					return sg_oom(d, p->file);
-				}
+				*out++ = ar;
 			}
 			if (!(e->on >> a & 1))
 				continue;
-			uint32_t nr = nm->nr[e - nm->v][a];
-			size_t ei = (size_t)(e - nm->v);
+			uint32_t nr = nm->nr[e->row][a];
+			size_t ei = e->row;
 			if (kernel && r->nconds && rcache[ei] == UINT32_MAX)
-				rcache[ei] = sg_widths_reads(ap->arch, nr);
+				rcache[ei] = sg_widths_reads_named(ap->arch, e->name);
 			uint16_t reads = kernel && r->nconds ? (uint16_t)rcache[ei] : 0;
 			if (reads)
 				sg_widths_warn(p, i, ap->arch, nr, reads, nw->flag + nw->base[i], d);
@@ -611,12 +618,12 @@ static int resolve_rules(const struct sg_profile *p, struct sg_policy *pol, size
 					.name = k,
 					.reads = reads,
 				};
-				if (push_rule(ap, &ar)) {
-					return sg_oom(d, p->file);
-				}
+				*out++ = ar;
 			}
 		}
 	}
+	*last = top;
+	ap->nrules = (size_t)(out - ap->rules);
 	return 0;
 }
 
@@ -629,11 +636,24 @@ static int resolve_arch(const struct sg_profile *p, struct sg_policy *pol, size_
 	int kernel = o->arg_width == SG_ARG_WIDTH_KERNEL, named = 0;
 	uint32_t last = 0;
 	/* reads per known name, looked up once: UINT32_MAX not yet */
-	uint32_t *rcache = malloc((nm->all.n + 1) * sizeof(*rcache)), mux_reads[2] = { UINT32_MAX, UINT32_MAX };
+	uint32_t *rcache = malloc((nm->nknown + 1) * sizeof(*rcache)), mux_reads[2] = { UINT32_MAX, UINT32_MAX };
 	if (!rcache)
 		return sg_oom(d, p->file);
-	for (size_t i = 0; i < nm->all.n; i++)
+	for (size_t i = 0; i < nm->nknown; i++)
 		rcache[i] = UINT32_MAX;
+	/* room for every rule resolve_rules can make: per name, a rule per
+	 * group of conditions, and as many through a multiplexer */
+	size_t room = 1, per = ap->arch->socketcall_nr >= 0 || ap->arch->ipc_nr >= 0 ? 2 : 1, most = SIZE_MAX / sizeof(*ap->rules);
+	for (size_t i = 0; i < p->nrules && room <= most; i++) {
+		const struct sg_rule *r = &p->rules[i];
+		size_t each = per * (repeats_index(r) ? r->nconds : 1);
+		if (pol->rule_used[i] && r->nnames)
+			room = each > (most - room) / r->nnames ? most + 1 : room + r->nnames * each;
+	}
+	if (room > most || !(ap->rules = malloc(room * sizeof(*ap->rules)))) {
+		free(rcache);
+		return sg_oom(d, p->file);
+	}
 	int rc = resolve_rules(p, pol, a, nm, nw, kernel, rcache, mux_reads, &named, &last, d);
 	free(rcache);
 	if (rc)

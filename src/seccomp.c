@@ -40,12 +40,17 @@ const char *sg_action_kind_name(enum sg_action_kind k)
 int sg_action_rank(uint32_t ret)
 {
 	/* kernel/seccomp.c keeps the action whose ACTION_ONLY is lowest as s32 */
-	static const uint32_t order[] = { SG_RET_KILL_PROCESS, SG_RET_KILL_THREAD, SG_RET_TRAP, SG_RET_ERRNO,
-					  SG_RET_USER_NOTIF,   SG_RET_TRACE,       SG_RET_LOG,  SG_RET_ALLOW };
-	int r = 0;
-	while (r < 8 && order[r] != (ret & SG_RET_ACTION_FULL))
-		r++;
-	return r;
+	switch (ret & SG_RET_ACTION_FULL) {
+	case SG_RET_KILL_PROCESS: return 0;
+	case SG_RET_KILL_THREAD: return 1;
+	case SG_RET_TRAP: return 2;
+	case SG_RET_ERRNO: return 3;
+	case SG_RET_USER_NOTIF: return 4;
+	case SG_RET_TRACE: return 5;
+	case SG_RET_LOG: return 6;
+	case SG_RET_ALLOW: return 7;
+	default: return 8;
+	}
 }
 
 int sg_action_kind_of(uint32_t ret, enum sg_action_kind *out)

@@ -174,6 +174,7 @@ static struct sg_profile *parse_loaded(struct walker *w, const char *file, const
 		sg_oom(w->d, file);
 		return NULL;
 	}
+	w->kept = &p->strings; /* the strings of its lists are the profile's */
 	struct sg_loc at;
 	sg_json_loc(&w->j, f.c[k].tok, &at, f.c[k].path);
 	if (sg_parse_profile_at(w, f.c[k].tok, &at, p)) {
@@ -199,6 +200,12 @@ struct sg_profile *sg_parse_text(const char *file, const char *text, size_t len,
 	struct sg_profile *p = parse_loaded(&w, file, name);
 	sg_json_free(&w.j);
 	return p;
+}
+
+/* profile.h: a rule merged from a base names the base's file */
+const char *sg_rule_file(const struct sg_profile *p, const struct sg_rule *r)
+{
+	return r->origin ? r->origin : p->file;
 }
 
 struct sg_profile *sg_profile_parse(const char *file, const char *text, size_t len, struct sg_diags *d)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NUL_IN_STRING "string contains a NUL character (\\u0000)"
+
 /* base + "/" + comp, RFC 6901-escaped, cut short (with "...") rather than
  * overflow. Called for every field, so no printf. */
 static void path_append(char *out, size_t outsz, const char *base, const char *comp, size_t len)
@@ -15,6 +17,10 @@ static void path_append(char *out, size_t outsz, const char *base, const char *c
 	out[o++] = '/';
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)comp[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '~' && ch != '/' && o + 5 <= outsz) {
+			out[o++] = (char)ch; /* most characters: themselves, with room to spare */
+			continue;
+		}
 		char esc[4];
 		size_t el = 1;
 		esc[0] = (char)ch;
@@ -39,14 +45,21 @@ void sg_walk_loc_key(struct walker *w, int valtok, const struct sg_loc *parent, 
 	path_append(out->path, sizeof(out->path), parent->path, key, strlen(key));
 }
 
+/* i in decimal at out (at most 20 digits, no NUL); how many. */
+static size_t put_index(char *out, size_t i)
+{
+	size_t len = 1;
+	for (size_t v = i; v >= 10; v /= 10)
+		len++;
+	for (size_t k = len; k-- > 0; i /= 10)
+		out[k] = (char)('0' + i % 10);
+	return len;
+}
+
 static void path_index(char *out, size_t outsz, const char *base, size_t i)
 {
 	char num[24];
-	size_t n = sizeof(num);
-	do
-		num[--n] = (char)('0' + i % 10);
-	while ((i /= 10) && n);
-	path_append(out, outsz, base, num + n, sizeof(num) - n);
+	path_append(out, outsz, base, num, put_index(num, i));
 }
 
 static void loc_index(struct walker *w, int valtok, const struct sg_loc *parent, size_t i, struct sg_loc *out)
@@ -106,7 +119,7 @@ char *sg_walk_string(struct walker *w, int t, const struct sg_loc *at)
 	char *s = sg_json_str(&w->j, t, &nul);
 	if (!s) {
 		if (nul)
-			sg_walk_error(w, at, "string contains a NUL character (\\u0000)");
+			sg_walk_error(w, at, NUL_IN_STRING);
 		else
 			sg_walk_oom(w, at);
 	}
@@ -245,10 +258,32 @@ static int duplicates_by_hash(struct walker *w, const struct keyref *k, size_t n
 	return fallback;
 }
 
+/* True when object t has a few keys, none with an escape, all different
+ * (nearly every object): compared in place, nothing allocated. */
+static int few_distinct_keys(const struct walker *w, int t, size_t n)
+{
+	const char *key[8];
+	size_t len[8];
+	if (n > 8)
+		return 0;
+	int kt = t + 1;
+	for (size_t i = 0; i < n; i++) {
+		key[i] = w->j.text + w->j.tok[kt].start;
+		len[i] = (size_t)(w->j.tok[kt].end - w->j.tok[kt].start);
+		if (memchr(key[i], '\\', len[i]))
+			return 0;
+		for (size_t k = 0; k < i; k++)
+			if (len[k] == len[i] && memcmp(key[k], key[i], len[i]) == 0)
+				return 0;
+		kt = sg_json_next(&w->j, kt + 1);
+	}
+	return 1;
+}
+
 static int check_duplicates(struct walker *w, int t, const struct sg_loc *at)
 {
 	size_t n = (size_t)w->j.tok[t].size;
-	if (n < 2)
+	if (n < 2 || few_distinct_keys(w, t, n))
 		return 0;
 	struct keyref *k = calloc(n, sizeof(*k));
 	if (!k)
@@ -361,6 +396,23 @@ static int unknown_key(struct walker *w, int t, int kt, const struct sg_loc *at,
 	return rc;
 }
 
+/* The field key token kt names exactly (the terminating entry when none):
+ * a key without an escape is compared in place. */
+static const struct sg_field *field_of(const struct walker *w, int kt, const struct sg_field *fields)
+{
+	const char *key = w->j.text + w->j.tok[kt].start;
+	size_t len = (size_t)(w->j.tok[kt].end - w->j.tok[kt].start);
+	const struct sg_field *f = fields;
+	if (memchr(key, '\\', len)) {
+		while (f->name && !sg_json_str_eq(&w->j, kt, f->name))
+			f++;
+		return f;
+	}
+	while (f->name && !(*f->name == *key && strncmp(f->name, key, len) == 0 && f->name[len] == '\0'))
+		f++;
+	return f;
+}
+
 int sg_walk_object(struct walker *w, int t, const struct sg_loc *at, const struct sg_field *fields, void *obj,
 		   int warn_unknown)
 {
@@ -368,12 +420,24 @@ int sg_walk_object(struct walker *w, int t, const struct sg_loc *at, const struc
 		return -1;
 	int rc = check_duplicates(w, t, at);
 	int kt = t + 1;
+	/* the fields' paths: the object's and a '/', written once (as for an
+	 * array's elements, below), then the name where it cannot be cut short */
+	char base[sizeof(at->path)];
+	size_t nb = strnlen(at->path, sizeof(base) - 5);
+	memcpy(base, at->path, nb);
+	base[nb++] = '/';
 	for (int i = 0; i < w->j.tok[t].size; i++) {
 		int vt = kt + 1;
-		const struct sg_field *f = fields;
-		while (f->name && !sg_json_str_eq(&w->j, kt, f->name))
-			f++;
-		if (f->name) {
+		const struct sg_field *f = field_of(w, kt, fields);
+		size_t len = f->name ? strlen(f->name) : 0;
+		if (f->name && nb + len + 1 + 4 <= sizeof(base)) { /* a field's name needs no escape */
+			struct sg_loc l;
+			sg_json_loc(&w->j, vt, &l, NULL);
+			memcpy(l.path, base, nb);
+			memcpy(l.path + nb, f->name, len + 1);
+			if (f->fn && f->fn(w, vt, &l, obj))
+				rc = -1;
+		} else if (f->name) {
 			struct sg_loc l;
 			sg_walk_loc_key(w, vt, at, f->name, &l);
 			if (f->fn && f->fn(w, vt, &l, obj))
@@ -393,9 +457,22 @@ int sg_walk_array(struct walker *w, int t, const struct sg_loc *at, sg_field_fn 
 	if (sg_walk_want(w, t, at, JSMN_ARRAY, "an array"))
 		return -1;
 	int rc = 0, et = t + 1;
+	/* the elements' paths: the array's and a '/', written once, then the
+	 * index, when no index can make path_append cut the path short */
+	char base[sizeof(at->path)];
+	size_t nb = strnlen(at->path, sizeof(base) - 5);
+	int whole = nb + 1 + 20 + 1 + 4 <= sizeof(base); /* '/', digits, NUL, path_append's margin */
+	memcpy(base, at->path, nb);
+	base[nb++] = '/';
 	for (int i = 0; i < w->j.tok[t].size; i++) {
 		struct sg_loc l;
-		loc_index(w, et, at, (size_t)i, &l);
+		if (whole) {
+			sg_json_loc(&w->j, et, &l, NULL);
+			memcpy(l.path, base, nb);
+			l.path[nb + put_index(l.path + nb, (size_t)i)] = '\0';
+		} else {
+			loc_index(w, et, at, (size_t)i, &l);
+		}
 		if (fn(w, et, &l, obj))
 			rc = -1;
 		et = sg_json_next(&w->j, et);
@@ -405,29 +482,106 @@ int sg_walk_array(struct walker *w, int t, const struct sg_loc *at, sg_field_fn 
 
 int sg_walk_grow(void **v, size_t n, size_t size)
 {
-	/* grows to powers of two, so appending one element is amortised O(1) */
-	if (n & (n - 1))
+	/* room for 8 at first (most lists are short: one allocation), then
+	 * twice as much at each power of two: appending is amortised O(1) */
+	if (n ? n < 8 || (n & (n - 1)) : 0)
 		return 0;
-	void *nv = realloc(*v, (n ? n * 2 : 1) * size);
+	void *nv = realloc(*v, (n ? n * 2 : 8) * size);
 	if (!nv)
 		return -1;
 	*v = nv;
 	return 0;
 }
 
+struct sg_strings {
+	struct sg_strings *next;
+	size_t used, cap;
+	char s[];
+};
+
+void sg_walk_kept_join(struct sg_strings **into, struct sg_strings **from)
+{
+	struct sg_strings **tail = from;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = *into;
+	*into = *from;
+	*from = NULL;
+}
+
+void sg_walk_kept_free(struct sg_strings *kept)
+{
+	while (kept) {
+		struct sg_strings *next = kept->next;
+		free(kept);
+		kept = next;
+	}
+}
+
+/* Room for n bytes in the kept blocks (a new one of 4 KB or more when the
+ * first is full), or NULL. Inline: once a name. */
+static inline char *keep(struct walker *w, size_t n)
+{
+	struct sg_strings *b = *w->kept;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > 4096 ? n : 4096;
+		if (!(b = malloc(sizeof(*b) + cap)))
+			return NULL;
+		*b = (struct sg_strings){ .next = *w->kept, .cap = cap };
+		*w->kept = b;
+	}
+	b->used += n;
+	return b->s + b->used - n;
+}
+
 int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_pos **pos)
 {
-	char *s = sg_walk_string(w, t, at);
-	if (!s)
+	int nul;
+	if (sg_walk_want(w, t, at, JSMN_STRING, "a string"))
 		return -1;
-	if (sg_walk_grow((void **)v, *n, sizeof(**v)) || (pos && sg_walk_grow((void **)pos, *n, sizeof(**pos)))) {
-		free(s);
+	char *s = keep(w, (size_t)(w->j.tok[t].end - w->j.tok[t].start) + 1);
+	if (!s || sg_walk_grow((void **)v, *n, sizeof(**v)) || (pos && sg_walk_grow((void **)pos, *n, sizeof(**pos))))
 		return sg_walk_oom(w, at);
-	}
+	sg_json_decode(&w->j, t, s, &nul);
+	if (nul)
+		return sg_walk_error(w, at, NUL_IN_STRING);
 	if (pos)
 		(*pos)[*n] = (struct sg_pos){ at->line, at->col };
 	(*v)[(*n)++] = s;
 	return 0;
+}
+
+int sg_walk_strings(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_pos **pos,
+		    const char *(*bad)(const char *s))
+{
+	if (sg_json_is_null(&w->j, t))
+		return 0;
+	if (sg_walk_want(w, t, at, JSMN_ARRAY, "an array"))
+		return -1;
+	int rc = 0, et = t + 1;
+	for (int i = 0; i < w->j.tok[t].size; i++, et = sg_json_next(&w->j, et)) {
+		const jsmntok_t *k = &w->j.tok[et];
+		char *s = NULL;
+		int nul = 1; /* until decoded */
+		if (k->type == JSMN_STRING && (s = keep(w, (size_t)(k->end - k->start) + 1)) &&
+		    !sg_walk_grow((void **)v, *n, sizeof(**v)) && !sg_walk_grow((void **)pos, *n, sizeof(**pos)))
+			sg_json_decode(&w->j, et, s, &nul);
+		const char *why = nul ? NULL : bad(s);
+		if (!nul) {
+			struct sg_loc l;
+			sg_json_loc(&w->j, et, &l, NULL);
+			(*pos)[*n] = (struct sg_pos){ l.line, l.col };
+			(*v)[(*n)++] = s;
+			if (!why)
+				continue;
+		}
+		/* a problem: said at the element's location, the path built now */
+		struct sg_loc l;
+		loc_index(w, et, at, (size_t)i, &l);
+		if (why ? sg_walk_error(w, &l, "%s", why) : sg_walk_push_string(w, et, &l, v, n, pos))
+			rc = -1;
+	}
+	return rc;
 }
 
 int sg_walk_name(struct walker *w, int t, const struct sg_loc *at, const char *const *names, size_t n,

@@ -21,6 +21,7 @@ struct walker {
 	struct sg_json j;
 	struct sg_diags *d;
 	const char *file; /* names the input in diagnostics */
+	struct sg_strings **kept; /* where sg_walk_push_string keeps its strings */
 };
 
 typedef int (*sg_field_fn)(struct walker *w, int t, const struct sg_loc *at, void *obj);
@@ -62,12 +63,27 @@ int sg_walk_u64(struct walker *w, int t, const struct sg_loc *at, uint64_t max, 
 int sg_walk_name(struct walker *w, int t, const struct sg_loc *at, const char *const *names, size_t n,
 		 const char *what, int *out);
 
-/* Makes room to append element n to *v (capacity doubles at powers of two,
- * so appending is amortised O(1)): 0, or -1 out of memory (nothing reported). */
+/* Makes room to append element n to *v (8 at first, then capacity doubles
+ * at powers of two, so appending is amortised O(1)): 0, or -1 out of
+ * memory (nothing reported). */
 int sg_walk_grow(void **v, size_t n, size_t size);
 
-/* Appends string value t to *v (and its line and column to *pos, when pos). */
+/* Appends string value t to *v (and its line and column to *pos, when pos).
+ * The string is kept in *w->kept, a list of blocks (a profile's names are
+ * most of its strings: one allocation for many, and no free of each), and
+ * lives until sg_walk_kept_free frees the list. */
 int sg_walk_push_string(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_pos **pos);
+void sg_walk_kept_free(struct sg_strings *kept);
+/* Moves the blocks of *from to *into (a base profile's strings, with its
+ * rules, to the profile that merges them). */
+void sg_walk_kept_join(struct sg_strings **into, struct sg_strings **from);
+
+/* sg_walk_array of sg_walk_push_string over array t (null: nothing), then
+ * an error bad(s) names (NULL: none) at the element: a profile's lists of
+ * names, most of its values, without the path of each element, which only
+ * a diagnostic needs (built then). */
+int sg_walk_strings(struct walker *w, int t, const struct sg_loc *at, char ***v, size_t *n, struct sg_pos **pos,
+		    const char *(*bad)(const char *s));
 
 /* The location at pos of the value of key (index SIZE_MAX), or of element
  * index of the array key, in the object at path parent: its path built as

@@ -8,22 +8,28 @@
 /* How the kernel reads each argument of nr on arch: narrower than the
  * compared word only where it declares so (on a 32-bit ABI the word is
  * already 32 bits; 16-bit reads narrow it there too). */
-uint16_t sg_widths_reads(const struct sg_arch *arch, uint32_t nr)
+uint16_t sg_widths_reads_named(const struct sg_arch *arch, const char *name)
 {
+	struct sg_arg_decl decl[6];
+	int n = sg_syscall_args_named(arch, name, decl);
+	if (n < 0)
+		return 0; /* no declaration: every argument as written */
 	uint16_t reads = 0;
 	for (unsigned i = 0; i < 6; i++) {
-		struct sg_arg_decl decl;
-		int r = sg_syscall_arg(arch, nr, i, &decl);
-		if (r < 0)
-			break; /* no declaration: every argument as written */
 		enum sg_arg_read rd = SG_READ_WORD;
-		if (r == 1 && decl.bits == 16)
+		if ((int)i < n && decl[i].bits == 16)
 			rd = SG_READ_U16;
-		else if (r == 1 && decl.bits == 32 && arch->bits == 64)
-			rd = decl.is_signed ? SG_READ_S32 : SG_READ_U32;
+		else if ((int)i < n && decl[i].bits == 32 && arch->bits == 64)
+			rd = decl[i].is_signed ? SG_READ_S32 : SG_READ_U32;
 		reads |= (uint16_t)(rd << (2 * i));
 	}
 	return reads;
+}
+
+uint16_t sg_widths_reads(const struct sg_arch *arch, uint32_t nr)
+{
+	const char *name = sg_syscall_name(arch, nr);
+	return name ? sg_widths_reads_named(arch, name) : 0;
 }
 
 /* Whether (canonical & m) == d holds for some value of an argument read

@@ -10,12 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sysgate/arch.h>
 #include <sysgate/diag.h>
+#include <sysgate/resolve.h>
 
 #include "check.h"
 #include "names.h"
+#include "widths.h"
 
 #define X32_SYSCALL_BIT 0x40000000u
 
@@ -188,6 +191,8 @@ static void check_tables(void)
 
 		CHECK(sg_arch_lookup(a->name) == a, "lookup %s", a->name);
 		CHECK(sg_arch_lookup(a->scmp_name) == a, "lookup %s", a->scmp_name);
+		for (j = 0; j < i; j++) /* sg_arch_lookup compares the SCMP_ form exactly first */
+			CHECK(strcasecmp(a->scmp_name, all[j]->scmp_name) != 0, "%s and %s", a->scmp_name, all[j]->scmp_name);
 		CHECK(sg_arch_lookup(a->go_name) == a, "lookup %s", a->go_name);
 		CHECK(a->bits == 32 || a->bits == 64, "%s bits %u", a->name, a->bits);
 		CHECK(a->nsyscalls > 300, "%s has %zu syscalls", a->name, a->nsyscalls);
@@ -491,6 +496,51 @@ static void check_names_index(void)
 	sg_names_free(&x);
 }
 
+/* The pool index (src/names.c) finds each table's names at their offset
+ * and nothing else: no errno name, no unknown word. And the stored
+ * numbers order as the numbers do (resolve's ENOSYS stub reads them back
+ * from a bitmap of the stored form): arm's private calls above the rest. */
+static void check_pool_index(void)
+{
+	struct sg_pool_index x;
+	size_t n, found = 0;
+	const struct sg_arch *const *all = sg_arches(&n);
+	sg_pool_index_init(&x);
+	for (size_t a = 0; a < n; a++) {
+		uint32_t top = 0, low_private = UINT32_MAX;
+		for (size_t c = 0; c < all[a]->nsyscalls; c++) {
+			const char *name = sg_syscall_str(&all[a]->by_name[c]);
+			long off = sg_pool_index_find(&x, name);
+			found += off == (long)all[a]->by_name[c].name;
+			uint32_t num = sg_syscall_num(all[a], &all[a]->by_name[c]);
+			if (all[a]->by_name[c].nr >= SG_NR_PRIVATE)
+				low_private = num < low_private ? num : low_private;
+			else
+				top = num > top ? num : top;
+			/* resolve's ENOSYS stub keeps a bitmap of these */
+			CHECK(all[a]->by_name[c].nr < 1024 || all[a]->by_name[c].nr - SG_NR_PRIVATE < 64, "%s: stored %u",
+			      all[a]->name, all[a]->by_name[c].nr);
+		}
+		CHECK(low_private == UINT32_MAX || low_private > top, "%s: private calls above the others", all[a]->name);
+		for (size_t e = 0; e < all[a]->nerrnos; e++) {
+			const char *name = sg_errno_str(&all[a]->errnos[e]);
+			CHECK(sg_pool_index_find(&x, name) == -1, "%s is no syscall", name);
+		}
+	}
+	size_t entries = 0;
+	for (size_t a = 0; a < n; a++)
+		entries += all[a]->nsyscalls;
+	CHECK(found == entries, "pool index: %zu of %zu table entries found", found, entries);
+	const char *mux;
+	int ipc;
+	uint32_t call;
+	for (size_t i = 0; sg_mux_call(i, &mux, &ipc, &call) == 0; i++) /* resolve looks them up there only */
+		CHECK(sg_pool_index_find(&x, mux) >= 0, "multiplexed call %s is in a table", mux);
+	static const char *const none[] = { "", "Read", "read ", "rea", "readv2", "_", "zzzz" };
+	for (size_t i = 0; i < sizeof(none) / sizeof(*none); i++)
+		CHECK(sg_pool_index_find(&x, none[i]) == -1, "\"%s\" is no syscall", none[i]);
+}
+
 /* ---- sg_syscall_arg: the kernel's declarations (arch/gen-widths) ---- */
 
 /* The result of sg_syscall_arg for a call by name; -2 when the arch lacks it. */
@@ -623,6 +673,14 @@ static void check_arg_sweep(void)
 			const char *call = sg_syscall_name(a, nr);
 			struct sg_arg_decl d;
 			int r = sg_syscall_arg(a, nr, 0, &d), last = r;
+			struct sg_arg_decl named[6];
+			int nargs = sg_syscall_args_named(a, call, named);
+			int agree = (nargs < 0) == (r < 0);
+			for (unsigned idx = 0; nargs >= 0 && idx < 6; idx++) /* one lookup for all six, the same */
+				agree &= sg_syscall_arg(a, nr, idx, &d) == ((int)idx < nargs) &&
+					 ((int)idx >= nargs || (d.bits == named[idx].bits && d.name == named[idx].name &&
+								d.type == named[idx].type && d.is_signed == named[idx].is_signed));
+			CHECK(agree, "%s %s: the six arguments at once as one by one", a->name, call);
 
 			if (r == -1) {
 				missing++;
@@ -660,6 +718,7 @@ int main(int argc, char **argv)
 	check_lookup();
 	check_errnos();
 	check_names_index();
+	check_pool_index();
 	check_arg_known();
 	check_arg_sweep();
 	for (i = 1; i < argc; i++) {

@@ -4,9 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+
 #include "check.h"
 #include "sysgate/profile.h"
 #include "sysgate/resolve.h"
+/* jsmn's own tokenizer too, to compare the library's tokens with */
+#define JSMN_STATIC
+#define JSMN_STRICT
+#define SG_JSON_TOKENIZER
+#include "json.h"
 
 static struct sg_profile *parse(const char *json, struct sg_diags *d)
 {
@@ -133,6 +140,50 @@ static void test_all_errors(void)
 	CHECK(p == NULL, "invalid");
 	CHECK(d.errors == 3, "three errors, got %zu", d.errors);
 	sg_diags_print(&d, stderr);
+	sg_diags_free(&d);
+}
+
+/* A list of names: each problem at its element (line:col and path), in
+ * order, the good names kept, past the first growth of the list. */
+static void test_names_list(void)
+{
+	struct sg_diags d;
+	struct sg_profile *p = parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":\"SCMP_ACT_ERRNO\",\n"
+				     "\"names\":[\"a0\",\"a1\",\"a2\",\"a3\",\"a4\",\"a5\",\"a6\",\"a7\",5,\"\",\"x\\u0000\",\n"
+				     " \"b\\u0030\",\"b1\",\"b2\",\"b3\",\"b4\",\"b5\",\"b6\",\"b7\",\"b8\",\"b9\",null]}]}",
+				     &d);
+	static const char *const want[] = {
+		"t.json:2:50: /syscalls/0/names/8: expected a string, found number",
+		"t.json:2:52: /syscalls/0/names/9: empty syscall name",
+		"t.json:2:55: /syscalls/0/names/10: string contains a NUL character (\\u0000)",
+		"t.json:3:57: /syscalls/0/names/21: expected a string, found null",
+	};
+	size_t k = 0, ok = p == NULL && d.n == 4;
+	for (size_t i = 0; ok && i < d.n; i++, k++) {
+		char line[256];
+		snprintf(line, sizeof(line), "%s:%u:%u: %s: %s", d.v[i].file, d.v[i].loc.line, d.v[i].loc.col,
+			 d.v[i].loc.path, d.v[i].message);
+		ok = strcmp(line, want[k]) == 0;
+		if (!ok)
+			fprintf(stderr, "got %s\nwant %s\n", line, want[k]);
+	}
+	CHECK(ok, "errors in a names list: %zu", d.n);
+	sg_profile_free(p);
+	sg_diags_free(&d);
+	p = parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":\"SCMP_ACT_ERRNO\",\"names\":"
+		  "[\"a0\",\"a1\",\"a2\",\"a3\",\"a4\",\"a5\",\"a6\",\"a7\",\"a8\",\"a\\u0039\"],\"name\":\"n\"},"
+		  "{\"action\":\"SCMP_ACT_ERRNO\",\"names\":[\"c0\"],\"names\":[\"c1\",\"c2\"]}]}",
+		  &d);
+	CHECK(p == NULL && d.errors == 2, "names and name, and names twice: %zu errors", d.errors);
+	sg_profile_free(p);
+	sg_diags_free(&d);
+	p = parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":\"SCMP_ACT_ERRNO\",\"names\":"
+		  "[\"a0\",\"a1\",\"a2\",\"a3\",\"a4\",\"a5\",\"a6\",\"a7\",\"a8\",\"a\\u0039\"]}]}",
+		  &d);
+	CHECK(p && p->rules[0].nnames == 10 && strcmp(p->rules[0].names[9], "a9") == 0 &&
+		      p->rules[0].name_pos[9].col == 128,
+	      "ten names kept, the last decoded, at its column");
+	sg_profile_free(p);
 	sg_diags_free(&d);
 }
 
@@ -291,6 +342,100 @@ static void test_kernel_version(void)
 
 /* Whatever the bytes, parsing returns a profile or errors, never crashes:
  * mutated and truncated copies of a valid profile (run under ASan/valgrind). */
+/* The library makes the tokens jsmn (JSMN_STRICT, JSMN_PARENT_LINKS) makes
+ * of the text its check accepts, and fails where jsmn does (a number or
+ * literal that ends the input): the same type, span, size and parent. */
+static size_t jsmn_compared;
+
+static void same_as_jsmn(const char *text, size_t len, const char *what)
+{
+	struct sg_json j;
+	struct sg_diags d;
+	sg_diags_init(&d);
+	int rc = sg_json_load(&j, "t.json", text, len, &d);
+	const char *msg = d.n ? d.v[0].message : "";
+	/* the one-pass path accepts nothing the strict check alone refuses */
+	int valid = sg_json_valid(text, len) == 0;
+	CHECK(valid ? rc == 0 || strstr(msg, "tokenizer error") : rc != 0 && strstr(msg, "invalid JSON: "),
+	      "%s: loaded as the check alone says (%s: %s)", what, valid ? "well-formed" : "malformed", msg);
+	if (rc == 0 || strstr(msg, "tokenizer error")) {
+		jsmntok_t *tok = malloc((len + 1) * sizeof(*tok));
+		jsmn_parser p;
+		jsmn_init(&p);
+		int n = tok ? jsmn_parse(&p, text, len, tok, (unsigned)len + 1) : 0;
+		int same = rc == 0 ? n == j.ntok : n < 0;
+		for (int i = 0; same && rc == 0 && i < n; i++)
+			same = tok[i].type == j.tok[i].type && tok[i].start == j.tok[i].start && tok[i].end == j.tok[i].end &&
+			       tok[i].size == j.tok[i].size && tok[i].parent == j.tok[i].parent;
+		/* what sg_json_next and sg_json_loc say of each token, as the token
+		 * sizes and the text say it (tokens come in the order of the text) */
+		size_t at = 0, line = 1, col = 1;
+		for (int t = 0; same && rc == 0 && t < n; t++) {
+			int u = t, pending = 1;
+			while (pending > 0 && u < n)
+				pending += tok[u++].size - 1;
+			size_t begin = (size_t)tok[t].start - (tok[t].type == JSMN_STRING);
+			for (; at < begin; at++)
+				col = text[at] == '\n' ? (line++, 1) : col + 1;
+			struct sg_loc l;
+			sg_json_loc(&j, t, &l, "");
+			same = sg_json_next(&j, t) == u && l.line == line && l.col == col;
+		}
+		char want[64];
+		snprintf(want, sizeof(want), "tokenizer error %d", n);
+		CHECK(same && (rc == 0 || strstr(msg, want)),
+		      "%s: tokens as jsmn's, next and line:col as the text says (%d of them; %s)", what, n, msg);
+		jsmn_compared++;
+		free(tok);
+	}
+	sg_json_free(&j);
+	sg_diags_free(&d);
+}
+
+/* Every file of the committed fuzz corpora and of profiles/. */
+static void test_tokens_as_jsmn(void)
+{
+	static const char *const dirs[] = { "profiles", "fuzz/corpus/parse", "fuzz/corpus/compile" };
+	static const char *const texts[] = { "5", "5 ", "true", "\"s\"", "[1,-0.5e3,true,null]", "{\"a\":{\"b\":[[],{}]},\"c\":\"\\\"\"}" };
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++)
+		same_as_jsmn(texts[i], strlen(texts[i]), texts[i]);
+	/* 64 levels and 65 (refused), and more tokens than a byte in four */
+	char deep[200], dense[200];
+	for (int levels = 64; levels <= 65; levels++) {
+		memset(deep, '[', (size_t)levels);
+		memset(deep + levels, ']', (size_t)levels);
+		same_as_jsmn(deep, 2 * (size_t)levels, "nested arrays");
+	}
+	size_t nd = 0;
+	dense[nd++] = '[';
+	for (int k = 0; k < 60; k++)
+		nd += (size_t)snprintf(dense + nd, sizeof(dense) - nd, "%s1", k ? "," : "");
+	dense[nd++] = ']';
+	same_as_jsmn(dense, nd, "dense array");
+	for (size_t k = 0; k < sizeof(dirs) / sizeof(*dirs); k++) {
+		DIR *dir = opendir(dirs[k]);
+		CHECK(dir != NULL, "%s: run from the repository root", dirs[k]);
+		for (struct dirent *e; dir && (e = readdir(dir));) {
+			char path[512];
+			struct sg_diags d;
+			char *text;
+			size_t len;
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dirs[k], e->d_name);
+			sg_diags_init(&d);
+			if (sg_read_file(path, &text, &len, &d) == 0) {
+				same_as_jsmn(text, len, path);
+				free(text);
+			}
+			sg_diags_free(&d);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	CHECK(jsmn_compared > 1000, "tokens compared with jsmn's for %zu inputs", jsmn_compared);
+}
+
 static void test_mutations(void)
 {
 	static const char base[] =
@@ -318,6 +463,7 @@ static void test_mutations(void)
 			if (len == 0)
 				break;
 		}
+		same_as_jsmn(buf, len, "a mutation");
 		struct sg_diags d;
 		sg_diags_init(&d);
 		struct sg_profile *p = sg_profile_parse("m.json", buf, len, &d);
@@ -570,12 +716,14 @@ int main(void)
 	test_escapes();
 	test_numbers();
 	test_all_errors();
+	test_names_list();
 	test_resolve_semantics();
 	test_archmap_and_filters();
 	test_errno_names();
 	test_kernel_object();
 	test_kernel_version();
 	test_mutations();
+	test_tokens_as_jsmn();
 	test_duplicate_keys();
 	test_colliding_names();
 	test_syntax_mistakes();

@@ -98,6 +98,7 @@ struct sg_profile {
 	int base_merged;
 	char **base_files;
 	size_t nbase_files;
+	struct sg_strings *strings; /* where the strings of its lists (names, caps, arches) are kept */
 };
 
 /* Reads a whole file ("-" is standard input), refusing more than SG_MAX_INPUT bytes. */

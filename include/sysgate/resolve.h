@@ -123,6 +123,7 @@ struct sg_policy {
 	unsigned char *rule_used; /* per profile rule: admitted by includes/excludes */
 	struct sg_cond **owned;   /* condition arrays of multiplexer rules, freed with the policy */
 	size_t nowned;
+	struct sg_cond *mux_eq;   /* in owned: "arg0 == n" at [n], for such rules without other tests */
 };
 
 /* An action as one arch's filter returns it (SECCOMP_RET_* | data): errno
