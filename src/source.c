@@ -23,7 +23,7 @@ struct finder {
 	struct walker *w;
 	struct candidate c[MAX_CANDIDATES];
 	size_t n, more;    /* more: found beyond the table */
-	char others[96];   /* kinds of the other Kubernetes objects, for a message */
+	char others[48];   /* the kind of another Kubernetes object, for a message */
 	int oci_without;   /* an OCI config without linux.seccomp, its token; -1: none */
 };
 
@@ -61,13 +61,11 @@ static void add(struct finder *f, int tok, const char *path, int name_tok)
 	c->name_tok = name_tok;
 }
 
+/* The first other Kubernetes object's kind, for a message. */
 static void note_other(struct finder *f, int kind)
 {
-	char shown[40];
-	sg_json_show(&f->w->j, kind, shown, sizeof(shown));
-	size_t n = strlen(f->others);
-	if (!strstr(f->others, shown) && n + strlen(shown) + 3 < sizeof(f->others))
-		snprintf(f->others + n, sizeof(f->others) - n, "%s%s", n ? ", " : "", shown);
+	if (!f->others[0])
+		sg_json_show(&f->w->j, kind, f->others, sizeof(f->others));
 }
 
 /* One document, or an item of a List. */

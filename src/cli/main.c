@@ -12,7 +12,6 @@ static const struct {
 } commands[] = {
 	{ "exec", cmd_exec, "run a command under a seccomp filter (default: the embedded profile)" },
 	{ "record", cmd_record, "run a command and write the profile it needs (rootless)" },
-	{ "merge", cmd_merge, "merge allowlist profiles (recordings, complain additions) into one" },
 	{ "check", cmd_check, "validate profiles and summarise what each does per architecture" },
 	{ "syscalls", cmd_syscalls, "list an architecture's syscall table" },
 	{ "resolve", cmd_resolve, "translate a syscall name to its number, or back" },
@@ -26,6 +25,7 @@ static const struct {
 	{ "diff", cmd_diff, "where two filters or profiles decide differently, exactly" },
 	{ "decompile", cmd_decompile, "the profile of a raw filter, proven equivalent" },
 	{ "lint", cmd_lint, "find what a profile does that was probably not meant (and the fix)" },
+	{ "merge", cmd_merge, "merge allowlist profiles (recordings, complain additions) into one" },
 #endif
 	{ "explain", cmd_explain, "show which rule decides a syscall, and the instructions run" },
 	{ "stats", cmd_stats, "size, instructions executed per syscall, kernel-cacheable syscalls" },
@@ -73,7 +73,8 @@ int main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 #ifdef SG_STATIC_LIBC
 	if (strcmp(argv[1], "dump") == 0 || strcmp(argv[1], "diff") == 0 || strcmp(argv[1], "decompile") == 0 ||
-	    strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "import-log") == 0) {
+	    strcmp(argv[1], "lint") == 0 || strcmp(argv[1], "import-log") == 0 ||
+	    strcmp(argv[1], "merge") == 0) {
 		fprintf(stderr, "sysgate: %s is not in the static binary (held to 200,000 bytes): use the "
 				"dynamically linked build, on the host\n", argv[1]);
 		return EXIT_INVALID;
