@@ -37,7 +37,7 @@ struct sg_json {
 	 * sg_json_next and sg_json_loc then do): */
 	int *next;      /* what sg_json_next returns */
 	unsigned *line; /* the line (0-based) of its first byte */
-	/* Set by the YAML layer (yaml.h): text is JSON written from YAML, owned
+	/* Set by the YAML layer (yaml_json.h): text is JSON written from YAML, owned
 	 * here, and each token's place is where the YAML wrote it. */
 	char *owned_text;
 	struct sg_pos *tokpos;

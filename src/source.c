@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "parse_impl.h"
-#include "yaml.h"
+#include "yaml_json.h"
 
 #define MAX_CANDIDATES 64
 

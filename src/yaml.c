@@ -1,7 +1,7 @@
-/* YAML layer of the parse stage (see yaml.h): libyaml's events written out as
+/* YAML layer of the parse stage (see yaml_json.h): libyaml's events written out as
  * JSON, one position recorded per JSON token in the order jsmn will number
  * them (a container, then its keys and values, depth first). */
-#include "yaml.h"
+#include "yaml_json.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -3,8 +3,8 @@
  * keeping the line:col where the YAML wrote it. So one profile written as
  * YAML or as JSON parses to the same rules, and compiles to the same bytes.
  * Internal to the library. */
-#ifndef SYSGATE_SRC_YAML_H
-#define SYSGATE_SRC_YAML_H
+#ifndef SYSGATE_SRC_YAML_JSON_H
+#define SYSGATE_SRC_YAML_JSON_H
 
 #include <stddef.h>
 
