@@ -121,7 +121,7 @@ fi
 grep -q "^\.TH SYSGATE 1 [0-9-]* \"sysgate $VERSION\"" "$MAN" && ok || bad "the man page's .TH does not say sysgate $VERSION"
 # every command has a section, every option its help lists is named
 SG=$D/usr/bin/sysgate
-commands=$("$SG" --help | awk '/^commands:/ { c = 1; next } c && /^  [a-z]/ { print $1 }')
+commands=$("$SG" --help | awk '/^commands:/ { c = 1; next } /^$/ { c = 0 } c && /^  [a-z]/ { print $1 }')
 [ "$(wc -w <<<"$commands")" -ge 16 ] && ok || bad "sysgate --help lists $(wc -w <<<"$commands") commands"
 # (the completion reads a command's options from its help)
 source "$D/usr/share/bash-completion/completions/sysgate"
@@ -165,7 +165,7 @@ is 'ch' 'check'
 is 'de' 'decompile default'
 [ "$(candidates '' | grep -vc -- '^-')" -eq $(($(wc -w <<<"$commands") + 1)) ] && ok || bad "not every command offered: $(candidates '' | xargs)"
 is 'compile --fo' '--format'
-is 'compile --format ' 'c hex raw'
+is 'compile --format ' 'base64 c hex raw'
 is 'record --format ' 'oci spo'
 is 'decompile --' '--arch --format --help --name --output'
 is 'lint --fail-on w' 'warning'
