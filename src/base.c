@@ -94,9 +94,16 @@ static int find_base(const char *name, const char *file, const char *text, size_
 	if (here) {
 		sg_profile_free(here);
 		f->p = sg_parse_text(file, text, len, name, d); /* again, for its warnings */
-		if (f->p && (f->text = malloc(len ? len : 1)) != NULL)
-			memcpy(f->text, text, len), f->len = len;
-		return f->p && f->text ? 1 : (f->p ? sg_oom(d, file) : -1);
+		if (!f->p)
+			return -1;
+		if (!(f->text = malloc(len ? len : 1))) {
+			sg_profile_free(f->p);
+			f->p = NULL;
+			return sg_oom(d, file);
+		}
+		memcpy(f->text, text, len);
+		f->len = len;
+		return 1;
 	}
 	char *dir = dir_of(file);
 	if (!dir)
