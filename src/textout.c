@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "textout.h"
 
@@ -35,18 +36,39 @@ void sg_out_put(struct sg_out *o, const char *fmt, ...)
 	}
 }
 
+void sg_out_bytes(struct sg_out *o, const char *s, size_t n)
+{
+	if (o->failed || (o->len + n + 1 > o->cap && grow(o, o->len + n + 1))) {
+		o->failed = 1;
+		return;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+void sg_out_string_n(struct sg_out *o, const char *s, size_t n)
+{
+	sg_out_bytes(o, "\"", 1);
+	size_t plain = 0; /* bytes not yet written that need no escape */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		sg_out_bytes(o, s + plain, i - plain);
+		plain = i + 1;
+		if (c < 0x20)
+			sg_out_put(o, "\\u%04x", c);
+		else
+			sg_out_put(o, "\\%c", c);
+	}
+	sg_out_bytes(o, s + plain, n - plain);
+	sg_out_bytes(o, "\"", 1);
+}
+
 void sg_out_string(struct sg_out *o, const char *s)
 {
-	sg_out_put(o, "\"");
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			sg_out_put(o, "\\%c", *c);
-		else if (*c < 0x20)
-			sg_out_put(o, "\\u%04x", *c);
-		else
-			sg_out_put(o, "%c", *c);
-	}
-	sg_out_put(o, "\"");
+	sg_out_string_n(o, s, strlen(s));
 }
 
 void sg_out_k8s_name(struct sg_out *o, const char *name, const char *fallback)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sysgate/profile.h"
+#include "textout.h"
 
 int sg_yaml_wanted(const char *file, const char *text, size_t len)
 {
@@ -44,47 +45,32 @@ int sg_yaml_load(struct sg_json *j, const char *file, const char *text, size_t l
 
 #include <yaml.h>
 
+/* The JSON written, and where each of its tokens came from. */
 struct yaml_out {
-	char *buf;
-	size_t len, cap;
+	struct sg_out text;
 	struct sg_pos *pos;
-	size_t npos, cappos;
-	int oom;
+	size_t npos, cappos; /* out of memory for them: text.failed */
 };
 
-static void put(struct yaml_out *o, const char *s, size_t n)
-{
-	if (o->oom)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 4096;
-		while (cap < o->len + n + 1)
-			cap *= 2;
-		char *b = realloc(o->buf, cap);
-		if (!b) {
-			o->oom = 1;
-			return;
-		}
-		o->buf = b;
-		o->cap = cap;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-	o->buf[o->len] = '\0';
-}
+static void put(struct yaml_out *o, const char *s, size_t n) { sg_out_bytes(&o->text, s, n); }
 
 static void puts_(struct yaml_out *o, const char *s) { put(o, s, strlen(s)); }
+
+static void put_string(struct yaml_out *o, const unsigned char *s, size_t n)
+{
+	sg_out_string_n(&o->text, (const char *)s, n);
+}
 
 /* One JSON token starts here. */
 static void token_at(struct yaml_out *o, const yaml_mark_t *m)
 {
-	if (o->oom)
+	if (o->text.failed)
 		return;
 	if (o->npos == o->cappos) {
 		size_t cap = o->cappos ? o->cappos * 2 : 256;
 		struct sg_pos *p = realloc(o->pos, cap * sizeof(*p));
 		if (!p) {
-			o->oom = 1;
+			o->text.failed = 1;
 			return;
 		}
 		o->pos = p;
@@ -93,25 +79,6 @@ static void token_at(struct yaml_out *o, const yaml_mark_t *m)
 	o->pos[o->npos].line = (unsigned)m->line + 1;
 	o->pos[o->npos].col = (unsigned)m->column + 1;
 	o->npos++;
-}
-
-static void put_string(struct yaml_out *o, const unsigned char *s, size_t n)
-{
-	put(o, "\"", 1);
-	for (size_t i = 0; i < n; i++) {
-		char esc[8];
-		if (s[i] == '"' || s[i] == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)s[i];
-			put(o, esc, 2);
-		} else if (s[i] < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", s[i]);
-			put(o, esc, 6);
-		} else {
-			put(o, (const char *)s + i, 1);
-		}
-	}
-	put(o, "\"", 1);
 }
 
 static int all_in(const char *s, size_t n, const char *set)
@@ -329,19 +296,19 @@ int sg_yaml_load(struct sg_json *j, const char *file, const char *text, size_t l
 	long docs = read_stream(&r);
 	put(&r.out, "]", 1);
 	yaml_parser_delete(&r.parser);
-	if (docs < 0 || r.out.oom) {
-		free(r.out.buf);
+	if (docs < 0 || r.out.text.failed) {
+		free(r.out.text.buf);
 		free(r.out.pos);
 		return docs < 0 ? -1 : sg_oom(d, file);
 	}
 	if (docs == 0) {
-		free(r.out.buf);
+		free(r.out.text.buf);
 		free(r.out.pos);
 		return sg_error(d, file, NULL, "empty YAML: no document");
 	}
 	/* one document is the value itself, without the wrapper */
-	char *text_out = r.out.buf;
-	size_t n = r.out.len, skip = docs == 1;
+	char *text_out = r.out.text.buf;
+	size_t n = r.out.text.len, skip = docs == 1;
 	if (skip) {
 		memmove(text_out, text_out + 1, n - 2);
 		n -= 2;
