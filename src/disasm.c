@@ -212,6 +212,44 @@ void sg_disasm_insn(char *buf, size_t n, const struct sg_insn *prog, size_t len,
 	format_insn(buf, n, &prog[i], i, NULL);
 }
 
+/* What instruction in leaves in A and X (H_*), given what they held. */
+static void holds_after(const struct sg_insn *in, unsigned char *a, unsigned char *x)
+{
+	switch (in->code & 0x07) {
+	case SG_BPF_LD:
+		*a = in->code != (SG_BPF_LD | SG_BPF_W | SG_BPF_ABS) ? H_OTHER
+		     : in->k == SG_OFF_NR ? H_NR : in->k == SG_OFF_ARCH ? H_ARCH : H_OTHER;
+		break;
+	case SG_BPF_LDX: *x = H_OTHER; break;
+	case SG_BPF_ALU: *a = H_OTHER; break;
+	case SG_BPF_MISC:
+		if (in->code == (SG_BPF_MISC | SG_BPF_TAX))
+			*x = *a;
+		else
+			*a = *x;
+		break;
+	default: break; /* ST, STX, jumps and returns leave A and X alone */
+	}
+}
+
+/* A path is one run: what it loaded is known exactly, and its arch is the
+ * one the data was for from the first instruction on. */
+void sg_disasm_trace(FILE *out, const char *prefix, const struct sg_insn *prog, size_t len, const uint32_t *trace,
+		     size_t n, const struct sg_arch *arch)
+{
+	struct insn_known c = { 1, H_OTHER, H_OTHER, arch != NULL, arch ? arch->audit_arch : 0 };
+	char line[192];
+
+	if (!out || !prog || !trace)
+		return;
+	for (size_t j = 0; j < n && trace[j] < len; j++) {
+		const struct sg_insn *in = &prog[trace[j]];
+		format_insn(line, sizeof line, in, trace[j], &c);
+		fprintf(out, "%s%04u: %s\n", prefix ? prefix : "", trace[j], line);
+		holds_after(in, &c.a, &c.x);
+	}
+}
+
 /* ---- the forward pass ------------------------------------------------------ */
 
 static void merge(struct insn_known *dst, const struct insn_known *src)
@@ -261,19 +299,8 @@ static void step(struct insn_known *ctx, size_t len, size_t i, const struct sg_i
 {
 	struct insn_known s = ctx[i];
 
+	holds_after(in, &s.a, &s.x);
 	switch (in->code & 0x07) {
-	case SG_BPF_LD:
-		s.a = in->code != (SG_BPF_LD | SG_BPF_W | SG_BPF_ABS) ? H_OTHER
-		      : in->k == SG_OFF_NR ? H_NR : in->k == SG_OFF_ARCH ? H_ARCH : H_OTHER;
-		break;
-	case SG_BPF_LDX: s.x = H_OTHER; break;
-	case SG_BPF_ALU: s.a = H_OTHER; break;
-	case SG_BPF_MISC:
-		if (in->code == (SG_BPF_MISC | SG_BPF_TAX))
-			s.x = s.a;
-		else
-			s.a = s.x;
-		break;
 	case SG_BPF_RET: return;
 	case SG_BPF_JMP:
 		if ((in->code & 0xf0) == SG_BPF_JA)
@@ -281,9 +308,8 @@ static void step(struct insn_known *ctx, size_t len, size_t i, const struct sg_i
 		else
 			cond_edges(ctx, len, i, in, &s);
 		return;
-	default: break; /* ST, STX leave A and X alone */
+	default: edge(ctx, len, (uint64_t)i + 1, &s); return;
 	}
-	edge(ctx, len, (uint64_t)i + 1, &s);
 }
 
 /* Per-instruction contexts, or NULL when out of memory (the listing is then

@@ -458,6 +458,11 @@ run explain --arch x86_64 "$TMP/chmod.bpf" getpid
 grep -q -- '-> SCMP_ACT_ALLOW$' "$TMP/out" && ok || bad "explain a raw program, allowed: $out"
 run explain --arch s390x "$TMP/chmod-s390x.bpf" chmod
 [ "$status" -eq 0 ] && grep -q '^s390x chmod(.*-> SCMP_ACT_ERRNO(1)$' "$TMP/out" && ok || bad "explain a big-endian raw program: $status $out $err"
+# the trace names words as on the arch the run was for: s390x's low word is the second
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["connect"],"action":"SCMP_ACT_ERRNO"}]}' >"$TMP/connect.json"
+run explain --arch s390x "$TMP/connect.json" socketcall 0x100000003
+[ "$status" -eq 0 ] && grep -q -- '-> SCMP_ACT_ERRNO(1)$' "$TMP/out" && grep -q '^  [0-9]*: ld  \[args\[0\] lo\]$' "$TMP/out" &&
+	grep -q '^  [0-9]*: j[a-z]* #0x66 (socketcall) ' "$TMP/out" && ok || bad "explain's trace on a big-endian arch: $status $out $err"
 # a stack, newest first: the kernel's precedence decides, the newer among equals
 run explain --arch x86_64 "$TMP/ptrace.bpf,$TMP/chmod.bpf" chmod
 [ "$status" -eq 0 ] && grep -q -- '-> SCMP_ACT_ERRNO(1)$' "$TMP/out" && grep -q '^decided by filter 1 of 2 ' "$TMP/out" &&

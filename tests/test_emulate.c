@@ -502,6 +502,37 @@ static void test_disasm(void)
 	sg_disasm_insn(buf, sizeof buf, filter, N(filter), 99);
 	CHECK(buf[0] == '\0', "out of range index");
 
+	/* A run's path (explain's trace) is named as on the arch it ran for:
+	 * s390x's second word of an argument is its low half, and a compared
+	 * number is named from what the path loaded, even where paths join. */
+	const struct sg_arch *x32 = sg_arch_lookup("x32");
+	uint32_t be_path[] = { 7, 8, 11 }, x32_path[] = { 2, 3, 4, 10 };
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	if (f) {
+		sg_disasm_trace(f, "  ", multi, N(multi), be_path, N(be_path), s390x);
+		sg_disasm_trace(f, "> ", multi, N(multi), x32_path, N(x32_path), x32);
+		sg_disasm_trace(f, "", multi, N(multi), be_path, 1, NULL);
+		uint32_t out_of_range[] = { 11, 99, 0 };
+		sg_disasm_trace(f, "", multi, N(multi), out_of_range, N(out_of_range), NULL);
+		fclose(f);
+		expect_text(text, "  0007: ld  [args[0] hi]\n  0008: ld  [args[1] lo]\n  0011: ret a\n");
+		expect_text(text, "> 0002: ld  [nr]\n> 0003: jge #0x40000000 (x32 base)");
+		expect_text(text, "> 0004: jeq #0x40000001 (write)");
+		expect_text(text, "> 0010: ret LOG\n0007: ld  [args[0] lo]\n0011: ret a\n");
+		CHECK(text && !strstr(text, "0000:"), "a trace stops at an index out of range:\n%s", text);
+		free(text);
+	}
+	f = open_memstream(&text, &size);
+	if (f) {
+		uint32_t arg_then_cmp[] = { 7, 5 }; /* A holds an argument: 1 is no syscall here */
+		sg_disasm_trace(f, "", multi, N(multi), arg_then_cmp, N(arg_then_cmp), x32);
+		fclose(f);
+		expect_text(text, "0005: jeq #0x1 ");
+		CHECK(text && !strstr(text, "(write)"), "a compare of an argument named as a syscall:\n%s", text);
+		free(text);
+	}
+
 	/* Every opcode form prints something, and bad ones print raw. */
 	struct sg_insn misc[] = { STMT(SG_BPF_ALU | SG_BPF_NEG, 0), STMT(SG_BPF_ALU | SG_BPF_SUB | SG_BPF_X, 0),
 				  STMT(SG_BPF_ST, 4),	STMT(SG_BPF_STX, 5), STMT(LDX_MEM, 4), STMT(TAX, 0),

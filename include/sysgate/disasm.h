@@ -23,6 +23,15 @@ void sg_disasm(FILE *out, const struct sg_insn *prog, size_t len);
  * and argument halves named as on a little-endian arch. "" if i >= len. */
 void sg_disasm_insn(char *buf, size_t n, const struct sg_insn *prog, size_t len, size_t i);
 
+/* The instructions one run executed (trace: their indexes into prog, in
+ * order), one "PREFIX%04u: text" line each, named as on arch, the
+ * architecture the run's data was for (NULL: unknown; halves then as on a
+ * little-endian arch): argument words by their half in arch's byte order,
+ * compared numbers by the syscall they name, as far as the path itself
+ * shows what the accumulator holds. */
+void sg_disasm_trace(FILE *out, const char *prefix, const struct sg_insn *prog, size_t len, const uint32_t *trace,
+		     size_t n, const struct sg_arch *arch);
+
 #ifdef __cplusplus
 }
 #endif

@@ -196,10 +196,13 @@ struct cli_built {
 int cli_build(const char *file, const char *text, size_t len, const struct cli_profile_opts *o, struct cli_built *b);
 void cli_built_free(struct cli_built *b);
 
-/* Raw filters where a command reads a filter (explain, stats): whether
- * FILE (or a comma-separated list) is raw BPF rather than a profile, told by
- * content; and the list read as programs in byte order e, each checked as
- * the kernel checks it (0, or -1 after saying why). */
+/* Raw filters where a command reads a filter (explain, stats, diff):
+ * whether FILE (or a comma-separated list) is raw BPF rather than a
+ * profile, told by content: 1, 0, or -1 after saying why (a named FIFO,
+ * which cannot be read twice); standard input or a pipe named /dev/fd/N
+ * is put back for the read that follows. And the list read as programs in
+ * byte order e, each checked as the kernel checks it (0, or -1 after
+ * saying why). */
 int cli_is_raw_input(const char *list);
 int cli_read_raw(const char *file, enum sg_endian e, struct sg_prog *prog);
 int cli_read_stack(const char *list, enum sg_endian e, struct sg_prog *progs, size_t *n, size_t cap);

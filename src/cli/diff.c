@@ -20,8 +20,9 @@ struct side {
 
 static int load_side(struct side *s, const struct cli_profile_opts *po, enum sg_endian e)
 {
-	if (cli_is_raw_input(s->spec))
-		return cli_read_stack(s->spec, e, s->progs, &s->n, MAX_STACK);
+	int raw = cli_is_raw_input(s->spec);
+	if (raw)
+		return raw < 0 ? -1 : cli_read_stack(s->spec, e, s->progs, &s->n, MAX_STACK);
 	if (cli_build(s->spec, NULL, 0, po, &s->b))
 		return -1;
 	s->built = 1;
@@ -149,7 +150,10 @@ static int compare(struct side *s, const struct cli_profile_opts *po, int json)
 {
 	const struct sg_arch *targets[SG_MAX_ARCHES];
 	enum sg_endian e = SG_LITTLE_ENDIAN;
-	if (cli_is_raw_input(s[0].spec) || cli_is_raw_input(s[1].spec)) {
+	int raw0 = cli_is_raw_input(s[0].spec), raw1 = raw0 < 0 ? 0 : cli_is_raw_input(s[1].spec);
+	if (raw0 < 0 || raw1 < 0)
+		return EXIT_INVALID;
+	if (raw0 || raw1) {
 		if (!cli_raw_targets(po, targets))
 			return EXIT_INVALID;
 		e = targets[0]->endian;

@@ -72,15 +72,12 @@ static void print_call(const struct sg_arch *arch, uint32_t nr, const uint64_t a
 	printf(") [nr %u] -> %s\n", nr, act);
 }
 
-/* "executed N instructions:" and each, disassembled. */
-static void print_trace(const struct sg_prog *prog, const uint32_t *trace, size_t executed)
+/* "executed N instructions:" and each, disassembled as on arch. */
+static void print_trace(const struct sg_prog *prog, const uint32_t *trace, size_t executed, const struct sg_arch *arch)
 {
 	printf("executed %zu instructions:\n", executed);
-	for (size_t i = 0; i < executed && i < SG_BPF_MAXINSNS; i++) {
-		char line[160];
-		sg_disasm_insn(line, sizeof(line), prog->insns, prog->len, trace[i]);
-		printf("  %04u: %s\n", trace[i], line);
-	}
+	sg_disasm_trace(stdout, "  ", prog->insns, prog->len, trace, executed < SG_BPF_MAXINSNS ? executed : SG_BPF_MAXINSNS,
+			arch);
 }
 
 /* One arch: 0, 3 on a mismatch, or -1 when the arch has no such syscall. */
@@ -122,7 +119,7 @@ static int explain_on(const struct sg_profile *p, const struct sg_policy *pol, c
 	} else {
 		printf("decided by the bad-arch action (the profile does not target this architecture)\n");
 	}
-	print_trace(prog, trace, executed);
+	print_trace(prog, trace, executed, arch);
 	if (got != want) {
 		char w[48], act[48];
 		sg_action_format(want, w, sizeof(w));
@@ -192,7 +189,7 @@ static int explain_raw_on(const struct sg_arch *arch, const struct sg_prog *prog
 		sg_action_format(r, act, sizeof(act));
 		if (n > 1)
 			printf("filter %zu: %s, ", k, act);
-		print_trace(&progs[k], trace, executed);
+		print_trace(&progs[k], trace, executed, arch);
 	}
 	return 0;
 }
@@ -237,8 +234,9 @@ int cmd_explain(int argc, char **argv)
 			fprintf(stderr, "sysgate: argument \"%s\" is not an unsigned 64-bit number\n", argv[i]);
 			return EXIT_INVALID;
 		}
-	if (cli_is_raw_input(argv[optind]))
-		return explain_raw(argv[optind], &po, argv[optind + 1], args);
+	int raw = cli_is_raw_input(argv[optind]);
+	if (raw)
+		return raw < 0 ? EXIT_INVALID : explain_raw(argv[optind], &po, argv[optind + 1], args);
 	int status = EXIT_INVALID;
 	if (cli_build(argv[optind], NULL, 0, &po, &b) == 0)
 		status = explain(b.profile, b.policy, &po.compile, &b.prog, argv[optind + 1], args);

@@ -1,7 +1,9 @@
 /* The options every command that reads a profile takes, and the read ->
  * parse -> resolve -> compile those commands share. */
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,23 +307,58 @@ static int looks_raw(const char *text, size_t len)
 	return len && len % 8 == 0 && !starts_json(text, len) && memchr(text, '\0', len);
 }
 
-/* Standard input, read once to tell a filter from a profile, is put back
- * for the read that follows: its bytes move to a memfd on fd 0. */
-static void stdin_put_back(const char *text, size_t len)
+/* The descriptor a path names when it is one of this process's own ("-",
+ * /dev/stdin, /dev/fd/N, /proc/self/fd/N), or -1. */
+static int path_fd(const char *path)
 {
-	int fd = memfd_create("sysgate-stdin", MFD_CLOEXEC);
-	if (fd < 0)
-		return;
+	static const char *const dirs[] = { "/dev/fd/", "/proc/self/fd/" };
+	if (strcmp(path, "-") == 0 || strcmp(path, "/dev/stdin") == 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		size_t n = strlen(dirs[i]);
+		if (strncmp(path, dirs[i], n) == 0 && path[n] >= '0' && path[n] <= '9' &&
+		    strspn(path + n, "0123456789") == strlen(path + n) && strlen(path + n) < 8)
+			return atoi(path + n);
+	}
+	return -1;
+}
+
+/* A file read once to tell a filter from a profile is read again to load
+ * it. Standard input and a shell's <(...) (a pipe named /dev/fd/N) give
+ * nothing the second time, so their bytes move to a memfd on the same
+ * descriptor. 0, or -1 after saying why (a named FIFO cannot be put back:
+ * waiting on it again would hang). */
+static int put_back(const char *path, const char *text, size_t len)
+{
+	struct stat st;
+	int target = path_fd(path);
+	if (target < 0) {
+		if (stat(path, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+			fprintf(stderr, "sysgate: %s: a FIFO, which this command would read twice: give it on standard "
+					"input (-) or as a file\n", path);
+			return -1;
+		}
+		return 0;
+	}
+	/* a regular file opened by name again reads from its start; "-" is
+	 * read through the descriptor, whose offset the first read moved */
+	if (strcmp(path, "-") && fstat(target, &st) == 0 && S_ISREG(st.st_mode))
+		return 0;
+	int fd = memfd_create("sysgate-input", MFD_CLOEXEC);
 	size_t done = 0;
-	while (done < len) {
+	while (fd >= 0 && done < len) {
 		ssize_t w = write(fd, text + done, len - done);
 		if (w <= 0)
 			break;
 		done += (size_t)w;
 	}
-	if (done == len && lseek(fd, 0, SEEK_SET) == 0)
-		dup2(fd, 0); /* dup2's copy has no FD_CLOEXEC */
-	close(fd);
+	/* dup2's copy has no FD_CLOEXEC, as the descriptor it replaces had none */
+	int ok = fd >= 0 && done == len && lseek(fd, 0, SEEK_SET) == 0 && dup2(fd, target) == target;
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		fprintf(stderr, "sysgate: %s: cannot keep its bytes for a second read: %s\n", path, strerror(errno));
+	return ok ? 0 : -1;
 }
 
 int cli_read_raw(const char *file, enum sg_endian e, struct sg_prog *prog)
@@ -378,8 +415,8 @@ int cli_is_raw_input(const char *list)
 	size_t len = 0;
 	sg_diags_init(&d);
 	int read = sg_read_file(list, &text, &len, &d) == 0, raw = read && looks_raw(text, len);
-	if (read && strcmp(list, "-") == 0)
-		stdin_put_back(text, len);
+	if (read && put_back(list, text, len))
+		raw = -1;
 	sg_diags_free(&d);
 	free(text);
 	return raw;

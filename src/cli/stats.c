@@ -56,8 +56,9 @@ int cmd_stats(int argc, char **argv)
 		return rc;
 	if (optind != argc - 1)
 		return cli_usage(CLI_HELP_STATS, 0, argv);
-	if (cli_is_raw_input(argv[optind]))
-		return stats_raw(argv[optind], &po);
+	int raw = cli_is_raw_input(argv[optind]);
+	if (raw)
+		return raw < 0 ? EXIT_INVALID : stats_raw(argv[optind], &po);
 	int status = EXIT_INVALID;
 	if (cli_build(argv[optind], NULL, 0, &po, &b) == 0) {
 		const struct sg_policy *pol = b.policy;
