@@ -68,8 +68,8 @@ TEST_BINS += $(BUILD)/tests/workload
 # linear.sh: the worst shapes of input, written by mkshape (tests/shapes.c)
 TEST_BINS += $(BUILD)/tests/mkshape
 
-.PHONY: fuzz fuzz-smoke fuzz-replay cfl-smoke print-fuzz-vars run all deps test-deps test check-build unit cli-tests \
-	sanitize valgrind clang-check static shared install clean
+.PHONY: fuzz fuzz-smoke fuzz-replay cfl-smoke print-fuzz-vars run all deps test-deps test check-build clang-check \
+	static shared install clean
 
 all: deps $(BUILD)/sysgate $(BUILD)/libsysgate.a
 
@@ -242,47 +242,52 @@ $(BUILD)/tests/unistd_%.txt:
 
 HOST_UNISTD := $(BUILD)/tests/unistd_64.txt $(BUILD)/tests/unistd_32.txt $(BUILD)/tests/unistd_x32.txt
 
-# unit + CLI tests against one build; WRAP runs each program under a tool.
-check-build: all $(TEST_BINS) $(HOST_UNISTD)
-	$(WRAP) $(BUILD)/tests/test_arch x86_64=$(BUILD)/tests/unistd_64.txt \
-		x86=$(BUILD)/tests/unistd_32.txt x32=$(BUILD)/tests/unistd_x32.txt
-	$(WRAP) $(BUILD)/tests/test_parse
-	$(WRAP) $(BUILD)/tests/test_emulate
-	$(WRAP) $(BUILD)/tests/test_symbolic
-	$(WRAP) $(BUILD)/tests/test_compile
-	$(WRAP) $(BUILD)/tests/test_auditlog
-	$(WRAP) $(BUILD)/tests/test_printf
-	$(WRAP) $(BUILD)/tests/test_default ../shared
-	$(WRAP) $(BUILD)/tests/test_lint ../shared
-	$(WRAP) $(BUILD)/tests/test_source
-	$(WRAP) $(BUILD)/tests/test_learn profiles
-	$(WRAP) $(BUILD)/tests/test_libseccomp ../shared
-	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_kernel ../shared
-	SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0) $(WRAP) $(BUILD)/tests/test_dump
-	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/cli.sh
-	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/lint.sh
-	SYSGATE_SAN=$(SAN) SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/linear.sh
-	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/exec.sh
-	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/learn.sh
-	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/record.sh
-	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/dump.sh
-	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/diff.sh
-	SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" bash tests/source.sh
-	$(MAKE) --no-print-directory fuzz-replay
+# check-build: every suite against one build; WRAP runs each program under a
+# tool. Each suite is a target of its own, so that `make -jN -O` (make test
+# does) runs them side by side, each one's output kept together. linear.sh
+# and record.sh time or race what they check: they run after the rest.
+UNIT_SUITES   := arch parse emulate symbolic compile auditlog printf default lint source learn libseccomp \
+	kernel dump
+SCRIPT_SUITES := cli lint exec learn dump diff source
+LATE_SUITES   := linear record
+SUITE_TARGETS := $(UNIT_SUITES:%=unit-%) $(SCRIPT_SUITES:%=script-%)
+UNDER_VALGRIND = SYSGATE_UNDER_VALGRIND=$(if $(findstring valgrind,$(WRAP)),1,0)
+unit_args_arch       = x86_64=$(BUILD)/tests/unistd_64.txt x86=$(BUILD)/tests/unistd_32.txt \
+	x32=$(BUILD)/tests/unistd_x32.txt
+unit_args_default    = ../shared
+unit_args_lint       = ../shared
+unit_args_libseccomp = ../shared
+unit_args_kernel     = ../shared
+unit_args_learn      = profiles
+unit_env_kernel      = $(UNDER_VALGRIND)
+unit_env_dump        = $(UNDER_VALGRIND)
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
+.PHONY: $(SUITE_TARGETS) $(LATE_SUITES:%=script-%)
+check-build: $(SUITE_TARGETS) $(LATE_SUITES:%=script-%) fuzz-replay
+
+$(UNIT_SUITES:%=unit-%): unit-%: all $(TEST_BINS) $(HOST_UNISTD)
+	$(unit_env_$*) $(WRAP) $(BUILD)/tests/test_$* $(unit_args_$*)
+
+$(SCRIPT_SUITES:%=script-%) $(LATE_SUITES:%=script-%): script-%: all $(TEST_BINS)
+	SYSGATE_SAN=$(SAN) SYSGATE="$(WRAP) $(abspath $(BUILD))/sysgate" BUILD=$(BUILD) bash tests/$*.sh
+
+$(LATE_SUITES:%=script-%): | $(SUITE_TARGETS) fuzz-replay
+script-record: | script-linear
 
 test: test-deps
 	$(MAKE) --no-print-directory clang-check
 	bash tests/style.sh
 	@# first, so that exec.sh runs its own-calls tests with the static binary too
 	$(MAKE) --no-print-directory static
-	$(MAKE) --no-print-directory check-build
+	$(MAKE) --no-print-directory -j$(JOBS) -O check-build
 	BUILD=$(BUILD) bash tests/install.sh
-	$(MAKE) --no-print-directory BUILD=build/asan SAN=1 check-build
-	SYSGATE_QUICK=1 $(MAKE) --no-print-directory check-build \
+	$(MAKE) --no-print-directory -j$(JOBS) -O BUILD=build/asan SAN=1 check-build
+	SYSGATE_QUICK=1 $(MAKE) --no-print-directory -j$(JOBS) -O check-build \
 		WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 	$(MAKE) --no-print-directory bench QUICK=1
 	BUILD=$(BUILD) bash tests/scratch.sh
-	$(MAKE) --no-print-directory fuzz-smoke
+	$(MAKE) --no-print-directory -j$(JOBS) fuzz-smoke
 	$(MAKE) --no-print-directory cfl-smoke
 	@echo "all test suites passed"
 
@@ -303,6 +308,7 @@ FUZZ_TARGETS := $(sort $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c)))
 TARGET       ?= parse
 ENGINE       ?= libfuzzer
 FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_MAX_LEN := 65536
 FUZZ_FLAGS   := -g -O1 $(CPPFLAGS) $(STD_FLAGS) -DSG_DEBUG
 FUZZ_SEEDS   := $(wildcard profiles/*.json) $(wildcard ../shared/corpus/*.json)
@@ -312,9 +318,19 @@ $(BUILD)/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(BUILD)/libsysgate.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(BUILD)/libsysgate.a $(LIB_LDLIBS)
 
-build/fuzz/libfuzzer_%: fuzz/fuzz_%.c $(LIB_SRC) $(wildcard include/sysgate/*.h src/*.h)
+# The library once for every libFuzzer target (compiled for coverage, linked
+# without libFuzzer's main), each target then linked against it.
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: %.c $(wildcard include/sysgate/*.h src/*.h)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LIB_LDLIBS)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+build/fuzz/libsysgate-fuzz.a: $(FUZZ_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/fuzz/libfuzzer_%: fuzz/fuzz_%.c build/fuzz/libsysgate-fuzz.a
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< build/fuzz/libsysgate-fuzz.a $(LIB_LDLIBS)
 
 build/fuzz/afl_%: fuzz/fuzz_%.c $(LIB_SRC) $(wildcard include/sysgate/*.h src/*.h)
 	$(call need,/usr/bin/afl-clang-fast,afl++)
@@ -354,7 +370,7 @@ fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
 
 fuzz-smoke: $(FUZZ_TARGETS:%=build/fuzz/libfuzzer_%) $(FUZZ_TARGETS:%=$(SEEDS_DIR)/seeds-%)
 	@mkdir -p build/fuzz/crashes; for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/smoke-$$t; \
-		if build/fuzz/libfuzzer_$$t -dict=fuzz/profile.dict -max_total_time=20 -max_len=$(FUZZ_MAX_LEN) -rss_limit_mb=2048 \
+		if build/fuzz/libfuzzer_$$t -dict=fuzz/profile.dict -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=$(FUZZ_MAX_LEN) -rss_limit_mb=2048 \
 			-artifact_prefix=build/fuzz/crashes/$$t- build/fuzz/smoke-$$t $(SEEDS_DIR)/seeds-$$t \
 			> build/fuzz/smoke-$$t.log 2>&1; then grep -E '^Done' build/fuzz/smoke-$$t.log; \
 		else tail -n 40 build/fuzz/smoke-$$t.log; echo "fuzz-smoke: $$t failed (log: build/fuzz/smoke-$$t.log)"; exit 1; fi; done

@@ -196,16 +196,25 @@ struct cli_built {
 int cli_build(const char *file, const char *text, size_t len, const struct cli_profile_opts *o, struct cli_built *b);
 void cli_built_free(struct cli_built *b);
 
-/* Raw filters where a command reads a filter (explain, stats, diff):
- * whether FILE (or a comma-separated list) is raw BPF rather than a
- * profile, told by content: 1, 0, or -1 after saying why (a named FIFO,
- * which cannot be read twice); standard input or a pipe named /dev/fd/N
- * is put back for the read that follows. And the list read as programs in
- * byte order e, each checked as the kernel checks it (0, or -1 after
- * saying why). */
-int cli_is_raw_input(const char *list);
-int cli_read_raw(const char *file, enum sg_endian e, struct sg_prog *prog);
-int cli_read_stack(const char *list, enum sg_endian e, struct sg_prog *progs, size_t *n, size_t cap);
+/* Where a command reads a filter or a profile (explain, stats, diff): the
+ * file or comma-separated list it was given, read once (standard input and
+ * a shell's <(...) cannot be read twice): its bytes when it names one file
+ * that could be read (else NULL, and the loader reads it by name and says
+ * why: a bundle directory, say), and whether it is raw BPF rather than a
+ * profile, told by content (a list is raw). cli_input_read returns raw. */
+struct cli_input {
+	const char *spec;
+	char *text;
+	size_t len;
+	int raw;
+};
+int cli_input_read(struct cli_input *in, const char *spec);
+void cli_input_free(struct cli_input *in);
+/* A raw program from text (its bytes) or else the file, in byte order e,
+ * checked as the kernel checks it; and the input's list of them. 0, or -1
+ * after saying why. */
+int cli_read_raw(const char *file, const char *text, size_t len, enum sg_endian e, struct sg_prog *prog);
+int cli_read_stack(const struct cli_input *in, enum sg_endian e, struct sg_prog *progs, size_t *n, size_t cap);
 /* The --arch targets (one byte order), else the native arch: how many, or
  * 0 after saying why not. */
 size_t cli_raw_targets(const struct cli_profile_opts *po, const struct sg_arch **out);

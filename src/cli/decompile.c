@@ -47,7 +47,8 @@ static int run(const char *file, const struct cli_profile_opts *po, struct sg_de
 	const struct sg_arch *targets[SG_MAX_ARCHES];
 	struct sg_prog progs[MAX_STACK];
 	size_t n = 0, nt = cli_raw_targets(po, targets);
-	if (!nt || cli_read_stack(file, targets[0]->endian, progs, &n, MAX_STACK)) {
+	struct cli_input input = { .spec = file };
+	if (!nt || cli_read_stack(&input, targets[0]->endian, progs, &n, MAX_STACK)) {
 		for (size_t i = 0; i < n; i++) /* a stack read in part */
 			sg_prog_free(&progs[i]);
 		return EXIT_INVALID;

@@ -12,6 +12,7 @@
 
 struct side {
 	const char *spec;
+	struct cli_input in;
 	struct sg_prog progs[MAX_STACK];
 	size_t n;
 	struct cli_built b;
@@ -20,10 +21,9 @@ struct side {
 
 static int load_side(struct side *s, const struct cli_profile_opts *po, enum sg_endian e)
 {
-	int raw = cli_is_raw_input(s->spec);
-	if (raw)
-		return raw < 0 ? -1 : cli_read_stack(s->spec, e, s->progs, &s->n, MAX_STACK);
-	if (cli_build(s->spec, NULL, 0, po, &s->b))
+	if (s->in.raw)
+		return cli_read_stack(&s->in, e, s->progs, &s->n, MAX_STACK);
+	if (cli_build(s->spec, s->in.text, s->in.len, po, &s->b))
 		return -1;
 	s->built = 1;
 	s->progs[0] = s->b.prog;
@@ -33,6 +33,7 @@ static int load_side(struct side *s, const struct cli_profile_opts *po, enum sg_
 
 static void free_side(struct side *s)
 {
+	cli_input_free(&s->in);
 	if (s->built)
 		cli_built_free(&s->b);
 	else
@@ -150,10 +151,8 @@ static int compare(struct side *s, const struct cli_profile_opts *po, int json)
 {
 	const struct sg_arch *targets[SG_MAX_ARCHES];
 	enum sg_endian e = SG_LITTLE_ENDIAN;
-	int raw0 = cli_is_raw_input(s[0].spec), raw1 = raw0 < 0 ? 0 : cli_is_raw_input(s[1].spec);
-	if (raw0 < 0 || raw1 < 0)
-		return EXIT_INVALID;
-	if (raw0 || raw1) {
+	/* each read once: either may be standard input or a pipe */
+	if (cli_input_read(&s[0].in, s[0].spec) | cli_input_read(&s[1].in, s[1].spec)) {
 		if (!cli_raw_targets(po, targets))
 			return EXIT_INVALID;
 		e = targets[0]->endian;

@@ -81,7 +81,7 @@ static int has_notify(const struct sg_prog *p)
 static int read_bpf(const char *file, int complain, struct sg_prog *prog)
 {
 	const struct sg_arch *native = sg_arch_native();
-	if (cli_read_raw(file, native ? native->endian : SG_LITTLE_ENDIAN, prog))
+	if (cli_read_raw(file, NULL, 0, native ? native->endian : SG_LITTLE_ENDIAN, prog))
 		return -1;
 	if (has_notify(prog) && !complain) {
 		fprintf(stderr, "sysgate: %s returns SCMP_ACT_NOTIFY, which needs a listenerPath: use -p\n", file);

@@ -196,7 +196,8 @@ static int explain_raw_on(const struct sg_arch *arch, const struct sg_prog *prog
 
 /* explain over raw programs: the targets named with --arch (one byte order),
  * else the native arch. */
-static int explain_raw(const char *list, const struct cli_profile_opts *po, const char *what, const uint64_t args[6])
+static int explain_raw(const struct cli_input *in, const struct cli_profile_opts *po, const char *what,
+		       const uint64_t args[6])
 {
 	const struct sg_arch *targets[SG_MAX_ARCHES];
 	size_t nt = cli_raw_targets(po, targets);
@@ -205,12 +206,12 @@ static int explain_raw(const char *list, const struct cli_profile_opts *po, cons
 	struct sg_prog progs[8];
 	size_t n = 0;
 	int status = EXIT_INVALID;
-	if (cli_read_stack(list, targets[0]->endian, progs, &n, 8) == 0) {
+	if (cli_read_stack(in, targets[0]->endian, progs, &n, 8) == 0) {
 		int found = 0;
 		for (size_t i = 0; i < nt; i++) {
 			if (i)
 				printf("\n");
-			found |= explain_raw_on(targets[i], progs, n, list, what, args) == 0;
+			found |= explain_raw_on(targets[i], progs, n, in->spec, what, args) == 0;
 		}
 		status = found ? 0 : no_such_call(what, targets, nt);
 	}
@@ -234,12 +235,15 @@ int cmd_explain(int argc, char **argv)
 			fprintf(stderr, "sysgate: argument \"%s\" is not an unsigned 64-bit number\n", argv[i]);
 			return EXIT_INVALID;
 		}
-	int raw = cli_is_raw_input(argv[optind]);
-	if (raw)
-		return raw < 0 ? EXIT_INVALID : explain_raw(argv[optind], &po, argv[optind + 1], args);
+	struct cli_input in;
 	int status = EXIT_INVALID;
-	if (cli_build(argv[optind], NULL, 0, &po, &b) == 0)
-		status = explain(b.profile, b.policy, &po.compile, &b.prog, argv[optind + 1], args);
-	cli_built_free(&b);
+	if (cli_input_read(&in, argv[optind])) {
+		status = explain_raw(&in, &po, argv[optind + 1], args);
+	} else {
+		if (cli_build(in.spec, in.text, in.len, &po, &b) == 0)
+			status = explain(b.profile, b.policy, &po.compile, &b.prog, argv[optind + 1], args);
+		cli_built_free(&b);
+	}
+	cli_input_free(&in);
 	return status;
 }

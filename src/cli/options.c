@@ -1,9 +1,5 @@
 /* The options every command that reads a profile takes, and the read ->
  * parse -> resolve -> compile those commands share. */
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,71 +303,17 @@ static int looks_raw(const char *text, size_t len)
 	return len && len % 8 == 0 && !starts_json(text, len) && memchr(text, '\0', len);
 }
 
-/* The descriptor a path names when it is one of this process's own ("-",
- * /dev/stdin, /dev/fd/N, /proc/self/fd/N), or -1. */
-static int path_fd(const char *path)
-{
-	static const char *const dirs[] = { "/dev/fd/", "/proc/self/fd/" };
-	if (strcmp(path, "-") == 0 || strcmp(path, "/dev/stdin") == 0)
-		return 0;
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		size_t n = strlen(dirs[i]);
-		if (strncmp(path, dirs[i], n) == 0 && path[n] >= '0' && path[n] <= '9' &&
-		    strspn(path + n, "0123456789") == strlen(path + n) && strlen(path + n) < 8)
-			return atoi(path + n);
-	}
-	return -1;
-}
-
-/* A file read once to tell a filter from a profile is read again to load
- * it. Standard input and a shell's <(...) (a pipe named /dev/fd/N) give
- * nothing the second time, so their bytes move to a memfd on the same
- * descriptor. 0, or -1 after saying why (a named FIFO cannot be put back:
- * waiting on it again would hang). */
-static int put_back(const char *path, const char *text, size_t len)
-{
-	struct stat st;
-	int target = path_fd(path);
-	if (target < 0) {
-		if (stat(path, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
-			fprintf(stderr, "sysgate: %s: a FIFO, which this command would read twice: give it on standard "
-					"input (-) or as a file\n", path);
-			return -1;
-		}
-		return 0;
-	}
-	/* a regular file opened by name again reads from its start; "-" is
-	 * read through the descriptor, whose offset the first read moved */
-	if (strcmp(path, "-") && fstat(target, &st) == 0 && S_ISREG(st.st_mode))
-		return 0;
-	int fd = memfd_create("sysgate-input", MFD_CLOEXEC);
-	size_t done = 0;
-	while (fd >= 0 && done < len) {
-		ssize_t w = write(fd, text + done, len - done);
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	/* dup2's copy has no FD_CLOEXEC, as the descriptor it replaces had none */
-	int ok = fd >= 0 && done == len && lseek(fd, 0, SEEK_SET) == 0 && dup2(fd, target) == target;
-	if (fd >= 0)
-		close(fd);
-	if (!ok)
-		fprintf(stderr, "sysgate: %s: cannot keep its bytes for a second read: %s\n", path, strerror(errno));
-	return ok ? 0 : -1;
-}
-
-int cli_read_raw(const char *file, enum sg_endian e, struct sg_prog *prog)
+int cli_read_raw(const char *file, const char *text, size_t len, enum sg_endian e, struct sg_prog *prog)
 {
 	struct sg_diags d;
 	char *raw = NULL, why[160];
-	size_t len = 0;
 	int rc = -1;
 	sg_diags_init(&d);
-	if (sg_read_file(file, &raw, &len, &d) == 0) {
-		if (starts_json(raw, len))
+	if (text || sg_read_file(file, &raw, &len, &d) == 0) {
+		text = text ? text : raw;
+		if (starts_json(text, len))
 			fprintf(stderr, "sysgate: %s: a profile, not a raw BPF program\n", file);
-		else if (sg_prog_from_raw((unsigned char *)raw, len, e, prog, &d, file) == 0) {
+		else if (sg_prog_from_raw((const unsigned char *)text, len, e, prog, &d, file) == 0) {
 			if (sg_bpf_check(prog->insns, prog->len, why, sizeof(why))) {
 				fprintf(stderr, "sysgate: %s: the kernel would refuse this filter: %s\n", file, why);
 				sg_prog_free(prog);
@@ -386,16 +328,16 @@ int cli_read_raw(const char *file, enum sg_endian e, struct sg_prog *prog)
 	return rc;
 }
 
-int cli_read_stack(const char *list, enum sg_endian e, struct sg_prog *progs, size_t *n, size_t cap)
+int cli_read_stack(const struct cli_input *in, enum sg_endian e, struct sg_prog *progs, size_t *n, size_t cap)
 {
-	char *copy = strdup(list), *save = NULL;
+	char *copy = strdup(in->spec), *save = NULL;
 	int rc = copy ? 0 : -1;
 	*n = 0;
 	for (char *f = copy ? strtok_r(copy, ",", &save) : NULL; f && rc == 0; f = strtok_r(NULL, ",", &save)) {
 		if (*n == cap) {
 			fprintf(stderr, "sysgate: at most %zu stacked filters\n", cap);
 			rc = -1;
-		} else if (cli_read_raw(f, e, &progs[*n])) {
+		} else if (cli_read_raw(f, in->text, in->len, e, &progs[*n])) {
 			rc = -1;
 		} else {
 			(*n)++;
@@ -405,21 +347,24 @@ int cli_read_stack(const char *list, enum sg_endian e, struct sg_prog *progs, si
 	return rc;
 }
 
-/* The file (or the first of a comma-separated list) is a raw program. */
-int cli_is_raw_input(const char *list)
+int cli_input_read(struct cli_input *in, const char *spec)
 {
-	if (strchr(list, ','))
-		return 1;
 	struct sg_diags d;
-	char *text = NULL;
-	size_t len = 0;
+	memset(in, 0, sizeof(*in));
+	in->spec = spec;
+	if (strchr(spec, ','))
+		return in->raw = 1;
 	sg_diags_init(&d);
-	int read = sg_read_file(list, &text, &len, &d) == 0, raw = read && looks_raw(text, len);
-	if (read && put_back(list, text, len))
-		raw = -1;
+	if (sg_read_file(spec, &in->text, &in->len, &d) == 0)
+		in->raw = looks_raw(in->text, in->len);
 	sg_diags_free(&d);
-	free(text);
-	return raw;
+	return in->raw;
+}
+
+void cli_input_free(struct cli_input *in)
+{
+	free(in->text);
+	in->text = NULL;
 }
 
 size_t cli_raw_targets(const struct cli_profile_opts *po, const struct sg_arch **out)

@@ -20,17 +20,17 @@ static void print_arch(const struct sg_arch *a, const struct sg_arch_stats *s)
 }
 
 /* stats of a raw program: its own answers say which numbers are argument-free. */
-static int stats_raw(const char *file, const struct cli_profile_opts *po)
+static int stats_raw(const struct cli_input *in, const struct cli_profile_opts *po)
 {
 	const struct sg_arch *targets[SG_MAX_ARCHES];
 	size_t nt = cli_raw_targets(po, targets), n = 0;
 	struct sg_prog prog;
-	if (!nt || strchr(file, ',')) {
+	if (!nt || strchr(in->spec, ',')) {
 		if (nt)
 			fprintf(stderr, "sysgate: stats measures one program, not a stack\n");
 		return EXIT_INVALID;
 	}
-	if (cli_read_stack(file, targets[0]->endian, &prog, &n, 1))
+	if (cli_read_stack(in, targets[0]->endian, &prog, &n, 1))
 		return EXIT_INVALID;
 	int status = 0;
 	print_header(prog.len);
@@ -56,11 +56,11 @@ int cmd_stats(int argc, char **argv)
 		return rc;
 	if (optind != argc - 1)
 		return cli_usage(CLI_HELP_STATS, 0, argv);
-	int raw = cli_is_raw_input(argv[optind]);
-	if (raw)
-		return raw < 0 ? EXIT_INVALID : stats_raw(argv[optind], &po);
+	struct cli_input in;
 	int status = EXIT_INVALID;
-	if (cli_build(argv[optind], NULL, 0, &po, &b) == 0) {
+	if (cli_input_read(&in, argv[optind]))
+		status = stats_raw(&in, &po);
+	else if (cli_build(in.spec, in.text, in.len, &po, &b) == 0) {
 		const struct sg_policy *pol = b.policy;
 		status = 0;
 		print_header(b.prog.len);
@@ -79,6 +79,8 @@ int cmd_stats(int argc, char **argv)
 			}
 		}
 	}
-	cli_built_free(&b);
+	if (!in.raw)
+		cli_built_free(&b);
+	cli_input_free(&in);
 	return status;
 }
