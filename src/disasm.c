@@ -20,22 +20,6 @@ struct insn_known {
 	uint32_t audit;
 };
 
-/* ---- architectures by audit value ------------------------------------- */
-
-/* The architecture whose numbers nr belongs to, among those sharing audit:
- * the one with the highest number base not above nr (x32's, the x32 bit). */
-static const struct sg_arch *arch_of_nr(uint32_t audit, uint32_t nr)
-{
-	size_t n;
-	const struct sg_arch *const *all = sg_arches(&n);
-	const struct sg_arch *best = NULL;
-
-	for (size_t i = 0; i < n; i++)
-		if (all[i]->audit_arch == audit && all[i]->nr_base <= nr && (!best || all[i]->nr_base > best->nr_base))
-			best = all[i];
-	return best;
-}
-
 /* ---- names ---------------------------------------------------------------- */
 
 /* The seccomp_data field a word load at offset k reads; its halves follow
@@ -91,7 +75,7 @@ static void compare_note(char *buf, size_t n, const struct sg_insn *in, const st
 			snprintf(buf, n, " (%s)", arch->name);
 		return;
 	}
-	if (c->a != H_NR || !c->known || !(arch = arch_of_nr(c->audit, in->k)))
+	if (c->a != H_NR || !c->known || !(arch = sg_arch_for_call(c->audit, in->k)))
 		return;
 	/* A range test at a number base (x32, MIPS) splits ABIs, not syscalls. */
 	if (op != SG_BPF_JEQ && arch->nr_base && in->k == arch->nr_base)

@@ -515,8 +515,8 @@ static void lint_run(struct lint_ctx *c, const struct sg_diags *w)
 	lint_multiplexers(c);
 }
 
-int sg_lint_text(const char *file, const char *text, size_t len, const struct sg_resolve_opts *o,
-		 struct sg_lint *out, struct sg_diags *d)
+int sg_lint_text(const char *file, const char *text, size_t len, const struct sg_source_opts *src,
+		 const struct sg_resolve_opts *o, struct sg_lint *out, struct sg_diags *d)
 {
 	struct sg_diags w, scratch;
 	struct sg_rules_by_nr by_nr[SG_MAX_ARCHES];
@@ -524,7 +524,7 @@ int sg_lint_text(const char *file, const char *text, size_t len, const struct sg
 	memset(out, 0, sizeof(*out));
 	sg_diags_init(&w);
 	sg_diags_init(&scratch);
-	struct sg_profile *p = sg_source_parse(file, text, len, NULL, &w);
+	struct sg_profile *p = sg_source_parse(file, text, len, src, &w);
 	struct sg_policy *pol = p ? sg_resolve(p, o, &w) : NULL, *other = NULL;
 	int rc = -1;
 	if (!pol) {

@@ -125,6 +125,48 @@ run lint --help
 run lint "$TMP/nonexistent.json"
 [ "$status" -eq 2 ] && grep -q 'nonexistent.json' <<<"$err" && ok || bad "missing file: $status $err"
 
+# a stream of SeccompProfiles: --name picks one, --profile-path finds a base
+mkdir -p "$TMP/stream" "$TMP/bases"
+cat >"$TMP/stream/two.yaml" <<'EOF'
+apiVersion: security-profiles-operator.x-k8s.io/v1beta1
+kind: SeccompProfile
+metadata:
+  name: a
+spec:
+  defaultAction: SCMP_ACT_ERRNO
+  syscalls:
+  - names: [read, write, exit, exit_group, execve, brk, mmap]
+    action: SCMP_ACT_ALLOW
+---
+apiVersion: security-profiles-operator.x-k8s.io/v1beta1
+kind: SeccompProfile
+metadata:
+  name: b
+spec:
+  defaultAction: SCMP_ACT_ERRNO
+  baseProfileName: base
+EOF
+cat >"$TMP/bases/base.yaml" <<'EOF'
+apiVersion: security-profiles-operator.x-k8s.io/v1beta1
+kind: SeccompProfile
+metadata:
+  name: base
+spec:
+  defaultAction: SCMP_ACT_ERRNO
+  syscalls:
+  - names: [read, write, exit_group, execve]
+    action: SCMP_ACT_ALLOW
+EOF
+run lint "$TMP/stream/two.yaml"
+[ "$status" -eq 2 ] && grep -q 'choose one with --name' <<<"$err" && ok || bad "a stream without --name: $status $err"
+run lint --name a "$TMP/stream/two.yaml"
+[ "$status" -eq 0 ] && ok || bad "lint --name a: $status $out $err"
+run lint --name b "$TMP/stream/two.yaml"
+[ "$status" -eq 2 ] && grep -q 'base profile "base": not found' <<<"$err" && ok || bad "lint --name b, no base: $status $err"
+run lint --name b --profile-path "$TMP/bases" "$TMP/stream/two.yaml"
+[ "$status" -eq 1 ] && grep -q 'warning\[cannot-exit\].*"exit" is refused' <<<"$out" && ok ||
+	bad "lint --name b --profile-path: $status $out $err"
+
 # the static binary leaves lint out, and says so
 if [ -x "$ROOT/$BUILD/sysgate-static" ]; then
 	"$ROOT/$BUILD/sysgate-static" lint "$TMP/clean.json" >/dev/null 2>"$TMP/err"

@@ -32,7 +32,7 @@ static int lint_on(const char *text, const char *arch, struct sg_lint *l)
 	struct sg_diags d;
 	opts_for(&o, arch);
 	sg_diags_init(&d);
-	int rc = sg_lint_text("p.json", text, strlen(text), &o, l, &d);
+	int rc = sg_lint_text("p.json", text, strlen(text), NULL, &o, l, &d);
 	sg_diags_free(&d);
 	return rc;
 }
@@ -230,7 +230,7 @@ static void test_check_warnings(void)
 	opts_for(&o, "x86_64");
 	sg_diags_init(&d);
 	const char *bad = "{\n  \"defaultAction\": \"SCMP_ACT_ALOW\"\n}";
-	CHECK(sg_lint_text("bad.json", bad, strlen(bad), &o, &l, &d) == -1 && !l.valid && l.n == 0,
+	CHECK(sg_lint_text("bad.json", bad, strlen(bad), NULL, &o, &l, &d) == -1 && !l.valid && l.n == 0,
 	      "an invalid profile is refused");
 	CHECK(d.errors == 1 && d.n && d.v[0].loc.line == 2 && strcmp(d.v[0].loc.path, "/defaultAction") == 0,
 	      "the error is located: %zu errors", d.errors);
@@ -267,7 +267,7 @@ static int lint_file(const char *path, const char *arch, struct sg_lint *l)
 	struct sg_diags d;
 	opts_for(&o, arch);
 	sg_diags_init(&d);
-	int rc = text ? sg_lint_text(path, text, len, &o, l, &d) : -1;
+	int rc = text ? sg_lint_text(path, text, len, NULL, &o, l, &d) : -1;
 	if (!text)
 		memset(l, 0, sizeof(*l));
 	sg_diags_free(&d);
@@ -360,7 +360,7 @@ static void json_one(const char *name, const char *text, size_t len)
 	struct sg_lint l[2];
 	opts_for(&o, NULL);
 	sg_diags_init(&d);
-	int rc = sg_lint_text(name, text, len, &o, &l[0], &d);
+	int rc = sg_lint_text(name, text, len, NULL, &o, &l[0], &d);
 	l[1] = l[0];
 	const struct sg_diags *errs[2] = { &d, &d };
 	size_t n = 0, tn = 0;
@@ -371,7 +371,7 @@ static void json_one(const char *name, const char *text, size_t len)
 	struct sg_lint again;
 	struct sg_diags d2;
 	sg_diags_init(&d2);
-	sg_lint_text(name, text, len, &o, &again, &d2);
+	sg_lint_text(name, text, len, NULL, &o, &again, &d2);
 	size_t n2 = 0;
 	char *out2 = sg_lint_format_text(&again, 1, &n2);
 	CHECK(txt && out2 && n2 == tn && memcmp(txt, out2, tn) == 0, "%s: the same findings twice", name);
@@ -474,7 +474,7 @@ static void test_seed_documents(void)
 	struct sg_diags d;
 	opts_for(&o, NULL);
 	sg_diags_init(&d);
-	CHECK(sg_lint_text("too-restrictive.json", p, (size_t)(end + 2 - p), &o, &l, &d) == 0 &&
+	CHECK(sg_lint_text("too-restrictive.json", p, (size_t)(end + 2 - p), NULL, &o, &l, &d) == 0 &&
 		      count(&l, "workload-cannot-start", "\"execve\"") == 1,
 	      "the seeds' too-restrictive.json: execve refused");
 	sg_lint_free(&l);

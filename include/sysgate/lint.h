@@ -14,6 +14,7 @@
 
 #include "sysgate/diag.h"
 #include "sysgate/resolve.h"
+#include "sysgate/source.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,12 +41,13 @@ struct sg_lint {
 	size_t n, cap;
 };
 
-/* Parses text (named file in messages), resolves it with o, and lints it:
- * the parse and resolve warnings become findings too. 0 with out filled;
- * -1 for an invalid profile (its errors, and its warnings, in d) or memory
- * running out (out->valid 0, no findings). */
-int sg_lint_text(const char *file, const char *text, size_t len, const struct sg_resolve_opts *o,
-		 struct sg_lint *out, struct sg_diags *d);
+/* Reads text (named file in messages) as the source stage does, with src
+ * (which profile of several, where bases are; NULL: none), resolves it with
+ * o, and lints it: the parse and resolve warnings become findings too. 0
+ * with out filled; -1 for an invalid profile (its errors, and its warnings,
+ * in d) or memory running out (out->valid 0, no findings). */
+int sg_lint_text(const char *file, const char *text, size_t len, const struct sg_source_opts *src,
+		 const struct sg_resolve_opts *o, struct sg_lint *out, struct sg_diags *d);
 void sg_lint_free(struct sg_lint *l);
 
 /* The most severe finding's severity, or -1 when there are none. */

@@ -28,7 +28,7 @@ static int lint_one(const char *file, const struct cli_profile_opts *po, struct 
 	size_t len = 0;
 	int rc = -1;
 	if (sg_read_file(file, &text, &len, d) == 0)
-		rc = sg_lint_text(file, text, len, &po->resolve, l, d);
+		rc = sg_lint_text(file, text, len, &po->source, &po->resolve, l, d);
 	else
 		l->file = strdup(file);
 	free(text);
@@ -59,6 +59,7 @@ int cmd_lint(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_PROFILE_LONGOPTS,
+		CLI_NAME_LONGOPT,
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "help", no_argument, NULL, 'h' },
