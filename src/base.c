@@ -74,7 +74,7 @@ static int in_dir(const char *dir, const char *name, struct found *f, struct sg_
 			continue;
 		}
 		if (sg_read_file(path, &f->text, &f->len, d) == 0)
-			f->p = sg_parse_text(path, f->text, f->len, name, d);
+			f->p = sg_parse_text(path, f->text, f->len, name, 0, d);
 		free(path);
 		return 1;
 	}
@@ -89,11 +89,11 @@ static int find_base(const char *name, const char *file, const char *text, size_
 	memset(f, 0, sizeof(*f));
 	struct sg_diags quiet;
 	sg_diags_init(&quiet);
-	struct sg_profile *here = text ? sg_parse_text(file, text, len, name, &quiet) : NULL;
+	struct sg_profile *here = text ? sg_parse_text(file, text, len, name, 0, &quiet) : NULL;
 	sg_diags_free(&quiet);
 	if (here) {
 		sg_profile_free(here);
-		f->p = sg_parse_text(file, text, len, name, d); /* again, for its warnings */
+		f->p = sg_parse_text(file, text, len, name, 0, d); /* again, for its warnings */
 		if (!f->p)
 			return -1;
 		if (!(f->text = malloc(len ? len : 1))) {

@@ -10,8 +10,10 @@
  * object) into p, whose file is set: 0, or -1 with every error in w->d. */
 int sg_parse_profile_at(struct walker *w, int t, const struct sg_loc *at, struct sg_profile *p);
 
-/* Loads JSON or YAML text and parses its profile: the only one, or the
- * SeccompProfile named name (source.c). No base is merged. */
-struct sg_profile *sg_parse_text(const char *file, const char *text, size_t len, const char *name, struct sg_diags *d);
+/* Loads JSON or YAML text and parses its profile: the SeccompProfile named
+ * name, else the index-th (from 1), else the only one (source.c). No base
+ * is merged. */
+struct sg_profile *sg_parse_text(const char *file, const char *text, size_t len, const char *name, size_t index,
+				 struct sg_diags *d);
 
 #endif

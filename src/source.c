@@ -116,11 +116,15 @@ static void list_names(const struct finder *f, char *out, size_t size)
 	}
 }
 
-/* The candidate to parse, or -1 after an error. */
-static int choose(struct finder *f, const char *name, const struct sg_loc *root)
+/* The candidate to parse (by name, else the index-th, else the only one),
+ * or -1 after an error. */
+static int choose(struct finder *f, const char *name, size_t index, const struct sg_loc *root)
 {
 	char names[160];
 	list_names(f, names, sizeof(names));
+	if (!name && index)
+		return index <= f->n ? (int)index - 1
+				     : sg_walk_error(f->w, root, "no profile %zu here: %zu found", index, f->n);
 	if (name) {
 		int found = -1;
 		for (size_t i = 0; i < f->n; i++)
@@ -146,24 +150,31 @@ static int choose(struct finder *f, const char *name, const struct sg_loc *root)
 			     f->others[0] ? ")" : "");
 }
 
+/* The profiles of a loaded text, in order. */
+static void find_all(struct finder *f)
+{
+	const struct sg_json *j = &f->w->j;
+	if (j->documents) {
+		int t = 1;
+		for (int i = 0; i < j->tok[0].size; i++) {
+			find_in(f, t, "", 0);
+			t = sg_json_next(j, t);
+		}
+	} else if (j->tok[0].type == JSMN_OBJECT) {
+		find_in(f, 0, "", 0);
+	} else {
+		add(f, 0, "", -1); /* the parse says what is wrong with it */
+	}
+}
+
 /* Parses the chosen profile of a loaded text. */
-static struct sg_profile *parse_loaded(struct walker *w, const char *file, const char *name)
+static struct sg_profile *parse_loaded(struct walker *w, const char *file, const char *name, size_t index)
 {
 	struct finder f = { .w = w, .oci_without = -1 };
 	struct sg_loc root;
 	sg_json_loc(&w->j, 0, &root, "");
-	if (w->j.documents) {
-		int t = 1;
-		for (int i = 0; i < w->j.tok[0].size; i++) {
-			find_in(&f, t, "", 0);
-			t = sg_json_next(&w->j, t);
-		}
-	} else if (w->j.tok[0].type == JSMN_OBJECT) {
-		find_in(&f, 0, "", 0);
-	} else {
-		add(&f, 0, "", -1); /* the parse says what is wrong with it */
-	}
-	int k = choose(&f, name, &root);
+	find_all(&f);
+	int k = choose(&f, name, index, &root);
 	if (k < 0)
 		return NULL;
 	struct sg_profile *p = calloc(1, sizeof(*p));
@@ -182,22 +193,41 @@ static struct sg_profile *parse_loaded(struct walker *w, const char *file, const
 	return p;
 }
 
-struct sg_profile *sg_parse_text(const char *file, const char *text, size_t len, const char *name, struct sg_diags *d)
+/* Text as JSON tokens, read as YAML where it is YAML: 0, or -1 after an error. */
+static int load(struct walker *w, const char *text, size_t len)
 {
-	file = file ? file : "-";
 	if (len > SG_MAX_INPUT) {
-		sg_error(d, file, NULL, "input is %zu bytes; profiles larger than 16 MiB are refused", len);
-		return NULL;
+		sg_error(w->d, w->file, NULL, "input is %zu bytes; profiles larger than 16 MiB are refused", len);
+		return -1;
 	}
-	struct walker w = { .d = d, .file = file };
-	int yaml = sg_yaml_wanted(file, text, len);
-	if (yaml ? sg_yaml_load(&w.j, file, text, len, d) : sg_json_load(&w.j, file, text, len, d)) {
-		sg_json_free(&w.j);
-		return NULL;
+	int yaml = sg_yaml_wanted(w->file, text, len);
+	if (yaml ? sg_yaml_load(&w->j, w->file, text, len, w->d) : sg_json_load(&w->j, w->file, text, len, w->d)) {
+		sg_json_free(&w->j);
+		return -1;
 	}
-	struct sg_profile *p = parse_loaded(&w, file, name);
+	return 0;
+}
+
+struct sg_profile *sg_parse_text(const char *file, const char *text, size_t len, const char *name, size_t index,
+				 struct sg_diags *d)
+{
+	struct walker w = { .d = d, .file = file ? file : "-" };
+	if (load(&w, text, len))
+		return NULL;
+	struct sg_profile *p = parse_loaded(&w, w.file, name, index);
 	sg_json_free(&w.j);
 	return p;
+}
+
+long sg_source_count(const char *file, const char *text, size_t len, struct sg_diags *d)
+{
+	struct walker w = { .d = d, .file = file ? file : "-" };
+	if (load(&w, text, len))
+		return -1;
+	struct finder f = { .w = &w, .oci_without = -1 };
+	find_all(&f);
+	sg_json_free(&w.j);
+	return (long)(f.n + f.more);
 }
 
 /* profile.h: a rule merged from a base names the base's file */
@@ -208,7 +238,7 @@ const char *sg_rule_file(const struct sg_profile *p, const struct sg_rule *r)
 
 struct sg_profile *sg_profile_parse(const char *file, const char *text, size_t len, struct sg_diags *d)
 {
-	return sg_parse_text(file, text, len, NULL, d);
+	return sg_parse_text(file, text, len, NULL, 0, d);
 }
 
 struct sg_profile *sg_source_parse(const char *file, const char *text, size_t len, const struct sg_source_opts *o,
@@ -216,7 +246,7 @@ struct sg_profile *sg_source_parse(const char *file, const char *text, size_t le
 {
 	static const struct sg_source_opts none;
 	o = o ? o : &none;
-	struct sg_profile *p = sg_parse_text(file, text, len, o->name, d);
+	struct sg_profile *p = sg_parse_text(file, text, len, o->name, o->index, d);
 	if (p && p->base_name && sg_source_merge_bases(p, file ? file : "-", text, len, o, d)) {
 		sg_profile_free(p);
 		return NULL;

@@ -157,8 +157,12 @@ spec:
   - names: [read, write, exit_group, execve]
     action: SCMP_ACT_ALLOW
 EOF
+# without --name, every profile of the stream: a clean one, and one whose base is missing
 run lint "$TMP/stream/two.yaml"
-[ "$status" -eq 2 ] && grep -q 'choose one with --name' <<<"$err" && ok || bad "a stream without --name: $status $err"
+[ "$status" -eq 2 ] && grep -q 'base profile "base": not found' <<<"$err" && ok || bad "a stream without --name: $status $err"
+run lint --json --profile-path "$TMP/bases" "$TMP/stream/two.yaml"
+[ "$status" -eq 1 ] && [ "$(grep -c '^{"file"' <<<"$out")" -eq 2 ] && grep -q '"cannot-exit"' <<<"$out" && ok ||
+	bad "a stream, --json: $status $out $err"
 run lint --name a "$TMP/stream/two.yaml"
 [ "$status" -eq 0 ] && ok || bad "lint --name a: $status $out $err"
 run lint --name b "$TMP/stream/two.yaml"

@@ -172,7 +172,27 @@ spec:
   - action: SCMP_ACT_ERRNO
     names: [close]
 EOF
-expect 2 'multi.yaml:1:1: 2 profiles here \(base-one, app\): choose one with --name' -- check "$T/multi.yaml"
+expect 2 'multi.yaml:1:1: 2 profiles here \(base-one, app\): choose one with --name' -- compile "$T/multi.yaml" -o "$T/x.bpf"
+# check and lint, the CI gates, go through every profile of a stream without --name
+expect 0 'SeccompProfile base-one\)' -- check "$T/multi.yaml"
+expect 0 'SeccompProfile app\)' -- check "$T/multi.yaml"
+out=$($SYSGATE check --json "$T/multi.yaml" 2>/dev/null)
+python3 -c 'import json,sys; a=json.loads(sys.argv[1]); assert [(x["index"],x["name"],x["valid"]) for x in a]==[(1,"base-one",True),(2,"app",True)], a' "$out" &&
+	ok || bad "check --json of a stream: $out"
+expect 0 '' -- check -q --name app "$T/multi.yaml"
+out=$($SYSGATE check - < "$T/multi.yaml" 2>&1) && [ "$(grep -c '^result: *valid' <<<"$out")" -eq 2 ] && ok ||
+	bad "check - of a stream (standard input read once): $out"
+out=$(cat "$T/multi.yaml" | $SYSGATE lint --json - 2>&1); st=$? # 1: both refuse execve
+[ "$st" -eq 1 ] && [ "$(grep -c '^{"file":"-","valid":true' <<<"$out")" -eq 2 ] && ok ||
+	bad "lint - of a stream from a pipe: $st $out"
+sed 's/baseProfileName: base-one/baseProfileName: nowhere/' "$T/multi.yaml" > "$T/multi-bad.yaml"
+out=$($SYSGATE check "$T/multi-bad.yaml" 2>&1); st=$?
+[ "$st" -eq 2 ] && grep -q 'SeccompProfile base-one)' <<<"$out" && grep -q 'multi-bad.yaml (profile 2 of the stream)' <<<"$out" &&
+	grep -q 'multi-bad.yaml:[0-9]*:[0-9]*: /spec/baseProfileName: base profile "nowhere": not found' <<<"$out" && ok ||
+	bad "check of a stream with an invalid profile: $st $out"
+out=$($SYSGATE lint --json "$T/multi.yaml" 2>/dev/null); st=$?
+python3 -c 'import json,sys; a=json.loads(sys.argv[1]); assert [x["valid"] for x in a]==[True,True], a' "$out" &&
+	ok || bad "lint --json of a stream: $st $out"
 expect 2 'no SeccompProfile named "nope" here \(found: base-one, app\)' -- check --name nope "$T/multi.yaml"
 expect 0 'base: .*multi.yaml \(baseProfileName, merged\)' -- check --name app "$T/multi.yaml"
 # the base, from the same stream, is merged: read allowed; close allowed (the

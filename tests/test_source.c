@@ -149,6 +149,21 @@ int main(void)
 			document(&stream, "root", NULL, root.s);
 		const char *sides[3] = { own.s, base.s, root.s };
 		size_t nsides = chain ? 3 : 2;
+		/* the stream's profiles, counted, and chosen by their index: the
+		 * last, which has no base, and one past the end */
+		struct sg_diags cd;
+		struct sg_source_opts last = { .index = nsides }, past = { .index = nsides + 1 };
+		sg_diags_init(&cd);
+		CHECK(sg_source_count("s.yaml", stream.s, stream.n, &cd) == (long)nsides, "%zu profiles counted (round %d)",
+		      nsides, round);
+		struct sg_profile *lp = sg_source_parse("s.yaml", stream.s, stream.n, &last, &cd);
+		CHECK(lp && lp->name && strcmp(lp->name, chain ? "root" : "base") == 0, "profile %zu by index (round %d)",
+		      nsides, round);
+		sg_profile_free(lp);
+		CHECK(!sg_source_parse("s.yaml", stream.s, stream.n, &past, &cd) && cd.errors == 1 && cd.n &&
+			      strstr(cd.v[cd.n - 1].message, "no profile"),
+		      "an index past the stream's profiles is an error (round %d)", round);
+		sg_diags_free(&cd);
 		struct sg_prog side[3], all;
 		int ok = 1, no;
 		for (size_t i = 0; i < nsides; i++) {

@@ -28,11 +28,19 @@ struct sg_source_opts {
 	/* The SeccompProfile to take (metadata.name) where a text holds several;
 	 * NULL: the text must hold exactly one profile. */
 	const char *name;
+	/* Without a name: the index-th profile of the text (from 1, in the
+	 * order sg_source_count counts them); 0: the text must hold one. */
+	size_t index;
 	/* Directories searched for a base profile NAME.yaml, NAME.yml or
 	 * NAME.json, after the file's own directory. */
 	const char *const *profile_path;
 	size_t nprofile_path;
 };
+
+/* How many profiles text holds: the SeccompProfiles of a stream or a List,
+ * else 1 (a profile, an OCI config's). -1 when it is not JSON or YAML
+ * (the errors in d). */
+long sg_source_count(const char *file, const char *text, size_t len, struct sg_diags *d);
 
 /* A profile from a file, "-" (standard input) or an OCI bundle directory,
  * with its bases merged. NULL when there are errors (all of them in d). */

@@ -171,10 +171,16 @@ static void json_arch(const struct sg_arch_policy *ap)
 	printf("}, \"unknown\": %zu}", ap->nunknown);
 }
 
-static void json_file(const char *file, const struct cli_built *b, const struct sg_diags *d, int first)
+static void json_file(const char *file, size_t index, const struct cli_built *b, const struct sg_diags *d, int first)
 {
 	printf("%s\n{\"file\": ", first ? "" : ",");
 	json_str(file);
+	if (index)
+		printf(", \"index\": %zu", index);
+	if (b->profile && b->profile->name) {
+		printf(", \"name\": ");
+		json_str(b->profile->name);
+	}
 	printf(", \"valid\": %s, \"errors\": ", b->prog.len ? "true" : "false");
 	json_diags(d, SG_ERROR);
 	printf(", \"warnings\": ");
@@ -205,8 +211,8 @@ static void errors_only(const struct sg_diag *g, void *out)
 }
 
 /* One file: 0 valid, -1 not; b filled as far as it got (a valid one has a program). */
-static int check_one(const char *file, const struct cli_profile_opts *po, enum mode m, struct cli_built *b,
-		     struct sg_diags *d)
+static int check_one(const char *file, const char *text, size_t len, const struct cli_profile_opts *po, enum mode m,
+		     struct cli_built *b, struct sg_diags *d)
 {
 	struct sg_diag_printer pr; /* diagnostics printed as they come */
 	memset(b, 0, sizeof(*b));
@@ -220,7 +226,8 @@ static int check_one(const char *file, const struct cli_profile_opts *po, enum m
 		d->sink = errors_only;
 		d->sink_arg = stderr;
 	}
-	if ((b->profile = sg_source_load(file, &po->source, d)))
+	b->profile = text ? sg_source_parse(file, text, len, &po->source, d) : sg_source_load(file, &po->source, d);
+	if (b->profile)
 		b->policy = sg_resolve(b->profile, &po->resolve, d);
 	if (b->policy) {
 		sg_policy_warn_overlaps(b->policy, d);
@@ -233,8 +240,12 @@ static int check_one(const char *file, const struct cli_profile_opts *po, enum m
 	return b->prog.len ? 0 : -1;
 }
 
-static void report_text(const struct cli_built *b, const struct sg_diags *d, const struct sg_resolve_opts *o)
+/* index: which of the file's profiles this is (from 1), 0 when it has one */
+static void report_text(const char *file, size_t index, const struct cli_built *b, const struct sg_diags *d,
+			const struct sg_resolve_opts *o)
 {
+	if (index && !b->prog.len)
+		printf("profile:       %s (profile %zu of the stream)\n", file, index);
 	if (b->prog.len) {
 		summarise(b, o);
 		printf("result:        valid (%zu warning%s)\n", d->warnings, d->warnings == 1 ? "" : "s");
@@ -274,21 +285,27 @@ int cmd_check(int argc, char **argv)
 		return cli_usage(CLI_HELP_CHECK, 0, argv);
 	if (m == JSON)
 		printf("[");
-	for (int i = optind; i < argc; i++) {
-		struct cli_built b;
-		struct sg_diags d;
-		if (check_one(argv[i], &po, m, &b, &d))
-			status = EXIT_INVALID;
-		if (m == TEXT && i > optind)
-			printf("\n");
-		if (m == TEXT)
-			report_text(&b, &d, &po.resolve);
+	for (int i = optind, done = 0; i < argc; i++) {
+		char *text;
+		size_t len, n = cli_profiles_in(argv[i], &po, &text, &len);
+		for (size_t k = n > 1; k <= (n > 1 ? n : 0); k++, done++) {
+			struct cli_built b;
+			struct sg_diags d;
+			po.source.index = k;
+			if (check_one(argv[i], text, len, &po, m, &b, &d))
+				status = EXIT_INVALID;
+			if (m == TEXT && done)
+				printf("\n");
+			if (m == TEXT)
+				report_text(argv[i], k, &b, &d, &po.resolve);
 #ifndef SG_STATIC_LIBC
-		else if (m == JSON)
-			json_file(argv[i], &b, &d, i == optind);
+			else if (m == JSON)
+				json_file(argv[i], k, &b, &d, !done);
 #endif
-		cli_built_free(&b);
-		sg_diags_free(&d);
+			cli_built_free(&b);
+			sg_diags_free(&d);
+		}
+		free(text);
 	}
 	if (m == JSON)
 		printf("\n]\n");

@@ -196,6 +196,14 @@ struct cli_built {
 int cli_build(const char *file, const char *text, size_t len, const struct cli_profile_opts *o, struct cli_built *b);
 void cli_built_free(struct cli_built *b);
 
+/* How many profiles a command that takes several (check, lint) goes
+ * through in file: without --name, every SeccompProfile of a stream or a
+ * List, each chosen by its index (source.index); else 1. The file is read
+ * once (standard input cannot be read twice): *text, for the caller to
+ * free, NULL when it could not be read (a bundle directory: read by name
+ * then). The static binary, which reads no YAML, reads nothing: 1. */
+size_t cli_profiles_in(const char *file, const struct cli_profile_opts *po, char **text, size_t *len);
+
 /* Where a command reads a filter or a profile (explain, stats, diff): the
  * file or comma-separated list it was given, read once (standard input and
  * a shell's <(...) cannot be read twice): its bytes when it names one file

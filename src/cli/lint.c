@@ -21,17 +21,21 @@ static int parse_fail_on(const char *arg, enum sg_lint_severity *out)
 	return -1;
 }
 
-/* One profile: 0 linted, -1 invalid (its errors printed). */
-static int lint_one(const char *file, const struct cli_profile_opts *po, struct sg_lint *l, struct sg_diags *d)
+/* One profile (the index-th of the file's, 0: its only one) of text, the
+ * file's bytes (NULL: read it by name, which says why it cannot be): 0
+ * linted, -1 invalid (its errors printed). */
+static int lint_one(const char *file, const char *text, size_t len, size_t index, const struct cli_profile_opts *po,
+		    struct sg_lint *l, struct sg_diags *d)
 {
-	char *text = NULL;
-	size_t len = 0;
+	struct sg_source_opts src = po->source;
+	char *read = NULL;
 	int rc = -1;
-	if (sg_read_file(file, &text, &len, d) == 0)
-		rc = sg_lint_text(file, text, len, &po->source, &po->resolve, l, d);
+	src.index = index;
+	if (text || sg_read_file(file, &read, &len, d) == 0)
+		rc = sg_lint_text(file, text ? text : read, len, &src, &po->resolve, l, d);
 	else
 		l->file = strdup(file);
-	free(text);
+	free(read);
 	sg_diags_print(d, stderr);
 	return rc;
 }
@@ -79,26 +83,39 @@ int cmd_lint(int argc, char **argv)
 			continue;
 		return cli_usage(CLI_HELP_LINT, c, argv);
 	}
-	size_t n = (size_t)(argc - optind);
-	if (n == 0)
+	if (optind == argc)
 		return cli_usage(CLI_HELP_LINT, 0, argv);
-	struct sg_lint *ls = calloc(n, sizeof(*ls));
-	struct sg_diags *ds = calloc(n, sizeof(*ds));
-	int status = ls && ds ? EXIT_VALID : EXIT_INVALID;
-	for (size_t i = 0; ls && ds && i < n; i++) {
+	/* each file read once, and its profiles: every one of a stream without --name */
+	size_t nf = (size_t)(argc - optind), n = 0;
+	struct input {
+		char *text;
+		size_t len, count;
+	} *in = calloc(nf, sizeof(*in));
+	for (size_t f = 0; in && f < nf; f++)
+		n += in[f].count = cli_profiles_in(argv[optind + (int)f], &po, &in[f].text, &in[f].len);
+	struct sg_lint *ls = calloc(n + 1, sizeof(*ls));
+	struct sg_diags *ds = calloc(n + 1, sizeof(*ds));
+	int oom = !in || !ls || !ds, status = oom ? EXIT_INVALID : EXIT_VALID;
+	for (size_t i = 0, f = 0, k = 0; !oom && i < n; i++) {
+		size_t index = in[f].count > 1 ? ++k : 0;
 		sg_diags_init(&ds[i]);
-		if (lint_one(argv[optind + (int)i], &po, &ls[i], &ds[i]))
+		if (lint_one(argv[optind + (int)f], in[f].text, in[f].len, index, &po, &ls[i], &ds[i]))
 			status = EXIT_INVALID;
 		else if (sg_lint_max_severity(&ls[i]) >= (int)fail_on && status == EXIT_VALID)
 			status = EXIT_WARNINGS;
+		if (!index || k == in[f].count)
+			f++, k = 0;
 	}
-	if (ls && ds && print_all(ls, ds, n, json))
+	for (size_t f = 0; in && f < nf; f++)
+		free(in[f].text);
+	free(in);
+	if (!oom && print_all(ls, ds, n, json))
 		status = EXIT_INVALID;
-	for (size_t i = 0; ls && ds && i < n; i++) {
+	for (size_t i = 0; !oom && i < n; i++) {
 		sg_lint_free(&ls[i]);
 		sg_diags_free(&ds[i]);
 	}
-	if (!ls || !ds)
+	if (oom)
 		fprintf(stderr, "sysgate: out of memory\n");
 	free(ls);
 	free(ds);

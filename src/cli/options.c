@@ -367,6 +367,26 @@ void cli_input_free(struct cli_input *in)
 	in->text = NULL;
 }
 
+size_t cli_profiles_in(const char *file, const struct cli_profile_opts *po, char **text, size_t *len)
+{
+	*text = NULL;
+	*len = 0;
+#ifndef SG_STATIC_LIBC /* the static binary reads no YAML: a stream needs --name there */
+	struct sg_diags d;
+	long n = 1;
+	sg_diags_init(&d);
+	/* what is wrong (no such file) is said when the command reads it by name */
+	if (sg_read_file(file, text, len, &d) == 0 && !po->source.name)
+		n = sg_source_count(file, *text, *len, &d);
+	sg_diags_free(&d);
+	return n > 1 ? (size_t)n : 1;
+#else
+	(void)file;
+	(void)po;
+	return 1;
+#endif
+}
+
 size_t cli_raw_targets(const struct cli_profile_opts *po, const struct sg_arch **out)
 {
 	const struct sg_resolve_opts *r = &po->resolve;
