@@ -524,7 +524,7 @@ int sg_lint_text(const char *file, const char *text, size_t len, const struct sg
 	memset(out, 0, sizeof(*out));
 	sg_diags_init(&w);
 	sg_diags_init(&scratch);
-	struct sg_profile *p = sg_source_parse(file, text, len, src, &w);
+	struct sg_profile *p = text ? sg_source_parse(file, text, len, src, &w) : sg_source_load(file, src, &w);
 	struct sg_policy *pol = p ? sg_resolve(p, o, &w) : NULL, *other = NULL;
 	int rc = -1;
 	if (!pol) {
@@ -542,7 +542,7 @@ int sg_lint_text(const char *file, const char *text, size_t len, const struct sg
 	c.pol64 = o->arg_width == SG_ARG_WIDTH_KERNEL ? other : pol;
 	while (other && nby < pol->narches && sg_rules_by_nr_init(&by_nr[nby], &pol->arches[nby]) == 0)
 		nby++;
-	out->file = dup_str(file);
+	out->file = dup_str(p->file); /* a bundle's config.json, where the lines are */
 	if (!other || nby < pol->narches || !out->file || w.oom) {
 		sg_oom(d, file);
 		goto done;

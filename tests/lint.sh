@@ -171,6 +171,15 @@ run lint --name b --profile-path "$TMP/bases" "$TMP/stream/two.yaml"
 [ "$status" -eq 1 ] && grep -q 'warning\[cannot-exit\].*"exit" is refused' <<<"$out" && ok ||
 	bad "lint --name b --profile-path: $status $out $err"
 
+# an OCI bundle directory, as check reads it: its config.json's linux.seccomp
+mkdir -p "$TMP/bundle"
+printf '{"ociVersion": "1.0.2", "linux": {"seccomp": %s}}\n' "$(cat "$TMP/chmod.json")" >"$TMP/bundle/config.json"
+run lint "$TMP/bundle"
+run2_out=$out
+run lint "$TMP/bundle/config.json"
+[ "$status" -eq 1 ] && [ -n "$out" ] && [ "$out" = "$run2_out" ] && grep -q "^$TMP/bundle/config.json:[0-9]*:[0-9]*: " <<<"$out" &&
+	ok || bad "lint of a bundle directory: $status $run2_out / $out $err"
+
 # the static binary leaves lint out, and says so
 if [ -x "$ROOT/$BUILD/sysgate-static" ]; then
 	"$ROOT/$BUILD/sysgate-static" lint "$TMP/clean.json" >/dev/null 2>"$TMP/err"

@@ -41,7 +41,8 @@ struct sg_lint {
 	size_t n, cap;
 };
 
-/* Reads text (named file in messages) as the source stage does, with src
+/* Reads text (named file in messages; NULL: the file, "-" or OCI bundle
+ * directory file names, read by sg_source_load) as the source stage does, with src
  * (which profile of several, where bases are; NULL: none), resolves it with
  * o, and lints it: the parse and resolve warnings become findings too. 0
  * with out filled; -1 for an invalid profile (its errors, and its warnings,

@@ -22,20 +22,15 @@ static int parse_fail_on(const char *arg, enum sg_lint_severity *out)
 }
 
 /* One profile (the index-th of the file's, 0: its only one) of text, the
- * file's bytes (NULL: read it by name, which says why it cannot be): 0
- * linted, -1 invalid (its errors printed). */
+ * file's bytes (NULL: the file read by name, a bundle directory's
+ * config.json, or why it cannot be): 0 linted, -1 invalid (its errors
+ * printed). */
 static int lint_one(const char *file, const char *text, size_t len, size_t index, const struct cli_profile_opts *po,
 		    struct sg_lint *l, struct sg_diags *d)
 {
 	struct sg_source_opts src = po->source;
-	char *read = NULL;
-	int rc = -1;
 	src.index = index;
-	if (text || sg_read_file(file, &read, &len, d) == 0)
-		rc = sg_lint_text(file, text ? text : read, len, &src, &po->resolve, l, d);
-	else
-		l->file = strdup(file);
-	free(read);
+	int rc = sg_lint_text(file, text, len, &src, &po->resolve, l, d);
 	sg_diags_print(d, stderr);
 	return rc;
 }
