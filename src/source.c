@@ -122,6 +122,9 @@ static int choose(struct finder *f, const char *name, size_t index, const struct
 {
 	char names[160];
 	list_names(f, names, sizeof(names));
+	if (!name && index && index > f->n && f->more)
+		return sg_walk_error(f->w, root, "profile %zu of %zu: sysgate reads the first %d profiles of a stream",
+				     index, f->n + f->more, MAX_CANDIDATES);
 	if (!name && index)
 		return index <= f->n ? (int)index - 1
 				     : sg_walk_error(f->w, root, "no profile %zu here: %zu found", index, f->n);

@@ -180,6 +180,13 @@ out=$($SYSGATE check --json "$T/multi.yaml" 2>/dev/null)
 python3 -c 'import json,sys; a=json.loads(sys.argv[1]); assert [(x["index"],x["name"],x["valid"]) for x in a]==[(1,"base-one",True),(2,"app",True)], a' "$out" &&
 	ok || bad "check --json of a stream: $out"
 expect 0 '' -- check -q --name app "$T/multi.yaml"
+# a stream longer than sysgate reads: what lies beyond fails, closed and said
+for i in $(seq 66); do
+	printf -- '---\nkind: SeccompProfile\nmetadata:\n  name: p%d\nspec:\n  defaultAction: SCMP_ACT_ALLOW\n' "$i"
+done > "$T/many.yaml"
+out=$($SYSGATE check -q "$T/many.yaml" 2>&1); st=$?
+[ "$st" -eq 2 ] && [ "$(grep -c 'sysgate reads the first 64 profiles of a stream' <<<"$out")" -eq 2 ] && ok ||
+	bad "a stream of 66 profiles: $st $out"
 out=$($SYSGATE check - < "$T/multi.yaml" 2>&1) && [ "$(grep -c '^result: *valid' <<<"$out")" -eq 2 ] && ok ||
 	bad "check - of a stream (standard input read once): $out"
 out=$(cat "$T/multi.yaml" | $SYSGATE lint --json - 2>&1); st=$? # 1: both refuse execve
